@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { tf, type Tensor } from '../engine/tf.js';
+import type { Encoder, EncoderDescriptor } from '../contracts/encoder.js';
+
+/** Direct (analog) encoding: the static input is repeated at every time step, `[B, ...] -> [T, B, ...]`. */
+export function directEncoder(): Encoder {
+  return {
+    id: 'core/direct',
+    encode(x: Tensor, { timeSteps }) {
+      return tf.tidy(() => tf.tile(tf.expandDims(x, 0), [timeSteps, ...x.shape.map(() => 1)]));
+    },
+  };
+}
+
+export const directEncoderDescriptor: EncoderDescriptor<Record<string, never>> = {
+  id: 'direct',
+  description: 'Repeat the analog input at every time step',
+  options: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  create: () => directEncoder(),
+};

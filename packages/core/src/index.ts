@@ -1,0 +1,52 @@
+// @spikeflow/core — public API. Values first, then types in separate blocks.
+export { SpikeflowError } from './errors/spikeflow-error.js';
+export type { SpikeflowErrorKind } from './errors/spikeflow-error.js';
+
+export { tf } from './engine/tf.js';
+export type { Tensor, Variable } from './engine/tf.js';
+export { selectBackend, currentBackend, describeBackend, BACKEND_CHOICES } from './engine/backend.js';
+export type { BackendChoice, BackendInfo, BackendName } from './engine/backend.js';
+
+export { Rng, epochPermutation, hashString } from './util/rng.js';
+export type { RngState } from './util/rng.js';
+
+export { definePlugin, assertPlugin, CONTRIBUTION_TOKENS } from './plugin/plugin.js';
+export type { Plugin, PluginMeta, PluginContributions } from './plugin/plugin.js';
+export { Registry } from './plugin/registry.js';
+export {
+  NeuronRegistry, SurrogateRegistry, ArchitectureRegistry, DatasetRegistry, EncoderRegistry, LossRegistry, HardwareTargetRegistry,
+} from './plugin/registries.js';
+export { createSpikeflow, corePlugin, Spikeflow } from './plugin/spikeflow.js';
+export type { SpikeflowOptions, NeuronSpec } from './plugin/spikeflow.js';
+
+export { NeuronDescriptor } from './contracts/neuron.js';
+export type { NeuronContext, NeuronFactory } from './contracts/neuron.js';
+export { SurrogateDescriptor } from './contracts/surrogate.js';
+export type { SurrogateFunction } from './contracts/surrogate.js';
+export { ArchitectureDescriptor } from './contracts/architecture.js';
+export type { ArchitectureContext } from './contracts/architecture.js';
+export { DatasetDescriptor } from './contracts/dataset.js';
+export type { Dataset, DatasetOpenOptions } from './contracts/dataset.js';
+export { EncoderDescriptor } from './contracts/encoder.js';
+export type { Encoder, EncodeContext } from './contracts/encoder.js';
+export { LossDescriptor } from './contracts/loss.js';
+export type { LossFunction } from './contracts/loss.js';
+export { HardwareTargetDescriptor } from './contracts/hardware-target.js';
+export type { HardwareTarget, HardwareReport } from './contracts/hardware-target.js';
+export type { Descriptor, Registered } from './contracts/descriptor.js';
+
+export { Module, foldTime } from './nn/module.js';
+export type { NamedTensorEntry } from './nn/module.js';
+
+export { spike, heaviside, detach } from './spike/spike-fn.js';
+export { NeuronModule, spikingLayers } from './spike/neuron-module.js';
+export { BaseNode } from './spike/base-node.js';
+export type { BaseNodeOptions } from './spike/base-node.js';
+
+export { mseRateLoss, crossEntropyMeanLoss, tetLoss, crossEntropy } from './losses/losses.js';
+export { directEncoder } from './encoders/direct.js';
+export { CORE_VERSION } from './version.js';
+export { manualSeed, globalRng } from './util/seed.js';
+export { ProgressBar } from './util/progress.js';
+export type { ProgressBarOptions } from './util/progress.js';
+export * from './nn/index.js';

@@ -1,0 +1,174 @@
+import { tf, type Tensor } from '../engine/tf.js';
+import { SpikeflowError } from '../errors/spikeflow-error.js';
+
+/** A named tensor in a state dict: a trainable parameter or a buffer (e.g. BN running stats). */
+export interface NamedTensorEntry {
+  readonly name: string;
+  readonly variable: tf.Variable;
+  readonly trainable: boolean;
+}
+
+/**
+ * The base of every layer and network. A Module owns named parameters (trainable variables),
+ * buffers (non-trainable variables such as BatchNorm running statistics) and child modules,
+ * has a train/eval mode, and transient state (neuron membranes) cleared by {@link resetState}.
+ *
+ * `forward` is multi-step: inputs are time-first `[T, B, ...]`.
+ *
+ * @example
+ * ```ts
+ * class Affine extends Module {
+ *   readonly w = this.registerParameter('weight', tf.ones([4]));
+ *   forward(x: Tensor) { return tf.mul(x, this.w); }
+ * }
+ * ```
+ */
+export abstract class Module {
+  /** True in training mode (dropout active, BN uses batch statistics). */
+  training = true;
+  private readonly _params = new Map<string, tf.Variable>();
+  private readonly _buffers = new Map<string, tf.Variable>();
+  private readonly _children = new Map<string, Module>();
+
+  /** Multi-step forward: `[T, B, ...]` in, `[T, B, ...]` out. */
+  abstract forward(x: Tensor): Tensor;
+
+  /** Same as forward; reads better in user code (`model.apply(x)`). */
+  apply(x: Tensor): Tensor {
+    return this.forward(x);
+  }
+
+  protected registerParameter(name: string, value: Tensor): tf.Variable {
+    this.checkName(name);
+    const v = tf.variable(value, true);
+    value.dispose();
+    this._params.set(name, v);
+    return v;
+  }
+
+  protected registerBuffer(name: string, value: Tensor): tf.Variable {
+    this.checkName(name);
+    const v = tf.variable(value, false);
+    value.dispose();
+    this._buffers.set(name, v);
+    return v;
+  }
+
+  protected registerModule<M extends Module>(name: string, module: M): M {
+    this.checkName(name);
+    if (!(module instanceof Module)) throw new SpikeflowError('invalid-options', `child '${name}' is not a Module`);
+    this._children.set(name, module);
+    return module;
+  }
+
+  private checkName(name: string): void {
+    if (!name || name.includes('.')) throw new SpikeflowError('invalid-options', `module member name '${name}' must be non-empty and contain no '.'`);
+    if (this._params.has(name) || this._buffers.has(name) || this._children.has(name)) {
+      throw new SpikeflowError('duplicate-id', `module already has a member named '${name}'`);
+    }
+  }
+
+  /** Direct children with their names. */
+  namedChildren(): Array<[string, Module]> {
+    return [...this._children.entries()];
+  }
+
+  /** This module and every descendant, with dotted paths (`''` for this one). */
+  namedModules(prefix = ''): Array<[string, Module]> {
+    const out: Array<[string, Module]> = [[prefix, this]];
+    for (const [name, child] of this._children) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    return out;
+  }
+
+  /** Trainable parameters with dotted names, in registration order. */
+  namedParameters(): Array<[string, tf.Variable]> {
+    return this.namedTensors().filter((e) => e.trainable).map((e) => [e.name, e.variable]);
+  }
+
+  parameters(): tf.Variable[] {
+    return this.namedParameters().map(([, v]) => v);
+  }
+
+  /** Parameters and buffers, in a stable order: what a checkpoint stores. */
+  namedTensors(prefix = ''): NamedTensorEntry[] {
+    const out: NamedTensorEntry[] = [];
+    const p = (n: string) => (prefix ? `${prefix}.${n}` : n);
+    for (const [n, v] of this._params) out.push({ name: p(n), variable: v, trainable: true });
+    for (const [n, v] of this._buffers) out.push({ name: p(n), variable: v, trainable: false });
+    for (const [n, c] of this._children) out.push(...c.namedTensors(p(n)));
+    return out;
+  }
+
+  /** Number of trainable scalars. */
+  parameterCount(): number {
+    return this.parameters().reduce((a, v) => a + v.size, 0);
+  }
+
+  /** Copy values into this module's parameters and buffers; names and shapes must match exactly. */
+  loadStateDict(values: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>): void {
+    const mine = this.namedTensors();
+    const missing = mine.filter((e) => !values.has(e.name)).map((e) => e.name);
+    const names = new Set(mine.map((e) => e.name));
+    const unexpected = [...values.keys()].filter((n) => !names.has(n));
+    if (missing.length || unexpected.length) {
+      throw new SpikeflowError('checkpoint-invalid', `state dict does not match the model: missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`, { missing, unexpected });
+    }
+    for (const e of mine) {
+      const v = values.get(e.name)!;
+      if (v.shape.length !== e.variable.shape.length || v.shape.some((d, i) => d !== e.variable.shape[i])) {
+        throw new SpikeflowError('shape-mismatch', `state dict entry '${e.name}' has shape [${v.shape}] but the model expects [${e.variable.shape}]`);
+      }
+    }
+    for (const e of mine) {
+      const v = values.get(e.name)!;
+      const t = tf.tensor(v.data, [...v.shape], e.variable.dtype);
+      e.variable.assign(t);
+      t.dispose();
+    }
+  }
+
+  /** Set training mode on this module and every descendant. */
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clear transient state (membranes, traces) in this module and every descendant. */
+  resetState(): void {
+    for (const [, m] of this.namedModules()) m.onResetState();
+  }
+
+  /** Override to clear this module's own transient state. */
+  protected onResetState(): void {}
+
+  /** Free every variable this module and its descendants own. */
+  dispose(): void {
+    this.resetState();
+    for (const e of this.namedTensors()) e.variable.dispose();
+  }
+
+  /** A short description for summaries, e.g. `Linear(784, 512)`. */
+  describe(): string {
+    return this.constructor.name;
+  }
+
+  /** A multi-line tree of the module with parameter counts. */
+  summary(indent = ''): string {
+    const own = [...this._params.values()].reduce((a, v) => a + v.size, 0);
+    const lines = [`${indent}${this.describe()}${own ? `  [${own} params]` : ''}`];
+    for (const [name, c] of this._children) lines.push(c.summary(`${indent}  (${name}) `).replace(/^\s*\(/, `${indent}  (`));
+    return lines.join('\n');
+  }
+}
+
+/** Fold time into batch: `[T, B, ...] -> [T*B, ...]`, and back. */
+export function foldTime(x: Tensor): { folded: Tensor; unfold: (y: Tensor) => Tensor } {
+  if (x.rank < 2) throw new SpikeflowError('shape-mismatch', `expected a time-first tensor [T, B, ...], got shape [${x.shape}]`);
+  const [T, B] = x.shape;
+  const folded = tf.reshape(x, [T * B, ...x.shape.slice(2)]);
+  return { folded, unfold: (y: Tensor) => tf.reshape(y, [T, B, ...y.shape.slice(1)]) };
+}
