@@ -50,3 +50,4 @@ export { manualSeed, globalRng } from './util/seed.js';
 export { ProgressBar } from './util/progress.js';
 export type { ProgressBarOptions } from './util/progress.js';
 export * from './nn/index.js';
+export type { Batch, BatchLoader } from './contracts/batch-loader.js';
