@@ -9,6 +9,11 @@ export interface ArchitectureContext {
   readonly numClasses: number;
   /** Makes the spiking layers; the user picks the neuron by id. */
   readonly neuron: NeuronFactory;
+  /**
+   * True when the input is the same at every time step (direct encoding), so an architecture may
+   * compute its first stateless block once and repeat it over T.
+   */
+  readonly staticInput?: boolean;
 }
 
 export const ArchitectureDescriptor = Symbol.for('@spikeflow/core/ArchitectureDescriptor');

@@ -15,6 +15,8 @@ export interface EncodeContext {
 /** Turns a static batch `[B, ...]` into a time-first sequence `[T, B, ...]`. */
 export interface Encoder {
   readonly id: string;
+  /** True when every time step of the encoding equals the input (direct encoding). */
+  readonly timeInvariant?: boolean;
   encode(x: Tensor, context: EncodeContext): Tensor;
 }
 

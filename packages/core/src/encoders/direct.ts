@@ -6,6 +6,7 @@ import type { Encoder, EncoderDescriptor } from '../contracts/encoder.js';
 export function directEncoder(): Encoder {
   return {
     id: 'core/direct',
+    timeInvariant: true,
     encode(x: Tensor, { timeSteps }) {
       return tf.tidy(() => tf.tile(tf.expandDims(x, 0), [timeSteps, ...x.shape.map(() => 1)]));
     },

@@ -92,10 +92,10 @@ export class Spikeflow {
   }
 
   /** Build an architecture by id. */
-  model(id: string, options: Record<string, unknown>, context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronSpec | NeuronFactory }): Module {
+  model(id: string, options: Record<string, unknown>, context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronSpec | NeuronFactory; staticInput?: boolean }): Module {
     const { descriptor, options: parsed } = this.architectures.parseOptions(id, options);
     const neuron = typeof context.neuron === 'function' ? context.neuron : this.neuronFactory(context.neuron);
-    return descriptor.create(parsed, { inputShape: context.inputShape, numClasses: context.numClasses, neuron });
+    return descriptor.create(parsed, { inputShape: context.inputShape, numClasses: context.numClasses, neuron, staticInput: context.staticInput ?? false });
   }
 
   /** Open a dataset split by id. */

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { parseKeyValues } from '../config/run-config.js';
+
+function int(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new Error(`${name} expects an integer, got '${v}'`);
+    return n;
+  };
+}
+
+function num(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`${name} expects a number, got '${v}'`);
+    return n;
+  };
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** The options `train` and `eval` share with a config file; flags win over the file. */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'YAML or JSON config file (flags override it)')
+    .option('--model <id>', 'architecture id (default lif-mlp)')
+    .option('--model-opt <key=value>', 'architecture option, repeatable (e.g. channels=32)', collect)
+    .option('--neuron <id>', 'neuron id (default lif)')
+    .option('--neuron-opt <key=value>', 'neuron option, repeatable (e.g. tau=2, surrogate=atan)', collect)
+    .option('--dataset <id>', 'dataset id (default fashion-mnist)')
+    .option('--encoder <id>', 'encoder id (default direct)')
+    .option('--loss <id>', 'loss id: mse-rate, ce-mean, tet (default mse-rate)')
+    .option('--optimizer <id>', 'adam, adamw or sgd (default adam)')
+    .option('--lr <number>', 'learning rate (default 1e-3)', num('--lr'))
+    .option('--momentum <number>', 'SGD momentum (default 0.9)', num('--momentum'))
+    .option('--weight-decay <number>', 'weight decay (default 0)', num('--weight-decay'))
+    .option('--schedule <id>', 'cosine or constant (default cosine)')
+    .option('-T, --time-steps <n>', 'simulation time steps T (default 8)', int('--time-steps'))
+    .option('--epochs <n>', 'epochs (default 1)', int('--epochs'))
+    .option('--batch-size <n>', 'batch size (default 64)', int('--batch-size'))
+    .option('--eval-batch-size <n>', 'evaluation batch size (default 256)', int('--eval-batch-size'))
+    .option('--seed <n>', 'random seed (default 0)', int('--seed'))
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default auto)')
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--no-download', 'never download datasets')
+    .option('--max-steps <n>', 'stop after N optimizer steps', int('--max-steps'))
+    .option('--subset <n>', 'train on the first N shuffled samples', int('--subset'))
+    .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'))
+    .option('--out <dir>', 'run folder (default runs/<time>-<model>-<dataset>)')
+    .option('--json', 'print one JSON object per epoch and a final summary on stdout')
+    .option('--progress', 'draw progress bars even when stderr is not a terminal');
+}
+
+/** Turn parsed flags into a partial config object (only what was given). */
+export function flagsToConfig(o: Record<string, any>): Record<string, unknown> {
+  const comp = (id: string | undefined, opts: Record<string, unknown> | undefined) =>
+    id === undefined && opts === undefined ? undefined : { ...(id !== undefined ? { id } : {}), ...(opts !== undefined ? { options: opts } : {}) };
+  return {
+    model: comp(o.model, parseKeyValues(o.modelOpt, '--model-opt')),
+    neuron: comp(o.neuron, parseKeyValues(o.neuronOpt, '--neuron-opt')),
+    dataset: comp(o.dataset, undefined),
+    encoder: comp(o.encoder, undefined),
+    loss: comp(o.loss, undefined),
+    optimizer: o.optimizer || o.lr !== undefined || o.momentum !== undefined || o.weightDecay !== undefined
+      ? { id: o.optimizer, lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay }
+      : undefined,
+    schedule: o.schedule ? { id: o.schedule } : undefined,
+    timeSteps: o.timeSteps,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    evalBatchSize: o.evalBatchSize,
+    seed: o.seed,
+    backend: o.backend,
+    dataDir: o.dataDir,
+    download: o.download === false ? false : undefined,
+    maxSteps: o.maxSteps,
+    subset: o.subset,
+    testSubset: o.testSubset,
+    out: o.out,
+  };
+}

@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { addRunOptions, flagsToConfig } from './options.js';
+import { mergeConfig, parseRunConfig, readConfigFile, runConfigSchema } from '../config/run-config.js';
+import { loadResume, runTraining } from '../run/train-run.js';
+import { makeIO } from './io.js';
+
+export function trainCommand(): Command {
+  const cmd = new Command('train')
+    .description('train a spiking network (default: lif-mlp on Fashion-MNIST, T=8, 1 epoch)')
+    .option('--resume <path>', 'continue from a checkpoint folder or run folder (its stored config is the base)');
+  addRunOptions(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  $ spikeflow train
+  $ spikeflow train --model conv-fmnist --model-opt channels=32 --epochs 3 --lr 1e-3
+  $ spikeflow train --neuron plif --neuron-opt surrogate=atan --subset 2000 --json
+  $ spikeflow train --resume runs/my-run --epochs 3`);
+  cmd.action(async (opts: Record<string, any>) => {
+    const io = makeIO(opts);
+    const resume = opts.resume ? await loadResume(opts.resume) : undefined;
+    const base = resume ? (resume.state.config as Record<string, unknown>) : runConfigSchema.parse({});
+    const file = opts.config ? readConfigFile(opts.config) : undefined;
+    const config = parseRunConfig(mergeConfig(base, file, flagsToConfig(opts)), opts.config ? `configuration (${opts.config} and flags)` : 'configuration');
+    await runTraining(config, io, resume);
+  });
+  return cmd;
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { BACKEND_CHOICES, SpikeflowError } from '@spikeflow/core';
+
+const componentSchema = z.object({ id: z.string().min(1), options: z.record(z.string(), z.unknown()).default({}) }).strict();
+
+/** The resolved configuration of a training run; stored in the run folder and every checkpoint. */
+export const runConfigSchema = z
+  .object({
+    model: componentSchema.default({ id: 'lif-mlp', options: {} }),
+    neuron: componentSchema.default({ id: 'lif', options: {} }),
+    dataset: componentSchema.default({ id: 'fashion-mnist', options: {} }),
+    encoder: componentSchema.default({ id: 'direct', options: {} }),
+    loss: componentSchema.default({ id: 'mse-rate', options: {} }),
+    optimizer: z
+      .object({
+        id: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
+        lr: z.number().positive().default(1e-3),
+        momentum: z.number().min(0).max(1).default(0.9),
+        weightDecay: z.number().min(0).default(0),
+      })
+      .strict()
+      .default({ id: 'adam', lr: 1e-3, momentum: 0.9, weightDecay: 0 }),
+    schedule: z
+      .object({ id: z.enum(['cosine', 'constant']).default('cosine'), warmupSteps: z.number().int().min(0).default(0), minLr: z.number().min(0).default(0) })
+      .strict()
+      .default({ id: 'cosine', warmupSteps: 0, minLr: 0 }),
+    timeSteps: z.number().int().positive().default(8),
+    epochs: z.number().int().positive().default(1),
+    batchSize: z.number().int().positive().default(64),
+    evalBatchSize: z.number().int().positive().default(256),
+    seed: z.number().int().min(0).default(0),
+    backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    dataDir: z.string().optional(),
+    download: z.boolean().default(true),
+    maxSteps: z.number().int().positive().optional(),
+    subset: z.number().int().positive().optional(),
+    testSubset: z.number().int().positive().optional(),
+    out: z.string().optional(),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** Read a YAML or JSON config file into a plain object (not yet validated). */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SpikeflowError('invalid-options', `cannot read config file '${file}': ${(e as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = path.extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new SpikeflowError('invalid-options', `config file '${file}' is not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new SpikeflowError('invalid-options', `config file '${file}' must contain a mapping at the top level`);
+  return value as Record<string, unknown>;
+}
+
+/** Validate a config object, with every problem listed by path. */
+export function parseRunConfig(value: unknown, source = 'configuration'): RunConfig {
+  const parsed = runConfigSchema.safeParse(value);
+  if (!parsed.success) throw new SpikeflowError('invalid-options', `invalid ${source}:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Deep-merge plain objects (later wins; arrays replace). */
+export function mergeConfig(...layers: Array<Record<string, unknown> | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) continue;
+      const prev = out[k];
+      out[k] = isPlain(prev) && isPlain(v) ? mergeConfig(prev, v) : v;
+    }
+  }
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parse `key=value` pairs (`--neuron-opt tau=2`); values are read as JSON when they parse, else strings. */
+export function parseKeyValues(pairs: readonly string[] | undefined, flag: string): Record<string, unknown> | undefined {
+  if (!pairs || pairs.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new SpikeflowError('invalid-options', `${flag} expects key=value, got '${pair}'`);
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+import { Trainer, describeBackend, loadCheckpoint, selectBackend, SpikeflowError, SGD } from '@spikeflow/core';
+import { DataLoader } from '@spikeflow/datasets';
+import { parseRunConfig, mergeConfig, type RunConfig } from '../config/run-config.js';
+import { loadSpikeflow } from './plugins.js';
+import { buildModel, openData, type RunIO } from './train-run.js';
+
+export interface EvalRunResult {
+  readonly checkpoint: string;
+  readonly backend: string;
+  readonly testAccuracy: number;
+  readonly testLoss: number;
+  readonly samples: number;
+  readonly firingRates: Readonly<Record<string, number>>;
+  readonly samplesPerSecond: number;
+}
+
+/** Re-evaluate a checkpoint on its dataset's test split (config overrides such as dataDir apply). */
+export async function runEval(checkpointPath: string, overrides: Record<string, unknown>, io: RunIO): Promise<EvalRunResult> {
+  const ckpt = await loadCheckpoint(checkpointPath);
+  let config: RunConfig;
+  try {
+    config = parseRunConfig(mergeConfig(ckpt.state.config as Record<string, unknown>, overrides), `configuration stored in ${ckpt.dir}`);
+  } catch (e) {
+    if (SpikeflowError.is(e)) throw new SpikeflowError('checkpoint-invalid', e.message);
+    throw e;
+  }
+  const backend = await selectBackend(config.backend);
+  if (!io.quiet) io.log(describeBackend(backend));
+  const { sf } = await loadSpikeflow();
+  const { test } = await openData(sf, config, io);
+  const { model, encoder, loss } = buildModel(sf, config, test);
+  model.loadStateDict(ckpt.weights);
+  const loader = new DataLoader({ dataset: test, batchSize: config.evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
+  // The optimizer is unused in evaluation; the trainer needs one to be constructed.
+  const trainer = new Trainer({ model, encoder, loss, optimizer: new SGD(model.namedParameters(), { lr: 1 }), timeSteps: config.timeSteps, numClasses: test.numClasses, seed: config.seed });
+  const r = await trainer.evaluate(loader);
+  model.dispose();
+  return { checkpoint: ckpt.dir, backend: backend.name, testAccuracy: r.accuracy, testLoss: r.loss, samples: r.samples, firingRates: r.firingRates, samplesPerSecond: r.samplesPerSecond };
+}

@@ -1,0 +1,153 @@
+import { promises as fs, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  Adam, AdamW, SGD, ProgressBar, Trainer, constantLr, cosineLr, describeBackend, jsonlMetricsCallback, loadCheckpoint, manualSeed,
+  progressCallback, selectBackend, writeFileAtomic, SpikeflowError,
+  type BackendInfo, type Dataset, type EpochMetrics, type LoadedCheckpoint, type Module, type Optimizer, type Spikeflow, type TrainerCallback,
+} from '@spikeflow/core';
+import { DataLoader } from '@spikeflow/datasets';
+import type { RunConfig } from '../config/run-config.js';
+import { loadSpikeflow } from './plugins.js';
+
+/** Where human-readable output goes; `--json` sends machine output to `json`. */
+export interface RunIO {
+  readonly log: (line: string) => void;
+  readonly json?: (value: unknown) => void;
+  /** Draw progress bars even when stderr is not a TTY. */
+  readonly forceProgress?: boolean;
+  readonly quiet?: boolean;
+}
+
+export interface TrainRunResult {
+  readonly runDir: string;
+  readonly backend: string;
+  readonly epochs: readonly EpochMetrics[];
+  readonly testAccuracy?: number;
+  readonly testLoss?: number;
+  readonly samplesPerSecond: number;
+  readonly peakRssMiB: number;
+  readonly checkpoint?: string;
+  readonly stoppedEarly: boolean;
+}
+
+function datasetProgress(io: RunIO) {
+  let bar: ProgressBar | undefined;
+  let current = '';
+  return (e: { phase: string; done: number; total?: number; file?: string }) => {
+    if (io.quiet) return;
+    const key = `${e.phase}:${e.file ?? ''}`;
+    if (key !== current) {
+      bar?.done();
+      current = key;
+      bar = new ProgressBar({ total: e.total ?? 0, label: `${e.phase} ${e.file ? path.basename(e.file) : ''}`.trim(), unit: 'B', force: io.forceProgress });
+    }
+    bar?.update(e.done);
+    if (e.total !== undefined && e.done >= e.total) {
+      bar?.done();
+      bar = undefined;
+      current = '';
+    }
+  };
+}
+
+/** Open the train and test splits of the configured dataset. */
+export async function openData(sf: Spikeflow, config: RunConfig, io: RunIO): Promise<{ train: Dataset; test: Dataset }> {
+  const common = { ...config.dataset.options, dataDir: config.dataDir, download: config.download, onProgress: datasetProgress(io) };
+  const train = await sf.dataset(config.dataset.id, { ...common, split: 'train' });
+  const test = await sf.dataset(config.dataset.id, { ...common, split: 'test' });
+  return { train, test };
+}
+
+/** Build the configured model (seeded) and its neuron, encoder and loss. */
+export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape: readonly number[]; numClasses: number }) {
+  manualSeed(config.seed);
+  const encoder = sf.encoder(config.encoder.id, config.encoder.options);
+  const model = sf.model(config.model.id, config.model.options, {
+    inputShape: data.sampleShape,
+    numClasses: data.numClasses,
+    neuron: { id: config.neuron.id, options: config.neuron.options },
+    staticInput: encoder.timeInvariant === true,
+  });
+  const loss = sf.loss(config.loss.id, config.loss.options);
+  return { model, encoder, loss };
+}
+
+export function buildOptimizer(model: Module, config: RunConfig): Optimizer {
+  const params = model.namedParameters();
+  const o = config.optimizer;
+  if (o.id === 'sgd') return new SGD(params, { lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay });
+  if (o.id === 'adamw') return new AdamW(params, { lr: o.lr, weightDecay: o.weightDecay });
+  return new Adam(params, { lr: o.lr, weightDecay: o.weightDecay });
+}
+
+function defaultRunDir(config: RunConfig): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return path.resolve('runs', `${stamp}-${config.model.id.replace('/', '_')}-${config.dataset.id.replace('/', '_')}`);
+}
+
+/**
+ * Run a whole training job: select the backend, open the data, build the model, train with
+ * progress, evaluate every epoch, write `config.json`, `metrics.jsonl` and checkpoints to the run
+ * folder. With `resume`, continue from a checkpoint (the run folder is the checkpoint's).
+ */
+export async function runTraining(config: RunConfig, io: RunIO, resume?: LoadedCheckpoint): Promise<TrainRunResult> {
+  const backend: BackendInfo = await selectBackend(config.backend);
+  if (!io.quiet) io.log(describeBackend(backend));
+  const { sf } = await loadSpikeflow();
+  const { train, test } = await openData(sf, config, io);
+  const { model, encoder, loss } = buildModel(sf, config, train);
+  const trainLoader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset });
+  const testLoader = new DataLoader({ dataset: test, batchSize: config.evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
+  const optimizer = buildOptimizer(model, config);
+  const totalSteps = Math.min(config.epochs * trainLoader.batchesPerEpoch, config.maxSteps ?? Number.POSITIVE_INFINITY);
+  const schedule = config.schedule.id === 'cosine'
+    ? cosineLr({ lr: config.optimizer.lr, totalSteps: config.epochs * trainLoader.batchesPerEpoch, minLr: config.schedule.minLr, warmupSteps: config.schedule.warmupSteps })
+    : constantLr(config.optimizer.lr);
+
+  const runDir = path.resolve(config.out ?? (resume ? path.dirname(path.dirname(resume.dir)) : defaultRunDir(config)));
+  await fs.mkdir(runDir, { recursive: true });
+  const stored = { ...config, out: runDir, backend: config.backend };
+  await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(stored, null, 2)}\n`);
+  if (!io.quiet) {
+    io.log(`run folder: ${runDir}`);
+    io.log(`model ${config.model.id} (${model.parameterCount()} parameters), neuron ${config.neuron.id}, T=${config.timeSteps}, ${trainLoader.length} train / ${testLoader.length} test samples, ${trainLoader.batchesPerEpoch} batches of ${config.batchSize} per epoch, ${totalSteps} steps`);
+  }
+  const callbacks: TrainerCallback[] = [jsonlMetricsCallback(path.join(runDir, 'metrics.jsonl'))];
+  if (!io.quiet) callbacks.push(progressCallback({ log: io.log, force: io.forceProgress }));
+  if (io.json) {
+    const emit = io.json;
+    callbacks.push({ onEpochEnd: (m) => emit({ type: 'epoch', backend: backend.name, ...m }) });
+  }
+  const trainer = new Trainer({
+    model, encoder, loss, optimizer, schedule,
+    timeSteps: config.timeSteps, numClasses: train.numClasses, seed: config.seed, callbacks, maxSteps: config.maxSteps,
+    checkpoints: { dir: path.join(runDir, 'checkpoints'), config: stored },
+  });
+  if (resume) {
+    trainer.restore(resume);
+    if (!io.quiet) io.log(`resumed from ${resume.dir} at epoch ${resume.state.epoch + 1}, batch ${resume.state.batchInEpoch}, step ${resume.state.step}`);
+  }
+  const summary = await trainer.fit(trainLoader, { epochs: config.epochs, test: testLoader });
+  const last = summary.epochs.at(-1);
+  const result: TrainRunResult = {
+    runDir,
+    backend: backend.name,
+    epochs: summary.epochs,
+    testAccuracy: last?.testAccuracy,
+    testLoss: last?.testLoss,
+    samplesPerSecond: summary.epochs.length ? summary.epochs.reduce((a, m) => a + m.samplesPerSecond, 0) / summary.epochs.length : 0,
+    peakRssMiB: Math.max(0, ...summary.epochs.map((m) => m.peakRssMiB)),
+    checkpoint: summary.checkpoint,
+    stoppedEarly: summary.stoppedEarly,
+  };
+  if (io.json) io.json({ type: 'summary', ...result, epochs: undefined, numEpochs: summary.epochs.length });
+  model.dispose();
+  optimizer.dispose();
+  return result;
+}
+
+/** Resume: read a checkpoint and return its stored config with overrides applied. */
+export async function loadResume(given: string): Promise<LoadedCheckpoint> {
+  if (!existsSync(given)) throw new SpikeflowError('checkpoint-invalid', `--resume: '${given}' does not exist`);
+  return loadCheckpoint(given);
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { tf } from '../engine/tf.js';
+import { Trainer, type EpochMetrics } from './trainer.js';
+import { jsonlMetricsCallback } from './callbacks.js';
+import { Adam } from '../optim/adam.js';
+import { cosineLr } from '../optim/schedule.js';
+import { directEncoder } from '../encoders/direct.js';
+import { mseRateLoss } from '../losses/losses.js';
+import { manualSeed } from '../util/seed.js';
+import { loadCheckpoint } from '../checkpoint/checkpoint.js';
+import { ArrayLoader, TestNet, syntheticData } from '../test-utils/fixtures.js';
+import { SpikeflowError } from '../errors/spikeflow-error.js';
+
+const FEATURES = 16;
+const train = syntheticData(192, FEATURES, 1);
+const test = syntheticData(64, FEATURES, 2);
+
+function setup(seed: number, extra: { maxSteps?: number; ckptDir?: string; callbacks?: Trainer['options']['callbacks'] } = {}) {
+  manualSeed(seed);
+  const model = new TestNet(FEATURES, 32, 2);
+  const optimizer = new Adam(model.namedParameters(), { lr: 0.01 });
+  const loader = new ArrayLoader(train, 32, 2, seed);
+  const trainer = new Trainer({
+    model, optimizer, encoder: directEncoder(), loss: mseRateLoss(), timeSteps: 4, numClasses: 2, seed,
+    schedule: cosineLr({ lr: 0.01, totalSteps: 3 * loader.batchesPerEpoch }), maxSteps: extra.maxSteps, callbacks: extra.callbacks,
+    checkpoints: extra.ckptDir ? { dir: extra.ckptDir, config: { test: true } } : undefined,
+  });
+  return { model, optimizer, loader, trainer, testLoader: new ArrayLoader(test, 64, 2, seed, false) };
+}
+
+const weights = (m: TestNet) => m.namedTensors().map((e) => Array.from(e.variable.dataSync()));
+
+describe('Trainer', () => {
+  it('learns a separable problem, reports firing rates, logs metrics.jsonl', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-train-'));
+    const { trainer, loader, testLoader } = setup(0, { callbacks: [jsonlMetricsCallback(path.join(dir, 'metrics.jsonl'))] });
+    const summary = await trainer.fit(loader, { epochs: 3, test: testLoader });
+    const last = summary.epochs[2];
+    expect(summary.epochs[0].trainLoss).toBeGreaterThan(last.trainLoss);
+    expect(last.testAccuracy).toBeGreaterThanOrEqual(0.95);
+    expect(Object.keys(last.firingRates)).toEqual(['n1', 'n2']);
+    for (const r of Object.values(last.firingRates)) expect(r).toBeGreaterThan(0);
+    const lines = readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics);
+    expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2]);
+    expect(lines[2].testAccuracy).toBe(last.testAccuracy);
+  });
+
+  it('is deterministic for a seed and differs for another seed', async () => {
+    const a = setup(5);
+    await a.trainer.fit(a.loader, { epochs: 1 });
+    const b = setup(5);
+    await b.trainer.fit(b.loader, { epochs: 1 });
+    const c = setup(6);
+    await c.trainer.fit(c.loader, { epochs: 1 });
+    expect(weights(b.model)).toEqual(weights(a.model));
+    expect(weights(c.model)).not.toEqual(weights(a.model));
+  });
+
+  it('resumes mid-epoch from a checkpoint to exactly the uninterrupted result', async () => {
+    const straight = setup(7);
+    await straight.trainer.fit(straight.loader, { epochs: 2 });
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-resume-'));
+    const first = setup(7, { maxSteps: 9, ckptDir: dir });
+    const s1 = await first.trainer.fit(first.loader, { epochs: 2 });
+    expect(s1.stoppedEarly).toBe(true);
+    const ckpt = await loadCheckpoint(dir);
+    expect(ckpt.state.step).toBe(9);
+    expect(ckpt.state.epoch).toBe(1);
+    expect(ckpt.state.batchInEpoch).toBe(3);
+
+    // A different init seed: the weights, optimizer state and RNG must all come from the checkpoint.
+    const resumed = setup(7, { ckptDir: dir });
+    manualSeed(12345);
+    resumed.trainer.restore(ckpt);
+    const s2 = await resumed.trainer.fit(resumed.loader, { epochs: 2 });
+    expect(s2.step).toBe(12);
+    expect(weights(resumed.model)).toEqual(weights(straight.model));
+  });
+
+  it('stops with a clear error when the loss becomes non-finite', async () => {
+    manualSeed(0);
+    const model = new TestNet(FEATURES, 8, 2);
+    const nanLoss = { id: 'test/nan', compute: (out: tf.Tensor) => tf.mul(tf.sum(out), Number.NaN) };
+    const trainer = new Trainer({ model, optimizer: new Adam(model.namedParameters()), encoder: directEncoder(), loss: nanLoss, timeSteps: 2, numClasses: 2, seed: 0 });
+    await expect(trainer.fit(new ArrayLoader(train, 32, 2, 0), { epochs: 1 })).rejects.toThrowError(/loss became NaN at step 0/);
+  });
+
+  it('checks the output shape and class count', async () => {
+    const { trainer } = setup(0);
+    await expect(trainer.fit(new ArrayLoader(train, 32, 3, 0), { epochs: 1 })).rejects.toSatisfy((e) => SpikeflowError.is(e, 'shape-mismatch'));
+  });
+
+  it('multi-step forward starts from rest every call (no forgotten reset)', () => {
+    const { model } = setup(0);
+    const x = tf.randomUniform([4, 3, FEATURES], 0, 1, 'float32', 1);
+    const a = model.forward(x).dataSync();
+    const b = model.forward(x).dataSync();
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+});

@@ -1,0 +1,327 @@
+import { tf, type Tensor } from '../engine/tf.js';
+import { SpikeflowError } from '../errors/spikeflow-error.js';
+import type { Module } from '../nn/module.js';
+import type { Encoder } from '../contracts/encoder.js';
+import type { LossFunction } from '../contracts/loss.js';
+import type { Batch, BatchLoader } from '../contracts/batch-loader.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { LrSchedule } from '../optim/schedule.js';
+import { spikingLayers } from '../spike/neuron-module.js';
+import { globalRng } from '../util/seed.js';
+import { saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.js';
+import { CORE_VERSION } from '../version.js';
+
+/** Metrics of one finished epoch (also one line of `metrics.jsonl`). */
+export interface EpochMetrics {
+  readonly epoch: number;
+  readonly step: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly testLoss?: number;
+  readonly testAccuracy?: number;
+  /** Mean firing rate of each spiking layer on the evaluation data (or training data without it). */
+  readonly firingRates: Readonly<Record<string, number>>;
+  /** Training throughput (samples / second of training time, evaluation excluded). */
+  readonly samplesPerSecond: number;
+  readonly lr: number;
+  readonly trainSeconds: number;
+  readonly evalSeconds: number;
+  /** Peak resident set size of the process so far, MiB. */
+  readonly peakRssMiB: number;
+  /** Batches trained in this epoch (fewer than an epoch when maxSteps stopped it). */
+  readonly batches: number;
+}
+
+/** One training step as reported to callbacks. */
+export interface StepInfo {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly batchesPerEpoch: number;
+  readonly step: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly samples: number;
+  readonly lr: number;
+}
+
+/** Evaluation result over a whole loader. */
+export interface EvalResult {
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly samples: number;
+  readonly firingRates: Readonly<Record<string, number>>;
+  readonly samplesPerSecond: number;
+  readonly seconds: number;
+}
+
+/** Hooks into training (progress bars, loggers, early stopping). All optional. */
+export interface TrainerCallback {
+  onTrainStart?(trainer: Trainer): void | Promise<void>;
+  onEpochStart?(epoch: number, batchesPerEpoch: number, startBatch: number): void | Promise<void>;
+  onStep?(info: StepInfo): void | Promise<void>;
+  onEvalStart?(epoch: number, batches: number): void | Promise<void>;
+  onEvalStep?(done: number, total: number): void | Promise<void>;
+  onEpochEnd?(metrics: EpochMetrics): void | Promise<void>;
+  onCheckpoint?(dir: string): void | Promise<void>;
+  onTrainEnd?(summary: FitSummary): void | Promise<void>;
+}
+
+export interface FitSummary {
+  readonly epochs: readonly EpochMetrics[];
+  readonly stoppedEarly: boolean;
+  readonly step: number;
+  readonly checkpoint?: string;
+}
+
+export interface TrainerOptions {
+  readonly model: Module;
+  readonly encoder: Encoder;
+  readonly loss: LossFunction;
+  readonly optimizer: Optimizer;
+  readonly schedule?: LrSchedule;
+  readonly timeSteps: number;
+  readonly numClasses: number;
+  readonly seed: number;
+  readonly callbacks?: readonly TrainerCallback[];
+  /** Stop after this many optimizer steps in total (a checkpoint is still written). */
+  readonly maxSteps?: number;
+  /** Where checkpoints go (`<run>/checkpoints`) and the config stored with them. */
+  readonly checkpoints?: { readonly dir: string; readonly config: Record<string, unknown> };
+}
+
+/**
+ * Backpropagation-through-time trainer. Each step encodes a static batch into `[T, B, ...]`,
+ * runs the multi-step network from a freshly reset state (the reset is part of the step, so it
+ * cannot be forgotten), computes the loss on the `[T, B, C]` output, and applies the optimizer.
+ *
+ * @example
+ * ```ts
+ * const trainer = new Trainer({ model, encoder: directEncoder(), loss: mseRateLoss(), optimizer,
+ *   timeSteps: 8, numClasses: 10, seed: 0 });
+ * await trainer.fit(trainLoader, { epochs: 1, test: testLoader });
+ * ```
+ */
+export class Trainer {
+  /** Epoch the data cursor is in. */
+  epoch = 0;
+  /** Optimizer steps taken. */
+  step = 0;
+  /** Next batch of `epoch`. */
+  batchInEpoch = 0;
+  private peakRss = 0;
+  private readonly params: Array<[string, tf.Variable]>;
+
+  constructor(readonly options: TrainerOptions) {
+    if (!Number.isInteger(options.timeSteps) || options.timeSteps < 1) {
+      throw new SpikeflowError('invalid-options', `timeSteps must be a positive integer, got ${options.timeSteps}`);
+    }
+    this.params = options.model.namedParameters();
+  }
+
+  private get callbacks(): readonly TrainerCallback[] {
+    return this.options.callbacks ?? [];
+  }
+
+  private async emit<K extends keyof TrainerCallback>(name: K, ...args: Parameters<NonNullable<TrainerCallback[K]>>): Promise<void> {
+    for (const cb of this.callbacks) {
+      const fn = cb[name] as ((...a: unknown[]) => unknown) | undefined;
+      if (fn) await fn.apply(cb, args);
+    }
+  }
+
+  private sampleRss(): void {
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peakRss) this.peakRss = rss;
+  }
+
+  private forward(batch: Batch, epoch: number): { x: Tensor; y: Tensor; run: () => Tensor } {
+    const x = tf.tensor(batch.x, [batch.size, ...batch.sampleShape]);
+    const y = tf.tensor1d(batch.y, 'int32');
+    const run = () => {
+      this.options.model.resetState();
+      const seq = this.options.encoder.encode(x, { timeSteps: this.options.timeSteps, sampleIndices: batch.indices, epoch, seed: this.options.seed });
+      const out = this.options.model.forward(seq);
+      if (out.rank !== 3 || out.shape[0] !== this.options.timeSteps || out.shape[1] !== batch.size || out.shape[2] !== this.options.numClasses) {
+        throw new SpikeflowError('shape-mismatch', `the model output must be [T=${this.options.timeSteps}, B=${batch.size}, C=${this.options.numClasses}], got [${out.shape}]`);
+      }
+      return out;
+    };
+    return { x, y, run };
+  }
+
+  /** One optimizer step on a batch; returns the loss and the number of correct predictions. */
+  trainStep(batch: Batch, epoch = this.epoch): { loss: number; correct: number } {
+    const { model, loss, optimizer, schedule } = this.options;
+    model.train();
+    if (schedule) optimizer.lr = schedule.lrAt(this.step);
+    const [lossValue, correct] = tf.tidy(() => {
+      const { y, run } = this.forward(batch, epoch);
+      let output: Tensor | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        output = tf.keep(run());
+        return loss.compute(output, y, this.options.numClasses) as tf.Scalar;
+      }, this.params.map(([, v]) => v));
+      const byName = new Map<string, Tensor>();
+      for (const [name, v] of this.params) if (grads[v.name]) byName.set(name, grads[v.name]);
+      optimizer.step(byName);
+      const c = tf.sum(tf.cast(tf.equal(tf.argMax(tf.mean(output!, 0), -1), tf.cast(y, 'int32')), 'float32'));
+      output!.dispose();
+      return [value.dataSync()[0], c.dataSync()[0]];
+    });
+    if (!Number.isFinite(lossValue)) {
+      throw new SpikeflowError('invalid-state', `loss became ${lossValue} at step ${this.step} (epoch ${epoch}); lower the learning rate or check the data`);
+    }
+    this.step++;
+    this.sampleRss();
+    return { loss: lossValue, correct };
+  }
+
+  /** Evaluate on a loader in eval mode, with firing-rate monitoring. */
+  async evaluate(loader: BatchLoader, epoch = this.epoch): Promise<EvalResult> {
+    const { model } = this.options;
+    model.eval();
+    const layers = spikingLayers(model);
+    for (const [, l] of layers) l.monitor = true;
+    let lossSum = 0;
+    let correct = 0;
+    let samples = 0;
+    const t0 = performance.now();
+    let done = 0;
+    try {
+      for await (const batch of loader.batches(0)) {
+        const [l, c] = tf.tidy(() => {
+          const { y, run } = this.forward(batch, epoch);
+          const out = run();
+          const lv = this.options.loss.compute(out, y, this.options.numClasses);
+          const cv = tf.sum(tf.cast(tf.equal(tf.argMax(tf.mean(out, 0), -1), tf.cast(y, 'int32')), 'float32'));
+          return [lv.dataSync()[0], cv.dataSync()[0]];
+        });
+        lossSum += l * batch.size;
+        correct += c;
+        samples += batch.size;
+        done++;
+        this.sampleRss();
+        await this.emit('onEvalStep', done, loader.batchesPerEpoch);
+      }
+    } finally {
+      for (const [, l] of layers) l.monitor = false;
+      model.train();
+    }
+    const firingRates: Record<string, number> = {};
+    for (const [name, l] of layers) firingRates[name] = l.takeFiringRate();
+    const seconds = (performance.now() - t0) / 1000;
+    return { loss: lossSum / Math.max(1, samples), accuracy: correct / Math.max(1, samples), samples, firingRates, samplesPerSecond: samples / seconds, seconds };
+  }
+
+  /** Restore model, optimizer, RNG and data cursor from a checkpoint. */
+  restore(checkpoint: LoadedCheckpoint): void {
+    this.options.model.loadStateDict(checkpoint.weights);
+    if (checkpoint.optimizer) this.options.optimizer.setState(checkpoint.optimizer);
+    globalRng().setState(checkpoint.state.rng);
+    this.epoch = checkpoint.state.epoch;
+    this.step = checkpoint.state.step;
+    this.batchInEpoch = checkpoint.state.batchInEpoch;
+  }
+
+  /** Write a checkpoint named `name` under the configured checkpoints folder. */
+  async checkpoint(name: string, metrics?: EpochMetrics): Promise<string | undefined> {
+    const cfg = this.options.checkpoints;
+    if (!cfg) return undefined;
+    const dir = await saveCheckpoint(`${cfg.dir}/${name}`, {
+      model: this.options.model,
+      optimizer: this.options.optimizer,
+      state: {
+        epoch: this.epoch,
+        step: this.step,
+        batchInEpoch: this.batchInEpoch,
+        seed: this.options.seed,
+        rng: globalRng().getState(),
+        config: cfg.config,
+        metrics: metrics as unknown as Record<string, unknown> | undefined,
+        spikeflowVersion: CORE_VERSION,
+      },
+    });
+    await this.emit('onCheckpoint', dir);
+    return dir;
+  }
+
+  /**
+   * Train until `epochs` epochs are complete (counting epochs already done when resumed) or
+   * `maxSteps` is reached; evaluate on `test` after each epoch; checkpoint after each epoch.
+   */
+  async fit(train: BatchLoader, options: { epochs: number; test?: BatchLoader }): Promise<FitSummary> {
+    const { epochs, test } = options;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new SpikeflowError('invalid-options', `epochs must be a positive integer, got ${epochs}`);
+    if (train.numClasses !== this.options.numClasses) {
+      throw new SpikeflowError('shape-mismatch', `the training data has ${train.numClasses} classes but the trainer was set up for ${this.options.numClasses}`);
+    }
+    if (this.batchInEpoch >= train.batchesPerEpoch) {
+      this.epoch++;
+      this.batchInEpoch = 0;
+    }
+    await this.emit('onTrainStart', this);
+    const history: EpochMetrics[] = [];
+    let stoppedEarly = false;
+    let lastCheckpoint: string | undefined;
+    const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
+    while (this.epoch < epochs && !stoppedEarly) {
+      const epoch = this.epoch;
+      const startBatch = this.batchInEpoch;
+      await this.emit('onEpochStart', epoch, train.batchesPerEpoch, startBatch);
+      let lossSum = 0;
+      let correct = 0;
+      let samples = 0;
+      let batches = 0;
+      const t0 = performance.now();
+      for await (const batch of train.batches(epoch, startBatch)) {
+        if (this.step >= maxSteps) {
+          stoppedEarly = true;
+          break;
+        }
+        const r = this.trainStep(batch, epoch);
+        this.batchInEpoch++;
+        lossSum += r.loss * batch.size;
+        correct += r.correct;
+        samples += batch.size;
+        batches++;
+        await this.emit('onStep', {
+          epoch, batch: this.batchInEpoch - 1, batchesPerEpoch: train.batchesPerEpoch, step: this.step,
+          loss: r.loss, accuracy: r.correct / batch.size, samples: batch.size, lr: this.options.optimizer.lr,
+        });
+      }
+      const trainSeconds = (performance.now() - t0) / 1000;
+      let evalResult: EvalResult | undefined;
+      if (test) {
+        await this.emit('onEvalStart', epoch, test.batchesPerEpoch);
+        evalResult = await this.evaluate(test, epoch);
+      }
+      const metrics: EpochMetrics = {
+        epoch,
+        step: this.step,
+        trainLoss: lossSum / Math.max(1, samples),
+        trainAccuracy: correct / Math.max(1, samples),
+        testLoss: evalResult?.loss,
+        testAccuracy: evalResult?.accuracy,
+        firingRates: evalResult?.firingRates ?? {},
+        samplesPerSecond: samples / Math.max(1e-9, trainSeconds),
+        lr: this.options.optimizer.lr,
+        trainSeconds,
+        evalSeconds: evalResult?.seconds ?? 0,
+        peakRssMiB: this.peakRss / (1 << 20),
+        batches,
+      };
+      history.push(metrics);
+      const finished = this.batchInEpoch >= train.batchesPerEpoch;
+      lastCheckpoint = (await this.checkpoint(`epoch-${String(epoch + 1).padStart(3, '0')}${finished ? '' : `-step-${this.step}`}`, metrics)) ?? lastCheckpoint;
+      await this.emit('onEpochEnd', metrics);
+      if (finished) {
+        this.epoch++;
+        this.batchInEpoch = 0;
+      }
+      if (this.step >= maxSteps) stoppedEarly = this.epoch < epochs;
+    }
+    const summary: FitSummary = { epochs: history, stoppedEarly, step: this.step, checkpoint: lastCheckpoint };
+    await this.emit('onTrainEnd', summary);
+    return summary;
+  }
+}

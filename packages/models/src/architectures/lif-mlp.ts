@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { Flatten, Linear, Sequential, SpikeflowError, type ArchitectureDescriptor, type Module, type NeuronFactory } from '@spikeflow/core';
+import { TimeInvariant } from '../layers/time-invariant.js';
+
+export interface LifMlpOptions {
+  /** Hidden layer widths (default `[512]`, i.e. 784-512-10). */
+  readonly hidden: readonly number[];
+  /** Bias in the linear layers (default false, as SpikingJelly's examples). */
+  readonly bias: boolean;
+}
+
+/**
+ * A fully connected spiking network: `Flatten → [Linear → neuron] × (hidden + 1)`; the output
+ * layer spikes too, and its firing rate is the class score (SpikingJelly's MNIST/Fashion-MNIST
+ * examples). With a time-invariant input the first Linear runs once and is repeated over T.
+ *
+ * @example
+ * ```ts
+ * const net = lifMlp({ hidden: [512], bias: false }, { inputShape: [28, 28, 1], numClasses: 10, neuron: () => new LIFNode({ surrogate }), staticInput: true });
+ * ```
+ */
+export function lifMlp(options: LifMlpOptions, context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronFactory; staticInput?: boolean }): Module {
+  const inFeatures = context.inputShape.reduce((a, b) => a * b, 1);
+  if (!Number.isInteger(inFeatures) || inFeatures < 1) throw new SpikeflowError('invalid-options', `lif-mlp needs a positive input shape, got [${context.inputShape}]`);
+  const widths = [inFeatures, ...options.hidden, context.numClasses];
+  const net = new Sequential();
+  for (let i = 0; i + 1 < widths.length; i++) {
+    const linear = new Linear(widths[i], widths[i + 1], { bias: options.bias });
+    if (i === 0) {
+      const first = new Sequential(new Flatten(), linear);
+      net.append(context.staticInput ? new TimeInvariant(first) : first);
+    } else net.append(linear);
+    net.append(context.neuron(`layer${i + 1}`));
+  }
+  return net;
+}
+
+export const lifMlpDescriptor: ArchitectureDescriptor<LifMlpOptions> = {
+  id: 'lif-mlp',
+  description: 'Fully connected spiking MLP (784-512-10 by default), spiking output layer',
+  defaultEncoder: 'core/direct',
+  options: z
+    .object({
+      hidden: z.array(z.number().int().positive()).default([512]),
+      bias: z.boolean().default(false),
+    })
+    .strict(),
+  create: (options, context) => lifMlp(options, context),
+};

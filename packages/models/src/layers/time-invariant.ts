@@ -1,0 +1,31 @@
+import { Module, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+
+/**
+ * Runs a stateless block once on a time-invariant input and repeats the result over T.
+ *
+ * With direct encoding every step carries the same image, so the first conv/linear block gives
+ * the same output at every step; SpikingJelly's conv examples compute it once for the same reason.
+ * Gradients are identical to running the block per step (the repeat's backward sums over T).
+ * Only use it where the input really is constant over time (the architectures enable it when the
+ * encoder is `core/direct`).
+ */
+export class TimeInvariant extends Module {
+  readonly inner: Module;
+
+  constructor(inner: Module) {
+    super();
+    this.inner = this.registerModule('inner', inner);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank < 2) throw new SpikeflowError('shape-mismatch', `TimeInvariant expects [T, B, ...], got [${x.shape}]`);
+    const T = x.shape[0];
+    const first = tf.slice(x, [0], [1]);
+    const y = this.inner.forward(first);
+    return tf.tile(y, [T, ...y.shape.slice(1).map(() => 1)]);
+  }
+
+  override describe(): string {
+    return 'TimeInvariant';
+  }
+}
