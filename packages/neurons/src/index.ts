@@ -1,1 +1,65 @@
-export {};
+/**
+ * `@spikeflow/neurons`: SpikingJelly's spiking neurons (IF, LIF, PLIF) and surrogate gradient
+ * functions for spikeflow, as plain classes and factories and as a plugin for the registries.
+ *
+ * @example
+ * ```ts
+ * import { createSpikeflow, tf } from '@spikeflow/core';
+ * import { LIFNode, atan, neurons } from '@spikeflow/neurons';
+ *
+ * // Directly:
+ * const lif = new LIFNode({ tau: 2, surrogate: atan({ alpha: 2 }) });
+ * const spikes = lif.forward(tf.randomUniform([8, 32, 100])); // [T, B, features]
+ *
+ * // Through the registries (what configs and the CLI use):
+ * const sf = createSpikeflow({ plugins: [neurons()] });
+ * const plif = sf.neuron('plif', { initTau: 2, vReset: null, surrogate: 'sigmoid' });
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+// The plugin and its contribution lists.
+export { neurons, neuronDescriptors, surrogateDescriptors } from './plugin.js';
+
+// Neurons.
+export { IFNode, ifDescriptor } from './neurons/if-node.js';
+export type { IFNodeOptions, IFDescriptorOptions } from './neurons/if-node.js';
+export { LIFNode, lifDescriptor } from './neurons/lif-node.js';
+export type { LIFNodeOptions, LIFDescriptorOptions } from './neurons/lif-node.js';
+export { ParametricLIFNode, plifDescriptor } from './neurons/parametric-lif-node.js';
+export type { ParametricLIFNodeOptions, PLIFDescriptorOptions } from './neurons/parametric-lif-node.js';
+export { spikingNodeOptionsShape, describeSurrogate } from './neurons/node-options.js';
+export type { SpikingNodeOptions, NodeConstructorOptions } from './neurons/node-options.js';
+
+// Surrogates.
+export { sigmoid, sigmoidDescriptor } from './surrogates/sigmoid.js';
+export type { SigmoidOptions } from './surrogates/sigmoid.js';
+export { atan, atanDescriptor } from './surrogates/atan.js';
+export type { ATanOptions } from './surrogates/atan.js';
+export { piecewiseQuadratic, piecewiseQuadraticDescriptor } from './surrogates/piecewise-quadratic.js';
+export type { PiecewiseQuadraticOptions } from './surrogates/piecewise-quadratic.js';
+export { piecewiseExp, piecewiseExpDescriptor } from './surrogates/piecewise-exp.js';
+export type { PiecewiseExpOptions } from './surrogates/piecewise-exp.js';
+export { softSign, softSignDescriptor } from './surrogates/soft-sign.js';
+export type { SoftSignOptions } from './surrogates/soft-sign.js';
+export { superSpike, superSpikeDescriptor } from './surrogates/super-spike.js';
+export type { SuperSpikeOptions } from './surrogates/super-spike.js';
+export { erf, erfDescriptor } from './surrogates/erf.js';
+export type { ErfOptions } from './surrogates/erf.js';
+export { piecewiseLeakyRelu, piecewiseLeakyReluDescriptor } from './surrogates/piecewise-leaky-relu.js';
+export type { PiecewiseLeakyReluOptions } from './surrogates/piecewise-leaky-relu.js';
+export { rect, rectDescriptor } from './surrogates/rect.js';
+export type { RectOptions } from './surrogates/rect.js';
+export { s2nn, s2nnDescriptor } from './surrogates/s2nn.js';
+export type { S2nnOptions } from './surrogates/s2nn.js';
+export { qPseudoSpike, qPseudoSpikeDescriptor } from './surrogates/q-pseudo-spike.js';
+export type { QPseudoSpikeOptions } from './surrogates/q-pseudo-spike.js';
+export { nonzeroSignLogAbs, nonzeroSignLogAbsDescriptor } from './surrogates/nonzero-sign-log-abs.js';
+export type { NonzeroSignLogAbsOptions } from './surrogates/nonzero-sign-log-abs.js';
+export { leakyKRelu, leakyKReluDescriptor } from './surrogates/leaky-k-relu.js';
+export type { LeakyKReluOptions } from './surrogates/leaky-k-relu.js';
+export { squarewaveFourierSeries, squarewaveFourierSeriesDescriptor } from './surrogates/squarewave-fourier-series.js';
+export type { SquarewaveFourierSeriesOptions } from './surrogates/squarewave-fourier-series.js';
+export { logTailedRelu, logTailedReluDescriptor } from './surrogates/log-tailed-relu.js';
+export type { LogTailedReluOptions } from './surrogates/log-tailed-relu.js';

@@ -54,8 +54,8 @@ export abstract class BaseNode extends NeuronModule {
   protected neuronalReset(h: Tensor, s: Tensor): Tensor {
     const sr = this.detachReset ? detach(s) : s;
     if (this.vReset === null) return tf.sub(h, tf.mul(sr, this.vThreshold));
-    // S·V_reset + (1 − S)·H, written as H − S·(H − V_reset).
-    return tf.sub(h, tf.mul(sr, tf.sub(h, this.vReset)));
+    // S·V_reset + (1 − S)·H: exact in float32 when S is 0 or 1 (chip comparisons rely on that).
+    return tf.add(tf.mul(sr, this.vReset), tf.mul(tf.sub(1, sr), h));
   }
 
   /** Resting potential every sequence starts from. */
@@ -96,6 +96,7 @@ export abstract class BaseNode extends NeuronModule {
     if (this.v) this.v.dispose();
     else v0.dispose();
     this.v = tf.keep(r[1]);
+    this.recordSpikes(r[0]);
     return r[0];
   }
 

@@ -1,0 +1,68 @@
+import { BaseNode, tf, type NeuronDescriptor, type Tensor } from '@spikeflow/core';
+import { z } from 'zod';
+import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+
+/** Constructor options of {@link LIFNode}. */
+export type LIFNodeOptions = NodeConstructorOptions & {
+  /** Membrane time constant τ > 1 (default 2). */
+  readonly tau?: number;
+  /** Whether the input is divided by τ too (default true). */
+  readonly decayInput?: boolean;
+};
+
+/**
+ * SpikingJelly's leaky integrate-and-fire neuron. With `decayInput` (the default)
+ * `H[t] = V[t−1] + (X[t] − (V[t−1] − V_reset))/τ`; without it
+ * `H[t] = V[t−1] − (V[t−1] − V_reset)/τ + X[t]`. With a soft reset (`vReset: null`) the leak pulls
+ * towards 0. Fire and reset as in {@link IFNode}. SpikingJelly requires τ > 1.
+ *
+ * @example
+ * ```ts
+ * const lif = new LIFNode({ tau: 2, surrogate: atan() });
+ * lif.describe(); // 'LIFNode(tau=2, v_th=1, v_reset=0, surrogate=atan(alpha=2))'
+ * ```
+ */
+export class LIFNode extends BaseNode {
+  readonly tau: number;
+  readonly decayInput: boolean;
+
+  constructor(options: LIFNodeOptions = {}) {
+    super(baseNodeOptions(options));
+    this.tau = requireTau('LIFNode', 'tau', options.tau ?? 2);
+    this.decayInput = options.decayInput ?? true;
+  }
+
+  protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
+    const vReset = this.vReset ?? 0;
+    // SpikingJelly uses the shorter forms when the leak target is 0; the same algebra, fewer ops.
+    if (this.decayInput) {
+      const drive = vReset === 0 ? tf.sub(x, v) : tf.sub(x, tf.sub(v, vReset));
+      return tf.add(v, tf.div(drive, this.tau));
+    }
+    if (vReset === 0) return tf.add(tf.mul(v, 1 - 1 / this.tau), x);
+    return tf.add(tf.sub(v, tf.div(tf.sub(v, vReset), this.tau)), x);
+  }
+
+  override describe(): string {
+    const leading = [`tau=${formatNumber(this.tau)}`];
+    if (!this.decayInput) leading.push('decay_input=false');
+    return describeNode('LIFNode', this, leading);
+  }
+}
+
+const schema = z.object({
+  ...spikingNodeOptionsShape,
+  tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
+  decayInput: z.boolean().default(true),
+}).strict();
+
+/** Validated options of the `lif` descriptor. */
+export type LIFDescriptorOptions = z.infer<typeof schema>;
+
+/** Registry entry `neurons/lif`. */
+export const lifDescriptor: NeuronDescriptor<LIFDescriptorOptions> = {
+  id: 'lif',
+  description: 'Leaky integrate-and-fire neuron (SpikingJelly LIFNode): H = V + (X − (V − V_reset))/tau',
+  options: schema,
+  create: (options, context) => new LIFNode({ ...resolveNodeOptions(options, context), tau: options.tau, decayInput: options.decayInput }),
+};

@@ -1,0 +1,75 @@
+import { BaseNode, tf, type NeuronDescriptor, type Tensor, type Variable } from '@spikeflow/core';
+import { z } from 'zod';
+import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+
+/** Constructor options of {@link ParametricLIFNode}. */
+export type ParametricLIFNodeOptions = NodeConstructorOptions & {
+  /** Initial membrane time constant τ₀ > 1 (default 2). */
+  readonly initTau?: number;
+  /** Whether the input is scaled by 1/τ too (default true). */
+  readonly decayInput?: boolean;
+};
+
+/**
+ * SpikingJelly's Parametric LIF (PLIF, Fang et al. 2021): an LIF neuron whose time constant is
+ * learned. One scalar parameter `w` per layer gives `1/τ = sigmoid(w)`, initialised to
+ * `w₀ = −ln(τ₀ − 1)` so that `τ = τ₀`; the sigmoid keeps τ > 1 whatever w the optimiser reaches.
+ * With `decayInput`: `H = V + (X − (V − V_reset))·sigmoid(w)`; without:
+ * `H = V − (V − V_reset)·sigmoid(w) + X`; a soft reset leaks towards 0.
+ *
+ * The parameter is registered as `w`, so state dicts use SpikingJelly's name.
+ *
+ * @example
+ * ```ts
+ * const plif = new ParametricLIFNode({ initTau: 2 });
+ * const optimizer = new Adam(plif.namedParameters(), { lr: 1e-3 }); // trains w
+ * ```
+ */
+export class ParametricLIFNode extends BaseNode {
+  readonly decayInput: boolean;
+  readonly initTau: number;
+  /** The learnable scalar w with `1/τ = sigmoid(w)`. */
+  readonly w: Variable;
+
+  constructor(options: ParametricLIFNodeOptions = {}) {
+    super(baseNodeOptions(options));
+    this.initTau = requireTau('ParametricLIFNode', 'initTau', options.initTau ?? 2);
+    this.decayInput = options.decayInput ?? true;
+    this.w = this.registerParameter('w', tf.scalar(-Math.log(this.initTau - 1)));
+  }
+
+  /** The current time constant `1/sigmoid(w) = 1 + e^(−w)` (reads the parameter). */
+  get tau(): number {
+    return 1 + Math.exp(-this.w.dataSync()[0]);
+  }
+
+  protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
+    const reciprocalTau = tf.sigmoid(this.w);
+    const leak = this.vReset === null || this.vReset === 0 ? v : tf.sub(v, this.vReset);
+    if (this.decayInput) return tf.add(v, tf.mul(tf.sub(x, leak), reciprocalTau));
+    return tf.add(tf.sub(v, tf.mul(leak, reciprocalTau)), x);
+  }
+
+  override describe(): string {
+    const leading = [`tau=${formatNumber(this.tau)}`];
+    if (!this.decayInput) leading.push('decay_input=false');
+    return describeNode('ParametricLIFNode', this, leading);
+  }
+}
+
+const schema = z.object({
+  ...spikingNodeOptionsShape,
+  initTau: z.number().gt(1, 'initTau must be greater than 1 (SpikingJelly requires init_tau > 1)').default(2),
+  decayInput: z.boolean().default(true),
+}).strict();
+
+/** Validated options of the `plif` descriptor. */
+export type PLIFDescriptorOptions = z.infer<typeof schema>;
+
+/** Registry entry `neurons/plif`. */
+export const plifDescriptor: NeuronDescriptor<PLIFDescriptorOptions> = {
+  id: 'plif',
+  description: 'Parametric LIF neuron (SpikingJelly ParametricLIFNode): learnable 1/tau = sigmoid(w), w0 = −ln(initTau − 1)',
+  options: schema,
+  create: (options, context) => new ParametricLIFNode({ ...resolveNodeOptions(options, context), initTau: options.initTau, decayInput: options.decayInput }),
+};

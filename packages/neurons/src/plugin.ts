@@ -1,0 +1,64 @@
+import { definePlugin, type NeuronDescriptor, type Plugin, type SurrogateDescriptor } from '@spikeflow/core';
+import { ifDescriptor } from './neurons/if-node.js';
+import { lifDescriptor } from './neurons/lif-node.js';
+import { plifDescriptor } from './neurons/parametric-lif-node.js';
+import { atanDescriptor } from './surrogates/atan.js';
+import { erfDescriptor } from './surrogates/erf.js';
+import { leakyKReluDescriptor } from './surrogates/leaky-k-relu.js';
+import { logTailedReluDescriptor } from './surrogates/log-tailed-relu.js';
+import { nonzeroSignLogAbsDescriptor } from './surrogates/nonzero-sign-log-abs.js';
+import { piecewiseExpDescriptor } from './surrogates/piecewise-exp.js';
+import { piecewiseLeakyReluDescriptor } from './surrogates/piecewise-leaky-relu.js';
+import { piecewiseQuadraticDescriptor } from './surrogates/piecewise-quadratic.js';
+import { qPseudoSpikeDescriptor } from './surrogates/q-pseudo-spike.js';
+import { rectDescriptor } from './surrogates/rect.js';
+import { s2nnDescriptor } from './surrogates/s2nn.js';
+import { sigmoidDescriptor } from './surrogates/sigmoid.js';
+import { softSignDescriptor } from './surrogates/soft-sign.js';
+import { squarewaveFourierSeriesDescriptor } from './surrogates/squarewave-fourier-series.js';
+import { superSpikeDescriptor } from './surrogates/super-spike.js';
+import { NAMESPACE } from './surrogates/surrogate-kit.js';
+
+/** Every neuron this package contributes: `neurons/if`, `neurons/lif`, `neurons/plif`. */
+export const neuronDescriptors: readonly NeuronDescriptor<any>[] = Object.freeze([ifDescriptor, lifDescriptor, plifDescriptor]);
+
+/** Every surrogate this package contributes (SpikingJelly's smooth-step surrogates). */
+export const surrogateDescriptors: readonly SurrogateDescriptor<any>[] = Object.freeze([
+  sigmoidDescriptor,
+  atanDescriptor,
+  piecewiseQuadraticDescriptor,
+  piecewiseExpDescriptor,
+  softSignDescriptor,
+  superSpikeDescriptor,
+  erfDescriptor,
+  piecewiseLeakyReluDescriptor,
+  rectDescriptor,
+  s2nnDescriptor,
+  qPseudoSpikeDescriptor,
+  nonzeroSignLogAbsDescriptor,
+  leakyKReluDescriptor,
+  squarewaveFourierSeriesDescriptor,
+  logTailedReluDescriptor,
+]);
+
+/**
+ * The `@spikeflow/neurons` plugin: neurons `if`, `lif`, `plif` and the surrogates, all under the
+ * `neurons` namespace. The CLI finds it through the package's `"spikeflow": { "plugin" }` field.
+ *
+ * @example
+ * ```ts
+ * import { createSpikeflow } from '@spikeflow/core';
+ * import { neurons } from '@spikeflow/neurons';
+ *
+ * const sf = createSpikeflow({ plugins: [neurons()] });
+ * const lif = sf.neuron('lif', { tau: 2, surrogate: 'atan', surrogateOptions: { alpha: 2 } });
+ * ```
+ */
+export function neurons(): Plugin {
+  return definePlugin(
+    { name: '@spikeflow/neurons', version: '0.1.0', namespace: NAMESPACE },
+    { neurons: neuronDescriptors, surrogates: surrogateDescriptors },
+  );
+}
+
+export default neurons;

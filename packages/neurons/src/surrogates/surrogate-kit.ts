@@ -1,0 +1,57 @@
+// Shared plumbing for the surrogate factories: option validation with clear errors, and wrapping
+// the element-wise formulas so that intermediate tensors never leak.
+import { SpikeflowError, tf, type SurrogateFunction, type Tensor } from '@spikeflow/core';
+import { z } from 'zod';
+
+/** The namespace this package's plugin registers under; surrogate ids are `neurons/<id>`. */
+export const NAMESPACE = 'neurons';
+
+/**
+ * Validate and default a factory's options with the same zod schema its descriptor exposes, so a
+ * direct call (`sigmoid({ alpha: -1 })`) fails exactly like `sf.surrogate('sigmoid', { alpha: -1 })`.
+ */
+export function parseSurrogateOptions<T>(id: string, schema: z.ZodType<T>, options: unknown): T {
+  const parsed = schema.safeParse(options ?? {});
+  if (!parsed.success) {
+    throw new SpikeflowError('invalid-options', `invalid options for surrogate '${NAMESPACE}/${id}':\n${z.prettifyError(parsed.error)}`, { id: `${NAMESPACE}/${id}` });
+  }
+  return parsed.data;
+}
+
+/** The two element-wise formulas of a surrogate, in tf ops. */
+export interface SurrogateFormulas {
+  primitive(x: Tensor): Tensor;
+  derivative(x: Tensor): Tensor;
+}
+
+/**
+ * Freeze a surrogate: id `neurons/<id>`, its hyper-parameters, and formulas run inside `tf.tidy`
+ * (the spike function calls `derivative` once per step of every layer, so leaks would add up).
+ */
+export function createSurrogate(id: string, params: Record<string, number>, formulas: SurrogateFormulas): SurrogateFunction {
+  return Object.freeze({
+    id: `${NAMESPACE}/${id}`,
+    params: Object.freeze({ ...params }),
+    primitive: (x: Tensor) => tf.tidy(() => formulas.primitive(x)),
+    derivative: (x: Tensor) => tf.tidy(() => formulas.derivative(x)),
+  });
+}
+
+/** A sharpness hyper-parameter: a finite number > 0 (zero or negative sharpness has no meaning). */
+export function positive(defaultValue: number) {
+  return z.number().positive().default(defaultValue);
+}
+
+/** A finite number that may be zero or negative (gradient levels such as LeakyKReLU's `leak`). */
+export function finite(defaultValue: number) {
+  return z.number().default(defaultValue);
+}
+
+/**
+ * Boolean mask of `x >= 0`: the side test the spike uses, so piecewise formulas switch exactly where
+ * the spike does. (`greaterEqual` is also the only comparison tfjs has a gradient for, so formulas
+ * built on it stay differentiable when a primitive is used as a smooth forward.)
+ */
+export function nonNegativeMask(x: Tensor): Tensor {
+  return tf.greaterEqual(x, 0);
+}
