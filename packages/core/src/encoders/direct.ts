@@ -8,7 +8,11 @@ export function directEncoder(): Encoder {
     id: 'core/direct',
     timeInvariant: true,
     encode(x: Tensor, { timeSteps }) {
-      return tf.tidy(() => tf.tile(tf.expandDims(x, 0), [timeSteps, ...x.shape.map(() => 1)]));
+      // Concatenating T references copies rows; wasm's Tile kernel is far slower.
+      return tf.tidy(() => {
+        const flat = tf.reshape(x, [1, x.size]);
+        return tf.reshape(tf.concat(new Array<Tensor>(timeSteps).fill(flat), 0), [timeSteps, ...x.shape]);
+      });
     },
   };
 }

@@ -22,7 +22,10 @@ export class TimeInvariant extends Module {
     const T = x.shape[0];
     const first = tf.slice(x, [0], [1]);
     const y = this.inner.forward(first);
-    return tf.tile(y, [T, ...y.shape.slice(1).map(() => 1)]);
+    // Concatenating T references is a memcpy on every backend (wasm's Tile walks elements one by
+    // one), and its gradient sums the T slices, as the per-step computation would.
+    const flat = tf.reshape(y, [1, y.size]);
+    return tf.reshape(tf.concat(new Array<Tensor>(T).fill(flat), 0), [T, ...y.shape.slice(1)]);
   }
 
   override describe(): string {
