@@ -1,0 +1,32 @@
+import { definePlugin, type Plugin } from '@spikeflow/core';
+import { fashionMnistDataset } from './descriptors/fashion-mnist.js';
+import type { IdxDatasetDescriptor } from './descriptors/idx-descriptor.js';
+import { kmnistDataset } from './descriptors/kmnist.js';
+import { mnistDataset } from './descriptors/mnist.js';
+
+/** The namespace of this package's registry ids (`datasets/fashion-mnist`). */
+export const NAMESPACE = 'datasets';
+
+/** Every dataset this package contributes. */
+export const datasetDescriptors: readonly IdxDatasetDescriptor[] = Object.freeze([mnistDataset, fashionMnistDataset, kmnistDataset]);
+
+/**
+ * The `@spikeflow/datasets` plugin: `mnist`, `fashion-mnist` and `kmnist` under the `datasets`
+ * namespace. Opening one finds its files (`--data-dir`, `$SPIKEFLOW_DATA`, the user cache,
+ * `/usr/share/datasets`), downloads and verifies them when they are nowhere, and loads the split.
+ * The CLI finds the plugin through the package's `"spikeflow": { "plugin" }` field.
+ *
+ * @example
+ * ```ts
+ * import { createSpikeflow } from '@spikeflow/core';
+ * import { datasets } from '@spikeflow/datasets';
+ *
+ * const sf = createSpikeflow({ plugins: [datasets()] });
+ * const train = await sf.dataset('fashion-mnist', { split: 'train' });
+ * ```
+ */
+export function datasets(): Plugin {
+  return definePlugin({ name: '@spikeflow/datasets', version: '0.1.0', namespace: NAMESPACE }, { datasets: datasetDescriptors });
+}
+
+export default datasets;
