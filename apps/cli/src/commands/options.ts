@@ -31,7 +31,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--encoder <id>', 'encoder id (default direct)')
     .option('--loss <id>', 'loss id: mse-rate, ce-mean, tet (default mse-rate)')
     .option('--optimizer <id>', 'adam, adamw or sgd (default adam)')
-    .option('--lr <number>', 'learning rate (default 1e-3)', num('--lr'))
+    .option('--lr <number>', 'learning rate (default 3e-3)', num('--lr'))
     .option('--momentum <number>', 'SGD momentum (default 0.9)', num('--momentum'))
     .option('--weight-decay <number>', 'weight decay (default 0)', num('--weight-decay'))
     .option('--schedule <id>', 'cosine or constant (default cosine)')

@@ -18,7 +18,8 @@ Examples:
   cmd.action(async (opts: Record<string, any>) => {
     const io = makeIO(opts);
     const resume = opts.resume ? await loadResume(opts.resume) : undefined;
-    const base = resume ? (resume.state.config as Record<string, unknown>) : runConfigSchema.parse({});
+    // A resumed run keeps its stored config, except the early stop that interrupted it.
+    const base = resume ? { ...(resume.state.config as Record<string, unknown>), maxSteps: undefined } : runConfigSchema.parse({});
     const file = opts.config ? readConfigFile(opts.config) : undefined;
     const config = parseRunConfig(mergeConfig(base, file, flagsToConfig(opts)), opts.config ? `configuration (${opts.config} and flags)` : 'configuration');
     await runTraining(config, io, resume);

@@ -17,12 +17,12 @@ export const runConfigSchema = z
     optimizer: z
       .object({
         id: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
-        lr: z.number().positive().default(1e-3),
+        lr: z.number().positive().default(3e-3),
         momentum: z.number().min(0).max(1).default(0.9),
         weightDecay: z.number().min(0).default(0),
       })
       .strict()
-      .default({ id: 'adam', lr: 1e-3, momentum: 0.9, weightDecay: 0 }),
+      .default({ id: 'adam', lr: 3e-3, momentum: 0.9, weightDecay: 0 }),
     schedule: z
       .object({ id: z.enum(['cosine', 'constant']).default('cosine'), warmupSteps: z.number().int().min(0).default(0), minLr: z.number().min(0).default(0) })
       .strict()
