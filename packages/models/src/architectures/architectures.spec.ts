@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Adam, Trainer, createSpikeflow, directEncoder, manualSeed, tf, type Module } from '@spikeflow/core';
+import { neurons } from '@spikeflow/neurons';
+import { DataLoader, datasets } from '@spikeflow/datasets';
+import { models } from '../plugin.js';
+
+const sf = createSpikeflow({ plugins: [neurons(), models(), datasets()] });
+const ctx = (neuron = 'lif', staticInput = false) => ({ inputShape: [28, 28, 1], numClasses: 10, neuron: { id: neuron }, staticInput });
+const FMNIST = '/usr/share/datasets/fashion-mnist';
+const haveData = existsSync(`${FMNIST}/train-images-idx3-ubyte.gz`);
+
+function shapes(m: Module) {
+  return Object.fromEntries(m.namedTensors().map((e) => [e.name.replace('.inner', ''), e.variable.shape]));
+}
+
+/** Output and all parameter gradients of `model` on a direct-encoded batch. */
+function outputAndGrads(model: Module, x: tf.Tensor, T: number) {
+  return tf.tidy(() => {
+    const seq = directEncoder().encode(x, { timeSteps: T, sampleIndices: [], epoch: 0, seed: 0 });
+    const params = model.parameters();
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.forward(seq), tf.range(1, 11))) as tf.Scalar, params);
+    return { value: value.dataSync()[0], grads: params.map((p) => Array.from(grads[p.name].dataSync())), out: Array.from(model.forward(seq).dataSync()) };
+  });
+}
+
+describe('lif-mlp', () => {
+  it('is 784-512-10 with spiking layers from the chosen neuron', () => {
+    manualSeed(0);
+    const m = sf.model('lif-mlp', {}, ctx('plif'));
+    expect(Object.values(shapes(m))).toEqual([[784, 512], [], [512, 10], []]);
+    expect(m.summary()).toContain('ParametricLIFNode');
+    const out = m.forward(tf.zeros([4, 2, 28, 28, 1]));
+    expect(out.shape).toEqual([4, 2, 10]);
+    expect(() => sf.model('lif-mlp', { hidden: [0] }, ctx())).toThrowError(/models\/lif-mlp/);
+  });
+
+  it('staticInput computes the first layer once with identical outputs and gradients', () => {
+    const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 7);
+    manualSeed(1);
+    const a = outputAndGrads(sf.model('lif-mlp', { hidden: [64], bias: true }, ctx('lif', false)), x, 4);
+    manualSeed(1);
+    const b = outputAndGrads(sf.model('lif-mlp', { hidden: [64], bias: true }, ctx('lif', true)), x, 4);
+    expect(b.out).toEqual(a.out);
+    b.grads.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - a.grads[i][j])).toBeLessThan(1e-5 * Math.max(1, Math.abs(a.grads[i][j])))));
+  });
+});
+
+describe('conv-fmnist', () => {
+  it("has SpikingJelly's layer shapes (bias-free convs and linears)", () => {
+    manualSeed(0);
+    const m = sf.model('conv-fmnist', { channels: 8 }, ctx());
+    expect(shapes(m)).toEqual({
+      '0.0.weight': [3, 3, 1, 8], '0.1.weight': [8], '0.1.bias': [8], '0.1.running_mean': [8], '0.1.running_var': [8],
+      '3.weight': [3, 3, 8, 8], '4.weight': [8], '4.bias': [8], '4.running_mean': [8], '4.running_var': [8],
+      '8.weight': [8 * 7 * 7, 8 * 4 * 4], '10.weight': [8 * 4 * 4, 10],
+    });
+    expect(m.forward(tf.zeros([2, 3, 28, 28, 1])).shape).toEqual([2, 3, 10]);
+    expect(() => sf.model('conv-fmnist', {}, { ...ctx(), inputShape: [30, 30, 1] })).toThrowError(/divisible by 4/);
+  });
+
+  it('staticInput gives identical outputs and gradients (BN statistics included)', () => {
+    const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 3);
+    manualSeed(2);
+    const a = outputAndGrads(sf.model('conv-fmnist', { channels: 4 }, ctx('if', false)), x, 3);
+    manualSeed(2);
+    const b = outputAndGrads(sf.model('conv-fmnist', { channels: 4 }, ctx('if', true)), x, 3);
+    expect(b.out).toEqual(a.out);
+    b.grads.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - a.grads[i][j])).toBeLessThan(1e-4 * Math.max(1, Math.abs(a.grads[i][j])))));
+  });
+
+  it.skipIf(!haveData)('(needs dataset-fashion-mnist) trains on a Fashion-MNIST subset: loss falls, accuracy well above chance', async () => {
+    const train = await sf.dataset('fashion-mnist', { split: 'train', dataDir: FMNIST });
+    const test = await sf.dataset('fashion-mnist', { split: 'test', dataDir: FMNIST });
+    manualSeed(0);
+    const model = sf.model('conv-fmnist', { channels: 8 }, ctx('lif', true));
+    const trainer = new Trainer({ model, optimizer: new Adam(model.namedParameters(), { lr: 3e-3 }), encoder: directEncoder(), loss: sf.loss('mse-rate'), timeSteps: 4, numClasses: 10, seed: 0 });
+    const summary = await trainer.fit(new DataLoader({ dataset: train, batchSize: 32, seed: 0, subset: 1024 }), {
+      epochs: 2, test: new DataLoader({ dataset: test, batchSize: 128, shuffle: false, seed: 0, subset: 512 }),
+    });
+    expect(summary.epochs[1].trainLoss).toBeLessThan(summary.epochs[0].trainLoss);
+    expect(summary.epochs[1].testAccuracy).toBeGreaterThan(0.5);
+  });
+});
