@@ -157,10 +157,10 @@ export abstract class Module {
   }
 
   /** A multi-line tree of the module with parameter counts. */
-  summary(indent = ''): string {
+  summary(indent = '', label = ''): string {
     const own = [...this._params.values()].reduce((a, v) => a + v.size, 0);
-    const lines = [`${indent}${this.describe()}${own ? `  [${own} params]` : ''}`];
-    for (const [name, c] of this._children) lines.push(c.summary(`${indent}  (${name}) `).replace(/^\s*\(/, `${indent}  (`));
+    const lines = [`${indent}${label}${this.describe()}${own ? `  [${own} params]` : ''}`];
+    for (const [name, c] of this._children) lines.push(c.summary(`${indent}  `, `(${name}) `));
     return lines.join('\n');
   }
 }
