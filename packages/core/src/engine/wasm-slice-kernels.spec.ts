@@ -21,8 +21,8 @@ function naiveSlice(data: Float32Array, shape: number[], begin: number[], size: 
   return out;
 }
 
-describe('fast wasm Slice / Unpack kernels', () => {
-  it('match a naive reference for ranks 1-6, any box, and unstack along every axis', async () => {
+describe('fast wasm Slice / Unpack / SplitV kernels', () => {
+  it('match a naive reference for ranks 1-6, any box, unstack and split along every axis', async () => {
     await selectBackend('wasm');
     expect(tf.getBackend()).toBe('wasm');
     const rng = new Rng(3);
@@ -45,7 +45,23 @@ describe('fast wasm Slice / Unpack kernels', () => {
         expect(p.shape).toEqual(shape.filter((_, d) => d !== axis));
         expect(Array.from(p.dataSync())).toEqual(naiveSlice(data, shape, b, s));
       });
-      tf.dispose([x, got, ...parts]);
+      const sizes: number[] = [];
+      let left = shape[axis];
+      while (left > 0) {
+        const k = 1 + rng.int(left);
+        sizes.push(k);
+        left -= k;
+      }
+      const pieces = tf.split(x, sizes, axis);
+      let start = 0;
+      pieces.forEach((p, i) => {
+        const b = shape.map((_, d) => (d === axis ? start : 0));
+        const s = shape.map((dim, d) => (d === axis ? sizes[i] : dim));
+        start += sizes[i];
+        expect(p.shape).toEqual(s);
+        expect(Array.from(p.dataSync())).toEqual(naiveSlice(data, shape, b, s));
+      });
+      tf.dispose([x, got, ...parts, ...pieces]);
     }
   });
 

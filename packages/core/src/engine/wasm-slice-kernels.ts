@@ -54,7 +54,7 @@ export function copyBox(src: ArrayLike<number> & { subarray(a: number, b: number
 
 let installed = false;
 
-/** Install the fast Slice and Unpack kernels for the wasm backend (idempotent). */
+/** Install the fast Slice, Unpack and SplitV kernels for the wasm backend (idempotent). */
 export function installWasmSliceKernels(): void {
   if (installed) return;
   const original = tf.getKernel('Slice', 'wasm');
@@ -91,8 +91,24 @@ export function installWasmSliceKernels(): void {
     return outs;
   };
 
+  const splitV: KernelFunc = (args) => {
+    const x = args.inputs.x;
+    const axis = tf.util.parseAxisParam(args.attrs.axis as number, x.shape)[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, args.attrs.numOrSizeSplits as number[] | number, axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = x.shape.slice();
+      size[axis] = s;
+      const r = slice({ inputs: { x }, backend: args.backend, attrs: { begin: begin.slice(), size } }) as WasmTensorInfo;
+      begin[axis] += s;
+      return r;
+    });
+  };
+
   tf.unregisterKernel('Slice', 'wasm');
   tf.registerKernel({ kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice as unknown as tf.KernelFunc });
   if (tf.getKernel('Unpack', 'wasm')) tf.unregisterKernel('Unpack', 'wasm');
   tf.registerKernel({ kernelName: 'Unpack', backendName: 'wasm', kernelFunc: unpack as unknown as tf.KernelFunc });
+  if (tf.getKernel('SplitV', 'wasm')) tf.unregisterKernel('SplitV', 'wasm');
+  tf.registerKernel({ kernelName: 'SplitV', backendName: 'wasm', kernelFunc: splitV as unknown as tf.KernelFunc });
 }
