@@ -63,3 +63,8 @@ export { squarewaveFourierSeries, squarewaveFourierSeriesDescriptor } from './su
 export type { SquarewaveFourierSeriesOptions } from './surrogates/squarewave-fourier-series.js';
 export { logTailedRelu, logTailedReluDescriptor } from './surrogates/log-tailed-relu.js';
 export type { LogTailedReluOptions } from './surrogates/log-tailed-relu.js';
+
+// Fused multi-step op (IF/LIF/PLIF `forward` use it with `fused: true`, or unset on the cpu backend).
+export { fusedMultiStep } from './fused/multi-step-node.js';
+export type { FusedNeuronParams } from './fused/multi-step-node.js';
+export { fusedOptionShape, fusedByDefault } from './fused/fused-forward.js';

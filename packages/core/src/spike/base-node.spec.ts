@@ -55,6 +55,16 @@ describe('BaseNode charge-fire-reset', () => {
     });
   }
 
+  it('differentiates a single time step (T = 1)', () => {
+    const node = new TestIF({ surrogate: sigmoidSurrogate(4) });
+    const g = tf.grad((v: tf.Tensor) => tf.sum(node.forward(v)))(tf.tensor([[0.5, 1.5]]));
+    const want = [0.5, 1.5].map((h) => {
+      const s = 1 / (1 + Math.exp(-4 * (h - 1)));
+      return 4 * s * (1 - s);
+    });
+    Array.from(g.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+  });
+
   it('rejects inputs without a time axis and bad options', () => {
     const node = new TestIF({ surrogate: sigmoidSurrogate() });
     expect(() => node.forward(tf.tensor([1]))).toThrowError(/time-first input \[T, B, \.\.\.\]/);

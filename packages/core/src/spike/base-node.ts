@@ -73,7 +73,9 @@ export abstract class BaseNode extends NeuronModule {
   /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes. */
   forward(xSeq: Tensor): Tensor {
     if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`);
-    const steps = tf.unstack(xSeq, 0);
+    // tfjs cannot differentiate unstack/stack of a single slice, so T = 1 takes a reshape.
+    const T = xSeq.shape[0];
+    const steps = T === 1 ? [tf.reshape(xSeq, xSeq.shape.slice(1))] : tf.unstack(xSeq, 0);
     let v = this.initialV(steps[0].shape);
     const out: Tensor[] = [];
     for (const x of steps) {
@@ -81,7 +83,7 @@ export abstract class BaseNode extends NeuronModule {
       out.push(r.spikes);
       v = r.v;
     }
-    const spikes = tf.stack(out, 0);
+    const spikes = T === 1 ? tf.expandDims(out[0], 0) : tf.stack(out, 0);
     this.recordSpikes(spikes);
     return spikes;
   }

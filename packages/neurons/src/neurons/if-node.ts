@@ -1,9 +1,14 @@
 import { BaseNode, tf, type NeuronDescriptor, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
+import { fusedMultiStep } from '../fused/multi-step-node.js';
+import { fusedByDefault, fusedOptionShape, requireTimeFirst } from '../fused/fused-forward.js';
 import { baseNodeOptions, describeNode, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
 
 /** Constructor options of {@link IFNode}. */
-export type IFNodeOptions = NodeConstructorOptions;
+export type IFNodeOptions = NodeConstructorOptions & {
+  /** Run multi-step `forward` as one fused op (default: where it is faster, see `fusedByDefault`); `false` uses BaseNode's composed tf ops. */
+  readonly fused?: boolean;
+};
 
 /**
  * SpikingJelly's integrate-and-fire neuron: a perfect integrator, `H[t] = V[t−1] + X[t]`, then
@@ -16,8 +21,22 @@ export type IFNodeOptions = NodeConstructorOptions;
  * ```
  */
 export class IFNode extends BaseNode {
+  /** Whether multi-step `forward` runs as one fused op. */
+  /** Fused multi-step op: true/false, or undefined to choose by backend ({@link fusedByDefault}). */
+  readonly fused: boolean | undefined;
+
   constructor(options: IFNodeOptions = {}) {
     super(baseNodeOptions(options));
+    this.fused = options.fused;
+  }
+
+  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes (fused unless `fused: false`). */
+  override forward(xSeq: Tensor): Tensor {
+    if (!(this.fused ?? fusedByDefault())) return super.forward(xSeq);
+    requireTimeFirst(this, xSeq);
+    const spikes = fusedMultiStep(xSeq, { model: 'if', vThreshold: this.vThreshold, vReset: this.vReset, detachReset: this.detachReset, surrogate: this.surrogate });
+    this.recordSpikes(spikes);
+    return spikes;
   }
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
@@ -29,7 +48,7 @@ export class IFNode extends BaseNode {
   }
 }
 
-const schema = z.object(spikingNodeOptionsShape).strict();
+const schema = z.object({ ...spikingNodeOptionsShape, ...fusedOptionShape }).strict();
 
 /** Validated options of the `if` descriptor. */
 export type IFDescriptorOptions = z.infer<typeof schema>;
@@ -39,5 +58,5 @@ export const ifDescriptor: NeuronDescriptor<IFDescriptorOptions> = {
   id: 'if',
   description: 'Integrate-and-fire neuron (SpikingJelly IFNode): H = V + X',
   options: schema,
-  create: (options, context) => new IFNode(resolveNodeOptions(options, context)),
+  create: (options, context) => new IFNode({ ...resolveNodeOptions(options, context), fused: options.fused }),
 };

@@ -1,5 +1,7 @@
 import { BaseNode, tf, type NeuronDescriptor, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
+import { fusedMultiStep } from '../fused/multi-step-node.js';
+import { fusedByDefault, fusedOptionShape, requireTimeFirst } from '../fused/fused-forward.js';
 import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
 
 /** Constructor options of {@link LIFNode}. */
@@ -8,6 +10,8 @@ export type LIFNodeOptions = NodeConstructorOptions & {
   readonly tau?: number;
   /** Whether the input is divided by τ too (default true). */
   readonly decayInput?: boolean;
+  /** Run multi-step `forward` as one fused op (default: where it is faster, see `fusedByDefault`); `false` uses BaseNode's composed tf ops. */
+  readonly fused?: boolean;
 };
 
 /**
@@ -25,11 +29,27 @@ export type LIFNodeOptions = NodeConstructorOptions & {
 export class LIFNode extends BaseNode {
   readonly tau: number;
   readonly decayInput: boolean;
+  /** Whether multi-step `forward` runs as one fused op. */
+  /** Fused multi-step op: true/false, or undefined to choose by backend ({@link fusedByDefault}). */
+  readonly fused: boolean | undefined;
 
   constructor(options: LIFNodeOptions = {}) {
     super(baseNodeOptions(options));
     this.tau = requireTau('LIFNode', 'tau', options.tau ?? 2);
     this.decayInput = options.decayInput ?? true;
+    this.fused = options.fused;
+  }
+
+  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes (fused unless `fused: false`). */
+  override forward(xSeq: Tensor): Tensor {
+    if (!(this.fused ?? fusedByDefault())) return super.forward(xSeq);
+    requireTimeFirst(this, xSeq);
+    const spikes = fusedMultiStep(xSeq, {
+      model: 'lif', tau: this.tau, decayInput: this.decayInput,
+      vThreshold: this.vThreshold, vReset: this.vReset, detachReset: this.detachReset, surrogate: this.surrogate,
+    });
+    this.recordSpikes(spikes);
+    return spikes;
   }
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
@@ -54,6 +74,7 @@ const schema = z.object({
   ...spikingNodeOptionsShape,
   tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
   decayInput: z.boolean().default(true),
+  ...fusedOptionShape,
 }).strict();
 
 /** Validated options of the `lif` descriptor. */
@@ -64,5 +85,5 @@ export const lifDescriptor: NeuronDescriptor<LIFDescriptorOptions> = {
   id: 'lif',
   description: 'Leaky integrate-and-fire neuron (SpikingJelly LIFNode): H = V + (X − (V − V_reset))/tau',
   options: schema,
-  create: (options, context) => new LIFNode({ ...resolveNodeOptions(options, context), tau: options.tau, decayInput: options.decayInput }),
+  create: (options, context) => new LIFNode({ ...resolveNodeOptions(options, context), tau: options.tau, decayInput: options.decayInput, fused: options.fused }),
 };

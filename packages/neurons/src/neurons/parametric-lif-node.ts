@@ -1,5 +1,7 @@
 import { BaseNode, tf, type NeuronDescriptor, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
+import { fusedMultiStep } from '../fused/multi-step-node.js';
+import { fusedByDefault, fusedOptionShape, requireTimeFirst } from '../fused/fused-forward.js';
 import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
 
 /** Constructor options of {@link ParametricLIFNode}. */
@@ -8,6 +10,8 @@ export type ParametricLIFNodeOptions = NodeConstructorOptions & {
   readonly initTau?: number;
   /** Whether the input is scaled by 1/τ too (default true). */
   readonly decayInput?: boolean;
+  /** Run multi-step `forward` as one fused op (default: where it is faster, see `fusedByDefault`); `false` uses BaseNode's composed tf ops. */
+  readonly fused?: boolean;
 };
 
 /**
@@ -28,6 +32,9 @@ export type ParametricLIFNodeOptions = NodeConstructorOptions & {
 export class ParametricLIFNode extends BaseNode {
   readonly decayInput: boolean;
   readonly initTau: number;
+  /** Whether multi-step `forward` runs as one fused op. */
+  /** Fused multi-step op: true/false, or undefined to choose by backend ({@link fusedByDefault}). */
+  readonly fused: boolean | undefined;
   /** The learnable scalar w with `1/τ = sigmoid(w)`. */
   readonly w: Variable;
 
@@ -35,7 +42,20 @@ export class ParametricLIFNode extends BaseNode {
     super(baseNodeOptions(options));
     this.initTau = requireTau('ParametricLIFNode', 'initTau', options.initTau ?? 2);
     this.decayInput = options.decayInput ?? true;
+    this.fused = options.fused;
     this.w = this.registerParameter('w', tf.scalar(-Math.log(this.initTau - 1)));
+  }
+
+  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes (fused unless `fused: false`). */
+  override forward(xSeq: Tensor): Tensor {
+    if (!(this.fused ?? fusedByDefault())) return super.forward(xSeq);
+    requireTimeFirst(this, xSeq);
+    const spikes = fusedMultiStep(xSeq, {
+      model: 'plif', w: this.w, decayInput: this.decayInput,
+      vThreshold: this.vThreshold, vReset: this.vReset, detachReset: this.detachReset, surrogate: this.surrogate,
+    });
+    this.recordSpikes(spikes);
+    return spikes;
   }
 
   /** The current time constant `1/sigmoid(w) = 1 + e^(−w)` (reads the parameter). */
@@ -61,6 +81,7 @@ const schema = z.object({
   ...spikingNodeOptionsShape,
   initTau: z.number().gt(1, 'initTau must be greater than 1 (SpikingJelly requires init_tau > 1)').default(2),
   decayInput: z.boolean().default(true),
+  ...fusedOptionShape,
 }).strict();
 
 /** Validated options of the `plif` descriptor. */
@@ -71,5 +92,5 @@ export const plifDescriptor: NeuronDescriptor<PLIFDescriptorOptions> = {
   id: 'plif',
   description: 'Parametric LIF neuron (SpikingJelly ParametricLIFNode): learnable 1/tau = sigmoid(w), w0 = −ln(initTau − 1)',
   options: schema,
-  create: (options, context) => new ParametricLIFNode({ ...resolveNodeOptions(options, context), initTau: options.initTau, decayInput: options.decayInput }),
+  create: (options, context) => new ParametricLIFNode({ ...resolveNodeOptions(options, context), initTau: options.initTau, decayInput: options.decayInput, fused: options.fused }),
 };

@@ -1,0 +1,27 @@
+// Shared glue between the neuron classes and the fused op: the `fused` option and the multi-step
+// input check BaseNode.forward performs.
+import { SpikeflowError, tf, type BaseNode, type Tensor } from '@spikeflow/core';
+import { z } from 'zod';
+
+/**
+ * Whether the fused op is used when a neuron's `fused` option is not set. It pays off on the cpu
+ * backend (2-3x, `benchmarks/fused-neurons.mjs`); on wasm the copies in and out of the wasm heap
+ * cancel the gain (0.6-1.5x measured), so the composed ops stay the default there.
+ */
+export function fusedByDefault(): boolean {
+  return tf.getBackend() === 'cpu';
+}
+
+/**
+ * Zod shape of the `fused` option the IF/LIF/PLIF descriptors accept. Left optional (so parsed
+ * defaults stay SpikingJelly's option set); an absent value means {@link fusedByDefault}.
+ */
+export const fusedOptionShape = {
+  /** Run multi-step forward/backward as one fused op; false = BaseNode's composed tf ops; unset = by backend. */
+  fused: z.boolean().optional(),
+};
+
+/** The same time-first check (and error) as BaseNode's multi-step forward. */
+export function requireTimeFirst(node: BaseNode, xSeq: Tensor): void {
+  if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${node.describe()} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`);
+}
