@@ -5,9 +5,16 @@
 // backward evaluates the surrogate gradient with one tf call on the whole [T, ...] membrane and runs
 // the exact BPTT recursion backwards through time in JS.
 //
+// On the wasm and cpu backends the recursion runs inside custom kernels (neuron-kernels.ts) directly
+// on the backend's memory; elsewhere (e.g. tfjs-node) it reads the inputs with dataSync and makes
+// the outputs with tf.tensor. Both paths run the same code (recursion.ts) and give identical results.
 // Forward arithmetic mirrors the composed path op by op (each tf op rounds to float32, so every
-// intermediate here goes through Math.fround in the same order): spikes are bit-identical.
+// intermediate goes through Math.fround in the same order): spikes are bit-identical.
 import { SpikeflowError, tf, type SurrogateFunction, type Tensor } from '@spikeflow/core';
+import { NEURON_BACKWARD, NEURON_FORWARD, neuronKernelAttrs, neuronKernelsAvailable } from './neuron-kernels.js';
+import { fusedBackwardArrays, fusedForwardArrays } from './recursion.js';
+
+export { fusedForwardArrays };
 
 /** Options every fused neuron shares (BaseNode's semantics). */
 interface FusedCommon {
@@ -32,6 +39,12 @@ export type FusedNeuronParams =
       readonly decayInput: boolean;
     });
 
+/**
+ * How {@link fusedMultiStep} runs the recursion: `'auto'` = custom kernels on the backend's memory
+ * where registered (wasm, cpu), else `'arrays'` = read with dataSync, write with tf.tensor.
+ */
+export type FusedImpl = 'auto' | 'arrays';
+
 const f32 = Math.fround;
 
 // Large fresh typed arrays are costly (first-touch page faults, GC pressure). The wasm backend copies
@@ -45,122 +58,29 @@ function outputBuffer(size: number): { buffer: Float32Array } {
 }
 
 /**
- * The charge `H = charge(V, X)` as the composed path computes it in float32, plus the partial
- * derivatives the backward recursion needs.
- */
-interface Charge {
-  /**
-   * H[t] for one time step: `hs[base + i] = charge(v[i], xs[base + i])`, float32-rounded exactly as
-   * the composed tf ops round (one call per row keeps the element loop free of calls).
-   */
-  readonly row: (v: Float32Array, xs: ArrayLike<number>, base: number, hs: Float32Array) => void;
-  /** ∂H/∂X. */
-  readonly dHdX: number;
-  /** ∂H/∂V[t−1]. */
-  readonly dHdV: number;
-  /** PLIF only: ∂H/∂k = xCoef·X − (V[t−1] − target), with k = sigmoid(w). */
-  readonly dHdK?: { readonly xCoef: number; readonly target: number };
-}
-
-function chargeOf(p: FusedNeuronParams, k: number): Charge {
-  const n = (v: Float32Array) => v.length;
-  if (p.model === 'if') {
-    return {
-      row: (v, xs, base, hs) => {
-        for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(v[i] + xs[base + i]);
-      },
-      dHdX: 1,
-      dHdV: 1,
-    };
-  }
-  if (p.model === 'lif') {
-    // LIFNode.neuronalCharge: the leak target is V_reset for a hard reset, 0 for a soft one.
-    const target = p.vReset ?? 0;
-    const tau = f32(p.tau);
-    const vr = f32(target);
-    if (p.decayInput) {
-      return {
-        row: target === 0
-          ? (v, xs, base, hs) => {
-              for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(v[i] + f32(f32(xs[base + i] - v[i]) / tau));
-            }
-          : (v, xs, base, hs) => {
-              for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(v[i] + f32(f32(xs[base + i] - f32(v[i] - vr)) / tau));
-            },
-        dHdX: 1 / tau,
-        dHdV: 1 - 1 / tau,
-      };
-    }
-    if (target === 0) {
-      const decay = f32(1 - 1 / p.tau);
-      return {
-        row: (v, xs, base, hs) => {
-          for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(f32(v[i] * decay) + xs[base + i]);
-        },
-        dHdX: 1,
-        dHdV: decay,
-      };
-    }
-    return {
-      row: (v, xs, base, hs) => {
-        for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(f32(v[i] - f32(f32(v[i] - vr) / tau)) + xs[base + i]);
-      },
-      dHdX: 1,
-      dHdV: 1 - 1 / tau,
-    };
-  }
-  // ParametricLIFNode.neuronalCharge with k = sigmoid(w) (already a float32 value); the leak is V,
-  // or V − V_reset for a hard reset to a non-zero V_reset.
-  const leakless = p.vReset === null || p.vReset === 0;
-  const vr = f32(p.vReset ?? 0);
-  const dHdK = { xCoef: p.decayInput ? 1 : 0, target: leakless ? 0 : vr };
-  if (p.decayInput) {
-    return {
-      row: leakless
-        ? (v, xs, base, hs) => {
-            for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(v[i] + f32(f32(xs[base + i] - v[i]) * k));
-          }
-        : (v, xs, base, hs) => {
-            for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(v[i] + f32(f32(xs[base + i] - f32(v[i] - vr)) * k));
-          },
-      dHdX: k,
-      dHdV: 1 - k,
-      dHdK,
-    };
-  }
-  return {
-    row: leakless
-      ? (v, xs, base, hs) => {
-          for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(f32(v[i] - f32(v[i] * k)) + xs[base + i]);
-        }
-      : (v, xs, base, hs) => {
-          for (let i = 0, m = n(v); i < m; i++) hs[base + i] = f32(f32(v[i] - f32(f32(v[i] - vr) * k)) + xs[base + i]);
-        },
-    dHdX: 1,
-    dHdV: 1 - k,
-    dHdK,
-  };
-}
-
-/**
  * Multi-step charge–fire–reset over a time-first input `[T, ...]`, starting from rest
  * (V = V_reset, or 0 with a soft reset), as one differentiable op: returns the spikes `[T, ...]`
  * (float32 0/1), identical to BaseNode's composed multi-step forward. Gradients flow to `x` and, for
  * PLIF, to `w` (BPTT with the surrogate standing in for dS/dH; `detachReset` detaches the spike in
- * the reset term only).
+ * the reset term only). `impl` = `'arrays'` forces the dataSync path (same results; for tests and
+ * benchmarks).
  *
  * @example
  * ```ts
  * const s = fusedMultiStep(x, { model: 'lif', tau: 2, decayInput: true, vThreshold: 1, vReset: 0, detachReset: false, surrogate: sigmoid() });
  * ```
  */
-export function fusedMultiStep(x: Tensor, params: FusedNeuronParams): Tensor {
+export function fusedMultiStep(x: Tensor, params: FusedNeuronParams, impl: FusedImpl = 'auto'): Tensor {
   if (x.rank < 1) throw new SpikeflowError('shape-mismatch', `fusedMultiStep expects a time-first input [T, ...], got shape [${x.shape}]`);
   const inputs: Tensor[] = params.model === 'plif' ? [x, params.w] : [x];
   if (params.model === 'plif' && params.w.size !== 1) throw new SpikeflowError('shape-mismatch', `fusedMultiStep: PLIF's w must be a scalar, got shape [${params.w.shape}]`);
-  const op = tf.customGrad(((...args: unknown[]) => forwardAndGrad(args[0] as Tensor, params)) as unknown as Parameters<typeof tf.customGrad>[0]) as (...t: Tensor[]) => Tensor;
+  const body = impl === 'auto' && neuronKernelsAvailable() ? kernelForwardAndGrad : forwardAndGrad;
+  const op = tf.customGrad(((...args: unknown[]) => body(args[0] as Tensor, params, args[args.length - 1] as SaveFunc)) as unknown as Parameters<typeof tf.customGrad>[0]) as (...t: Tensor[]) => Tensor;
   return op(...inputs);
 }
+
+type SaveFunc = (tensors: Tensor[]) => void;
+type ForwardAndGrad = { value: Tensor; gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor[] };
 
 /** k = sigmoid(w) for PLIF, evaluated by tf so it is the float32 value the composed path uses. */
 function leakOf(p: FusedNeuronParams): number {
@@ -171,47 +91,34 @@ function leakOf(p: FusedNeuronParams): number {
   return k;
 }
 
-/**
- * The forward recursion over plain arrays (`xs` is `[T, n]` flattened): fills `hs` with H[t] and
- * `out` with the spikes (every element written), and `vs` (when given) with the membrane after reset, V[t]. Exported for the
- * tests, which compare H and V bit for bit with the composed path.
- */
-export function fusedForwardArrays(xs: Float32Array, T: number, p: FusedNeuronParams, k: number, hs: Float32Array, out: Float32Array, vs?: Float32Array): void {
-  const n = T === 0 ? 0 : xs.length / T;
-  const charge = chargeOf(p, k);
+/** The custom-kernel path: H stays a backend tensor, saved for backward (tape only). */
+function kernelForwardAndGrad(x: Tensor, p: FusedNeuronParams, save: SaveFunc): ForwardAndGrad {
+  const k = leakOf(p);
+  const attrs = neuronKernelAttrs(p, k, p.model === 'plif' ? p.w.shape : []);
+  const [value, hT] = tf.engine().runKernel(NEURON_FORWARD, { x }, attrs) as Tensor[];
+  // Saved tensors are kept (as clones) only while a tape records, and disposed after backprop.
+  save(p.model === 'plif' ? [hT, x] : [hT]);
   const vth = f32(p.vThreshold);
-  const soft = p.vReset === null;
-  const vr = f32(p.vReset ?? 0);
-  const v = new Float32Array(n).fill(vr); // rest: V_reset, or 0 with a soft reset
-  for (let t = 0; t < T; t++) {
-    const base = t * n;
-    charge.row(v, xs, base, hs);
-    for (let i = 0; i < n; i++) {
-      const h = hs[base + i];
-      // Θ(H − V_th) as heaviside(tf.sub(h, V_th)); the reset as the composed path's float32 ops give it
-      // for S ∈ {0, 1}: hard S·V_r + (1 − S)·H, soft H − S·V_th.
-      if (f32(h - vth) >= 0) {
-        out[base + i] = 1;
-        v[i] = soft ? f32(h - vth) : vr;
-      } else {
-        out[base + i] = 0;
-        v[i] = h;
-      }
-    }
-    if (vs) vs.set(v, base);
-  }
+  const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] => {
+    const [h, xSaved] = saved;
+    // Surrogate gradient on the whole [T, ...] membrane: one tf call.
+    const sg = tf.tidy(() => p.surrogate.derivative(tf.sub(h, vth)));
+    const inputs: Record<string, Tensor> = { dy, h, sg };
+    if (p.model === 'plif') inputs.x = xSaved;
+    const grads = tf.engine().runKernel(NEURON_BACKWARD, inputs, attrs) as Tensor[];
+    sg.dispose();
+    return grads;
+  };
+  return { value, gradFunc };
 }
 
-function forwardAndGrad(x: Tensor, p: FusedNeuronParams): { value: Tensor; gradFunc: (dy: Tensor) => Tensor[] } {
+/** The dataSync path (backends without the kernels). */
+function forwardAndGrad(x: Tensor, p: FusedNeuronParams): ForwardAndGrad {
   const shape = x.shape;
   const T = shape[0];
   const n = T === 0 ? 0 : x.size / T;
   const k = leakOf(p);
-  const charge = chargeOf(p, k);
   const vth = f32(p.vThreshold);
-  const soft = p.vReset === null;
-  const vr = f32(p.vReset ?? 0);
-  const v0 = vr; // rest: V_reset, or 0 with a soft reset
 
   const xs = x.dataSync() as Float32Array; // may alias backend memory (cpu): read only
   const hs = new Float32Array(T * n);
@@ -226,41 +133,11 @@ function forwardAndGrad(x: Tensor, p: FusedNeuronParams): { value: Tensor; gradF
     hT.dispose();
     const sg = sgT.dataSync();
     const g = dy.dataSync();
-    const gx = outputBuffer(T * n).buffer; // every element is written below
-    const gV = new Float64Array(n); // dL/dV[t] arriving from step t + 1
-    const { dHdX, dHdV, dHdK } = charge;
-    const detachReset = p.detachReset;
-    let gk = 0;
-    for (let t = T - 1; t >= 0; t--) {
-      const base = t * n;
-      const prev = base - n;
-      for (let i = 0; i < n; i++) {
-        const j = base + i;
-        const h = hs[j];
-        const s = f32(h - vth) >= 0 ? 1 : 0;
-        const gv = gV[i];
-        // Hard: V = S·V_r + (1 − S)·H → ∂V/∂H = 1 − S, ∂V/∂S = V_r − H.
-        // Soft: V = H − S·V_th       → ∂V/∂H = 1,     ∂V/∂S = −V_th.
-        const dVdH = soft ? 1 : 1 - s;
-        const dVdS = detachReset ? 0 : soft ? -vth : vr - h;
-        const dLdS = g[j] + gv * dVdS;
-        const dLdH = gv * dVdH + dLdS * sg[j];
-        gx[j] = dLdH * dHdX;
-        gV[i] = dLdH * dHdV;
-        if (dHdK) {
-          // V[t−1] recomputed from H[t−1] exactly as the forward reset produced it.
-          let vPrev = v0;
-          if (t > 0) {
-            const hp = hs[prev + i];
-            vPrev = f32(hp - vth) >= 0 ? (soft ? f32(hp - vth) : vr) : hp;
-          }
-          gk += dLdH * (dHdK.xCoef * xs[j] - (vPrev - dHdK.target));
-        }
-      }
-    }
+    const gx = outputBuffer(T * n).buffer; // every element is written
+    const dw = fusedBackwardArrays(g, hs, sg, xs, T, p, k, gx);
     sgT.dispose();
     const grads = [tf.tensor(gx, shape, 'float32')];
-    if (p.model === 'plif') grads.push(tf.tensor(new Float32Array([gk * k * (1 - k)]), p.w.shape, 'float32'));
+    if (p.model === 'plif') grads.push(tf.tensor(new Float32Array([dw]), p.w.shape, 'float32'));
     return grads;
   };
   return { value, gradFunc };

@@ -1,0 +1,146 @@
+// The fused op's custom kernels (SpikeflowNeuronForward/Backward) against its dataSync path, on the
+// wasm and cpu backends (both in every run, whatever SPIKEFLOW_TEST_BACKEND says): the kernel path
+// must be taken and give bit-identical spikes, dL/dX and (PLIF) dL/dw.
+import { selectBackend, tf, type SurrogateFunction } from '@spikeflow/core';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { atan } from '../surrogates/atan.js';
+import { piecewiseQuadratic } from '../surrogates/piecewise-quadratic.js';
+import { sigmoid } from '../surrogates/sigmoid.js';
+import { lcg } from '../test-utils/reference.js';
+import { fusedMultiStep, type FusedImpl, type FusedNeuronParams } from './multi-step-node.js';
+import { NEURON_BACKWARD, NEURON_FORWARD, neuronKernelsAvailable } from './neuron-kernels.js';
+
+const initial = tf.getBackend() as 'wasm' | 'cpu';
+afterAll(async () => {
+  await selectBackend(initial);
+});
+
+function randomArray(size: number, seed: number, lo: number, hi: number): Float32Array {
+  const next = lcg(seed);
+  return Float32Array.from({ length: size }, () => lo + (hi - lo) * next());
+}
+
+type Spec =
+  | { model: 'if' }
+  | { model: 'lif'; tau: number; decayInput: boolean }
+  | { model: 'plif'; w: number; decayInput: boolean };
+
+interface Case {
+  readonly name: string;
+  readonly spec: Spec;
+  readonly vReset: number | null;
+  readonly detachReset: boolean;
+  readonly vThreshold: number;
+  readonly surrogate: () => SurrogateFunction;
+}
+
+const CASES: Case[] = [
+  { name: 'if hard', spec: { model: 'if' }, vReset: 0, detachReset: false, vThreshold: 1, surrogate: () => sigmoid() },
+  { name: 'if soft detach', spec: { model: 'if' }, vReset: null, detachReset: true, vThreshold: 0.8, surrogate: () => atan() },
+  { name: 'lif decay hard -0.3', spec: { model: 'lif', tau: 2, decayInput: true }, vReset: -0.3, detachReset: false, vThreshold: 1, surrogate: () => atan() },
+  { name: 'lif nodecay soft', spec: { model: 'lif', tau: 3.7, decayInput: false }, vReset: null, detachReset: false, vThreshold: 1, surrogate: () => piecewiseQuadratic() },
+  { name: 'plif decay hard', spec: { model: 'plif', w: 0.2, decayInput: true }, vReset: 0, detachReset: false, vThreshold: 1, surrogate: () => sigmoid() },
+  { name: 'plif nodecay hard -0.3 detach', spec: { model: 'plif', w: -0.4, decayInput: false }, vReset: -0.3, detachReset: true, vThreshold: 0.8, surrogate: () => atan() },
+  { name: 'plif decay soft', spec: { model: 'plif', w: 0.5, decayInput: true }, vReset: null, detachReset: false, vThreshold: 1, surrogate: () => piecewiseQuadratic() },
+];
+
+interface Result {
+  spikes: Float32Array;
+  gradX: Float32Array;
+  gradW: Float32Array | null;
+  kernels: string[];
+}
+
+/** Spikes, dL/dX, dL/dw of `L = Σ c·S` through fusedMultiStep with `impl`, and the kernels it ran. */
+function run(c: Case, impl: FusedImpl, shape: number[], xData: Float32Array, cData: Float32Array): Result {
+  const x = tf.tidy(() => tf.variable(tf.tensor(xData, shape), true, undefined, 'float32'));
+  const cT = tf.tensor(cData, shape);
+  const wInit = c.spec.model === 'plif' ? c.spec.w : null;
+  const w = wInit === null ? null : tf.tidy(() => tf.variable(tf.scalar(wInit), true));
+  const common = { vThreshold: c.vThreshold, vReset: c.vReset, detachReset: c.detachReset, surrogate: c.surrogate() };
+  const params: FusedNeuronParams =
+    c.spec.model === 'plif' ? { ...common, model: 'plif', w: w!, decayInput: c.spec.decayInput } : c.spec.model === 'lif' ? { ...common, ...c.spec } : { ...common, model: 'if' };
+  const engine = tf.engine();
+  const spy = vi.spyOn(engine, 'runKernel');
+  let spikes: Float32Array | null = null;
+  const vars = w ? [x, w] : [x];
+  const { value, grads } = tf.variableGrads(() => {
+    const s = fusedMultiStep(x, params, impl);
+    spikes = s.dataSync().slice() as Float32Array;
+    return tf.sum(tf.mul(s, cT)) as tf.Scalar;
+  }, vars);
+  const kernels = spy.mock.calls.map((call) => call[0]).filter((name) => name.startsWith('SpikeflowNeuron'));
+  spy.mockRestore();
+  const out: Result = {
+    spikes: spikes!,
+    gradX: grads[x.name].dataSync().slice() as Float32Array,
+    gradW: w ? (grads[w.name].dataSync().slice() as Float32Array) : null,
+    kernels,
+  };
+  tf.dispose([value, grads, x, cT]);
+  w?.dispose();
+  return out;
+}
+
+function countDiffs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let bad = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) bad++;
+  return bad;
+}
+
+describe.each(['wasm', 'cpu'] as const)('fused neuron kernels on %s', (backend) => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s: kernel path taken, identical to the dataSync path', async (_, c) => {
+    await selectBackend(backend);
+    expect(tf.getBackend()).toBe(backend);
+    expect(neuronKernelsAvailable()).toBe(true);
+    const shapes: Array<[number[], number]> = [
+      [[7, 3, 19], 11],
+      [[4, 2, 3, 3, 5], 12],
+      [[1, 40], 13],
+    ];
+    for (const [shape, seed] of shapes) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const gain = c.spec.model === 'lif' && c.spec.decayInput ? c.spec.tau : c.spec.model === 'plif' ? 2.5 : 1;
+      const xData = randomArray(size, seed, -0.6 * gain, 1.4 * gain);
+      const cData = randomArray(size, seed + 7, -1, 1);
+      const before = tf.memory().numTensors;
+      const kernel = run(c, 'auto', shape, xData, cData);
+      const arrays = run(c, 'arrays', shape, xData, cData);
+      expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
+      expect(kernel.kernels).toEqual([NEURON_FORWARD, NEURON_BACKWARD]);
+      expect(arrays.kernels).toEqual([]);
+      expect(kernel.spikes.some((v) => v === 1) && kernel.spikes.some((v) => v === 0), 'spikes and silences').toBe(true);
+      expect(countDiffs(kernel.spikes, arrays.spikes), 'spikes').toBe(0);
+      expect(countDiffs(kernel.gradX, arrays.gradX), 'dL/dX').toBe(0);
+      if (c.spec.model === 'plif') {
+        expect(kernel.gradW!.length).toBe(1);
+        expect(Object.is(kernel.gradW![0], arrays.gradW![0]), `dL/dw ${kernel.gradW![0]} vs ${arrays.gradW![0]}`).toBe(true);
+        if (shape[0] > 1) expect(kernel.gradW![0]).not.toBe(0);
+      }
+    }
+  });
+
+  it('inference (no tape) runs only the forward kernel and leaks nothing; empty T works', async () => {
+    await selectBackend(backend);
+    const x = tf.randomUniform([5, 4, 6], -1, 3, 'float32', 3);
+    const params: FusedNeuronParams = { model: 'lif', tau: 2, decayInput: true, vThreshold: 1, vReset: 0, detachReset: false, surrogate: sigmoid() };
+    const before = tf.memory().numTensors;
+    const spy = vi.spyOn(tf.engine(), 'runKernel');
+    const s = fusedMultiStep(x, params);
+    const names = spy.mock.calls.map((call) => call[0]).filter((name) => name.startsWith('SpikeflowNeuron'));
+    spy.mockRestore();
+    expect(names).toEqual([NEURON_FORWARD]);
+    expect(s.shape).toEqual([5, 4, 6]);
+    expect(s.dtype).toBe('float32');
+    const expected = fusedMultiStep(x, params, 'arrays');
+    expect(Array.from(s.dataSync())).toEqual(Array.from(expected.dataSync()));
+    tf.dispose([s, expected]);
+    expect(tf.memory().numTensors).toBe(before);
+
+    const empty = tf.zeros([0, 3]);
+    const g = tf.grad((xi: tf.Tensor) => tf.sum(fusedMultiStep(xi, params)))(empty);
+    expect(g.shape).toEqual([0, 3]);
+    tf.dispose([empty, g, x]);
+  });
+});
