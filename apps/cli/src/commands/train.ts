@@ -1,7 +1,8 @@
 import { Command } from 'commander';
+import { loadCheckpoint } from '@spikeflow/core';
 import { addRunOptions, flagsToConfig } from './options.js';
 import { mergeConfig, parseRunConfig, readConfigFile, runConfigSchema } from '../config/run-config.js';
-import { loadResume, runTraining } from '../run/train-run.js';
+import { runTraining } from '../run/train-run.js';
 import { makeIO } from './io.js';
 
 export function trainCommand(): Command {
@@ -17,7 +18,7 @@ Examples:
   $ spikeflow train --resume runs/my-run --epochs 3`);
   cmd.action(async (opts: Record<string, any>) => {
     const io = makeIO(opts);
-    const resume = opts.resume ? await loadResume(opts.resume) : undefined;
+    const resume = opts.resume ? await loadCheckpoint(opts.resume) : undefined;
     // A resumed run keeps its stored config, except the early stop that interrupted it.
     const base = resume ? { ...(resume.state.config as Record<string, unknown>), maxSteps: undefined } : runConfigSchema.parse({});
     const file = opts.config ? readConfigFile(opts.config) : undefined;

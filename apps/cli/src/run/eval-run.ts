@@ -1,4 +1,4 @@
-import { Trainer, describeBackend, loadCheckpoint, selectBackend, SpikeflowError, SGD } from '@spikeflow/core';
+import { Trainer, describeBackend, loadCheckpoint, selectBackend, SpikeflowError } from '@spikeflow/core';
 import { DataLoader } from '@spikeflow/datasets';
 import { parseRunConfig, mergeConfig, type RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
@@ -31,8 +31,7 @@ export async function runEval(checkpointPath: string, overrides: Record<string, 
   const { model, encoder, loss } = buildModel(sf, config, test);
   model.loadStateDict(ckpt.weights);
   const loader = new DataLoader({ dataset: test, batchSize: config.evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
-  // The optimizer is unused in evaluation; the trainer needs one to be constructed.
-  const trainer = new Trainer({ model, encoder, loss, optimizer: new SGD(model.namedParameters(), { lr: 1 }), timeSteps: config.timeSteps, numClasses: test.numClasses, seed: config.seed });
+  const trainer = new Trainer({ model, encoder, loss, timeSteps: config.timeSteps, numClasses: test.numClasses, seed: config.seed });
   const r = await trainer.evaluate(loader);
   model.dispose();
   return { checkpoint: ckpt.dir, backend: backend.name, testAccuracy: r.accuracy, testLoss: r.loss, samples: r.samples, firingRates: r.firingRates, samplesPerSecond: r.samplesPerSecond };

@@ -1,8 +1,8 @@
-import { promises as fs, existsSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  Adam, AdamW, SGD, ProgressBar, Trainer, constantLr, cosineLr, describeBackend, jsonlMetricsCallback, loadCheckpoint, manualSeed,
-  progressCallback, selectBackend, writeFileAtomic, SpikeflowError,
+  Adam, AdamW, SGD, ProgressBar, Trainer, constantLr, cosineLr, describeBackend, jsonlMetricsCallback, manualSeed,
+  progressCallback, selectBackend, writeFileAtomic,
   type BackendInfo, type Dataset, type EpochMetrics, type LoadedCheckpoint, type Module, type Optimizer, type Spikeflow, type TrainerCallback,
 } from '@spikeflow/core';
 import { DataLoader } from '@spikeflow/datasets';
@@ -106,7 +106,7 @@ export async function runTraining(config: RunConfig, io: RunIO, resume?: LoadedC
 
   const runDir = path.resolve(config.out ?? (resume ? path.dirname(path.dirname(resume.dir)) : defaultRunDir(config)));
   await fs.mkdir(runDir, { recursive: true });
-  const stored = { ...config, out: runDir, backend: config.backend };
+  const stored = { ...config, out: runDir };
   await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(stored, null, 2)}\n`);
   if (!io.quiet) {
     io.log(`run folder: ${runDir}`);
@@ -144,10 +144,4 @@ export async function runTraining(config: RunConfig, io: RunIO, resume?: LoadedC
   model.dispose();
   optimizer.dispose();
   return result;
-}
-
-/** Resume: read a checkpoint and return its stored config with overrides applied. */
-export async function loadResume(given: string): Promise<LoadedCheckpoint> {
-  if (!existsSync(given)) throw new SpikeflowError('checkpoint-invalid', `--resume: '${given}' does not exist`);
-  return loadCheckpoint(given);
 }

@@ -100,18 +100,13 @@ export function resolveCheckpointDir(given: string): string {
   for (const ckpts of [p, path.join(p, 'checkpoints')]) {
     const latest = path.join(ckpts, 'latest');
     if (existsSync(latest)) {
-      const name = (awaitRead(latest)).trim();
+      const name = readFileSync(latest, 'utf8').trim();
       const dir = path.join(ckpts, name);
       if (existsSync(path.join(dir, 'state.json'))) return dir;
       throw new SpikeflowError('checkpoint-invalid', `${latest} names '${name}', which is not a checkpoint folder`);
     }
   }
   throw new SpikeflowError('checkpoint-invalid', `no checkpoint in '${given}': expected state.json, checkpoints/latest or latest`);
-}
-
-function awaitRead(file: string): string {
-  // Small pointer file; a sync read keeps resolveCheckpointDir usable from sync code.
-  return readFileSync(file, 'utf8');
 }
 
 /** Read a checkpoint folder, validating every part. */

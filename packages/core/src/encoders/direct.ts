@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { tf, type Tensor } from '../engine/tf.js';
+import type { Tensor } from '../engine/tf.js';
+import { repeatTime } from '../ops/repeat-time.js';
 import type { Encoder, EncoderDescriptor } from '../contracts/encoder.js';
 
 /** Direct (analog) encoding: the static input is repeated at every time step, `[B, ...] -> [T, B, ...]`. */
@@ -8,11 +9,7 @@ export function directEncoder(): Encoder {
     id: 'core/direct',
     timeInvariant: true,
     encode(x: Tensor, { timeSteps }) {
-      // Concatenating T references copies rows; wasm's Tile kernel is far slower.
-      return tf.tidy(() => {
-        const flat = tf.reshape(x, [1, x.size]);
-        return tf.reshape(tf.concat(new Array<Tensor>(timeSteps).fill(flat), 0), [timeSteps, ...x.shape]);
-      });
+      return repeatTime(x, timeSteps);
     },
   };
 }

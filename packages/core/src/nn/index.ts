@@ -15,5 +15,6 @@ export { linear } from '../ops/linear.js';
 export { conv2d, convGeometry } from '../ops/conv2d.js';
 export type { Conv2dOptions, Conv2dPadding, ConvGeometry } from '../ops/conv2d.js';
 export { maxPool2d } from '../ops/max-pool.js';
+export { repeatTime } from '../ops/repeat-time.js';
 export { batchNormTrain } from '../ops/batch-norm.js';
 export type { BatchNormTrainResult } from '../ops/batch-norm.js';

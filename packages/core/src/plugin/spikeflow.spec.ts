@@ -44,6 +44,8 @@ describe('createSpikeflow', () => {
     const a = definePlugin({ name: 'a', version: '1.0.0', namespace: 'a' }, {});
     const a2 = definePlugin({ name: 'a2', version: '1.0.0', namespace: 'a' }, {});
     expect(() => createSpikeflow({ plugins: [a, a2] })).toThrowError(/both use namespace 'a'/);
+    const factory = () => a;
+    expect(() => createSpikeflow({ plugins: [a, factory as never] })).toThrowError(/createSpikeflow's plugins\[1\] did not provide a plugin/);
     expect(() => definePlugin({ name: 'x', version: 'one', namespace: 'x' }, {})).toThrowError(/semver/);
     expect(() => definePlugin({ name: 'x', version: '1.0.0', namespace: 'x' }, { encoders: [enc('Bad_Id')] })).toThrowError(/invalid id/);
   });

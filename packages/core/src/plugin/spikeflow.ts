@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
-import { definePlugin, type Plugin, type PluginMeta } from './plugin.js';
+import { assertPlugin, definePlugin, type Plugin, type PluginMeta } from './plugin.js';
 import {
   ArchitectureRegistry, ArchitectureRegistryImpl, DatasetRegistry, DatasetRegistryImpl, EncoderRegistry, EncoderRegistryImpl,
   HardwareTargetRegistry, HardwareTargetRegistryImpl, LossRegistry, LossRegistryImpl, NeuronRegistry, NeuronRegistryImpl,
@@ -128,10 +128,11 @@ export class Spikeflow {
  * ```
  */
 export function createSpikeflow(options: SpikeflowOptions = {}): Spikeflow {
-  const plugins = [corePlugin(), ...(options.plugins ?? [])];
+  const given = options.plugins ?? [];
+  given.forEach((p, i) => assertPlugin(p, `createSpikeflow's plugins[${i}]`));
+  const plugins = [corePlugin(), ...given];
   const seen = new Map<string, string>();
   for (const p of plugins) {
-    if (!p || !p.meta || !p.module) throw new SpikeflowError('invalid-plugin', `createSpikeflow got ${JSON.stringify(p)}, which is not a plugin; pass plugin values such as neurons()`);
     const prior = seen.get(p.meta.namespace);
     if (prior) throw new SpikeflowError('duplicate-id', `plugins '${prior}' and '${p.meta.name}' both use namespace '${p.meta.namespace}'`);
     seen.set(p.meta.namespace, p.meta.name);

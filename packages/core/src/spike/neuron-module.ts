@@ -31,10 +31,6 @@ export abstract class NeuronModule extends Module {
     this.rateCount = 0;
     return value;
   }
-
-  protected override onResetState(): void {
-    // Firing-rate statistics are not transient state; neurons clear their membranes here.
-  }
 }
 
 /** Every spiking layer of a model with its dotted path. */

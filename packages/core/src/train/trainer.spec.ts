@@ -89,6 +89,15 @@ describe('Trainer', () => {
     await expect(trainer.fit(new ArrayLoader(train, 32, 2, 0), { epochs: 1 })).rejects.toThrowError(/loss became NaN at step 0/);
   });
 
+  it('evaluates without an optimizer and refuses to train without one', async () => {
+    manualSeed(0);
+    const model = new TestNet(FEATURES, 8, 2);
+    const trainer = new Trainer({ model, encoder: directEncoder(), loss: mseRateLoss(), timeSteps: 2, numClasses: 2, seed: 0 });
+    const r = await trainer.evaluate(new ArrayLoader(test, 64, 2, 0, false));
+    expect(r.samples).toBe(64);
+    await expect(trainer.fit(new ArrayLoader(train, 32, 2, 0), { epochs: 1 })).rejects.toThrowError(/no optimizer/);
+  });
+
   it('checks the output shape and class count', async () => {
     const { trainer } = setup(0);
     await expect(trainer.fit(new ArrayLoader(train, 32, 3, 0), { epochs: 1 })).rejects.toSatisfy((e) => SpikeflowError.is(e, 'shape-mismatch'));

@@ -11,6 +11,11 @@ import { globalRng } from '../util/seed.js';
 import { saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.js';
 import { CORE_VERSION } from '../version.js';
 
+/** Samples whose time-mean output `[T, B, C]` peaks at the label (a scalar tensor). */
+function countCorrect(output: Tensor, labels: Tensor): Tensor {
+  return tf.sum(tf.cast(tf.equal(tf.argMax(tf.mean(output, 0), -1), tf.cast(labels, 'int32')), 'float32'));
+}
+
 /** Metrics of one finished epoch (also one line of `metrics.jsonl`). */
 export interface EpochMetrics {
   readonly epoch: number;
@@ -77,7 +82,8 @@ export interface TrainerOptions {
   readonly model: Module;
   readonly encoder: Encoder;
   readonly loss: LossFunction;
-  readonly optimizer: Optimizer;
+  /** Needed to train; a trainer without one can still evaluate. */
+  readonly optimizer?: Optimizer;
   readonly schedule?: LrSchedule;
   readonly timeSteps: number;
   readonly numClasses: number;
@@ -134,7 +140,7 @@ export class Trainer {
     if (rss > this.peakRss) this.peakRss = rss;
   }
 
-  private forward(batch: Batch, epoch: number): { x: Tensor; y: Tensor; run: () => Tensor } {
+  private forward(batch: Batch, epoch: number): { y: Tensor; run: () => Tensor } {
     const x = tf.tensor(batch.x, [batch.size, ...batch.sampleShape]);
     const y = tf.tensor1d(batch.y, 'int32');
     const run = () => {
@@ -146,12 +152,19 @@ export class Trainer {
       }
       return out;
     };
-    return { x, y, run };
+    return { y, run };
+  }
+
+  private requireOptimizer(): Optimizer {
+    const { optimizer } = this.options;
+    if (!optimizer) throw new SpikeflowError('invalid-options', 'this trainer has no optimizer: pass one to train (evaluation works without)');
+    return optimizer;
   }
 
   /** One optimizer step on a batch; returns the loss and the number of correct predictions. */
   trainStep(batch: Batch, epoch = this.epoch): { loss: number; correct: number } {
-    const { model, loss, optimizer, schedule } = this.options;
+    const { model, loss, schedule } = this.options;
+    const optimizer = this.requireOptimizer();
     model.train();
     if (schedule) optimizer.lr = schedule.lrAt(this.step);
     const [lossValue, correct] = tf.tidy(() => {
@@ -164,7 +177,7 @@ export class Trainer {
       const byName = new Map<string, Tensor>();
       for (const [name, v] of this.params) if (grads[v.name]) byName.set(name, grads[v.name]);
       optimizer.step(byName);
-      const c = tf.sum(tf.cast(tf.equal(tf.argMax(tf.mean(output!, 0), -1), tf.cast(y, 'int32')), 'float32'));
+      const c = countCorrect(output!, y);
       output!.dispose();
       return [value.dataSync()[0], c.dataSync()[0]];
     });
@@ -193,7 +206,7 @@ export class Trainer {
           const { y, run } = this.forward(batch, epoch);
           const out = run();
           const lv = this.options.loss.compute(out, y, this.options.numClasses);
-          const cv = tf.sum(tf.cast(tf.equal(tf.argMax(tf.mean(out, 0), -1), tf.cast(y, 'int32')), 'float32'));
+          const cv = countCorrect(out, y);
           return [lv.dataSync()[0], cv.dataSync()[0]];
         });
         lossSum += l * batch.size;
@@ -216,7 +229,7 @@ export class Trainer {
   /** Restore model, optimizer, RNG and data cursor from a checkpoint. */
   restore(checkpoint: LoadedCheckpoint): void {
     this.options.model.loadStateDict(checkpoint.weights);
-    if (checkpoint.optimizer) this.options.optimizer.setState(checkpoint.optimizer);
+    if (checkpoint.optimizer) this.requireOptimizer().setState(checkpoint.optimizer);
     globalRng().setState(checkpoint.state.rng);
     this.epoch = checkpoint.state.epoch;
     this.step = checkpoint.state.step;
@@ -229,7 +242,7 @@ export class Trainer {
     if (!cfg) return undefined;
     const dir = await saveCheckpoint(`${cfg.dir}/${name}`, {
       model: this.options.model,
-      optimizer: this.options.optimizer,
+      optimizer: this.options.optimizer ?? null,
       state: {
         epoch: this.epoch,
         step: this.step,
@@ -251,6 +264,7 @@ export class Trainer {
    */
   async fit(train: BatchLoader, options: { epochs: number; test?: BatchLoader }): Promise<FitSummary> {
     const { epochs, test } = options;
+    const optimizer = this.requireOptimizer();
     if (!Number.isInteger(epochs) || epochs < 1) throw new SpikeflowError('invalid-options', `epochs must be a positive integer, got ${epochs}`);
     if (train.numClasses !== this.options.numClasses) {
       throw new SpikeflowError('shape-mismatch', `the training data has ${train.numClasses} classes but the trainer was set up for ${this.options.numClasses}`);
@@ -274,10 +288,7 @@ export class Trainer {
       let batches = 0;
       const t0 = performance.now();
       for await (const batch of train.batches(epoch, startBatch)) {
-        if (this.step >= maxSteps) {
-          stoppedEarly = true;
-          break;
-        }
+        if (this.step >= maxSteps) break;
         const r = this.trainStep(batch, epoch);
         this.batchInEpoch++;
         lossSum += r.loss * batch.size;
@@ -286,7 +297,7 @@ export class Trainer {
         batches++;
         await this.emit('onStep', {
           epoch, batch: this.batchInEpoch - 1, batchesPerEpoch: train.batchesPerEpoch, step: this.step,
-          loss: r.loss, accuracy: r.correct / batch.size, samples: batch.size, lr: this.options.optimizer.lr,
+          loss: r.loss, accuracy: r.correct / batch.size, samples: batch.size, lr: optimizer.lr,
         });
       }
       const trainSeconds = (performance.now() - t0) / 1000;
@@ -304,7 +315,7 @@ export class Trainer {
         testAccuracy: evalResult?.accuracy,
         firingRates: evalResult?.firingRates ?? {},
         samplesPerSecond: samples / Math.max(1e-9, trainSeconds),
-        lr: this.options.optimizer.lr,
+        lr: optimizer.lr,
         trainSeconds,
         evalSeconds: evalResult?.seconds ?? 0,
         peakRssMiB: this.peakRss / (1 << 20),

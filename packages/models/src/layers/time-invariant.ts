@@ -1,4 +1,4 @@
-import { Module, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { Module, SpikeflowError, repeatTime, tf, type Tensor } from '@spikeflow/core';
 
 /**
  * Runs a stateless block once on a time-invariant input and repeats the result over T.
@@ -22,10 +22,8 @@ export class TimeInvariant extends Module {
     const T = x.shape[0];
     const first = tf.slice(x, [0], [1]);
     const y = this.inner.forward(first);
-    // Concatenating T references is a memcpy on every backend (wasm's Tile walks elements one by
-    // one), and its gradient sums the T slices, as the per-step computation would.
-    const flat = tf.reshape(y, [1, y.size]);
-    return tf.reshape(tf.concat(new Array<Tensor>(T).fill(flat), 0), [T, ...y.shape.slice(1)]);
+    // repeatTime's backward sums the T slices, as the per-step computation would.
+    return repeatTime(tf.reshape(y, y.shape.slice(1)), T);
   }
 
   override describe(): string {
