@@ -6,6 +6,13 @@ export { tf } from './engine/tf.js';
 export type { Tensor, Variable } from './engine/tf.js';
 export { selectBackend, currentBackend, describeBackend, BACKEND_CHOICES } from './engine/backend.js';
 export type { BackendChoice, BackendInfo, BackendName } from './engine/backend.js';
+export { wasmKernelModule } from './engine/wasm-kernel-module.js';
+export { markDataTensor, isDataTensor, passDataMark } from './ops/data-tensor.js';
+export { setEventDriven, density, sparseMatMul, sparseMatMulGradW, useEventDriven, EVENT_DRIVEN_MAX_DENSITY } from './ops/spike-matmul.js';
+export type { EventDrivenMode } from './ops/spike-matmul.js';
+export { setEventDrivenConv, CONV_EVENT_DRIVEN_MAX_DENSITY } from './ops/conv2d.js';
+export { useCompiledLayerKernels } from './ops/wasm-ops.js';
+export type { WasmKernelModule, HeapTensorInfo } from './engine/wasm-kernel-module.js';
 
 export { Rng, epochPermutation, hashString } from './util/rng.js';
 export type { RngState } from './util/rng.js';

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { tf } from './tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { installWasmSliceKernels } from './wasm-slice-kernels.js';
+import { installWasmTranspose } from '../ops/spike-matmul.js';
 
 /** The backends spikeflow can run on, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -39,7 +40,10 @@ async function activate(name: BackendName): Promise<string | undefined> {
     const why = await tryTensorflow();
     if (why) return why;
   }
-  if (name === 'wasm') installWasmSliceKernels();
+  if (name === 'wasm') {
+    installWasmSliceKernels();
+    installWasmTranspose();
+  }
   try {
     const ok = await tf.setBackend(name);
     if (!ok) return `backend '${name}' failed to initialise`;

@@ -16,7 +16,18 @@ export type SpikeflowErrorKind =
   | 'checksum-mismatch'
   | 'checkpoint-invalid'
   | 'invalid-state'
-  | 'not-supported';
+  | 'not-supported'
+  // distributed training
+  | 'timeout'
+  | 'protocol-error'
+  | 'peer-failed'
+  | 'unauthorized'
+  // hardware targets
+  | 'unrepresentable'
+  | 'does-not-fit'
+  // files
+  | 'file-truncated'
+  | 'format-unknown';
 
 /**
  * The one error class of `@spikeflow/core` (plugins may subclass it). Messages name the thing

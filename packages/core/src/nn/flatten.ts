@@ -1,4 +1,5 @@
 import { tf, type Tensor } from '../engine/tf.js';
+import { passDataMark } from '../ops/data-tensor.js';
 import { shapeError } from './init.js';
 import { Module } from './module.js';
 
@@ -18,7 +19,7 @@ export class Flatten extends Module {
   override forward(x: Tensor): Tensor {
     if (x.rank < 3) throw shapeError(this.describe(), '[T, B, ...] with at least one feature axis', x);
     const [t, b] = x.shape;
-    return tf.reshape(x, [t, b, x.shape.slice(2).reduce((p, d) => p * d, 1)]);
+    return passDataMark(x, tf.reshape(x, [t, b, x.shape.slice(2).reduce((p, d) => p * d, 1)]));
   }
 
   override describe(): string {

@@ -1,4 +1,5 @@
 import { tf, type Tensor } from '../engine/tf.js';
+import { passDataMark } from '../ops/data-tensor.js';
 import { linear } from '../ops/linear.js';
 import { checkInt, shapeError, uniformInit } from './init.js';
 import { Module } from './module.js';
@@ -42,7 +43,7 @@ export class Linear extends Module {
   override forward(x: Tensor): Tensor {
     if (x.rank < 3 || x.shape[x.rank - 1] !== this.inFeatures) throw shapeError(this.describe(), `[T, B, ..., ${this.inFeatures}]`, x);
     const lead = x.shape.slice(0, -1);
-    const y = linear(tf.reshape(x, [-1, this.inFeatures]), this.weight, this.bias ?? undefined);
+    const y = linear(passDataMark(x, tf.reshape(x, [-1, this.inFeatures])), this.weight, this.bias ?? undefined);
     return tf.reshape(y, [...lead, this.outFeatures]);
   }
 

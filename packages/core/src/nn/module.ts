@@ -1,5 +1,6 @@
 import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { passDataMark } from '../ops/data-tensor.js';
 
 /** A named tensor in a state dict: a trainable parameter or a buffer (e.g. BN running stats). */
 export interface NamedTensorEntry {
@@ -169,6 +170,6 @@ export abstract class Module {
 export function foldTime(x: Tensor): { folded: Tensor; unfold: (y: Tensor) => Tensor } {
   if (x.rank < 2) throw new SpikeflowError('shape-mismatch', `expected a time-first tensor [T, B, ...], got shape [${x.shape}]`);
   const [T, B] = x.shape;
-  const folded = tf.reshape(x, [T * B, ...x.shape.slice(2)]);
+  const folded = passDataMark(x, tf.reshape(x, [T * B, ...x.shape.slice(2)]));
   return { folded, unfold: (y: Tensor) => tf.reshape(y, [T, B, ...y.shape.slice(1)]) };
 }

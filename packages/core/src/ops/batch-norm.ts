@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { customOp } from './custom-op.js';
+import { bnBackwardKernel, bnForwardKernel, compiledLayerKernels } from './wasm-ops.js';
 
 // Why a custom op: composed from tf.mean/tf.sub/..., batch norm reduces NHWC maps over several
 // leading axes, which tfjs implements by transposing the reduced axes to the end (on wasm a
@@ -41,6 +42,7 @@ export function batchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | 
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t && (t.rank !== 1 || t.shape[0] !== c)) throw new SpikeflowError('shape-mismatch', `batchNormTrain: expected ${name} [${c}], got [${t.shape}]`);
   }
+  if (compiledLayerKernels()) return batchNormTrainCompiled(x, weight, bias, eps);
   let stats: { mean: Tensor; variance: Tensor } | undefined;
   const op = customOp((inputs, save) => {
     const [xi, wi] = [inputs[0], weight ? inputs[1] : null];
@@ -70,6 +72,31 @@ export function batchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | 
         const grads = [dx];
         if (weight) grads.push(tf.reshape(dWeight, [c]));
         if (bias) grads.push(tf.reshape(dBias, [c]));
+        return grads;
+      },
+    };
+  });
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  const y = op(...inputs);
+  return { y, mean: stats!.mean, variance: stats!.variance };
+}
+
+/** {@link batchNormTrain} as two compiled wasm kernels (wasm-ops.ts); the composed version above is its reference. */
+function batchNormTrainCompiled(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): BatchNormTrainResult {
+  let stats: { mean: Tensor; variance: Tensor } | undefined;
+  const op = customOp((inputs, save) => {
+    const [xi, wi] = [inputs[0], weight ? inputs[1] : null];
+    const bi = bias ? inputs[inputs.length - 1] : null;
+    const [y, mean, invstd, variance] = bnForwardKernel(xi, wi, bi, eps);
+    stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
+    save(wi ? [xi, mean, invstd, wi] : [xi, mean, invstd]);
+    return {
+      value: y,
+      gradFunc: (dy, [xs, mu, inv, ws]) => {
+        const [dx, dWeight, dBias] = bnBackwardKernel(dy, xs, mu, inv, ws ?? null);
+        const grads = [dx];
+        if (weight) grads.push(dWeight);
+        if (bias) grads.push(dBias);
         return grads;
       },
     };

@@ -30,6 +30,8 @@ const cases: Case[] = [
   { name: '4x4 stride 2 same', x: [1, 9, 8, 2], k: [4, 4], cout: 3, strides: 2, padding: 'same' },
   { name: '3x2 kernel, strides [2, 1], padding [1, 0]', x: [2, 7, 6, 3], k: [3, 2], cout: 2, strides: [2, 1], padding: [1, 0] },
   { name: '5x5 stride 3 padding 2', x: [1, 11, 10, 2], k: [5, 5], cout: 2, strides: 3, padding: 2 },
+  // More than 4 input channels: on wasm the filter gradient takes the dense path (one forward conv).
+  { name: '3x3 stride 1 padding 1, 8 channels', x: [2, 6, 5, 8], k: [3, 3], cout: 5, strides: 1, padding: 1 },
 ];
 
 type Explicit4 = [[number, number], [number, number], [number, number], [number, number]];

@@ -1,6 +1,9 @@
 import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { customOp } from './custom-op.js';
+import { isDataTensor } from './data-tensor.js';
+import { density } from './spike-matmul.js';
+import { compiledLayerKernels, sparseConvGradWKernel, sparseConvKernel } from './wasm-ops.js';
 
 // Why a custom gradient: on the wasm backend tfjs' Conv2D gradient is unusable for training.
 // Conv2DBackpropFilter is not registered at all (conv nets cannot train), and
@@ -200,12 +203,47 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   if (options.filterGrad !== undefined && options.filterGrad !== 'conv' && options.filterGrad !== 'im2col') {
     throw new SpikeflowError('invalid-options', `conv2d: filterGrad must be 'conv' or 'im2col', got ${JSON.stringify(options.filterGrad)}`);
   }
+  // A data input (marked by the trainer, see data-tensor.ts) needs no input gradient.
+  const dataInput = isDataTensor(x);
+  // Spike inputs (sparse) run the forward and filter gradient event-driven (wasm-ops.ts).
+  const eventDriven = useEventDrivenConv(x);
+  // With few input channels the filter gradient as one forward conv is a huge-kernel, few-channel
+  // convolution XNNPACK runs slowly (171 ms for conv-fmnist's first layer); the scatter kernel does
+  // the same sums directly (it skips zeros, and is exact for dense inputs too).
+  const scatterFilterGrad = eventDriven || ((x.shape[3] ?? 0) <= 4 && compiledLayerKernels() !== null);
+  const attrs = { sh, sw, ph: g.top, pw: g.left, ho: g.outH, wo: g.outW };
   const op = customOp(([xi, wi], save) => {
     save([xi, wi]);
     return {
-      value: tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, [sh, sw], tfPad(padding)),
-      gradFunc: (dy, [xs, ws]) => [inputGrad(dy, ws, xs.shape, g, sh, sw), filterGrad(xs, dy, ws.shape, g, sh, sw)],
+      value: eventDriven ? sparseConvKernel(xi, wi, attrs) : tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, [sh, sw], tfPad(padding)),
+      gradFunc: (dy, [xs, ws]) => [
+        dataInput ? tf.zeros(xs.shape) : inputGrad(dy, ws, xs.shape, g, sh, sw),
+        scatterFilterGrad ? sparseConvGradWKernel(xs, dy, kh, kw, attrs) : filterGrad(xs, dy, ws.shape, g, sh, sw),
+      ],
     };
   });
   return op(x, filter);
+}
+
+/**
+ * Density (fraction of non-zero inputs) below which a convolution runs event-driven on wasm.
+ * Measured with `node benchmarks/event-driven.mjs`: the crossover against XNNPACK's dense
+ * convolution (forward + filter gradient) on this machine.
+ */
+export const CONV_EVENT_DRIVEN_MAX_DENSITY = 0.15;
+
+let convMode: 'auto' | 'always' | 'never' = 'auto';
+
+/** Force (`always`/`never`) or let density choose (`auto`) the event-driven convolution; returns the previous mode. */
+export function setEventDrivenConv(mode: 'auto' | 'always' | 'never'): 'auto' | 'always' | 'never' {
+  const prev = convMode;
+  convMode = mode;
+  return prev;
+}
+
+function useEventDrivenConv(x: Tensor): boolean {
+  if (convMode === 'never' || !compiledLayerKernels()) return false;
+  if (convMode === 'always') return true;
+  const d = density(x);
+  return d !== undefined && d < CONV_EVENT_DRIVEN_MAX_DENSITY;
 }

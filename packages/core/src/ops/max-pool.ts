@@ -2,6 +2,7 @@ import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { customOp } from './custom-op.js';
 import { pair } from './conv2d.js';
+import { compiledLayerKernels, maxPoolBackwardKernel, maxPoolForwardKernel } from './wasm-ops.js';
 
 // Why a custom gradient: the wasm backend's MaxPoolGrad (tfjs 4.22) starts its running maximum
 // at std::numeric_limits<float>::min() — the smallest *positive* float, not the lowest — so a
@@ -30,6 +31,15 @@ export function maxPool2d(x: Tensor, kernel: number | readonly [number, number],
   if (hp < kh || wp < kw) throw new SpikeflowError('shape-mismatch', `maxPool2d: a ${kh}x${kw} window does not fit the ${h}x${w} input with padding [${ph}, ${pw}]`);
   const [ho, wo] = [Math.floor((hp - kh) / sh) + 1, Math.floor((wp - kw) / sw) + 1];
 
+  if (compiledLayerKernels()) {
+    // One pass forward (recording each window's first maximum), one scatter backward (wasm-ops.ts).
+    const compiled = customOp(([xi], save) => {
+      const [y, arg] = maxPoolForwardKernel(xi, { kh, kw, sh, sw, ph, pw, ho, wo });
+      save([arg]);
+      return { value: y, gradFunc: (dy, [a]) => [maxPoolBackwardKernel(dy, a, [n, h, w, c])] };
+    });
+    return compiled(x);
+  }
   const op = customOp(([xi], save) => {
     const xpad = ph || pw ? tf.pad(xi, [[0, 0], [ph, ph], [pw, pw], [0, 0]], Number.NEGATIVE_INFINITY) : xi;
     save([xpad]);

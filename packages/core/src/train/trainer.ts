@@ -7,6 +7,7 @@ import type { Batch, BatchLoader } from '../contracts/batch-loader.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedule.js';
 import { spikingLayers } from '../spike/neuron-module.js';
+import { markDataTensor } from '../ops/data-tensor.js';
 import { globalRng } from '../util/seed.js';
 import { saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.js';
 import { CORE_VERSION } from '../version.js';
@@ -145,7 +146,7 @@ export class Trainer {
     const y = tf.tensor1d(batch.y, 'int32');
     const run = () => {
       this.options.model.resetState();
-      const seq = this.options.encoder.encode(x, { timeSteps: this.options.timeSteps, sampleIndices: batch.indices, epoch, seed: this.options.seed });
+      const seq = markDataTensor(this.options.encoder.encode(x, { timeSteps: this.options.timeSteps, sampleIndices: batch.indices, epoch, seed: this.options.seed }));
       const out = this.options.model.forward(seq);
       if (out.rank !== 3 || out.shape[0] !== this.options.timeSteps || out.shape[1] !== batch.size || out.shape[2] !== this.options.numClasses) {
         throw new SpikeflowError('shape-mismatch', `the model output must be [T=${this.options.timeSteps}, B=${batch.size}, C=${this.options.numClasses}], got [${out.shape}]`);

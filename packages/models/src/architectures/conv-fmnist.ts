@@ -5,12 +5,14 @@ import { TimeInvariant } from '../layers/time-invariant.js';
 export interface ConvFmnistOptions {
   /** Convolution channels (SpikingJelly's example uses 128). */
   readonly channels: number;
+  /** Width of the hidden fully connected layer (default C·4·4, as SpikingJelly's example). */
+  readonly hidden?: number;
 }
 
 /**
  * SpikingJelly's Fashion-MNIST convolutional SNN:
- * `[Conv3x3(C) → BN → neuron → MaxPool2]` × 2 → Flatten → Linear(C·7·7 → C·4·4) → neuron →
- * Linear(C·4·4 → classes) → neuron. Convolutions and linears have no bias. With a
+ * `[Conv3x3(C) → BN → neuron → MaxPool2]` × 2 → Flatten → Linear(C·7·7 → hidden) → neuron →
+ * Linear(hidden → classes) → neuron, with hidden = C·4·4 unless given. Convolutions and linears have no bias. With a
  * time-invariant input the first conv + BN runs once and is repeated over T.
  */
 export function convFmnist(options: ConvFmnistOptions, context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronFactory; staticInput?: boolean }): Module {
@@ -19,6 +21,7 @@ export function convFmnist(options: ConvFmnistOptions, context: { inputShape: re
     throw new SpikeflowError('invalid-options', `conv-fmnist needs an NHWC image shape [H, W, C] with H and W divisible by 4, got [${context.inputShape}]`);
   }
   const C = options.channels;
+  const hidden = options.hidden ?? C * 4 * 4;
   const stem = new Sequential(new Conv2d(c, C, 3, { padding: 1, bias: false }), new BatchNorm2d(C));
   return new Sequential(
     context.staticInput ? new TimeInvariant(stem) : stem,
@@ -29,9 +32,9 @@ export function convFmnist(options: ConvFmnistOptions, context: { inputShape: re
     context.neuron('conv2'),
     new MaxPool2d(2, 2),
     new Flatten(),
-    new Linear(C * (h / 4) * (w / 4), C * 4 * 4, { bias: false }),
+    new Linear(C * (h / 4) * (w / 4), hidden, { bias: false }),
     context.neuron('fc1'),
-    new Linear(C * 4 * 4, context.numClasses, { bias: false }),
+    new Linear(hidden, context.numClasses, { bias: false }),
     context.neuron('fc2'),
   );
 }
@@ -40,6 +43,6 @@ export const convFmnistDescriptor: ArchitectureDescriptor<ConvFmnistOptions> = {
   id: 'conv-fmnist',
   description: "SpikingJelly's Fashion-MNIST conv SNN: two conv-BN-neuron-maxpool blocks, then FC-neuron-FC-neuron",
   defaultEncoder: 'core/direct',
-  options: z.object({ channels: z.number().int().positive().default(128) }).strict(),
+  options: z.object({ channels: z.number().int().positive().default(128), hidden: z.number().int().positive().optional() }).strict(),
   create: (options, context) => convFmnist(options, context),
 };

@@ -1,4 +1,4 @@
-import { Module, SpikeflowError, repeatTime, tf, type Tensor } from '@spikeflow/core';
+import { Module, SpikeflowError, passDataMark, repeatTime, tf, type Tensor } from '@spikeflow/core';
 
 /**
  * Runs a stateless block once on a time-invariant input and repeats the result over T.
@@ -20,7 +20,7 @@ export class TimeInvariant extends Module {
   forward(x: Tensor): Tensor {
     if (x.rank < 2) throw new SpikeflowError('shape-mismatch', `TimeInvariant expects [T, B, ...], got [${x.shape}]`);
     const T = x.shape[0];
-    const first = tf.slice(x, [0], [1]);
+    const first = passDataMark(x, tf.slice(x, [0], [1]));
     const y = this.inner.forward(first);
     // repeatTime's backward sums the T slices, as the per-step computation would.
     return repeatTime(tf.reshape(y, y.shape.slice(1)), T);

@@ -2,16 +2,17 @@
 // input check BaseNode.forward performs.
 import { SpikeflowError, tf, type BaseNode, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
+import { inlineSurrogatesAvailable } from './neuron-kernels.js';
 
 /**
- * Whether the fused op is used when a neuron's `fused` option is not set. It pays off on the cpu
- * backend (2-3x, `benchmarks/fused-neurons.mjs`). On wasm it runs in custom kernels directly on the
- * wasm heap (no copies), but its JS recursion only about matches wasm's own kernels on large layers
- * (1.2-1.6x on [8,64,512], 0.9-1.1x on [4,32,28,28,32] measured), so the composed ops stay the
- * default there.
+ * Whether the fused op is used when a neuron's `fused` option is not set: on the cpu backend (its JS
+ * recursion is 2-3x the composed ops, `benchmarks/fused-neurons.mjs`) and on wasm when the compiled
+ * SIMD kernels load (6x at [16, 64, 16384], `spikeflow bench W3`; the JS recursion alone only matched
+ * wasm's own kernels there, so without the compiled module wasm keeps the composed ops).
  */
 export function fusedByDefault(): boolean {
-  return tf.getBackend() === 'cpu';
+  const backend = tf.getBackend();
+  return backend === 'cpu' || (backend === 'wasm' && inlineSurrogatesAvailable());
 }
 
 /**

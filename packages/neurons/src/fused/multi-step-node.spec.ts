@@ -15,6 +15,7 @@ import { sigmoid } from '../surrogates/sigmoid.js';
 import { softSign } from '../surrogates/soft-sign.js';
 import { superSpike } from '../surrogates/super-spike.js';
 import { rect } from '../surrogates/rect.js';
+import { piecewiseExp } from '../surrogates/piecewise-exp.js';
 import { lcg } from '../test-utils/reference.js';
 import { fusedForwardArrays, fusedMultiStep, type FusedNeuronParams } from './multi-step-node.js';
 import { fusedByDefault } from './fused-forward.js';
@@ -42,6 +43,9 @@ const SURROGATES: Array<[string, () => SurrogateFunction]> = [
   ['super-spike', () => superSpike()],
   ['piecewise-leaky-relu', () => piecewiseLeakyRelu()],
   ['rect', () => rect({ alpha: 0.5 })],
+  ['piecewise-exp', () => piecewiseExp({ alpha: 1.5 })],
+  ['sigmoid(alpha=7)', () => sigmoid({ alpha: 7 })],
+  ['atan(alpha=3)', () => atan({ alpha: 3 })],
 ];
 
 function makeNode(c: Case, fused: boolean, w?: number): BaseNode {
@@ -297,7 +301,8 @@ describe('fused op plumbing', () => {
   it('descriptors accept `fused` (unset: chosen by backend)', () => {
     const sf = createSpikeflow({ plugins: [neurons()] });
     expect((sf.neuron('lif') as LIFNode).fused).toBeUndefined();
-    expect(fusedByDefault()).toBe(tf.getBackend() === 'cpu');
+    // cpu: the JS recursion; wasm: the compiled SIMD kernels (always loadable from this package).
+    expect(fusedByDefault()).toBe(tf.getBackend() === 'cpu' || tf.getBackend() === 'wasm');
     expect((sf.neuron('lif', { fused: true }) as LIFNode).fused).toBe(true);
     expect((sf.neuron('lif', { fused: false }) as LIFNode).fused).toBe(false);
     expect((sf.neuron('if', { fused: false }) as IFNode).fused).toBe(false);

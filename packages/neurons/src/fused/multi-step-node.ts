@@ -11,7 +11,8 @@
 // Forward arithmetic mirrors the composed path op by op (each tf op rounds to float32, so every
 // intermediate goes through Math.fround in the same order): spikes are bit-identical.
 import { SpikeflowError, tf, type SurrogateFunction, type Tensor } from '@spikeflow/core';
-import { NEURON_BACKWARD, NEURON_FORWARD, neuronKernelAttrs, neuronKernelsAvailable } from './neuron-kernels.js';
+import { inlineSurrogatesAvailable, NEURON_BACKWARD, NEURON_FORWARD, neuronKernelAttrs, neuronKernelsAvailable } from './neuron-kernels.js';
+import { nativeSurrogateOf } from '../surrogates/surrogate-kit.js';
 import { fusedBackwardArrays, fusedForwardArrays } from './recursion.js';
 
 export { fusedForwardArrays };
@@ -94,19 +95,22 @@ function leakOf(p: FusedNeuronParams): number {
 /** The custom-kernel path: H stays a backend tensor, saved for backward (tape only). */
 function kernelForwardAndGrad(x: Tensor, p: FusedNeuronParams, save: SaveFunc): ForwardAndGrad {
   const k = leakOf(p);
-  const attrs = neuronKernelAttrs(p, k, p.model === 'plif' ? p.w.shape : []);
+  // The compiled wasm kernels evaluate this package's surrogates inline; others come in as a tensor.
+  const native = inlineSurrogatesAvailable() ? nativeSurrogateOf(p.surrogate) : undefined;
+  const attrs = neuronKernelAttrs(p, k, p.model === 'plif' ? p.w.shape : [], native);
   const [value, hT] = tf.engine().runKernel(NEURON_FORWARD, { x }, attrs) as Tensor[];
   // Saved tensors are kept (as clones) only while a tape records, and disposed after backprop.
   save(p.model === 'plif' ? [hT, x] : [hT]);
   const vth = f32(p.vThreshold);
   const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] => {
     const [h, xSaved] = saved;
-    // Surrogate gradient on the whole [T, ...] membrane: one tf call.
-    const sg = tf.tidy(() => p.surrogate.derivative(tf.sub(h, vth)));
-    const inputs: Record<string, Tensor> = { dy, h, sg };
+    // Surrogate gradient on the whole [T, ...] membrane: one tf call (unless the kernel computes it inline).
+    const sg = native ? null : tf.tidy(() => p.surrogate.derivative(tf.sub(h, vth)));
+    const inputs: Record<string, Tensor> = { dy, h };
+    if (sg) inputs.sg = sg;
     if (p.model === 'plif') inputs.x = xSaved;
     const grads = tf.engine().runKernel(NEURON_BACKWARD, inputs, attrs) as Tensor[];
-    sg.dispose();
+    sg?.dispose();
     return grads;
   };
   return { value, gradFunc };

@@ -7,8 +7,8 @@
 //   SpikeflowNeuronBackward inputs { dy, h, sg[, x] } → [dx] or [dx, dw]    (dw shaped `wShape`, PLIF)
 //
 // Attributes are plain numbers and booleans (see {@link NeuronKernelAttrs}).
-import { tf } from '@spikeflow/core';
-import { fusedBackwardArrays, fusedForwardArrays, type NeuronCore } from './recursion.js';
+import { tf, wasmKernelModule, type WasmKernelModule } from '@spikeflow/core';
+import { chargeDerivatives, fusedBackwardArrays, fusedForwardArrays, type NeuronCore } from './recursion.js';
 
 export const NEURON_FORWARD = 'SpikeflowNeuronForward';
 export const NEURON_BACKWARD = 'SpikeflowNeuronBackward';
@@ -34,9 +34,16 @@ export interface NeuronKernelAttrs {
   k: number;
   /** PLIF: the shape of w (the backward's dw output). */
   wShape: number[];
+  /**
+   * Backward only: the surrogate formula the compiled wasm kernel evaluates inline
+   * (csrc/neuron-kernels.c), or 0 when the surrogate derivative comes in as the input `sg`.
+   */
+  sgKind: number;
+  sgP: number;
+  sgQ: number;
 }
 
-export function neuronKernelAttrs(p: NeuronCore, k: number, wShape: readonly number[]): NeuronKernelAttrs {
+export function neuronKernelAttrs(p: NeuronCore, k: number, wShape: readonly number[], sg: { kind: number; p: number; q: number } = { kind: 0, p: 0, q: 0 }): NeuronKernelAttrs {
   return {
     model: p.model,
     vThreshold: p.vThreshold,
@@ -47,6 +54,9 @@ export function neuronKernelAttrs(p: NeuronCore, k: number, wShape: readonly num
     decayInput: p.model === 'if' ? false : p.decayInput,
     k,
     wShape: [...wShape],
+    sgKind: sg.kind,
+    sgP: sg.p,
+    sgQ: sg.q,
   };
 }
 
@@ -105,11 +115,104 @@ function memoryOf(backendName: KernelBackend, backend: unknown): Memory {
   };
 }
 
+/** The exports of csrc/neuron-kernels.c (pointers are byte offsets into the wasm heap). */
+interface CompiledNeuronKernels {
+  neuron_forward(x: number, s: number, h: number, v: number, T: number, n: number, mode: number, a: number, vth: number, vr: number, soft: number): void;
+  neuron_backward(
+    g: number, h: number, sg: number, x: number, gx: number, gV: number, gk: number, T: number, n: number, vth: number, vr: number, soft: number, detach: number,
+    dHdX: number, dHdV: number, plif: number, xcoef: number, ktarget: number, kind: number, p: number, q: number,
+  ): void;
+}
+
+const COMPILED_URL = new URL('../../wasm/neuron-kernels.wasm', import.meta.url);
+
+/** The compiled kernels on the wasm backend, or null when they cannot be loaded (then the JS recursion runs). */
+function compiledKernels(backend: unknown): WasmKernelModule<CompiledNeuronKernels> | null {
+  if (compiledDisabled) return null;
+  try {
+    return wasmKernelModule<CompiledNeuronKernels>(COMPILED_URL, backend);
+  } catch {
+    compiledDisabled = true;
+    return null;
+  }
+}
+let compiledDisabled = process.env.SPIKEFLOW_NO_WASM_KERNELS === '1';
+
+/**
+ * Use (true) or bypass (false) the compiled WebAssembly kernels on the wasm backend; bypassed, the
+ * wasm kernels run the JS recursion on the heap. For tests and benchmarks that compare the two.
+ */
+export function useCompiledNeuronKernels(on: boolean): void {
+  compiledDisabled = !on;
+}
+
+/** The kernel's charge mode and its constant `a` (csrc/neuron-kernels.c, "Charge modes"). */
+function chargeMode(a: NeuronKernelAttrs): [mode: number, a: number] {
+  if (a.model === 'if') return [0, 0];
+  if (a.model === 'lif') {
+    const zeroTarget = a.soft || a.vReset === 0;
+    if (a.decayInput) return [zeroTarget ? 1 : 2, a.tau];
+    return zeroTarget ? [3, Math.fround(1 - 1 / a.tau)] : [4, a.tau];
+  }
+  const leakless = a.soft || a.vReset === 0;
+  if (a.decayInput) return [leakless ? 5 : 6, a.k];
+  return [leakless ? 7 : 8, a.k];
+}
+
+function compiledForward(k: WasmKernelModule<CompiledNeuronKernels>, x: KernelTensorInfo, attrs: NeuronKernelAttrs): KernelTensorInfo[] {
+  const spikes = k.output(x.shape);
+  const h = k.output(x.shape);
+  const size = sizeOf(x.shape);
+  const T = x.shape.length === 0 ? 1 : x.shape[0];
+  const n = T === 0 ? 0 : size / T;
+  if (size === 0) return [spikes, h];
+  const v = k.malloc(4 * n);
+  const [mode, a] = chargeMode(attrs);
+  k.fn.neuron_forward(k.ptr(x), k.ptr(spikes), k.ptr(h), v, T, n, mode, a, attrs.vThreshold, attrs.vReset, attrs.soft ? 1 : 0);
+  k.free(v);
+  return [spikes, h];
+}
+
+function compiledBackward(k: WasmKernelModule<CompiledNeuronKernels>, inputs: Record<string, KernelTensorInfo>, attrs: NeuronKernelAttrs): KernelTensorInfo[] {
+  const { dy, h } = inputs;
+  const plif = attrs.model === 'plif';
+  const dx = k.output(h.shape);
+  const outs = [dx];
+  if (plif) outs.push(k.output(attrs.wShape));
+  const size = sizeOf(h.shape);
+  const T = h.shape.length === 0 ? 1 : h.shape[0];
+  const n = T === 0 ? 0 : size / T;
+  if (size === 0) {
+    if (plif) k.f32(k.ptr(outs[1]), 1)[0] = 0;
+    return outs;
+  }
+  const scratch = k.malloc(4 * n * (plif ? 2 : 1));
+  const gk = plif ? scratch + 4 * n : scratch;
+  const { dHdX, dHdV, dHdK } = chargeDerivatives(coreOf(attrs), attrs.k);
+  const sgPtr = attrs.sgKind === 0 ? k.ptr(inputs.sg) : 0;
+  const xPtr = plif ? k.ptr(inputs.x) : 0;
+  k.fn.neuron_backward(
+    k.ptr(dy), k.ptr(h), sgPtr, xPtr, k.ptr(dx), scratch, gk, T, n, attrs.vThreshold, attrs.vReset, attrs.soft ? 1 : 0, attrs.detachReset ? 1 : 0,
+    dHdX, dHdV, plif ? 1 : 0, dHdK?.xCoef ?? 0, dHdK?.target ?? 0, attrs.sgKind, attrs.sgP, attrs.sgQ,
+  );
+  if (plif) {
+    // dL/dw = Σ dL/dk · k(1 − k), summed in double over the per-element terms.
+    const terms = k.f32(gk, n);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += terms[i];
+    k.f32(k.ptr(outs[1]), 1)[0] = sum * attrs.k * (1 - attrs.k);
+  }
+  k.free(scratch);
+  return outs;
+}
+
 type KernelArgs = { inputs: Record<string, KernelTensorInfo>; backend: unknown; attrs: NeuronKernelAttrs };
 
 function forwardKernel(backendName: KernelBackend) {
   return ({ inputs, backend, attrs }: KernelArgs): KernelTensorInfo[] => {
     const x = inputs.x;
+    const compiled = backendName === 'wasm' ? compiledKernels(backend) : null;
+    if (compiled) return compiledForward(compiled, x, attrs);
     const mem = memoryOf(backendName, backend);
     const [spikes, h] = mem.outputs([x.shape, x.shape]);
     const T = x.shape.length === 0 ? 1 : x.shape[0];
@@ -120,6 +223,8 @@ function forwardKernel(backendName: KernelBackend) {
 
 function backwardKernel(backendName: KernelBackend) {
   return ({ inputs, backend, attrs }: KernelArgs): KernelTensorInfo[] => {
+    const compiled = backendName === 'wasm' ? compiledKernels(backend) : null;
+    if (compiled) return compiledBackward(compiled, inputs, attrs);
     const { dy, h, sg } = inputs;
     const plif = attrs.model === 'plif';
     const mem = memoryOf(backendName, backend);
@@ -130,6 +235,11 @@ function backwardKernel(backendName: KernelBackend) {
     if (plif) mem.view(outs[1])[0] = dw;
     return outs;
   };
+}
+
+/** True when the backward kernel on the current backend evaluates surrogates inline (no `sg` input needed). */
+export function inlineSurrogatesAvailable(): boolean {
+  return tf.getBackend() === 'wasm' && compiledKernels(tf.backend()) !== null;
 }
 
 /**

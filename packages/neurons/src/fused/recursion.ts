@@ -122,6 +122,12 @@ function chargeOf(p: NeuronCore, k: number): Charge {
   };
 }
 
+/** ∂H/∂X, ∂H/∂V[t−1] and (PLIF) the parts of ∂H/∂k of a neuron's charge. */
+export function chargeDerivatives(p: NeuronCore, k: number): Pick<Charge, 'dHdX' | 'dHdV' | 'dHdK'> {
+  const { dHdX, dHdV, dHdK } = chargeOf(p, k);
+  return { dHdX, dHdV, dHdK };
+}
+
 /**
  * The forward recursion over plain arrays (`xs` is `[T, n]` flattened): fills `hs` with H[t] and
  * `out` with the spikes (every element written), and `vs` (when given) with the membrane after reset, V[t]. Exported for the

@@ -18,7 +18,7 @@ export function atan(options: Partial<ATanOptions> = {}): SurrogateFunction {
   return createSurrogate('atan', { alpha }, {
     primitive: (x) => tf.add(tf.div(tf.atan(tf.mul(x, scale)), Math.PI), 0.5),
     derivative: (x) => tf.div(alpha / 2, tf.add(1, tf.square(tf.mul(x, scale)))),
-  });
+  }, { kind: 1, p: alpha, q: scale });
 }
 
 /** Registry entry `neurons/atan`. */

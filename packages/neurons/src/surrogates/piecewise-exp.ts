@@ -19,7 +19,7 @@ export function piecewiseExp(options: Partial<PiecewiseExpOptions> = {}): Surrog
       return tf.where(nonNegativeMask(x), tf.sub(1, half), half);
     },
     derivative: (x) => tf.mul(tf.exp(tf.mul(tf.abs(x), -alpha)), alpha / 2),
-  });
+  }, { kind: 4, p: alpha, q: 0 });
 }
 
 /** Registry entry `neurons/piecewise-exp`. */

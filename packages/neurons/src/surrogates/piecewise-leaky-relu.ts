@@ -24,7 +24,7 @@ export function piecewiseLeakyRelu(options: Partial<PiecewiseLeakyReluOptions> =
       return tf.add(tf.add(tf.div(u, 2 * w), 0.5), tf.mul(tf.sub(x, u), c));
     },
     derivative: (x) => tf.where(tf.greaterEqual(tf.abs(x), w), tf.fill(x.shape, c), tf.fill(x.shape, 1 / (2 * w))),
-  });
+  }, { kind: 8, p: w, q: c });
 }
 
 /** Registry entry `neurons/piecewise-leaky-relu`. */

@@ -24,7 +24,7 @@ export function piecewiseQuadratic(options: Partial<PiecewiseQuadraticOptions> =
     },
     // α − α²|x| is negative exactly where |x| > 1/α, so relu gives SpikingJelly's masked window.
     derivative: (x) => tf.relu(tf.sub(alpha, tf.mul(tf.abs(x), alpha * alpha))),
-  });
+  }, { kind: 3, p: alpha, q: alpha * alpha });
 }
 
 /** Registry entry `neurons/piecewise-quadratic`. */

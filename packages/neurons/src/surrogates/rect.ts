@@ -17,7 +17,7 @@ export function rect(options: Partial<RectOptions> = {}): SurrogateFunction {
     primitive: (x) => tf.clipByValue(tf.add(tf.mul(x, alpha), 0.5), 0, 1),
     // α where |x| < 1/(2α): written as α·(1 − [|x| ≥ 1/(2α)]) since greaterEqual is differentiable in tfjs.
     derivative: (x) => tf.mul(tf.sub(1, tf.cast(tf.greaterEqual(tf.abs(x), 0.5 / alpha), 'float32')), alpha),
-  });
+  }, { kind: 7, p: alpha, q: 0.5 / alpha });
 }
 
 /** Registry entry `neurons/rect`. */

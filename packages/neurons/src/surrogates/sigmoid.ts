@@ -25,7 +25,7 @@ export function sigmoid(options: Partial<SigmoidOptions> = {}): SurrogateFunctio
       const s = tf.sigmoid(tf.mul(x, alpha));
       return tf.mul(tf.mul(s, tf.sub(1, s)), alpha);
     },
-  });
+  }, { kind: 2, p: alpha, q: 0 });
 }
 
 /** Registry entry `neurons/sigmoid`. */

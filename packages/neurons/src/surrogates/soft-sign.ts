@@ -19,7 +19,7 @@ export function softSign(options: Partial<SoftSignOptions> = {}): SurrogateFunct
       return tf.div(tf.add(tf.div(ax, tf.add(1, tf.abs(ax))), 1), 2);
     },
     derivative: (x) => tf.div(1, tf.mul(tf.square(tf.add(tf.abs(x), 1 / alpha)), 2 * alpha)),
-  });
+  }, { kind: 5, p: alpha, q: 1 / alpha });
 }
 
 /** Registry entry `neurons/soft-sign`. */

@@ -20,7 +20,7 @@ export function superSpike(options: Partial<SuperSpikeOptions> = {}): SurrogateF
   return createSurrogate('super-spike', { alpha }, {
     primitive: (x) => tf.add(tf.mul(tf.div(x, tf.add(1, tf.abs(x))), alpha), 0.5),
     derivative: (x) => tf.div(alpha, tf.square(tf.add(tf.abs(x), 1))),
-  });
+  }, { kind: 6, p: alpha, q: 0 });
 }
 
 /** Registry entry `neurons/super-spike`. */

@@ -28,13 +28,34 @@ export interface SurrogateFormulas {
  * Freeze a surrogate: id `neurons/<id>`, its hyper-parameters, and formulas run inside `tf.tidy`
  * (the spike function calls `derivative` once per step of every layer, so leaks would add up).
  */
-export function createSurrogate(id: string, params: Record<string, number>, formulas: SurrogateFormulas): SurrogateFunction {
-  return Object.freeze({
+export function createSurrogate(id: string, params: Record<string, number>, formulas: SurrogateFormulas, native?: NativeSurrogate): SurrogateFunction {
+  const fn: SurrogateFunction = Object.freeze({
     id: `${NAMESPACE}/${id}`,
     params: Object.freeze({ ...params }),
     primitive: (x: Tensor) => tf.tidy(() => formulas.primitive(x)),
     derivative: (x: Tensor) => tf.tidy(() => formulas.derivative(x)),
   });
+  if (native) nativeSurrogates.set(fn, Object.freeze({ ...native }));
+  return fn;
+}
+
+/**
+ * A surrogate derivative the compiled neuron kernels evaluate inline (csrc/neuron-kernels.c,
+ * `surrogate()`): the kernel's formula number and its two parameters.
+ */
+export interface NativeSurrogate {
+  readonly kind: number;
+  readonly p: number;
+  readonly q: number;
+}
+
+// Keyed by the frozen function object this package made, so a third-party surrogate that reuses an
+// id never gets a formula it does not have.
+const nativeSurrogates = new WeakMap<SurrogateFunction, NativeSurrogate>();
+
+/** The inline form of a surrogate made by this package's factories, or undefined (then the kernels read tf's derivative). */
+export function nativeSurrogateOf(fn: SurrogateFunction): NativeSurrogate | undefined {
+  return nativeSurrogates.get(fn);
 }
 
 /** A sharpness hyper-parameter: a finite number > 0 (zero or negative sharpness has no meaning). */

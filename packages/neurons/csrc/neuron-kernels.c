@@ -1,0 +1,167 @@
+// Multi-step charge–fire–reset kernels for the wasm backend, compiled to WebAssembly SIMD
+// (scripts/build-wasm.mjs). The module imports the tfjs wasm backend's own memory, so the kernels
+// read and write tensors in place: every pointer below is a byte offset into that heap, and the
+// module owns no memory of its own (no data, no stack use; the build checks both).
+//
+// Layout: time-first [T, n], row t at offset t*n. Arithmetic mirrors recursion.ts (and so the
+// composed tf ops) op by op in float32 without contraction (-ffp-contract=off): the forward's
+// spikes and membrane are bit-identical to the composed path.
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+// Charge modes (see recursion.ts, chargeOf):
+//   0 IF                        h = v + x
+//   1 LIF decay_input, vr = 0   h = v + (x - v) / a                  (a = tau)
+//   2 LIF decay_input           h = v + (x - (v - vr)) / a
+//   3 LIF, vr = 0               h = v * a + x                        (a = f32(1 - 1/tau))
+//   4 LIF                       h = (v - (v - vr) / a) + x           (a = tau)
+//   5 PLIF decay_input, leak 0  h = v + (x - v) * a                  (a = k = sigmoid(w))
+//   6 PLIF decay_input          h = v + (x - (v - vr)) * a
+//   7 PLIF, leak 0              h = (v - v * a) + x
+//   8 PLIF                      h = (v - (v - vr) * a) + x
+#define CHARGE_LOOP(EXPR)                                                   \
+  for (int i = 0; i < n; i++) {                                             \
+    const float vi = v[i];                                                  \
+    const float xi = xr[i];                                                 \
+    const float hi = (EXPR);                                                \
+    const int fire = (hi - vth) >= 0.0f;                                    \
+    hr[i] = hi;                                                             \
+    sr[i] = fire ? 1.0f : 0.0f;                                             \
+    v[i] = fire ? (soft ? hi - vth : vr) : hi;                              \
+  }
+
+/**
+ * Forward over T steps from rest. x, s, h: [T, n] floats; v: n floats of scratch (the membrane).
+ * soft: 1 for V = H − S·V_th (and rest 0), 0 for V = S·V_r + (1 − S)·H (and rest V_r).
+ */
+EXPORT(neuron_forward)
+void neuron_forward(const float* restrict x, float* restrict s, float* restrict h, float* restrict v,
+                    int T, int n, int mode, float a, float vth, float vr, int soft) {
+  const float rest = soft ? 0.0f : vr;
+  for (int i = 0; i < n; i++) v[i] = rest;
+  for (int t = 0; t < T; t++) {
+    const float* restrict xr = x + (long)t * n;
+    float* restrict hr = h + (long)t * n;
+    float* restrict sr = s + (long)t * n;
+    switch (mode) {
+      case 0: CHARGE_LOOP(vi + xi) break;
+      case 1: CHARGE_LOOP(vi + (xi - vi) / a) break;
+      case 2: CHARGE_LOOP(vi + (xi - (vi - vr)) / a) break;
+      case 3: CHARGE_LOOP(vi * a + xi) break;
+      case 4: CHARGE_LOOP((vi - (vi - vr) / a) + xi) break;
+      case 5: CHARGE_LOOP(vi + (xi - vi) * a) break;
+      case 6: CHARGE_LOOP(vi + (xi - (vi - vr)) * a) break;
+      case 7: CHARGE_LOOP((vi - vi * a) + xi) break;
+      default: CHARGE_LOOP((vi - (vi - vr) * a) + xi) break;
+    }
+  }
+}
+
+static inline float absf(float x) { return __builtin_fabsf(x); }
+
+// exp(x) in float32 for the surrogates that need it: range reduction x = k·ln2 + r with |r| <= ln2/2,
+// a degree-6 polynomial for e^r (max relative error ~2e-7), and 2^k built in the exponent bits.
+// Branch-free so the loops that call it vectorise.
+static inline float expf_approx(float x) {
+  x = x < -87.3f ? -87.3f : (x > 88.7f ? 88.7f : x);
+  const float kf = __builtin_nearbyintf(x * 1.44269504088896341f);
+  const float r = (x - kf * 0.693145751953125f) - kf * 1.42860682030941723212e-6f;
+  float p = 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  union { float f; int i; } u;
+  u.i = ((int)kf + 127) << 23;
+  return p * u.f;
+}
+
+// Surrogate derivatives at x = H − V_th (formulas as the tf versions in src/surrogates compute them):
+// Constants the tf formulas derive from α are passed precomputed (q), so they round as tf's do.
+//   0 given: read sg[]                       1 atan(p = α, q = π/2·α)        2 sigmoid(p = α)
+//   3 piecewise-quadratic(p = α, q = α²)     4 piecewise-exp(p = α)          5 soft-sign(p = α, q = 1/α)
+//   6 super-spike(p = α)                     7 rect(p = α, q = 0.5/α)        8 piecewise-leaky-relu(p = w, q = c)
+static inline float surrogate(int kind, float x, float p, float q) {
+  switch (kind) {
+    case 1: { const float u = x * q; return (p / 2) / (1.0f + u * u); }
+    case 2: { const float e = expf_approx(-(x * p)); const float sgm = 1.0f / (1.0f + e); return (sgm * (1.0f - sgm)) * p; }
+    case 3: { const float r = p - absf(x) * q; return r > 0.0f ? r : 0.0f; }
+    case 4: return expf_approx(absf(x) * -p) * (p / 2);
+    case 5: { const float u = absf(x) + q; return 1.0f / ((u * u) * (2 * p)); }
+    case 6: { const float u = absf(x) + 1.0f; return p / (u * u); }
+    case 7: return absf(x) >= q ? 0.0f : p;
+    default: return absf(x) >= p ? q : 1.0f / (2 * p);
+  }
+}
+
+// One time step of the backward, for elements 0..n-1 of row t. SG: the surrogate derivative
+// expression (of xv = H − V_th); PLIF_TERM: 0, or the PLIF accumulation statement.
+#define BACKWARD_LOOP(SG, PLIF_TERM)                                               \
+  for (int i = 0; i < n; i++) {                                                    \
+    const float hi = hr[i];                                                        \
+    const float xv = hi - vth;                                                     \
+    const float si = xv >= 0.0f ? 1.0f : 0.0f;                                     \
+    const float gv = gV[i];                                                        \
+    const float dVdH = soft ? 1.0f : 1.0f - si;                                    \
+    const float dVdS = detach ? 0.0f : (soft ? -vth : vr - hi);                    \
+    const float dLdS = gr[i] + gv * dVdS;                                          \
+    const float dLdH = gv * dVdH + dLdS * (SG);                                    \
+    gxr[i] = dLdH * dHdX;                                                          \
+    gV[i] = dLdH * dHdV;                                                           \
+    PLIF_TERM;                                                                     \
+  }
+
+// PLIF's dL/dk terms: V[t−1] as the forward's reset produced it from H[t−1] (rest at t = 0).
+#define PLIF_PREV_ROW                                                              \
+  {                                                                                \
+    const float hp = hp_row[i];                                                    \
+    const float vp = (hp - vth) >= 0.0f ? (soft ? hp - vth : vr) : hp;             \
+    gk[i] += dLdH * (xcoef * xr[i] - (vp - ktarget));                              \
+  }
+#define PLIF_REST gk[i] += dLdH * (xcoef * xr[i] - (rest - ktarget))
+
+#define BACKWARD_ROW(SG)                                                           \
+  if (!plif) {                                                                     \
+    BACKWARD_LOOP(SG, (void)0)                                                     \
+  } else if (t > 0) {                                                              \
+    BACKWARD_LOOP(SG, PLIF_PREV_ROW)                                               \
+  } else {                                                                         \
+    BACKWARD_LOOP(SG, PLIF_REST)                                                   \
+  }
+
+/**
+ * Exact BPTT backward through T steps. g = dL/dS, h = H from the forward, sg = surrogate derivative
+ * (read only when kind = 0), x = input (read for PLIF only), gx = dL/dX (written), gV: n floats of
+ * scratch, gk: n floats accumulating the per-element PLIF terms of dL/dk (PLIF only; zeroed here).
+ * dHdX, dHdV: the charge's partial derivatives; xcoef, ktarget: PLIF's ∂H/∂k = xcoef·X − (V − ktarget).
+ */
+EXPORT(neuron_backward)
+void neuron_backward(const float* restrict g, const float* restrict h, const float* restrict sg,
+                     const float* restrict x, float* restrict gx, float* restrict gV, float* restrict gk,
+                     int T, int n, float vth, float vr, int soft, int detach, float dHdX, float dHdV,
+                     int plif, float xcoef, float ktarget, int kind, float p, float q) {
+  const float rest = soft ? 0.0f : vr;
+  for (int i = 0; i < n; i++) gV[i] = 0.0f;
+  if (plif) for (int i = 0; i < n; i++) gk[i] = 0.0f;
+  for (int t = T - 1; t >= 0; t--) {
+    const long base = (long)t * n;
+    const float* restrict hr = h + base;
+    const float* restrict gr = g + base;
+    const float* restrict sgr = sg + base;
+    const float* restrict xr = x + base;
+    const float* restrict hp_row = hr - n; // row t − 1 (read only when t > 0)
+    float* restrict gxr = gx + base;
+    switch (kind) {
+      case 0: BACKWARD_ROW(sgr[i]) break;
+      case 1: BACKWARD_ROW(surrogate(1, xv, p, q)) break;
+      case 2: BACKWARD_ROW(surrogate(2, xv, p, q)) break;
+      case 3: BACKWARD_ROW(surrogate(3, xv, p, q)) break;
+      case 4: BACKWARD_ROW(surrogate(4, xv, p, q)) break;
+      case 5: BACKWARD_ROW(surrogate(5, xv, p, q)) break;
+      case 6: BACKWARD_ROW(surrogate(6, xv, p, q)) break;
+      case 7: BACKWARD_ROW(surrogate(7, xv, p, q)) break;
+      default: BACKWARD_ROW(surrogate(8, xv, p, q)) break;
+    }
+  }
+}
