@@ -276,3 +276,24 @@ void sparse_conv_grad_w(const float* restrict x, float* restrict dy, float* rest
   float* restrict taps = dw;
   CONV_SCATTER(if (a == 1.0f) { for (int c = 0; c < Cout; c++) t[c] += o[c]; } else { for (int c = 0; c < Cout; c++) t[c] += a * o[c]; })
 }
+
+// ---------------------------------------------------------------------------------------------
+// One Adam/AdamW step for one parameter, in one pass (the composed update is ~10 full-size ops),
+// with the composed version's float32 operations in the same order:
+//   g' = g + p·wd (Adam's L2; AdamW: wd = 0 here and base = p·decay)
+//   m1 = m·b1 + g'·(1 − b1);  v1 = v·b2 + g'²·(1 − b2)
+//   p1 = base − (m1 / (sqrt(v1) / sqrt(bc2) + eps)) · (lr / bc1)
+EXPORT(adam_update)
+void adam_update(const float* restrict p, const float* restrict g, const float* restrict m, const float* restrict v,
+                 float* restrict p1, float* restrict m1, float* restrict v1, int n,
+                 float b1, float one_minus_b1, float b2, float one_minus_b2, float sqrt_bc2, float eps, float step, float wd, float decay) {
+  for (int i = 0; i < n; i++) {
+    const float gi = wd != 0.0f ? g[i] + p[i] * wd : g[i];
+    const float base = decay != 1.0f ? p[i] * decay : p[i];
+    const float mi = m[i] * b1 + gi * one_minus_b1;
+    const float vi = v[i] * b2 + (gi * gi) * one_minus_b2;
+    m1[i] = mi;
+    v1[i] = vi;
+    p1[i] = base - (mi / (__builtin_sqrtf(vi) / sqrt_bc2 + eps)) * step;
+  }
+}

@@ -12,6 +12,7 @@ export { setEventDriven, density, sparseMatMul, sparseMatMulGradW, useEventDrive
 export type { EventDrivenMode } from './ops/spike-matmul.js';
 export { setEventDrivenConv, CONV_EVENT_DRIVEN_MAX_DENSITY } from './ops/conv2d.js';
 export { useCompiledLayerKernels } from './ops/wasm-ops.js';
+export { useParallelWorker, parallelTaskCount, parallelConv2d, parallelMatMul } from './engine/parallel-pool.js';
 export type { WasmKernelModule, HeapTensorInfo } from './engine/wasm-kernel-module.js';
 
 export { Rng, epochPermutation, hashString } from './util/rng.js';

@@ -3,6 +3,7 @@ import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { customOp } from './custom-op.js';
 import { isDataTensor } from './data-tensor.js';
 import { density } from './spike-matmul.js';
+import { parallelConv2d } from '../engine/parallel-pool.js';
 import { compiledLayerKernels, sparseConvGradWKernel, sparseConvKernel } from './wasm-ops.js';
 
 // Why a custom gradient: on the wasm backend tfjs' Conv2D gradient is unusable for training.
@@ -112,7 +113,7 @@ function inputGrad(dy: Tensor, w: Tensor, xShape: number[], g: ConvGeometry, sh:
     [pt, pb, pl, pr] = [Math.max(0, pt), Math.max(0, pb), Math.max(0, pl), Math.max(0, pr)];
   }
   const flipped = tf.transpose(tf.reverse(w as tf.Tensor4D, [0, 1]), [0, 1, 3, 2]);
-  return tf.conv2d(d, flipped, 1, explicitPadding(pt, pb, pl, pr));
+  return parallelConv2d(d, flipped as tf.Tensor4D, [1, 1], explicitPadding(pt, pb, pl, pr));
 }
 
 /**
@@ -138,7 +139,7 @@ function filterGradConv(x: Tensor, dy: Tensor, wShape: number[], g: ConvGeometry
   }
   const images = tf.transpose(xs, [3, 1, 2, 0]);
   const kernel = tf.transpose(dy as tf.Tensor4D, [1, 2, 0, 3]);
-  const out = tf.conv2d(images, kernel, 1, explicitPadding(g.top, bottom, g.left, right), 'NHWC', [sh, sw]);
+  const out = parallelConv2d(images, kernel, [1, 1], explicitPadding(g.top, bottom, g.left, right), [sh, sw]);
   return tf.transpose(out, [1, 2, 0, 3]);
 }
 
@@ -215,7 +216,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   const op = customOp(([xi, wi], save) => {
     save([xi, wi]);
     return {
-      value: eventDriven ? sparseConvKernel(xi, wi, attrs) : tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, [sh, sw], tfPad(padding)),
+      value: eventDriven ? sparseConvKernel(xi, wi, attrs) : parallelConv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, [sh, sw], tfPad(padding)),
       gradFunc: (dy, [xs, ws]) => [
         dataInput ? tf.zeros(xs.shape) : inputGrad(dy, ws, xs.shape, g, sh, sw),
         scatterFilterGrad ? sparseConvGradWKernel(xs, dy, kh, kw, attrs) : filterGrad(xs, dy, ws.shape, g, sh, sw),

@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { customOp } from './custom-op.js';
+import { parallelMatMul } from '../engine/parallel-pool.js';
 import { isDataTensor } from './data-tensor.js';
 import { sparseMatMul, sparseMatMulGradW, useEventDriven } from './spike-matmul.js';
 
@@ -17,8 +18,8 @@ import { sparseMatMul, sparseMatMulGradW, useEventDriven } from './spike-matmul.
  */
 function matMulGrads(dy: Tensor, x: Tensor, w: Tensor, how: LinearPlan): Tensor[] {
   const [d, a, b] = [dy as tf.Tensor2D, x as tf.Tensor2D, w as tf.Tensor2D];
-  const dx = how.dataInput ? tf.zeros(a.shape) : tf.matMul(d, tf.transpose(b));
-  const dw = how.eventDriven ? sparseMatMulGradW(a, d) : tf.matMul(tf.transpose(a), d);
+  const dx = how.dataInput ? tf.zeros(a.shape) : parallelMatMul(d, tf.transpose(b));
+  const dw = how.eventDriven ? sparseMatMulGradW(a, d) : parallelMatMul(tf.transpose(a), d);
   return [dx, dw];
 }
 
@@ -40,7 +41,7 @@ function linearOp(how: LinearPlan, withBias: boolean): (...inputs: Tensor[]) => 
     save([x, w]);
     let value: Tensor;
     if (how.eventDriven) value = withBias ? tf.add(sparseMatMul(x, w), b) : sparseMatMul(x, w);
-    else value = withBias ? tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }) : tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
+    else value = withBias ? tf.add(parallelMatMul(x as tf.Tensor2D, w as tf.Tensor2D), b) : parallelMatMul(x as tf.Tensor2D, w as tf.Tensor2D);
     return {
       value,
       gradFunc: (dy, [xs, ws]) => (withBias ? [...matMulGrads(dy, xs, ws, how), tf.sum(dy, 0)] : matMulGrads(dy, xs, ws, how)),

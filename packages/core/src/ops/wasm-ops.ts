@@ -16,6 +16,8 @@ interface CoreExports {
   maxpool_backward(dy: number, arg: number, dx: number, nIn: number, nOut: number): void;
   sparse_conv_forward(x: number, w: number, y: number, N: number, H: number, W: number, Cin: number, Ho: number, Wo: number, Cout: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
   sparse_conv_grad_w(x: number, dy: number, dw: number, N: number, H: number, W: number, Cin: number, Ho: number, Wo: number, Cout: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number): void;
+  adam_update(p: number, g: number, m: number, v: number, p1: number, m1: number, v1: number, n: number,
+    b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, sqrtBc2: number, eps: number, step: number, wd: number, decay: number): void;
 }
 
 type K = WasmKernelModule<CoreExports>;
@@ -27,6 +29,7 @@ const MAXPOOL_FORWARD = 'SpikeflowMaxPoolForward';
 const MAXPOOL_BACKWARD = 'SpikeflowMaxPoolBackward';
 const SPARSE_CONV = 'SpikeflowSparseConv2D';
 const SPARSE_CONV_GRAD_W = 'SpikeflowSparseConv2DGradW';
+const ADAM_UPDATE = 'SpikeflowAdamUpdate';
 
 /** Allocate scratch, run, free. */
 function withScratch<T>(k: K, bytes: number, run: (p: number) => T): T {
@@ -41,6 +44,15 @@ function withScratch<T>(k: K, bytes: number, run: (p: number) => T): T {
 const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 const BODIES: Record<string, KernelBody> = {
+  [ADAM_UPDATE]: (k, { p, g, m, v }, a) => {
+    const outs = [k.output(p.shape), k.output(p.shape), k.output(p.shape)];
+    const n = sizeOf(p.shape);
+    if (n > 0) {
+      k.fn.adam_update(k.ptr(p), k.ptr(g), k.ptr(m), k.ptr(v), k.ptr(outs[0]), k.ptr(outs[1]), k.ptr(outs[2]), n,
+        a.b1, a.oneMinusB1, a.b2, a.oneMinusB2, a.sqrtBc2, a.eps, a.step, a.wd, a.decay);
+    }
+    return outs;
+  },
   [BN_FORWARD]: (k, { x, weight, bias }, { eps }) => {
     const [M, C] = x.shape;
     const y = k.output([M, C]);
@@ -155,4 +167,13 @@ export function sparseConvKernel(x: Tensor, w: Tensor, a: ConvAttrs): Tensor {
 /** Event-driven filter gradient. */
 export function sparseConvGradWKernel(x: Tensor, dy: Tensor, kh: number, kw: number, a: ConvAttrs): Tensor {
   return run(SPARSE_CONV_GRAD_W, { x, dy }, { ...a, kh, kw }) as Tensor;
+}
+
+export interface AdamAttrs {
+  b1: number; oneMinusB1: number; b2: number; oneMinusB2: number; sqrtBc2: number; eps: number; step: number; wd: number; decay: number;
+}
+
+/** One fused Adam step: [p1, m1, v1]. */
+export function adamUpdateKernel(p: Tensor, g: Tensor, m: Tensor, v: Tensor, a: AdamAttrs): Tensor[] {
+  return run(ADAM_UPDATE, { p, g, m, v }, { ...a }) as Tensor[];
 }

@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { Optimizer } from './optimizer.js';
+import { adamUpdateKernel, compiledLayerKernels } from '../ops/wasm-ops.js';
 
 export interface AdamOptions {
   readonly lr?: number;
@@ -34,6 +35,21 @@ export class Adam extends Optimizer {
   }
 
   protected update(name: string, p: tf.Variable, grad: Tensor): void {
+    if (p.dtype === 'float32' && compiledLayerKernels()) {
+      // One compiled pass on wasm (same float32 operations in the same order as below).
+      const m = this.slot(name, 'exp_avg', p);
+      const v = this.slot(name, 'exp_avg_sq', p);
+      const wd = this.weightDecay && !this.decoupled ? this.weightDecay : 0;
+      const decay = this.decoupled && this.weightDecay ? 1 - this.lr * this.weightDecay : 1;
+      const [p1, m1, v1] = adamUpdateKernel(p, grad, m, v, {
+        b1: this.beta1, oneMinusB1: 1 - this.beta1, b2: this.beta2, oneMinusB2: 1 - this.beta2,
+        sqrtBc2: Math.sqrt(1 - this.beta2 ** this.stepCount), eps: this.eps, step: this.lr / (1 - this.beta1 ** this.stepCount), wd, decay,
+      });
+      m.assign(m1);
+      v.assign(v1);
+      p.assign(p1);
+      return;
+    }
     let g = grad;
     if (this.weightDecay && !this.decoupled) g = tf.add(g, tf.mul(p, this.weightDecay));
     const base = this.decoupled && this.weightDecay ? tf.mul(p, 1 - this.lr * this.weightDecay) : p;

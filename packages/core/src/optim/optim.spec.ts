@@ -4,6 +4,9 @@ import { SGD } from './sgd.js';
 import { Adam, AdamW } from './adam.js';
 import { cosineLr } from './schedule.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { useCompiledLayerKernels } from '../ops/wasm-ops.js';
+import { onBackend } from '../ops/test-utils/compare.js';
+import { Rng } from '../util/rng.js';
 
 // Float64 references written from the PyTorch update rules.
 function refSgd(p: number[], grads: number[][], lr: number, mom: number, wd: number, nesterov: boolean): number[] {
@@ -68,6 +71,41 @@ describe('optimizers match the PyTorch update rules', () => {
     close(run((ps) => new Adam(ps, { lr: 0.01 })), refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0, false));
     close(run((ps) => new Adam(ps, { lr: 0.01, weightDecay: 0.1 })), refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0.1, false));
     close(run((ps) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1 })), refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0.1, true));
+  });
+
+  it('the compiled wasm Adam/AdamW step is bit-identical to the composed tf ops', async () => {
+    const rng = new Rng('adam-compiled');
+    const n = 1001;
+    const init = Float32Array.from({ length: n }, () => rng.normal());
+    const gs = [0, 1, 2, 3].map(() => Float32Array.from({ length: n }, () => rng.normal() * 0.1));
+    const steps = (compiled: boolean, make: (ps: Array<[string, tf.Variable]>) => Adam) => {
+      useCompiledLayerKernels(compiled);
+      const w = tf.variable(tf.tensor(init));
+      const opt = make([['w', w]]);
+      for (const g of gs) {
+        const t = tf.tensor(g);
+        opt.step(new Map([['w', t]]));
+        t.dispose();
+      }
+      const out = w.dataSync().slice();
+      w.dispose();
+      opt.dispose();
+      useCompiledLayerKernels(true);
+      return out;
+    };
+    await onBackend('wasm', () => {
+      for (const make of [
+        (ps: Array<[string, tf.Variable]>) => new Adam(ps, { lr: 3e-3 }),
+        (ps: Array<[string, tf.Variable]>) => new Adam(ps, { lr: 1e-2, weightDecay: 0.05 }),
+        (ps: Array<[string, tf.Variable]>) => new AdamW(ps, { lr: 1e-2, weightDecay: 0.1 }),
+      ]) {
+        const a = steps(true, make);
+        const b = steps(false, make);
+        let diff = 0;
+        for (let i = 0; i < n; i++) if (!Object.is(a[i], b[i])) diff++;
+        expect(diff).toBe(0);
+      }
+    });
   });
 
   it('state round-trips: a restored optimizer continues identically', () => {
