@@ -33,6 +33,15 @@ describe('safetensors', () => {
     expect(metadata.producer).toBe('test');
   });
 
+  it('decodes a Buffer that is a view into a larger (pooled) ArrayBuffer', () => {
+    const bytes = encodeSafetensors(new Map([['a', { dtype: 'F32' as const, shape: [3], data: new Float32Array([1.5, -2, 3]) }]]));
+    const pool = new ArrayBuffer(bytes.length + 100);
+    const view = Buffer.from(pool, 36, bytes.length); // like a small readFileSync result from Node's pool
+    view.set(bytes);
+    new Uint8Array(pool, 0, 36).fill(0xff);
+    expect(Array.from(decodeSafetensors(view).tensors.get('a')!.data)).toEqual([1.5, -2, 3]);
+  });
+
   it('rejects truncated and malformed files naming the source', () => {
     const bytes = encodeSafetensors(new Map([['a', { dtype: 'F32' as const, shape: [4], data: new Float32Array(4) }]]));
     expect(() => decodeSafetensors(bytes.slice(0, bytes.length - 4), 'x.safetensors')).toThrowError(/x.safetensors.*outside/);

@@ -69,7 +69,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     if (!Array.isArray(offs) || offs.length !== 2 || !(offs[0] <= offs[1]) || offs[1] > dataLength) throw bad(`tensor '${name}' has data offsets ${JSON.stringify(offs)} outside the ${dataLength}-byte data section`);
     const count = shape.reduce((a: number, b: number) => a * b, 1);
     if (offs[1] - offs[0] !== count * 4) throw bad(`tensor '${name}' of shape [${shape}] needs ${count * 4} bytes, has ${offs[1] - offs[0]}`);
-    const copy = bytes.slice(dataStart + offs[0], dataStart + offs[1]);
+    // A fresh copy with its own buffer (Buffer.slice would be a view into a pooled ArrayBuffer).
+    const copy = new Uint8Array(bytes.subarray(dataStart + offs[0], dataStart + offs[1]));
     const data = dtype === 'F32' ? new Float32Array(copy.buffer, 0, count) : new Int32Array(copy.buffer, 0, count);
     tensors.set(name, { dtype, shape, data });
   }
