@@ -23,15 +23,15 @@ function both<T extends tf.Tensor>(make: () => T): [Float32Array, Float32Array, 
 }
 
 describe('products split across the worker thread equal the single-thread ones', () => {
-  it('matMul [300, 256] x [256, 300] (odd split), and a small one stays on this thread', async () => {
+  it('matMul [1201, 640] x [640, 640] (odd split), and a small one stays on this thread', async () => {
     await onBackend('wasm', () => {
       const rng = new Rng('pmm');
-      const a = tf.tensor(randnData(300 * 256, rng), [300, 256]);
-      const b = tf.tensor(randnData(256 * 300, rng), [256, 300]);
+      const a = tf.tensor(randnData(1201 * 640, rng), [1201, 640]);
+      const b = tf.tensor(randnData(640 * 640, rng), [640, 640]);
       const [par, single, used] = both(() => parallelMatMul(a as tf.Tensor2D, b as tf.Tensor2D));
       expect(used).toBe(1);
       expectClose(par, single, 1e-6, 'matMul');
-      const small = both(() => parallelMatMul(tf.slice(a, [0, 0], [4, 256]) as tf.Tensor2D, b as tf.Tensor2D));
+      const small = both(() => parallelMatMul(tf.slice(a, [0, 0], [4, 640]) as tf.Tensor2D, b as tf.Tensor2D));
       expect(small[2]).toBe(0);
       tf.dispose([a, b]);
     });

@@ -122,8 +122,14 @@ function ensureCapacity(p: Pool, floats: number): void {
 
 const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-/** Below this many multiply-adds a split costs more than it saves. */
-const MIN_MACS = 20e6;
+/**
+ * Below this many multiply-adds a split costs more than it saves (measured under `chrt -f` on 2
+ * cores: splitting conv-snn's 60-460 M MAC convolutions saves ~13 % of a W2 step, while splitting
+ * lif-mlp's 51 M MAC matrix products made W1 steps 20 % slower — the worker re-copies and
+ * re-packs the whole right-hand matrix for every call).
+ */
+const MIN_CONV_MACS = 20e6;
+const MIN_MATMUL_MACS = 400e6;
 
 interface SplitTask {
   op: 'conv2d' | 'matMul';
@@ -157,7 +163,7 @@ function registerJoin(): void {
  * undefined when not worth it (or no worker): the caller then runs the op itself.
  */
 function splitRun(a: Tensor, b: Tensor, outShape: number[], macs: number, task: SplitTask, local: (part: Tensor) => Tensor): Tensor | undefined {
-  if (macs < MIN_MACS || a.shape[0] < 2) return undefined;
+  if (macs < (task.op === 'conv2d' ? MIN_CONV_MACS : MIN_MATMUL_MACS) || a.shape[0] < 2) return undefined;
   const p = readyPool(5000);
   const k = coreKernels(); // heap views (and the join kernel) come with the compiled core module
   if (!p || !k) return undefined;

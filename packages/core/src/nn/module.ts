@@ -34,6 +34,19 @@ export abstract class Module {
   /** Multi-step forward: `[T, B, ...]` in, `[T, B, ...]` out. */
   abstract forward(x: Tensor): Tensor;
 
+  /**
+   * Multi-step forward of an input that is the same at every time step, given once as `x [B, ...]`:
+   * must equal `forward(repeatTime(x, timeSteps))`. Returns null when the module has no better way
+   * than that (the caller then repeats the input). Layers that compute a time-invariant block once
+   * (models' `TimeInvariant`) and containers that start with one (Sequential) override it; the
+   * trainer uses it with time-invariant encoders (direct encoding), so the input is never repeated.
+   */
+  forwardStatic(x: Tensor, timeSteps: number): Tensor | null {
+    void x;
+    void timeSteps;
+    return null;
+  }
+
   /** Same as forward; reads better in user code (`model.apply(x)`). */
   apply(x: Tensor): Tensor {
     return this.forward(x);

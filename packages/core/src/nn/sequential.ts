@@ -47,4 +47,14 @@ export class Sequential extends Module {
     for (const m of this.layers) y = m.forward(y);
     return y;
   }
+
+  /** When the first layer can take the time-invariant input once, the rest runs on its output. */
+  override forwardStatic(x: Tensor, timeSteps: number): Tensor | null {
+    const [first, ...rest] = this.layers;
+    const head = first?.forwardStatic(x, timeSteps) ?? null;
+    if (!head) return null;
+    let y = head;
+    for (const m of rest) y = m.forward(y);
+    return y;
+  }
 }

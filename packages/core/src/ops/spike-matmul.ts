@@ -36,10 +36,11 @@ export type EventDrivenMode = 'auto' | 'always' | 'never';
 let mode: EventDrivenMode = 'auto';
 
 /**
- * Density (fraction of non-zero inputs) below which `auto` uses the event-driven product. Measured
- * with `node benchmarks/event-driven.mjs` (crossover of the two on this machine's wasm backend).
+ * Density (fraction of non-zero inputs) below which `auto` uses the event-driven product. From
+ * `node benchmarks/event-driven.mjs` (forward + both gradients, wasm): event-driven is 1.3-1.7x
+ * faster at density 0.2 and breaks even near 0.3 for 10- and 128-wide outputs (0.4 for 512-wide).
  */
-export const EVENT_DRIVEN_MAX_DENSITY = 0.3;
+export const EVENT_DRIVEN_MAX_DENSITY = 0.25;
 
 /**
  * Set how Linear (and other spike-fed layers) choose their product: `auto` (by the measured

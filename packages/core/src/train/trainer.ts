@@ -146,8 +146,11 @@ export class Trainer {
     const y = tf.tensor1d(batch.y, 'int32');
     const run = () => {
       this.options.model.resetState();
-      const seq = markDataTensor(this.options.encoder.encode(x, { timeSteps: this.options.timeSteps, sampleIndices: batch.indices, epoch, seed: this.options.seed }));
-      const out = this.options.model.forward(seq);
+      const { encoder, model, timeSteps } = this.options;
+      // A time-invariant encoding's every step is x itself: models that compute their first block
+      // once take x directly (forwardStatic), so the input is never repeated T times.
+      const out = (encoder.timeInvariant ? model.forwardStatic(markDataTensor(x), timeSteps) : null)
+        ?? model.forward(markDataTensor(encoder.encode(x, { timeSteps, sampleIndices: batch.indices, epoch, seed: this.options.seed })));
       if (out.rank !== 3 || out.shape[0] !== this.options.timeSteps || out.shape[1] !== batch.size || out.shape[2] !== this.options.numClasses) {
         throw new SpikeflowError('shape-mismatch', `the model output must be [T=${this.options.timeSteps}, B=${batch.size}, C=${this.options.numClasses}], got [${out.shape}]`);
       }

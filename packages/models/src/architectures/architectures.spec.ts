@@ -14,13 +14,17 @@ function shapes(m: Module) {
   return Object.fromEntries(m.namedTensors().map((e) => [e.name.replace('.inner', ''), e.variable.shape]));
 }
 
-/** Output and all parameter gradients of `model` on a direct-encoded batch. */
-function outputAndGrads(model: Module, x: tf.Tensor, T: number) {
+/**
+ * Output and all parameter gradients of `model` on a direct-encoded batch; with `once`, the input is
+ * given once through `forwardStatic` (as the trainer does) instead of repeated over T.
+ */
+function outputAndGrads(model: Module, x: tf.Tensor, T: number, once = false) {
   return tf.tidy(() => {
     const seq = directEncoder().encode(x, { timeSteps: T, sampleIndices: [], epoch: 0, seed: 0 });
+    const run = () => (once ? model.forwardStatic(x, T)! : model.forward(seq));
     const params = model.parameters();
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.forward(seq), tf.range(1, 11))) as tf.Scalar, params);
-    return { value: value.dataSync()[0], grads: params.map((p) => Array.from(grads[p.name].dataSync())), out: Array.from(model.forward(seq).dataSync()) };
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(run(), tf.range(1, 11))) as tf.Scalar, params);
+    return { value: value.dataSync()[0], grads: params.map((p) => Array.from(grads[p.name].dataSync())), out: Array.from(run().dataSync()) };
   });
 }
 
@@ -41,8 +45,13 @@ describe('lif-mlp', () => {
     const a = outputAndGrads(sf.model('lif-mlp', { hidden: [64], bias: true }, ctx('lif', false)), x, 4);
     manualSeed(1);
     const b = outputAndGrads(sf.model('lif-mlp', { hidden: [64], bias: true }, ctx('lif', true)), x, 4);
+    manualSeed(1);
+    const c = outputAndGrads(sf.model('lif-mlp', { hidden: [64], bias: true }, ctx('lif', true)), x, 4, true);
     expect(b.out).toEqual(a.out);
-    b.grads.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - a.grads[i][j])).toBeLessThan(1e-5 * Math.max(1, Math.abs(a.grads[i][j])))));
+    expect(c.out).toEqual(a.out);
+    for (const r of [b, c]) r.grads.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - a.grads[i][j])).toBeLessThan(1e-5 * Math.max(1, Math.abs(a.grads[i][j])))));
+    manualSeed(1);
+    expect(sf.model('lif-mlp', {}, ctx('lif', false)).forwardStatic(x, 4)).toBeNull(); // no time-invariant block: the caller repeats
   });
 });
 
@@ -65,8 +74,11 @@ describe('conv-fmnist', () => {
     const a = outputAndGrads(sf.model('conv-fmnist', { channels: 4 }, ctx('if', false)), x, 3);
     manualSeed(2);
     const b = outputAndGrads(sf.model('conv-fmnist', { channels: 4 }, ctx('if', true)), x, 3);
+    manualSeed(2);
+    const c = outputAndGrads(sf.model('conv-fmnist', { channels: 4 }, ctx('if', true)), x, 3, true);
     expect(b.out).toEqual(a.out);
-    b.grads.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - a.grads[i][j])).toBeLessThan(1e-4 * Math.max(1, Math.abs(a.grads[i][j])))));
+    expect(c.out).toEqual(a.out);
+    for (const r of [b, c]) r.grads.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - a.grads[i][j])).toBeLessThan(1e-4 * Math.max(1, Math.abs(a.grads[i][j])))));
   });
 
   it.skipIf(!haveData)('(needs dataset-fashion-mnist) trains on a Fashion-MNIST subset: loss falls, accuracy well above chance', async () => {

@@ -19,11 +19,19 @@ export class TimeInvariant extends Module {
 
   forward(x: Tensor): Tensor {
     if (x.rank < 2) throw new SpikeflowError('shape-mismatch', `TimeInvariant expects [T, B, ...], got [${x.shape}]`);
-    const T = x.shape[0];
-    const first = passDataMark(x, tf.slice(x, [0], [1]));
+    return this.once(passDataMark(x, tf.slice(x, [0], [1])), x.shape[0]);
+  }
+
+  /** The input given once as `[B, ...]` (no repeated copy of it is ever made). */
+  override forwardStatic(x: Tensor, timeSteps: number): Tensor {
+    return this.once(passDataMark(x, tf.expandDims(x, 0)), timeSteps);
+  }
+
+  /** Run the block on `first [1, B, ...]` and repeat its output over T. */
+  private once(first: Tensor, timeSteps: number): Tensor {
     const y = this.inner.forward(first);
     // repeatTime's backward sums the T slices, as the per-step computation would.
-    return repeatTime(tf.reshape(y, y.shape.slice(1)), T);
+    return repeatTime(tf.reshape(y, y.shape.slice(1)), timeSteps);
   }
 
   override describe(): string {
