@@ -210,8 +210,9 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   const eventDriven = useEventDrivenConv(x);
   // With few input channels the filter gradient as one forward conv is a huge-kernel, few-channel
   // convolution XNNPACK runs slowly (171 ms for conv-fmnist's first layer); the scatter kernel does
-  // the same sums directly (it skips zeros, and is exact for dense inputs too).
-  const scatterFilterGrad = eventDriven || ((x.shape[3] ?? 0) <= 4 && compiledLayerKernels() !== null);
+  // the same sums directly (it skips zeros, and is exact for dense inputs too). An explicit
+  // `filterGrad` option is always honoured.
+  const scatterFilterGrad = options.filterGrad === undefined && (eventDriven || ((x.shape[3] ?? 0) <= 4 && compiledLayerKernels() !== null));
   const attrs = { sh, sw, ph: g.top, pw: g.left, ho: g.outH, wo: g.outW };
   const op = customOp(([xi, wi], save) => {
     save([xi, wi]);
