@@ -3,6 +3,9 @@ import { fashionMnistDataset } from './descriptors/fashion-mnist.js';
 import type { IdxDatasetDescriptor } from './descriptors/idx-descriptor.js';
 import { kmnistDataset } from './descriptors/kmnist.js';
 import { mnistDataset } from './descriptors/mnist.js';
+import { cifar10Dataset } from './descriptors/cifar10.js';
+import { eventDatasetDescriptors } from './descriptors/neuromorphic/event-datasets.js';
+import { eventFramesEncoderDescriptor } from './encoders/event-frames-encoder.js';
 
 /** The namespace of this package's registry ids (`datasets/fashion-mnist`). */
 export const NAMESPACE = 'datasets';
@@ -11,8 +14,10 @@ export const NAMESPACE = 'datasets';
 export const datasetDescriptors: readonly IdxDatasetDescriptor[] = Object.freeze([mnistDataset, fashionMnistDataset, kmnistDataset]);
 
 /**
- * The `@spikeflow/datasets` plugin: `mnist`, `fashion-mnist` and `kmnist` under the `datasets`
- * namespace. Opening one finds its files (`--data-dir`, `$SPIKEFLOW_DATA`, the user cache,
+ * The `@spikeflow/datasets` plugin: `mnist`, `fashion-mnist`, `kmnist` and `cifar10`, and the
+ * neuromorphic `n-mnist`, `n-caltech101`, `dvs128-gesture`, `cifar10-dvs`, `shd` and `ssc` (as
+ * integrated frames) with the `event-frames` encoder that feeds them to the trainer, under the
+ * `datasets` namespace. Opening one finds its files (`--data-dir`, `$SPIKEFLOW_DATA`, the user cache,
  * `/usr/share/datasets`), downloads and verifies them when they are nowhere, and loads the split.
  * The CLI finds the plugin through the package's `"spikeflow": { "plugin" }` field.
  *
@@ -26,7 +31,7 @@ export const datasetDescriptors: readonly IdxDatasetDescriptor[] = Object.freeze
  * ```
  */
 export function datasets(): Plugin {
-  return definePlugin({ name: '@spikeflow/datasets', version: '0.1.0', namespace: NAMESPACE }, { datasets: datasetDescriptors });
+  return definePlugin({ name: '@spikeflow/datasets', version: '0.1.0', namespace: NAMESPACE }, { datasets: [...datasetDescriptors, cifar10Dataset, ...eventDatasetDescriptors], encoders: [eventFramesEncoderDescriptor] });
 }
 
 export default datasets;

@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeSafetensors, encodeSafetensors, SpikeflowError } from '@spikeflow/core';
+import { raster, singleLayer } from '../test-utils/networks.js';
+import { PYTHON, pythonHas } from '../test-utils/python.js';
+import { decodeNetworkFile, encodeNetworkFile, readNetworkFile } from './data-file.js';
+import { exportNetwork } from './export-network.js';
+import { layerLatency, pynnScript } from './pynn-script.js';
+
+describe('network data file', () => {
+  it('round-trips a spike-input network with samples and labels', async () => {
+    const net = singleLayer([[0.5, -0.25], [1, 0]], 3);
+    const rasters = [raster(3, 2, [[0, 0], [2, 1]]), raster(3, 2, [])];
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-'));
+    const files = await exportNetwork(dir, net, { simulator: 'brian2', samples: { kind: 'spikes', rasters, labels: Int32Array.from([1, 0]) } });
+    const back = await readNetworkFile(files.data);
+    expect(back.network.populations).toEqual(net.populations);
+    expect(Array.from(back.network.projections[0].weights)).toEqual([0.5, -0.25, 1, 0]);
+    expect(back.samples?.kind).toBe('spikes');
+    if (back.samples?.kind !== 'spikes') return;
+    expect(back.samples.rasters.map((r) => Array.from(r))).toEqual(rasters.map((r) => Array.from(r)));
+    expect(Array.from(back.samples.labels!)).toEqual([1, 0]);
+    // It is plain safetensors: the events tensor is (sample, step, neuron) rows. (Copied into a
+    // Uint8Array: core's decoder mis-reads a pooled Node Buffer, whose slice() is a view.)
+    const raw = decodeSafetensors(new Uint8Array(readFileSync(files.data)));
+    expect(Array.from(raw.tensors.get('samples/spikes')!.data)).toEqual([0, 0, 0, 0, 2, 1]);
+    expect(JSON.parse(raw.metadata.network).populations[0].params.v_thresh).toBe(1);
+    expect(readFileSync(files.script, 'utf8')).toContain('DEFAULT_SIMULATOR = "brian2"');
+  });
+
+  it('rejects files that are not spikeflow networks or whose tensors do not match the description', () => {
+    const other = encodeSafetensors(new Map(), { format: 'something-else' });
+    let err: unknown;
+    try { decodeNetworkFile(other, 'x.safetensors'); } catch (e) { err = e; }
+    expect(SpikeflowError.is(err, 'format-unknown')).toBe(true);
+    expect((err as Error).message).toContain('x.safetensors');
+    // Swap the weight tensor for one of the wrong shape.
+    const good = decodeSafetensors(encodeNetworkFile(singleLayer([[1, 2]], 2)));
+    good.tensors.set('projection/input-layer1/weight', { dtype: 'F32', shape: [2, 1], data: Float32Array.from([1, 2]) });
+    err = undefined;
+    try { decodeNetworkFile(encodeSafetensors(good.tensors, good.metadata), 'y'); } catch (e) { err = e; }
+    expect(SpikeflowError.is(err, 'dataset-corrupt')).toBe(true);
+    expect((err as Error).message).toContain('expected F32 [1,2]');
+  });
+
+  it('rejects samples that do not fit the network', () => {
+    let err: unknown;
+    try { encodeNetworkFile(singleLayer([[1]], 4), { kind: 'spikes', rasters: [new Uint8Array(3)] }); } catch (e) { err = e; }
+    expect(SpikeflowError.is(err, 'shape-mismatch')).toBe(true);
+  });
+});
+
+describe('PyNN script', () => {
+  it('imports pyNN.spiNNaker by default and knows each simulator\'s layer latency', () => {
+    const script = pynnScript();
+    expect(script).toContain('DEFAULT_SIMULATOR = "spinnaker"');
+    expect(script).toContain('import pyNN.spiNNaker as sim');
+    expect(script).toContain('sim.IF_curr_delta(**params)');
+    expect(layerLatency('spinnaker', 'spikes', 0)).toBe(1);
+    expect(layerLatency('spinnaker', 'current', 1)).toBe(1);
+    expect(layerLatency('brian2', 'spikes', 1)).toBe(4);
+    let err: unknown;
+    try { pynnScript('loihi' as never); } catch (e) { err = e; }
+    expect(SpikeflowError.is(err, 'invalid-options')).toBe(true);
+  });
+
+  const py = pythonHas('numpy');
+  it.skipIf(!py.ok)('is valid Python that reads the data file', () => {
+    // Compile the script and run its reader on an export, without any PyNN back end.
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-py-'));
+    writeFileSync(path.join(dir, 'run.py'), pynnScript());
+    writeFileSync(path.join(dir, 'network.safetensors'), encodeNetworkFile(singleLayer([[0.5, -0.25]], 2)));
+    const out = execFileSync(PYTHON, ['-c', [
+      'import sys, json, importlib.util',
+      `spec = importlib.util.spec_from_file_location("run", ${JSON.stringify(path.join(dir, 'run.py'))})`,
+      'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+      `meta, t = m.read_safetensors(${JSON.stringify(path.join(dir, 'network.safetensors'))})`,
+      'print(json.dumps({"w": t["projection/input-layer1/weight"].tolist(), "fmt": meta["format"], "lat": m.latency("brian2", "spikes", 1)}))',
+    ].join('\n')], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ w: [[0.5, -0.25]], fmt: 'spikeflow-spinnaker-network', lat: layerLatency('brian2', 'spikes', 1) });
+  });
+  if (!py.ok) console.warn(`skipped: ${py.reason}`);
+});

@@ -1,0 +1,80 @@
+import { access, open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { SpikeflowError } from '@spikeflow/core';
+import { openAedat2, type Aedat2Orientation } from '../formats/aedat2/open-aedat2.js';
+import { openAedat3 } from '../formats/aedat3/open-aedat3.js';
+import { openAedat4 } from '../formats/aedat4/open-aedat4.js';
+import { openNmnistBin } from '../formats/nmnist/open-nmnist-bin.js';
+import { openEvt2 } from '../formats/prophesee/open-evt2.js';
+import { openEvt3 } from '../formats/prophesee/open-evt3.js';
+import { openPropheseeDat } from '../formats/prophesee/open-prophesee-dat.js';
+import { readPropheseeHeader } from '../formats/prophesee/prophesee-header.js';
+import { openShd } from '../formats/shd/open-shd.js';
+import type { EventFile, EventFormat, EventReadOptions } from './event-file.js';
+
+/**
+ * Work out a file's event format from its first bytes (AEDAT magics, the HDF5 signature,
+ * Prophesee `% evt` / `% format` header fields) and, for headerless N-MNIST files, its extension.
+ */
+export async function detectEventFormat(file: string): Promise<EventFormat> {
+  const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new SpikeflowError('dataset-missing', `cannot open event file '${file}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { file });
+  });
+  const head = new Uint8Array(64);
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  const text = Buffer.from(head).toString('latin1');
+  if (text.startsWith('#!AER-DAT4.0')) return 'aedat4';
+  if (text.startsWith('#!AER-DAT3')) return 'aedat3';
+  if (text.startsWith('#!AER-DAT2') || text.startsWith('#!AER-DAT1')) return 'aedat2';
+  if (text.startsWith('\x89HDF\r\n\x1a\n')) return 'shd-hdf5';
+  const ext = extname(file).toLowerCase();
+  if (text.startsWith('%')) {
+    const { fields } = await readPropheseeHeader(file);
+    const evt = fields['evt'] ?? /evt=?([\d.]+)/i.exec(fields['format'] ?? '')?.[1] ?? /EVT(\d)/i.exec(fields['format'] ?? '')?.[1];
+    if (evt !== undefined && evt.startsWith('3')) return 'evt3';
+    if (evt !== undefined && evt.startsWith('2')) return 'evt2';
+    if (ext === '.dat' || fields['Version'] !== undefined || fields['Data'] !== undefined) return 'prophesee-dat';
+  }
+  if (ext === '.bin' || ext === '.bs2') return 'nmnist-bin';
+  throw new SpikeflowError('format-unknown', `cannot tell the event format of '${file}': expected an AEDAT 2/3.1/4 magic, an HDF5 signature, a Prophesee '% ' header (.raw EVT2/EVT3 or .dat), or an N-MNIST .bin/.bs2 file`, { file });
+}
+
+/**
+ * Open an event recording of any supported format, detected from its content.
+ *
+ * @example
+ * ```ts
+ * const file = await openEventFile('recording.raw');
+ * console.log(file.info.format, file.info.width, file.info.height);
+ * ```
+ */
+export async function openEventFile(file: string, options: EventReadOptions & { format?: EventFormat; orientation?: Aedat2Orientation } = {}): Promise<EventFile> {
+  if (options.format !== undefined) {
+    await access(file).catch(() => {
+      throw new SpikeflowError('dataset-missing', `cannot open event file '${file}': no such file or no permission`, { file });
+    });
+  }
+  const format = options.format ?? (await detectEventFormat(file));
+  switch (format) {
+    case 'nmnist-bin':
+      return openNmnistBin(file, options);
+    case 'aedat4':
+      return openAedat4(file, options);
+    case 'aedat3':
+      return openAedat3(file, options);
+    case 'aedat2':
+      return openAedat2(file, options);
+    case 'prophesee-dat':
+      return openPropheseeDat(file, options);
+    case 'evt2':
+      return openEvt2(file, options);
+    case 'evt3':
+      return openEvt3(file, options);
+    case 'shd-hdf5':
+      return openShd(file);
+  }
+}
