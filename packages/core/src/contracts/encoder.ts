@@ -17,6 +17,13 @@ export interface Encoder {
   readonly id: string;
   /** True when every time step of the encoding equals the input (direct encoding). */
   readonly timeInvariant?: boolean;
+  /**
+   * For samples that already are sequences (event frames `[T, ...step]`): T of a sample with
+   * `sampleShape`. A runner then takes the time steps from the data instead of its own setting.
+   */
+  framesPerSample?(sampleShape: readonly number[]): number;
+  /** For samples that already are sequences: the shape one time step has (what the model sees per step). */
+  stepShape?(sampleShape: readonly number[]): number[];
   encode(x: Tensor, context: EncodeContext): Tensor;
 }
 
