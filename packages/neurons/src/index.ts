@@ -1,5 +1,5 @@
 /**
- * `@spikeflow/neurons`: SpikingJelly's spiking neurons (IF, LIF, PLIF) and surrogate gradient
+ * `@spikeflow/neurons`: SpikingJelly's spiking neurons (IF, LIF, PLIF, CUBA-LIF) and surrogate gradient
  * functions for spikeflow, as plain classes and factories and as a plugin for the registries.
  *
  * @example
@@ -29,6 +29,8 @@ export { LIFNode, lifDescriptor } from './neurons/lif-node.js';
 export type { LIFNodeOptions, LIFDescriptorOptions } from './neurons/lif-node.js';
 export { ParametricLIFNode, plifDescriptor } from './neurons/parametric-lif-node.js';
 export type { ParametricLIFNodeOptions, PLIFDescriptorOptions } from './neurons/parametric-lif-node.js';
+export { CubaLIFNode, cubaLifDescriptor } from './neurons/cuba-lif-node.js';
+export type { CubaLIFNodeOptions, CubaLIFDescriptorOptions } from './neurons/cuba-lif-node.js';
 export { spikingNodeOptionsShape, describeSurrogate } from './neurons/node-options.js';
 export type { SpikingNodeOptions, NodeConstructorOptions } from './neurons/node-options.js';
 

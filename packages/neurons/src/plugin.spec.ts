@@ -48,11 +48,12 @@ describe('neurons() plugin', () => {
   });
 
   it('registers every neuron and surrogate under the neurons namespace', () => {
-    expect(sf.neurons.ids()).toEqual(['neurons/if', 'neurons/lif', 'neurons/plif']);
+    expect(sf.neurons.ids()).toEqual(['neurons/cuba-lif', 'neurons/if', 'neurons/lif', 'neurons/plif']);
     expect(sf.surrogates.ids()).toEqual(SURROGATE_IDS.map((id) => `neurons/${id}`));
     expect(sf.neuron('if')).toBeInstanceOf(api.IFNode);
     expect(sf.neuron('neurons/lif')).toBeInstanceOf(api.LIFNode);
     expect(sf.neuron('plif')).toBeInstanceOf(api.ParametricLIFNode);
+    expect(sf.neuron('cuba-lif')).toBeInstanceOf(api.CubaLIFNode);
   });
 
   it.each(Object.entries(SPIKINGJELLY_DEFAULTS))('surrogate %s defaults to SpikingJelly\'s %o', (id, defaults) => {

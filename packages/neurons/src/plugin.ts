@@ -2,6 +2,7 @@ import { definePlugin, type NeuronDescriptor, type Plugin, type SurrogateDescrip
 import { ifDescriptor } from './neurons/if-node.js';
 import { lifDescriptor } from './neurons/lif-node.js';
 import { plifDescriptor } from './neurons/parametric-lif-node.js';
+import { cubaLifDescriptor } from './neurons/cuba-lif-node.js';
 import { atanDescriptor } from './surrogates/atan.js';
 import { erfDescriptor } from './surrogates/erf.js';
 import { leakyKReluDescriptor } from './surrogates/leaky-k-relu.js';
@@ -19,8 +20,8 @@ import { squarewaveFourierSeriesDescriptor } from './surrogates/squarewave-fouri
 import { superSpikeDescriptor } from './surrogates/super-spike.js';
 import { NAMESPACE } from './surrogates/surrogate-kit.js';
 
-/** Every neuron this package contributes: `neurons/if`, `neurons/lif`, `neurons/plif`. */
-export const neuronDescriptors: readonly NeuronDescriptor<any>[] = Object.freeze([ifDescriptor, lifDescriptor, plifDescriptor]);
+/** Every neuron this package contributes: `neurons/if`, `neurons/lif`, `neurons/plif`, `neurons/cuba-lif`. */
+export const neuronDescriptors: readonly NeuronDescriptor<any>[] = Object.freeze([ifDescriptor, lifDescriptor, plifDescriptor, cubaLifDescriptor]);
 
 /** Every surrogate this package contributes (SpikingJelly's smooth-step surrogates). */
 export const surrogateDescriptors: readonly SurrogateDescriptor<any>[] = Object.freeze([
@@ -42,7 +43,7 @@ export const surrogateDescriptors: readonly SurrogateDescriptor<any>[] = Object.
 ]);
 
 /**
- * The `@spikeflow/neurons` plugin: neurons `if`, `lif`, `plif` and the surrogates, all under the
+ * The `@spikeflow/neurons` plugin: neurons `if`, `lif`, `plif`, `cuba-lif` and the surrogates, all under the
  * `neurons` namespace. The CLI finds it through the package's `"spikeflow": { "plugin" }` field.
  *
  * @example
