@@ -2,25 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from './cli.js';
+import { runCli } from './test-utils/run-cli.js';
 
 const FMNIST = '/usr/share/datasets/fashion-mnist';
 const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 
-/** Run the CLI in-process, capturing stdout and stderr. */
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = runCli;
 
 const jsonLines = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 
@@ -32,10 +19,11 @@ describe('spikeflow info', () => {
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(info.backend).toBe('wasm');
-    expect(info.plugins.map((p: { namespace: string }) => p.namespace)).toEqual(['core', 'neurons', 'datasets', 'models']);
+    expect(info.plugins.map((p: { namespace: string }) => p.namespace)).toEqual(['core', 'neurons', 'datasets', 'models', 'loihi', 'spinnaker']);
     const ids = (k: string) => info.ids[k].map((d: { id: string }) => d.id);
     expect(ids('neurons')).toEqual(expect.arrayContaining(['neurons/if', 'neurons/lif', 'neurons/plif']));
     expect(ids('architectures')).toEqual(['models/conv-fmnist', 'models/lif-mlp']);
+    expect(ids('hardwareTargets')).toEqual(['loihi/loihi1', 'loihi/loihi2', 'spinnaker/spinnaker1']);
     expect(ids('datasets')).toEqual(expect.arrayContaining(['datasets/fashion-mnist', 'datasets/mnist', 'datasets/kmnist']));
     expect(ids('losses')).toEqual(['core/ce-mean', 'core/mse-rate', 'core/tet']);
   });

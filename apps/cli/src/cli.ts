@@ -3,6 +3,12 @@ import { SpikeflowError } from '@spikeflow/core';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { clusterCommand } from './commands/cluster.js';
+import { benchCommand } from './commands/bench.js';
+import { exportCommand } from './commands/export.js';
+import { simulateCommand } from './commands/simulate.js';
+import { finetuneCommand } from './commands/finetune.js';
+import { datasetsCommand } from './commands/datasets.js';
 
 export const CLI_VERSION = '0.1.0';
 
@@ -16,6 +22,12 @@ export function createProgram(): Command {
   program.addCommand(trainCommand(), { isDefault: false });
   program.addCommand(evalCommand());
   program.addCommand(infoCommand());
+  program.addCommand(clusterCommand());
+  program.addCommand(benchCommand());
+  program.addCommand(exportCommand());
+  program.addCommand(simulateCommand());
+  program.addCommand(finetuneCommand());
+  program.addCommand(datasetsCommand());
   return program;
 }
 

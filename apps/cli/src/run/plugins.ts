@@ -5,6 +5,8 @@ import { assertPlugin, createSpikeflow, SpikeflowError, type Plugin, type Spikef
 import { neurons } from '@spikeflow/neurons';
 import { datasets } from '@spikeflow/datasets';
 import { models } from '@spikeflow/models';
+import { chipsLoihi } from '@spikeflow/chips-loihi';
+import { spinnaker } from '@spikeflow/chips-spinnaker';
 
 /** A plugin with where it came from, for `spikeflow info`. */
 export interface LoadedPlugin {
@@ -12,7 +14,7 @@ export interface LoadedPlugin {
   readonly source: string;
 }
 
-const BUILT_IN = new Set(['@spikeflow/core', '@spikeflow/neurons', '@spikeflow/datasets', '@spikeflow/models']);
+const BUILT_IN = new Set(['@spikeflow/core', '@spikeflow/neurons', '@spikeflow/datasets', '@spikeflow/models', '@spikeflow/chips-loihi', '@spikeflow/chips-spinnaker']);
 
 /**
  * Find installed packages that declare `"spikeflow": { "plugin": "./dist/plugin.js" }` in their
@@ -52,6 +54,8 @@ export async function loadSpikeflow(options: { discover?: boolean } = {}): Promi
     { plugin: neurons(), source: '@spikeflow/neurons' },
     { plugin: datasets(), source: '@spikeflow/datasets' },
     { plugin: models(), source: '@spikeflow/models' },
+    { plugin: chipsLoihi(), source: '@spikeflow/chips-loihi' },
+    { plugin: spinnaker(), source: '@spikeflow/chips-spinnaker' },
   ];
   if (options.discover !== false) {
     for (const { name, entry } of discoverPluginPackages()) {

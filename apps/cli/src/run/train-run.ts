@@ -63,7 +63,8 @@ export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape
   manualSeed(config.seed);
   const encoder = sf.encoder(config.encoder.id, config.encoder.options);
   const model = sf.model(config.model.id, config.model.options, {
-    inputShape: data.sampleShape,
+    // Event-frame samples are sequences: the model sees one step's shape.
+    inputShape: encoder.stepShape?.(data.sampleShape) ?? data.sampleShape,
     numClasses: data.numClasses,
     neuron: { id: config.neuron.id, options: config.neuron.options },
     staticInput: encoder.timeInvariant === true,
@@ -90,12 +91,19 @@ function defaultRunDir(config: RunConfig): string {
  * progress, evaluate every epoch, write `config.json`, `metrics.jsonl` and checkpoints to the run
  * folder. With `resume`, continue from a checkpoint (the run folder is the checkpoint's).
  */
-export async function runTraining(config: RunConfig, io: RunIO, resume?: LoadedCheckpoint): Promise<TrainRunResult> {
+export async function runTraining(requested: RunConfig, io: RunIO, resume?: LoadedCheckpoint): Promise<TrainRunResult> {
+  let config = requested;
   const backend: BackendInfo = await selectBackend(config.backend);
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();
   const { train, test } = await openData(sf, config, io);
   const { model, encoder, loss } = buildModel(sf, config, train);
+  // Samples that already are sequences (event frames) fix T; the run's config records it.
+  const frames = encoder.framesPerSample?.(train.sampleShape);
+  if (frames !== undefined && frames !== config.timeSteps) {
+    if (!io.quiet) io.log(`T=${frames}: the frames per sample of ${config.dataset.id} (encoder ${encoder.id})`);
+    config = { ...config, timeSteps: frames };
+  }
   const trainLoader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset });
   const testLoader = new DataLoader({ dataset: test, batchSize: config.evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
   const optimizer = buildOptimizer(model, config);

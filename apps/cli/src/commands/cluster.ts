@@ -1,0 +1,294 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { ProgressBar, SpikeflowError, constantLr, cosineLr, currentBackend, describeBackend, selectBackend } from '@spikeflow/core';
+import {
+  Coordinator, generateKeyPair, readAllowList, readKeyPair, readStateCheckpoint, runWorker, writeKeyPair,
+  type ClusterEvent, type DistributedJob, type Security,
+} from '@spikeflow/distributed';
+import { DataLoader } from '@spikeflow/datasets';
+import { addRunOptions, flagsToConfig } from './options.js';
+import { makeIO } from './io.js';
+import { mergeConfig, parseRunConfig, readConfigFile, runConfigSchema, type RunConfig } from '../config/run-config.js';
+import { loadSpikeflow } from '../run/plugins.js';
+import { buildModel, buildOptimizer, type RunIO } from '../run/train-run.js';
+import { runEval } from '../run/eval-run.js';
+
+/**
+ * Build a worker's job from the run config the coordinator sends. `batchSize` in that config is
+ * the global batch: the loader only supplies the `(seed, epoch)` order and the steps per epoch,
+ * and the cluster gives each rank its slice of every global batch.
+ */
+export async function clusterJob(raw: Readonly<Record<string, unknown>>): Promise<DistributedJob> {
+  const config = parseRunConfig(raw, 'configuration sent by the coordinator');
+  await selectBackend(config.backend);
+  const { sf } = await loadSpikeflow();
+  const train = await sf.dataset(config.dataset.id, { ...config.dataset.options, dataDir: config.dataDir, download: config.download, split: 'train' });
+  const { model, encoder, loss } = buildModel(sf, config, train);
+  const loader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset, prefetch: 0 });
+  const optimizer = buildOptimizer(model, config);
+  const schedule = config.schedule.id === 'cosine'
+    ? cosineLr({ lr: config.optimizer.lr, totalSteps: config.epochs * loader.batchesPerEpoch, minLr: config.schedule.minLr, warmupSteps: config.schedule.warmupSteps })
+    : constantLr(config.optimizer.lr);
+  return {
+    model, optimizer, encoder, loss, schedule, timeSteps: config.timeSteps, numClasses: train.numClasses, seed: config.seed,
+    samplesPerEpoch: loader.length, sampleShape: train.sampleShape,
+    order: (epoch) => loader.order(epoch),
+    getBatch: (indices) => train.getBatch(indices),
+    dispose: () => {
+      model.dispose();
+      optimizer.dispose();
+    },
+  };
+}
+
+/** Read a server key given as Z85 text or as a `.pub`/key file. */
+function serverKeyOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (existsSync(value)) {
+    const text = readFileSync(value, 'utf8').trim();
+    try {
+      return (JSON.parse(text) as { publicKey: string }).publicKey;
+    } catch {
+      return text;
+    }
+  }
+  return value;
+}
+
+async function securityOf(opts: { key?: string; insecure?: boolean }): Promise<Security | undefined> {
+  if (opts.key && opts.insecure) throw new SpikeflowError('invalid-options', '--key and --insecure exclude each other');
+  if (opts.key) return { curve: await readKeyPair(opts.key) };
+  return opts.insecure ? { insecure: true } : undefined;
+}
+
+function seconds(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0)) throw new Error(`${name} expects a positive number of seconds, got '${v}'`);
+    return n;
+  };
+}
+
+/** Progress and log lines for a coordinator's events. */
+function reporter(io: RunIO, totalSteps: () => number) {
+  let bar: ProgressBar | undefined;
+  return {
+    onEvent(e: ClusterEvent) {
+      if (io.json) io.json({ ...e, type: e.type === 'epoch' ? 'epoch' : `cluster-${e.type}` });
+      if (io.quiet) return;
+      switch (e.type) {
+        case 'joined': io.log(`worker ${e.workerId} joined from ${e.host} (pid ${e.pid}), ring socket ${e.endpoint}`); break;
+        case 'refused': io.log(`refused worker ${e.workerId} from ${e.host}: ${e.reason}`); break;
+        case 'generation':
+          bar?.done();
+          bar = undefined;
+          io.log(`generation ${e.generation}: ${e.workers.length} workers from step ${e.step}`);
+          break;
+        case 'step':
+          bar ??= new ProgressBar({ total: totalSteps() || e.totalSteps, label: 'train', unit: 'step', force: io.forceProgress });
+          bar.update(e.step + 1, { loss: e.loss.toFixed(4), acc: `${(e.accuracy * 100).toFixed(1)}%`, workers: String(e.workers) });
+          break;
+        case 'epoch':
+          bar?.done();
+          bar = undefined;
+          io.log(`epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}% | ${e.samplesPerSecond.toFixed(0)} samples/s on ${e.workers} workers`);
+          break;
+        case 'fenced': io.log(`fenced rank ${e.rank} (worker ${e.workerId} on ${e.host}, pid ${e.pid}) at step ${e.step}, generation ${e.generation}: ${e.reason}`); break;
+        case 'waiting': io.log(`waiting for workers: ${e.have} of ${e.need} (${e.reason})`); break;
+        case 'malformed': io.log(`dropped a malformed message from ${e.from}: ${e.reason}`); break;
+        case 'commit': break;
+      }
+    },
+    done: () => bar?.done(),
+  };
+}
+
+/** Options of {@link runClusterTraining}. */
+export interface ClusterTrainingOptions {
+  readonly bind: string;
+  readonly minWorkers: number;
+  readonly maxWorkers?: number;
+  /** Workers to start as local child processes (`train --workers N`). */
+  readonly localWorkers?: number;
+  readonly resume?: string;
+  readonly security?: Security;
+  readonly allow?: ReadonlySet<string>;
+  readonly commitEvery?: number;
+  readonly heartbeatTimeoutMs?: number;
+  readonly joinTimeoutMs?: number;
+  /** Evaluate the final checkpoint on the test split (default true). */
+  readonly evaluate?: boolean;
+}
+
+const CLI_BIN = fileURLToPath(new URL('../../bin/spikeflow.js', import.meta.url));
+
+/**
+ * Run a coordinator for `config` (its `batchSize` is the global batch), optionally with local
+ * worker processes, then evaluate the final checkpoint. Child processes are killed whatever happens.
+ */
+export async function runClusterTraining(config: RunConfig, io: RunIO, o: ClusterTrainingOptions): Promise<{ checkpoint: string; steps: number; testAccuracy?: number; samplesPerSecond: number; generations: number }> {
+  const runDir = path.resolve(config.out ?? path.join('runs', `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-cluster-${config.model.id.replace('/', '_')}`));
+  let total = 0;
+  const rep = reporter(io, () => total);
+  const coordinator = await Coordinator.start({
+    bind: o.bind, minWorkers: o.minWorkers, maxWorkers: o.maxWorkers, config: { ...config, out: runDir }, runDir, resume: o.resume,
+    plan: { globalBatch: config.batchSize, epochs: config.epochs, maxSteps: config.maxSteps, commitEvery: o.commitEvery },
+    security: o.security, allow: o.allow, heartbeatTimeoutMs: o.heartbeatTimeoutMs, joinTimeoutMs: o.joinTimeoutMs,
+    onEvent: (e) => {
+      if (e.type === 'step') total = e.totalSteps;
+      rep.onEvent(e);
+    },
+  });
+  if (!io.quiet) io.log(`coordinator listening on ${coordinator.endpoint}; run folder ${runDir}; global batch ${config.batchSize}, min ${o.minWorkers} workers`);
+  const children: ChildProcess[] = [];
+  const killChildren = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  };
+  process.once('exit', killChildren);
+  const failures: string[] = [];
+  try {
+    for (let i = 0; i < (o.localWorkers ?? 0); i++) {
+      // Local workers share this machine's cores: give each its share of compute threads (core's
+      // wasm worker-thread pool), unless the user chose with SPIKEFLOW_THREADS.
+      const threads = String(Math.max(1, Math.floor(availableParallelism() / (o.localWorkers ?? 1))));
+      const env = { ...process.env, SPIKEFLOW_THREADS: process.env.SPIKEFLOW_THREADS ?? threads };
+      const child = spawn(process.execPath, [CLI_BIN, 'cluster', 'worker', '--connect', coordinator.endpoint, '--backend', config.backend], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        err = (err + d.toString()).slice(-4000);
+      });
+      child.on('exit', (code) => {
+        if (code) failures.push(`worker process ${child.pid} exited with ${code}: ${err.trim().split('\n').at(-1) ?? ''}`);
+      });
+      children.push(child);
+    }
+    const result = await coordinator.run().catch((e: unknown) => {
+      if (SpikeflowError.is(e) && failures.length) throw new SpikeflowError(e.kind, `${e.message}\n${failures.join('\n')}`);
+      throw e;
+    });
+    rep.done();
+    await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => {
+      const t = setTimeout(r, 10_000);
+      c.once('exit', () => {
+        clearTimeout(t);
+        r(undefined);
+      });
+    }))));
+    if (!io.quiet) io.log(`finished ${result.steps} steps in ${result.generations} generation(s), ${result.samplesPerSecond.toFixed(0)} samples/s; checkpoint ${result.checkpoint}`);
+    let testAccuracy: number | undefined;
+    if (o.evaluate !== false) {
+      const ev = await runEval(result.checkpoint, {}, { ...io, json: undefined });
+      testAccuracy = ev.testAccuracy;
+      if (!io.quiet) io.log(`test accuracy ${(ev.testAccuracy * 100).toFixed(2)}% loss ${ev.testLoss.toFixed(4)} on ${ev.samples} samples`);
+    }
+    const summary = { checkpoint: result.checkpoint, steps: result.steps, testAccuracy, samplesPerSecond: result.samplesPerSecond, generations: result.generations, fenced: result.fenced };
+    if (io.json) io.json({ type: 'summary', runDir, ...summary });
+    return summary;
+  } finally {
+    killChildren();
+    process.removeListener('exit', killChildren);
+    coordinator.close();
+  }
+}
+
+/** The run config of a cluster command: flags over a config file over a resumed checkpoint's config. */
+async function clusterConfig(opts: Record<string, any>): Promise<RunConfig> {
+  const base = opts.resume ? { ...(await readStateCheckpoint(opts.resume)).config, maxSteps: undefined } : runConfigSchema.parse({});
+  const file = opts.config ? readConfigFile(opts.config) : undefined;
+  return parseRunConfig(mergeConfig(base, file, flagsToConfig(opts)), opts.config ? `configuration (${opts.config} and flags)` : 'configuration');
+}
+
+/** The stored config of a cluster checkpoint; its batchSize is the global batch, turned back into per-worker for `train --workers`. */
+export async function resumedClusterConfig(opts: Record<string, any>): Promise<Record<string, unknown>> {
+  const { config } = await readStateCheckpoint(opts.resume);
+  const workers = Number(opts.workers);
+  const global = Number(config.batchSize);
+  if (!Number.isInteger(global / workers)) throw new SpikeflowError('invalid-options', `the checkpoint's global batch ${global} does not split evenly over --workers ${workers}`);
+  return { ...config, batchSize: global / workers, maxSteps: undefined };
+}
+
+/**
+ * `spikeflow train --workers N`: a coordinator on loopback and N local worker processes; the
+ * config's `batchSize` is per worker, so the run matches one process with batch N·B.
+ */
+export async function runLocalCluster(config: RunConfig, io: RunIO, workers: number, resume?: string): Promise<void> {
+  if (!Number.isInteger(workers) || workers < 1) throw new SpikeflowError('invalid-options', `--workers must be an integer >= 1, got ${workers}`);
+  await runClusterTraining({ ...config, batchSize: config.batchSize * workers }, io, { bind: 'tcp://127.0.0.1:0', minWorkers: workers, localWorkers: workers, resume, joinTimeoutMs: 300_000 });
+}
+
+/** `spikeflow cluster coordinator|worker|keygen`. */
+export function clusterCommand(): Command {
+  const cluster = new Command('cluster').description('data-parallel training over ZeroMQ: a coordinator and workers on one or many machines');
+
+  const coord = new Command('coordinator')
+    .description('serve a training run to workers (its --batch-size is the global batch)')
+    .requiredOption('--bind <endpoint>', 'where workers connect, tcp://HOST:PORT')
+    .requiredOption('--min-workers <n>', 'workers needed to train', (v) => Number(v))
+    .option('--max-workers <n>', 'workers used at most (default --min-workers); more wait as standbys', (v) => Number(v))
+    .option('--resume <path>', 'continue from a checkpoint or run folder')
+    .option('--commit-every <n>', 'commit state (memory and disk) every N steps (default 50)', (v) => Number(v))
+    .option('--key <file>', 'CURVE key pair of the coordinator (spikeflow cluster keygen)')
+    .option('--allow <file>', 'public keys of workers allowed to join (repeatable; .pub files or lists)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--insecure', 'allow plain TCP on a non-loopback address')
+    .option('--heartbeat-timeout <s>', 'fence a worker silent this long (default 5)', seconds('--heartbeat-timeout'))
+    .option('--join-timeout <s>', 'wait this long for enough workers (default 120)', seconds('--join-timeout'))
+    .option('--no-eval', 'skip the test-set evaluation at the end');
+  addRunOptions(coord);
+  coord.addHelpText('after', `
+Examples:
+  $ spikeflow cluster keygen --out coord.key && spikeflow cluster keygen --out w1.key
+  $ spikeflow cluster coordinator --bind tcp://0.0.0.0:5555 --min-workers 2 --key coord.key --allow w1.key.pub --allow w2.key.pub
+  $ spikeflow cluster coordinator --bind tcp://127.0.0.1:5555 --min-workers 2 --batch-size 128 --epochs 3`);
+  coord.action(async (opts: Record<string, any>) => {
+    const io = makeIO(opts);
+    const config = await clusterConfig(opts);
+    await runClusterTraining(config, io, {
+      bind: opts.bind, minWorkers: opts.minWorkers, maxWorkers: opts.maxWorkers, resume: opts.resume, commitEvery: opts.commitEvery,
+      security: await securityOf(opts), allow: opts.allow ? await readAllowList(opts.allow) : undefined,
+      heartbeatTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined, joinTimeoutMs: opts.joinTimeout ? opts.joinTimeout * 1000 : undefined,
+      evaluate: opts.eval !== false,
+    });
+  });
+
+  const worker = new Command('worker')
+    .description('train for a coordinator until the run ends')
+    .requiredOption('--connect <endpoint>', 'the coordinator, tcp://HOST:PORT')
+    .option('--key <file>', 'CURVE key pair of this worker (its public key must be on the coordinator\'s --allow list)')
+    .option('--server-key <key|file>', 'the coordinator\'s public key (Z85 text or its .pub file)')
+    .option('--insecure', 'allow plain TCP to a non-loopback coordinator')
+    .option('--data-host <address>', 'address to bind the ring socket on (default: the one that routes to the coordinator)')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (must match the other workers)')
+    .option('--heartbeat-timeout <s>', 'exit when the coordinator is silent this long (default 10)', seconds('--heartbeat-timeout'))
+    .option('--step-timeout <s>', 'deadline of every wait inside a step (default 60)', seconds('--step-timeout'));
+  worker.action(async (opts: Record<string, any>) => {
+    const security = await securityOf(opts);
+    if (security && 'curve' in security && !opts.serverKey) throw new SpikeflowError('invalid-options', '--key needs --server-key (the coordinator\'s public key)');
+    const r = await runWorker({
+      connect: opts.connect, security, serverKey: serverKeyOf(opts.serverKey), dataHost: opts.dataHost,
+      coordinatorTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined, stepTimeoutMs: opts.stepTimeout ? opts.stepTimeout * 1000 : undefined,
+      factory: async (config) => {
+        const job = await clusterJob(opts.backend ? { ...config, backend: opts.backend } : config);
+        const b = currentBackend();
+        if (b) process.stderr.write(`${describeBackend(b)}\n`);
+        return job;
+      },
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stderr.write(`worker ${r.workerId} finished after ${r.steps} steps (generations ${r.generations.join(', ')})\n`);
+  });
+
+  const keygen = new Command('keygen')
+    .description('write a CURVE key pair (JSON, mode 0600) and its public key (<out>.pub)')
+    .requiredOption('--out <file>', 'key file to write')
+    .action(async (opts: { out: string }) => {
+      const keys = generateKeyPair();
+      await writeKeyPair(opts.out, keys);
+      process.stdout.write(`${keys.publicKey}\n`);
+    });
+
+  return cluster.addCommand(coord).addCommand(worker).addCommand(keygen);
+}

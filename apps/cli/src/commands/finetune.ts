@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { SpikeflowError } from '@spikeflow/core';
+import { runLoihiFinetune } from '../run/loihi-run.js';
+import type { RunIO } from '../run/train-run.js';
+import { makeIO } from './io.js';
+
+/** Quantisation-aware fine-tuning for one chip; returns a JSON-able summary. */
+export type TargetFinetuner = (request: { checkpoint: string; out: string; opts: Readonly<Record<string, any>>; io: RunIO }) => Promise<Record<string, unknown>>;
+
+function loihiFinetuner(chip: 'loihi1' | 'loihi2'): TargetFinetuner {
+  return async ({ checkpoint, out, opts, io }) => {
+    const r = await runLoihiFinetune(checkpoint, out, {
+      chip, inputBits: opts.inputBits, calibrationSamples: opts.calibrationSamples, dataDir: opts.dataDir, backend: opts.backend,
+      epochs: opts.epochs, lr: opts.lr, subset: opts.subset, testSubset: opts.testSubset, allowResetMismatch: opts.allowResetMismatch,
+    }, io);
+    if (!io.json) io.log(`fine-tuned for ${chip} (input ${r.inputBits} bits): run folder ${r.runDir}${r.testAccuracy !== undefined ? `, quantised test accuracy ${(r.testAccuracy * 100).toFixed(2)}%` : ''}`);
+    return { ...r };
+  };
+}
+
+/** Fine-tuners by target id; a chip package plugs in with one entry. */
+export const FINETUNERS: Readonly<Record<string, TargetFinetuner>> = {
+  loihi: loihiFinetuner('loihi2'),
+  loihi2: loihiFinetuner('loihi2'),
+  loihi1: loihiFinetuner('loihi1'),
+};
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new Error(`${name} expects an integer, got '${v}'`);
+  return n;
+};
+
+export function finetuneCommand(): Command {
+  return new Command('finetune')
+    .description('quantisation-aware fine-tuning for a chip target (straight-through estimator on the quantised weights)')
+    .requiredOption('--target <id>', `chip target: ${Object.keys(FINETUNERS).join(', ')}`)
+    .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder')
+    .requiredOption('--out <dir>', 'run folder for the fine-tuned checkpoints')
+    .option('--epochs <n>', 'epochs (default 1)', int('--epochs'))
+    .option('--lr <number>', 'learning rate (default 1e-4)', (v) => Number(v))
+    .option('--subset <n>', 'train on the first N shuffled samples', int('--subset'))
+    .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'))
+    .option('--input-bits <n>', 'Loihi 2: graded input payload bits 1..8 (default: chosen by calibration)', int('--input-bits'))
+    .option('--calibration-samples <n>', 'training samples used to bound the first layer (default 1000)', int('--calibration-samples'))
+    .option('--allow-reset-mismatch', 'map soft-reset neurons to Loihi\'s reset-to-0 anyway')
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--progress', 'draw progress bars even when stderr is not a terminal')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (opts: Record<string, any>) => {
+      const io = makeIO(opts);
+      const ft = FINETUNERS[opts.target];
+      if (!ft) throw new SpikeflowError('unknown-id', `unknown fine-tuning target '${opts.target}'; known: ${Object.keys(FINETUNERS).join(', ')}`);
+      const r = await ft({ checkpoint: opts.checkpoint, out: opts.out, opts, io });
+      if (io.json) io.json({ type: 'finetune', target: opts.target, ...r });
+    });
+}

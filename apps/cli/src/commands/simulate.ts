@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { SpikeflowError } from '@spikeflow/core';
+import { formatResourceReport, runLoihiSimulate } from '../run/loihi-run.js';
+import type { RunIO } from '../run/train-run.js';
+import { makeIO } from './io.js';
+import { spinnakerSimulator } from './export-spinnaker.js';
+
+/** Runs a checkpoint's test set through a chip simulator; returns a JSON-able summary. */
+export type TargetSimulator = (request: { checkpoint: string; opts: Readonly<Record<string, any>>; io: RunIO }) => Promise<Record<string, unknown>>;
+
+function loihiSimulator(chip: 'loihi1' | 'loihi2'): TargetSimulator {
+  return async ({ checkpoint, opts, io }) => {
+    const r = await runLoihiSimulate(checkpoint, {
+      chip, inputBits: opts.inputBits, calibrationSamples: opts.calibrationSamples, dataDir: opts.dataDir, backend: opts.backend,
+      testSubset: opts.testSubset, lavaTiming: opts.lavaTiming, allowResetMismatch: opts.allowResetMismatch,
+    }, io);
+    if (!io.json) {
+      io.log(`${r.samples} test samples, T=${r.timeSteps}: float accuracy ${(r.floatAccuracy * 100).toFixed(2)}%, ${chip} bit-accurate ${(r.chipAccuracy * 100).toFixed(2)}% (drop ${r.drop.toFixed(2)} points, same prediction on ${(r.agreement * 100).toFixed(1)}%), input ${r.inputBits} bits, current wraps ${r.wraps}`);
+      for (const m of r.messages) io.log(`  note: ${m}`);
+      io.log(formatResourceReport(r.resources));
+    }
+    return { ...r };
+  };
+}
+
+/** Simulators by target id; a chip package plugs in with one entry. */
+export const SIMULATORS: Readonly<Record<string, TargetSimulator>> = {
+  loihi: loihiSimulator('loihi2'),
+  loihi2: loihiSimulator('loihi2'),
+  loihi1: loihiSimulator('loihi1'),
+  spinnaker: spinnakerSimulator,
+};
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new Error(`${name} expects an integer, got '${v}'`);
+  return n;
+};
+
+export function simulateCommand(): Command {
+  return new Command('simulate')
+    .description("run a checkpoint's test set through a bit-accurate chip simulation, beside the float accuracy")
+    .requiredOption('--target <id>', `chip target: ${Object.keys(SIMULATORS).join(', ')}`)
+    .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder')
+    .option('--test-subset <n>', 'use the first N test samples', int('--test-subset'))
+    .option('--input-bits <n>', 'Loihi 2: graded input payload bits 1..8 (default: chosen by calibration)', int('--input-bits'))
+    .option('--calibration-samples <n>', 'training samples used to bound the first layer (default 1000)', int('--calibration-samples'))
+    .option('--no-lava-timing', 'Loihi: feed each layer in the same step instead of Lava\'s one-step Dense latency')
+    .option('--allow-reset-mismatch', 'map soft-reset neurons to Loihi\'s reset-to-0 anyway')
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--progress', 'draw progress bars even when stderr is not a terminal')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (opts: Record<string, any>) => {
+      const io = makeIO(opts);
+      const sim = SIMULATORS[opts.target];
+      if (!sim) throw new SpikeflowError('unknown-id', `unknown simulation target '${opts.target}'; known: ${Object.keys(SIMULATORS).join(', ')}`);
+      const r = await sim({ checkpoint: opts.checkpoint, opts, io });
+      if (io.json) io.json({ type: 'simulate', target: opts.target, ...r });
+    });
+}

@@ -1,0 +1,11 @@
+/** What a coordinator reports while it runs (progress bars, logs, tests). */
+export type ClusterEvent =
+  | { type: 'joined'; workerId: string; host: string; pid: number; endpoint: string }
+  | { type: 'refused'; workerId: string; host: string; reason: string }
+  | { type: 'generation'; generation: number; step: number; workers: string[] }
+  | { type: 'step'; generation: number; step: number; totalSteps: number; loss: number; accuracy: number; samples: number; workers: number; paramHash: string }
+  | { type: 'epoch'; epoch: number; step: number; trainLoss: number; trainAccuracy: number; samplesPerSecond: number; workers: number; generation: number; batches: number }
+  | { type: 'commit'; step: number; generation: number; dir: string }
+  | { type: 'fenced'; workerId: string; host: string; pid: number; rank: number; step: number; generation: number; reason: string }
+  | { type: 'waiting'; have: number; need: number; reason: string }
+  | { type: 'malformed'; from: string; reason: string };

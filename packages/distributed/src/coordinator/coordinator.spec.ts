@@ -1,0 +1,102 @@
+import * as zmq from 'zeromq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SpikeflowError } from '@spikeflow/core';
+import { Coordinator } from './coordinator.js';
+import type { ClusterEvent } from './cluster-event.js';
+import { decodeEnvelope, encodeEnvelope, PROTOCOL_VERSION } from '../protocol/wire.js';
+import type { Envelope } from '../protocol/messages.js';
+import { captureState } from '../state/train-state.js';
+import { jobFingerprint } from '../worker/cluster-worker.js';
+import { fixtureJob } from '../test-utils/fixture-job.js';
+import { tempDir } from '../test-utils/processes.js';
+
+// The coordinator's state machine driven by hand-written workers (raw DEALER sockets).
+const socks: zmq.Dealer[] = [];
+afterEach(() => {
+  for (const s of socks.splice(0)) s.close();
+});
+
+function fakeWorker(endpoint: string, id: string) {
+  const d = new zmq.Dealer({ linger: 0, sendTimeout: 2000, receiveTimeout: 10_000, routingId: id });
+  d.connect(endpoint);
+  socks.push(d);
+  return {
+    send: (m: Envelope, frames: Buffer[] = []) => d.send([encodeEnvelope(m), ...frames]),
+    receive: async (): Promise<{ m: Envelope; frames: Buffer[] }> => {
+      const [head, ...frames] = await d.receive();
+      return { m: decodeEnvelope(head), frames };
+    },
+  };
+}
+
+describe('Coordinator (protocol with scripted workers)', () => {
+  it('rendezvous: config, fingerprint check naming the difference, initial state from rank 0 verified and broadcast, divergence stops the run', async () => {
+    const events: ClusterEvent[] = [];
+    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: { samples: 48 }, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), onEvent: (e) => events.push(e) });
+    const run = c.run();
+    run.catch(() => undefined);
+    const job = fixtureJob({ samples: 48 });
+    const fp = jobFingerprint(job);
+    const [a, b, odd] = ['a', 'b', 'odd'].map((id) => fakeWorker(c.endpoint, id));
+    for (const [w, id] of [[a, 'a'], [b, 'b'], [odd, 'odd']] as const) {
+      await w.send({ hello: { workerId: id, host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
+      expect((await w.receive()).m).toEqual({ config: { json: '{"samples":48}', generation: 0 } });
+    }
+    await a.send({ join: { workerId: 'a', fingerprint: fp, dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '' } });
+    // A worker with another model is refused with the differences spelled out.
+    const wider = jobFingerprint(fixtureJob({ samples: 48, variant: 'wider' }));
+    await odd.send({ join: { workerId: 'odd', fingerprint: wider, dataEndpoint: 'tcp://127.0.0.1:3', dataPublicKey: '' } });
+    const refusal = (await odd.receive()).m as { refuse: { kind: string; reason: string } };
+    expect(refusal.refuse.kind).toBe('shape-mismatch');
+    expect(refusal.refuse.reason).toContain("tensor 'l1.weight': expected [16,24] float32, got [16,32] float32");
+    await b.send({ join: { workerId: 'b', fingerprint: fp, dataEndpoint: 'tcp://127.0.0.1:2', dataPublicKey: '' } });
+    // Rank 0 (first to join) is asked for the initial state.
+    const req = (await a.receive()).m as { stateRequest: { generation: number } };
+    expect(req.stateRequest.generation).toBe(1);
+    const st = captureState(job, { step: 0, epoch: 0, batchInEpoch: 0 });
+    await a.send({ commit: { generation: 1, step: 0, stateHash: st.hash } }, [...st.frames]);
+    // Everyone gets Start with the same state and its hash, in ring order.
+    const starts = [await a.receive(), await b.receive()];
+    starts.forEach(({ m, frames }, rank) => {
+      const s = (m as { start: { generation: number; rank: number; ring: Array<{ workerId: string }>; stateHash: string; stepsPerEpoch: number; totalSteps: number } }).start;
+      expect(s).toMatchObject({ generation: 2, rank, stateHash: st.hash, stepsPerEpoch: 4, totalSteps: 4 });
+      expect(s.ring.map((p) => p.workerId)).toEqual(['a', 'b']);
+      expect(Buffer.concat(frames).equals(Buffer.concat([...st.frames]))).toBe(true);
+    });
+    // A stale message (old generation) is ignored; different parameter hashes stop the run.
+    await a.send({ stepDone: { generation: 1, step: 0, lossSum: 1, correct: 0, samples: 6, paramHash: 'x' } });
+    await a.send({ stepDone: { generation: 2, step: 0, lossSum: 1, correct: 0, samples: 6, paramHash: 'aaaa' } });
+    await b.send({ stepDone: { generation: 2, step: 0, lossSum: 1, correct: 0, samples: 6, paramHash: 'bbbb' } });
+    const err = await run.catch((e: unknown) => e);
+    expect(SpikeflowError.is(err, 'invalid-state')).toBe(true);
+    expect((err as Error).message).toMatch(/parameters diverged after step 0 \(generation 2\): rank 1 \(worker b on test, pid 1\) differ from rank 0/);
+    const abortA = (await a.receive()).m as { abort: { reason: string } };
+    expect(abortA.abort.reason).toMatch(/diverged/);
+    expect(events.filter((e) => e.type === 'refused')).toHaveLength(1);
+    job.dispose?.();
+  });
+
+  it('a commit that does not match its hash fences its sender instead of ending the run', async () => {
+    const events: ClusterEvent[] = [];
+    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), joinTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
+    const run = c.run();
+    run.catch(() => undefined);
+    const job = fixtureJob({ samples: 48 });
+    const w = fakeWorker(c.endpoint, 'w');
+    await w.send({ hello: { workerId: 'w', host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
+    await w.receive();
+    await w.send({ join: { workerId: 'w', fingerprint: jobFingerprint(job), dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '' } });
+    await w.receive(); // stateRequest
+    const st = captureState(job, { step: 0, epoch: 0, batchInEpoch: 0 });
+    const bad = st.frames.map((f) => Buffer.from(f));
+    bad[1][100] ^= 0xff;
+    await w.send({ commit: { generation: 1, step: 0, stateHash: st.hash } }, bad);
+    const abort = (await w.receive()).m as { abort: { kind: string; reason: string } };
+    expect(abort.abort.kind).toBe('peer-failed');
+    expect(abort.abort.reason).toMatch(/was fenced .* does not match its hash/);
+    expect(events.some((e) => e.type === 'fenced' && e.workerId === 'w')).toBe(true);
+    expect(events.some((e) => e.type === 'waiting')).toBe(true);
+    c.close();
+    job.dispose?.();
+  });
+});

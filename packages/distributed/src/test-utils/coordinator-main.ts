@@ -1,0 +1,21 @@
+// A coordinator process for the cluster's tests: `node dist-test/test-utils/coordinator-main.js '<json>'`.
+// Prints one JSON object per line on stdout: {endpoint}, then every event, then {result} or {error}.
+import { SpikeflowError } from '@spikeflow/core';
+import { Coordinator, type CoordinatorOptions } from '../coordinator/coordinator.js';
+import { readKeyPair } from '../transport/security.js';
+
+type Args = Omit<CoordinatorOptions, 'onEvent' | 'security' | 'allow'> & { keyFile?: string; allow?: string[] };
+
+const args = JSON.parse(process.argv[2]) as Args;
+const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v)}\n`);
+try {
+  const keys = args.keyFile ? await readKeyPair(args.keyFile) : undefined;
+  const c = await Coordinator.start({ ...args, security: keys ? { curve: keys } : undefined, allow: args.allow ? new Set(args.allow) : undefined, onEvent: out });
+  out({ endpoint: c.endpoint });
+  const r = await c.run();
+  out({ result: { ...r, losses: Object.fromEntries(r.losses), paramHashes: Object.fromEntries(r.paramHashes) } });
+  process.exitCode = 0; // no process.exit: leaked sockets would show as a hang
+} catch (e) {
+  out({ error: { kind: SpikeflowError.is(e) ? e.kind : 'unknown', message: (e as Error).message } });
+  process.exit(2);
+}
