@@ -77,6 +77,7 @@ export { openNmnistBin, decodeNmnist, NMNIST_EVENT_BYTES, NMNIST_OVERFLOW_Y } fr
 export { openAedat4, readAedat4Header, decodeAedat4EventPacket, AEDAT4_MAGIC } from './formats/aedat4/open-aedat4.js';
 export type { Aedat4Header, Aedat4Stream } from './formats/aedat4/open-aedat4.js';
 export { lz4FrameLength } from './formats/aedat4/lz4-frame-length.js';
+export { zstdFrameLength } from './formats/aedat4/zstd-frame-length.js';
 export { openAedat3, AEDAT31_MAGIC } from './formats/aedat3/open-aedat3.js';
 export { readGestureLabels, splitGestureSegments } from './formats/aedat3/gesture-labels.js';
 export type { GestureSegment } from './formats/aedat3/gesture-labels.js';
@@ -135,3 +136,5 @@ export { fetchEventDataset } from './event-dataset/fetch-event-dataset.js';
 export type { FetchEventDatasetOptions } from './event-dataset/fetch-event-dataset.js';
 export { extractZip, listZip } from './archive/extract-zip.js';
 export type { ZipEntry } from './archive/extract-zip.js';
+export { extractTar } from './archive/extract-tar.js';
+export type { ExtractTarOptions } from './archive/extract-tar.js';

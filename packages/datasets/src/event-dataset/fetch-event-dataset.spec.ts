@@ -1,12 +1,14 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchEventDataset } from './fetch-event-dataset.js';
 import { openEventDataset } from './open-event-dataset.js';
 import { nMnistSpec } from '../descriptors/neuromorphic/n-mnist.js';
 import { dvs128GestureSpec } from '../descriptors/neuromorphic/dvs128-gesture.js';
-import { randomEvents, tempDir, writeNmnistBin } from '../test-utils/event-writers.js';
+import { randomEvents, tempDir, writeAedat31, writeNmnistBin } from '../test-utils/event-writers.js';
 import { writeZip } from '../test-utils/zip-writer.js';
 import { startServer } from '../test-utils/http-server.js';
 
@@ -36,6 +38,37 @@ describe('fetchEventDataset', () => {
       // A wrong checksum is refused.
       const wrong = { ...spec, files: [spec.files[0]!, { ...spec.files[1]!, md5: '0'.repeat(32) }] };
       await expect(fetchEventDataset(wrong, { split: 'test', dataDir: join(dir, 'other'), mirror: server.base })).rejects.toMatchObject({ kind: 'checksum-mismatch' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.skipIf(spawnSync('tar', ['--version']).status !== 0)('extracts a DvsGesture.tar.gz made by GNU tar and opens DVS128 Gesture from it', async () => {
+    const dir = await tempDir();
+    const src = join(dir, 'src', 'DvsGesture');
+    await mkdir(src, { recursive: true });
+    const ev = randomEvents(2000, 128, 128, 5, 20);
+    await writeAedat31(join(src, 'user01_fluorescent.aedat'), [ev.slice(0, 1000), ev.slice(1000)]);
+    const t = (i: number): number => ev[i]!.t;
+    await writeFile(join(src, 'user01_fluorescent_labels.csv'), `class,startTime_usec,endTime_usec\n2,${t(10)},${t(800)}\n11,${t(900)},${t(1900)}\n`);
+    await writeFile(join(src, 'trials_to_train.txt'), 'user01_fluorescent.aedat\n');
+    await writeFile(join(src, 'trials_to_test.txt'), '');
+    execFileSync('tar', ['-czf', join(dir, 'DvsGesture.tar.gz'), '-C', join(dir, 'src'), 'DvsGesture']);
+    const tgz = readFileSync(join(dir, 'DvsGesture.tar.gz'));
+    // The real spec, made downloadable, with only the archive and this test's MD5.
+    const spec = { ...dvs128GestureSpec, downloadable: true, files: [{ ...dvs128GestureSpec.files[0]!, md5: createHash('md5').update(tgz).digest('hex') }] };
+    const server = await startServer({ '/DvsGesture.tar.gz': (_req, res) => res.end(tgz) });
+    try {
+      const dataDir = join(dir, 'data');
+      const phases: string[] = [];
+      const dest = await fetchEventDataset(spec, { dataDir, mirror: server.base, onProgress: (e) => phases.push(e.phase) });
+      expect(phases).toContain('extract');
+      expect(readFileSync(join(dest, 'DvsGesture/user01_fluorescent.aedat')).equals(readFileSync(join(src, 'user01_fluorescent.aedat')))).toBe(true);
+      expect(existsSync(join(dest, 'DvsGesture.tar.gz'))).toBe(false);
+      const ds = await openEventDataset(spec, { split: 'train', dataDir, cacheDir: join(dir, 'frames'), threads: 0, progress: false });
+      expect(ds.length).toBe(2);
+      expect([ds.label(0), ds.label(1)]).toEqual([1, 10]);
+      expect(server.requests).toEqual(['/DvsGesture.tar.gz']);
     } finally {
       await server.close();
     }

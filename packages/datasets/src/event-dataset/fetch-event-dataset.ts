@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpikeflowError } from '@spikeflow/core';
+import { extractTar } from '../archive/extract-tar.js';
 import { extractZip } from '../archive/extract-zip.js';
 import type { NeuromorphicDatasetSpec } from '../descriptors/neuromorphic/neuromorphic-spec.js';
 import { downloadFile } from '../locate/download-file.js';
@@ -19,7 +20,8 @@ export interface FetchEventDatasetOptions extends DataLocationOptions {
 
 /**
  * Download a dataset's official archives into its download folder (`--data-dir`, else the user
- * cache), verify each against its MD5 and extract the zips there, leaving the layout the spec
+ * cache), verify each against its MD5 and extract the zips and tars (`.tar.gz`, `.tgz`, `.tar`;
+ * extract progress is then in archive bytes, not members) there, leaving the layout the spec
  * describes. Archives already extracted (a `<name>.extracted` marker) are skipped. Datasets whose
  * publisher needs a browser (DVS128 Gesture) are reported as `dataset-missing` with instructions.
  *
@@ -48,6 +50,9 @@ export async function fetchEventDataset(spec: NeuromorphicDatasetSpec, options: 
     });
     if (f.name.endsWith('.zip')) {
       await extractZip(archive, dest, options.onProgress ? (done, total) => options.onProgress!({ phase: 'extract', done, total, file: f.name }) : undefined);
+      await rm(archive, { force: true });
+    } else if (/\.(tar\.gz|tgz|tar)$/.test(f.name)) {
+      await extractTar(archive, dest, { onProgress: options.onProgress ? (done, total) => options.onProgress!({ phase: 'extract', done, total, file: f.name }) : undefined });
       await rm(archive, { force: true });
     }
     await writeFile(marker, `${new Date().toISOString()}\n`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openAedat4, readAedat4Header } from './open-aedat4.js';
 import { FlatbufferTable } from './flatbuffer-table.js';
+import { readAllEvents } from '../../events/read-all-events.js';
 import { eventSample } from '../../test-utils/event-data.js';
 import { tempDir } from '../../test-utils/event-writers.js';
 
@@ -31,13 +32,13 @@ describe('openAedat4 header handling (real sample)', () => {
     expect(h.streams[0]).toMatchObject({ width: 320, height: 240, source: 'DVXplorer_DXB00010' });
   });
 
-  it('rejects Zstd compression and files without an event stream as not supported, and other magics as unknown', async () => {
+  it('reports LZ4 packets in a file whose header says Zstd as corrupt, files without an event stream as not supported, and other magics as unknown', async () => {
     const zstd = await patched((b) => {
       const t = FlatbufferTable.root(b.subarray(18));
       b.writeInt32LE(3, 18 + t.field(0)!);
     });
     if (zstd === undefined) return;
-    await expect(openAedat4(zstd)).rejects.toMatchObject({ kind: 'not-supported', message: expect.stringMatching(/Zstd/) });
+    await expect(readAllEvents(await openAedat4(zstd))).rejects.toMatchObject({ kind: 'dataset-corrupt', message: expect.stringMatching(/Zstd frame/) });
     const noEvents = await patched((b) => {
       const at = b.indexOf('<attr key="typeIdentifier" type="string">EVTS<');
       b.write('XXXX', at + '<attr key="typeIdentifier" type="string">'.length, 'latin1');

@@ -5,6 +5,7 @@ import type { EventFile, EventFileInfo, EventReadOptions } from '../../events/ev
 import { corruptError, truncatedError } from '../../events/truncated.js';
 import { FlatbufferTable } from './flatbuffer-table.js';
 import { lz4FrameLength } from './lz4-frame-length.js';
+import { zstdFrameLength } from './zstd-frame-length.js';
 
 /** The 14 bytes every AEDAT 4.0 file starts with. */
 export const AEDAT4_MAGIC = '#!AER-DAT4.0\r\n';
@@ -73,6 +74,34 @@ async function loadLz4(file: string): Promise<(data: Buffer) => Buffer> {
   }
 }
 
+/** How one packet body (or the data table) is decompressed, and how a whole frame is recognised. */
+interface Aedat4Codec {
+  readonly name: string;
+  readonly decompress: (data: Uint8Array) => Uint8Array;
+  readonly frameLength: (data: Uint8Array) => number | undefined;
+}
+
+async function codecFor(file: string, compression: Aedat4Header['compression']): Promise<Aedat4Codec | undefined> {
+  if (compression === 'none') return undefined;
+  if (compression === 'lz4' || compression === 'lz4-high') {
+    const lz4 = await loadLz4(file);
+    return { name: 'LZ4', decompress: (d) => lz4(Buffer.from(d.buffer, d.byteOffset, d.byteLength)), frameLength: lz4FrameLength };
+  }
+  // fzstd is pure JavaScript (no native binary), so it is always there; DV writes each packet as
+  // one Zstd frame (ZSTD_compress), possibly without a content size, which fzstd handles.
+  const { decompress } = await import('fzstd');
+  return {
+    name: 'Zstd',
+    decompress: (d) => {
+      // Walk the frame first so a cut or padded packet gets a message saying so, rather than
+      // whatever fzstd reports from deep inside its entropy decoder.
+      if (zstdFrameLength(d) !== d.length) throw new Error(`the ${d.length}-byte body is not a whole Zstd frame (cut short or trailing bytes)`);
+      return decompress(d);
+    },
+    frameLength: zstdFrameLength,
+  };
+}
+
 /** Read and check an AEDAT4 file's magic and IOHeader. */
 export async function readAedat4Header(file: string): Promise<Aedat4Header> {
   const fh = await open(file, 'r');
@@ -129,9 +158,10 @@ export function decodeAedat4EventPacket(body: Uint8Array): EventBatch {
  * the flatbuffer schemas of dv-processing (`IOHeader`, `EventPacket`): the magic
  * `#!AER-DAT4.0\r\n`, a uint32-length IOHeader flatbuffer (compression, data-table position, XML
  * stream description), then packets of int32 stream id, int32 size and a body — an LZ4 frame
- * when compression is LZ4 (decoded with lz4-napi) — holding a size-prefixed EventPacket whose
- * elements are 16-byte `{int64 t, int16 x, int16 y, bool on}`. Zstd-compressed files are
- * rejected as not supported. A packet cut short by the end of the file is reported as truncated.
+ * when compression is LZ4 (decoded with lz4-napi), a Zstandard frame (RFC 8878) when it is Zstd
+ * (decoded with the pure-JS fzstd) — holding a size-prefixed EventPacket whose elements are
+ * 16-byte `{int64 t, int16 x, int16 y, bool on}`. A packet cut short by the end of the file is
+ * reported as truncated; a packet whose compressed frame is cut or garbled as corrupt.
  *
  * @example
  * ```ts
@@ -145,10 +175,7 @@ export async function openAedat4(file: string, options: EventReadOptions & { str
   if (stream === undefined) {
     throw new SpikeflowError('not-supported', `AEDAT4 file '${file}' has no event stream (EVTS); its streams are ${header.streams.map((s) => `${s.id}:${s.typeIdentifier}`).join(', ') || 'none'}`, { file });
   }
-  if (header.compression === 'zstd' || header.compression === 'zstd-high') {
-    throw new SpikeflowError('not-supported', `AEDAT4 file '${file}' is Zstd-compressed; only uncompressed and LZ4 files are supported`, { file });
-  }
-  const decompressFrameSync = header.compression === 'none' ? undefined : await loadLz4(file);
+  const codec = await codecFor(file, header.compression);
   const hdr: Record<string, string> = { compression: header.compression, dataTablePosition: String(header.dataTablePosition), streamId: String(stream.id) };
   if (stream.source !== undefined) hdr['source'] = stream.source;
   const info: EventFileInfo = { format: 'aedat4', file, width: stream.width, height: stream.height, header: hdr };
@@ -176,9 +203,9 @@ export async function openAedat4(file: string, options: EventReadOptions & { str
           if (raw.length < size) throw truncatedError(file, 'AEDAT4', pos + 8 + raw.length, `a ${size}-byte packet of stream ${id}`);
           let body: Uint8Array;
           try {
-            body = decompressFrameSync === undefined ? raw : decompressFrameSync(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+            body = codec === undefined ? raw : codec.decompress(raw);
           } catch (e) {
-            throw corruptError(file, 'AEDAT4', pos + 8, `LZ4 frame does not decode (${(e as Error).message})`);
+            throw corruptError(file, 'AEDAT4', pos + 8, `${codec!.name} frame of a ${size}-byte packet of stream ${id} does not decode (${(e as Error).message})`);
           }
           let batch: EventBatch;
           try {
@@ -189,13 +216,13 @@ export async function openAedat4(file: string, options: EventReadOptions & { str
           pos += 8 + size;
           if (batch.length > 0) yield batch;
         }
-        if (header.dataTablePosition >= 0 && header.compression !== 'none') {
-          // The file data table (an LZ4 frame to the end of the file) is written last, so a file
-          // cut after its packets shows up only here.
+        if (header.dataTablePosition >= 0 && codec !== undefined) {
+          // The file data table (a compressed frame to the end of the file) is written last, so a
+          // file cut after its packets shows up only here.
           const size = (await fh.stat()).size - header.dataTablePosition;
           const table = await readExactly(fh, header.dataTablePosition, Math.max(0, size));
-          if (lz4FrameLength(table) === undefined) {
-            throw truncatedError(file, 'AEDAT4', header.dataTablePosition + table.length, 'the file data table (its LZ4 frame does not end)');
+          if (codec.frameLength(table) === undefined) {
+            throw truncatedError(file, 'AEDAT4', header.dataTablePosition + table.length, `the file data table (its ${codec.name} frame does not end)`);
           }
         }
       } finally {
