@@ -5,25 +5,13 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCheckpoint } from '@spikeflow/core';
-import { main } from './cli.js';
+import { runCli } from './test-utils/run-cli.js';
 
 const FMNIST = '/usr/share/datasets/fashion-mnist';
 const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = runCli;
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sf-cluster-cli-'));
 const jsonLines = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));

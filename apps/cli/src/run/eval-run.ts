@@ -1,7 +1,7 @@
-import { Trainer, describeBackend, loadCheckpoint, selectBackend, SpikeflowError } from '@spikeflow/core';
+import { Trainer, describeBackend, selectBackend } from '@spikeflow/core';
 import { DataLoader } from '@spikeflow/datasets';
-import { parseRunConfig, mergeConfig, type RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
+import { loadCheckpointConfig } from './trained-model.js';
 import { buildModel, openData, type RunIO } from './train-run.js';
 
 export interface EvalRunResult {
@@ -16,14 +16,7 @@ export interface EvalRunResult {
 
 /** Re-evaluate a checkpoint on its dataset's test split (config overrides such as dataDir apply). */
 export async function runEval(checkpointPath: string, overrides: Record<string, unknown>, io: RunIO): Promise<EvalRunResult> {
-  const ckpt = await loadCheckpoint(checkpointPath);
-  let config: RunConfig;
-  try {
-    config = parseRunConfig(mergeConfig(ckpt.state.config as Record<string, unknown>, overrides), `configuration stored in ${ckpt.dir}`);
-  } catch (e) {
-    if (SpikeflowError.is(e)) throw new SpikeflowError('checkpoint-invalid', e.message);
-    throw e;
-  }
+  const { checkpoint: ckpt, config } = await loadCheckpointConfig(checkpointPath, overrides);
   const backend = await selectBackend(config.backend);
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();

@@ -14,19 +14,23 @@ export interface TrainedModel {
   readonly backend: string;
 }
 
+/** Load a checkpoint and its stored run configuration with `overrides` applied (a bad one is `checkpoint-invalid`). */
+export async function loadCheckpointConfig(checkpointPath: string, overrides: Record<string, unknown>): Promise<{ checkpoint: LoadedCheckpoint; config: RunConfig }> {
+  const checkpoint = await loadCheckpoint(checkpointPath);
+  try {
+    return { checkpoint, config: parseRunConfig(mergeConfig(checkpoint.state.config as Record<string, unknown>, overrides), `configuration stored in ${checkpoint.dir}`) };
+  } catch (e) {
+    if (SpikeflowError.is(e)) throw new SpikeflowError('checkpoint-invalid', e.message);
+    throw e;
+  }
+}
+
 /**
  * Load a checkpoint's configuration (with overrides such as dataDir), rebuild the model, load the
  * weights and open the dataset. Shared by `export`, `simulate` and `finetune` for every target.
  */
 export async function loadTrainedModel(checkpointPath: string, overrides: Record<string, unknown>, io: RunIO): Promise<TrainedModel> {
-  const checkpoint = await loadCheckpoint(checkpointPath);
-  let config: RunConfig;
-  try {
-    config = parseRunConfig(mergeConfig(checkpoint.state.config as Record<string, unknown>, overrides), `configuration stored in ${checkpoint.dir}`);
-  } catch (e) {
-    if (SpikeflowError.is(e)) throw new SpikeflowError('checkpoint-invalid', e.message);
-    throw e;
-  }
+  const { checkpoint, config } = await loadCheckpointConfig(checkpointPath, overrides);
   const backend = await selectBackend(config.backend);
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();
