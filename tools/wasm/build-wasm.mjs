@@ -20,12 +20,10 @@ const FLAGS = ['--target=wasm32', '-O3', '-msimd128', '-ffp-contract=off', '-fno
 
 export function sources() {
   const out = [];
-  for (const dir of ['packages']) {
-    for (const pkg of readdirSync(join(root, dir))) {
-      const csrc = join(root, dir, pkg, 'csrc');
-      if (!existsSync(csrc)) continue;
-      for (const f of readdirSync(csrc)) if (f.endsWith('.c')) out.push({ src: join(csrc, f), out: join(root, dir, pkg, 'wasm', basename(f, '.c') + '.wasm') });
-    }
+  for (const pkg of readdirSync(join(root, 'packages'))) {
+    const csrc = join(root, 'packages', pkg, 'csrc');
+    if (!existsSync(csrc)) continue;
+    for (const f of readdirSync(csrc)) if (f.endsWith('.c')) out.push({ src: join(csrc, f), out: join(root, 'packages', pkg, 'wasm', basename(f, '.c') + '.wasm') });
   }
   return out;
 }

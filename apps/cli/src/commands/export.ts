@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
 import { formatResourceReport, runLoihiExport } from '../run/loihi-run.js';
 import type { RunIO } from '../run/train-run.js';
@@ -43,12 +44,6 @@ export const EXPORTERS: Readonly<Record<string, TargetExporter>> = {
   loihi2: loihiExporter('loihi2'),
   loihi1: loihiExporter('loihi1'),
   spinnaker: spinnakerExporter,
-};
-
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`${name} expects an integer, got '${v}'`);
-  return n;
 };
 
 export function exportCommand(): Command {

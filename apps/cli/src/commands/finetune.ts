@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
 import { runLoihiFinetune } from '../run/loihi-run.js';
 import type { RunIO } from '../run/train-run.js';
@@ -23,12 +24,6 @@ export const FINETUNERS: Readonly<Record<string, TargetFinetuner>> = {
   loihi: loihiFinetuner('loihi2'),
   loihi2: loihiFinetuner('loihi2'),
   loihi1: loihiFinetuner('loihi1'),
-};
-
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`${name} expects an integer, got '${v}'`);
-  return n;
 };
 
 export function finetuneCommand(): Command {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { parseKeyValues } from '../config/run-config.js';
 
-function int(name: string) {
+/** A commander parser for an integer flag (`--epochs 3`); the message names the flag. */
+export function int(name: string) {
   return (v: string) => {
     const n = Number(v);
     if (!Number.isInteger(n)) throw new Error(`${name} expects an integer, got '${v}'`);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
 import { formatResourceReport, runLoihiSimulate } from '../run/loihi-run.js';
 import type { RunIO } from '../run/train-run.js';
@@ -29,12 +30,6 @@ export const SIMULATORS: Readonly<Record<string, TargetSimulator>> = {
   loihi2: loihiSimulator('loihi2'),
   loihi1: loihiSimulator('loihi1'),
   spinnaker: spinnakerSimulator,
-};
-
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`${name} expects an integer, got '${v}'`);
-  return n;
 };
 
 export function simulateCommand(): Command {

@@ -42,33 +42,18 @@ export function batchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | 
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
     if (t && (t.rank !== 1 || t.shape[0] !== c)) throw new SpikeflowError('shape-mismatch', `batchNormTrain: expected ${name} [${c}], got [${t.shape}]`);
   }
-  if (compiledLayerKernels()) return batchNormTrainCompiled(x, weight, bias, eps);
+  const impl = compiledLayerKernels() ? compiledBatchNorm(eps) : composedBatchNorm(m, eps);
   let stats: { mean: Tensor; variance: Tensor } | undefined;
   const op = customOp((inputs, save) => {
     const [xi, wi] = [inputs[0], weight ? inputs[1] : null];
     const bi = bias ? inputs[inputs.length - 1] : null;
-    const ones = tf.ones([1, m]);
-    const mean = tf.mul(channelSum(ones, xi), 1 / m);
-    const centered = tf.sub(xi, mean);
-    // Two-pass variance (of the centred values): no cancellation when |mean| >> std.
-    const variance = tf.mul(channelSum(ones, tf.square(centered)), 1 / m);
-    const invStd = tf.rsqrt(tf.add(variance, eps));
-    const scale = wi ? tf.mul(invStd, wi) : invStd;
-    const scaled = tf.mul(centered, scale);
-    const y = bi ? tf.add(scaled, bi) : scaled;
+    const { y, mean, invStd, variance } = impl.forward(xi, wi, bi);
     stats = { mean: tf.keep(tf.reshape(mean, [c])), variance: tf.keep(tf.reshape(variance, [c])) };
     save(wi ? [xi, mean, invStd, wi] : [xi, mean, invStd]);
     return {
       value: y,
       gradFunc: (dy, [xs, mu, inv, ws]) => {
-        const onesB = tf.ones([1, m]);
-        const xhat = tf.mul(tf.sub(xs, mu), inv);
-        const dBias = channelSum(onesB, dy);
-        const dWeight = channelSum(onesB, tf.mul(dy, xhat));
-        const k = ws ? tf.mul(inv, ws) : inv;
-        // dx = k·dy - (k·dWeight/M)·x̂ - k·dBias/M, with the [1, C] factors formed first.
-        const a = tf.mul(k, -1 / m);
-        const dx = tf.add(tf.add(tf.mul(dy, k), tf.mul(xhat, tf.mul(a, dWeight))), tf.mul(a, dBias));
+        const [dx, dWeight, dBias] = impl.backward(dy, xs, mu, inv, ws ?? null);
         const grads = [dx];
         if (weight) grads.push(tf.reshape(dWeight, [c]));
         if (bias) grads.push(tf.reshape(dBias, [c]));
@@ -81,27 +66,48 @@ export function batchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | 
   return { y, mean: stats!.mean, variance: stats!.variance };
 }
 
-/** {@link batchNormTrain} as two compiled wasm kernels (wasm-ops.ts); the composed version above is its reference. */
-function batchNormTrainCompiled(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): BatchNormTrainResult {
-  let stats: { mean: Tensor; variance: Tensor } | undefined;
-  const op = customOp((inputs, save) => {
-    const [xi, wi] = [inputs[0], weight ? inputs[1] : null];
-    const bi = bias ? inputs[inputs.length - 1] : null;
-    const [y, mean, invstd, variance] = bnForwardKernel(xi, wi, bi, eps);
-    stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
-    save(wi ? [xi, mean, invstd, wi] : [xi, mean, invstd]);
-    return {
-      value: y,
-      gradFunc: (dy, [xs, mu, inv, ws]) => {
-        const [dx, dWeight, dBias] = bnBackwardKernel(dy, xs, mu, inv, ws ?? null);
-        const grads = [dx];
-        if (weight) grads.push(dWeight);
-        if (bias) grads.push(dBias);
-        return grads;
-      },
-    };
-  });
-  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  const y = op(...inputs);
-  return { y, mean: stats!.mean, variance: stats!.variance };
+/** The forward (output, batch statistics) and closed-form backward of training-mode batch norm. */
+interface BatchNormImpl {
+  forward(x: Tensor, weight: Tensor | null, bias: Tensor | null): { y: Tensor; mean: Tensor; invStd: Tensor; variance: Tensor };
+  /** [dx, dweight, dbias] (the last two of any shape with C elements). */
+  backward(dy: Tensor, x: Tensor, mean: Tensor, invStd: Tensor, weight: Tensor | null): Tensor[];
+}
+
+/** Composed tf ops: the reference, and the path on backends without the compiled kernels. */
+function composedBatchNorm(m: number, eps: number): BatchNormImpl {
+  return {
+    forward(xi, wi, bi) {
+      const ones = tf.ones([1, m]);
+      const mean = tf.mul(channelSum(ones, xi), 1 / m);
+      const centered = tf.sub(xi, mean);
+      // Two-pass variance (of the centred values): no cancellation when |mean| >> std.
+      const variance = tf.mul(channelSum(ones, tf.square(centered)), 1 / m);
+      const invStd = tf.rsqrt(tf.add(variance, eps));
+      const scale = wi ? tf.mul(invStd, wi) : invStd;
+      const scaled = tf.mul(centered, scale);
+      return { y: bi ? tf.add(scaled, bi) : scaled, mean, invStd, variance };
+    },
+    backward(dy, xs, mu, inv, ws) {
+      const onesB = tf.ones([1, m]);
+      const xhat = tf.mul(tf.sub(xs, mu), inv);
+      const dBias = channelSum(onesB, dy);
+      const dWeight = channelSum(onesB, tf.mul(dy, xhat));
+      const k = ws ? tf.mul(inv, ws) : inv;
+      // dx = k·dy - (k·dWeight/M)·x̂ - k·dBias/M, with the [1, C] factors formed first.
+      const a = tf.mul(k, -1 / m);
+      const dx = tf.add(tf.add(tf.mul(dy, k), tf.mul(xhat, tf.mul(a, dWeight))), tf.mul(a, dBias));
+      return [dx, dWeight, dBias];
+    },
+  };
+}
+
+/** Two compiled wasm kernels (wasm-ops.ts), tested against {@link composedBatchNorm}. */
+function compiledBatchNorm(eps: number): BatchNormImpl {
+  return {
+    forward(xi, wi, bi) {
+      const [y, mean, invStd, variance] = bnForwardKernel(xi, wi, bi, eps);
+      return { y, mean, invStd, variance };
+    },
+    backward: (dy, xs, mu, inv, ws) => bnBackwardKernel(dy, xs, mu, inv, ws),
+  };
 }
