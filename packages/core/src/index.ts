@@ -31,8 +31,8 @@ export { NeuronDescriptor } from './contracts/neuron.js';
 export type { NeuronContext, NeuronFactory } from './contracts/neuron.js';
 export { SurrogateDescriptor } from './contracts/surrogate.js';
 export type { SurrogateFunction } from './contracts/surrogate.js';
-export { ArchitectureDescriptor } from './contracts/architecture.js';
-export type { ArchitectureContext } from './contracts/architecture.js';
+export { ArchitectureDescriptor, matchesReference } from './contracts/architecture.js';
+export type { ArchitectureContext, ArchitectureReference } from './contracts/architecture.js';
 export { DatasetDescriptor } from './contracts/dataset.js';
 export type { Dataset, DatasetOpenOptions } from './contracts/dataset.js';
 export { EncoderDescriptor } from './contracts/encoder.js';
@@ -44,11 +44,14 @@ export type { HardwareTarget, HardwareReport } from './contracts/hardware-target
 export type { Descriptor, Registered } from './contracts/descriptor.js';
 
 export { Module, foldTime } from './nn/module.js';
+export { withoutInitialisation } from './nn/init.js';
 export type { NamedTensorEntry } from './nn/module.js';
 
 export { spike, heaviside, detach } from './spike/spike-fn.js';
 export { NeuronModule, spikingLayers } from './spike/neuron-module.js';
 export { BaseNode } from './spike/base-node.js';
+export { standardDynamics } from './spike/standard-dynamics.js';
+export type { StandardDynamics } from './spike/standard-dynamics.js';
 export type { BaseNodeOptions } from './spike/base-node.js';
 
 export { mseRateLoss, crossEntropyMeanLoss, tetLoss, crossEntropy } from './losses/losses.js';
@@ -58,6 +61,8 @@ export { manualSeed, globalRng } from './util/seed.js';
 export { ProgressBar } from './util/progress.js';
 export type { ProgressBarOptions } from './util/progress.js';
 export * from './nn/index.js';
+export { setBatchNormSync, getBatchNormSync } from './nn/batch-norm-sync.js';
+export type { BatchNormSync, BatchNormSyncContext, BatchNormSyncPhase } from './nn/batch-norm-sync.js';
 export type { Batch, BatchLoader } from './contracts/batch-loader.js';
 export { Optimizer } from './optim/optimizer.js';
 export type { OptimizerState } from './optim/optimizer.js';

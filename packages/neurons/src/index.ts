@@ -1,5 +1,6 @@
 /**
- * `@spikeflow/neurons`: SpikingJelly's spiking neurons (IF, LIF, PLIF, CUBA-LIF) and surrogate gradient
+ * `@spikeflow/neurons`: SpikingJelly's spiking neurons (IF, LIF, PLIF, CUBA-LIF, ALIF, KLIF, GLIF,
+ * Izhikevich, QIF, EIF, the PSN family) and surrogate gradient
  * functions for spikeflow, as plain classes and factories and as a plugin for the registries.
  *
  * @example
@@ -31,6 +32,26 @@ export { ParametricLIFNode, plifDescriptor } from './neurons/parametric-lif-node
 export type { ParametricLIFNodeOptions, PLIFDescriptorOptions } from './neurons/parametric-lif-node.js';
 export { CubaLIFNode, cubaLifDescriptor } from './neurons/cuba-lif-node.js';
 export type { CubaLIFNodeOptions, CubaLIFDescriptorOptions } from './neurons/cuba-lif-node.js';
+export { ALIFNode, alifDescriptor } from './neurons/alif-node.js';
+export type { ALIFNodeOptions, ALIFDescriptorOptions } from './neurons/alif-node.js';
+export { KLIFNode, klifDescriptor } from './neurons/klif-node.js';
+export type { KLIFNodeOptions, KLIFDescriptorOptions } from './neurons/klif-node.js';
+export { GLIFNode, glifDescriptor } from './neurons/glif-node.js';
+export type { GLIFNodeOptions, GLIFDescriptorOptions } from './neurons/glif-node.js';
+export { IzhikevichNode, izhikevichDescriptor } from './neurons/izhikevich-node.js';
+export type { IzhikevichNodeOptions, IzhikevichDescriptorOptions } from './neurons/izhikevich-node.js';
+export { QIFNode, qifDescriptor } from './neurons/qif-node.js';
+export type { QIFNodeOptions, QIFDescriptorOptions } from './neurons/qif-node.js';
+export { EIFNode, eifDescriptor } from './neurons/eif-node.js';
+export type { EIFNodeOptions, EIFDescriptorOptions } from './neurons/eif-node.js';
+export { PSN, psnDescriptor } from './neurons/psn.js';
+export type { PSNOptions, PSNDescriptorOptions } from './neurons/psn.js';
+export { MaskedPSN, maskedPsnDescriptor, maskedPsnLambda, maskedPsnLambdaCallback } from './neurons/masked-psn.js';
+export type { MaskedPSNOptions, MaskedPSNDescriptorOptions } from './neurons/masked-psn.js';
+export { SlidingPSN, slidingPsnDescriptor } from './neurons/sliding-psn.js';
+export type { SlidingPSNOptions, SlidingPSNDescriptorOptions } from './neurons/sliding-psn.js';
+export { learnableThresholdOptionShape } from './neurons/learnable-threshold.js';
+export type { LearnableThresholdMode, LearnableThresholdOptions } from './neurons/learnable-threshold.js';
 export { spikingNodeOptionsShape, describeSurrogate } from './neurons/node-options.js';
 export type { SpikingNodeOptions, NodeConstructorOptions } from './neurons/node-options.js';
 

@@ -48,7 +48,9 @@ describe('neurons() plugin', () => {
   });
 
   it('registers every neuron and surrogate under the neurons namespace', () => {
-    expect(sf.neurons.ids()).toEqual(['neurons/cuba-lif', 'neurons/if', 'neurons/lif', 'neurons/plif']);
+    expect(sf.neurons.ids()).toEqual([
+      'alif', 'cuba-lif', 'eif', 'glif', 'if', 'izhikevich', 'klif', 'lif', 'masked-psn', 'plif', 'psn', 'qif', 'sliding-psn',
+    ].map((id) => `neurons/${id}`));
     expect(sf.surrogates.ids()).toEqual(SURROGATE_IDS.map((id) => `neurons/${id}`));
     expect(sf.neuron('if')).toBeInstanceOf(api.IFNode);
     expect(sf.neuron('neurons/lif')).toBeInstanceOf(api.LIFNode);

@@ -3,6 +3,15 @@ import { ifDescriptor } from './neurons/if-node.js';
 import { lifDescriptor } from './neurons/lif-node.js';
 import { plifDescriptor } from './neurons/parametric-lif-node.js';
 import { cubaLifDescriptor } from './neurons/cuba-lif-node.js';
+import { alifDescriptor } from './neurons/alif-node.js';
+import { klifDescriptor } from './neurons/klif-node.js';
+import { glifDescriptor } from './neurons/glif-node.js';
+import { izhikevichDescriptor } from './neurons/izhikevich-node.js';
+import { qifDescriptor } from './neurons/qif-node.js';
+import { eifDescriptor } from './neurons/eif-node.js';
+import { psnDescriptor } from './neurons/psn.js';
+import { maskedPsnDescriptor } from './neurons/masked-psn.js';
+import { slidingPsnDescriptor } from './neurons/sliding-psn.js';
 import { atanDescriptor } from './surrogates/atan.js';
 import { erfDescriptor } from './surrogates/erf.js';
 import { leakyKReluDescriptor } from './surrogates/leaky-k-relu.js';
@@ -20,8 +29,25 @@ import { squarewaveFourierSeriesDescriptor } from './surrogates/squarewave-fouri
 import { superSpikeDescriptor } from './surrogates/super-spike.js';
 import { NAMESPACE } from './surrogates/surrogate-kit.js';
 
-/** Every neuron this package contributes: `neurons/if`, `neurons/lif`, `neurons/plif`, `neurons/cuba-lif`. */
-export const neuronDescriptors: readonly NeuronDescriptor<any>[] = Object.freeze([ifDescriptor, lifDescriptor, plifDescriptor, cubaLifDescriptor]);
+/**
+ * Every neuron this package contributes: `neurons/if`, `lif`, `plif`, `cuba-lif`, `alif`, `klif`,
+ * `glif`, `izhikevich`, `qif`, `eif`, `psn`, `masked-psn`, `sliding-psn`.
+ */
+export const neuronDescriptors: readonly NeuronDescriptor<any>[] = Object.freeze([
+  ifDescriptor,
+  lifDescriptor,
+  plifDescriptor,
+  cubaLifDescriptor,
+  alifDescriptor,
+  klifDescriptor,
+  glifDescriptor,
+  izhikevichDescriptor,
+  qifDescriptor,
+  eifDescriptor,
+  psnDescriptor,
+  maskedPsnDescriptor,
+  slidingPsnDescriptor,
+]);
 
 /** Every surrogate this package contributes (SpikingJelly's smooth-step surrogates). */
 export const surrogateDescriptors: readonly SurrogateDescriptor<any>[] = Object.freeze([
@@ -43,7 +69,7 @@ export const surrogateDescriptors: readonly SurrogateDescriptor<any>[] = Object.
 ]);
 
 /**
- * The `@spikeflow/neurons` plugin: neurons `if`, `lif`, `plif`, `cuba-lif` and the surrogates, all under the
+ * The `@spikeflow/neurons` plugin: the neurons of {@link neuronDescriptors} and the surrogates, all under the
  * `neurons` namespace. The CLI finds it through the package's `"spikeflow": { "plugin" }` field.
  *
  * @example

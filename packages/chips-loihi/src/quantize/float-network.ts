@@ -1,4 +1,4 @@
-import { AvgPool2d, BaseNode, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, Sequential, SpikeflowError, convGeometry, type tf } from '@spikeflow/core';
+import { AvgPool2d, BaseNode, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, Sequential, SpikeflowError, convGeometry, standardDynamics, type tf } from '@spikeflow/core';
 
 /** A spiking neuron in float, as the chip mapping sees it. */
 export interface FloatNeuron {
@@ -92,17 +92,10 @@ function leaves(module: Module, prefix: string): Array<[string, Module]> {
 }
 
 function describeNeuron(node: BaseNode, where: string): FloatNeuron {
-  const n = node as BaseNode & { tau?: number; decayInput?: boolean; w?: tf.Variable; tauSyn?: number; tauMem?: number };
-  // CUBA-LIF (@spikeflow/neurons' CubaLIFNode, read by shape as this package does not import plugins).
-  if (typeof n.tauSyn === 'number' && typeof n.tauMem === 'number') return { kind: 'cuba', tau: n.tauMem, tauSyn: n.tauSyn, decayInput: false, vThreshold: n.vThreshold, vReset: n.vReset };
-  if (typeof n.tau === 'number') return { kind: 'lif', tau: n.tau, decayInput: n.decayInput ?? true, vThreshold: n.vThreshold, vReset: n.vReset };
-  if (n.w && typeof n.decayInput === 'boolean') {
-    // PLIF: 1/τ = sigmoid(w).
-    const w = n.w.dataSync()[0];
-    return { kind: 'lif', tau: 1 + Math.exp(-w), decayInput: n.decayInput, vThreshold: n.vThreshold, vReset: n.vReset };
-  }
-  if (Object.getPrototypeOf(node).constructor.name === 'IFNode') return { kind: 'if', tau: Number.POSITIVE_INFINITY, decayInput: false, vThreshold: n.vThreshold, vReset: n.vReset };
-  throw new SpikeflowError('not-supported', `neuron '${where}' (${node.describe()}) has no Loihi mapping; supported: LIF, PLIF, IF, CUBA-LIF`);
+  const d = standardDynamics(node, where, 'Loihi');
+  if (d.kind === 'cuba') return { kind: 'cuba', tau: d.tauMem, tauSyn: d.tauSyn, decayInput: false, vThreshold: d.vThreshold, vReset: d.vReset };
+  if (d.kind === 'lif') return { kind: 'lif', tau: d.tau, decayInput: d.decayInput, vThreshold: d.vThreshold, vReset: d.vReset };
+  return { kind: 'if', tau: Number.POSITIVE_INFINITY, decayInput: false, vThreshold: d.vThreshold, vReset: d.vReset };
 }
 
 /**

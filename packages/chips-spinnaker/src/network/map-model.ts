@@ -1,4 +1,4 @@
-import { BaseNode, Conv2d, Dropout, Flatten, Linear, Module, Sequential, SpikeflowError } from '@spikeflow/core';
+import { BaseNode, Conv2d, Dropout, Flatten, Linear, Module, Sequential, SpikeflowError, standardDynamics } from '@spikeflow/core';
 import { convOutShape, unrollConv2d } from './unroll-conv2d.js';
 import { neuronParameters, type NeuronSpec } from './neuron-parameters.js';
 import type { NetworkInput, PopulationSpec, ProjectionSpec, SpinnakerNetwork } from './spinnaker-network.js';
@@ -25,17 +25,14 @@ interface FlattenLeaf { readonly kind: 'flatten'; readonly path: string }
 type Leaf = LinearLeaf | NeuronLeaf | FlattenLeaf;
 
 /** The neuron description of a trained node, recognised by what it exposes (plugins are not imported). */
-export function describeNeuron(node: BaseNode): NeuronSpec {
-  const n = node as BaseNode & { tau?: unknown; decayInput?: unknown };
-  const base = { vThreshold: node.vThreshold, vReset: node.vReset };
-  if (typeof n.tau === 'number') return { kind: 'lif', tau: n.tau, decayInput: n.decayInput !== false, ...base };
-  if (node.describe().startsWith('IFNode')) return { kind: 'if', ...base };
-  throw new SpikeflowError('not-supported', `neuron ${node.describe()} has no SpiNNaker mapping; supported: LIF (LIFNode, ParametricLIFNode) and IF (IFNode)`);
+export function describeNeuron(node: BaseNode, where = node.describe()): NeuronSpec {
+  const d = standardDynamics(node, where, 'SpiNNaker');
+  return d.kind === 'if' ? { kind: 'if', vThreshold: d.vThreshold, vReset: d.vReset } : d;
 }
 
 function collectLeaves(module: Module, path: string, out: Leaf[]): void {
   if (module instanceof Linear || module instanceof Conv2d) out.push({ kind: 'linear', path, layer: module });
-  else if (module instanceof BaseNode) out.push({ kind: 'neuron', path, node: module, spec: describeNeuron(module) });
+  else if (module instanceof BaseNode) out.push({ kind: 'neuron', path, node: module, spec: describeNeuron(module, path) });
   else if (module instanceof Flatten) out.push({ kind: 'flatten', path });
   else if (module instanceof Dropout) return; // identity at inference
   else if (module instanceof Sequential || module.describe() === 'TimeInvariant') {
@@ -62,9 +59,10 @@ function synapticLayer(layer: Linear | Conv2d, inShape: readonly number[], path:
 }
 
 /**
- * Map a trained feed-forward spiking network (`[Linear|Conv2d → LIF/IF]+`, optionally with
+ * Map a trained feed-forward spiking network (`[Linear|Conv2d → LIF/IF/CUBA-LIF]+`, optionally with
  * Flatten, Dropout and TimeInvariant wrappers) to PyNN populations and projections. Each neuron
- * layer becomes an `IF_curr_delta` population with the parameters of {@link neuronParameters};
+ * layer becomes an `IF_curr_delta` population with the parameters of {@link neuronParameters}
+ * (a CUBA-LIF layer an `IF_curr_exp` population, see {@link cubaParameters});
  * each Linear (or Conv2d, unrolled by {@link unrollConv2d}) a projection with a one-step delay
  * (the exporter reads each layer's spikes back with its pipeline latency subtracted, so spike
  * times line up with the model's time steps).
@@ -127,7 +125,9 @@ export function mapModel(model: Module, options: MapModelOptions): SpinnakerNetw
       projections.push({ name: `${prevName}-${name}`, pre: prevName, post: name, weights, preSize: inFeatures, postSize: outFeatures, delaySteps: 1 });
     }
     const params = neuronParameters(neu.spec, dtMs);
-    populations.push({ name, size: outFeatures, cellType: 'IF_curr_delta', params, vInit: params.v_rest, origin: neu.node.describe() });
+    // CUBA-LIF starts at V_reset but leaks towards v_rest = 0; the others start at rest.
+    const cuba = neu.spec.kind === 'cuba';
+    populations.push({ name, size: outFeatures, cellType: cuba ? 'IF_curr_exp' : 'IF_curr_delta', params, vInit: cuba ? params.v_reset : params.v_rest, origin: neu.node.describe() });
     prevName = name;
   }
   return { dtMs, timeSteps: options.timeSteps, input: input!, populations, projections };

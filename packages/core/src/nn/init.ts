@@ -4,11 +4,33 @@ import { SpikeflowError } from '../errors/spikeflow-error.js';
 import type { Rng } from '../util/rng.js';
 import { globalRng } from '../util/seed.js';
 
+let skipInit = 0;
+
+/**
+ * Run `build` with every layer's weights left at zero instead of drawn from the global generator
+ * (which is not advanced): for counting or inspecting the shapes of large models quickly, e.g.
+ * `spikeflow models` building VGG-16 (138M parameters). Never train a model built this way.
+ *
+ * @example
+ * ```ts
+ * const n = withoutInitialisation(() => sf.model('vgg16', {}, context)).parameterCount();
+ * ```
+ */
+export function withoutInitialisation<T>(build: () => T): T {
+  skipInit++;
+  try {
+    return build();
+  } finally {
+    skipInit--;
+  }
+}
+
 /**
  * A tensor of `U(-bound, bound)` values drawn in JS from the global generator, so that a seeded
  * model initialises identically on every backend (tfjs' own random ops differ between backends).
  */
 export function uniformInit(shape: number[], bound: number, rng: Rng = globalRng()): Tensor {
+  if (skipInit > 0) return tf.zeros(shape);
   const size = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(size);
   for (let i = 0; i < size; i++) data[i] = (rng.uniform() * 2 - 1) * bound;

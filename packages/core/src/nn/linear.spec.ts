@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { Rng } from '../util/rng.js';
-import { manualSeed } from '../util/seed.js';
+import { globalRng, manualSeed } from '../util/seed.js';
+import { withoutInitialisation } from './init.js';
 import { expectClose, randnData, thrown } from '../ops/test-utils/compare.js';
 import { Linear } from './linear.js';
 
@@ -59,5 +60,24 @@ describe('Linear', () => {
     expect(() => fc.forward(tf.zeros([3, 784]))).toThrowError(/got \[3, 784\]/);
     expect(SpikeflowError.is(thrown(() => fc.forward(tf.zeros([1, 1, 5]))), 'shape-mismatch')).toBe(true);
     expect(() => new Linear(0, 3)).toThrowError(/Linear: inFeatures must be an integer >= 1/);
+  });
+});
+
+describe('withoutInitialisation', () => {
+  it('builds the same shapes with zero weights and leaves the global generator where it was', () => {
+    manualSeed(11);
+    const drawn = new Linear(5, 3);
+    const next = globalRng().uniform();
+    manualSeed(11);
+    const counted = withoutInitialisation(() => new Linear(5, 3));
+    expect(counted.parameterCount()).toBe(drawn.parameterCount());
+    expect(Array.from(counted.weight.dataSync())).toEqual(new Array(15).fill(0));
+    // Not advanced: the next draw is the first one a fresh seed gives.
+    const first = globalRng().uniform();
+    manualSeed(11);
+    expect(first).toBe(globalRng().uniform());
+    expect(first).not.toBe(next);
+    // Outside the call, layers are initialised again.
+    expect(new Linear(5, 3).weight.dataSync().some((v) => v !== 0)).toBe(true);
   });
 });

@@ -92,10 +92,10 @@ export class Spikeflow {
   }
 
   /** Build an architecture by id. */
-  model(id: string, options: Record<string, unknown>, context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronSpec | NeuronFactory; staticInput?: boolean }): Module {
+  model(id: string, options: Record<string, unknown>, context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronSpec | NeuronFactory; staticInput?: boolean; timeSteps?: number }): Module {
     const { descriptor, options: parsed } = this.architectures.parseOptions(id, options);
     const neuron = typeof context.neuron === 'function' ? context.neuron : this.neuronFactory(context.neuron);
-    return descriptor.create(parsed, { inputShape: context.inputShape, numClasses: context.numClasses, neuron, staticInput: context.staticInput ?? false });
+    return descriptor.create(parsed, { inputShape: context.inputShape, numClasses: context.numClasses, neuron, staticInput: context.staticInput ?? false, ...(context.timeSteps !== undefined ? { timeSteps: context.timeSteps } : {}) });
   }
 
   /** Open a dataset split by id. */

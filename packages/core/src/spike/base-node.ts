@@ -32,6 +32,11 @@ export abstract class BaseNode extends NeuronModule {
   readonly detachReset: boolean;
   /** Membrane potential after the last single step (single-step mode only). */
   v: Tensor | null = null;
+  /**
+   * A learnable threshold (parameter `vThreshold`: a scalar per layer, or `[C]` per channel of the
+   * last axis), or null when V_th is the fixed {@link vThreshold}. Set by {@link learnThreshold}.
+   */
+  threshold: tf.Variable | null = null;
 
   constructor(options: BaseNodeOptions) {
     super();
@@ -44,16 +49,36 @@ export abstract class BaseNode extends NeuronModule {
     if (!this.surrogate || typeof this.surrogate.derivative !== 'function') throw new SpikeflowError('invalid-options', 'a neuron needs a surrogate function');
   }
 
+  /**
+   * Make V_th trainable, starting from `initial` (a scalar, or `[C]` for one threshold per channel of
+   * the last axis); registered as the parameter `vThreshold`. Firing, the soft reset and the
+   * gradients then use it (the surrogate gradient reaches V_th as −g'(H − V_th)).
+   */
+  protected learnThreshold(initial: Tensor): void {
+    if (initial.rank > 1) throw new SpikeflowError('invalid-options', `${this.describe()}: a learnable threshold is a scalar or a per-channel vector, got shape [${initial.shape}]`);
+    this.threshold = this.registerParameter('vThreshold', initial);
+  }
+
+  /** A per-channel threshold `[C]` needs inputs whose last axis is C. */
+  protected checkThresholdShape(x: Tensor): void {
+    const th = this.threshold;
+    if (!th || th.rank === 0) return;
+    const c = th.shape[0];
+    if (x.rank < 1 || x.shape[x.rank - 1] !== c) {
+      throw new SpikeflowError('shape-mismatch', `${this.describe()}: a per-channel threshold of ${c} channels needs inputs whose last axis is ${c}, got shape [${x.shape}]`, { expected: c, actual: [...x.shape] });
+    }
+  }
+
   /** H[t] from X[t] and V[t-1]. */
   protected abstract neuronalCharge(x: Tensor, v: Tensor): Tensor;
 
   protected neuronalFire(h: Tensor): Tensor {
-    return spike(tf.sub(h, this.vThreshold), this.surrogate);
+    return spike(tf.sub(h, this.threshold ?? this.vThreshold), this.surrogate);
   }
 
   protected neuronalReset(h: Tensor, s: Tensor): Tensor {
     const sr = this.detachReset ? detach(s) : s;
-    if (this.vReset === null) return tf.sub(h, tf.mul(sr, this.vThreshold));
+    if (this.vReset === null) return tf.sub(h, tf.mul(sr, this.threshold ?? this.vThreshold));
     // S·V_reset + (1 − S)·H: exact in float32 when S is 0 or 1 (chip comparisons rely on that).
     return tf.add(tf.mul(sr, this.vReset), tf.mul(tf.sub(1, sr), h));
   }
@@ -73,6 +98,7 @@ export abstract class BaseNode extends NeuronModule {
   /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes. */
   forward(xSeq: Tensor): Tensor {
     if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`);
+    this.checkThresholdShape(xSeq);
     // tfjs cannot differentiate unstack/stack of a single slice, so T = 1 takes a reshape.
     const T = xSeq.shape[0];
     const steps = T === 1 ? [tf.reshape(xSeq, xSeq.shape.slice(1))] : tf.unstack(xSeq, 0);
@@ -90,6 +116,7 @@ export abstract class BaseNode extends NeuronModule {
 
   /** Single-step streaming mode: `[B, ...]` in, spikes out; `v` persists until resetState(). */
   step(x: Tensor): Tensor {
+    this.checkThresholdShape(x);
     const v0 = this.v ?? this.initialV(x.shape);
     const r = tf.tidy(() => {
       const { spikes, v } = this.singleStep(x, v0);

@@ -1,11 +1,12 @@
-import { BaseNode, tf, type NeuronDescriptor, type Tensor } from '@spikeflow/core';
+import { BaseNode, tf, type NeuronDescriptor, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
 import { fusedMultiStep } from '../fused/multi-step-node.js';
 import { fusedByDefault, fusedOptionShape, requireTimeFirst } from '../fused/fused-forward.js';
+import { initialThreshold, learnableThresholdOptionShape, thresholdTag, type LearnableThresholdOptions } from './learnable-threshold.js';
 import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
 
 /** Constructor options of {@link LIFNode}. */
-export type LIFNodeOptions = NodeConstructorOptions & {
+export type LIFNodeOptions = NodeConstructorOptions & LearnableThresholdOptions & {
   /** Membrane time constant τ > 1 (default 2). */
   readonly tau?: number;
   /** Whether the input is divided by τ too (default true). */
@@ -19,6 +20,10 @@ export type LIFNodeOptions = NodeConstructorOptions & {
  * `H[t] = V[t−1] + (X[t] − (V[t−1] − V_reset))/τ`; without it
  * `H[t] = V[t−1] − (V[t−1] − V_reset)/τ + X[t]`. With a soft reset (`vReset: null`) the leak pulls
  * towards 0. Fire and reset as in {@link IFNode}. SpikingJelly requires τ > 1.
+ *
+ * With `learnableThreshold: 'layer' | 'channel'` V_th is a trainable parameter (`vThreshold`: a
+ * scalar, or one value per channel of the last axis), trained with the weights; forward then runs
+ * the composed ops whatever `fused` says, since the fused op has no gradient for V_th.
  *
  * @example
  * ```ts
@@ -38,11 +43,14 @@ export class LIFNode extends BaseNode {
     this.tau = requireTau('LIFNode', 'tau', options.tau ?? 2);
     this.decayInput = options.decayInput ?? true;
     this.fused = options.fused;
+    const threshold = initialThreshold('LIFNode', this.vThreshold, options);
+    if (threshold) this.learnThreshold(threshold);
   }
 
   /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes (fused unless `fused: false`). */
   override forward(xSeq: Tensor): Tensor {
-    if (!(this.fused ?? fusedByDefault())) return super.forward(xSeq);
+    // A learnable threshold takes the composed path: the fused op has no gradient for V_th.
+    if (this.threshold || !(this.fused ?? fusedByDefault())) return super.forward(xSeq);
     requireTimeFirst(this, xSeq);
     const spikes = fusedMultiStep(xSeq, {
       model: 'lif', tau: this.tau, decayInput: this.decayInput,
@@ -66,6 +74,7 @@ export class LIFNode extends BaseNode {
   override describe(): string {
     const leading = [`tau=${formatNumber(this.tau)}`];
     if (!this.decayInput) leading.push('decay_input=false');
+    leading.push(...thresholdTag(this.threshold));
     return describeNode('LIFNode', this, leading);
   }
 }
@@ -75,6 +84,7 @@ const schema = z.object({
   tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
   decayInput: z.boolean().default(true),
   ...fusedOptionShape,
+  ...learnableThresholdOptionShape,
 }).strict();
 
 /** Validated options of the `lif` descriptor. */
@@ -85,5 +95,5 @@ export const lifDescriptor: NeuronDescriptor<LIFDescriptorOptions> = {
   id: 'lif',
   description: 'Leaky integrate-and-fire neuron (SpikingJelly LIFNode): H = V + (X − (V − V_reset))/tau',
   options: schema,
-  create: (options, context) => new LIFNode({ ...resolveNodeOptions(options, context), tau: options.tau, decayInput: options.decayInput, fused: options.fused }),
+  create: (options, context) => new LIFNode({ ...resolveNodeOptions(options, context), tau: options.tau, decayInput: options.decayInput, fused: options.fused, learnableThreshold: options.learnableThreshold, channels: options.channels }),
 };

@@ -2,10 +2,11 @@ import { BaseNode, tf, type NeuronDescriptor, type Tensor, type Variable } from 
 import { z } from 'zod';
 import { fusedMultiStep } from '../fused/multi-step-node.js';
 import { fusedByDefault, fusedOptionShape, requireTimeFirst } from '../fused/fused-forward.js';
+import { initialThreshold, learnableThresholdOptionShape, thresholdTag, type LearnableThresholdOptions } from './learnable-threshold.js';
 import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
 
 /** Constructor options of {@link ParametricLIFNode}. */
-export type ParametricLIFNodeOptions = NodeConstructorOptions & {
+export type ParametricLIFNodeOptions = NodeConstructorOptions & LearnableThresholdOptions & {
   /** Initial membrane time constant τ₀ > 1 (default 2). */
   readonly initTau?: number;
   /** Whether the input is scaled by 1/τ too (default true). */
@@ -22,6 +23,10 @@ export type ParametricLIFNodeOptions = NodeConstructorOptions & {
  * `H = V − (V − V_reset)·sigmoid(w) + X`; a soft reset leaks towards 0.
  *
  * The parameter is registered as `w`, so state dicts use SpikingJelly's name.
+ *
+ * With `learnableThreshold: 'layer' | 'channel'` V_th is a trainable parameter (`vThreshold`: a
+ * scalar, or one value per channel of the last axis), trained with the weights; forward then runs
+ * the composed ops whatever `fused` says, since the fused op has no gradient for V_th.
  *
  * @example
  * ```ts
@@ -44,11 +49,14 @@ export class ParametricLIFNode extends BaseNode {
     this.decayInput = options.decayInput ?? true;
     this.fused = options.fused;
     this.w = this.registerParameter('w', tf.scalar(-Math.log(this.initTau - 1)));
+    const threshold = initialThreshold('ParametricLIFNode', this.vThreshold, options);
+    if (threshold) this.learnThreshold(threshold);
   }
 
   /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes (fused unless `fused: false`). */
   override forward(xSeq: Tensor): Tensor {
-    if (!(this.fused ?? fusedByDefault())) return super.forward(xSeq);
+    // A learnable threshold takes the composed path: the fused op has no gradient for V_th.
+    if (this.threshold || !(this.fused ?? fusedByDefault())) return super.forward(xSeq);
     requireTimeFirst(this, xSeq);
     const spikes = fusedMultiStep(xSeq, {
       model: 'plif', w: this.w, decayInput: this.decayInput,
@@ -73,6 +81,7 @@ export class ParametricLIFNode extends BaseNode {
   override describe(): string {
     const leading = [`tau=${formatNumber(this.tau)}`];
     if (!this.decayInput) leading.push('decay_input=false');
+    leading.push(...thresholdTag(this.threshold));
     return describeNode('ParametricLIFNode', this, leading);
   }
 }
@@ -82,6 +91,7 @@ const schema = z.object({
   initTau: z.number().gt(1, 'initTau must be greater than 1 (SpikingJelly requires init_tau > 1)').default(2),
   decayInput: z.boolean().default(true),
   ...fusedOptionShape,
+  ...learnableThresholdOptionShape,
 }).strict();
 
 /** Validated options of the `plif` descriptor. */
@@ -92,5 +102,5 @@ export const plifDescriptor: NeuronDescriptor<PLIFDescriptorOptions> = {
   id: 'plif',
   description: 'Parametric LIF neuron (SpikingJelly ParametricLIFNode): learnable 1/tau = sigmoid(w), w0 = −ln(initTau − 1)',
   options: schema,
-  create: (options, context) => new ParametricLIFNode({ ...resolveNodeOptions(options, context), initTau: options.initTau, decayInput: options.decayInput, fused: options.fused }),
+  create: (options, context) => new ParametricLIFNode({ ...resolveNodeOptions(options, context), initTau: options.initTau, decayInput: options.decayInput, fused: options.fused, learnableThreshold: options.learnableThreshold, channels: options.channels }),
 };

@@ -1,0 +1,93 @@
+import { NeuronModule, tf, type NeuronDescriptor, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
+import { z } from 'zod';
+import { atan } from '../surrogates/atan.js';
+import { describeSurrogate } from './node-options.js';
+import { kaimingUniform, parallelFire, requireInt, requireTimeSteps } from './psn-kit.js';
+
+/** Constructor options of {@link SlidingPSN}. */
+export interface SlidingPSNOptions {
+  /** Order k ≥ 1: the number of shared weights, H[t] reads X[t − k + 1 .. t]. */
+  readonly order: number;
+  /** Initialise `W_i = 2^−(k−1−i)` (default true, as SpikingJelly's `exp_init`); false = `U(−1/√k, 1/√k)`. */
+  readonly expInit?: boolean;
+  /** Surrogate gradient (default ATan, α = 2). */
+  readonly surrogate?: SurrogateFunction;
+}
+
+/**
+ * The sliding PSN of order k (Fang et al. 2023), as SpikingJelly's `SlidingPSN`: k weights shared
+ * by every time step slide over the input, so it is causal and works for any T:
+ *
+ * ```
+ * H[t] = Σ_{i=0}^{k−1} W_i·X[t − k + 1 + i] + b      (X[τ] = 0 for τ < 0)
+ * S[t] = Θ(H[t])
+ * ```
+ *
+ * Parameters `weight` `[k]` (W_{k−1} multiplies the current step) and `bias` (a scalar, −1). The
+ * forward pass builds the banded `[T, T]` matrix from the k weights for the input's T and runs one
+ * matrix product (SpikingJelly's `gemm` backend). Multi-step only.
+ *
+ * @example
+ * ```ts
+ * const layer = new SlidingPSN({ order: 3 }); // weights [0.25, 0.5, 1]
+ * layer.forward(tf.ones([16, 2, 10])); // any T
+ * ```
+ */
+export class SlidingPSN extends NeuronModule {
+  readonly order: number;
+  readonly surrogate: SurrogateFunction;
+  readonly weight: Variable;
+  readonly bias: Variable;
+
+  constructor(options: SlidingPSNOptions) {
+    super();
+    this.order = requireInt('SlidingPSN', 'order', options?.order);
+    this.surrogate = options.surrogate ?? atan();
+    const k = this.order;
+    const init = (options.expInit ?? true) ? tf.tensor1d(Array.from({ length: k }, (_, i) => 2 ** -(k - 1 - i))) : kaimingUniform([k], k);
+    this.weight = this.registerParameter('weight', init);
+    this.bias = this.registerParameter('bias', tf.scalar(-1));
+  }
+
+  /** The `[T, T]` matrix with `W_{k−1−(t−s)}` at `[t][s]` for `0 ≤ t − s < k` (differentiable in W). */
+  gemmWeight(T: number): Tensor {
+    const k = this.order;
+    // bands[i] marks the entries that take W_i: t − s = k − 1 − i.
+    const bands = new Float32Array(k * T * T);
+    for (let i = 0; i < k; i++) for (let t = 0; t < T; t++) {
+      const s = t - (k - 1 - i);
+      if (s >= 0) bands[i * T * T + t * T + s] = 1;
+    }
+    return tf.reshape(tf.matMul(tf.reshape(this.weight, [1, k]), tf.tensor2d(bands, [k, T * T])), [T, T]);
+  }
+
+  /** Multi-step: `[T, B, ...]` to `[T, B, ...]` spikes, any T. */
+  forward(xSeq: Tensor): Tensor {
+    requireTimeSteps(this.describe(), xSeq);
+    const spikes = parallelFire(this.gemmWeight(xSeq.shape[0]), this.bias, xSeq, this.surrogate);
+    this.recordSpikes(spikes);
+    return spikes;
+  }
+
+  override describe(): string {
+    return `SlidingPSN(k=${this.order}, surrogate=${describeSurrogate(this.surrogate)})`;
+  }
+}
+
+const schema = z.object({
+  order: z.number().int().positive(),
+  expInit: z.boolean().default(true),
+  surrogate: z.string().min(1).default('atan'),
+  surrogateOptions: z.record(z.string(), z.number()).default({}),
+}).strict();
+
+/** Validated options of the `sliding-psn` descriptor. */
+export type SlidingPSNDescriptorOptions = z.infer<typeof schema>;
+
+/** Registry entry `neurons/sliding-psn`. */
+export const slidingPsnDescriptor: NeuronDescriptor<SlidingPSNDescriptorOptions> = {
+  id: 'sliding-psn',
+  description: 'Sliding PSN of order k (Fang et al. 2023): H[t] = Σ W_i·X[t − k + 1 + i] + b with k shared weights; any T',
+  options: schema,
+  create: (options, context) => new SlidingPSN({ order: options.order, expInit: options.expInit, surrogate: context.surrogate(options.surrogate, options.surrogateOptions) }),
+};
