@@ -88,7 +88,7 @@ describe('security', () => {
       const honest = dealer('honest');
       await honest.send(encodeEnvelope({ hello: { workerId: 'honest', host: 'h', pid: 1, protocol: PROTOCOL_VERSION } }));
       const [reply] = await honest.receive();
-      expect(decodeEnvelope(reply)).toEqual({ config: { json: '{"x":1}', generation: 0 } });
+      expect(decodeEnvelope(reply)).toEqual({ config: { json: '{"x":1}', generation: 0, syncBatchNorm: false } });
       const wrong = dealer('old');
       await wrong.send(encodeEnvelope({ hello: { workerId: 'old', host: 'h', pid: 2, protocol: 'spikeflow-cluster/0' } }));
       const [refusal] = await wrong.receive();

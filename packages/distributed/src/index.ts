@@ -6,6 +6,8 @@ export type { ClusterEvent } from './coordinator/cluster-event.js';
 export { runWorker, jobFingerprint } from './worker/cluster-worker.js';
 export type { WorkerOptions, WorkerResult, WorkerStepInfo } from './worker/cluster-worker.js';
 export { globalSlice } from './worker/global-slice.js';
+export { BatchNormSyncThread } from './sync-bn/batch-norm-sync-thread.js';
+export type { BatchNormSyncThreadOptions } from './sync-bn/batch-norm-sync-thread.js';
 export type { DistributedJob, JobFactory } from './job.js';
 
 export { ringAllReduce, planBuckets, chunkBounds } from './collective/ring-all-reduce.js';

@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
-import { batchNormTrain } from '../ops/batch-norm.js';
+import { batchNormTrain, batchNormTrainSynced } from '../ops/batch-norm.js';
+import { getBatchNormSync } from './batch-norm-sync.js';
 import { checkInt, shapeError } from './init.js';
 import { Module } from './module.js';
 
@@ -18,7 +19,9 @@ export interface BatchNormOptions {
  * fix the input rank. Training normalises with the batch statistics over every other axis
  * (time included: SpikingJelly's SeqToANNContainer folds T into the batch) using the biased
  * variance, and updates `running_var` with the unbiased one; eval mode uses the running stats.
- * Training runs on the {@link batchNormTrain} op (closed-form backward, matMul reductions).
+ * Training runs on the {@link batchNormTrain} op (closed-form backward, matMul reductions), or,
+ * while a {@link BatchNormSync} is installed ({@link setBatchNormSync}), on
+ * {@link batchNormTrainSynced} with statistics over all ranks (PyTorch's SyncBatchNorm).
  */
 abstract class BatchNormBase extends Module {
   readonly weight: tf.Variable | null;
@@ -51,6 +54,14 @@ abstract class BatchNormBase extends Module {
       // Channels are last, so [..., C] -> [M, C] is free and every statistic is a per-column one.
       const x2 = tf.reshape(x, [-1, this.numFeatures]);
       const n = x2.shape[0];
+      const sync = getBatchNormSync();
+      if (sync) {
+        // Statistics over every rank's rows (checked there: more than one row in total).
+        const { y, mean, variance, count } = batchNormTrainSynced(x2, this.weight, this.bias, this.eps, sync, this.runningMean, this.describe());
+        this.updateRunningStats(mean, variance, count);
+        tf.dispose([mean, variance]);
+        return tf.reshape(y, x.shape);
+      }
       if (n < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()}: expected more than 1 value per channel when training, got input [${x.shape.join(', ')}]`);
       const { y, mean, variance } = batchNormTrain(x2, this.weight, this.bias, this.eps);
       this.updateRunningStats(mean, variance, n);

@@ -40,7 +40,7 @@ describe('Coordinator (protocol with scripted workers)', () => {
     const [a, b, odd] = ['a', 'b', 'odd'].map((id) => fakeWorker(c.endpoint, id));
     for (const [w, id] of [[a, 'a'], [b, 'b'], [odd, 'odd']] as const) {
       await w.send({ hello: { workerId: id, host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
-      expect((await w.receive()).m).toEqual({ config: { json: '{"samples":48}', generation: 0 } });
+      expect((await w.receive()).m).toEqual({ config: { json: '{"samples":48}', generation: 0, syncBatchNorm: false } });
     }
     await a.send({ join: { workerId: 'a', fingerprint: fp, dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '' } });
     // A worker with another model is refused with the differences spelled out.
@@ -73,6 +73,32 @@ describe('Coordinator (protocol with scripted workers)', () => {
     const abortA = (await a.receive()).m as { abort: { reason: string } };
     expect(abortA.abort.reason).toMatch(/diverged/);
     expect(events.filter((e) => e.type === 'refused')).toHaveLength(1);
+    job.dispose?.();
+  });
+
+  it('with syncBatchNorm: Config and Start say so, Start carries every batch-norm endpoint, and a worker without one is refused', async () => {
+    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, plan: { globalBatch: 12, epochs: 1, syncBatchNorm: true }, runDir: tempDir(), joinTimeoutMs: 60_000 });
+    const run = c.run();
+    run.catch(() => undefined);
+    const job = fixtureJob({ samples: 48 });
+    const old = fakeWorker(c.endpoint, 'old');
+    await old.send({ hello: { workerId: 'old', host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
+    expect(((await old.receive()).m as { config: { syncBatchNorm: boolean } }).config.syncBatchNorm).toBe(true);
+    await old.send({ join: { workerId: 'old', fingerprint: jobFingerprint(job), dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '' } });
+    const refused = (await old.receive()).m as { refuse: { kind: string; reason: string } };
+    expect(refused.refuse.kind).toBe('invalid-options');
+    expect(refused.refuse.reason).toMatch(/old on test published no batch-norm endpoint/);
+    const w = fakeWorker(c.endpoint, 'w');
+    await w.send({ hello: { workerId: 'w', host: 'test', pid: 2, protocol: PROTOCOL_VERSION } });
+    await w.receive();
+    await w.send({ join: { workerId: 'w', fingerprint: jobFingerprint(job), dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '', bnEndpoint: 'tcp://127.0.0.1:2' } });
+    const req = (await w.receive()).m as { stateRequest: { generation: number } };
+    const st = captureState(job, { step: 0, epoch: 0, batchInEpoch: 0 });
+    await w.send({ commit: { generation: req.stateRequest.generation, step: 0, stateHash: st.hash } }, [...st.frames]);
+    const startMsg = (await w.receive()).m as { start: { syncBatchNorm: boolean; ring: Array<{ bnEndpoint: string }> } };
+    expect(startMsg.start.syncBatchNorm).toBe(true);
+    expect(startMsg.start.ring.map((p) => p.bnEndpoint)).toEqual(['tcp://127.0.0.1:2']);
+    c.close();
     job.dispose?.();
   });
 

@@ -22,6 +22,12 @@ export interface TrainingPlan {
   readonly commitEvery?: number;
   /** Upper bound of one all-reduce bucket (default 4 MiB). */
   readonly bucketBytes?: number;
+  /**
+   * Synchronised batch norm: every BatchNorm layer normalises with the mean and variance over all
+   * ranks' samples (PyTorch's SyncBatchNorm), so N workers match one process with the global batch
+   * also for models with batch norm. Costs two small all-reduces per BN layer per step. Default false.
+   */
+  readonly syncBatchNorm?: boolean;
 }
 
 /** Options of a {@link Coordinator}. */
@@ -268,7 +274,7 @@ export class Coordinator {
     if (this.phase === 'done') return this.send(id, { refuse: { kind: 'invalid-state', reason: 'the run is over' } });
     if (!this.members.has(id)) this.members.set(id, { id, host: hello.host, pid: hello.pid, order: this.joinCounter++, lastSeen: Date.now(), heartbeatStep: 0 });
     const config = { ...this.options.config };
-    this.send(id, { config: { json: JSON.stringify(config), generation: this.generation } });
+    this.send(id, { config: { json: JSON.stringify(config), generation: this.generation, syncBatchNorm: this.options.plan.syncBatchNorm ?? false } });
   }
 
   private onJoin(m: Member, join: Join): void {
@@ -278,6 +284,12 @@ export class Coordinator {
       this.members.delete(m.id);
       this.emit({ type: 'refused', workerId: m.id, host: m.host, reason: diff.join('; ') });
       return this.send(m.id, { refuse: { kind: 'shape-mismatch', reason: `worker ${m.id} on ${m.host} does not match the cluster: ${diff.join('; ')}` } });
+    }
+    if (this.options.plan.syncBatchNorm && !join.bnEndpoint) {
+      this.members.delete(m.id);
+      const reason = `worker ${m.id} on ${m.host} published no batch-norm endpoint, but this run synchronises batch norm (it needs the same @spikeflow/distributed version as the coordinator)`;
+      this.emit({ type: 'refused', workerId: m.id, host: m.host, reason });
+      return this.send(m.id, { refuse: { kind: 'invalid-options', reason } });
     }
     this.reference ??= join.fingerprint;
     m.join = join;
@@ -319,7 +331,7 @@ export class Coordinator {
     this.generation++;
     this.ring = this.joined().slice(0, this.maxWorkers);
     this.pendingResize = false;
-    const ring = this.ring.map((m) => ({ workerId: m.id, endpoint: m.join!.dataEndpoint, publicKey: m.join!.dataPublicKey, host: m.host, pid: m.pid }));
+    const ring = this.ring.map((m) => ({ workerId: m.id, endpoint: m.join!.dataEndpoint, publicKey: m.join!.dataPublicKey, host: m.host, pid: m.pid, bnEndpoint: m.join!.bnEndpoint ?? '' }));
     this.stepInFlight = state.meta.step;
     this.done.clear();
     this.firstDoneAt = 0;
@@ -332,6 +344,7 @@ export class Coordinator {
         start: {
           generation: this.generation, rank, ring, step: state.meta.step, stepsPerEpoch: this.stepsPerEpoch, totalSteps: this.totalSteps,
           globalBatch: plan.globalBatch, stateHash: state.hash, commitEvery: plan.commitEvery ?? 50, bucketBytes: plan.bucketBytes ?? 4 << 20,
+          syncBatchNorm: plan.syncBatchNorm ?? false,
         },
       }, state.frames);
     });

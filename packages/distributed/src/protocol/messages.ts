@@ -18,10 +18,10 @@ export interface Fingerprint {
 }
 
 export interface Hello { workerId: string; host: string; pid: number; protocol: string }
-export interface Config { json: string; generation: number }
-export interface Join { workerId: string; fingerprint: Fingerprint; dataEndpoint: string; dataPublicKey: string }
+export interface Config { json: string; generation: number; syncBatchNorm?: boolean }
+export interface Join { workerId: string; fingerprint: Fingerprint; dataEndpoint: string; dataPublicKey: string; bnEndpoint?: string }
 export interface Refuse { kind: string; reason: string }
-export interface Peer { workerId: string; endpoint: string; publicKey: string; host: string; pid: number }
+export interface Peer { workerId: string; endpoint: string; publicKey: string; host: string; pid: number; bnEndpoint?: string }
 export interface Start {
   generation: number;
   rank: number;
@@ -33,6 +33,7 @@ export interface Start {
   stateHash: string;
   commitEvery: number;
   bucketBytes: number;
+  syncBatchNorm?: boolean;
 }
 export interface StateRequest { generation: number }
 export interface Heartbeat { workerId: string; generation: number; step: number }

@@ -14,10 +14,10 @@ const fp = (over: Partial<Fingerprint> = {}): Fingerprint => ({
 describe('wire format', () => {
   const samples: Envelope[] = [
     { hello: { workerId: 'w1', host: 'h', pid: 42, protocol: 'spikeflow-cluster/1' } },
-    { config: { json: '{"a":1}', generation: 0 } },
-    { join: { workerId: 'w1', fingerprint: fp(), dataEndpoint: 'tcp://10.0.0.2:4411', dataPublicKey: '' } },
+    { config: { json: '{"a":1}', generation: 0, syncBatchNorm: true } },
+    { join: { workerId: 'w1', fingerprint: fp(), dataEndpoint: 'tcp://10.0.0.2:4411', dataPublicKey: '', bnEndpoint: 'tcp://10.0.0.2:4412' } },
     { refuse: { kind: 'shape-mismatch', reason: 'x' } },
-    { start: { generation: 3, rank: 1, ring: [{ workerId: 'a', endpoint: 'tcp://1.2.3.4:5', publicKey: '', host: 'h', pid: 1 }], step: 40, stepsPerEpoch: 20, totalSteps: 60, globalBatch: 12, stateHash: 'ab', commitEvery: 5, bucketBytes: 4096 } },
+    { start: { generation: 3, rank: 1, ring: [{ workerId: 'a', endpoint: 'tcp://1.2.3.4:5', publicKey: '', host: 'h', pid: 1, bnEndpoint: 'tcp://1.2.3.4:6' }], step: 40, stepsPerEpoch: 20, totalSteps: 60, globalBatch: 12, stateHash: 'ab', commitEvery: 5, bucketBytes: 4096, syncBatchNorm: true } },
     { stateRequest: { generation: 1 } },
     { heartbeat: { workerId: 'w1', generation: 2, step: 4_000_000_000 } },
     { heartbeatAck: { generation: 2 } },

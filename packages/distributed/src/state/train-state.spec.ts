@@ -16,6 +16,19 @@ function trainOnce(job: ReturnType<typeof fixtureJob>): void {
 }
 
 describe('training state transfer', () => {
+  it('hashModel covers batch-norm running statistics unless they are per rank (localBatchNorm)', () => {
+    const a = fixtureJob({ seed: 1, batchNorm: true });
+    const bn = a.model.namedModules().find(([n]) => n === 'bn1')![1] as unknown as { runningMean: tf.Variable };
+    const all = hashModel(a);
+    const local = hashModel(a, { localBatchNorm: true });
+    bn.runningMean.assign(tf.fill(bn.runningMean.shape, 0.5));
+    expect(hashModel(a)).not.toBe(all);
+    expect(hashModel(a, { localBatchNorm: true })).toBe(local);
+    trainOnce(a); // a parameter change still shows
+    expect(hashModel(a, { localBatchNorm: true })).not.toBe(local);
+    a.dispose?.();
+  });
+
   it('capture → parse → restore reproduces weights, optimizer moments and position bit for bit', () => {
     const a = fixtureJob({ seed: 1 });
     trainOnce(a);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SpikeflowError, decodeSafetensors, encodeSafetensors, globalRng, type RngState, type StoredTensor } from '@spikeflow/core';
+import { BatchNorm1d, BatchNorm2d, SpikeflowError, decodeSafetensors, encodeSafetensors, globalRng, type RngState, type StoredTensor } from '@spikeflow/core';
 import type { DistributedJob } from '../job.js';
 
 /** Where training stands: global optimizer steps and the data cursor. */
@@ -39,10 +39,21 @@ export function hashFrames(frames: readonly Uint8Array[]): string {
   return h.digest('hex');
 }
 
-/** sha256 (hex) of every tensor of the model (parameters and buffers, in state-dict order). */
-export function hashModel(job: Pick<DistributedJob, 'model'>): string {
+/**
+ * sha256 (hex) of every tensor of the model (parameters and buffers, in state-dict order), or with
+ * `localBatchNorm` of all but batch-norm running statistics (each rank keeps its own when batch
+ * norm is not synchronised; rank 0's are committed).
+ */
+export function hashModel(job: Pick<DistributedJob, 'model'>, options: { localBatchNorm?: boolean } = {}): string {
   const h = createHash('sha256');
+  const skip = new Set<string>();
+  if (options.localBatchNorm) {
+    for (const [name, m] of job.model.namedModules()) {
+      if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) for (const b of ['running_mean', 'running_var']) skip.add(name ? `${name}.${b}` : b);
+    }
+  }
   for (const e of job.model.namedTensors()) {
+    if (skip.has(e.name)) continue;
     const d = e.variable.dataSync() as Float32Array;
     h.update(e.name);
     h.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
@@ -50,10 +61,14 @@ export function hashModel(job: Pick<DistributedJob, 'model'>): string {
   return h.digest('hex');
 }
 
-/** Serialise the job's model, optimizer and RNG (or the given RNG state) at `position`. */
-export function captureState(job: DistributedJob, position: TrainPosition, rng: RngState = globalRng().getState()): StateFrames {
+/**
+ * Serialise the job's model, optimizer and RNG (or the given RNG state) at `position`. `buffers`
+ * replaces the current values of those model buffers (values saved before a look-ahead forward
+ * pass moved batch-norm running statistics past `position`).
+ */
+export function captureState(job: DistributedJob, position: TrainPosition, rng: RngState = globalRng().getState(), buffers?: ReadonlyMap<string, Float32Array>): StateFrames {
   const weights = new Map<string, StoredTensor>();
-  for (const e of job.model.namedTensors()) weights.set(e.name, { dtype: 'F32', shape: e.variable.shape, data: e.variable.dataSync() as Float32Array });
+  for (const e of job.model.namedTensors()) weights.set(e.name, { dtype: 'F32', shape: e.variable.shape, data: buffers?.get(e.name) ?? (e.variable.dataSync() as Float32Array) });
   const os = job.optimizer.getState();
   const slots = new Map<string, StoredTensor>();
   for (const [k, v] of os.slots) slots.set(k, { dtype: 'F32', shape: v.shape, data: v.data });

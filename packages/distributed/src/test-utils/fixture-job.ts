@@ -2,7 +2,7 @@
 // (core layers + an IF neuron), a synthetic 4-class dataset, Poisson encoding keyed by the global
 // sample index, Adam with a cosine schedule. Built only from @spikeflow/core's public API.
 import {
-  Adam, BaseNode, Linear, Module, Rng, cosineLr, epochPermutation, manualSeed, mseRateLoss, tf,
+  Adam, BaseNode, BatchNorm1d, Linear, Module, Rng, cosineLr, epochPermutation, manualSeed, mseRateLoss, tf,
   type Encoder, type SurrogateFunction, type Tensor,
 } from '@spikeflow/core';
 import type { DistributedJob } from '../job.js';
@@ -20,6 +20,8 @@ export interface FixtureConfig {
   readonly slowMs?: number;
   /** A different hidden width gives a different model (fingerprint tests). */
   readonly variant?: string;
+  /** Put a BatchNorm1d between the first Linear layer and its neuron (synchronised-BN tests). */
+  readonly batchNorm?: boolean;
 }
 
 const sigmoid4: SurrogateFunction = {
@@ -41,18 +43,22 @@ class IfNode extends BaseNode {
 
 class FixtureNet extends Module {
   private readonly l1: Linear;
+  private readonly bn1: BatchNorm1d | null;
   private readonly n1: IfNode;
   private readonly l2: Linear;
   private readonly n2: IfNode;
-  constructor(features: number, hidden: number, classes: number) {
+  constructor(features: number, hidden: number, classes: number, batchNorm: boolean) {
     super();
-    this.l1 = this.registerModule('l1', new Linear(features, hidden));
+    // No bias before batch norm: its gradient is exactly zero in theory, float noise in practice.
+    this.l1 = this.registerModule('l1', new Linear(features, hidden, { bias: !batchNorm }));
+    this.bn1 = batchNorm ? this.registerModule('bn1', new BatchNorm1d(hidden)) : null;
     this.n1 = this.registerModule('n1', new IfNode({ surrogate: sigmoid4 }));
     this.l2 = this.registerModule('l2', new Linear(hidden, classes));
     this.n2 = this.registerModule('n2', new IfNode({ surrogate: sigmoid4 }));
   }
   forward(x: Tensor): Tensor {
-    return this.n2.forward(this.l2.forward(this.n1.forward(this.l1.forward(x))));
+    const h = this.l1.forward(x);
+    return this.n2.forward(this.l2.forward(this.n1.forward(this.bn1 ? this.bn1.forward(h) : h)));
   }
 }
 
@@ -100,7 +106,7 @@ export function fixtureJob(config: FixtureConfig = {}): DistributedJob {
   const timeSteps = config.timeSteps ?? 4;
   const globalBatch = config.globalBatch ?? 12;
   manualSeed(seed);
-  const model = new FixtureNet(features, hidden, 4);
+  const model = new FixtureNet(features, hidden, 4, config.batchNorm ?? false);
   const optimizer = new Adam(model.namedParameters(), { lr: config.lr ?? 5e-3 });
   const stepsPerEpoch = Math.ceil(n / globalBatch);
   return {

@@ -44,6 +44,7 @@ try {
     stepTimeoutMs: args.stepTimeoutMs, heartbeatMs: args.heartbeatMs, coordinatorTimeoutMs: args.coordinatorTimeoutMs, joinTimeoutMs: args.joinTimeoutMs, chaos: args.chaos,
     factory: (config) => fixtureJob({ ...(config as FixtureConfig), ...args.override }),
     onStep: (s) => appendFileSync(log, `${JSON.stringify(s)}\n`),
+    log: (line) => appendFileSync(log, `${JSON.stringify({ log: line })}\n`),
     onGradients: (step, grads) => {
       if (step === 0) writeFileSync(path.join(args.dumpDir, `${id}.grad0.json`), JSON.stringify(Object.fromEntries([...grads].map(([k, v]) => [k, Array.from(v)]))));
     },

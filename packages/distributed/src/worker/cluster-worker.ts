@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as dgram from 'node:dgram';
-import { CORE_VERSION, SpikeflowError, globalRng, markDataTensor, tf, type Tensor } from '@spikeflow/core';
+import { CORE_VERSION, SpikeflowError, globalRng, markDataTensor, setBatchNormSync, tf, type Tensor } from '@spikeflow/core';
 import { ringAllReduce } from '../collective/ring-all-reduce.js';
 import type { DistributedJob, JobFactory } from '../job.js';
 import type { Fingerprint, Peer, Start } from '../protocol/messages.js';
@@ -11,7 +11,8 @@ import type { ChaosOptions, ChaosStats } from '../transport/chaos.js';
 import { requireSecureEndpoint, type Security } from '../transport/security.js';
 import { ZmqRingLink } from '../transport/zmq-ring-link.js';
 import { DISTRIBUTED_VERSION } from '../version.js';
-import { ControlChannel, Reconfigure, type Received } from './control-channel.js';
+import { BatchNormSyncThread } from '../sync-bn/batch-norm-sync-thread.js';
+import { ControlChannel, GenerationChanged, Reconfigure, type Received } from './control-channel.js';
 import { HeartbeatThread } from './heartbeat-thread.js';
 import { globalSlice } from './global-slice.js';
 
@@ -64,6 +65,8 @@ export interface WorkerResult {
   readonly checkpoint: string;
   /** Ring frames dropped as stale or duplicate, malformed, and what the chaos transport did. */
   readonly ring: { readonly dropped: number; readonly malformed: number; readonly chaos?: ChaosStats };
+  /** With synchronised batch norm: its all-reduces and the time steps spent blocked in them. */
+  readonly batchNorm?: { readonly calls: number; readonly waitMs: number };
 }
 
 /** The local address the OS would use to reach `host` (no packet is sent). */
@@ -119,19 +122,31 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   let currentRank = -1;
   const ctl = new ControlChannel(options.connect, workerId, security, options.serverKey, lostMessage);
   let link: ZmqRingLink | undefined;
+  let bnSync: BatchNormSyncThread | undefined;
   let job: DistributedJob | undefined;
   const generations: number[] = [];
   try {
     await ctl.send({ hello: { workerId, host, pid: process.pid, protocol: PROTOCOL_VERSION } });
     const cfg = await ctl.wait(['config', 'refuse'], 'configuration', options.joinTimeoutMs ?? 120_000);
     if ('refuse' in cfg.message) throw new SpikeflowError(cfg.message.refuse.kind as 'unauthorized', `the coordinator refused worker ${workerId}: ${cfg.message.refuse.reason}`);
-    const config = JSON.parse((cfg.message as { config: { json: string } }).config.json) as Record<string, unknown>;
+    const cfgMessage = (cfg.message as { config: { json: string; syncBatchNorm?: boolean } }).config;
+    const config = JSON.parse(cfgMessage.json) as Record<string, unknown>;
     job = await options.factory(config);
     const coordHost = /^tcp:\/\/\[?([^\]]+?)\]?:\d+$/.exec(options.connect)?.[1] ?? '127.0.0.1';
     const dataHost = options.dataHost ?? (await localAddressFor(coordHost));
     const ringSecurity: Security = 'curve' in security ? { curve: (await import('../transport/security.js')).generateKeyPair() } : security;
     link = await ZmqRingLink.bind(dataHost, { workerId, security: ringSecurity, timeoutMs: stepTimeout, chaos: options.chaos, check: () => ctl.check() });
-    await ctl.send({ join: { workerId, fingerprint: jobFingerprint(job), dataEndpoint: link.endpoint, dataPublicKey: 'curve' in ringSecurity ? ringSecurity.curve.publicKey : '' } });
+    if (cfgMessage.syncBatchNorm) {
+      // Batch-norm sums travel on their own sockets, owned by a thread (the main thread blocks in them).
+      bnSync = await BatchNormSyncThread.bind(dataHost, {
+        security: ringSecurity, timeoutMs: stepTimeout,
+        check: () => {
+          ctl.check(false);
+          if (hb.coordinatorGeneration > ctl.generation) throw new GenerationChanged(hb.coordinatorGeneration);
+        },
+      });
+    }
+    await ctl.send({ join: { workerId, fingerprint: jobFingerprint(job), dataEndpoint: link.endpoint, dataPublicKey: 'curve' in ringSecurity ? ringSecurity.curve.publicKey : '', bnEndpoint: bnSync?.endpoint ?? '' } });
     log(`worker ${workerId} joined ${options.connect}; ring socket ${link.endpoint}`);
 
     let next: Received = await ctl.wait(['start', 'stateRequest', 'refuse', 'finish'], 'start of training', options.joinTimeoutMs ?? 120_000, () => true, false);
@@ -149,7 +164,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         continue;
       }
       if ('finish' in next.message) {
-        return { workerId, steps: currentStep, generations, checkpoint: next.message.finish.checkpoint, ring: { dropped: link.mailbox.dropped, malformed: link.malformed, chaos: link.chaosStats } };
+        return { workerId, steps: currentStep, generations, checkpoint: next.message.finish.checkpoint, ring: { dropped: link.mailbox.dropped, malformed: link.malformed, chaos: link.chaosStats }, batchNorm: bnSync ? { ...bnSync.stats } : undefined };
       }
       if ('stateRequest' in next.message) {
         // Rank 0 of a fresh run: its freshly initialised weights become everyone's (verified by hash).
@@ -169,6 +184,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       const left: Peer = start.ring[(rank - 1 + n) % n];
       const right: Peer = start.ring[(rank + 1) % n];
       await link.configure(start.generation, rank, left, right);
+      const bn = start.syncBatchNorm ? bnSync : undefined;
+      if (start.syncBatchNorm && !bn) throw new SpikeflowError('protocol-error', `generation ${start.generation} synchronises batch norm but the configuration did not say so; coordinator and worker versions differ`);
+      bn?.configure(start.generation, rank, start.ring);
       currentStep = pos.step;
       hb.update(start.generation, currentStep);
       log(`generation ${start.generation}: rank ${rank} of ${n}, from step ${pos.step}`);
@@ -178,7 +196,19 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         if (orderCache?.epoch !== epoch) orderCache = { epoch, order: job!.order(epoch) };
         const { local, globalCount } = globalSlice(orderCache.order, step % start.stepsPerEpoch, start.globalBatch, rank, n);
         const flat = new Float32Array(total);
-        const r = local.length > 0 ? localGradients(job!, local, epoch, step, params, flat) : { loss: 0, correct: 0 };
+        let r = { loss: 0, correct: 0 };
+        if (bn) {
+          setBatchNormSync(bn);
+          try {
+            // The trainer weights rank r's gradient by n_r / N; the batch-norm backward must know it.
+            if (local.length > 0) {
+              bn.beginStep(step, local.length / globalCount);
+              r = localGradients(job!, local, epoch, step, params, flat);
+            } else bn.skipStep(step, () => emptyForward(job!));
+          } finally {
+            setBatchNormSync(null);
+          }
+        } else if (local.length > 0) r = localGradients(job!, local, epoch, step, params, flat);
         return { step, flat, local, globalCount, lossSum: r.loss * local.length, correct: r.correct };
       };
       let ahead: ReturnType<typeof compute> | undefined;
@@ -203,7 +233,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
             options.onGradients(step, m);
           }
           const tC = performance.now();
-          const paramHash = hashModel(job);
+          const paramHash = hashModel(job, { localBatchNorm: !start.syncBatchNorm });
           const tD = performance.now();
           currentStep = step + 1;
           hb.update(start.generation, currentStep);
@@ -213,6 +243,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           // parameters just updated; nothing changes them before the next all-reduce). The RNG
           // state a commit records is the one before this look-ahead.
           const rngAtStep = globalRng().getState();
+          // Likewise the buffers: the look-ahead's forward pass moves batch-norm running statistics.
+          const buffersAtStep = new Map(job.model.namedTensors().filter((e) => !e.trainable).map((e) => [e.name, (e.variable.dataSync() as Float32Array).slice()]));
           if (currentStep < start.totalSteps) ahead = compute(currentStep);
           const pr = await ctl.wait(['proceed', 'finish'], `barrier of step ${step} (generation ${start.generation})`, stepTimeout,
             (m) => ('proceed' in m ? m.proceed.generation === start.generation && m.proceed.step === step : true));
@@ -223,7 +255,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           }
           const p = (pr.message as { proceed: { commit: boolean; pause: boolean } }).proceed;
           if (p.commit && rank === 0) {
-            const st = captureState(job, { step: currentStep, epoch: Math.floor(currentStep / start.stepsPerEpoch), batchInEpoch: currentStep % start.stepsPerEpoch }, rngAtStep);
+            const st = captureState(job, { step: currentStep, epoch: Math.floor(currentStep / start.stepsPerEpoch), batchInEpoch: currentStep % start.stepsPerEpoch }, rngAtStep, buffersAtStep);
             await ctl.send({ commit: { generation: start.generation, step: currentStep, stateHash: st.hash } }, st.frames);
           }
           if (p.pause) {
@@ -232,6 +264,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           }
         }
       } catch (e) {
+        if (e instanceof GenerationChanged) {
+          // Interrupted inside a batch-norm all-reduce: the newer Start is on its way (or queued).
+          log(`generation ${start.generation} interrupted at step ${currentStep} (batch-norm all-reduce)`);
+          next = await ctl.wait(['start', 'finish'], `generation ${e.generation}`, stepTimeout, () => true, false);
+          continue;
+        }
         if (!(e instanceof Reconfigure)) throw e;
         log(`generation ${start.generation} interrupted at step ${currentStep}`);
         next = e.start;
@@ -246,6 +284,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     throw e;
   } finally {
     link?.close();
+    await bnSync?.close();
     ctl.close();
     await hb.stop();
     job?.dispose?.();
@@ -284,6 +323,20 @@ function localGradients(job: DistributedJob, indices: Int32Array, epoch: number,
     const loss = value.dataSync()[0];
     if (!Number.isFinite(loss)) throw new SpikeflowError('invalid-state', `loss became ${loss} at step ${step} (epoch ${epoch}); lower the learning rate or check the data`);
     return { loss, correct };
+  });
+}
+
+/**
+ * The forward pass on an empty batch, for a rank without samples in a step with synchronised batch
+ * norm: its batch-norm layers take part in the statistics all-reduce and update their running
+ * statistics as the other ranks' do. No loss, no gradient (the gradient of this rank is zero).
+ */
+function emptyForward(job: DistributedJob): void {
+  job.model.train();
+  tf.tidy(() => {
+    job.model.resetState();
+    const staticOut = job.encoder.timeInvariant ? job.model.forwardStatic(markDataTensor(tf.zeros([0, ...job.sampleShape])), job.timeSteps) : null;
+    if (!staticOut) job.model.forward(markDataTensor(tf.zeros([job.timeSteps, 0, ...job.sampleShape])));
   });
 }
 

@@ -20,6 +20,16 @@ export class Reconfigure extends Error {
   }
 }
 
+/**
+ * Thrown out of a blocking wait inside a step (a synchronised batch-norm all-reduce) when the
+ * coordinator's heartbeat answers name a newer generation: the Start itself is read afterwards.
+ */
+export class GenerationChanged extends Error {
+  constructor(readonly generation: number) {
+    super(`the coordinator moved to generation ${generation}`);
+  }
+}
+
 const ERROR_KINDS = new Set<SpikeflowErrorKind>(['timeout', 'protocol-error', 'peer-failed', 'unauthorized', 'invalid-options', 'invalid-state', 'checkpoint-invalid']);
 
 /**

@@ -6,7 +6,7 @@ import { PROTO_PATH } from '../protocol/wire.js';
 const require = createRequire(import.meta.url);
 
 // The thread's code: plain CommonJS so it runs the same from src (tests) and dist. It shares an
-// Int32Array with the main thread — [generation, step, coordinatorLost, stop] — and reads it with
+// Int32Array with the main thread — [generation, step, coordinatorLost, stop, coordinator's generation] — and reads it with
 // Atomics, so a main thread busy in a long synchronous step still reports progress.
 const THREAD_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -31,7 +31,7 @@ async function main() {
     try { await sock.send(Envelope.encode(Envelope.fromObject(hb)).finish()); } catch {}
     const until = Date.now() + workerData.intervalMs;
     while (Date.now() < until && Atomics.load(shared, 3) === 0) {
-      try { const [f] = await sock.receive(); const m = Envelope.toObject(Envelope.decode(f), { oneofs: true }); if (m.body === 'heartbeatAck') { lastAck = Date.now(); acked = true; }
+      try { const [f] = await sock.receive(); const m = Envelope.toObject(Envelope.decode(f), { oneofs: true }); if (m.body === 'heartbeatAck') { lastAck = Date.now(); acked = true; Atomics.store(shared, 4, m.heartbeatAck.generation >>> 0); }
         if (m.body === 'abort' && Atomics.load(shared, 2) === 0) {
           // The reason goes into shared memory before the flag, so the main thread reads both at once.
           const bytes = Buffer.from(String(m.abort.reason)).subarray(0, reason.length - 4);
@@ -70,7 +70,7 @@ export interface HeartbeatOptions {
  * learns within `timeoutMs` when the coordinator stops answering.
  */
 export class HeartbeatThread {
-  private readonly shared = new Int32Array(new SharedArrayBuffer(16));
+  private readonly shared = new Int32Array(new SharedArrayBuffer(32));
   private readonly reason = new Uint8Array(new SharedArrayBuffer(4096));
   private readonly worker: Worker;
   /** Why the coordinator told this worker to stop, when it did so on the heartbeat socket. */
@@ -96,6 +96,14 @@ export class HeartbeatThread {
   update(generation: number, step: number): void {
     Atomics.store(this.shared, 0, generation);
     Atomics.store(this.shared, 1, step);
+  }
+
+  /**
+   * The generation the coordinator's latest heartbeat answer named: a main thread blocked in a
+   * synchronous wait (a batch-norm all-reduce) learns from it that the ring was rebuilt.
+   */
+  get coordinatorGeneration(): number {
+    return Atomics.load(this.shared, 4);
   }
 
   /** True once the coordinator has been silent for longer than the timeout, or told this worker to stop. */
