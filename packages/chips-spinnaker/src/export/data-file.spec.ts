@@ -62,6 +62,12 @@ describe('PyNN script', () => {
     expect(layerLatency('spinnaker', 'spikes', 0)).toBe(1);
     expect(layerLatency('spinnaker', 'current', 1)).toBe(1);
     expect(layerLatency('brian2', 'spikes', 1)).toBe(4);
+    // IF_curr_exp: sPyNNaker still 1 per layer; NEST 2 (its current reaches V a step later).
+    expect(layerLatency('nest', 'spikes', 1)).toBe(2);
+    expect(layerLatency('nest', 'spikes', 1, ['IF_curr_exp', 'IF_curr_exp'])).toBe(4);
+    expect(layerLatency('nest', 'current', 1, ['IF_curr_exp', 'IF_curr_delta'])).toBe(1);
+    expect(layerLatency('spinnaker', 'spikes', 1, ['IF_curr_exp', 'IF_curr_exp'])).toBe(2);
+    expect(layerLatency('brian2', 'current', 1, ['IF_curr_exp', 'IF_curr_exp'])).toBe(2);
     let err: unknown;
     try { pynnScript('loihi' as never); } catch (e) { err = e; }
     expect(SpikeflowError.is(err, 'invalid-options')).toBe(true);
@@ -78,9 +84,9 @@ describe('PyNN script', () => {
       `spec = importlib.util.spec_from_file_location("run", ${JSON.stringify(path.join(dir, 'run.py'))})`,
       'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
       `meta, t = m.read_safetensors(${JSON.stringify(path.join(dir, 'network.safetensors'))})`,
-      'print(json.dumps({"w": t["projection/input-layer1/weight"].tolist(), "fmt": meta["format"], "lat": m.latency("brian2", "spikes", 1)}))',
+      'print(json.dumps({"w": t["projection/input-layer1/weight"].tolist(), "fmt": meta["format"], "lat": m.latency("brian2", "spikes", 1), "nest": m.latency("nest", "spikes", 1, ["IF_curr_exp", "IF_curr_exp"])}))',
     ].join('\n')], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ w: [[0.5, -0.25]], fmt: 'spikeflow-spinnaker-network', lat: layerLatency('brian2', 'spikes', 1) });
+    expect(JSON.parse(out)).toEqual({ w: [[0.5, -0.25]], fmt: 'spikeflow-spinnaker-network', lat: layerLatency('brian2', 'spikes', 1), nest: layerLatency('nest', 'spikes', 1, ['IF_curr_exp', 'IF_curr_exp']) });
   });
   if (!py.ok) console.warn(`skipped: ${py.reason}`);
 });

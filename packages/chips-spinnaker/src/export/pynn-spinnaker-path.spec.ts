@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cubaParameters } from '../network/cuba-parameters.js';
 import { neuronParameters } from '../network/neuron-parameters.js';
 import type { SpinnakerNetwork } from '../network/spinnaker-network.js';
 import { simulateReference } from '../reference/reference-simulator.js';
@@ -81,5 +82,61 @@ describe.skipIf(!py.ok)('run.py on (a stand-in for) pyNN.spiNNaker', () => {
       const ref = simulateReference(net, { currents: currents.subarray(s * 5, s * 5 + 5) });
       for (const p of net.populations) expect(out.samples[s].spikes[p.name], `sample ${s} ${p.name}`).toEqual(trains(ref.get(p.name)!, 10, p.size));
     }
+  });
+
+  it('CUBA-LIF spike input: IF_curr_exp, trained weights as they are, V_reset ≠ 0 started ahead of the pipeline', async () => {
+    const r = rnd(23);
+    const w = (n: number) => Float32Array.from({ length: n }, () => (r() - 0.35) * 1.6);
+    const params = [cubaParameters({ tauSyn: 2, tauMem: 4, vThreshold: 1, vReset: 0 }, 1), cubaParameters({ tauSyn: 3, tauMem: 2, vThreshold: 0.8, vReset: -0.3 }, 1)];
+    const net: SpinnakerNetwork = {
+      dtMs: 1, timeSteps: 25, input: { kind: 'spikes', size: 8 },
+      populations: [6, 3].map((size, k) => ({ name: `layer${k + 1}`, size, cellType: 'IF_curr_exp' as const, params: params[k], vInit: params[k].v_reset, origin: 'test' })),
+      projections: [
+        { name: 'input-layer1', pre: 'input', post: 'layer1', weights: w(48), preSize: 8, postSize: 6, delaySteps: 1 },
+        { name: 'layer1-layer2', pre: 'layer1', post: 'layer2', weights: w(18), preSize: 6, postSize: 3, delaySteps: 1 },
+      ],
+    };
+    const rasters = [0, 1, 2].map(() => Uint8Array.from({ length: 25 * 8 }, () => (r() < 0.3 ? 1 : 0)));
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-fake-'));
+    await exportNetwork(dir, net, { samples: { kind: 'spikes', rasters } });
+    const out = await runScript(dir);
+    expect(out.latency).toEqual({ layer1: 1, layer2: 2 });
+    const totals = { layer1: 0, layer2: 0 } as Record<string, number>;
+    rasters.forEach((raster, s) => {
+      const ref = simulateReference(net, { spikes: raster });
+      for (const p of net.populations) {
+        const expected = trains(ref.get(p.name)!, 25, p.size);
+        totals[p.name] += expected.flat().length;
+        expect(out.samples[s].spikes[p.name], `sample ${s} ${p.name}`).toEqual(expected);
+      }
+    });
+    expect(totals.layer1).toBeGreaterThan(20);
+    expect(totals.layer2).toBeGreaterThan(5);
+  });
+
+  it('CUBA-LIF current input: i_offset and the initial isyn_exc set per sample', async () => {
+    const r = rnd(8);
+    const params = cubaParameters({ tauSyn: 2.5, tauMem: 3, vThreshold: 1, vReset: 0 }, 1);
+    const net: SpinnakerNetwork = {
+      dtMs: 1, timeSteps: 12,
+      input: { kind: 'current', size: 4, offchip: { weight: new Float32Array(20), bias: null, inFeatures: 4, outFeatures: 5 } },
+      populations: [5, 2].map((size, k) => ({ name: `layer${k + 1}`, size, cellType: 'IF_curr_exp' as const, params, vInit: 0, origin: 'test' })),
+      projections: [{ name: 'layer1-layer2', pre: 'layer1', post: 'layer2', weights: Float32Array.from({ length: 10 }, () => (r() - 0.3) * 1.5), preSize: 5, postSize: 2, delaySteps: 1 }],
+    };
+    const currents = Float32Array.from({ length: 2 * 5 }, () => r() * 0.8);
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-fake-'));
+    await exportNetwork(dir, net, { samples: { kind: 'currents', count: 2, currents } });
+    const out = await runScript(dir);
+    expect(out.latency).toEqual({ layer1: 0, layer2: 1 });
+    let total = 0;
+    for (let s = 0; s < 2; s++) {
+      const ref = simulateReference(net, { currents: currents.subarray(s * 5, s * 5 + 5) });
+      for (const p of net.populations) {
+        const expected = trains(ref.get(p.name)!, 12, p.size);
+        total += expected.flat().length;
+        expect(out.samples[s].spikes[p.name], `sample ${s} ${p.name}`).toEqual(expected);
+      }
+    }
+    expect(total).toBeGreaterThan(10);
   });
 });

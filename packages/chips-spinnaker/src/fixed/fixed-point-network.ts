@@ -1,5 +1,6 @@
 import { SpikeflowError } from '@spikeflow/core';
 import type { SpinnakerNetwork } from '../network/spinnaker-network.js';
+import { expSynapseU032, type ExpSynapseU032 } from './exp-synapse-u032.js';
 import { dequantizeWeight, quantizeWeight, ringBufferShift } from './ring-buffer-scaling.js';
 import { decayFactorS1615, fromS1615, roundHalfEven, S1615_ONE, toS1615 } from './s1615.js';
 
@@ -30,6 +31,8 @@ export interface FixedPopulation {
   readonly expTc: number;
   /** Ring-buffer left shifts `[excitatory, inhibitory]`. */
   readonly shifts: readonly [number, number];
+  /** `IF_curr_exp` only: the exponential synapse's u0.32 decay and init (both synapse types share τ_syn). */
+  readonly synapse?: ExpSynapseU032;
 }
 
 /** What quantisation did to the weights of one target population. */
@@ -79,10 +82,18 @@ function maxFanIn(weights: Float32Array, pre: number, post: number, sign: 1 | -1
   return { maxAbs, fanIn };
 }
 
+function expSynapse(tauE: number | undefined, tauI: number | undefined, dtMs: number, where: (k: string) => string): ExpSynapseU032 {
+  if (tauE === undefined || tauI === undefined) throw new SpikeflowError('invalid-options', `${where('IF_curr_exp')} needs tau_syn_E and tau_syn_I`);
+  const e = toS1615(tauE, where('tau_syn_E'));
+  if (e !== toS1615(tauI, where('tau_syn_I'))) throw new SpikeflowError('not-supported', `${where('tau_syn_E')} = ${tauE} differs from tau_syn_I = ${tauI}; the exported CUBA-LIF mapping uses one synaptic time constant`);
+  return expSynapseU032(e, dtMs);
+}
+
 /**
  * Convert an exported network to the values a SpiNNaker board holds: parameters in s16.15,
  * weights as 16-bit words under sPyNNaker's ring-buffer shift per target population and synapse
- * type (see {@link ringBufferShift}). The report says how many weights rounded to zero.
+ * type (see {@link ringBufferShift}); an `IF_curr_exp` population also gets its synapse's u0.32
+ * decay and init ({@link expSynapseU032}). The report says how many weights rounded to zero.
  *
  * @example
  * ```ts
@@ -139,6 +150,7 @@ export function quantizeNetwork(network: SpinnakerNetwork, options: QuantizeOpti
       rMembrane: toS1615(roundHalfEven((tauM / cm) * S1615_ONE) / S1615_ONE, where('R = tau_m/cm')),
       expTc: decayFactorS1615(tauM, network.dtMs),
       shifts,
+      ...(pop.cellType === 'IF_curr_exp' ? { synapse: expSynapse(pop.params.tau_syn_E, pop.params.tau_syn_I, network.dtMs, where) } : {}),
     });
   }
   return { network, populations, projections, report };

@@ -86,3 +86,27 @@ export function decayFactorS1615(tauMBits: number, dtMs: number): number {
   if (tauMBits <= 0) throw new SpikeflowError('unrepresentable', `tau_m must be positive on SpiNNaker, got ${fromS1615(tauMBits)} ms`);
   return roundHalfEven(Math.exp(-dtMs / fromS1615(tauMBits)) * S1615_ONE);
 }
+
+/** 2^32: one in u0.32 (`unsigned long fract`, sPyNNaker's `decay_t`). */
+export const U032_ONE = 4294967296;
+
+/**
+ * sPyNNaker's `decay_s1615`: an s16.15 value times a u0.32 factor, `(x·d) >> 32` on the 64-bit
+ * product — truncation towards −∞, no rounding, no saturation needed (|result| ≤ |x|).
+ * Exact: the product is split so every partial result stays below 2^53.
+ *
+ * @example
+ * ```ts
+ * decayS1615(toS1615(1), 2 ** 31); // 16384 (0.5)
+ * decayS1615(-3, 2 ** 31);         // −2 (floor of −1.5)
+ * ```
+ */
+export function decayS1615(xBits: number, decayU032: number): number {
+  // d = dh·2^16 + dl; x·d/2^32 = x·dh/2^16 + x·dl/2^32, with x·dh = a1·2^16 + a0 (0 ≤ a0 < 2^16).
+  const dl = decayU032 % 65536;
+  const dh = (decayU032 - dl) / 65536;
+  const a = xBits * dh;
+  const a0 = ((a % 65536) + 65536) % 65536;
+  const a1 = (a - a0) / 65536;
+  return a1 + Math.floor((a0 * 65536 + xBits * dl) / U032_ONE);
+}

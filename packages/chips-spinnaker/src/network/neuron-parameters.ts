@@ -1,14 +1,22 @@
 import { SpikeflowError } from '@spikeflow/core';
+import { cubaParameters } from './cuba-parameters.js';
 import type { CellParameters } from './spinnaker-network.js';
 
 /** What the mapping needs to know about a trained spiking neuron. */
 export interface NeuronSpec {
-  /** `lif` (leak towards v_reset each step) or `if` (no leak). */
-  readonly kind: 'lif' | 'if';
+  /**
+   * `lif` (leak towards v_reset each step), `if` (no leak) or `cuba` (CUBA-LIF: a synaptic
+   * current decaying by 1 − 1/tauSyn and a voltage decaying by 1 − 1/tauMem per step).
+   */
+  readonly kind: 'lif' | 'if' | 'cuba';
   /** Membrane time constant in steps (LIF, > 1). */
   readonly tau?: number;
   /** SpikingJelly's decay_input: the input is divided by tau too (LIF only). */
   readonly decayInput?: boolean;
+  /** CUBA-LIF synaptic time constant in steps (> 1, finite). */
+  readonly tauSyn?: number;
+  /** CUBA-LIF membrane time constant in steps (> 1, finite). */
+  readonly tauMem?: number;
   readonly vThreshold: number;
   /** Hard-reset potential; soft reset (null) has no PyNN equivalent. */
   readonly vReset: number | null;
@@ -30,7 +38,8 @@ export const IF_TAU_M_STEPS = 4096;
  * 1.4427 ms for τ = 2 — not τ·dt, because the discrete leak is not the continuous one sampled),
  * `v_rest = V_reset` (SpikingJelly leaks towards V_reset) and `(1 − e)·R = 1/τ`, i.e. `c_m = τ_m`
  * (R = 1 MΩ: a weight of w nA is the trained weight w). Without decay_input, `(1 − e)·R = 1`.
- * Refractoriness is 0: the discrete model has none.
+ * Refractoriness is 0: the discrete model has none. A `cuba` spec gives `IF_curr_exp` parameters
+ * ({@link cubaParameters}).
  *
  * @example
  * ```ts
@@ -39,6 +48,7 @@ export const IF_TAU_M_STEPS = 4096;
  * ```
  */
 export function neuronParameters(spec: NeuronSpec, dtMs: number): CellParameters {
+  if (spec.kind === 'cuba') return cubaParameters({ tauSyn: spec.tauSyn ?? NaN, tauMem: spec.tauMem ?? NaN, vThreshold: spec.vThreshold, vReset: spec.vReset }, dtMs);
   if (spec.vReset === null) {
     throw new SpikeflowError('not-supported', 'soft reset (vReset: null) cannot be exported to PyNN: IF_curr_delta resets to a fixed v_reset; train with a hard reset');
   }

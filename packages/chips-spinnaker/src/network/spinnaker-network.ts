@@ -2,7 +2,10 @@
 // simulator. Values are float32 (as trained and as stored in the data file); arithmetic on them is
 // float64 in the reference and s16.15 in the fixed-point simulator.
 
-/** PyNN parameters of an `IF_curr_delta` population (PyNN units: ms, nF, mV, nA). */
+/**
+ * PyNN parameters of an `IF_curr_delta` or `IF_curr_exp` population (PyNN units: ms, nF, mV, nA).
+ * `tau_syn_E`/`tau_syn_I` are present (and equal) exactly for `IF_curr_exp`.
+ */
 export interface CellParameters {
   readonly tau_m: number;
   readonly cm: number;
@@ -10,15 +13,26 @@ export interface CellParameters {
   readonly v_reset: number;
   readonly v_thresh: number;
   readonly tau_refrac: number;
+  readonly tau_syn_E?: number;
+  readonly tau_syn_I?: number;
 }
+
+/**
+ * PyNN cell types the export uses: `IF_curr_delta` for LIF/IF/PLIF, `IF_curr_exp` (exponential
+ * current synapse) for CUBA-LIF.
+ */
+export type CellType = 'IF_curr_delta' | 'IF_curr_exp';
 
 /** One spiking layer as a PyNN population. */
 export interface PopulationSpec {
   readonly name: string;
   readonly size: number;
-  readonly cellType: 'IF_curr_delta';
+  readonly cellType: CellType;
   readonly params: CellParameters;
-  /** Initial membrane potential (the trained neuron's resting value). */
+  /**
+   * Membrane potential before the first model step (the trained neuron's starting value: its
+   * v_rest for LIF/IF, V_reset for CUBA-LIF, which leaks towards 0).
+   */
   readonly vInit: number;
   /** The spikeflow neuron it came from, e.g. `LIFNode(tau=2, v_th=1, v_reset=0, ...)`. */
   readonly origin: string;
@@ -61,7 +75,12 @@ export interface SpinnakerNetwork {
   readonly projections: readonly ProjectionSpec[];
 }
 
-/** One sample: a spike raster `[T, inputSize]` (0/1) for spike input, or the currents `[firstPopulationSize]`. */
+/**
+ * One sample: a spike raster `[T, inputSize]` (0/1) for spike input, or the currents
+ * `[firstPopulationSize]`: the trained model's constant per-step input X of the first neuron
+ * layer (for `IF_curr_delta` it is the `i_offset`; for `IF_curr_exp` it enters through the
+ * synaptic current, see {@link exponentialCurrentInput}).
+ */
 export type NetworkSample = { readonly spikes: Uint8Array } | { readonly currents: Float32Array };
 
 /** Spikes per population, each `[T, size]` row-major (0/1), indexed by the model's time step. */

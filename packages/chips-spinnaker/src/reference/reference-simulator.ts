@@ -1,4 +1,5 @@
 import { SpikeflowError } from '@spikeflow/core';
+import { expSynapseFactors, exponentialCurrentInput } from '../network/exp-synapse.js';
 import type { NetworkSample, PopulationSpikes, SpinnakerNetwork } from '../network/spinnaker-network.js';
 
 /** Check a sample against the network's input and return the raster or currents it holds. */
@@ -19,7 +20,10 @@ export function checkSample(network: SpinnakerNetwork, sample: NetworkSample): {
  * Simulate the exported parameters in float64 with the update sPyNNaker's LIF performs (and that
  * the exporter makes Brian2 and NEST perform): per step, `I = Σ w·s_pre + i_offset`,
  * `V ← α − e·(α − V)` with `α = I·R + v_rest`, `e = exp(−dt/τ_m)`, `R = τ_m/c_m`; fire when
- * `V ≥ v_thresh`, then `V = v_reset`. Each projection's one-step delay is compensated (spikes are
+ * `V ≥ v_thresh`, then `V = v_reset`. An `IF_curr_exp` population (CUBA-LIF) runs sPyNNaker's
+ * exponential synapse instead: `J ← J + init·Σ w·s_pre`, `I = J + i_offset` drives the step above,
+ * then `J ← decay·J` ({@link expSynapseFactors}); its sample currents enter as
+ * {@link exponentialCurrentInput}. Each projection's one-step delay is compensated (spikes are
  * indexed by the model's time step), so the result is directly comparable with the trained model
  * and with the spike trains the exported script writes.
  *
@@ -40,13 +44,26 @@ export function simulateReference(network: SpinnakerNetwork, sample: NetworkSamp
     const { tau_m, cm, v_rest, v_reset, v_thresh } = pop.params;
     const e = Math.exp(-network.dtMs / tau_m);
     const R = tau_m / cm;
-    const offset = pop === network.populations[0] && currents ? Float64Array.from(currents) : new Float64Array(n);
+    const exp = pop.cellType === 'IF_curr_exp' ? expSynapseFactors(pop.params.tau_syn_E ?? NaN, network.dtMs) : null;
+    const offset = new Float64Array(n);
+    // The exponential synapse's current (J); stays 0 for delta synapses.
+    const J = new Float64Array(n);
+    if (pop === network.populations[0] && currents) {
+      for (let j = 0; j < n; j++) {
+        if (!exp) offset[j] = currents[j];
+        else {
+          const c = exponentialCurrentInput(pop.params, network.dtMs, currents[j]);
+          offset[j] = c.iOffset;
+          J[j] = c.isynInit;
+        }
+      }
+    }
     const incoming = network.projections.filter((p) => p.post === pop.name);
     const v = new Float64Array(n).fill(pop.vInit);
     const s = new Uint8Array(T * n);
     const I = new Float64Array(n);
     for (let t = 0; t < T; t++) {
-      I.set(offset);
+      I.fill(0);
       for (const proj of incoming) {
         const pre = out.get(proj.pre);
         if (!pre) throw new SpikeflowError('invalid-state', `projection ${proj.name} comes from '${proj.pre}', which is not simulated before '${pop.name}' (the network must be feed-forward in order)`);
@@ -57,6 +74,14 @@ export function simulateReference(network: SpinnakerNetwork, sample: NetworkSamp
           for (let j = 0; j < n; j++) I[j] += proj.weights[row + j];
         }
       }
+      if (exp) {
+        for (let j = 0; j < n; j++) {
+          J[j] += exp.init * I[j];
+          I[j] = J[j];
+          J[j] *= exp.decay; // after this step's membrane update, as sPyNNaker shapes the input
+        }
+      }
+      for (let j = 0; j < n; j++) I[j] += offset[j];
       for (let j = 0; j < n; j++) {
         const alpha = I[j] * R + v_rest;
         const vj = alpha - e * (alpha - v[j]);

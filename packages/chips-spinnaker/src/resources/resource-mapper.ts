@@ -106,7 +106,7 @@ export function mapResources(network: SpinnakerNetwork, machine: SpinnakerMachin
     messages.push(`the network needs ${cores} cores on ${chips} chips (${boards} board(s)); the machine has ${machine.boards} board(s), ${totalCores} application cores`);
   }
   if (inputCores) messages.push(`input SpikeSourceArray: ${network.input.size} sources on ${inputCores} core(s)`);
-  else messages.push('input: the first Linear layer runs off-chip; its currents drive the first population as i_offset (no input cores)');
+  else messages.push(`input: the first Linear layer runs off-chip; its currents drive the first population as i_offset${network.populations[0]?.cellType === 'IF_curr_exp' ? ' and an initial isyn_exc' : ''} (no input cores)`);
   return {
     machine, populations, cores, chips, boards,
     neurons: populations.reduce((a, p) => a + p.neurons, 0),

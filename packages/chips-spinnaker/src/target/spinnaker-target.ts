@@ -64,7 +64,7 @@ export function spinnakerTarget(options: SpinnakerTargetOptions): HardwareTarget
 /** Registry entry `spinnaker/spinnaker1`. */
 export const spinnakerTargetDescriptor: HardwareTargetDescriptor<SpinnakerTargetOptions> = {
   id: 'spinnaker1',
-  description: 'SpiNNaker 1 (sPyNNaker): PyNN IF_curr_delta export, s16.15 fixed-point simulation, core/chip/board mapping',
+  description: 'SpiNNaker 1 (sPyNNaker): PyNN IF_curr_delta / IF_curr_exp (CUBA-LIF) export, s16.15 fixed-point simulation, core/chip/board mapping',
   options: schema,
   create: (options) => spinnakerTarget(options),
 };

@@ -1,7 +1,10 @@
 """A stand-in for pyNN.spiNNaker in tests: the PyNN calls run.py makes, simulated with sPyNNaker's
 LIF step order in float64 (V <- a - e*(a - V), a = I*R + v_rest, fire at V >= v_thresh, reset;
-a spike sent at step n arrives at step n + delay). It lets the script's sPyNNaker path (cell type,
-list spike times, one step of latency per layer) run without a board. Usage:
+a spike sent at step n arrives at step n + delay). IF_curr_exp adds sPyNNaker's exponential
+synapse: the step's arriving weights W add init*W to the synaptic current (init = (tau_syn/dt) *
+(1 - decay)), the membrane update uses that current, then it decays by decay = exp(-dt/tau_syn).
+It lets the script's sPyNNaker path (cell types, list spike times, one step of latency per layer,
+initial values) run without a board. Usage:
     python3 fake_spinnaker.py run.py [args...]
 """
 import math
@@ -21,6 +24,11 @@ class _Cell:
 
 def IF_curr_delta(**params):
     return _Cell("IF_curr_delta", **params)
+
+
+def IF_curr_exp(**params):
+    assert params["tau_syn_E"] == params["tau_syn_I"]
+    return _Cell("IF_curr_exp", **params)
 
 
 def SpikeSourceArray(spike_times):
@@ -45,12 +53,18 @@ class Population:
                 assert isinstance(x, list), "sPyNNaker gets a list of lists"
             self.spike_times = cell.params["spike_times"]
         self.v0 = np.zeros(size)
+        self.isyn0 = np.zeros(size)
         self.segments = [[[] for _ in range(size)]]
         _state["pops"].append(self)
 
-    def initialize(self, v):
-        self.v0 = np.full(self.size, float(v))
-        self.v = self.v0.copy()
+    def initialize(self, v=None, isyn_exc=None):
+        if v is not None:
+            self.v0 = np.broadcast_to(np.asarray(v, dtype=float), (self.size,)).copy()
+            self.v = self.v0.copy()
+        if isyn_exc is not None:
+            assert self.cell.kind == "IF_curr_exp"
+            self.isyn0 = np.broadcast_to(np.asarray(isyn_exc, dtype=float), (self.size,)).copy()
+            self.isyn = self.isyn0.copy()
 
     def record(self, what):
         assert what == "spikes"
@@ -95,6 +109,7 @@ def reset():
     for p in _state["pops"]:
         p.segments.append([[] for _ in range(p.size)])
         p.v = p.v0.copy()
+        p.isyn = p.isyn0.copy()
 
 
 def run(ms):
@@ -104,13 +119,22 @@ def run(ms):
     for p in _state["pops"]:
         if p.cell.kind != "SpikeSourceArray" and not hasattr(p, "v"):
             p.v = p.v0.copy()
+        if p.cell.kind != "SpikeSourceArray" and not hasattr(p, "isyn"):
+            p.isyn = p.isyn0.copy()
     for n in range(steps):
         for p in _state["pops"]:
             if p.cell.kind == "SpikeSourceArray":
                 fired = [i for i, ts in enumerate(p.spike_times) if any(int(round(t / dt)) == n for t in ts)]
             else:
                 I = p.params["i_offset"].copy() if "i_offset" in p.params else np.zeros(p.size)
-                I += arrivals.pop((id(p), n), np.zeros(p.size))
+                W = arrivals.pop((id(p), n), np.zeros(p.size))
+                if p.cell.kind == "IF_curr_exp":
+                    decay = np.exp(-dt / p.params["tau_syn_E"])
+                    p.isyn = p.isyn + (p.params["tau_syn_E"] / dt) * (1.0 - decay) * W
+                    I += p.isyn
+                    p.isyn = p.isyn * decay
+                else:
+                    I += W
                 e = np.exp(-dt / p.params["tau_m"])
                 a = I * (p.params["tau_m"] / p.params["cm"]) + p.params["v_rest"]
                 p.v = a - e * (a - p.v)
@@ -133,7 +157,7 @@ def end():
 
 if __name__ == "__main__":
     fake = types.ModuleType("pyNN.spiNNaker")
-    for name in ["IF_curr_delta", "SpikeSourceArray", "Population", "FromListConnector", "StaticSynapse", "Projection", "setup", "reset", "run", "end"]:
+    for name in ["IF_curr_delta", "IF_curr_exp", "SpikeSourceArray", "Population", "FromListConnector", "StaticSynapse", "Projection", "setup", "reset", "run", "end"]:
         setattr(fake, name, globals()[name])
     import pyNN
     sys.modules["pyNN.spiNNaker"] = fake

@@ -30,12 +30,15 @@ export function rastersToTensor(rasters: readonly Uint8Array[], T: number, n: nu
   return tf.tensor3d(data, [T, rasters.length, n]);
 }
 
-/** Train the 20 → 10 → 4 network (no bias, LIF τ = 2, hard reset) for `steps` Adam steps. */
-export function trainSmallNetwork(steps = 60): Module {
+/**
+ * Train the 20 → 10 → 4 network (no bias, hard reset; LIF τ = 2 unless `neuron` makes another
+ * neuron per layer) for `steps` Adam steps.
+ */
+export function trainSmallNetwork(steps = 60, neuron: (layer: number) => Module = () => new LIFNode({ surrogate: atan(), fused: false })): Module {
   manualSeed(3);
   const model = new Sequential(
-    new Linear(SMALL.inputs, SMALL.hidden, { bias: false }), new LIFNode({ surrogate: atan(), fused: false }),
-    new Linear(SMALL.hidden, SMALL.classes, { bias: false }), new LIFNode({ surrogate: atan(), fused: false }),
+    new Linear(SMALL.inputs, SMALL.hidden, { bias: false }), neuron(0),
+    new Linear(SMALL.hidden, SMALL.classes, { bias: false }), neuron(1),
   );
   const opt = new Adam(model.namedParameters(), { lr: 0.02 });
   const loss = mseRateLoss();
