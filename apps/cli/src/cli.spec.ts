@@ -22,10 +22,10 @@ describe('spikeflow info', () => {
     expect(info.plugins.map((p: { namespace: string }) => p.namespace)).toEqual(['core', 'neurons', 'datasets', 'models', 'loihi', 'spinnaker']);
     const ids = (k: string) => info.ids[k].map((d: { id: string }) => d.id);
     expect(ids('neurons')).toEqual(expect.arrayContaining(['neurons/if', 'neurons/lif', 'neurons/plif']));
-    expect(ids('architectures')).toEqual(['models/conv-fmnist', 'models/lif-mlp']);
+    expect(ids('architectures')).toEqual(expect.arrayContaining(['models/conv-fmnist', 'models/lif-mlp']));
     expect(ids('hardwareTargets')).toEqual(['loihi/loihi1', 'loihi/loihi2', 'spinnaker/spinnaker1']);
     expect(ids('datasets')).toEqual(expect.arrayContaining(['datasets/fashion-mnist', 'datasets/mnist', 'datasets/kmnist']));
-    expect(ids('losses')).toEqual(['core/ce-mean', 'core/mse-rate', 'core/tet']);
+    expect(ids('losses')).toEqual(expect.arrayContaining(['core/ce-mean', 'core/mse-rate', 'core/tet']));
   });
 });
 
@@ -33,7 +33,7 @@ describe('spikeflow train: bad input fails clearly', () => {
   it('an unknown model id names the registered ones', async () => {
     const r = await run('train', '--model', 'resnet-9000', '--backend', 'wasm', '--out', mkdtempSync(path.join(tmpdir(), 'sf-cli-')), '--data-dir', FMNIST);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error \(unknown-id\): unknown architecture 'resnet-9000'; registered: models\/conv-fmnist, models\/lif-mlp/);
+    expect(r.stderr).toMatch(/error \(unknown-id\): invalid configuration \(1 problem\):\n  command line: model\.id: unknown architecture 'resnet-9000'; registered: models\/conv-fmnist, models\/lif-mlp, /);
   });
 
   it('invalid numbers and config files name the field', async () => {

@@ -118,6 +118,8 @@ export interface ClusterTrainingOptions {
   readonly security?: Security;
   readonly allow?: ReadonlySet<string>;
   readonly commitEvery?: number;
+  /** Synchronise batch-norm statistics over all workers (`--sync-bn`). */
+  readonly syncBatchNorm?: boolean;
   readonly heartbeatTimeoutMs?: number;
   readonly joinTimeoutMs?: number;
   /** Evaluate the final checkpoint on the test split (default true). */
@@ -136,7 +138,7 @@ export async function runClusterTraining(config: RunConfig, io: RunIO, o: Cluste
   const rep = reporter(io, () => total);
   const coordinator = await Coordinator.start({
     bind: o.bind, minWorkers: o.minWorkers, maxWorkers: o.maxWorkers, config: { ...config, out: runDir }, runDir, resume: o.resume,
-    plan: { globalBatch: config.batchSize, epochs: config.epochs, maxSteps: config.maxSteps, commitEvery: o.commitEvery },
+    plan: { globalBatch: config.batchSize, epochs: config.epochs, maxSteps: config.maxSteps, commitEvery: o.commitEvery, syncBatchNorm: o.syncBatchNorm },
     security: o.security, allow: o.allow, heartbeatTimeoutMs: o.heartbeatTimeoutMs, joinTimeoutMs: o.joinTimeoutMs,
     onEvent: (e) => {
       if (e.type === 'step') total = e.totalSteps;
@@ -215,14 +217,20 @@ export async function resumedClusterConfig(opts: Record<string, any>): Promise<R
  * `spikeflow train --workers N`: a coordinator on loopback and N local worker processes; the
  * config's `batchSize` is per worker, so the run matches one process with batch N·B.
  */
-export async function runLocalCluster(config: RunConfig, io: RunIO, workers: number, resume?: string): Promise<void> {
+export async function runLocalCluster(config: RunConfig, io: RunIO, workers: number, resume?: string, syncBatchNorm?: boolean): Promise<void> {
   if (!Number.isInteger(workers) || workers < 1) throw new SpikeflowError('invalid-options', `--workers must be an integer >= 1, got ${workers}`);
-  await runClusterTraining({ ...config, batchSize: config.batchSize * workers }, io, { bind: 'tcp://127.0.0.1:0', minWorkers: workers, localWorkers: workers, resume, joinTimeoutMs: 300_000 });
+  await runClusterTraining({ ...config, batchSize: config.batchSize * workers }, io, { bind: 'tcp://127.0.0.1:0', minWorkers: workers, localWorkers: workers, resume, joinTimeoutMs: 300_000, syncBatchNorm });
 }
 
 /** `spikeflow cluster coordinator|worker|keygen`. */
 export function clusterCommand(): Command {
   const cluster = new Command('cluster').description('data-parallel training over ZeroMQ: a coordinator and workers on one or many machines');
+  cluster.addHelpText('after', `
+Examples:
+  $ spikeflow cluster keygen --out coord.key
+  $ spikeflow cluster coordinator --bind tcp://127.0.0.1:5555 --min-workers 2 --out runs/dp
+  $ spikeflow cluster worker --connect tcp://127.0.0.1:5555
+  $ spikeflow train --workers 2 --batch-size 32     # both on this machine`);
 
   const coord = new Command('coordinator')
     .description('serve a training run to workers (its --batch-size is the global batch)')
@@ -236,6 +244,7 @@ export function clusterCommand(): Command {
     .option('--insecure', 'allow plain TCP on a non-loopback address')
     .option('--heartbeat-timeout <s>', 'fence a worker silent this long (default 5)', seconds('--heartbeat-timeout'))
     .option('--join-timeout <s>', 'wait this long for enough workers (default 120)', seconds('--join-timeout'))
+    .option('--sync-bn', 'synchronise batch-norm statistics over all workers (as one process with the global batch; two small all-reduces per BN layer per step)')
     .option('--no-eval', 'skip the test-set evaluation at the end');
   addRunOptions(coord);
   coord.addHelpText('after', `
@@ -247,7 +256,7 @@ Examples:
     const io = makeIO(opts);
     const config = await clusterConfig(opts);
     await runClusterTraining(config, io, {
-      bind: opts.bind, minWorkers: opts.minWorkers, maxWorkers: opts.maxWorkers, resume: opts.resume, commitEvery: opts.commitEvery,
+      bind: opts.bind, minWorkers: opts.minWorkers, maxWorkers: opts.maxWorkers, resume: opts.resume, commitEvery: opts.commitEvery, syncBatchNorm: opts.syncBn === true,
       security: await securityOf(opts), allow: opts.allow ? await readAllowList(opts.allow) : undefined,
       heartbeatTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined, joinTimeoutMs: opts.joinTimeout ? opts.joinTimeout * 1000 : undefined,
       evaluate: opts.eval !== false,
@@ -256,6 +265,10 @@ Examples:
 
   const worker = new Command('worker')
     .description('train for a coordinator until the run ends')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow cluster worker --connect tcp://127.0.0.1:5555
+  $ spikeflow cluster worker --connect tcp://10.0.0.1:5555 --key w1.key --server-key coord.key.pub`)
     .requiredOption('--connect <endpoint>', 'the coordinator, tcp://HOST:PORT')
     .option('--key <file>', 'CURVE key pair of this worker (its public key must be on the coordinator\'s --allow list)')
     .option('--server-key <key|file>', 'the coordinator\'s public key (Z85 text or its .pub file)')
@@ -283,6 +296,9 @@ Examples:
 
   const keygen = new Command('keygen')
     .description('write a CURVE key pair (JSON, mode 0600) and its public key (<out>.pub)')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow cluster keygen --out coord.key`)
     .requiredOption('--out <file>', 'key file to write')
     .action(async (opts: { out: string }) => {
       const keys = generateKeyPair();

@@ -41,7 +41,11 @@ function positiveNumber(flag: string) {
 function listCommand(): Command {
   return new Command('list')
     .description('list the registered datasets (static and neuromorphic)')
-    .option('--json', 'print as JSON')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow datasets list
+  $ spikeflow datasets list --json | jq -r '.[] | select(.kind == "events") | .id'`)
+    .option('--json', 'print one JSON value (pretty-printed) on stdout')
     .action(async (opts: { json?: boolean }) => {
       const { sf } = await loadSpikeflow();
       const rows = sf.datasets.list().map((d) => {
@@ -62,9 +66,13 @@ function listCommand(): Command {
 function infoCommand(): Command {
   return new Command('info')
     .description('show a dataset: source, citation, files with checksums, split, classes and where it is looked for')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow datasets info fashion-mnist
+  $ spikeflow datasets info dvs128-gesture --data-dir /data --json`)
     .argument('<name>', 'dataset id, e.g. dvs128-gesture')
     .option('--data-dir <dir>', 'folder searched first')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print one JSON value (pretty-printed) on stdout')
     .action(async (name: string, opts: { json?: boolean; dataDir?: string }) => {
       const { sf } = await loadSpikeflow();
       const d = sf.datasets.get(name);
@@ -97,6 +105,10 @@ function infoCommand(): Command {
 function prepareCommand(): Command {
   return new Command('prepare')
     .description('find a neuromorphic dataset and integrate it into cached frames (both cores, with a progress bar)')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow datasets prepare n-mnist --data-dir /data --frames 10
+  $ spikeflow datasets prepare dvs128-gesture --split-by duration --duration 50000 --download`)
     .argument('<name>', 'dataset id, e.g. n-mnist')
     .addOption(new Option('--split <split>', 'which split').choices(['train', 'test', 'both']).default('both'))
     .option('--frames <n>', 'frames per sample (split by number or time)', positiveInt('--frames'))
@@ -109,7 +121,7 @@ function prepareCommand(): Command {
     .option('--threads <n>', 'worker threads (default: all cores for large inputs; 0: this thread)', positiveInt('--threads'))
     .option('--download', 'download and extract the official archives when the dataset is nowhere (MD5-checked)')
     .option('--mirror <url>', 'download <url><file name> instead of the official addresses')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print one JSON value (pretty-printed) on stdout')
     .action(
       async (
         name: string,
@@ -161,10 +173,14 @@ function prepareCommand(): Command {
 function inspectCommand(): Command {
   return new Command('inspect')
     .description('detect an event file’s format and print its resolution, event count, duration, polarity counts and first/last events')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow datasets inspect recording.aedat4
+  $ spikeflow datasets inspect 00001.bin --format nmnist-bin --events 5 --json`)
     .argument('<file>', 'an event recording (.aedat4, .aedat, .raw, .dat, .bin, .h5)')
     .addOption(new Option('--format <format>', 'skip detection').choices([...FORMATS]))
     .option('--events <n>', 'how many first and last events to show', positiveInt('--events'), 3)
-    .option('--json', 'print as JSON')
+    .option('--json', 'print one JSON value (pretty-printed) on stdout')
     .action(async (file: string, opts: { format?: EventFormat; events: number; json?: boolean }) => {
       const f = await openEventFile(file, { format: opts.format });
       const s = await summarizeEvents(f, opts.events).finally(() => (f as { close?: () => void }).close?.());
@@ -191,6 +207,11 @@ function inspectCommand(): Command {
 export function datasetsCommand(): Command {
   return new Command('datasets')
     .description('list, describe and prepare datasets; inspect event files')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow datasets list
+  $ spikeflow datasets info n-mnist
+  $ spikeflow datasets prepare n-mnist --frames 10`)
     .addCommand(listCommand())
     .addCommand(infoCommand())
     .addCommand(prepareCommand())

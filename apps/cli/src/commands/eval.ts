@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runEval } from '../run/eval-run.js';
 import { makeIO } from './io.js';
+import { int } from './options.js';
 
 export function evalCommand(): Command {
   return new Command('eval')
@@ -8,16 +9,22 @@ export function evalCommand(): Command {
     .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder (uses checkpoints/latest)')
     .option('--data-dir <dir>', 'folder holding the dataset files')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
-    .option('--test-subset <n>', 'evaluate on the first N test samples', (v) => Number(v))
-    .option('--eval-batch-size <n>', 'evaluation batch size', (v) => Number(v))
-    .option('--json', 'print the result as JSON on stdout')
+    .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'))
+    .option('--eval-batch-size <n>', 'evaluation batch size', int('--eval-batch-size'))
+    .option('--json', 'print the result as one JSON line {"type":"eval",...} on stdout')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow eval --checkpoint runs/my-run                       # its checkpoints/latest
+  $ spikeflow eval --checkpoint runs/my-run/checkpoints/epoch-002 --test-subset 1000
+  $ spikeflow eval --checkpoint runs/my-run --json | jq .testAccuracy`)
     .action(async (opts: Record<string, any>) => {
       const io = makeIO(opts);
       const r = await runEval(opts.checkpoint, { dataDir: opts.dataDir, backend: opts.backend, testSubset: opts.testSubset, evalBatchSize: opts.evalBatchSize }, io);
       if (io.json) io.json({ type: 'eval', ...r });
       else {
         const rates = Object.entries(r.firingRates).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ');
-        io.log(`checkpoint ${r.checkpoint}: test accuracy ${(r.testAccuracy * 100).toFixed(2)}% loss ${r.testLoss.toFixed(4)} on ${r.samples} samples | firing ${rates} | ${r.samplesPerSecond.toFixed(0)} samples/s (${r.backend})`);
+        // The result is the command's output (stdout); logs stay on stderr.
+        process.stdout.write(`checkpoint ${r.checkpoint}: test accuracy ${(r.testAccuracy * 100).toFixed(2)}% loss ${r.testLoss.toFixed(4)} on ${r.samples} samples | firing ${rates} | ${r.samplesPerSecond.toFixed(0)} samples/s (${r.backend})\n`);
       }
     });
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
-import { formatResourceReport, runLoihiExport } from '../run/loihi-run.js';
+import { importOptional } from '../run/optional-package.js';
 import type { RunIO } from '../run/train-run.js';
 import { makeIO } from './io.js';
 import { spinnakerExporter } from './export-spinnaker.js';
@@ -24,6 +24,7 @@ function loihiExporter(chip: 'loihi1' | 'loihi2'): TargetExporter {
   return async ({ checkpoint, out, format, opts, io }) => {
     const f = format ?? 'netx';
     if (f !== 'netx' && f !== 'nir') throw new SpikeflowError('invalid-options', `--format for Loihi must be netx or nir, got '${f}'`);
+    const { formatResourceReport, runLoihiExport } = await importOptional('@spikeflow/chips-loihi', () => import('../run/loihi-run.js'), 'spikeflow export --target loihi');
     const r = await runLoihiExport(checkpoint, out, f, { chip, inputBits: opts.inputBits, calibrationSamples: opts.calibrationSamples, dataDir: opts.dataDir, backend: opts.backend, allowResetMismatch: opts.allowResetMismatch }, io);
     if (!io.json) {
       io.log(`wrote ${r.format} file ${r.out} for ${chip} (${r.layers.length} layers, graded input ${r.inputBits} bits, payload = round(x · ${r.inputScale}))`);

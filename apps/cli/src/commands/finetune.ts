@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
-import { runLoihiFinetune } from '../run/loihi-run.js';
+import { importOptional } from '../run/optional-package.js';
 import type { RunIO } from '../run/train-run.js';
 import { makeIO } from './io.js';
 
@@ -10,6 +10,7 @@ export type TargetFinetuner = (request: { checkpoint: string; out: string; opts:
 
 function loihiFinetuner(chip: 'loihi1' | 'loihi2'): TargetFinetuner {
   return async ({ checkpoint, out, opts, io }) => {
+    const { runLoihiFinetune } = await importOptional('@spikeflow/chips-loihi', () => import('../run/loihi-run.js'), 'spikeflow finetune');
     const r = await runLoihiFinetune(checkpoint, out, {
       chip, inputBits: opts.inputBits, calibrationSamples: opts.calibrationSamples, dataDir: opts.dataDir, backend: opts.backend,
       epochs: opts.epochs, lr: opts.lr, subset: opts.subset, testSubset: opts.testSubset, allowResetMismatch: opts.allowResetMismatch,
@@ -29,6 +30,10 @@ export const FINETUNERS: Readonly<Record<string, TargetFinetuner>> = {
 export function finetuneCommand(): Command {
   return new Command('finetune')
     .description('quantisation-aware fine-tuning for a chip target (straight-through estimator on the quantised weights)')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow finetune --target loihi2 --checkpoint runs/mlp --out runs/mlp-qat --epochs 1
+  $ spikeflow finetune --target loihi2 --checkpoint runs/mlp --out runs/mlp-qat --input-bits 8 --json`)
     .requiredOption('--target <id>', `chip target: ${Object.keys(FINETUNERS).join(', ')}`)
     .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder')
     .requiredOption('--out <dir>', 'run folder for the fine-tuned checkpoints')

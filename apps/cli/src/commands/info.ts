@@ -6,7 +6,12 @@ export function infoCommand(): Command {
   return new Command('info')
     .description('show the backend, loaded plugins and every registered id')
     .option('--backend <name>', 'backend to try (default auto)', 'auto')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print one JSON object (pretty-printed) on stdout')
+    .addHelpText('after', `
+Examples:
+  $ spikeflow info
+  $ spikeflow info --backend wasm
+  $ spikeflow info --json | jq '.ids.neurons[].id'`)
     .action(async (opts: { backend: string; json?: boolean }) => {
       const backend = await selectBackend(opts.backend as 'auto');
       const { sf, loaded } = await loadSpikeflow();

@@ -1,11 +1,12 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { SpikeflowError } from '@spikeflow/core';
 import { parseKeyValues } from '../config/run-config.js';
 
 /** A commander parser for an integer flag (`--epochs 3`); the message names the flag. */
 export function int(name: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new Error(`${name} expects an integer, got '${v}'`);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} expects an integer, got '${v}'`);
     return n;
   };
 }
@@ -13,7 +14,7 @@ export function int(name: string) {
 function num(name: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`${name} expects a number, got '${v}'`);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} expects a number, got '${v}'`);
     return n;
   };
 }
@@ -26,6 +27,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('-c, --config <file>', 'YAML or JSON config file (flags override it)')
     .option('--model <id>', 'architecture id (default lif-mlp)')
     .option('--model-opt <key=value>', 'architecture option, repeatable (e.g. channels=32)', collect)
+    .option('--connect <fn>', 'SEW-ResNet connect function ADD, AND or IAND (same as --model-opt connect=...)')
+    .option('--norm <kind>', 'normalisation of the CNN architectures: bn, tdbn, tebn, bntt, none (same as --model-opt norm=...)')
     .option('--neuron <id>', 'neuron id (default lif)')
     .option('--neuron-opt <key=value>', 'neuron option, repeatable (e.g. tau=2, surrogate=atan)', collect)
     .option('--dataset <id>', 'dataset id (default fashion-mnist)')
@@ -48,8 +51,18 @@ export function addRunOptions(cmd: Command): Command {
     .option('--subset <n>', 'train on the first N shuffled samples', int('--subset'))
     .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'))
     .option('--out <dir>', 'run folder (default runs/<time>-<model>-<dataset>)')
-    .option('--json', 'print one JSON object per epoch and a final summary on stdout')
+    .option('--json', 'JSON lines on stdout: {"type":"epoch",...} per epoch, then {"type":"summary",...}; logs stay on stderr')
     .option('--progress', 'draw progress bars even when stderr is not a terminal');
+}
+
+/** `--model-opt` pairs plus the `--connect` / `--norm` shorthands (given twice, the shorthand must agree). */
+function modelOptions(o: Record<string, any>): Record<string, unknown> | undefined {
+  const pairs = parseKeyValues(o.modelOpt, '--model-opt');
+  const shorthands = { ...(o.connect !== undefined ? { connect: o.connect } : {}), ...(o.norm !== undefined ? { norm: o.norm } : {}) };
+  for (const [k, v] of Object.entries(shorthands)) {
+    if (pairs?.[k] !== undefined && pairs[k] !== v) throw new SpikeflowError('invalid-options', `--${k} ${String(v)} contradicts --model-opt ${k}=${String(pairs[k])}`);
+  }
+  return pairs === undefined && Object.keys(shorthands).length === 0 ? undefined : { ...pairs, ...shorthands };
 }
 
 /** Turn parsed flags into a partial config object (only what was given). */
@@ -57,7 +70,7 @@ export function flagsToConfig(o: Record<string, any>): Record<string, unknown> {
   const comp = (id: string | undefined, opts: Record<string, unknown> | undefined) =>
     id === undefined && opts === undefined ? undefined : { ...(id !== undefined ? { id } : {}), ...(opts !== undefined ? { options: opts } : {}) };
   return {
-    model: comp(o.model, parseKeyValues(o.modelOpt, '--model-opt')),
+    model: comp(o.model, modelOptions(o)),
     neuron: comp(o.neuron, parseKeyValues(o.neuronOpt, '--neuron-opt')),
     dataset: comp(o.dataset, undefined),
     encoder: comp(o.encoder, undefined),

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
-import { formatResourceReport, runLoihiSimulate } from '../run/loihi-run.js';
+import { importOptional } from '../run/optional-package.js';
 import type { RunIO } from '../run/train-run.js';
 import { makeIO } from './io.js';
 import { spinnakerSimulator } from './export-spinnaker.js';
@@ -11,6 +11,7 @@ export type TargetSimulator = (request: { checkpoint: string; opts: Readonly<Rec
 
 function loihiSimulator(chip: 'loihi1' | 'loihi2'): TargetSimulator {
   return async ({ checkpoint, opts, io }) => {
+    const { formatResourceReport, runLoihiSimulate } = await importOptional('@spikeflow/chips-loihi', () => import('../run/loihi-run.js'), 'spikeflow simulate --target loihi');
     const r = await runLoihiSimulate(checkpoint, {
       chip, inputBits: opts.inputBits, calibrationSamples: opts.calibrationSamples, dataDir: opts.dataDir, backend: opts.backend,
       testSubset: opts.testSubset, lavaTiming: opts.lavaTiming, allowResetMismatch: opts.allowResetMismatch,
@@ -35,6 +36,10 @@ export const SIMULATORS: Readonly<Record<string, TargetSimulator>> = {
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description("run a checkpoint's test set through a bit-accurate chip simulation, beside the float accuracy")
+    .addHelpText('after', `
+Examples:
+  $ spikeflow simulate --target loihi2 --checkpoint runs/mlp --test-subset 1000
+  $ spikeflow simulate --target spinnaker --checkpoint runs/mlp --json`)
     .requiredOption('--target <id>', `chip target: ${Object.keys(SIMULATORS).join(', ')}`)
     .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder')
     .option('--test-subset <n>', 'use the first N test samples', int('--test-subset'))

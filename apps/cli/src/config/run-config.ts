@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BACKEND_CHOICES, SpikeflowError } from '@spikeflow/core';
+import { formatConfigIssues, type ConfigLayer } from './config-issues.js';
 
 const componentSchema = z.object({ id: z.string().min(1), options: z.record(z.string(), z.unknown()).default({}) }).strict();
 
@@ -63,11 +64,37 @@ export function readConfigFile(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Validate a config object, with every problem listed by path. */
+/** Validate a config object, with every problem listed by path (`source` names where it came from). */
 export function parseRunConfig(value: unknown, source = 'configuration'): RunConfig {
-  const parsed = runConfigSchema.safeParse(value);
-  if (!parsed.success) throw new SpikeflowError('invalid-options', `invalid ${source}:\n${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return resolveRunConfig([{ name: source, value: value as Record<string, unknown> }]);
+}
+
+/**
+ * Merge config layers (later wins: defaults < resumed checkpoint < config file < flags) and
+ * validate the result. Every problem is listed on its own line naming the layer the bad value
+ * came from, its key path and what was expected; unknown keys get a "did you mean".
+ *
+ * @example
+ * ```ts
+ * resolveRunConfig([{ name: 'run.yaml', value: readConfigFile('run.yaml') }, { name: 'command line', value: { epochs: 3 } }]);
+ * ```
+ */
+export function resolveRunConfig(layers: readonly ConfigLayer[]): RunConfig {
+  layers = layers.map((l) => ({ name: l.name, value: expandComponents(l.value) }));
+  const parsed = runConfigSchema.safeParse(mergeConfig(...layers.map((l) => l.value as Record<string, unknown> | undefined)));
+  if (parsed.success) return parsed.data;
+  const lines = formatConfigIssues(parsed.error.issues, runConfigSchema, layers);
+  throw new SpikeflowError('invalid-options', `invalid configuration (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, { problems: lines });
+}
+
+const COMPONENTS = ['model', 'neuron', 'dataset', 'encoder', 'loss', 'optimizer', 'schedule'] as const;
+
+/** `model: lif-mlp` is short for `model: { id: lif-mlp }` (likewise neuron, dataset, optimizer...). */
+function expandComponents(value: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
+  if (!value) return undefined;
+  const out: Record<string, unknown> = { ...value };
+  for (const k of COMPONENTS) if (typeof out[k] === 'string') out[k] = { id: out[k] };
+  return out;
 }
 
 /** Deep-merge plain objects (later wins; arrays replace). */

@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import {
   Adam, AdamW, SGD, ProgressBar, Trainer, constantLr, cosineLr, describeBackend, jsonlMetricsCallback, manualSeed,
   progressCallback, selectBackend, writeFileAtomic,
-  type BackendInfo, type Dataset, type EpochMetrics, type LoadedCheckpoint, type Module, type Optimizer, type Spikeflow, type TrainerCallback,
+  type BackendInfo, type Dataset, type EpochMetrics, type LoadedCheckpoint, type Module, type FitSummary, type Optimizer, type Spikeflow, type TrainerCallback,
 } from '@spikeflow/core';
 import { DataLoader } from '@spikeflow/datasets';
 import type { RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
+import { TrainingInterrupted, type InterruptGuard } from './interrupt.js';
 
 /** Where human-readable output goes; `--json` sends machine output to `json`. */
 export interface RunIO {
@@ -28,6 +29,14 @@ export interface TrainRunResult {
   readonly peakRssMiB: number;
   readonly checkpoint?: string;
   readonly stoppedEarly: boolean;
+  /** Set when a signal stopped the run: the signal and the checkpoint written at the step it stopped after. */
+  readonly interrupted?: { readonly signal: NodeJS.Signals; readonly step: number; readonly checkpoint?: string };
+}
+
+/** Extras for {@link runTraining}. */
+export interface TrainRunOptions {
+  /** Stop cleanly on SIGINT/SIGTERM: finish the step, checkpoint, and report it in the result. */
+  readonly interrupt?: InterruptGuard;
 }
 
 function datasetProgress(io: RunIO) {
@@ -62,15 +71,25 @@ export async function openData(sf: Spikeflow, config: RunConfig, io: RunIO): Pro
 export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape: readonly number[]; numClasses: number }) {
   manualSeed(config.seed);
   const encoder = sf.encoder(config.encoder.id, config.encoder.options);
+  // Event-frame samples fix T; layers with per-step parameters (TEBN, BNTT, PSN, GLIF) are built for it.
+  const timeSteps = encoder.framesPerSample?.(data.sampleShape) ?? config.timeSteps;
   const model = sf.model(config.model.id, config.model.options, {
     // Event-frame samples are sequences: the model sees one step's shape.
     inputShape: encoder.stepShape?.(data.sampleShape) ?? data.sampleShape,
     numClasses: data.numClasses,
-    neuron: { id: config.neuron.id, options: config.neuron.options },
+    neuron: { id: config.neuron.id, options: withTimeSteps(sf, config.neuron.id, config.neuron.options, timeSteps) },
     staticInput: encoder.timeInvariant === true,
+    timeSteps,
   });
   const loss = sf.loss(config.loss.id, config.loss.options);
   return { model, encoder, loss };
+}
+
+/** A neuron whose options take `timeSteps` (PSN, masked PSN, GLIF) gets the run's T unless given one. */
+function withTimeSteps(sf: Spikeflow, id: string, options: Record<string, unknown> | undefined, timeSteps: number): Record<string, unknown> | undefined {
+  const schema = sf.neurons.get(id).options as { shape?: Record<string, unknown> };
+  if (!schema.shape || !('timeSteps' in schema.shape) || options?.timeSteps !== undefined) return options;
+  return { ...options, timeSteps };
 }
 
 export function buildOptimizer(model: Module, config: RunConfig): Optimizer {
@@ -91,7 +110,7 @@ function defaultRunDir(config: RunConfig): string {
  * progress, evaluate every epoch, write `config.json`, `metrics.jsonl` and checkpoints to the run
  * folder. With `resume`, continue from a checkpoint (the run folder is the checkpoint's).
  */
-export async function runTraining(requested: RunConfig, io: RunIO, resume?: LoadedCheckpoint): Promise<TrainRunResult> {
+export async function runTraining(requested: RunConfig, io: RunIO, resume?: LoadedCheckpoint, options: TrainRunOptions = {}): Promise<TrainRunResult> {
   let config = requested;
   const backend: BackendInfo = await selectBackend(config.backend);
   if (!io.quiet) io.log(describeBackend(backend));
@@ -120,22 +139,44 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
     io.log(`run folder: ${runDir}`);
     io.log(`model ${config.model.id} (${model.parameterCount()} parameters), neuron ${config.neuron.id}, T=${config.timeSteps}, ${trainLoader.length} train / ${testLoader.length} test samples, ${trainLoader.batchesPerEpoch} batches of ${config.batchSize} per epoch, ${totalSteps} steps`);
   }
-  const callbacks: TrainerCallback[] = [jsonlMetricsCallback(path.join(runDir, 'metrics.jsonl'))];
+  const history: EpochMetrics[] = [];
+  const callbacks: TrainerCallback[] = [jsonlMetricsCallback(path.join(runDir, 'metrics.jsonl')), { onEpochEnd: (m) => void history.push(m) }];
   if (!io.quiet) callbacks.push(progressCallback({ log: io.log, force: io.forceProgress }));
   if (io.json) {
     const emit = io.json;
     callbacks.push({ onEpochEnd: (m) => emit({ type: 'epoch', backend: backend.name, ...m }) });
   }
+  // Which step the newest checkpoint holds, so an interrupt right after one does not write another.
+  let saved: { step: number; dir: string } | undefined = resume ? { step: resume.state.step, dir: resume.dir } : undefined;
+  let trainerRef: Trainer | undefined;
+  callbacks.push({ onCheckpoint: (dir) => void (saved = { step: trainerRef!.step, dir }) });
+  if (options.interrupt) callbacks.push(options.interrupt.callback);
   const trainer = new Trainer({
     model, encoder, loss, optimizer, schedule,
     timeSteps: config.timeSteps, numClasses: train.numClasses, seed: config.seed, callbacks, maxSteps: config.maxSteps,
     checkpoints: { dir: path.join(runDir, 'checkpoints'), config: stored },
   });
+  trainerRef = trainer;
   if (resume) {
     trainer.restore(resume);
     if (!io.quiet) io.log(`resumed from ${resume.dir} at epoch ${resume.state.epoch + 1}, batch ${resume.state.batchInEpoch}, step ${resume.state.step}`);
+    const done = trainer.epoch + (trainer.batchInEpoch >= trainLoader.batchesPerEpoch ? 1 : 0);
+    if (done >= config.epochs && !io.quiet) io.log(`this run already finished its ${config.epochs} epoch(s): nothing to train; pass --epochs ${done + 1} or more to train longer`);
   }
-  const summary = await trainer.fit(trainLoader, { epochs: config.epochs, test: testLoader });
+  let summary: FitSummary;
+  let interrupted: TrainRunResult['interrupted'];
+  try {
+    summary = await trainer.fit(trainLoader, { epochs: config.epochs, test: testLoader });
+  } catch (e) {
+    if (!(e instanceof TrainingInterrupted)) throw e;
+    // The step in flight has finished (the trainer's state is consistent): save it unless saved.
+    let checkpoint = saved?.step === trainer.step ? saved.dir : undefined;
+    if (checkpoint === undefined && trainer.step > 0) {
+      checkpoint = await trainer.checkpoint(`epoch-${String(trainer.epoch + 1).padStart(3, '0')}-step-${trainer.step}`);
+    }
+    interrupted = { signal: e.signal, step: trainer.step, checkpoint };
+    summary = { epochs: history, stoppedEarly: true, step: trainer.step, checkpoint };
+  }
   const last = summary.epochs.at(-1);
   const result: TrainRunResult = {
     runDir,
@@ -147,6 +188,7 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
     peakRssMiB: Math.max(0, ...summary.epochs.map((m) => m.peakRssMiB)),
     checkpoint: summary.checkpoint,
     stoppedEarly: summary.stoppedEarly,
+    ...(interrupted ? { interrupted } : {}),
   };
   if (io.json) io.json({ type: 'summary', ...result, epochs: undefined, numEpochs: summary.epochs.length });
   model.dispose();

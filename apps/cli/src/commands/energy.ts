@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { SpikeflowError } from '@spikeflow/core';
+import { formatEnergyReport } from '@spikeflow/models';
+import { parseKeyValues } from '../config/run-config.js';
+import { runCheckpointEnergy, runModelEnergy } from '../run/energy-run.js';
+import { parseInputShape } from '../run/model-list.js';
+import { makeIO } from './io.js';
+import { int } from './options.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function energyCommand(): Command {
+  return new Command('energy')
+    .description('per-layer firing rates, synaptic operations, FLOPs and the 45 nm energy estimate of a checkpoint (or an untrained architecture)')
+    .option('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder: measured on its test data')
+    .option('--model <id>', 'without --checkpoint: an architecture, measured untrained on uniform random input')
+    .option('--model-opt <key=value>', 'architecture option, repeatable', collect)
+    .option('--neuron <id>', 'neuron for --model', 'lif')
+    .option('--neuron-opt <key=value>', 'neuron option, repeatable', collect)
+    .option('--input <HxWxC>', 'input shape for --model', '32x32x3')
+    .option('--classes <n>', 'classes for --model', int('--classes'), 10)
+    .option('-T, --time-steps <n>', 'time steps for --model', int('--time-steps'), 4)
+    .option('--samples <n>', 'samples measured', int('--samples'), 64)
+    .option('--seed <n>', 'seed for --model', int('--seed'), 0)
+    .option('--data-dir <dir>', 'folder holding the dataset files (with --checkpoint)')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu', 'auto')
+    .option('--json', 'print the report as JSON on stdout')
+    .addHelpText('after', `
+Energy per sample = Σ FLOPs·E_MAC + Σ SOPs·E_AC with E_MAC = 4.6 pJ and E_AC = 0.9 pJ (45 nm CMOS,
+Horowitz 2014): layers fed by analog values cost T·MACs multiply-accumulates, layers fed by spikes
+cost firing rate × T × MACs accumulates (synaptic operations).
+
+Examples:
+  $ spikeflow energy --checkpoint runs/my-run
+  $ spikeflow energy --model sew-resnet18 --model-opt connect=ADD --input 32x32x3 -T 4 --json`)
+    .action(async (opts: Record<string, any>) => {
+      const io = makeIO(opts);
+      if (!opts.checkpoint && !opts.model) throw new SpikeflowError('invalid-options', 'spikeflow energy needs --checkpoint <run|checkpoint> (a trained network) or --model <id> (an untrained architecture)');
+      const r = opts.checkpoint
+        ? await runCheckpointEnergy(opts.checkpoint, { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.backend !== 'auto' ? { backend: opts.backend } : {}) }, opts.samples, io)
+        : await runModelEnergy({
+          model: opts.model, modelOptions: parseKeyValues(opts.modelOpt, '--model-opt') ?? {}, neuron: opts.neuron, neuronOptions: parseKeyValues(opts.neuronOpt, '--neuron-opt') ?? {},
+          input: parseInputShape(opts.input), classes: opts.classes, timeSteps: opts.timeSteps, samples: opts.samples, seed: opts.seed, backend: opts.backend,
+        }, io);
+      if (io.json) io.json({ type: 'energy', source: r.source, backend: r.backend, samples: r.samples, ...r.report });
+      else process.stdout.write(`${r.source}\n${formatEnergyReport(r.report)}\n`);
+    });
+}

@@ -1,0 +1,41 @@
+import { SpikeflowError, type Spikeflow } from '@spikeflow/core';
+import { formatConfigIssues, type ConfigLayer } from './config-issues.js';
+import { didYouMean } from './did-you-mean.js';
+import type { RunConfig } from './run-config.js';
+
+const REGISTRIES = { model: 'architectures', neuron: 'neurons', encoder: 'encoders', loss: 'losses' } as const;
+
+/**
+ * Check the component ids and their options (`model.options`, `neuron.options`, ...) against the
+ * registered descriptors before anything is built, so those mistakes are reported like the rest
+ * of the config: where the value came from, its key path, what was expected, and a "did you mean"
+ * for unknown ids and option keys. All problems are listed at once.
+ *
+ * @example
+ * ```ts
+ * checkComponents(sf, config, [{ name: 'run.yaml', value: file }]); // throws invalid-options / unknown-id
+ * ```
+ */
+export function checkComponents(sf: Spikeflow, config: RunConfig, layers: readonly ConfigLayer[]): void {
+  const lines: string[] = [];
+  let kind: 'invalid-options' | 'unknown-id' = 'invalid-options';
+  for (const [key, registryName] of Object.entries(REGISTRIES) as Array<[keyof typeof REGISTRIES, (typeof REGISTRIES)[keyof typeof REGISTRIES]]>) {
+    const registry = sf[registryName];
+    const { id, options } = config[key];
+    let descriptor;
+    try {
+      descriptor = registry.get(id);
+    } catch (e) {
+      if (!SpikeflowError.is(e, 'unknown-id')) throw e;
+      const known = registry.list().flatMap((d) => [d.id, d.fullId]);
+      const hint = didYouMean(id, known);
+      const source = [...layers].reverse().find((l) => (l.value?.[key] as { id?: unknown } | string | undefined) !== undefined)?.name ?? 'defaults';
+      lines.push(`${source}: ${key}.id: ${e.message}${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      kind = 'unknown-id';
+      continue;
+    }
+    const parsed = descriptor.options.safeParse(options);
+    if (!parsed.success) lines.push(...formatConfigIssues(parsed.error.issues, descriptor.options, layers, [key, 'options']).map((l) => `${l} (${descriptor.fullId})`));
+  }
+  if (lines.length) throw new SpikeflowError(kind, `invalid configuration (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, { problems: lines });
+}

@@ -1,0 +1,123 @@
+// Ctrl-C and SIGTERM against a real child process running the built CLI: the first signal
+// finishes the step, writes a checkpoint and exits 130/143; resuming from it ends with the same
+// weights as a run that was never stopped; a second signal exits at once without a torn file.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadCheckpoint } from '@spikeflow/core';
+import { runCli } from './test-utils/run-cli.js';
+
+const FMNIST = '/usr/share/datasets/fashion-mnist';
+const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BIN = path.join(here, '../bin/spikeflow.js');
+
+// 512 samples in batches of 32: 16 steps, so a signal after the first step lands mid-epoch.
+const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '512', '--test-subset', '128', '--batch-size', '32', '-T', '2', '--seed', '7', '--epochs', '1'];
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'sf-interrupt-'));
+
+afterEach(() => vi.restoreAllMocks());
+
+/** Start the built CLI; `afterStep` resolves once the progress bar shows a finished step. */
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined } });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<{ re: RegExp; resolve: () => void }> = [];
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    for (const w of [...waiters]) if (w.re.test(stderr)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    exited,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    waitFor: (re: RegExp) => new Promise<void>((resolve, reject) => {
+      if (re.test(stderr)) return resolve();
+      waiters.push({ re, resolve });
+      void exited.then(() => reject(new Error(`the CLI exited before ${re}:\n${stderr}`)));
+    }),
+  };
+}
+
+// `--progress` draws the bar on a pipe; "epoch 1 [...] k/16" with k >= 1 means a step finished.
+const AFTER_STEP = /epoch 1 \[[#.]+\]\s+\d+% ([1-9]\d*)\/16/;
+
+describe.skipIf(!haveData)('Ctrl-C / SIGTERM during spikeflow train (child process, real Fashion-MNIST)', () => {
+  beforeAll(() => {
+    // The child runs bin/spikeflow.js, which imports dist/: build it unless it is newer than every
+    // source file (type errors elsewhere do not stop tsc's emit).
+    const built = path.join(here, '../dist/cli.js');
+    const newest = (dir: string): number => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => {
+      const p = path.join(dir, e.name);
+      return e.isDirectory() ? newest(p) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? statSync(p).mtimeMs : 0;
+    }));
+    if (!existsSync(built) || statSync(built).mtimeMs < newest(here)) {
+      spawnSync(process.execPath, [path.join(here, '../../../node_modules/typescript/bin/tsc'), '-p', path.join(here, '../tsconfig.build.json')], { stdio: 'ignore' });
+    }
+    expect(existsSync(built)).toBe(true);
+  }, 180_000);
+
+  it('SIGINT checkpoints after the current step, exits 130, and --resume matches an uninterrupted run', async () => {
+    const root = tmp();
+    const straight = path.join(root, 'straight');
+    const stopped = path.join(root, 'stopped');
+    expect((await runCli('train', ...common, '--out', straight)).code).toBe(0);
+
+    const run = startCli(['train', ...common, '--out', stopped, '--progress', '--json']);
+    await run.waitFor(AFTER_STEP);
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(code, run.stderr).toBe(130);
+    const m = /interrupted after step (\d+): checkpoint (\S+)\nresume with: spikeflow train --resume (\S+)\n/.exec(run.stderr);
+    expect(m, run.stderr).not.toBeNull();
+    const step = Number(m![1]);
+    expect(step).toBeGreaterThanOrEqual(1);
+    expect(step).toBeLessThan(16);
+    expect(m![2]).toBe(path.join(stopped, 'checkpoints', `epoch-001-step-${step}`));
+    expect(m![3]).toBe(stopped);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ type: 'summary', stoppedEarly: true, interrupted: { signal: 'SIGINT', step, checkpoint: m![2] } });
+    const ckpt = await loadCheckpoint(stopped);
+    expect(ckpt.dir).toBe(m![2]);
+    expect(ckpt.state).toMatchObject({ epoch: 0, step, batchInEpoch: step });
+
+    const resumed = await runCli('train', '--resume', stopped, '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`resumed from .*epoch-001-step-${step} at epoch 1, batch ${step}, step ${step}`));
+    const a = readFileSync(path.join(straight, 'checkpoints', 'epoch-001', 'model.safetensors'));
+    const b = readFileSync(path.join(stopped, 'checkpoints', 'epoch-001', 'model.safetensors'));
+    expect(b.equals(a)).toBe(true);
+  });
+
+  it('SIGTERM does the same with exit code 143; a second signal exits at once and leaves no torn checkpoint', async () => {
+    const term = startCli(['train', ...common, '--out', path.join(tmp(), 'run'), '--progress']);
+    await term.waitFor(AFTER_STEP);
+    term.child.kill('SIGTERM');
+    expect((await term.exited).code, term.stderr).toBe(143);
+    expect(term.stderr).toMatch(/^SIGTERM: finishing the current step/m);
+    const saved = await loadCheckpoint(path.join(term.stderr.match(/resume with: spikeflow train --resume (\S+)/)![1]));
+    expect(saved.state.step).toBeGreaterThanOrEqual(1);
+
+    const out = path.join(tmp(), 'run');
+    const twice = startCli(['train', ...common, '--out', out, '--progress']);
+    await twice.waitFor(AFTER_STEP);
+    twice.child.kill('SIGINT');
+    await twice.waitFor(/^SIGINT: finishing/m);
+    twice.child.kill('SIGINT');
+    expect((await twice.exited).code, twice.stderr).toBe(130);
+    expect(twice.stderr).toMatch(/SIGINT again: exiting without a checkpoint/);
+    // Whatever was on disk is whole: either no checkpoint yet, or `latest` names a readable one.
+    if (existsSync(path.join(out, 'checkpoints', 'latest'))) await expect(loadCheckpoint(out)).resolves.toBeDefined();
+  });
+});

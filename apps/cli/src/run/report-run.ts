@@ -1,0 +1,100 @@
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { SpikeflowError, describeBackend, selectBackend, tf, type EpochMetrics, type Module } from '@spikeflow/core';
+import { recordActivity, writeReport, type EnergyReportLike, type ReportData } from '@spikeflow/report';
+import { loadSpikeflow } from './plugins.js';
+import { loadCheckpointConfig } from './trained-model.js';
+import { buildModel, openData, type RunIO } from './train-run.js';
+
+export interface ReportRunOptions {
+  /** Output folder (default `<run>/report`). */
+  readonly out?: string;
+  /** Test sample shown in the raster and membrane traces (default 0). */
+  readonly sample?: number;
+  /** Config overrides for rebuilding the model (e.g. dataDir, backend). */
+  readonly overrides?: Record<string, unknown>;
+  /**
+   * Turns the model and one encoded batch into the energy estimate the report shows; the CLI
+   * passes `@spikeflow/models`' estimator. Absent: the report has no energy section.
+   */
+  readonly energy?: (model: Module, input: tf.Tensor) => EnergyReportLike;
+}
+
+export interface ReportRunResult {
+  readonly html: string;
+  readonly figures: readonly { id: string; svg: string; png: string }[];
+  readonly epochs: number;
+  /** False when the run has no checkpoint (the report then has no raster, traces or energy). */
+  readonly activity: boolean;
+}
+
+/** Read a run's `metrics.jsonl`; a malformed line is an error naming the file and line, except a torn last line. */
+export async function readMetrics(file: string, io: RunIO): Promise<EpochMetrics[]> {
+  const text = await fs.readFile(file, 'utf8');
+  const lines = text.split('\n');
+  const out: EpochMetrics[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    try {
+      const value = JSON.parse(line) as EpochMetrics;
+      if (typeof value.epoch !== 'number' || typeof value.trainLoss !== 'number') throw new Error('missing epoch/trainLoss');
+      out.push(value);
+    } catch (e) {
+      // A process killed while appending leaves at most the final line torn.
+      if (i === lines.length - 1 || (i === lines.length - 2 && lines[i + 1] === '')) {
+        if (!io.quiet) io.log(`warning: ignoring an incomplete last line of ${file}`);
+        continue;
+      }
+      throw new SpikeflowError('format-unknown', `${file}:${i + 1}: not an epoch-metrics JSON line (${(e as Error).message})`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Write the HTML report of a run folder: curves and firing rates from `metrics.jsonl`, and — when the
+ * run has a checkpoint — a spike raster and membrane traces of one test sample and the energy estimate.
+ */
+export async function runReport(runDir: string, options: ReportRunOptions, io: RunIO): Promise<ReportRunResult> {
+  const dir = path.resolve(runDir);
+  const metricsFile = path.join(dir, 'metrics.jsonl');
+  if (!existsSync(metricsFile)) {
+    throw new SpikeflowError('invalid-options', `${dir} is not a spikeflow run folder: it has no metrics.jsonl (expected the folder \`spikeflow train\` wrote, e.g. runs/<stamp>-<model>-<dataset>)`);
+  }
+  const epochs = await readMetrics(metricsFile, io);
+  let config: Record<string, unknown> | undefined;
+  if (existsSync(path.join(dir, 'config.json'))) config = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const data: { -readonly [K in keyof ReportData]: ReportData[K] } = { title: `spikeflow run ${path.basename(dir)}`, run: { dir, config }, epochs };
+
+  const haveCheckpoint = existsSync(path.join(dir, 'checkpoints'));
+  if (haveCheckpoint) {
+    const { checkpoint, config: runConfig } = await loadCheckpointConfig(dir, options.overrides ?? {});
+    const backend = await selectBackend(runConfig.backend);
+    if (!io.quiet) io.log(describeBackend(backend));
+    const { sf } = await loadSpikeflow();
+    const { test } = await openData(sf, runConfig, io);
+    const { model, encoder } = buildModel(sf, runConfig, test);
+    model.loadStateDict(checkpoint.weights);
+    const index = options.sample ?? 0;
+    if (!Number.isInteger(index) || index < 0 || index >= test.length) {
+      throw new SpikeflowError('invalid-options', `--sample must be an integer in [0, ${test.length - 1}] (the test split of ${runConfig.dataset.id}), got ${index}`);
+    }
+    const batch = test.getBatch(Int32Array.of(index));
+    const T = encoder.framesPerSample?.(test.sampleShape) ?? runConfig.timeSteps;
+    const seq = tf.tidy(() => encoder.encode(tf.tensor(batch.x, [1, ...test.sampleShape]), { timeSteps: T, sampleIndices: [index], epoch: 0, seed: runConfig.seed }));
+    try {
+      const layers = recordActivity(model, seq);
+      data.activity = { sample: `test sample ${index} (label ${batch.y[0]})`, layers };
+      if (options.energy) data.energy = options.energy(model, seq);
+    } finally {
+      seq.dispose();
+      model.dispose();
+    }
+    data.title = `${runConfig.model.id} on ${runConfig.dataset.id} — ${path.basename(dir)}`;
+  } else if (!io.quiet) {
+    io.log(`no checkpoints in ${dir}: the report has the curves only`);
+  }
+  const written = await writeReport(data, path.resolve(options.out ?? path.join(dir, 'report')));
+  return { html: written.html, figures: written.figures, epochs: epochs.length, activity: data.activity !== undefined };
+}

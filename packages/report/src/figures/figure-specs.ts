@@ -1,0 +1,129 @@
+import type { LayerActivity } from '../activity/record-activity.js';
+import type { EnergyReportLike, EpochMetricsLike } from '../report/report-data.js';
+
+/** A vega-lite specification (kept loose: the figures are built from plain objects). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const WIDTH = 520;
+
+/** Train/test loss and accuracy per epoch: two panels side by side. */
+export function trainingCurvesSpec(epochs: readonly EpochMetricsLike[]): VegaLiteSpec {
+  const rows: Array<{ epoch: number; split: string; metric: string; value: number }> = [];
+  for (const m of epochs) {
+    rows.push({ epoch: m.epoch, split: 'train', metric: 'loss', value: m.trainLoss });
+    rows.push({ epoch: m.epoch, split: 'train', metric: 'accuracy', value: m.trainAccuracy });
+    if (m.testLoss !== undefined) rows.push({ epoch: m.epoch, split: 'test', metric: 'loss', value: m.testLoss });
+    if (m.testAccuracy !== undefined) rows.push({ epoch: m.epoch, split: 'test', metric: 'accuracy', value: m.testAccuracy });
+  }
+  const panel = (metric: string) => ({
+    title: metric,
+    transform: [{ filter: { field: 'metric', equal: metric } }],
+    mark: { type: 'line', point: true },
+    width: WIDTH / 2 - 40,
+    height: 220,
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 }, title: 'epoch' },
+      y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: metric },
+      color: { field: 'split', type: 'nominal', title: null },
+    },
+  });
+  return { $schema: SCHEMA, title: 'Training curves', data: { values: rows }, hconcat: [panel('loss'), panel('accuracy')] };
+}
+
+/** Mean firing rate of every spiking layer over the epochs. */
+export function firingRatesSpec(epochs: readonly EpochMetricsLike[]): VegaLiteSpec {
+  const rows = epochs.flatMap((m) => Object.entries(m.firingRates ?? {}).filter(([, r]) => Number.isFinite(r)).map(([layer, rate]) => ({ epoch: m.epoch, layer, rate })));
+  return {
+    $schema: SCHEMA,
+    title: 'Firing rate per spiking layer',
+    data: { values: rows },
+    mark: { type: 'line', point: true },
+    width: WIDTH,
+    height: 240,
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+      y: { field: 'rate', type: 'quantitative', title: 'spikes / neuron / step' },
+      color: { field: 'layer', type: 'nominal', sort: null },
+    },
+  };
+}
+
+/** Spike raster: one row per recorded neuron, one panel per layer, time on x. */
+export function spikeRasterSpec(layers: readonly LayerActivity[]): VegaLiteSpec {
+  // A placeholder row per recorded neuron (t = -1, outside the clipped x domain) keeps silent layers and neurons on the figure.
+  const rows = layers.flatMap((l) => l.spikes.flatMap((times, k) => [{ layer: l.name, neuron: k, t: -1 }, ...times.map((t) => ({ layer: l.name, neuron: k, t }))]));
+  const T = Math.max(1, ...layers.map((l) => l.timeSteps));
+  return {
+    $schema: SCHEMA,
+    title: 'Spike raster of one sample (most active neurons of each layer)',
+    data: { values: rows },
+    facet: { row: { field: 'layer', type: 'nominal', sort: layers.map((l) => l.name), title: null } },
+    spec: {
+      width: WIDTH,
+      height: { step: Math.max(...layers.map((l) => l.spikes.length)) > 20 ? 3 : 7 },
+      mark: { type: 'tick', orient: 'vertical', thickness: 2, color: 'black', clip: true },
+      encoding: {
+        x: { field: 't', type: 'quantitative', scale: { domain: [-0.5, T - 0.5] }, title: 'time step' },
+        y: { field: 'neuron', type: 'ordinal', title: 'neuron (rank)', axis: { labels: false, ticks: false } },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
+/** Membrane potential of a few neurons per layer, with the threshold as a rule. */
+export function membraneTracesSpec(layers: readonly LayerActivity[]): VegaLiteSpec {
+  const traced = layers.filter((l) => l.membrane && l.membrane.length > 0);
+  const rows = traced.flatMap((l) => l.membrane!.flatMap((vs, t) => vs.map((v, k) => ({ layer: l.name, neuron: String(l.neuronIds[k]), t, v, threshold: l.vThreshold ?? null }))).filter((r) => Number.isFinite(r.v)));
+  return {
+    $schema: SCHEMA,
+    title: 'Membrane potential of one sample (after reset, per step)',
+    data: { values: rows },
+    facet: { row: { field: 'layer', type: 'nominal', sort: traced.map((l) => l.name), title: null } },
+    spec: {
+      width: WIDTH,
+      height: 110,
+      layer: [
+        {
+          mark: { type: 'line', interpolate: 'step-after' },
+          encoding: {
+            x: { field: 't', type: 'quantitative', title: 'time step' },
+            y: { field: 'v', type: 'quantitative', title: 'V' },
+            color: { field: 'neuron', type: 'nominal', legend: null },
+          },
+        },
+        {
+          transform: [{ filter: 'datum.threshold !== null' }],
+          mark: { type: 'rule', strokeDash: [4, 3], color: 'gray' },
+          encoding: { y: { field: 'threshold', type: 'quantitative', aggregate: 'max' } },
+        },
+      ],
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
+/** Energy per layer (pJ per sample), coloured by whether the layer is fed by spikes (AC) or analog values (MAC). */
+export function energySpec(energy: EnergyReportLike): VegaLiteSpec {
+  const rows = energy.layers.map((l) => ({ layer: l.name, energy: l.energyPj, kind: l.inputRate === null ? 'MAC (analog input)' : 'AC (spike input)' }));
+  return {
+    $schema: SCHEMA,
+    title: `Energy estimate per layer (total ${formatPj(energy.totalPj)} per sample)`,
+    data: { values: rows },
+    mark: 'bar',
+    width: WIDTH,
+    height: { step: 18 },
+    encoding: {
+      y: { field: 'layer', type: 'nominal', sort: null, title: null },
+      x: { field: 'energy', type: 'quantitative', title: 'pJ per sample' },
+      color: { field: 'kind', type: 'nominal', title: null },
+    },
+  };
+}
+
+export function formatPj(pj: number): string {
+  if (pj >= 1e6) return `${(pj / 1e6).toFixed(3)} µJ`;
+  if (pj >= 1e3) return `${(pj / 1e3).toFixed(3)} nJ`;
+  return `${pj.toFixed(1)} pJ`;
+}

@@ -1,0 +1,46 @@
+import type { LayerActivity } from '../activity/record-activity.js';
+
+/** The per-epoch metrics the report plots (one line of a run's `metrics.jsonl`). */
+export interface EpochMetricsLike {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainAccuracy: number;
+  readonly testLoss?: number;
+  readonly testAccuracy?: number;
+  readonly firingRates?: Readonly<Record<string, number>>;
+  readonly samplesPerSecond?: number;
+  readonly lr?: number;
+}
+
+/** One layer of an energy estimate. */
+export interface EnergyLayerLike {
+  readonly name: string;
+  /** Firing rate of the layer's input, or null for an analog (non-spike) input. */
+  readonly inputRate: number | null;
+  /** Dense multiply-accumulates per sample per step. */
+  readonly macs: number;
+  /** Operations counted for the energy: SOPs (spike input) or MACs·T (analog input), per sample. */
+  readonly ops: number;
+  readonly energyPj: number;
+}
+
+/** An energy estimate as the report shows it (the CLI adapts `@spikeflow/models`' estimate to it). */
+export interface EnergyReportLike {
+  readonly layers: readonly EnergyLayerLike[];
+  readonly totalPj: number;
+  readonly eMacPj: number;
+  readonly eAcPj: number;
+  /** The formula in words, printed under the figure. */
+  readonly formula: string;
+}
+
+/** Everything a run report contains; every part but the title and epochs is optional. */
+export interface ReportData {
+  readonly title: string;
+  /** Where the run lives and its resolved configuration (shown as a table). */
+  readonly run?: { readonly dir?: string; readonly config?: Record<string, unknown> };
+  readonly epochs: readonly EpochMetricsLike[];
+  /** Spikes and membrane traces of one sample through the network. */
+  readonly activity?: { readonly sample: string; readonly layers: readonly LayerActivity[] };
+  readonly energy?: EnergyReportLike;
+}
