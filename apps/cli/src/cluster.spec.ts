@@ -81,4 +81,40 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
     const ps = execFileSync('ps', ['-eo', 'args']).toString();
     expect(ps).not.toMatch(/cluster worker --connect/);
   });
+
+  it('--sync-bn: a BatchNorm model on 2 workers matches one process with the global batch; without it, it does not', async () => {
+    const common = ['--model', 'conv-fmnist', '--model-opt', 'channels=4', '--model-opt', 'hidden=16', '--subset', '256', '--test-subset', '100', '--max-steps', '3',
+      '--seed', '5', '-T', '2', '--backend', 'wasm', '--data-dir', FMNIST, '--json'];
+    const single = tmp();
+    expect((await run('train', '--batch-size', '32', '--out', single, ...common)).code).toBe(0);
+    const synced = tmp();
+    const r = await run('train', '--workers', '2', '--sync-bn', '--batch-size', '16', '--out', synced, ...common);
+    expect(r.code, r.stderr).toBe(0);
+    const local = tmp();
+    expect((await run('train', '--workers', '2', '--batch-size', '16', '--out', local, ...common)).code).toBe(0);
+    const ref = await loadCheckpoint(single);
+    const worst = async (dir: string) => {
+      const got = await loadCheckpoint(dir);
+      let max = 0;
+      // Weights and the BatchNorm running statistics.
+      for (const [name, w] of ref.weights) max = Math.max(max, relativeDifference(got.weights.get(name)!.data, w.data));
+      return max;
+    };
+    const syncedDiff = await worst(synced);
+    const localDiff = await worst(local);
+    console.log(`--sync-bn: worst relative difference to one process ${syncedDiff.toExponential(2)}; local BatchNorm statistics: ${localDiff.toExponential(2)}`);
+    expect(syncedDiff).toBeLessThan(1e-4);
+    expect(localDiff).toBeGreaterThan(100 * syncedDiff);
+  });
 });
+
+/** ‖a − b‖ / ‖b‖. */
+function relativeDifference(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let n = 0;
+  b.forEach((v, i) => {
+    d += (a[i] - v) ** 2;
+    n += v * v;
+  });
+  return Math.sqrt(d / Math.max(n, 1e-30));
+}
