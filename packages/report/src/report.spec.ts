@@ -56,7 +56,12 @@ describe('recordActivity', () => {
         expect(layer.spikes[k]).toEqual(ref.spikes.flatMap((s, t) => (s[n] ? [t] : [])));
       });
       // Membrane after each step.
-      layer.membrane!.forEach((vs, t) => vs.forEach((v, k) => expect(v).toBeCloseTo(ref.vs[t][layer.neuronIds[k]], 5)));
+      layer.membrane!.forEach((vs, t) => vs.forEach((v, k) => expect(v).toBeCloseTo(ref.vs[t][layer.traceIds[k]], 5)));
+      // Traces go to the neurons firing closest to every other step.
+      const countOf = (n: number) => ref.spikes.reduce((a, s) => a + s[n], 0);
+      const closeness = layer.traceIds.map((n) => Math.abs(countOf(n) - T / 2));
+      const rest = Array.from({ length: layer.neurons }, (_, n) => n).filter((n) => !layer.traceIds.includes(n));
+      for (const n of rest) expect(Math.abs(countOf(n) - T / 2)).toBeGreaterThanOrEqual(Math.max(...closeness));
       const total = ref.spikes.flat().reduce((a, b) => a + b, 0);
       expect(layer.rate).toBeCloseTo(total / (T * layer.neurons), 10);
       expect(layer.vThreshold).toBe(1);

@@ -11,12 +11,18 @@ export interface LayerActivity {
   readonly rate: number;
   /** Spike times of the recorded neurons: `spikes[k]` lists the steps neuron `neuronIds[k]` fired at. */
   readonly spikes: ReadonlyArray<readonly number[]>;
-  /** The recorded neurons' flat indices (the most active first, then by index). */
-  readonly neuronIds: readonly number[];
   /**
-   * Membrane potential after each step (`[T][k]`, the value the neuron carries into the next step, i.e.
-   * after reset — what SpikingJelly's `v_seq` monitor records), for the first `traceNeurons` recorded
-   * neurons; absent when the layer has no single-step mode exposing `v`.
+   * The raster's neurons (flat indices), most active first: spread evenly over the activity ranks of
+   * the neurons that fired (so a layer where many fire at every step still shows its quieter ones),
+   * then silent ones if there are too few.
+   */
+  readonly neuronIds: readonly number[];
+  /** The neurons with membrane traces: those whose spike count is closest to T/2 (ties by index). */
+  readonly traceIds: readonly number[];
+  /**
+   * Membrane potential after each step (`[T][k]` for neuron `traceIds[k]`: the value the neuron
+   * carries into the next step, i.e. after reset — what SpikingJelly's `v_seq` monitor records);
+   * absent when the layer has no single-step mode exposing `v`.
    */
   readonly membrane?: ReadonlyArray<readonly number[]>;
   /** The layer's firing threshold, when it has a scalar one. */
@@ -111,18 +117,26 @@ function describeLayer(name: string, layer: NeuronModule, input: Tensor, output:
     counts[n] += s;
     total += s;
   }
-  // Most active neurons first (ties by index), so the raster shows activity even in sparse layers.
+  // Most active first (ties by index); from the neurons that fired, evenly spaced ranks.
   const order = Array.from({ length: neurons }, (_, n) => n).sort((a, b) => counts[b] - counts[a] || a - b);
-  const neuronIds = order.slice(0, Math.min(rasterNeurons, neurons));
+  const firing = order.filter((n) => counts[n] > 0);
+  const want = Math.min(rasterNeurons, neurons);
+  const neuronIds = firing.length > want
+    ? Array.from({ length: want }, (_, k) => firing[Math.floor((k * firing.length) / want)])
+    : [...firing, ...order.slice(firing.length, want)];
+  // Traces are most telling for neurons that fire about every other step (one that fires at every step
+  // is reset to the same value each time).
+  const traceIds = Array.from({ length: neurons }, (_, n) => n)
+    .sort((a, b) => Math.abs(counts[a] - T / 2) - Math.abs(counts[b] - T / 2) || a - b)
+    .slice(0, Math.min(traceNeurons, neurons));
   const times = neuronIds.map((n) => {
     const fired: number[] = [];
     for (let t = 0; t < T; t++) if (spikes[t * neurons + n] !== 0) fired.push(t);
     return fired;
   });
   const vThreshold = typeof (layer as unknown as { vThreshold?: unknown }).vThreshold === 'number' ? (layer as unknown as { vThreshold: number }).vThreshold : undefined;
-  const base = { name, neurons, timeSteps: T, rate: total / (T * neurons), spikes: times, neuronIds, vThreshold };
+  const base = { name, neurons, timeSteps: T, rate: total / (T * neurons), spikes: times, neuronIds, traceIds, vThreshold };
   if (!isSteppable(layer)) return base;
-  const traced = neuronIds.slice(0, Math.min(traceNeurons, neuronIds.length));
   const membrane: number[][] = [];
   layer.resetState();
   try {
@@ -137,7 +151,7 @@ function describeLayer(name: string, layer: NeuronModule, input: Tensor, output:
         }
       }
       const v = layer.v ? layer.v.dataSync() : null;
-      membrane.push(traced.map((n) => (v ? v[n] : Number.NaN)));
+      membrane.push(traceIds.map((n) => (v ? v[n] : Number.NaN)));
       tf.dispose([step, s]);
     }
   } finally {

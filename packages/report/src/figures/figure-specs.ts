@@ -56,7 +56,7 @@ export function spikeRasterSpec(layers: readonly LayerActivity[]): VegaLiteSpec 
   const T = Math.max(1, ...layers.map((l) => l.timeSteps));
   return {
     $schema: SCHEMA,
-    title: 'Spike raster of one sample (most active neurons of each layer)',
+    title: 'Spike raster of one sample (active neurons of each layer, most active first)',
     data: { values: rows },
     facet: { row: { field: 'layer', type: 'nominal', sort: layers.map((l) => l.name), title: null } },
     spec: {
@@ -64,7 +64,7 @@ export function spikeRasterSpec(layers: readonly LayerActivity[]): VegaLiteSpec 
       height: { step: Math.max(...layers.map((l) => l.spikes.length)) > 20 ? 3 : 7 },
       mark: { type: 'tick', orient: 'vertical', thickness: 2, color: 'black', clip: true },
       encoding: {
-        x: { field: 't', type: 'quantitative', scale: { domain: [-0.5, T - 0.5] }, title: 'time step' },
+        x: { field: 't', type: 'quantitative', scale: { domain: [-0.5, T - 0.5] }, axis: { tickMinStep: 1, format: 'd' }, title: 'time step' },
         y: { field: 'neuron', type: 'ordinal', title: 'neuron (rank)', axis: { labels: false, ticks: false } },
       },
     },
@@ -75,7 +75,7 @@ export function spikeRasterSpec(layers: readonly LayerActivity[]): VegaLiteSpec 
 /** Membrane potential of a few neurons per layer, with the threshold as a rule. */
 export function membraneTracesSpec(layers: readonly LayerActivity[]): VegaLiteSpec {
   const traced = layers.filter((l) => l.membrane && l.membrane.length > 0);
-  const rows = traced.flatMap((l) => l.membrane!.flatMap((vs, t) => vs.map((v, k) => ({ layer: l.name, neuron: String(l.neuronIds[k]), t, v, threshold: l.vThreshold ?? null }))).filter((r) => Number.isFinite(r.v)));
+  const rows = traced.flatMap((l) => l.membrane!.flatMap((vs, t) => vs.map((v, k) => ({ layer: l.name, neuron: String(l.traceIds[k]), t, v, threshold: l.vThreshold ?? null }))).filter((r) => Number.isFinite(r.v)));
   return {
     $schema: SCHEMA,
     title: 'Membrane potential of one sample (after reset, per step)',
@@ -88,7 +88,7 @@ export function membraneTracesSpec(layers: readonly LayerActivity[]): VegaLiteSp
         {
           mark: { type: 'line', interpolate: 'step-after' },
           encoding: {
-            x: { field: 't', type: 'quantitative', title: 'time step' },
+            x: { field: 't', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' }, title: 'time step' },
             y: { field: 'v', type: 'quantitative', title: 'V' },
             color: { field: 'neuron', type: 'nominal', legend: null },
           },

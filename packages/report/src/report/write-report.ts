@@ -48,9 +48,9 @@ export async function writeReport(data: ReportData, outDir: string): Promise<Wri
   }
   if (data.activity && data.activity.layers.length > 0) {
     const a = data.activity;
-    wanted.push({ id: 'spike-raster', title: 'Spike raster', spec: spikeRasterSpec(a.layers), caption: `Spikes of ${escapeHtml(a.sample)}; per layer the most active neurons, ranked.` });
+    wanted.push({ id: 'spike-raster', title: 'Spike raster', spec: spikeRasterSpec(a.layers), caption: `Spikes of ${escapeHtml(a.sample)}; per layer a sample of the neurons that fired, spread over their activity ranks, most active at the top.` });
     if (a.layers.some((l) => l.membrane && l.membrane.length > 0)) {
-      wanted.push({ id: 'membrane-traces', title: 'Membrane traces', spec: membraneTracesSpec(a.layers), caption: `Membrane potential of the most active neurons of each layer for ${escapeHtml(a.sample)}; dashed: threshold.` });
+      wanted.push({ id: 'membrane-traces', title: 'Membrane traces', spec: membraneTracesSpec(a.layers), caption: `Membrane potential after each step of the neurons of each layer that fire about every other step, for ${escapeHtml(a.sample)}; dashed: threshold.` });
     }
   }
   if (data.energy) {
