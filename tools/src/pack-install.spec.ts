@@ -186,9 +186,10 @@ describe('npm pack + install outside the workspace', () => {
     };
     const neuronTgz = packPlugin(dirs.neuron);
     const datasetTgz = packPlugin(dirs.dataset);
+    const chipTgz = packPlugin(dirs.chip);
 
-    // 4. Install the two third-party plugins next to the CLI; it discovers them.
-    timed('install plugins', () => run('npm', [...NPM_INSTALL, neuronTgz, datasetTgz], app));
+    // 4. Install three third-party plugins next to the CLI; it discovers them.
+    timed('install plugins', () => run('npm', [...NPM_INSTALL, neuronTgz, datasetTgz, chipTgz], app));
     const list = JSON.parse(cli('plugins', 'list', '--json'));
     const byNs = new Map(list.plugins.map((p: { namespace: string }) => [p.namespace, p]));
     expect(byNs.get('neuron-demo')).toEqual({
@@ -196,6 +197,7 @@ describe('npm pack + install outside the workspace', () => {
       source: path.join(app, 'node_modules', 'spikeflow-plugin-neuron-demo'), contributions: { neurons: ['neuron-demo/leaky'] },
     });
     expect(byNs.get('dataset-demo')).toMatchObject({ contributions: { datasets: ['dataset-demo/bars'] } });
+    expect(byNs.get('chip-demo')).toMatchObject({ contributions: { hardwareTargets: ['chip-demo/toy-chip'] } });
     expect(list.skipped).toEqual([]);
 
     // 5. Train with the third-party neuron on the third-party dataset from the CLI.
@@ -210,6 +212,13 @@ describe('npm pack + install outside the workspace', () => {
     // Chance is 0.5. Horizontal against vertical bars is not linearly separable (every row sum and every
     // column sum add up to the same total), so this needs the hidden spiking layer to learn.
     expect(summary.testAccuracy).toBeGreaterThan(0.8);
+
+    // The third-party chip target exports through the hardware-target contract (too small a budget: a typed error).
+    const toy = path.join(app, 'net.json');
+    const toyOut = jsonLine(cli('export', '--target', 'chip-demo/toy-chip', '--checkpoint', runDir, '--out', toy, '--json'), 'export');
+    expect(toyOut.target).toBe('chip-demo/toy-chip');
+    expect(JSON.parse(readFileSync(toy, 'utf8')).format).toBe('chip-demo/toy-chip');
+    expect(() => cli('export', '--target', 'toy-chip', '--target-opt', 'maxNeurons=2', '--checkpoint', runDir, '--out', toy)).toThrow(/error \(does-not-fit\): the model does not fit chip-demo\/toy-chip/);
 
     // 6. The chip packages are optional peers of the CLI: not installed yet, and export says what to install.
     expect(existsSync(path.join(app, 'node_modules', '@spikeflow', 'chips-loihi'))).toBe(false);

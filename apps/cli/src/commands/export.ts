@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
+import { parseKeyValues } from '../config/run-config.js';
+import { loadTrainedModel } from '../run/trained-model.js';
+import { loadSpikeflow } from '../run/plugins.js';
 import { importOptional } from '../run/optional-package.js';
 import type { RunIO } from '../run/train-run.js';
 import { makeIO } from './io.js';
@@ -47,10 +50,38 @@ export const EXPORTERS: Readonly<Record<string, TargetExporter>> = {
   spinnaker: spinnakerExporter,
 };
 
+/**
+ * Any other target is looked up in the hardware-target registry (chip plugins, built in or installed):
+ * the checkpoint's model is rebuilt, `check` must report that it fits, then `export` writes `--out`.
+ */
+async function registryExport({ checkpoint, out, opts, io }: ExportRequest): Promise<Record<string, unknown>> {
+  const { sf } = await loadSpikeflow();
+  if (!sf.hardwareTargets.has(opts.target)) {
+    const known = [...Object.keys(EXPORTERS), ...sf.hardwareTargets.ids().filter((id) => !(id.split('/')[1] in EXPORTERS))];
+    throw new SpikeflowError('unknown-id', `unknown export target '${opts.target}'; known: ${known.join(', ')}`);
+  }
+  const { descriptor, options } = sf.hardwareTargets.parseOptions(opts.target, parseKeyValues(opts.targetOpt, '--target-opt') ?? {});
+  const target = descriptor.create(options);
+  const { model } = await loadTrainedModel(checkpoint, { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }, io);
+  try {
+    const report = target.check(model);
+    if (!report.fits) throw new SpikeflowError('does-not-fit', `the model does not fit ${descriptor.fullId}: ${report.messages.join('; ')}`, { resources: report.resources });
+    await target.export(model, out);
+    if (!io.json) {
+      io.log(`wrote ${out} for ${descriptor.fullId} (${Object.entries(report.resources).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+      for (const m of report.messages) io.log(`  note: ${m}`);
+    }
+    return { out, target: descriptor.fullId, resources: report.resources, messages: report.messages };
+  } finally {
+    model.dispose();
+  }
+}
+
 export function exportCommand(): Command {
   return new Command('export')
     .description('export a trained checkpoint to a neuromorphic chip format')
-    .requiredOption('--target <id>', `chip target: ${Object.keys(EXPORTERS).join(', ')}`)
+    .requiredOption('--target <id>', `chip target: ${Object.keys(EXPORTERS).join(', ')}, or any hardware target a chip plugin registers (namespace/id)`)
+    .option('--target-opt <key=value>', 'option of a plugin hardware target, repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder')
     .requiredOption('--out <file>', 'output file')
     .option('--format <name>', 'output format (Loihi: netx (default) or nir)')
@@ -66,11 +97,11 @@ export function exportCommand(): Command {
 Examples:
   $ spikeflow export --target loihi --format netx --checkpoint runs/mlp --out mlp.net
   $ spikeflow export --target loihi --format nir --checkpoint runs/mlp --out mlp.nir
-  $ spikeflow export --target spinnaker --checkpoint runs/mlp --out mlp-spinnaker --simulator brian2`)
+  $ spikeflow export --target spinnaker --checkpoint runs/mlp --out mlp-spinnaker --simulator brian2
+  $ spikeflow export --target my-chip/toy-chip --target-opt maxNeurons=4096 --checkpoint runs/mlp --out mlp.json`)
     .action(async (opts: Record<string, any>) => {
       const io = makeIO(opts);
-      const exporter = EXPORTERS[opts.target];
-      if (!exporter) throw new SpikeflowError('unknown-id', `unknown export target '${opts.target}'; known: ${Object.keys(EXPORTERS).join(', ')}`);
+      const exporter = EXPORTERS[opts.target] ?? registryExport;
       const r = await exporter({ checkpoint: opts.checkpoint, out: opts.out, format: opts.format, opts, io });
       if (io.json) io.json({ type: 'export', target: opts.target, ...r });
     });
