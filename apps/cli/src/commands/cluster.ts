@@ -10,7 +10,7 @@ import {
   type ClusterEvent, type DistributedJob, type Security,
 } from '@spikeflow/distributed';
 import { DataLoader } from '@spikeflow/datasets';
-import { addRunOptions, flagsToConfig } from './options.js';
+import { addRunOptions, collect, flagsToConfig } from './options.js';
 import { makeIO } from './io.js';
 import { mergeConfig, parseRunConfig, readConfigFile, runConfigSchema, type RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from '../run/plugins.js';
@@ -240,7 +240,7 @@ Examples:
     .option('--resume <path>', 'continue from a checkpoint or run folder')
     .option('--commit-every <n>', 'commit state (memory and disk) every N steps (default 50)', (v) => Number(v))
     .option('--key <file>', 'CURVE key pair of the coordinator (spikeflow cluster keygen)')
-    .option('--allow <file>', 'public keys of workers allowed to join (repeatable; .pub files or lists)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--allow <file>', 'public keys of workers allowed to join (repeatable; .pub files or lists)', collect)
     .option('--insecure', 'allow plain TCP on a non-loopback address')
     .option('--heartbeat-timeout <s>', 'fence a worker silent this long (default 5)', seconds('--heartbeat-timeout'))
     .option('--join-timeout <s>', 'wait this long for enough workers (default 120)', seconds('--join-timeout'))

@@ -5,9 +5,7 @@ import { parseKeyValues } from '../config/run-config.js';
 import { runCheckpointEnergy, runModelEnergy } from '../run/energy-run.js';
 import { parseInputShape } from '../run/model-list.js';
 import { makeIO } from './io.js';
-import { int } from './options.js';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+import { collect, int } from './options.js';
 
 export function energyCommand(): Command {
   return new Command('energy')

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { int } from './options.js';
+import { addChipOptions, collect, int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
 import { parseKeyValues } from '../config/run-config.js';
 import { loadTrainedModel } from '../run/trained-model.js';
@@ -78,20 +78,16 @@ async function registryExport({ checkpoint, out, opts, io }: ExportRequest): Pro
 }
 
 export function exportCommand(): Command {
-  return new Command('export')
+  const command = new Command('export')
     .description('export a trained checkpoint to a neuromorphic chip format')
     .requiredOption('--target <id>', `chip target: ${Object.keys(EXPORTERS).join(', ')}, or any hardware target a chip plugin registers (namespace/id)`)
-    .option('--target-opt <key=value>', 'option of a plugin hardware target, repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--target-opt <key=value>', 'option of a plugin hardware target, repeatable', collect)
     .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder')
     .requiredOption('--out <file>', 'output file')
     .option('--format <name>', 'output format (Loihi: netx (default) or nir)')
-    .option('--input-bits <n>', 'Loihi 2: graded input payload bits 1..8 (default: chosen by calibration)', int('--input-bits'))
-    .option('--calibration-samples <n>', 'training samples used to bound the first layer (default 1000)', int('--calibration-samples'))
-    .option('--allow-reset-mismatch', 'map soft-reset neurons to Loihi\'s reset-to-0 anyway')
     .option('--simulator <name>', 'SpiNNaker: PyNN back end the script imports by default: spinnaker (default), brian2 or nest')
-    .option('--samples <n>', 'SpiNNaker: test samples stored with the script (default 100)', int('--samples'))
-    .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--samples <n>', 'SpiNNaker: test samples stored with the script (default 100)', int('--samples'));
+  return addChipOptions(command)
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', `
 Examples:

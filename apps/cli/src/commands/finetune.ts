@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { int } from './options.js';
+import { addChipOptions, int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
 import { importOptional } from '../run/optional-package.js';
 import type { RunIO } from '../run/train-run.js';
@@ -28,7 +28,7 @@ export const FINETUNERS: Readonly<Record<string, TargetFinetuner>> = {
 };
 
 export function finetuneCommand(): Command {
-  return new Command('finetune')
+  const command = new Command('finetune')
     .description('quantisation-aware fine-tuning for a chip target (straight-through estimator on the quantised weights)')
     .addHelpText('after', `
 Examples:
@@ -40,12 +40,8 @@ Examples:
     .option('--epochs <n>', 'epochs (default 1)', int('--epochs'))
     .option('--lr <number>', 'learning rate (default 1e-4)', (v) => Number(v))
     .option('--subset <n>', 'train on the first N shuffled samples', int('--subset'))
-    .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'))
-    .option('--input-bits <n>', 'Loihi 2: graded input payload bits 1..8 (default: chosen by calibration)', int('--input-bits'))
-    .option('--calibration-samples <n>', 'training samples used to bound the first layer (default 1000)', int('--calibration-samples'))
-    .option('--allow-reset-mismatch', 'map soft-reset neurons to Loihi\'s reset-to-0 anyway')
-    .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'));
+  return addChipOptions(command)
     .option('--progress', 'draw progress bars even when stderr is not a terminal')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (opts: Record<string, any>) => {

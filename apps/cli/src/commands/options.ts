@@ -19,7 +19,21 @@ function num(name: string) {
   };
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+/** A commander parser for a repeatable flag: collects every value in order. */
+export const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/**
+ * The options the chip commands (`export`, `simulate`, `finetune`) share: Loihi's input quantisation and
+ * reset handling, and where the checkpoint's dataset lives.
+ */
+export function addChipOptions(cmd: Command): Command {
+  return cmd
+    .option('--input-bits <n>', 'Loihi 2: graded input payload bits 1..8 (default: chosen by calibration)', int('--input-bits'))
+    .option('--calibration-samples <n>', 'training samples used to bound the first layer (default 1000)', int('--calibration-samples'))
+    .option('--allow-reset-mismatch', 'map soft-reset neurons to Loihi\'s reset-to-0 anyway')
+    .option('--data-dir <dir>', 'folder holding the dataset files')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu');
+}
 
 /** The options `train` and `eval` share with a config file; flags win over the file. */
 export function addRunOptions(cmd: Command): Command {

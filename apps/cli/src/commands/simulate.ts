@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { int } from './options.js';
+import { addChipOptions, int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
 import { importOptional } from '../run/optional-package.js';
 import type { RunIO } from '../run/train-run.js';
@@ -34,7 +34,7 @@ export const SIMULATORS: Readonly<Record<string, TargetSimulator>> = {
 };
 
 export function simulateCommand(): Command {
-  return new Command('simulate')
+  const command = new Command('simulate')
     .description("run a checkpoint's test set through a bit-accurate chip simulation, beside the float accuracy")
     .addHelpText('after', `
 Examples:
@@ -43,12 +43,8 @@ Examples:
     .requiredOption('--target <id>', `chip target: ${Object.keys(SIMULATORS).join(', ')}`)
     .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder')
     .option('--test-subset <n>', 'use the first N test samples', int('--test-subset'))
-    .option('--input-bits <n>', 'Loihi 2: graded input payload bits 1..8 (default: chosen by calibration)', int('--input-bits'))
-    .option('--calibration-samples <n>', 'training samples used to bound the first layer (default 1000)', int('--calibration-samples'))
-    .option('--no-lava-timing', 'Loihi: feed each layer in the same step instead of Lava\'s one-step Dense latency')
-    .option('--allow-reset-mismatch', 'map soft-reset neurons to Loihi\'s reset-to-0 anyway')
-    .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--no-lava-timing', 'Loihi: feed each layer in the same step instead of Lava\'s one-step Dense latency');
+  return addChipOptions(command)
     .option('--progress', 'draw progress bars even when stderr is not a terminal')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (opts: Record<string, any>) => {

@@ -2,8 +2,8 @@ import { describeBackend, manualSeed, selectBackend, tf, type Module } from '@sp
 import { measureEnergy, type EnergyReport } from '@spikeflow/models';
 import type { EnergyReportLike } from '@spikeflow/report';
 import { loadSpikeflow } from './plugins.js';
-import { loadCheckpointConfig, spreadSamples } from './trained-model.js';
-import { buildModel, openData, type RunIO } from './train-run.js';
+import { loadTrainedModel, spreadSamples } from './trained-model.js';
+import type { RunIO } from './train-run.js';
 
 export interface EnergyRunResult {
   readonly source: string;
@@ -14,17 +14,10 @@ export interface EnergyRunResult {
 
 /** Energy of a trained checkpoint, measured on `samples` test samples spread over the split. */
 export async function runCheckpointEnergy(checkpointPath: string, overrides: Record<string, unknown>, samples: number, io: RunIO): Promise<EnergyRunResult> {
-  const { checkpoint, config } = await loadCheckpointConfig(checkpointPath, overrides);
-  const backend = await selectBackend(config.backend);
-  if (!io.quiet) io.log(describeBackend(backend));
-  const { sf } = await loadSpikeflow();
-  const { test } = await openData(sf, config, io);
-  const { model, encoder } = buildModel(sf, config, test);
-  model.loadStateDict(checkpoint.weights);
-  const { x } = spreadSamples(test, samples);
-  const n = x.length / test.sampleShape.reduce((a, b) => a * b, 1);
-  const T = encoder.framesPerSample?.(test.sampleShape) ?? config.timeSteps;
-  const seq = tf.tidy(() => encoder.encode(tf.tensor(x, [n, ...test.sampleShape]), { timeSteps: T, sampleIndices: Array.from({ length: n }, (_, i) => i), epoch: 0, seed: config.seed }));
+  const { checkpoint, config, model, encoder, timeSteps, test, backend } = await loadTrainedModel(checkpointPath, overrides, io);
+  const { x, indices } = spreadSamples(test, samples);
+  const n = indices.length;
+  const seq = tf.tidy(() => encoder.encode(tf.tensor(x, [n, ...test.sampleShape]), { timeSteps, sampleIndices: indices, epoch: 0, seed: config.seed }));
   let report: EnergyReport;
   try {
     report = measureEnergy(model, seq);
@@ -32,7 +25,7 @@ export async function runCheckpointEnergy(checkpointPath: string, overrides: Rec
     seq.dispose();
     model.dispose();
   }
-  return { source: checkpoint.dir, backend: backend.name, samples: n, report };
+  return { source: checkpoint.dir, backend, samples: n, report };
 }
 
 /** Energy of an untrained (seeded) architecture on uniform random direct-encoded input: counts are exact, rates are the initial ones. */

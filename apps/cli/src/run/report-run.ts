@@ -1,10 +1,9 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { SpikeflowError, describeBackend, selectBackend, tf, type EpochMetrics, type Module } from '@spikeflow/core';
+import { SpikeflowError, tf, type EpochMetrics, type Module } from '@spikeflow/core';
 import { recordActivity, writeReport, type EnergyReportLike, type ReportData } from '@spikeflow/report';
-import { loadSpikeflow } from './plugins.js';
-import { loadCheckpointConfig } from './trained-model.js';
-import { buildModel, openData, type RunIO } from './train-run.js';
+import { loadTrainedModel } from './trained-model.js';
+import type { RunIO } from './train-run.js';
 
 export interface ReportRunOptions {
   /** Output folder (default `<run>/report`). */
@@ -69,20 +68,13 @@ export async function runReport(runDir: string, options: ReportRunOptions, io: R
 
   const haveCheckpoint = existsSync(path.join(dir, 'checkpoints'));
   if (haveCheckpoint) {
-    const { checkpoint, config: runConfig } = await loadCheckpointConfig(dir, options.overrides ?? {});
-    const backend = await selectBackend(runConfig.backend);
-    if (!io.quiet) io.log(describeBackend(backend));
-    const { sf } = await loadSpikeflow();
-    const { test } = await openData(sf, runConfig, io);
-    const { model, encoder } = buildModel(sf, runConfig, test);
-    model.loadStateDict(checkpoint.weights);
+    const { config: runConfig, model, encoder, timeSteps, test } = await loadTrainedModel(dir, options.overrides ?? {}, io);
     const index = options.sample ?? 0;
     if (!Number.isInteger(index) || index < 0 || index >= test.length) {
       throw new SpikeflowError('invalid-options', `--sample must be an integer in [0, ${test.length - 1}] (the test split of ${runConfig.dataset.id}), got ${index}`);
     }
     const batch = test.getBatch(Int32Array.of(index));
-    const T = encoder.framesPerSample?.(test.sampleShape) ?? runConfig.timeSteps;
-    const seq = tf.tidy(() => encoder.encode(tf.tensor(batch.x, [1, ...test.sampleShape]), { timeSteps: T, sampleIndices: [index], epoch: 0, seed: runConfig.seed }));
+    const seq = tf.tidy(() => encoder.encode(tf.tensor(batch.x, [1, ...test.sampleShape]), { timeSteps, sampleIndices: [index], epoch: 0, seed: runConfig.seed }));
     try {
       const layers = recordActivity(model, seq);
       data.activity = { sample: `test sample ${index} (label ${batch.y[0]})`, layers };

@@ -67,7 +67,7 @@ export async function openData(sf: Spikeflow, config: RunConfig, io: RunIO): Pro
   return { train, test };
 }
 
-/** Build the configured model (seeded) and its neuron, encoder and loss. */
+/** Build the configured model (seeded) and its neuron, encoder and loss, and T (the data's frames per sample, else the config's). */
 export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape: readonly number[]; numClasses: number }) {
   manualSeed(config.seed);
   const encoder = sf.encoder(config.encoder.id, config.encoder.options);
@@ -82,7 +82,7 @@ export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape
     timeSteps,
   });
   const loss = sf.loss(config.loss.id, config.loss.options);
-  return { model, encoder, loss };
+  return { model, encoder, loss, timeSteps };
 }
 
 /** A neuron whose options take `timeSteps` (PSN, masked PSN, GLIF) gets the run's T unless given one. */
@@ -116,12 +116,11 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();
   const { train, test } = await openData(sf, config, io);
-  const { model, encoder, loss } = buildModel(sf, config, train);
+  const { model, encoder, loss, timeSteps } = buildModel(sf, config, train);
   // Samples that already are sequences (event frames) fix T; the run's config records it.
-  const frames = encoder.framesPerSample?.(train.sampleShape);
-  if (frames !== undefined && frames !== config.timeSteps) {
-    if (!io.quiet) io.log(`T=${frames}: the frames per sample of ${config.dataset.id} (encoder ${encoder.id})`);
-    config = { ...config, timeSteps: frames };
+  if (timeSteps !== config.timeSteps) {
+    if (!io.quiet) io.log(`T=${timeSteps}: the frames per sample of ${config.dataset.id} (encoder ${encoder.id})`);
+    config = { ...config, timeSteps };
   }
   const trainLoader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset });
   const testLoader = new DataLoader({ dataset: test, batchSize: config.evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });

@@ -1,4 +1,4 @@
-import { describeBackend, loadCheckpoint, selectBackend, SpikeflowError, type Dataset, type LoadedCheckpoint, type Module, type Spikeflow } from '@spikeflow/core';
+import { describeBackend, loadCheckpoint, selectBackend, SpikeflowError, type Dataset, type Encoder, type LoadedCheckpoint, type Module, type Spikeflow } from '@spikeflow/core';
 import { mergeConfig, parseRunConfig, type RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
 import { buildModel, openData, type RunIO } from './train-run.js';
@@ -9,6 +9,9 @@ export interface TrainedModel {
   readonly config: RunConfig;
   readonly sf: Spikeflow;
   readonly model: Module;
+  /** The run's encoder, and T (the data's frames per sample, else the run's time steps). */
+  readonly encoder: Encoder;
+  readonly timeSteps: number;
   readonly train: Dataset;
   readonly test: Dataset;
   readonly backend: string;
@@ -35,14 +38,15 @@ export async function loadTrainedModel(checkpointPath: string, overrides: Record
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();
   const { train, test } = await openData(sf, config, io);
-  const { model } = buildModel(sf, config, test);
+  const { model, encoder, timeSteps } = buildModel(sf, config, test);
   model.loadStateDict(checkpoint.weights);
-  return { checkpoint, config, sf, model, train, test, backend: backend.name };
+  return { checkpoint, config, sf, model, encoder, timeSteps, train, test, backend: backend.name };
 }
 
-/** `n` samples spread evenly over a split (deterministic), flattened. */
-export function spreadSamples(data: Dataset, n: number): { x: Float32Array; y: Int32Array } {
+/** `n` samples spread evenly over a split (deterministic), flattened, with their indices in the split. */
+export function spreadSamples(data: Dataset, n: number): { x: Float32Array; y: Int32Array; indices: Int32Array } {
   const count = Math.min(n, data.length);
   const step = data.length / count;
-  return data.getBatch(Int32Array.from({ length: count }, (_, i) => Math.floor(i * step)));
+  const indices = Int32Array.from({ length: count }, (_, i) => Math.floor(i * step));
+  return { ...data.getBatch(indices), indices };
 }

@@ -1,4 +1,4 @@
-import { SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { SpikeflowError, batchNormTrain, tf, type Tensor } from '@spikeflow/core';
 
 /** Options every normalisation layer of this folder shares (PyTorch's BatchNorm conventions). */
 export interface NormOptions {
@@ -22,6 +22,37 @@ export function checkNormInput(layer: string, x: Tensor, channels: number): void
   if ((x.rank !== 3 && x.rank !== 5) || x.shape[x.rank - 1] !== channels) {
     throw new SpikeflowError('shape-mismatch', `${layer}: expected [T, B, ${channels}] or [T, B, H, W, ${channels}] (NHWC), got [${x.shape}]`, { actual: [...x.shape] });
   }
+}
+
+/** A normalisation layer with one set of statistics over all of T, B and space (tdBN, TEBN). */
+export interface SharedStatisticsLayer {
+  readonly training: boolean;
+  readonly numFeatures: number;
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+  readonly eps: number;
+  readonly momentum: number;
+  describe(): string;
+}
+
+/**
+ * `γ·(x − μ)/√(σ² + ε) + β` per channel of `x` with the batch statistics over every other axis in
+ * training (updating the running ones), the running statistics in eval mode.
+ */
+export function sharedStatisticsNorm(layer: SharedStatisticsLayer, x: Tensor): Tensor {
+  if (layer.training) {
+    const x2 = tf.reshape(x, [-1, layer.numFeatures]);
+    const n = x2.shape[0];
+    if (n < 2) throw new SpikeflowError('shape-mismatch', `${layer.describe()}: expected more than 1 value per channel when training, got [${x.shape}]`);
+    const { y, mean, variance } = batchNormTrain(x2, layer.weight, layer.bias, layer.eps);
+    updateRunning({ mean: layer.runningMean, variance: layer.runningVar }, mean, variance, n, layer.momentum);
+    tf.dispose([mean, variance]);
+    return tf.reshape(y, x.shape);
+  }
+  const scale = tf.mul(tf.rsqrt(tf.add(layer.runningVar, layer.eps)), layer.weight);
+  return tf.add(tf.mul(x, scale), tf.sub(layer.bias, tf.mul(layer.runningMean, scale)));
 }
 
 /**

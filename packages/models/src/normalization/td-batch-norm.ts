@@ -1,5 +1,5 @@
-import { Module, SpikeflowError, batchNormTrain, tf, type Tensor } from '@spikeflow/core';
-import { checkNormInput, normSettings, updateRunning, type NormOptions } from './channel-stats.js';
+import { Module, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { checkNormInput, normSettings, sharedStatisticsNorm, type NormOptions } from './channel-stats.js';
 
 export interface TdBatchNormOptions extends NormOptions {
   /** α of tdBN: the normalised input is scaled to α·V_th. Default 1. */
@@ -46,17 +46,7 @@ export class TdBatchNorm extends Module {
 
   override forward(x: Tensor): Tensor {
     checkNormInput(this.describe(), x, this.numFeatures);
-    if (this.training) {
-      const x2 = tf.reshape(x, [-1, this.numFeatures]);
-      const n = x2.shape[0];
-      if (n < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()}: expected more than 1 value per channel when training, got [${x.shape}]`);
-      const { y, mean, variance } = batchNormTrain(x2, this.weight, this.bias, this.eps);
-      updateRunning({ mean: this.runningMean, variance: this.runningVar }, mean, variance, n, this.momentum);
-      tf.dispose([mean, variance]);
-      return tf.reshape(y, x.shape);
-    }
-    const scale = tf.mul(tf.rsqrt(tf.add(this.runningVar, this.eps)), this.weight);
-    return tf.add(tf.mul(x, scale), tf.sub(this.bias, tf.mul(this.runningMean, scale)));
+    return sharedStatisticsNorm(this, x);
   }
 
   override describe(): string {

@@ -1,5 +1,5 @@
-import { Module, SpikeflowError, batchNormTrain, tf, type Tensor } from '@spikeflow/core';
-import { checkNormInput, normSettings, updateRunning, type NormOptions } from './channel-stats.js';
+import { Module, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { checkNormInput, normSettings, sharedStatisticsNorm, type NormOptions } from './channel-stats.js';
 
 export interface TEBNOptions extends NormOptions {
   /** Number of time steps T (one learnable scale per step). */
@@ -45,19 +45,7 @@ export class TEBN extends Module {
   override forward(x: Tensor): Tensor {
     checkNormInput(this.describe(), x, this.numFeatures);
     if (x.shape[0] !== this.timeSteps) throw new SpikeflowError('shape-mismatch', `${this.describe()}: expected T=${this.timeSteps} time steps, got input [${x.shape}]`);
-    let bn: Tensor;
-    if (this.training) {
-      const x2 = tf.reshape(x, [-1, this.numFeatures]);
-      const n = x2.shape[0];
-      if (n < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()}: expected more than 1 value per channel when training, got [${x.shape}]`);
-      const { y, mean, variance } = batchNormTrain(x2, this.weight, this.bias, this.eps);
-      updateRunning({ mean: this.runningMean, variance: this.runningVar }, mean, variance, n, this.momentum);
-      tf.dispose([mean, variance]);
-      bn = tf.reshape(y, x.shape);
-    } else {
-      const scale = tf.mul(tf.rsqrt(tf.add(this.runningVar, this.eps)), this.weight);
-      bn = tf.add(tf.mul(x, scale), tf.sub(this.bias, tf.mul(this.runningMean, scale)));
-    }
+    const bn = sharedStatisticsNorm(this, x);
     return tf.mul(bn, tf.reshape(this.stepScale, [this.timeSteps, ...Array<number>(x.rank - 1).fill(1)]));
   }
 
