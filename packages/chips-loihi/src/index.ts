@@ -1,6 +1,7 @@
 // @spikeflow/chips-loihi — public API. Values first, then types in separate blocks.
 export { LoihiLif, validateLifParams } from './simulator/loihi-lif.js';
 export { DenseSynapse, determineSignMode, storedWeight } from './simulator/dense-synapse.js';
+export { DelayDenseSynapse, MAX_SYNAPTIC_DELAY } from './simulator/delay-dense-synapse.js';
 export { LoihiNetwork, expandBias } from './simulator/loihi-network.js';
 export { ConvSynapse, signedWrap, convOutSize } from './simulator/conv-synapse.js';
 export {

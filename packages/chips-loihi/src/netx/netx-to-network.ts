@@ -1,5 +1,6 @@
 import { SpikeflowError } from '@spikeflow/core';
-import type { SignMode } from '../simulator/dense-synapse.js';
+import { determineSignMode, type SignMode } from '../simulator/dense-synapse.js';
+import { MAX_SYNAPTIC_DELAY } from '../simulator/delay-dense-synapse.js';
 import type { LoihiLayer, LoihiNetworkSpec } from '../simulator/loihi-network.js';
 import { convOutSize } from '../simulator/conv-synapse.js';
 import type { NetxFile, NetxLayer } from './netx-file.js';
@@ -20,20 +21,32 @@ export interface OptimizedWeights {
  * −scale_bits` and weights `<< scale_bits`.
  */
 export function optimizeWeightBits(weights: ArrayLike<number>): OptimizedWeights {
+  for (let i = 0; i < weights.length; i++) {
+    if (!Number.isFinite(weights[i])) throw new SpikeflowError('unrepresentable', `netx weight [${i}] is ${weights[i]}; expected a finite number`);
+  }
   // netx reads weights with .astype(int): truncation towards zero.
   let w = Array.from(weights, (x) => Math.trunc(x));
-  let max = Math.max(...w);
-  let min = Math.min(...w);
+  // A loop, not Math.max(...w): spreading a 784×512 matrix overflows the call stack.
+  const extremes = () => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const x of w) {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    return [lo, hi];
+  };
+  let [min, max] = extremes();
   const clip = () => {
     w = w.map((x) => (x < -256 ? -256 : x > 254 ? 254 : x));
   };
   if (max > 254 && min < 0) {
     clip();
-    max = Math.max(...w);
+    max = extremes()[1];
   }
   if (min < -256 && max > 0) {
     clip();
-    min = Math.min(...w);
+    min = extremes()[0];
   }
   let signMode: SignMode;
   let signed = 0;
@@ -57,6 +70,31 @@ export function optimizeWeightBits(weights: ArrayLike<number>): OptimizedWeights
   return { weights: out, numWeightBits: 8 - scaleBits - n, weightExp: scaleBits === 0 ? 0 : -scaleBits, signMode };
 }
 
+/**
+ * netx's expansion of a dense layer's `delay` dataset to one delay per synapse: a scalar for all,
+ * a vector of `out` values per output neuron (checked first, as netx does) or of `in` values per
+ * input, or a full (out, in) matrix; values are truncated to integers (`astype(int)`). Delays
+ * netx would clamp (above 62) or that Lava rejects (negative, not finite) are refused.
+ */
+function synapticDelays(l: NetxLayer, out: number, inFeatures: number): Int32Array {
+  const d = l.delay!;
+  const n = d.data.length;
+  const full = new Int32Array(out * inFeatures);
+  for (let i = 0; i < n; i++) {
+    const x = d.data[i];
+    if (!Number.isFinite(x) || x < 0 || Math.trunc(x) > MAX_SYNAPTIC_DELAY) {
+      throw new SpikeflowError('unrepresentable', `netx dense layer ${l.index}: delay[${i}] = ${x}; synaptic delays must be in [0, ${MAX_SYNAPTIC_DELAY}] steps (netx clamps larger ones, which would change the network)`);
+    }
+  }
+  const at = (i: number) => Math.trunc(d.data[i]);
+  if (n === 1 && d.shape.length <= 1) full.fill(at(0));
+  else if (d.shape.length <= 1 && n === out) for (let o = 0; o < out; o++) full.fill(at(o), o * inFeatures, (o + 1) * inFeatures);
+  else if (d.shape.length <= 1 && n === inFeatures) for (let o = 0; o < out; o++) for (let i = 0; i < inFeatures; i++) full[o * inFeatures + i] = at(i);
+  else if (d.shape.length === 2 && d.shape[0] === out && d.shape[1] === inFeatures) for (let k = 0; k < n; k++) full[k] = at(k);
+  else throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index}: delay of shape (${d.shape.join(', ')}) fits neither ${out} neurons, ${inFeatures} inputs nor the (${out}, ${inFeatures}) weight`);
+  return full;
+}
+
 function num(layer: NetxLayer, key: string): number {
   const v = layer.neuron?.[key];
   if (typeof v !== 'number') throw new SpikeflowError('format-unknown', `netx layer ${layer.index}: neuron/${key} is missing or not a number`);
@@ -67,8 +105,11 @@ function num(layer: NetxLayer, key: string): number {
  * Build the simulator network netx would build from a file (dense and conv layers with CUBA/LOIHI
  * neurons: `du = iDecay − 1`, `dv = vDecay`, `vth = vThMant`, bias mantissa from `bias`, bias
  * exponent 6; dense weights through {@link optimizeWeightBits}, conv weights as stored, as netx
- * does). `input` layers without a neuron and `flatten` layers only describe shapes; other layer
- * types (input neurons, pooling, ...) are not simulated here and throw `not-supported`.
+ * does, with the sign mode Lava's Dense re-derives from them). A dense `delay` dataset becomes
+ * per-synapse delays (Lava's DelayDense); conv delays throw `not-supported`. Weight shapes are
+ * checked against the layer and its input (`shape-mismatch`), non-finite weights refused
+ * (`unrepresentable`). `input` layers without a neuron and `flatten` layers only describe shapes;
+ * other layer types (input neurons, pooling, ...) are not simulated here and throw `not-supported`.
  *
  * @example
  * ```ts
@@ -115,6 +156,8 @@ export function netxToNetwork(file: NetxFile, options: { inputMessageBits?: numb
     if (l.type === 'conv') {
       if (!l.weight || l.weight.shape.length < 4) throw new SpikeflowError('format-unknown', `netx conv layer ${l.index} needs a (out, in, kH, kW[, 1]) weight`);
       if (!image) throw new SpikeflowError('not-supported', `netx conv layer ${l.index}: the input shape is unknown (add a shape-only input layer)`);
+      // netx builds conv layers without their delays; simulating them without would be silently wrong.
+      if (l.delay) throw new SpikeflowError('not-supported', `netx conv layer ${l.index} has synaptic delays; only dense layers with delays are simulated (netx drops conv delays)`);
       const [O, C, kh, kw] = l.weight.shape;
       const stride = pair(l, 'stride', 1);
       const padding = pair(l, 'padding', 0);
@@ -135,12 +178,26 @@ export function netxToNetwork(file: NetxFile, options: { inputMessageBits?: numb
     if (l.type !== 'dense') throw new SpikeflowError('not-supported', `netx layer ${l.index} has type '${l.type}'; the simulator runs dense, conv, flatten and shape-only input layers`);
     if (!l.weight) throw new SpikeflowError('format-unknown', `netx dense layer ${l.index} has no weight`);
     const out = l.shape.reduce((a, b) => a * b, 1);
-    if (!out || l.weight.data.length % out !== 0) throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index}: weight of ${l.weight.data.length} values does not split into ${out} rows`);
+    const ws = l.weight.shape;
+    // netx takes a 2-D weight as (out, in) and reshapes a 1-D one to (out, −1).
+    if (!out || ws.length === 0 || ws.length > 2 || (ws.length === 2 && ws[0] !== out) || l.weight.data.length % out !== 0) {
+      throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index}: weight of shape (${ws.join(', ')}) does not fit a layer of ${out} neurons; expected (${out}, inFeatures)`);
+    }
     const inFeatures = l.weight.data.length / out;
-    if (width !== undefined && width !== inFeatures) throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index} takes ${inFeatures} inputs but the previous layer has ${width}`);
+    if (width !== undefined && width !== inFeatures) throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index} takes ${inFeatures} inputs (weight (${ws.join(', ')})) but the previous layer has ${width}`);
+    for (const [key, expected] of [['outFeatures', out], ['inFeatures', inFeatures]] as const) {
+      const v = l.fields[key];
+      if (v !== undefined && v !== expected) throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index}: ${key} is ${String(v)} but the weight gives ${expected}`);
+    }
+    const bad = l.weight.data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new SpikeflowError('unrepresentable', `netx dense layer ${l.index}: weight [${Math.floor(bad / inFeatures)}, ${bad % inFeatures}] is ${l.weight.data[bad]}; expected finite integer-valued weights`);
     const opt = optimizeWeightBits(l.weight.data);
     layers.push({
-      kind: 'dense', inFeatures, outFeatures: out, weights: opt.weights, weightExp: opt.weightExp, numWeightBits: opt.numWeightBits, signMode: opt.signMode,
+      kind: 'dense', inFeatures, outFeatures: out, weights: opt.weights, weightExp: opt.weightExp, numWeightBits: opt.numWeightBits,
+      // netx does not hand its sign mode to Lava's Dense, which re-derives it from the weights
+      // (all ≤ 0 is inhibitory there, so −256 clips to −255).
+      signMode: determineSignMode(opt.weights),
+      ...(l.delay ? { delays: synapticDelays(l, out, inFeatures) } : {}),
       neuron: neuronOf(l, out),
     });
     width = out;

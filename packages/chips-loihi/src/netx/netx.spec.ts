@@ -9,7 +9,9 @@ import { writeNetx } from './write-netx.js';
 import { netxToNetwork, optimizeWeightBits } from './netx-to-network.js';
 import { quantizeNetwork, encodeInput } from '../quantize/quantize.js';
 import { LoihiNetwork } from '../simulator/loihi-network.js';
-import { randomFloatNetwork, randomInputs } from '../test-utils/fixtures.js';
+import { LoihiLif } from '../simulator/loihi-lif.js';
+import { makeRandom, randomFloatNetwork, randomInputs } from '../test-utils/fixtures.js';
+import type { NetxFile, NetxLayer } from './netx-file.js';
 
 const NETX_DIR = process.env.SPIKEFLOW_NETX_DIR ?? '/work/shared/data/netx';
 const haveShared = existsSync(path.join(NETX_DIR, 'mnist_trained_mnist_network.net'));
@@ -172,5 +174,166 @@ describe("netx's optimize_weight_bits (hand cases)", () => {
   });
   it('clips out-of-range mixed weights to [−256, 254] and truncates fractions as astype(int)', () => {
     expect(Array.from(optimizeWeightBits([300, -1.7]).weights)).toEqual([254, -1]);
+  });
+});
+
+describe('netx import: the default lif-mlp export (784-512-10)', () => {
+  it('imports and simulates spike for spike like the exported network', async () => {
+    // The CLI's default lif-mlp: 784 → 512 → 10 LIF, no bias, 8-bit graded input.
+    const q = quantizeNetwork(randomFloatNetwork([784, 512, 10], 21, { scale: 6 }));
+    const file = path.join(tmp(), 'lif-mlp.net');
+    await writeNetx(file, q, { timeSteps: 8 });
+    const spec = netxToNetwork(await readNetx(file));
+    expect(spec.layers.map((l) => [l.inFeatures, l.outFeatures])).toEqual([[784, 512], [512, 10]]);
+    const a = new LoihiNetwork(q.spec);
+    const b = new LoihiNetwork(spec);
+    const xs = randomInputs(3, 784, 8);
+    let spikes = 0;
+    for (let s = 0; s < 3; s++) {
+      const p = encodeInput(q, xs.subarray(s * 784, (s + 1) * 784));
+      const want = a.run(p, 8).counts.map((c) => Array.from(c));
+      spikes += want[1].reduce((x, y) => x + y, 0);
+      expect(b.run(p, 8).counts.map((c) => Array.from(c))).toEqual(want);
+    }
+    expect(spikes).toBeGreaterThan(0);
+  });
+});
+
+/** A one-dense-layer netx file as plain values (what readNetx returns). */
+function denseFile(weight: number[], weightShape: number[], shape: number[], extra: Partial<NetxLayer> = {}): NetxFile {
+  const neuron = { type: 'CUBA', iDecay: 4096, vDecay: 0, vThMant: 10, refDelay: 1 };
+  return { attrs: {}, layers: [{ index: 0, type: 'dense', shape, weight: { data: Float64Array.from(weight), shape: weightShape, dtype: 'float32' }, neuron, fields: {}, ...extra }] };
+}
+
+function thrown(f: () => unknown): SpikeflowError | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (SpikeflowError.is(e)) return e;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('netx import: shapes, NaN and sign mode', () => {
+  it('refuses a weight whose stored shape disagrees with the layer (a transposed (in, out) matrix)', () => {
+    // 4 neurons, 6 inputs, stored as (6, 4): its 24 values would split into 4 rows of 6 unchecked.
+    const e = thrown(() => netxToNetwork(denseFile(new Array(24).fill(2), [6, 4], [4])));
+    expect(e?.kind).toBe('shape-mismatch');
+    expect(e?.message).toMatch(/weight of shape \(6, 4\) does not fit a layer of 4 neurons; expected \(4, inFeatures\)/);
+    expect(netxToNetwork(denseFile(new Array(24).fill(2), [4, 6], [4])).layers[0].inFeatures).toBe(6);
+  });
+
+  it('refuses inFeatures/outFeatures fields that contradict the weight', () => {
+    const f = denseFile(new Array(24).fill(2), [4, 6], [4]);
+    const bad: NetxFile = { ...f, layers: [{ ...f.layers[0], fields: { inFeatures: 8, outFeatures: 4 } }] };
+    expect(thrown(() => netxToNetwork(bad))?.message).toMatch(/inFeatures is 8 but the weight gives 6/);
+  });
+
+  it('a NaN weight is named as NaN, not as an all-zero matrix', () => {
+    const e = thrown(() => netxToNetwork(denseFile([0, Number.NaN, 0, 0], [2, 2], [2])));
+    expect(e?.kind).toBe('unrepresentable');
+    expect(e?.message).toMatch(/layer 0: weight \[0, 1\] is NaN/);
+    expect(thrown(() => optimizeWeightBits([1, Number.NaN]))?.message).toMatch(/NaN/);
+  });
+
+  it("all-non-positive weights with zeros: Lava's Dense re-derives 'inhibitory' and clips −256 to −255", () => {
+    // netx calls this matrix mixed (its max 0 is not < 0); Lava's determine_sign_mode says
+    // inhibitory (max ≤ 0), whose 8-bit magnitude range is [0, 255]: −256 is stored as −255.
+    const spec = netxToNetwork(denseFile([-256, 0, -2, -8], [2, 2], [2]));
+    expect(spec.layers[0].signMode).toBe('inhibitory');
+    expect(Array.from(new LoihiNetwork(spec).synapses[0].weights)).toEqual([-255, 0, -2, -8]);
+  });
+});
+
+/** Per-step drive of a delayed layer from its input history (Lava's DelayDense, delay d → d + 1 steps). */
+function delayedDrive(w: Int32Array, delays: Int32Array, out: number, inF: number, exp: number, history: ArrayLike<number>[], t: number): Int32Array {
+  const drive = new Int32Array(out);
+  for (let tau = 0; tau < t; tau++) {
+    const d = t - tau - 1;
+    for (let o = 0; o < out; o++) {
+      let bucket = 0;
+      for (let i = 0; i < inF; i++) if (delays[o * inF + i] === d) bucket += w[o * inF + i] * history[tau][i];
+      drive[o] += exp >= 0 ? bucket * 2 ** exp : Math.floor(bucket / 2 ** -exp);
+    }
+  }
+  return drive;
+}
+
+describe('netx import: synaptic delays (lava-dl builds a DelayDense for a dense `delay`)', () => {
+  it('per-neuron and per-synapse delays from the file are simulated as Lava delays them', async () => {
+    const q = quantizeNetwork(randomFloatNetwork([30, 12, 4], 9, { scale: 8 }), { inputBits: 6 });
+    const file = path.join(tmp(), 'delay.net');
+    await writeNetx(file, q);
+    const rnd = makeRandom(4);
+    const perNeuron = Float32Array.from({ length: 12 }, () => Math.floor(rnd() * 4)); // layer 0: one delay per output
+    const perSynapse = Float32Array.from({ length: 4 * 12 }, () => Math.floor(rnd() * 3)); // layer 1: (out, in)
+    await h5wasm.ready;
+    const f = new h5wasm.File(file, 'a');
+    (f.get('layer/0') as H5Group).create_dataset({ name: 'delay', data: perNeuron, shape: [12], dtype: '<f' });
+    (f.get('layer/1') as H5Group).create_dataset({ name: 'delay', data: perSynapse, shape: [4, 12], dtype: '<f' });
+    f.close();
+    const spec = netxToNetwork(await readNetx(file));
+    const d0 = spec.layers[0].kind === 'dense' ? spec.layers[0].delays : undefined;
+    expect(d0 && Array.from(d0.subarray(30, 60))).toEqual(new Array(30).fill(perNeuron[1]));
+
+    // Reference: every layer from its input history, neurons stepped one by one.
+    const sim = new LoihiNetwork(spec);
+    const steps = 6;
+    const total = steps + 2 + Math.max(...perNeuron) + Math.max(...perSynapse);
+    const reference = (input: number[]): number[][] => {
+      const lifs = spec.layers.map((l) => new LoihiLif(l.outFeatures, l.neuron));
+      const histories: number[][][] = [[], []];
+      const counts = spec.layers.map((l) => new Array<number>(l.outFeatures).fill(0));
+      for (let t = 0; t < total; t++) {
+        histories[0].push(t < steps ? input : new Array<number>(30).fill(0));
+        spec.layers.forEach((l, k) => {
+          const delays = l.kind === 'dense' && l.delays ? l.delays : new Int32Array(l.weights.length);
+          const drive = delayedDrive(sim.synapses[k].weights, delays, l.outFeatures, l.inFeatures, l.weightExp, histories[k], t);
+          const s = Array.from(lifs[k].step(drive));
+          s.forEach((x, o) => (counts[k][o] += x));
+          if (k + 1 < spec.layers.length) histories[k + 1].push(s);
+        });
+      }
+      return counts;
+    };
+    const undelayed = new LoihiNetwork({ ...spec, layers: spec.layers.map((l) => ({ ...l, delays: undefined })) });
+    const xs = randomInputs(4, 30, 6);
+    let differs = false;
+    let spikes = 0;
+    for (let s = 0; s < 4; s++) {
+      const p = encodeInput(q, xs.subarray(s * 30, (s + 1) * 30));
+      const want = reference(Array.from(p));
+      const got = sim.run(p, steps);
+      expect(got.steps).toBe(total);
+      expect(got.counts.map((c) => Array.from(c))).toEqual(want);
+      spikes += want[1].reduce((a, b) => a + b, 0);
+      if (JSON.stringify(undelayed.run(p, steps).counts.map((c) => Array.from(c))) !== JSON.stringify(want)) differs = true;
+    }
+    expect(spikes).toBeGreaterThan(0);
+    expect(differs).toBe(true); // dropping the delays would change the spikes
+  });
+
+  it('a scalar delay and a per-input delay expand as netx expands them', () => {
+    const scalar = netxToNetwork(denseFile([2, 4, 6, 8, 10, 12], [2, 3], [2], { delay: { data: Float64Array.from([3]), shape: [], dtype: 'int64' } }));
+    expect(Array.from((scalar.layers[0] as { delays?: Int32Array }).delays ?? [])).toEqual([3, 3, 3, 3, 3, 3]);
+    const perInput = netxToNetwork(denseFile([2, 4, 6, 8, 10, 12], [2, 3], [2], { delay: { data: Float64Array.from([1, 0, 2.7]), shape: [3], dtype: 'float32' } }));
+    expect(Array.from((perInput.layers[0] as { delays?: Int32Array }).delays ?? [])).toEqual([1, 0, 2, 1, 0, 2]);
+  });
+
+  it('refuses delays netx would clamp, negative ones, mis-shaped ones and conv delays, naming the layer', () => {
+    const withDelay = (data: number[], shape: number[]) => () => netxToNetwork(denseFile([2, 4, 6, 8, 10, 12], [2, 3], [2], { delay: { data: Float64Array.from(data), shape, dtype: 'float32' } }));
+    expect(thrown(withDelay([63], []))).toMatchObject({ kind: 'unrepresentable', message: expect.stringMatching(/dense layer 0: delay\[0\] = 63; synaptic delays must be in \[0, 62\]/) });
+    expect(thrown(withDelay([-1, 0], [2]))?.kind).toBe('unrepresentable');
+    expect(thrown(withDelay([Number.NaN], []))?.kind).toBe('unrepresentable');
+    expect(thrown(withDelay([1, 1, 1, 1], [4]))).toMatchObject({ kind: 'shape-mismatch', message: expect.stringMatching(/delay of shape \(4\) fits neither 2 neurons, 3 inputs/) });
+    const conv: NetxFile = {
+      attrs: {},
+      layers: [
+        { index: 0, type: 'input', shape: [1, 3, 3], fields: {} },
+        { index: 1, type: 'conv', shape: [1, 1, 1], weight: { data: Float64Array.from(new Array(9).fill(2)), shape: [1, 1, 3, 3, 1], dtype: 'float32' }, delay: { data: Float64Array.from([1]), shape: [1], dtype: 'float32' }, neuron: { type: 'CUBA', iDecay: 4096, vDecay: 0, vThMant: 10 }, fields: {} },
+      ],
+    };
+    expect(thrown(() => netxToNetwork(conv))).toMatchObject({ kind: 'not-supported', message: expect.stringMatching(/conv layer 1 has synaptic delays/) });
   });
 });

@@ -7,8 +7,8 @@ import { readFloatNetwork } from '../quantize/float-network.js';
 import { toNirGraph, writeNir } from './write-nir.js';
 import { readNir } from './read-nir.js';
 import { nirToNetwork } from './nir-to-network.js';
-import { NIR_DT } from './nir-graph.js';
-import { TestLif, makeRandom } from '../test-utils/fixtures.js';
+import { NIR_DT, type NirGraph } from './nir-graph.js';
+import { TestCubaLif, TestIf, TestLif, makeRandom, testNeuronFactory } from '../test-utils/fixtures.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-nir-'));
 const factory = (n: { tau: number; decayInput: boolean; vThreshold: number; vReset: number | null }) => new TestLif(n.tau, n.decayInput, { vThreshold: n.vThreshold, vReset: n.vReset });
@@ -104,5 +104,194 @@ describe('NIR export → import round trip', () => {
     const f = path.join(tmp(), 'x.nir');
     writeFileSync(f, 'nope');
     await expect(readNir(f)).rejects.toSatisfy((e) => SpikeflowError.is(e, 'format-unknown'));
+  });
+});
+
+type NirArray = { data: Float32Array | Float64Array; shape: readonly number[] };
+
+/**
+ * NIR's own equations, integrated by forward Euler at `dt` in float64, independent of the importer:
+ * Affine `W·x + b`, Linear `W·x`; LIF `v += dt/tau·(v_leak − v + r·I)`; IF `v += dt·r·I`; CubaLIF
+ * `I += dt/tau_syn·(−I + w_in·S)` then `v += dt/tau_mem·(v_leak − v + r·I)`; a neuron fires at
+ * `v > v_threshold` and resets to v_reset. Returns the last neuron's spikes for inputs [T][B][in]
+ * and the smallest distance of any potential from its threshold.
+ */
+function simulateNir(graph: NirGraph, xs: number[][][], dt: number): { spikes: number[]; margin: number } {
+  const next = new Map(graph.edges.map(([a, b]) => [a, b]));
+  const order: string[] = [];
+  for (let n = next.get('input'); n && graph.nodes[n].type !== 'Output'; n = next.get(n)) order.push(n);
+  const arr = (node: string, k: string) => Array.from((graph.nodes[node].params[k] as NirArray).data);
+  const state = new Map<string, { v: number[][]; i: number[][] }>();
+  const B = xs[0].length;
+  let margin = Infinity;
+  const spikes: number[] = [];
+  for (const xt of xs) {
+    for (let b = 0; b < B; b++) {
+      let x = xt[b];
+      for (const name of order) {
+        const node = graph.nodes[name];
+        if (node.type === 'Affine' || node.type === 'Linear') {
+          const w = node.params.weight as NirArray;
+          const [O, I] = w.shape;
+          const bias = node.type === 'Affine' ? arr(name, 'bias') : new Array<number>(O).fill(0);
+          x = Array.from({ length: O }, (_, o) => x.reduce((a, xi, i) => a + w.data[o * I + i] * xi, bias[o]));
+          continue;
+        }
+        const n = x.length;
+        if (!state.has(name)) state.set(name, { v: Array.from({ length: B }, () => new Array<number>(n).fill(0)), i: Array.from({ length: B }, () => new Array<number>(n).fill(0)) });
+        const { v, i: cur } = state.get(name)!;
+        const [r, th, reset] = [arr(name, 'r'), arr(name, 'v_threshold'), arr(name, 'v_reset')];
+        const out: number[] = [];
+        for (let j = 0; j < n; j++) {
+          if (node.type === 'IF') v[b][j] += dt * r[j] * x[j];
+          else if (node.type === 'LIF') v[b][j] += (dt / arr(name, 'tau')[j]) * (arr(name, 'v_leak')[j] - v[b][j] + r[j] * x[j]);
+          else if (node.type === 'CubaLIF') {
+            cur[b][j] += (dt / arr(name, 'tau_syn')[j]) * (-cur[b][j] + arr(name, 'w_in')[j] * x[j]);
+            v[b][j] += (dt / arr(name, 'tau_mem')[j]) * (arr(name, 'v_leak')[j] - v[b][j] + r[j] * cur[b][j]);
+          } else throw new Error(`the test simulator has no ${node.type}`);
+          margin = Math.min(margin, Math.abs(v[b][j] - th[j]));
+          const z = v[b][j] > th[j] ? 1 : 0;
+          if (z) v[b][j] = reset[j];
+          out.push(z);
+        }
+        x = out;
+      }
+      spikes.push(...x);
+    }
+  }
+  return { spikes, margin };
+}
+
+function randomInputs3(T: number, B: number, n: number, seed: number): number[][][] {
+  const rnd = makeRandom(seed);
+  return Array.from({ length: T }, () => Array.from({ length: B }, () => Array.from({ length: n }, () => rnd() * 2)));
+}
+
+describe("NIR neurons follow NIR's equations", () => {
+  it('an IF (and LIF) network exported to NIR spikes as the float model under forward Euler at the exported dt', async () => {
+    const model = new Sequential(randomLinear(8, 6, 31, true), new TestIf(), randomLinear(6, 4, 32, true), new TestLif(2, false, { vThreshold: 0.5 }), randomLinear(4, 3, 34, false), new TestIf({ vThreshold: 0.4 }));
+    const file = path.join(tmp(), 'if.nir');
+    await writeNir(file, toNirGraph(readFloatNetwork(model, [8])));
+    const graph = await readNir(file);
+    expect(graph.nodes.lif0.type).toBe('IF');
+    // SpikingJelly's convention, which NIR's dv/dt = R·I needs for H = V + X: r = 1/dt.
+    expect((graph.nodes.lif0.params.r as NirArray).data[0]).toBeCloseTo(1 / NIR_DT, 3);
+    const xs = randomInputs3(10, 4, 8, 5);
+    const ref = simulateNir(graph, xs, NIR_DT);
+    expect(ref.margin, 'no potential sits on a threshold').toBeGreaterThan(1e-5);
+    const x = tf.tensor(xs.flat(2), [10, 4, 8]);
+    const got = spikesOf(model, x);
+    x.dispose();
+    const fired = ref.spikes.reduce((a, b) => a + b, 0);
+    expect(fired).toBeGreaterThan(5);
+    expect(fired).toBeLessThan(ref.spikes.length - 5);
+    expect(got).toEqual(ref.spikes);
+  });
+
+  it('a LIF network with decay_input (r = 1) exported to NIR spikes as the float model under NIR LIF equations', async () => {
+    const model = new Sequential(randomLinear(8, 5, 51, true), new TestLif(2, true, { vThreshold: 0.5 }), randomLinear(5, 3, 52, false), new TestLif(3, true, { vThreshold: 0.3 }));
+    const file = path.join(tmp(), 'lif.nir');
+    await writeNir(file, toNirGraph(readFloatNetwork(model, [8])));
+    const graph = await readNir(file);
+    const xs = randomInputs3(10, 4, 8, 7);
+    const ref = simulateNir(graph, xs, NIR_DT);
+    expect(ref.margin).toBeGreaterThan(1e-5);
+    const x = tf.tensor(xs.flat(2), [10, 4, 8]);
+    const got = spikesOf(model, x);
+    x.dispose();
+    expect(ref.spikes.reduce((a, b) => a + b, 0)).toBeGreaterThan(5);
+    expect(got).toEqual(ref.spikes);
+  });
+
+  it('a CUBA-LIF network exported to NIR spikes as the float model under NIR CubaLIF equations', async () => {
+    const model = new Sequential(randomLinear(8, 5, 41, true), new TestCubaLif(2, 4, { vThreshold: 0.8 }), randomLinear(5, 3, 42, false), new TestCubaLif(3, 2));
+    const file = path.join(tmp(), 'cuba.nir');
+    await writeNir(file, toNirGraph(readFloatNetwork(model, [8])));
+    const graph = await readNir(file);
+    const xs = randomInputs3(10, 4, 8, 6);
+    const ref = simulateNir(graph, xs, NIR_DT);
+    expect(ref.margin).toBeGreaterThan(1e-5);
+    const x = tf.tensor(xs.flat(2), [10, 4, 8]);
+    const got = spikesOf(model, x);
+    x.dispose();
+    expect(ref.spikes.reduce((a, b) => a + b, 0)).toBeGreaterThan(5);
+    expect(got).toEqual(ref.spikes);
+  });
+
+  it("a file in SpikingJelly's IF convention (r = 1/dt) imports with its weights as stored", async () => {
+    const dt = NIR_DT;
+    const rnd = makeRandom(77);
+    const w = Array.from({ length: 3 * 5 }, () => rnd() * 2 - 0.6);
+    const b = Array.from({ length: 3 }, () => rnd() * 0.2);
+    const f32 = (v: number[], shape = [v.length]) => ({ data: Float32Array.from(v), shape });
+    const sj: NirGraph = {
+      version: '1.0.7',
+      edges: [['input', 'fc'], ['fc', 'if'], ['if', 'output']],
+      nodes: {
+        input: { type: 'Input', params: { shape: { data: Float64Array.from([5]), shape: [1] } } },
+        fc: { type: 'Affine', params: { weight: f32(w, [3, 5]), bias: f32(b) } },
+        // SpikingJelly's map_if: r = np.full(shape, 1 / dt), v_reset 0.
+        if: { type: 'IF', params: { r: f32([1 / dt, 1 / dt, 1 / dt]), v_threshold: f32([1, 1, 1]), v_reset: f32([0, 0, 0]) } },
+        output: { type: 'Output', params: { shape: { data: Float64Array.from([3]), shape: [1] } } },
+      },
+    };
+    const file = path.join(tmp(), 'sj.nir');
+    await writeNir(file, sj);
+    const graph = await readNir(file);
+    const { model } = nirToNetwork(graph, testNeuronFactory);
+    const lin = model.namedChildren()[0][1] as Linear; // [in, out]
+    const lw = lin.weight.dataSync();
+    for (let o = 0; o < 3; o++) for (let i = 0; i < 5; i++) expect(lw[i * 3 + o]).toBeCloseTo(w[o * 5 + i], 6);
+    const xs = randomInputs3(12, 3, 5, 9);
+    const ref = simulateNir(graph, xs, dt);
+    expect(ref.margin).toBeGreaterThan(1e-5);
+    const x = tf.tensor(xs.flat(2), [12, 3, 5]);
+    const got = spikesOf(model, x);
+    x.dispose();
+    expect(ref.spikes.reduce((a, c) => a + c, 0)).toBeGreaterThan(3);
+    expect(got).toEqual(ref.spikes);
+  });
+});
+
+describe('NIR import refuses graphs nir.read would reject', () => {
+  const f32 = (v: number[], shape = [v.length]) => ({ data: Float32Array.from(v), shape });
+  const ones = (n: number) => f32(new Array<number>(n).fill(1));
+  const graph = (outShape: number, lifSize = 10, tau = 2e-4, affineIn = 4): NirGraph => ({
+    version: '1.0.7',
+    edges: [['input', 'fc'], ['fc', 'lif'], ['lif', 'output']],
+    nodes: {
+      input: { type: 'Input', params: { shape: { data: Float64Array.from([4]), shape: [1] } } },
+      fc: { type: 'Affine', params: { weight: f32(new Array(10 * affineIn).fill(0.1), [10, affineIn]), bias: ones(10) } },
+      lif: { type: 'LIF', params: { tau: f32(new Array(lifSize).fill(tau)), r: ones(lifSize), v_leak: f32(new Array(lifSize).fill(0)), v_threshold: ones(lifSize), v_reset: f32(new Array(lifSize).fill(0)) } },
+      output: { type: 'Output', params: { shape: { data: Float64Array.from([outShape]), shape: [1] } } },
+    },
+  });
+  const kindOf = (g: NirGraph): [string | undefined, string] => {
+    try {
+      nirToNetwork(g, testNeuronFactory);
+    } catch (e) {
+      if (SpikeflowError.is(e)) return [e.kind, e.message];
+      throw e;
+    }
+    return [undefined, ''];
+  };
+
+  it('a consistent graph imports', () => {
+    expect(kindOf(graph(10))[0]).toBeUndefined();
+  });
+
+  it('an Output of 11 after a 10-neuron layer', () => {
+    const [kind, message] = kindOf(graph(11));
+    expect(kind).toBe('shape-mismatch');
+    expect(message).toMatch(/Output 'output' has shape \[11\] but the last node gives \[10\]/);
+  });
+
+  it('neuron parameters of another shape than the layer, and an Affine whose input disagrees', () => {
+    expect(kindOf(graph(10, 9))).toEqual(['shape-mismatch', expect.stringMatching(/LIF 'lif': tau has shape \[9\] but the node receives \[10\]/)]);
+    expect(kindOf(graph(10, 10, 2e-4, 5))).toEqual(['shape-mismatch', expect.stringMatching(/Affine 'fc' takes \[5\] inputs .* but receives \[4\]/)]);
+  });
+
+  it('NaN parameters', () => {
+    expect(kindOf(graph(10, 10, Number.NaN))).toEqual(['format-unknown', expect.stringMatching(/NIR node 'lif' \(LIF\): tau\[0\] is NaN; expected finite numbers/)]);
   });
 });

@@ -10,7 +10,7 @@ import { readFloatNetwork } from '../quantize/float-network.js';
 import { toNirGraph, writeNir } from './write-nir.js';
 import { readNir } from './read-nir.js';
 import { nirToNetwork } from './nir-to-network.js';
-import type { NirGraph, NirNode } from './nir-graph.js';
+import { NIR_DT, type NirGraph, type NirNode } from './nir-graph.js';
 import { TestCubaLif, TestLif, makeRandom, testNeuronFactory } from '../test-utils/fixtures.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-pool-'));
@@ -77,7 +77,8 @@ function pooledGraph(poolType: 'SumPool2d' | 'AvgPool2d', weights: number[], thr
     pool: { type: poolType, params: { kernel_size: ints([3, 3]), stride: ints([2, 2]), padding: ints([1, 1]) } },
     flatten: { type: 'Flatten', params: { start_dim: 0, end_dim: -1, input_type: ints([1, 2, 2]) } },
     fc: { type: 'Linear', params: { weight: floats(weights, [2, 4]) } },
-    if: { type: 'IF', params: { r: floats([1, 1]), v_threshold: floats([threshold, threshold]), v_reset: floats([0, 0]) } },
+    // NIR's IF integrates dv/dt = R·I: R = 1/dt makes one step add exactly the input.
+    if: { type: 'IF', params: { r: floats([1 / NIR_DT, 1 / NIR_DT]), v_threshold: floats([threshold, threshold]), v_reset: floats([0, 0]) } },
     output: { type: 'Output', params: { shape: ints([2]) } },
   };
   return { version: '1.0.7', nodes, edges: [['input', 'pool'], ['pool', 'flatten'], ['flatten', 'fc'], ['fc', 'if'], ['if', 'output']] };

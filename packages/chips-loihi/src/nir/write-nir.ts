@@ -9,7 +9,9 @@ function neuronNode(n: FloatNeuron, shape: readonly number[], dt: number): NirNo
   const size = shape.reduce((a, b) => a * b, 1);
   const fill = (v: number) => arr(new Array<number>(size).fill(v), shape);
   if (n.vReset === null) throw new SpikeflowError('unrepresentable', 'NIR LIF/IF nodes reset to v_reset; a soft reset (subtract threshold) has no NIR node');
-  if (n.kind === 'if') return { type: 'IF', params: { r: fill(1), v_threshold: fill(n.vThreshold), v_reset: fill(n.vReset) } };
+  // NIR's IF is dv/dt = R·I, so one Euler step of dt adds dt·R·I: spikeflow's H = V + X needs
+  // R = 1/dt (SpikingJelly writes, and its importer expects, the same).
+  if (n.kind === 'if') return { type: 'IF', params: { r: fill(1 / dt), v_threshold: fill(n.vThreshold), v_reset: fill(n.vReset) } };
   if (n.kind === 'cuba') {
     // The same Euler convention on both states: α = 1 − dt/τ_syn, β = 1 − dt/τ_mem, and
     // I_NIR = α·I + (1 − α)·w_in·X, v = β·v + (1 − β)·r·I_NIR. spikeflow's I = α·I + X,
@@ -43,6 +45,8 @@ function neuronNode(n: FloatNeuron, shape: readonly number[], dt: number): NirNo
  * input `[H, W, C]` becomes `Input [C, H, W]` (the float network's dense weights are already in
  * CHW column order). An average pool folded into a dense layer is written as NIR's `SumPool2d`
  * (kernel = stride = k, no padding) followed by the Affine/Linear with the pooled weights / k².
+ * Neuron parameters follow NIR's equations under forward Euler at `dt` (default 1e-4): LIF
+ * `tau = dt·τ`, `r = 1` (decay_input) or `τ`; IF `r = 1/dt`; CubaLIF `w_in = τ_syn`, `r = τ_mem`.
  *
  * @example
  * ```ts

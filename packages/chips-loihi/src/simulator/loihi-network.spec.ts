@@ -122,6 +122,18 @@ describe('LoihiNetwork', () => {
     expect(net.neurons[0].u[0]).toBe(1120); // 640 → 320 + 640 = 960 → 480 + 640 = 1120
   });
 
+  it('a synaptic delay of 2 (hand case): Lava timing adds d + 1 steps and runs them, spikeflow timing adds d', () => {
+    // du = 4095 clears u, dv = 4095 clears v: the neuron spikes exactly in the steps a = 10 arrives.
+    const layers: LoihiDenseLayer[] = [{ kind: 'dense', inFeatures: 1, outFeatures: 1, weights: Int32Array.from([10]), weightExp: 0, numWeightBits: 8, signMode: 'mixed', delays: Int32Array.from([2]), neuron: { du: 4095, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 } }];
+    const net = new LoihiNetwork({ layers, inputMessageBits: 0 });
+    // Input in steps 0..2. Lava: arrivals at 3, 4, 5 of 3 + 1 + 2 = 6 steps → 3 spikes.
+    const lava = net.run([1], 3, { lavaTiming: true });
+    expect(lava.steps).toBe(6);
+    expect(Array.from(lava.counts[0])).toEqual([3]);
+    // spikeflow timing: arrivals at 2, 3, 4, of which only step 2 lies within the 3 steps run.
+    expect(Array.from(net.run([1], 3, { lavaTiming: false }).counts[0])).toEqual([1]);
+  });
+
   it('hand case: one neuron, graded input, threshold crossing on the second step', () => {
     // w = 4, payload 5 → a = 20, u = 1280 each step (du = 4095 clears it), dv = 2048 halves v.
     // v: 1280, 640 + 1280 = 1920 > vth·64 = 1600 → spike at step 2, v = 0; step 3: 1280; step 4: 1920 → spike.

@@ -2,6 +2,7 @@ import { SpikeflowError } from '@spikeflow/core';
 import { DenseSynapse, type SignMode } from './dense-synapse.js';
 import { ConvSynapse, type ConvGeometry2d } from './conv-synapse.js';
 import { LoihiLif, type LoihiLifParams } from './loihi-lif.js';
+import { DelayDenseSynapse } from './delay-dense-synapse.js';
 
 /** One fully connected layer on the chip: a dense synapse group feeding a LIF population. */
 export interface LoihiDenseLayer {
@@ -13,6 +14,11 @@ export interface LoihiDenseLayer {
   readonly weightExp: number;
   readonly numWeightBits: number;
   readonly signMode?: SignMode;
+  /**
+   * Per-synapse delays in steps, `[out, in]` row-major (0..62; Lava's DelayDense, which netx
+   * builds for a layer with a `delay` dataset). Absent: a plain Dense.
+   */
+  readonly delays?: Int32Array;
   readonly neuron: LoihiLifParams;
 }
 
@@ -66,8 +72,9 @@ export interface LoihiRunOptions {
   /**
    * Reproduce Lava's process timing, where every Dense process emits the input it accumulated in
    * the previous step (one step of latency per layer): the input is held for `steps` steps and
-   * the network runs `steps + layers` steps so every spike reaches the output. Default true.
-   * With `false` a layer sees its input in the same step (spikeflow's float timing).
+   * the network runs `steps + layers` steps (plus each delayed layer's largest synaptic delay)
+   * so every spike reaches the output. Default true. With `false` a layer sees its input in the
+   * same step (spikeflow's float timing) and a synapse of delay d adds d steps.
    */
   readonly lavaTiming?: boolean;
 }
@@ -85,6 +92,8 @@ export interface LoihiRunOptions {
 export class LoihiNetwork {
   readonly spec: LoihiNetworkSpec;
   readonly synapses: ReadonlyArray<DenseSynapse | ConvSynapse>;
+  /** The delay buffer of each layer with synaptic delays (null for a plain Dense or Conv). */
+  readonly delayed: ReadonlyArray<DelayDenseSynapse | null>;
   readonly neurons: readonly LoihiLif[];
 
   constructor(spec: LoihiNetworkSpec) {
@@ -104,6 +113,7 @@ export class LoihiNetwork {
       }
       return new DenseSynapse(l.weights, l.outFeatures, l.inFeatures, options);
     });
+    this.delayed = spec.layers.map((l) => (l.kind === 'dense' && l.delays ? new DelayDenseSynapse(l.weights, l.delays, l.outFeatures, l.inFeatures, { weightExp: l.weightExp, numWeightBits: l.numWeightBits, signMode: l.signMode }) : null));
     this.neurons = spec.layers.map((l) => new LoihiLif(l.outFeatures, expandBias(l)));
   }
 
@@ -120,20 +130,31 @@ export class LoihiNetwork {
       }
     }
     for (const n of this.neurons) n.reset();
+    for (const d of this.delayed) d?.reset();
     const wraps0 = this.neurons.reduce((a, n) => a + n.wraps, 0);
     const counts = this.neurons.map((n) => new Int32Array(n.size));
     const spikes = this.neurons.map((n) => new Uint8Array(n.size));
     const zeros = this.neurons.map((n) => new Int32Array(n.size));
     // The input is constant while presented, so its accumulation is computed once.
-    const inputDrive = this.synapses[0].accumulate(input);
-    const total = lavaTiming ? steps + L : steps;
+    const inputDrive = this.delayed[0] ? zeros[0] : this.synapses[0].accumulate(input);
+    // Lava timing runs until every spike, delayed ones included, can reach the output.
+    const total = lavaTiming ? steps + L + this.delayed.reduce((a, d) => a + (d ? d.maxDelay : 0), 0) : steps;
     // Lava timing: buffered[k] is what Dense k accumulated in the previous step.
     let buffered: Int32Array[] = this.neurons.map((n) => new Int32Array(n.size));
     for (let t = 0; t < total; t++) {
       const next: Int32Array[] = [];
       for (let k = 0; k < L; k++) {
         let drive: Int32Array;
-        if (lavaTiming) {
+        const delay = this.delayed[k];
+        if (delay) {
+          const pre = k === 0 ? (t < steps ? input : null) : spikes[k - 1];
+          // Lava emits what is due, then takes this step's input (delay d arrives d + 1 steps
+          // later); spikeflow's timing takes the input first (delay d arrives d steps later).
+          if (!lavaTiming && pre) delay.receive(pre);
+          drive = delay.emit();
+          if (lavaTiming && pre) delay.receive(pre);
+          next.push(drive);
+        } else if (lavaTiming) {
           drive = buffered[k];
           // Dense k accumulates this step's presynaptic spikes for the next step.
           if (k === 0) next.push(t < steps ? inputDrive : zeros[0]);

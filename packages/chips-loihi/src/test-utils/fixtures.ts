@@ -43,6 +43,24 @@ export class TestLif extends BaseNode {
   }
 }
 
+/**
+ * SpikingJelly's IF (`H = V + X`) written out here; it describes itself as `IFNode`, which is how
+ * the chip mapping recognises an IF neuron.
+ */
+export class TestIf extends BaseNode {
+  constructor(options: { vThreshold?: number; vReset?: number | null } = {}) {
+    super({ surrogate, vThreshold: options.vThreshold, vReset: options.vReset });
+  }
+
+  protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
+    return tf.add(v, x);
+  }
+
+  override describe(): string {
+    return 'IFNode(test)';
+  }
+}
+
 /** A random dense float network (weights uniform in ±scale/√in) with LIF τ = 2 neurons. */
 export function randomFloatNetwork(widths: readonly number[], seed: number, options: { bias?: boolean; scale?: number } = {}): FloatNetwork {
   const rnd = makeRandom(seed);
