@@ -2,7 +2,8 @@
 // committed .wasm is exactly what its C source compiles to, and that it owns no memory (no data
 // segments, no shadow-stack use), since it runs inside the tfjs wasm backend's heap.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +25,18 @@ describe('committed wasm kernels', () => {
     const list = sources();
     expect(list.length).toBeGreaterThanOrEqual(2);
     for (const { out } of list) expect(existsSync(out), out).toBe(true);
+  });
+
+  it("index the 4 GiB heap with size_t: a source using 'long' (signed 32-bit on wasm32) is rejected at its line", async () => {
+    const { sources, checkSource } = (await import(script)) as { sources(): Array<{ src: string }>; checkSource(src: string): void };
+    for (const { src } of sources()) checkSource(src);
+    const dir = mkdtempSync(join(tmpdir(), 'sf-wasm-src-'));
+    const bad = join(dir, 'bad.c');
+    writeFileSync(bad, '/* a\n   b */\n// long in a comment is fine\nvoid f(float* x, int n) {\n  for (long i = 0; i < n; i++) x[i] = 0;\n}\n');
+    expect(() => checkSource(bad)).toThrow(/bad\.c:5: 'long' is 32-bit signed on wasm32/);
+    const good = join(dir, 'good.c');
+    writeFileSync(good, '// a long comment\nvoid f(float* x, unsigned long_count);\n');
+    expect(() => checkSource(good)).not.toThrow();
   });
 
   it.skipIf(!hasClang)('are up to date with their C sources (clang + lld installed)', () => {

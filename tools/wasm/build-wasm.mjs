@@ -32,7 +32,18 @@ function has(cmd) {
   try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
 }
 
+/**
+ * Reject C that indexes the heap with `long`: on wasm32 it is a signed 32-bit type, so byte offsets
+ * and element counts past 2^31 (the heap reaches 4 GiB) overflow. Sizes and offsets are size_t.
+ */
+export function checkSource(src) {
+  const code = readFileSync(src, 'utf8').replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, '')).replace(/\/\/.*$/gm, '');
+  const line = code.split('\n').findIndex((l) => /\blong\b/.test(l));
+  if (line >= 0) throw new Error(`${src}:${line + 1}: 'long' is 32-bit signed on wasm32; use size_t for sizes and offsets into the 4 GiB heap`);
+}
+
 export function compile(src, out) {
+  checkSource(src);
   execFileSync('clang', [...FLAGS, '-o', out, src], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (has('wasm-objdump')) {
     const dis = execFileSync('wasm-objdump', ['-d', out], { encoding: 'utf8', maxBuffer: 1 << 26 });

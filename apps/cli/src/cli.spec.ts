@@ -81,7 +81,7 @@ describe.skipIf(!haveData)('spikeflow train / eval / resume on the real Fashion-
     expect(summary.testAccuracy).toBe(e2.testAccuracy);
     expect(summary.testAccuracy).toBeGreaterThan(0.6);
     expect(summary.backend).toBe('wasm');
-    expect(Object.keys(e2.firingRates)).toEqual(['1', '3']);
+    expect(Object.keys(e2.firingRates)).toEqual(['lif1', 'lif2']); // module paths, not child indices
     expect(readdirSync(out).sort()).toEqual(['checkpoints', 'config.json', 'metrics.jsonl']);
     expect(readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(readFileSync(path.join(out, 'checkpoints', 'latest'), 'utf8').trim()).toBe('epoch-002');

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadCheckpoint } from '@spikeflow/core';
+import { SpikeflowError, loadCheckpoint } from '@spikeflow/core';
+import { runWorker } from '@spikeflow/distributed';
 import { runCli } from './test-utils/run-cli.js';
 
 const FMNIST = '/usr/share/datasets/fashion-mnist';
@@ -36,12 +37,47 @@ describe('spikeflow cluster', () => {
     r = await run('cluster', 'worker', '--connect', 'tcp://10.1.2.3:5555');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error \(unauthorized\)/);
+    // The ring socket too: a loopback coordinator does not make --data-host 0.0.0.0 safe.
+    r = await run('cluster', 'worker', '--connect', 'tcp://127.0.0.1:9', '--data-host', '0.0.0.0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error \(unauthorized\): ring socket \(--data-host\) endpoint tcp:\/\/0\.0\.0\.0:0 is not loopback: .*--insecure/);
     r = await run('cluster', 'coordinator', '--bind', 'tcp://127.0.0.1:0', '--min-workers', '0', '--out', tmp());
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error \(invalid-options\): coordinator: --min-workers must be an integer >= 1, got 0/);
+    expect(r.stderr).toMatch(/error \(invalid-options\): --min-workers expects an integer >= 1 \(workers needed to train\), got '0'/);
     r = await run('train', '--workers', '0', '--out', tmp());
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--workers must be an integer >= 1, got 0/);
+  });
+
+  it('bad durations and counts are typed errors naming the flag and what it expects', async () => {
+    const coord = ['cluster', 'coordinator', '--bind', 'tcp://127.0.0.1:0', '--min-workers', '1', '--out', tmp()];
+    const worker = ['cluster', 'worker', '--connect', 'tcp://127.0.0.1:9'];
+    const cases: Array<[string[], RegExp]> = [
+      [[...worker, '--heartbeat-timeout', '-1'], /error \(invalid-options\): --heartbeat-timeout expects a positive number of seconds \(e\.g\. 30 or 2\.5\), got '-1'/],
+      [[...worker, '--step-timeout', 'abc'], /error \(invalid-options\): --step-timeout expects a positive number of seconds .*, got 'abc'/],
+      [[...worker, '--join-timeout', '0'], /error \(invalid-options\): --join-timeout expects a positive number of seconds .*, got '0'/],
+      [[...coord, '--join-timeout', 'abc'], /error \(invalid-options\): --join-timeout expects a positive number of seconds .*, got 'abc'/],
+      [[...coord, '--heartbeat-timeout', 'Infinity'], /error \(invalid-options\): --heartbeat-timeout expects a positive number of seconds .*, got 'Infinity'/],
+      [[...coord, '--step-timeout', 'abc'], /error \(invalid-options\): --step-timeout expects a positive number of seconds .*, got 'abc'/],
+      [[...coord, '--commit-every', 'abc'], /error \(invalid-options\): --commit-every expects an integer >= 1 \(steps between commits\), got 'abc'/],
+      [[...coord, '--commit-every', '0'], /error \(invalid-options\): --commit-every expects an integer >= 1 \(steps between commits\), got '0'/],
+      [[...coord, '--max-workers', '1.5'], /error \(invalid-options\): --max-workers expects an integer >= 1 .*, got '1\.5'/],
+    ];
+    for (const [argv, expected] of cases) {
+      const r = await run(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toMatch(expected);
+      expect(r.stderr).not.toMatch(/unexpected error/);
+    }
+  });
+
+  it('keygen into a folder that does not exist fails at once with a typed error', async () => {
+    const r = await Promise.race([
+      run('cluster', 'keygen', '--out', '/proc/no-such-dir/k.key'),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('keygen did not return within 10 s')), 10_000)),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error \(invalid-options\): cannot write key file \/proc\/no-such-dir\/k\.key: \/proc\/no-such-dir is not an existing folder/);
   });
 });
 
@@ -80,6 +116,51 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
     // No worker process is left behind.
     const ps = execFileSync('ps', ['-eo', 'args']).toString();
     expect(ps).not.toMatch(/cluster worker --connect/);
+    // One run-folder layout: the same files, checkpoint names and metrics lines as one process.
+    expect(listTree(dp)).toEqual(listTree(single));
+    expect(listTree(single)).toContain('checkpoints/epoch-001-step-4/state.json');
+    const metrics = (dir: string) => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const [dm, sm] = [metrics(dp), metrics(single)];
+    expect(dm.map((l) => Object.keys(l))).toEqual(sm.map((l) => Object.keys(l)));
+    expect(dm.map((l) => [l.epoch, l.step, l.batches])).toEqual(sm.map((l) => [l.epoch, l.step, l.batches]));
+    // Test accuracy of the same weights on the same test subset: equal up to float rounding.
+    expect(Math.abs(dm[0].testAccuracy - sm[0].testAccuracy)).toBeLessThanOrEqual(2 / 200);
+    expect(dm[0].testAccuracy).toBe(summary.testAccuracy);
+    const config = JSON.parse(readFileSync(path.join(dp, 'config.json'), 'utf8'));
+    expect(config).toMatchObject({ batchSize: 32, out: dp, subset: 512, seed: 3 });
+  });
+
+  it('train --workers uses CURVE with keys of its own even on loopback: a plain local client gets nothing', async () => {
+    const dir = tmp();
+    const bin = path.join(here, '../bin/spikeflow.js');
+    const child = spawn(process.execPath, [bin, 'train', '--workers', '1', '--batch-size', '16', '--out', dir, '--subset', '64', '--test-subset', '50', '--max-steps', '2',
+      '--seed', '3', '--backend', 'wasm', '--data-dir', FMNIST, '--no-color'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      let endpoint: string | undefined;
+      for (let i = 0; i < 600 && !endpoint; i++) {
+        endpoint = /coordinator listening on (tcp:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+        if (!endpoint) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(endpoint, stderr).toBeDefined();
+      // Another local process, as a plain-TCP worker (what loopback allowed until now): it must not even get the configuration.
+      let gotConfig = false;
+      const e = await runWorker({
+        connect: endpoint!, workerId: 'intruder', joinTimeoutMs: 20_000, coordinatorTimeoutMs: 5000,
+        factory: () => {
+          gotConfig = true;
+          throw new SpikeflowError('invalid-state', 'the intruder received the run configuration');
+        },
+      }).catch((x: unknown) => x);
+      expect(gotConfig).toBe(false);
+      expect(SpikeflowError.is(e, 'unauthorized'), String(e)).toBe(true);
+      expect(await exited, stderr).toBe(0);
+      expect(stderr).not.toMatch(/intruder/);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('--sync-bn: a BatchNorm model on 2 workers matches one process with the global batch; without it, it does not', async () => {
@@ -117,4 +198,11 @@ function relativeDifference(a: Float32Array, b: Float32Array): number {
     n += v * v;
   });
   return Math.sqrt(d / Math.max(n, 1e-30));
+}
+
+/** Files under `dir`, relative and sorted. */
+function listTree(dir: string, prefix = ''): string[] {
+  return readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listTree(dir, path.join(prefix, e.name)) : [path.join(prefix, e.name)]))
+    .sort();
 }

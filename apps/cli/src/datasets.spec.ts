@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,9 @@ import { runCli } from './test-utils/run-cli.js';
 
 const EVENTS = process.env.SPIKEFLOW_EVENT_DATA ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/events');
 const haveEvents = existsSync(path.join(EVENTS, 'prophesee', 'evt2_sample.raw'));
+const FMNIST = '/usr/share/datasets/fashion-mnist';
+const haveFmnist = existsSync(path.join(FMNIST, 't10k-labels-idx1-ubyte.gz'));
+if (!haveFmnist) console.warn(`skipping the train data-folder test: ${FMNIST} is absent (apt-get install dataset-fashion-mnist)`);
 
 const run = runCli;
 
@@ -63,6 +66,80 @@ describe('spikeflow datasets', () => {
     expect(stat.stderr).toMatch(/error \(not-supported\)/);
   });
 
+  it('no datasets subcommand prints an untyped error for a folder, an empty or missing file, or a wrong --data-dir', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
+    const untyped = (r: { stderr: string }) => expect(r.stderr).not.toMatch(/unexpected error|EISDIR|ENOENT|    at /);
+    for (const format of [[], ['--format', 'evt2'], ['--format', 'aedat4'], ['--format', 'shd-hdf5'], ['--format', 'nmnist-bin']]) {
+      const r = await run('datasets', 'inspect', dir, ...format);
+      expect(r.code).toBe(2);
+      untyped(r);
+      expect(r.stderr).toContain(`error (invalid-options): '${dir}' is a folder; expected an event recording file`);
+    }
+    const json = await run('datasets', 'inspect', dir, '--json');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'error', kind: 'invalid-options' });
+    const empty = path.join(dir, 'empty.raw');
+    writeFileSync(empty, '');
+    for (const format of [[], ['--format', 'evt3'], ['--format', 'nmnist-bin']]) {
+      const r = await run('datasets', 'inspect', empty, ...format);
+      expect(r.code).toBe(2);
+      untyped(r);
+      expect(r.stderr).toContain(`error (file-truncated): event file '${empty}' is empty (0 bytes)`);
+    }
+    const missing = await run('datasets', 'inspect', path.join(dir, 'nope.raw'), '--format', 'evt2');
+    expect(missing.stderr).toMatch(/error \(dataset-missing\): cannot open event file .*no such file/);
+    const gone = path.join(dir, 'nonexistent');
+    const prep = await run('datasets', 'prepare', 'n-mnist', '--data-dir', gone, '--download');
+    expect(prep.code).toBe(2);
+    untyped(prep);
+    expect(prep.stderr).toContain(`error (dataset-missing): --data-dir ${gone} does not exist; expected a folder holding N-MNIST extracted as Train/<digit>/*.bin`);
+    expect(existsSync(gone)).toBe(false);
+  });
+
+  it.skipIf(!haveFmnist)('train reads only an explicit --data-dir, and says which files it read', async () => {
+    const gone = path.join(mkdtempSync(path.join(tmpdir(), 'sf-ds-')), 'nonexistent');
+    const bad = await run('train', '--backend', 'wasm', '--data-dir', gone, '--epochs', '1', '--out', path.join(tmpdir(), 'unused'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`error (dataset-missing): --data-dir ${gone} does not exist; expected a folder holding train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]`);
+    // A copy holding the test split only: the system copy must not stand in for the missing train split.
+    const partial = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
+    for (const f of ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) copyFileSync(path.join(FMNIST, f), path.join(partial, f));
+    const half = await run('train', '--backend', 'wasm', '--data-dir', partial, '--no-download', '--epochs', '1', '--out', path.join(partial, 'run'));
+    expect(half.code).toBe(2);
+    expect(half.stderr).toMatch(/error \(dataset-missing\): fashion-mnist \(train\) not found: no folder has both train-images-idx3-ubyte\[\.gz\] and train-labels-idx1-ubyte\[\.gz\]/);
+    expect(half.stderr).toContain(`  ${partial} (--data-dir)`);
+    expect(half.stderr).not.toContain('(system datasets)');
+    const out = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
+    const ok = await run('train', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '64', '--test-subset', '32', '--batch-size', '32', '-T', '2', '--epochs', '1', '--out', out);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain(`data train: ${path.join(FMNIST, 'train-images-idx3-ubyte.gz')}, ${path.join(FMNIST, 'train-labels-idx1-ubyte.gz')}`);
+    expect(ok.stderr).toContain(`data test: ${path.join(FMNIST, 't10k-images-idx3-ubyte.gz')}, ${path.join(FMNIST, 't10k-labels-idx1-ubyte.gz')}`);
+  });
+
+  it.skipIf(!haveEvents)('inspect refuses a recording with garbage appended (exit 2, where it went wrong), and prepare a cache folder that is a file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
+    const src = readFileSync(path.join(EVENTS, 'prophesee', 'evt2_sample.raw'));
+    const bad = path.join(dir, 'garbage.raw');
+    // Seeded bytes after the real recording.
+    let x = 99;
+    const tail = Buffer.alloc(4096, 0).map(() => ((x = (x * 1103515245 + 12345) >>> 0), x >>> 24));
+    writeFileSync(bad, Buffer.concat([src, tail]));
+    const r = await run('datasets', 'inspect', bad, '--json');
+    expect(r.code).toBe(2);
+    const err = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(err).toMatchObject({ type: 'error', kind: 'dataset-corrupt' });
+    expect(Number(/at byte (\d+)/.exec(err.message)![1])).toBeGreaterThanOrEqual(src.length);
+
+    mkdirSync(path.join(dir, 'n-mnist', 'Train', '5'), { recursive: true });
+    copyFileSync(path.join(EVENTS, 'nmnist', '1.bs2'), path.join(dir, 'n-mnist', 'Train', '5', '1.bin'));
+    const cacheFile = path.join(dir, 'cache-is-a-file');
+    writeFileSync(cacheFile, 'x');
+    const prep = await run('datasets', 'prepare', 'n-mnist', '--split', 'train', '--data-dir', dir, '--cache-dir', cacheFile, '--threads', '0');
+    expect(prep.code).toBe(2);
+    expect(prep.stderr).not.toMatch(/unexpected error/);
+    expect(prep.stderr).toMatch(new RegExp(`error \\(invalid-options\\): '${cacheFile}.*' is not a folder`));
+  });
+
   it.skipIf(!haveEvents)('prepare integrates an N-MNIST folder into the frame cache, then reuses it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
     for (const [name, label, split] of [['1', 5, 'Train'], ['2', 0, 'Train'], ['60001', 7, 'Test']] as const) {
@@ -79,6 +156,11 @@ describe('spikeflow datasets', () => {
       ['test', 1, 3330, true],
     ]);
     expect(rows[0].frames).toBe(8);
+    // Which files were read, and from where.
+    expect(rows[0].root).toBe(path.join(dir, 'n-mnist'));
+    expect(rows[0].files).toEqual([path.join(dir, 'n-mnist', 'Train', '0', '2.bin'), path.join(dir, 'n-mnist', 'Train', '5', '1.bin')]);
+    const text = await run(...args.filter((a) => a !== '--json'));
+    expect(text.stderr).toContain(`n-mnist/test: read 1 event file(s) from ${path.join(dir, 'n-mnist')}: ${path.join(dir, 'n-mnist', 'Test', '7', '60001.bin')}`);
     const again = JSON.parse((await run(...args)).stdout);
     expect(again.map((x: { built: boolean }) => x.built)).toEqual([false, false]);
   });

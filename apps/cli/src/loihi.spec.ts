@@ -94,7 +94,7 @@ describe.skipIf(!haveData)('Loihi on a trained Fashion-MNIST lif-mlp (needs data
     const ex = await run('export', '--target', 'loihi', '--checkpoint', out, '--out', netxFile, ...data);
     expect(ex.code, ex.stderr).toBe(0);
     const exported = (await readNetx(netxFile)).layers[1].weight!.data; // [10, 512]
-    const w = ck.weights.get('2.weight')!.data; // [512, 10]
+    const w = ck.weights.get('fc2.weight')!.data; // [512, 10]
     const distinct = new Set<number>();
     for (let o = 0; o < 10; o++) for (let i = 0; i < 512; i++) {
       const level = w[i * 10 + o] * tuned.gains[1];

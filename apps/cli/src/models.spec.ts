@@ -18,9 +18,26 @@ describe('spikeflow models', () => {
     const ids = rows.map((x) => x.id);
     for (const id of ['vgg11', 'vgg16-bn', 'spiking-resnet34', 'sew-resnet18', 'ms-resnet18', 'resnet19', 'spikformer', 'spike-driven-transformer']) expect(ids).toContain(`models/${id}`);
     const withRef = rows.filter((x) => x.reference);
-    expect(withRef.length).toBe(15);
+    // 14 published models: the alias sdt is not a row of its own.
+    expect(withRef.length).toBe(14);
     for (const x of withRef) expect(x.reference!.matches, x.id).toBe(true);
     expect(rows.find((x) => x.id === 'models/vgg16')!.parameters).toBe(138_357_544);
+  });
+
+  it('lists an alias once, and builds each unpublished architecture at the input it is designed for', async () => {
+    const r = await runCli('models', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<{ id: string; aliases: string[]; inputShape: number[]; numClasses: number; parameters: number }>;
+    const ids = rows.map((x) => x.id);
+    expect(ids.filter((id) => id === 'models/sdt' || id === 'models/spike-driven-transformer')).toEqual(['models/spike-driven-transformer']);
+    expect(rows.find((x) => x.id === 'models/spike-driven-transformer')!.aliases).toEqual(['models/sdt']);
+    const mlp = rows.find((x) => x.id === 'models/lif-mlp')!;
+    expect(mlp.inputShape).toEqual([28, 28, 1]);
+    // 784→512→10 without biases, worked out by hand.
+    expect(mlp.parameters).toBe(28 * 28 * 512 + 512 * 10);
+    expect(rows.find((x) => x.id === 'models/conv-fmnist')!.inputShape).toEqual([28, 28, 1]);
+    const text = await runCli('models', 'sdt');
+    expect(text.stdout).toMatch(/^models\/spike-driven-transformer \(sdt\)\s+32x32x3\s+100\s/m);
   });
 
   it('counts for a given input and class count (ResNet-18 with a 10-class head, worked out by hand)', async () => {

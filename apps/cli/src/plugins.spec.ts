@@ -94,7 +94,7 @@ describe('spikeflow plugins list', () => {
     const out = JSON.parse(r.stdout) as { core: string; plugins: Array<{ name: string; namespace: string; source: string; contributions: Record<string, string[]> }>; skipped: Array<{ name: string; reason: string }> };
     const byNs = new Map(out.plugins.map((p) => [p.namespace, p]));
     expect([...byNs.keys()]).toEqual(['core', 'neurons', 'datasets', 'models', 'loihi', 'spinnaker', 'acme']);
-    expect(byNs.get('core')!.contributions.losses).toEqual(['core/ce-mean', 'core/mse-rate', 'core/tet']);
+    expect(byNs.get('core')!.contributions.losses).toEqual(['core/ce-mean', 'core/ce-membrane', 'core/huber', 'core/mae', 'core/mse', 'core/mse-membrane', 'core/mse-rate', 'core/tet']);
     expect(byNs.get('neurons')!.contributions.neurons).toContain('neurons/lif');
     expect(byNs.get('loihi')!.contributions).toEqual({ hardwareTargets: ['loihi/loihi1', 'loihi/loihi2'] });
     expect(byNs.get('neurons')!.source).toBe('built-in');

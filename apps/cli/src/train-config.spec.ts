@@ -110,7 +110,7 @@ describe.skipIf(!haveData)('resume, --json and --quiet on the real Fashion-MNIST
     expect(second.code, second.stderr).toBe(0);
     const lines = jsonLines(second.stdout);
     expect(lines.map((l) => l.type)).toEqual(['epoch', 'summary']);
-    expect(lines[0].epoch).toBe(1);
+    expect(lines[0].epoch).toBe(2);
     const a = await loadCheckpoint(path.join(straight, 'checkpoints', 'epoch-002'));
     const b = await loadCheckpoint(path.join(split, 'checkpoints', 'epoch-002'));
     expect(b.state.step).toBe(a.state.step);

@@ -1,38 +1,43 @@
 // Core's WebAssembly SIMD kernels (tools/wasm/build-wasm.mjs), run in place on the tfjs wasm
 // backend's heap: every pointer is a byte offset into that memory, and the module owns none of it.
 //
+// The heap reaches 4 GiB, so tensors may sit above 2 GiB and hold up to 2^30 floats: sizes and
+// offsets are size_t (unsigned 32-bit on wasm32; `long` is 32-bit and signed there). Only
+// coordinates that can go negative (a window reaching into the padding) stay int.
+//
 // Event-driven ("spike") products: when the left operand of a matrix product is mostly zeros — the
 // spikes a neuron layer emits — the product only needs the rows of the right operand that active
 // inputs select. Both kernels accept any values (an active input contributes x·row), so they equal
 // the dense product up to the order of the sums.
 
+#include <stddef.h>
 #include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
 /** Number of non-zero entries of x[0..n). */
 EXPORT(count_nonzero)
-int count_nonzero(const float* restrict x, int n) {
-  int count = 0;
-  for (int i = 0; i < n; i++) count += x[i] != 0.0f;
+size_t count_nonzero(const float* restrict x, size_t n) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++) count += x[i] != 0.0f;
   return count;
 }
 
 /** y[N, M] = x[N, K] · w[K, M], visiting only the non-zero x[r, j]. */
 EXPORT(sparse_matmul)
-void sparse_matmul(const float* restrict x, const float* restrict w, float* restrict y, int N, int K, int M) {
-  for (int r = 0; r < N; r++) {
-    float* restrict yr = y + (long)r * M;
-    for (int m = 0; m < M; m++) yr[m] = 0.0f;
-    const float* restrict xr = x + (long)r * K;
-    for (int j = 0; j < K; j++) {
+void sparse_matmul(const float* restrict x, const float* restrict w, float* restrict y, size_t N, size_t K, size_t M) {
+  for (size_t r = 0; r < N; r++) {
+    float* restrict yr = y + r * M;
+    for (size_t m = 0; m < M; m++) yr[m] = 0.0f;
+    const float* restrict xr = x + r * K;
+    for (size_t j = 0; j < K; j++) {
       const float a = xr[j];
       if (a == 0.0f) continue;
-      const float* restrict wj = w + (long)j * M;
+      const float* restrict wj = w + j * M;
       if (a == 1.0f) {
-        for (int m = 0; m < M; m++) yr[m] += wj[m];
+        for (size_t m = 0; m < M; m++) yr[m] += wj[m];
       } else {
-        for (int m = 0; m < M; m++) yr[m] += a * wj[m];
+        for (size_t m = 0; m < M; m++) yr[m] += a * wj[m];
       }
     }
   }
@@ -40,19 +45,19 @@ void sparse_matmul(const float* restrict x, const float* restrict w, float* rest
 
 /** dw[K, M] = xᵀ · dy for x [N, K], dy [N, M], visiting only the non-zero x[r, j]. */
 EXPORT(sparse_matmul_grad_w)
-void sparse_matmul_grad_w(const float* restrict x, const float* restrict dy, float* restrict dw, int N, int K, int M) {
-  for (long i = 0; i < (long)K * M; i++) dw[i] = 0.0f;
-  for (int r = 0; r < N; r++) {
-    const float* restrict xr = x + (long)r * K;
-    const float* restrict dyr = dy + (long)r * M;
-    for (int j = 0; j < K; j++) {
+void sparse_matmul_grad_w(const float* restrict x, const float* restrict dy, float* restrict dw, size_t N, size_t K, size_t M) {
+  for (size_t i = 0; i < K * M; i++) dw[i] = 0.0f;
+  for (size_t r = 0; r < N; r++) {
+    const float* restrict xr = x + r * K;
+    const float* restrict dyr = dy + r * M;
+    for (size_t j = 0; j < K; j++) {
       const float a = xr[j];
       if (a == 0.0f) continue;
-      float* restrict dwj = dw + (long)j * M;
+      float* restrict dwj = dw + j * M;
       if (a == 1.0f) {
-        for (int m = 0; m < M; m++) dwj[m] += dyr[m];
+        for (size_t m = 0; m < M; m++) dwj[m] += dyr[m];
       } else {
-        for (int m = 0; m < M; m++) dwj[m] += a * dyr[m];
+        for (size_t m = 0; m < M; m++) dwj[m] += a * dyr[m];
       }
     }
   }
@@ -60,14 +65,14 @@ void sparse_matmul_grad_w(const float* restrict x, const float* restrict dy, flo
 
 /** out[C, R] = in[R, C]ᵀ, in 32×32 tiles so both sides stay in cache. */
 EXPORT(transpose2d)
-void transpose2d(const float* restrict in, float* restrict out, int R, int C) {
-  const int B = 32;
-  for (int r0 = 0; r0 < R; r0 += B) {
-    const int r1 = r0 + B < R ? r0 + B : R;
-    for (int c0 = 0; c0 < C; c0 += B) {
-      const int c1 = c0 + B < C ? c0 + B : C;
-      for (int r = r0; r < r1; r++) {
-        for (int c = c0; c < c1; c++) out[(long)c * R + r] = in[(long)r * C + c];
+void transpose2d(const float* restrict in, float* restrict out, size_t R, size_t C) {
+  const size_t B = 32;
+  for (size_t r0 = 0; r0 < R; r0 += B) {
+    const size_t r1 = r0 + B < R ? r0 + B : R;
+    for (size_t c0 = 0; c0 < C; c0 += B) {
+      const size_t c1 = c0 + B < C ? c0 + B : C;
+      for (size_t r = r0; r < r1; r++) {
+        for (size_t c = c0; c < c1; c++) out[c * R + r] = in[r * C + c];
       }
     }
   }
@@ -80,20 +85,20 @@ void transpose2d(const float* restrict in, float* restrict out, int R, int C) {
 
 #define BN_BLOCK 64
 
-static void channel_sums(const float* restrict x, const float* restrict mean, int M, int C, float* restrict acc, double* restrict total, int squares) {
-  for (int c = 0; c < C; c++) total[c] = 0.0;
-  for (int r0 = 0; r0 < M; r0 += BN_BLOCK) {
-    const int r1 = r0 + BN_BLOCK < M ? r0 + BN_BLOCK : M;
-    for (int c = 0; c < C; c++) acc[c] = 0.0f;
-    for (int r = r0; r < r1; r++) {
-      const float* restrict xr = x + (long)r * C;
+static void channel_sums(const float* restrict x, const float* restrict mean, size_t M, size_t C, float* restrict acc, double* restrict total, int squares) {
+  for (size_t c = 0; c < C; c++) total[c] = 0.0;
+  for (size_t r0 = 0; r0 < M; r0 += BN_BLOCK) {
+    const size_t r1 = r0 + BN_BLOCK < M ? r0 + BN_BLOCK : M;
+    for (size_t c = 0; c < C; c++) acc[c] = 0.0f;
+    for (size_t r = r0; r < r1; r++) {
+      const float* restrict xr = x + r * C;
       if (squares) {
-        for (int c = 0; c < C; c++) { const float d = xr[c] - mean[c]; acc[c] += d * d; }
+        for (size_t c = 0; c < C; c++) { const float d = xr[c] - mean[c]; acc[c] += d * d; }
       } else {
-        for (int c = 0; c < C; c++) acc[c] += xr[c];
+        for (size_t c = 0; c < C; c++) acc[c] += xr[c];
       }
     }
-    for (int c = 0; c < C; c++) total[c] += acc[c];
+    for (size_t c = 0; c < C; c++) total[c] += acc[c];
   }
 }
 
@@ -103,24 +108,24 @@ static void channel_sums(const float* restrict x, const float* restrict mean, in
  */
 EXPORT(bn_forward)
 void bn_forward(const float* restrict x, const float* restrict w, const float* restrict b, float* restrict y, float* restrict mean, float* restrict invstd,
-                float* restrict var_out, double* restrict total, float* restrict acc, int M, int C, float eps) {
+                float* restrict var_out, double* restrict total, float* restrict acc, size_t M, size_t C, float eps) {
   channel_sums(x, mean, M, C, acc, total, 0);
-  for (int c = 0; c < C; c++) mean[c] = (float)(total[c] / M);
+  for (size_t c = 0; c < C; c++) mean[c] = (float)(total[c] / M);
   channel_sums(x, mean, M, C, acc, total, 1);
-  for (int c = 0; c < C; c++) {
+  for (size_t c = 0; c < C; c++) {
     const float v = (float)(total[c] / M);
     var_out[c] = v;
     invstd[c] = 1.0f / __builtin_sqrtf(v + eps);
   }
   // scale = invstd·w and shift = b, reusing acc for scale (C floats).
-  for (int c = 0; c < C; c++) acc[c] = w ? invstd[c] * w[c] : invstd[c];
-  for (int r = 0; r < M; r++) {
-    const float* restrict xr = x + (long)r * C;
-    float* restrict yr = y + (long)r * C;
+  for (size_t c = 0; c < C; c++) acc[c] = w ? invstd[c] * w[c] : invstd[c];
+  for (size_t r = 0; r < M; r++) {
+    const float* restrict xr = x + r * C;
+    float* restrict yr = y + r * C;
     if (b) {
-      for (int c = 0; c < C; c++) yr[c] = (xr[c] - mean[c]) * acc[c] + b[c];
+      for (size_t c = 0; c < C; c++) yr[c] = (xr[c] - mean[c]) * acc[c] + b[c];
     } else {
-      for (int c = 0; c < C; c++) yr[c] = (xr[c] - mean[c]) * acc[c];
+      for (size_t c = 0; c < C; c++) yr[c] = (xr[c] - mean[c]) * acc[c];
     }
   }
 }
@@ -132,40 +137,40 @@ void bn_forward(const float* restrict x, const float* restrict w, const float* r
  */
 EXPORT(bn_backward)
 void bn_backward(const float* restrict dy, const float* restrict x, const float* restrict mean, const float* restrict invstd, const float* restrict w,
-                 float* restrict dx, float* restrict dweight, float* restrict dbias, double* restrict totals, float* restrict acc, int M, int C) {
+                 float* restrict dx, float* restrict dweight, float* restrict dbias, double* restrict totals, float* restrict acc, size_t M, size_t C) {
   double* restrict tb = totals;
   double* restrict tw = totals + C;
   float* restrict accw = acc + C;
-  for (int c = 0; c < C; c++) { tb[c] = 0.0; tw[c] = 0.0; }
-  for (int r0 = 0; r0 < M; r0 += BN_BLOCK) {
-    const int r1 = r0 + BN_BLOCK < M ? r0 + BN_BLOCK : M;
-    for (int c = 0; c < C; c++) { acc[c] = 0.0f; accw[c] = 0.0f; }
-    for (int r = r0; r < r1; r++) {
-      const float* restrict dyr = dy + (long)r * C;
-      const float* restrict xr = x + (long)r * C;
-      for (int c = 0; c < C; c++) {
+  for (size_t c = 0; c < C; c++) { tb[c] = 0.0; tw[c] = 0.0; }
+  for (size_t r0 = 0; r0 < M; r0 += BN_BLOCK) {
+    const size_t r1 = r0 + BN_BLOCK < M ? r0 + BN_BLOCK : M;
+    for (size_t c = 0; c < C; c++) { acc[c] = 0.0f; accw[c] = 0.0f; }
+    for (size_t r = r0; r < r1; r++) {
+      const float* restrict dyr = dy + r * C;
+      const float* restrict xr = x + r * C;
+      for (size_t c = 0; c < C; c++) {
         acc[c] += dyr[c];
         accw[c] += dyr[c] * ((xr[c] - mean[c]) * invstd[c]);
       }
     }
-    for (int c = 0; c < C; c++) { tb[c] += acc[c]; tw[c] += accw[c]; }
+    for (size_t c = 0; c < C; c++) { tb[c] += acc[c]; tw[c] += accw[c]; }
   }
-  for (int c = 0; c < C; c++) { dbias[c] = (float)tb[c]; dweight[c] = (float)tw[c]; }
+  for (size_t c = 0; c < C; c++) { dbias[c] = (float)tb[c]; dweight[c] = (float)tw[c]; }
   // Per-channel constants: k, −k/M·dweight, −k/M·dbias.
   float* restrict kk = acc;
   float* restrict cb = acc + 2 * C;
-  for (int c = 0; c < C; c++) {
+  for (size_t c = 0; c < C; c++) {
     const float k = w ? invstd[c] * w[c] : invstd[c];
     const float a = k * (-1.0f / (float)M);
     kk[c] = k;
     accw[c] = a * dweight[c];
     cb[c] = a * dbias[c];
   }
-  for (int r = 0; r < M; r++) {
-    const float* restrict dyr = dy + (long)r * C;
-    const float* restrict xr = x + (long)r * C;
-    float* restrict dxr = dx + (long)r * C;
-    for (int c = 0; c < C; c++) dxr[c] = dyr[c] * kk[c] + ((xr[c] - mean[c]) * invstd[c]) * accw[c] + cb[c];
+  for (size_t r = 0; r < M; r++) {
+    const float* restrict dyr = dy + r * C;
+    const float* restrict xr = x + r * C;
+    float* restrict dxr = dx + r * C;
+    for (size_t c = 0; c < C; c++) dxr[c] = dyr[c] * kk[c] + ((xr[c] - mean[c]) * invstd[c]) * accw[c] + cb[c];
   }
 }
 
@@ -174,13 +179,13 @@ void bn_backward(const float* restrict dy, const float* restrict x, const float*
 // first maximum in row-major order. The forward records that position (a flat index into x).
 
 EXPORT(maxpool_forward)
-void maxpool_forward(const float* restrict x, float* restrict y, int* restrict arg, int N, int H, int W, int C,
+void maxpool_forward(const float* restrict x, float* restrict y, int* restrict arg, size_t N, int H, int W, size_t C,
                      int kh, int kw, int sh, int sw, int ph, int pw, int Ho, int Wo) {
-  for (int n = 0; n < N; n++) {
+  for (size_t n = 0; n < N; n++) {
     for (int oy = 0; oy < Ho; oy++) {
       for (int ox = 0; ox < Wo; ox++) {
-        float* restrict yo = y + (((long)n * Ho + oy) * Wo + ox) * C;
-        int* restrict ao = arg + (((long)n * Ho + oy) * Wo + ox) * C;
+        float* restrict yo = y + ((n * Ho + oy) * Wo + ox) * C;
+        int* restrict ao = arg + ((n * Ho + oy) * Wo + ox) * C;
         int first = 1;
         for (int ky = 0; ky < kh; ky++) {
           const int iy = oy * sh - ph + ky;
@@ -188,14 +193,14 @@ void maxpool_forward(const float* restrict x, float* restrict y, int* restrict a
           for (int kx = 0; kx < kw; kx++) {
             const int ix = ox * sw - pw + kx;
             if (ix < 0 || ix >= W) continue;
-            const long base = (((long)n * H + iy) * W + ix) * C;
+            const size_t base = ((n * H + iy) * W + ix) * C;
             const float* restrict xi = x + base;
             if (first) {
-              for (int c = 0; c < C; c++) { yo[c] = xi[c]; ao[c] = (int)base + c; }
+              for (size_t c = 0; c < C; c++) { yo[c] = xi[c]; ao[c] = (int)(base + c); }
               first = 0;
             } else {
               // Four channels at a time: compare, then select value and index with the same mask.
-              int c = 0;
+              size_t c = 0;
               const v128_t step = wasm_i32x4_splat(4);
               v128_t idx = wasm_i32x4_add(wasm_i32x4_splat((int)base), wasm_i32x4_make(0, 1, 2, 3));
               for (; c + 4 <= C; c += 4) {
@@ -209,7 +214,7 @@ void maxpool_forward(const float* restrict x, float* restrict y, int* restrict a
               for (; c < C; c++) {
                 const int better = xi[c] > yo[c];
                 yo[c] = better ? xi[c] : yo[c];
-                ao[c] = better ? (int)base + c : ao[c];
+                ao[c] = better ? (int)(base + c) : ao[c];
               }
             }
           }
@@ -220,9 +225,9 @@ void maxpool_forward(const float* restrict x, float* restrict y, int* restrict a
 }
 
 EXPORT(maxpool_backward)
-void maxpool_backward(const float* restrict dy, const int* restrict arg, float* restrict dx, int nIn, int nOut) {
-  for (int i = 0; i < nIn; i++) dx[i] = 0.0f;
-  for (int i = 0; i < nOut; i++) dx[arg[i]] += dy[i];
+void maxpool_backward(const float* restrict dy, const int* restrict arg, float* restrict dx, size_t nIn, size_t nOut) {
+  for (size_t i = 0; i < nIn; i++) dx[i] = 0.0f;
+  for (size_t i = 0; i < nOut; i++) dx[(size_t)arg[i]] += dy[i];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,11 +237,11 @@ void maxpool_backward(const float* restrict dy, const int* restrict arg, float* 
 // those inputs reached.
 
 #define CONV_SCATTER(BODY)                                                                       \
-  for (int n = 0; n < N; n++) {                                                                  \
+  for (size_t n = 0; n < N; n++) {                                                               \
     for (int iy = 0; iy < H; iy++) {                                                             \
       for (int ix = 0; ix < W; ix++) {                                                           \
-        const float* restrict xp = x + (((long)n * H + iy) * W + ix) * Cin;                      \
-        for (int ci = 0; ci < Cin; ci++) {                                                       \
+        const float* restrict xp = x + ((n * H + iy) * W + ix) * Cin;                            \
+        for (size_t ci = 0; ci < Cin; ci++) {                                                    \
           const float a = xp[ci];                                                                \
           if (a == 0.0f) continue;                                                               \
           for (int ky = 0; ky < kh; ky++) {                                                      \
@@ -249,8 +254,8 @@ void maxpool_backward(const float* restrict dy, const int* restrict arg, float* 
               if (tx < 0 || tx % sw) continue;                                                   \
               const int ox = tx / sw;                                                            \
               if (ox >= Wo) continue;                                                            \
-              float* restrict o = out + (((long)n * Ho + oy) * Wo + ox) * Cout;                  \
-              float* restrict t = taps + (((long)ky * kw + kx) * Cin + ci) * Cout;               \
+              float* restrict o = out + ((n * Ho + oy) * Wo + ox) * Cout;                        \
+              float* restrict t = taps + (((size_t)ky * kw + kx) * Cin + ci) * Cout;             \
               BODY                                                                               \
             }                                                                                    \
           }                                                                                      \
@@ -260,21 +265,21 @@ void maxpool_backward(const float* restrict dy, const int* restrict arg, float* 
   }
 
 EXPORT(sparse_conv_forward)
-void sparse_conv_forward(const float* restrict x, float* restrict w, float* restrict y, int N, int H, int W, int Cin,
-                         int Ho, int Wo, int Cout, int kh, int kw, int sh, int sw, int ph, int pw) {
-  for (long i = 0; i < (long)N * Ho * Wo * Cout; i++) y[i] = 0.0f;
+void sparse_conv_forward(const float* restrict x, float* restrict w, float* restrict y, size_t N, int H, int W, size_t Cin,
+                         int Ho, int Wo, size_t Cout, int kh, int kw, int sh, int sw, int ph, int pw) {
+  for (size_t i = 0; i < (size_t)N * Ho * Wo * Cout; i++) y[i] = 0.0f;
   float* restrict out = y;
   float* restrict taps = w;
-  CONV_SCATTER(if (a == 1.0f) { for (int c = 0; c < Cout; c++) o[c] += t[c]; } else { for (int c = 0; c < Cout; c++) o[c] += a * t[c]; })
+  CONV_SCATTER(if (a == 1.0f) { for (size_t c = 0; c < Cout; c++) o[c] += t[c]; } else { for (size_t c = 0; c < Cout; c++) o[c] += a * t[c]; })
 }
 
 EXPORT(sparse_conv_grad_w)
-void sparse_conv_grad_w(const float* restrict x, float* restrict dy, float* restrict dw, int N, int H, int W, int Cin,
-                        int Ho, int Wo, int Cout, int kh, int kw, int sh, int sw, int ph, int pw) {
-  for (long i = 0; i < (long)kh * kw * Cin * Cout; i++) dw[i] = 0.0f;
+void sparse_conv_grad_w(const float* restrict x, float* restrict dy, float* restrict dw, size_t N, int H, int W, size_t Cin,
+                        int Ho, int Wo, size_t Cout, int kh, int kw, int sh, int sw, int ph, int pw) {
+  for (size_t i = 0; i < (size_t)kh * kw * Cin * Cout; i++) dw[i] = 0.0f;
   float* restrict out = dy;
   float* restrict taps = dw;
-  CONV_SCATTER(if (a == 1.0f) { for (int c = 0; c < Cout; c++) t[c] += o[c]; } else { for (int c = 0; c < Cout; c++) t[c] += a * o[c]; })
+  CONV_SCATTER(if (a == 1.0f) { for (size_t c = 0; c < Cout; c++) t[c] += o[c]; } else { for (size_t c = 0; c < Cout; c++) t[c] += a * o[c]; })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,9 +290,9 @@ void sparse_conv_grad_w(const float* restrict x, float* restrict dy, float* rest
 //   p1 = base − (m1 / (sqrt(v1) / sqrt(bc2) + eps)) · (lr / bc1)
 EXPORT(adam_update)
 void adam_update(const float* restrict p, const float* restrict g, const float* restrict m, const float* restrict v,
-                 float* restrict p1, float* restrict m1, float* restrict v1, int n,
+                 float* restrict p1, float* restrict m1, float* restrict v1, size_t n,
                  float b1, float one_minus_b1, float b2, float one_minus_b2, float sqrt_bc2, float eps, float step, float wd, float decay) {
-  for (int i = 0; i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     const float gi = wd != 0.0f ? g[i] + p[i] * wd : g[i];
     const float base = decay != 1.0f ? p[i] * decay : p[i];
     const float mi = m[i] * b1 + gi * one_minus_b1;

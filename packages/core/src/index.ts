@@ -14,6 +14,12 @@ export { setEventDrivenConv, CONV_EVENT_DRIVEN_MAX_DENSITY } from './ops/conv2d.
 export { useCompiledLayerKernels } from './ops/wasm-ops.js';
 export { useParallelWorker, parallelTaskCount, parallelConv2d, parallelMatMul } from './engine/parallel-pool.js';
 export type { WasmKernelModule, HeapTensorInfo } from './engine/wasm-kernel-module.js';
+export { WASM_HEAP_MAX_BYTES, WASM_MAX_BLOCK_BYTES, installWasmHeapGuard } from './engine/wasm-heap-guard.js';
+export { estimateTrainingMemory } from './engine/estimate-training-memory.js';
+export type { TrainingMemoryEstimate, TrainingMemoryInput } from './engine/estimate-training-memory.js';
+export { checkTrainingMemory } from './engine/check-training-memory.js';
+export { memoryUsage } from './engine/memory-usage.js';
+export type { MemoryUsage } from './engine/memory-usage.js';
 
 export { Rng, epochPermutation, hashString } from './util/rng.js';
 export type { RngState } from './util/rng.js';
@@ -24,6 +30,7 @@ export { Registry } from './plugin/registry.js';
 export {
   NeuronRegistry, SurrogateRegistry, ArchitectureRegistry, DatasetRegistry, EncoderRegistry, LossRegistry, HardwareTargetRegistry,
 } from './plugin/registries.js';
+export { TaskRegistry, MetricRegistry } from './plugin/registries.js';
 export { createSpikeflow, corePlugin, Spikeflow } from './plugin/spikeflow.js';
 export type { SpikeflowOptions, NeuronSpec } from './plugin/spikeflow.js';
 
@@ -42,6 +49,37 @@ export type { LossFunction } from './contracts/loss.js';
 export { HardwareTargetDescriptor } from './contracts/hardware-target.js';
 export type { HardwareTarget, HardwareReport } from './contracts/hardware-target.js';
 export type { Descriptor, Registered } from './contracts/descriptor.js';
+export { TaskDescriptor } from './contracts/task.js';
+export type {
+  Task, TaskContext, TaskMetricSpec, TargetSpec, TargetKind, ClassTarget, RegressionTarget, SequenceTarget, NoTarget, ReadOut, SelectionMetric,
+} from './contracts/task.js';
+export { MetricDescriptor } from './contracts/metric.js';
+export type { Metric, MetricContext } from './contracts/metric.js';
+export { isTaskLossDescriptor } from './contracts/task-loss.js';
+export type { TaskLoss, TaskLossDescriptor, LossContext } from './contracts/task-loss.js';
+export { isTaskDatasetDescriptor } from './contracts/task-dataset.js';
+export type { TaskDataset, TaskSplit, TaskDatasetDescriptor, TaskDatasetOpenOptions } from './contracts/task-dataset.js';
+export type { GraphBatch, GraphDataset } from './contracts/graph-batch.js';
+
+export { classificationTask, classificationTaskDescriptor, CLASSIFICATION_LOSSES } from './tasks/classification-task.js';
+export type { ClassificationTaskOptions } from './tasks/classification-task.js';
+export { regressionTask, regressionTaskDescriptor, REGRESSION_LOSSES } from './tasks/regression-task.js';
+export type { RegressionTaskOptions } from './tasks/regression-task.js';
+export { readOutput } from './tasks/read-out.js';
+export { selectionImproves } from './tasks/selection-improves.js';
+export { targetLayout, targetShape, predictionShape } from './tasks/target-layout.js';
+export type { TargetLayout } from './tasks/target-layout.js';
+export { topKAccuracy, accuracyMetricDescriptor, topKMetricDescriptor, top5MetricDescriptor } from './metrics/top-k-accuracy.js';
+export {
+  regressionMetric, rSquared, rootRelativeSquaredError, empiricalCorrelation, meanSquaredError, meanAbsoluteError,
+  mseMetricDescriptor, maeMetricDescriptor, rmseMetricDescriptor, r2MetricDescriptor, rrseMetricDescriptor, corrMetricDescriptor,
+} from './metrics/regression-metrics.js';
+export { RegressionMoments } from './metrics/regression-moments.js';
+export { coreMetricDescriptors } from './metrics/core-metrics.js';
+export {
+  mseRegressionLoss, maeRegressionLoss, huberRegressionLoss, mseRegressionDescriptor, maeRegressionDescriptor, huberRegressionDescriptor,
+} from './losses/regression-losses.js';
+export { taskLossOf } from './losses/task-loss-of.js';
 
 export { Module, foldTime } from './nn/module.js';
 export { withoutInitialisation } from './nn/init.js';
@@ -55,6 +93,15 @@ export type { StandardDynamics } from './spike/standard-dynamics.js';
 export type { BaseNodeOptions } from './spike/base-node.js';
 
 export { mseRateLoss, crossEntropyMeanLoss, tetLoss, crossEntropy } from './losses/losses.js';
+export { crossEntropyMembraneLoss, mseMembraneLoss } from './losses/membrane-losses.js';
+export { NonSpikingLIF } from './spike/non-spiking-lif.js';
+export type { NonSpikingLIFOptions } from './spike/non-spiking-lif.js';
+export { setStepMode, getStepMode } from './functional/step-mode.js';
+export type { StepMode } from './functional/step-mode.js';
+export { resetNet } from './functional/reset-net.js';
+export { monitorSpikes } from './monitor/monitor-spikes.js';
+export { monitorMembrane } from './monitor/monitor-membrane.js';
+export { LayerMonitor } from './monitor/layer-monitor.js';
 export { directEncoder } from './encoders/direct.js';
 export { CORE_VERSION } from './version.js';
 export { manualSeed, globalRng } from './util/seed.js';
@@ -75,8 +122,14 @@ export type { LrSchedule } from './optim/schedule.js';
 export { encodeSafetensors, decodeSafetensors } from './checkpoint/safetensors.js';
 export type { StoredTensor } from './checkpoint/safetensors.js';
 export { writeFileAtomic } from './checkpoint/atomic-write.js';
-export { saveCheckpoint, loadCheckpoint, resolveCheckpointDir, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint/checkpoint.js';
-export type { CheckpointState, LoadedCheckpoint } from './checkpoint/checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, resolveCheckpointDir, cleanCheckpointTemps, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint/checkpoint.js';
+export type { CheckpointState, LoadedCheckpoint, LoadCheckpointOptions, EpochProgress } from './checkpoint/checkpoint.js';
+export { checkpointStateSchema, parseCheckpointState } from './checkpoint/checkpoint-state.js';
+export { fsyncDir } from './checkpoint/fsync-dir.js';
+export { legacyOptimizerNames } from './checkpoint/legacy-optimizer-names.js';
+export { modelBuildOf } from './checkpoint/model-build.js';
+export type { ModelBuild } from './checkpoint/model-build.js';
+export { MODEL_FORMAT } from './checkpoint/model-file.js';
 export { Trainer } from './train/trainer.js';
 export type { TrainerOptions, TrainerCallback, EpochMetrics, StepInfo, EvalResult, FitSummary } from './train/trainer.js';
 export { progressCallback, jsonlMetricsCallback, formatEpochLine } from './train/callbacks.js';

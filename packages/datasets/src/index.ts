@@ -31,14 +31,14 @@ export type { IdxDatasetSpec, IdxFileSpec, IdxSplitSpec, Split } from './descrip
 
 // Reading IDX files.
 export { readIdx, parseIdx, isGzip } from './idx/read-idx.js';
-export type { IdxArray, IdxData, IdxDType, IdxExpectation } from './idx/read-idx.js';
+export type { IdxArray, IdxData, IdxDType, IdxExpectation, ReadIdxOptions } from './idx/read-idx.js';
 
 // Checksums.
 export { verifyChecksum, compareChecksum, digestBytes, checksumAlgorithms, checksumError, ChecksumHasher } from './checksum/checksum.js';
 export type { Checksum, ChecksumAlgorithm, ChecksumMismatch, ChecksumErrorNote } from './checksum/checksum.js';
 
 // Finding and downloading files.
-export { datasetSearchPath, defaultCacheRoot, downloadFolder, SYSTEM_DATA_ROOT } from './locate/search-path.js';
+export { checkDataDir, datasetSearchPath, defaultCacheRoot, downloadFolder, SYSTEM_DATA_ROOT } from './locate/search-path.js';
 export type { DataFolder, DataFolderSource, DataLocationOptions } from './locate/search-path.js';
 export { findSplitFiles, findIdxFile } from './locate/find-split-files.js';
 export type { SplitFiles, SplitSearch } from './locate/find-split-files.js';
@@ -73,11 +73,17 @@ export { openEventFile, detectEventFormat } from './events/open-event-file.js';
 export { readAllEvents } from './events/read-all-events.js';
 export { summarizeEvents } from './events/event-summary.js';
 export type { EventSummary, EventRecord } from './events/event-summary.js';
+export { EventChecker } from './events/event-checker.js';
+export type { EventGeometry } from './events/event-checker.js';
 export { openNmnistBin, decodeNmnist, NMNIST_EVENT_BYTES, NMNIST_OVERFLOW_Y } from './formats/nmnist/open-nmnist-bin.js';
-export { openAedat4, readAedat4Header, decodeAedat4EventPacket, AEDAT4_MAGIC } from './formats/aedat4/open-aedat4.js';
+export { openAedat4, readAedat4Header, decodeAedat4EventPacket, AEDAT4_MAGIC, AEDAT4_MAX_PACKET_BYTES } from './formats/aedat4/open-aedat4.js';
 export type { Aedat4Header, Aedat4Stream } from './formats/aedat4/open-aedat4.js';
 export { lz4FrameLength } from './formats/aedat4/lz4-frame-length.js';
+export { lz4FrameBound } from './formats/aedat4/lz4-frame-bound.js';
+export type { Lz4FrameBound } from './formats/aedat4/lz4-frame-bound.js';
 export { zstdFrameLength } from './formats/aedat4/zstd-frame-length.js';
+export { zstdFrameBound } from './formats/aedat4/zstd-frame-bound.js';
+export type { ZstdFrameBound } from './formats/aedat4/zstd-frame-bound.js';
 export { openAedat3, AEDAT31_MAGIC } from './formats/aedat3/open-aedat3.js';
 export { readGestureLabels, splitGestureSegments } from './formats/aedat3/gesture-labels.js';
 export type { GestureSegment } from './formats/aedat3/gesture-labels.js';
@@ -138,3 +144,16 @@ export { extractZip, listZip } from './archive/extract-zip.js';
 export type { ZipEntry } from './archive/extract-zip.js';
 export { extractTar } from './archive/extract-tar.js';
 export type { ExtractTarOptions } from './archive/extract-tar.js';
+
+// Forecasting series: sliding windows over multivariate time series with float targets.
+export { readSeriesFile, parseSeries } from './timeseries/read-series-file.js';
+export type { SeriesFileLayout, SeriesTable } from './timeseries/read-series-file.js';
+export { etth1Spec, etth2Spec, exchangeRateSpec } from './timeseries/time-series-spec.js';
+export type { TimeSeriesSpec, SplitRows } from './timeseries/time-series-spec.js';
+export { TimeSeriesDataset } from './timeseries/time-series-dataset.js';
+export type { TimeSeriesDatasetInit } from './timeseries/time-series-dataset.js';
+export { openTimeSeries, trainStatistics } from './timeseries/open-time-series.js';
+export type { TimeSeriesOptions, OpenTimeSeriesOptions } from './timeseries/open-time-series.js';
+export { timeSeriesDescriptor } from './timeseries/time-series-descriptor.js';
+export type { TimeSeriesDescriptor, TimeSeriesDescriptorOptions } from './timeseries/time-series-descriptor.js';
+export { timeSeriesDescriptors } from './timeseries/time-series-datasets.js';

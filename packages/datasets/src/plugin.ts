@@ -6,6 +6,7 @@ import { mnistDataset } from './descriptors/mnist.js';
 import { cifar10Dataset } from './descriptors/cifar10.js';
 import { eventDatasetDescriptors } from './descriptors/neuromorphic/event-datasets.js';
 import { eventFramesEncoderDescriptor } from './encoders/event-frames-encoder.js';
+import { timeSeriesDescriptors } from './timeseries/time-series-datasets.js';
 
 /** The namespace of this package's registry ids (`datasets/fashion-mnist`). */
 export const NAMESPACE = 'datasets';
@@ -16,7 +17,8 @@ export const datasetDescriptors: readonly IdxDatasetDescriptor[] = Object.freeze
 /**
  * The `@spikeflow/datasets` plugin: `mnist`, `fashion-mnist`, `kmnist` and `cifar10`, and the
  * neuromorphic `n-mnist`, `n-caltech101`, `dvs128-gesture`, `cifar10-dvs`, `shd` and `ssc` (as
- * integrated frames) with the `event-frames` encoder that feeds them to the trainer, under the
+ * integrated frames) with the `event-frames` encoder that feeds them to the trainer, the forecasting
+ * series `etth1`, `etth2` and `exchange-rate` (opened with `sf.taskDataset`), under the
  * `datasets` namespace. Opening one finds its files (`--data-dir`, `$SPIKEFLOW_DATA`, the user cache,
  * `/usr/share/datasets`), downloads and verifies them when they are nowhere, and loads the split.
  * The CLI finds the plugin through the package's `"spikeflow": { "plugin" }` field.
@@ -31,7 +33,7 @@ export const datasetDescriptors: readonly IdxDatasetDescriptor[] = Object.freeze
  * ```
  */
 export function datasets(): Plugin {
-  return definePlugin({ name: '@spikeflow/datasets', version: '0.1.0', namespace: NAMESPACE }, { datasets: [...datasetDescriptors, cifar10Dataset, ...eventDatasetDescriptors], encoders: [eventFramesEncoderDescriptor] });
+  return definePlugin({ name: '@spikeflow/datasets', version: '0.1.0', namespace: NAMESPACE }, { datasets: [...datasetDescriptors, cifar10Dataset, ...eventDatasetDescriptors, ...timeSeriesDescriptors], encoders: [eventFramesEncoderDescriptor] });
 }
 
 export default datasets;

@@ -22,8 +22,10 @@ export {
 } from './transport/security.js';
 export type { CurveKeyPair, Security } from './transport/security.js';
 
-export { encodeEnvelope, decodeEnvelope, encodeChunkHeader, decodeChunkHeader, PROTOCOL_VERSION, PROTO_PATH, MAX_CONTROL_BYTES } from './protocol/wire.js';
+export { frameMac, verifyFrameMac, FRAME_MAC_BYTES } from './transport/frame-mac.js';
+export { encodeEnvelope, decodeEnvelope, decodeControlFrame, encodeChunkHeader, decodeChunkHeader, PROTOCOL_VERSION, PROTO_PATH, MAX_CONTROL_BYTES } from './protocol/wire.js';
 export { diffFingerprints } from './protocol/fingerprint.js';
+export { maxFrameBytes } from './protocol/max-frame-bytes.js';
 export type * from './protocol/messages.js';
 export { captureState, restoreState, hashModel, hashFrames, parseStateFrames } from './state/train-state.js';
 export type { StateFrames, StateMeta, TrainPosition } from './state/train-state.js';

@@ -1,11 +1,13 @@
 // Multi-step charge–fire–reset kernels for the wasm backend, compiled to WebAssembly SIMD
-// (scripts/build-wasm.mjs). The module imports the tfjs wasm backend's own memory, so the kernels
+// (tools/wasm/build-wasm.mjs). The module imports the tfjs wasm backend's own memory, so the kernels
 // read and write tensors in place: every pointer below is a byte offset into that heap, and the
 // module owns no memory of its own (no data, no stack use; the build checks both).
 //
 // Layout: time-first [T, n], row t at offset t*n. Arithmetic mirrors recursion.ts (and so the
 // composed tf ops) op by op in float32 without contraction (-ffp-contract=off): the forward's
 // spikes and membrane are bit-identical to the composed path.
+
+#include <stddef.h>
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
@@ -20,7 +22,7 @@
 //   7 PLIF, leak 0              h = (v - v * a) + x
 //   8 PLIF                      h = (v - (v - vr) * a) + x
 #define CHARGE_LOOP(EXPR)                                                   \
-  for (int i = 0; i < n; i++) {                                             \
+  for (size_t i = 0; i < n; i++) {                                          \
     const float vi = v[i];                                                  \
     const float xi = xr[i];                                                 \
     const float hi = (EXPR);                                                \
@@ -36,13 +38,13 @@
  */
 EXPORT(neuron_forward)
 void neuron_forward(const float* restrict x, float* restrict s, float* restrict h, float* restrict v,
-                    int T, int n, int mode, float a, float vth, float vr, int soft) {
+                    size_t T, size_t n, int mode, float a, float vth, float vr, int soft) {
   const float rest = soft ? 0.0f : vr;
-  for (int i = 0; i < n; i++) v[i] = rest;
-  for (int t = 0; t < T; t++) {
-    const float* restrict xr = x + (long)t * n;
-    float* restrict hr = h + (long)t * n;
-    float* restrict sr = s + (long)t * n;
+  for (size_t i = 0; i < n; i++) v[i] = rest;
+  for (size_t t = 0; t < T; t++) {
+    const float* restrict xr = x + t * n;
+    float* restrict hr = h + t * n;
+    float* restrict sr = s + t * n;
     switch (mode) {
       case 0: CHARGE_LOOP(vi + xi) break;
       case 1: CHARGE_LOOP(vi + (xi - vi) / a) break;
@@ -98,7 +100,7 @@ static inline float surrogate(int kind, float x, float p, float q) {
 // One time step of the backward, for elements 0..n-1 of row t. SG: the surrogate derivative
 // expression (of xv = H − V_th); PLIF_TERM: 0, or the PLIF accumulation statement.
 #define BACKWARD_LOOP(SG, PLIF_TERM)                                               \
-  for (int i = 0; i < n; i++) {                                                    \
+  for (size_t i = 0; i < n; i++) {                                                 \
     const float hi = hr[i];                                                        \
     const float xv = hi - vth;                                                     \
     const float si = xv >= 0.0f ? 1.0f : 0.0f;                                     \
@@ -139,13 +141,13 @@ static inline float surrogate(int kind, float x, float p, float q) {
 EXPORT(neuron_backward)
 void neuron_backward(const float* restrict g, const float* restrict h, const float* restrict sg,
                      const float* restrict x, float* restrict gx, float* restrict gV, float* restrict gk,
-                     int T, int n, float vth, float vr, int soft, int detach, float dHdX, float dHdV,
+                     size_t T, size_t n, float vth, float vr, int soft, int detach, float dHdX, float dHdV,
                      int plif, float xcoef, float ktarget, int kind, float p, float q) {
   const float rest = soft ? 0.0f : vr;
-  for (int i = 0; i < n; i++) gV[i] = 0.0f;
-  if (plif) for (int i = 0; i < n; i++) gk[i] = 0.0f;
-  for (int t = T - 1; t >= 0; t--) {
-    const long base = (long)t * n;
+  for (size_t i = 0; i < n; i++) gV[i] = 0.0f;
+  if (plif) for (size_t i = 0; i < n; i++) gk[i] = 0.0f;
+  for (size_t t = T; t-- > 0;) {
+    const size_t base = t * n;
     const float* restrict hr = h + base;
     const float* restrict gr = g + base;
     const float* restrict sgr = sg + base;

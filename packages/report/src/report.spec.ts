@@ -6,6 +6,8 @@ import { Linear, Sequential, createSpikeflow, manualSeed, tf, type EpochMetrics 
 import { neurons } from '@spikeflow/neurons';
 import { recordActivity } from './activity/record-activity.js';
 import { writeReport } from './report/write-report.js';
+import { firingRatesSpec, trainingCurvesSpec } from './figures/figure-specs.js';
+import { renderFigure } from './render/render-figure.js';
 import type { ReportData } from './report/report-data.js';
 
 const sf = createSpikeflow({ plugins: [neurons()] });
@@ -107,7 +109,7 @@ describe('writeReport', () => {
       activity: { sample: 'test sample 0', layers },
       energy: {
         layers: [{ name: '0', inputRate: null, macs: 24, ops: 384, energyPj: 384 * 4.6 }, { name: '2', inputRate: 0.2, macs: 18, ops: 57.6, energyPj: 57.6 * 0.9 }],
-        totalPj: 384 * 4.6 + 57.6 * 0.9, eMacPj: 4.6, eAcPj: 0.9, formula: 'E = E_MAC·Σ FLOPs(analog-fed) + E_AC·Σ SOPs(spike-fed).',
+        totalPj: 384 * 4.6 + 57.6 * 0.9, samples: 8, eMacPj: 4.6, eAcPj: 0.9, formula: 'E = E_MAC·Σ FLOPs(analog-fed) + E_AC·Σ SOPs(spike-fed).',
       },
     };
     return writeReport(data, dir);
@@ -126,6 +128,8 @@ describe('writeReport', () => {
     }
     const html = readFileSync(written.html, 'utf8');
     expect(html).toContain('tiny &lt;net&gt; &amp; report');
+    // The energy's unit is stated: per sample, the mean over the samples measured.
+    expect(html).toContain('Per sample: the mean over the 8 test samples measured.');
     expect(html).toContain('E_MAC');
     // The raster's marks are the recorded spikes: one tick per spike.
     const raster = readFileSync(written.figures[2].svg, 'utf8');
@@ -164,5 +168,29 @@ describe('writeReport', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+/** The tick labels of every x axis titled 'epoch' in a rendered figure. */
+function epochTickLabels(svg: string): string[][] {
+  return svg.split(/aria-label="X-axis titled 'epoch'/).slice(1).map((chunk) => {
+    const group = /role-axis-label[^>]*>(.*?)<\/g>/s.exec(chunk)?.[1] ?? '';
+    return [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  });
+}
+
+describe('epoch axes', () => {
+  const run = (n: number) => Array.from({ length: n }, (_, i) => ({
+    epoch: i + 1, trainLoss: 1 / (i + 1), trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, firingRates: { 'fc1.lif': 0.2 },
+  }));
+
+  it('labels a one-epoch run with the integer epoch 1 (not 1.000000), and a short run with each epoch', async () => {
+    for (const spec of [trainingCurvesSpec(run(1)), firingRatesSpec(run(1))]) {
+      const axes = epochTickLabels((await renderFigure(spec)).svg);
+      expect(axes.length).toBeGreaterThan(0);
+      for (const labels of axes) expect(labels).toEqual(['1']);
+    }
+    const axes = epochTickLabels((await renderFigure(trainingCurvesSpec(run(3)))).svg);
+    expect(axes).toEqual([['1', '2', '3'], ['1', '2', '3']]);
   });
 });

@@ -4,6 +4,7 @@ import { SpikeflowError, selectBackend, writeFileAtomic, type BackendName } from
 import { loadSpikeflow } from '../run/plugins.js';
 import { peerUnavailable, runPeer } from '../bench/peers.js';
 import { WORKLOADS, runLifKernel, runTrainWorkload, type BenchRow, type WorkloadId, type WorkloadOptions } from '../bench/workloads.js';
+import { backendFlag } from './options.js';
 
 interface BenchOptions {
   backend?: string;
@@ -56,7 +57,7 @@ export function benchCommand(): Command {
   return new Command('bench')
     .description('benchmark training throughput and neuron kernels on each backend, side by side with PyTorch CPU eager')
     .argument('<workload>', `one of ${WORKLOADS.join(', ')} or all`)
-    .option('--backend <name>', 'run on this backend only (default: every backend available here)')
+    .option('--backend <name>', 'run on this backend only (default: every backend available here)', backendFlag)
     .option('--json', 'print the results as JSON on stdout')
     .option('--out <file>', 'also write the results as JSON to this file')
     .option('--steps <n>', 'training steps per timed run for W1/W2 (default 20 for W1, 8 for W2)')

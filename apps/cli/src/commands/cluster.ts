@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { ProgressBar, SpikeflowError, constantLr, cosineLr, currentBackend, describeBackend, selectBackend } from '@spikeflow/core';
+import { ProgressBar, SpikeflowError, constantLr, cosineLr, currentBackend, describeBackend, selectBackend, writeFileAtomic } from '@spikeflow/core';
 import {
-  Coordinator, generateKeyPair, readAllowList, readKeyPair, readStateCheckpoint, runWorker, writeKeyPair,
-  type ClusterEvent, type DistributedJob, type Security,
+  Coordinator, generateKeyPair, jobFingerprint, readAllowList, readKeyPair, readStateCheckpoint, requireSecureEndpoint, runWorker, writeKeyPair,
+  type ClusterEvent, type DistributedJob, type Fingerprint, type Security,
 } from '@spikeflow/distributed';
 import { DataLoader } from '@spikeflow/datasets';
 import { addRunOptions, collect, flagsToConfig } from './options.js';
@@ -65,10 +65,20 @@ async function securityOf(opts: { key?: string; insecure?: boolean }): Promise<S
   return opts.insecure ? { insecure: true } : undefined;
 }
 
+/** Parser of a duration flag: a finite number of seconds > 0, else a typed error naming the flag. */
 function seconds(name: string) {
   return (v: string) => {
     const n = Number(v);
-    if (!(n > 0)) throw new Error(`${name} expects a positive number of seconds, got '${v}'`);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new SpikeflowError('invalid-options', `${name} expects a positive number of seconds (e.g. 30 or 2.5), got '${v}'`);
+    return n;
+  };
+}
+
+/** Parser of a count flag: an integer >= `min`, else a typed error naming the flag. */
+function integer(name: string, min: number, what: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new SpikeflowError('invalid-options', `${name} expects an integer >= ${min} (${what}), got '${v}'`);
     return n;
   };
 }
@@ -95,11 +105,12 @@ function reporter(io: RunIO, totalSteps: () => number) {
         case 'epoch':
           bar?.done();
           bar = undefined;
-          io.log(`epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}% | ${e.samplesPerSecond.toFixed(0)} samples/s on ${e.workers} workers`);
+          io.log(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}% | ${e.samplesPerSecond.toFixed(0)} samples/s on ${e.workers} workers`);
           break;
         case 'fenced': io.log(`fenced rank ${e.rank} (worker ${e.workerId} on ${e.host}, pid ${e.pid}) at step ${e.step}, generation ${e.generation}: ${e.reason}`); break;
         case 'waiting': io.log(`waiting for workers: ${e.have} of ${e.need} (${e.reason})`); break;
         case 'malformed': io.log(`dropped a malformed message from ${e.from}: ${e.reason}`); break;
+        case 'unreachable': io.log(`could not send to ${e.to}: ${e.reason}`); break;
         case 'commit': break;
       }
     },
@@ -121,9 +132,12 @@ export interface ClusterTrainingOptions {
   /** Synchronise batch-norm statistics over all workers (`--sync-bn`). */
   readonly syncBatchNorm?: boolean;
   readonly heartbeatTimeoutMs?: number;
+  readonly stepTimeoutMs?: number;
   readonly joinTimeoutMs?: number;
-  /** Evaluate the final checkpoint on the test split (default true). */
+  /** Evaluate every epoch's checkpoint on the test split, into metrics.jsonl (default true). */
   readonly evaluate?: boolean;
+  /** Extra arguments of the local worker processes (their keys). */
+  readonly localWorkerArgs?: (index: number) => readonly string[];
 }
 
 const CLI_BIN = fileURLToPath(new URL('../../bin/spikeflow.js', import.meta.url));
@@ -136,15 +150,30 @@ export async function runClusterTraining(config: RunConfig, io: RunIO, o: Cluste
   const runDir = path.resolve(config.out ?? path.join('runs', `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-cluster-${config.model.id.replace('/', '_')}`));
   let total = 0;
   const rep = reporter(io, () => total);
+  // Refuse an insecure endpoint before building the job (which may read or download the dataset).
+  requireSecureEndpoint(o.bind, o.security, 'coordinator');
+  const stored = { ...config, out: runDir };
+  const epochEnds: number[] = [];
+  const commits = new Map<number, string>();
   const coordinator = await Coordinator.start({
-    bind: o.bind, minWorkers: o.minWorkers, maxWorkers: o.maxWorkers, config: { ...config, out: runDir }, runDir, resume: o.resume,
+    bind: o.bind, minWorkers: o.minWorkers, maxWorkers: o.maxWorkers, config: stored, fingerprint: await expectedFingerprint(stored), runDir, resume: o.resume,
     plan: { globalBatch: config.batchSize, epochs: config.epochs, maxSteps: config.maxSteps, commitEvery: o.commitEvery, syncBatchNorm: o.syncBatchNorm },
-    security: o.security, allow: o.allow, heartbeatTimeoutMs: o.heartbeatTimeoutMs, joinTimeoutMs: o.joinTimeoutMs,
+    security: o.security, allow: o.allow, heartbeatTimeoutMs: o.heartbeatTimeoutMs, stepTimeoutMs: o.stepTimeoutMs, joinTimeoutMs: o.joinTimeoutMs,
     onEvent: (e) => {
       if (e.type === 'step') total = e.totalSteps;
+      if (e.type === 'epoch') epochEnds.push(e.step);
+      if (e.type === 'commit') commits.set(e.step, e.dir);
       rep.onEvent(e);
     },
   });
+  // The run folder of a single-process run: the resolved config beside metrics.jsonl and checkpoints/.
+  try {
+    await fs.mkdir(runDir, { recursive: true });
+    await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(stored, null, 2)}\n`);
+  } catch (e) {
+    coordinator.close();
+    throw new SpikeflowError('invalid-options', `cannot write the run folder ${runDir}: ${(e as Error).message}`);
+  }
   if (!io.quiet) io.log(`coordinator listening on ${coordinator.endpoint}; run folder ${runDir}; global batch ${config.batchSize}, min ${o.minWorkers} workers`);
   const children: ChildProcess[] = [];
   const killChildren = () => {
@@ -158,7 +187,7 @@ export async function runClusterTraining(config: RunConfig, io: RunIO, o: Cluste
       // wasm worker-thread pool), unless the user chose with SPIKEFLOW_THREADS.
       const threads = String(Math.max(1, Math.floor(availableParallelism() / (o.localWorkers ?? 1))));
       const env = { ...process.env, SPIKEFLOW_THREADS: process.env.SPIKEFLOW_THREADS ?? threads };
-      const child = spawn(process.execPath, [CLI_BIN, 'cluster', 'worker', '--connect', coordinator.endpoint, '--backend', config.backend], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      const child = spawn(process.execPath, [CLI_BIN, 'cluster', 'worker', '--connect', coordinator.endpoint, '--backend', config.backend, ...(o.localWorkerArgs?.(i) ?? [])], { stdio: ['ignore', 'ignore', 'pipe'], env });
       let err = '';
       child.stderr!.on('data', (d: Buffer) => {
         err = (err + d.toString()).slice(-4000);
@@ -183,9 +212,8 @@ export async function runClusterTraining(config: RunConfig, io: RunIO, o: Cluste
     if (!io.quiet) io.log(`finished ${result.steps} steps in ${result.generations} generation(s), ${result.samplesPerSecond.toFixed(0)} samples/s; checkpoint ${result.checkpoint}`);
     let testAccuracy: number | undefined;
     if (o.evaluate !== false) {
-      const ev = await runEval(result.checkpoint, {}, { ...io, json: undefined });
-      testAccuracy = ev.testAccuracy;
-      if (!io.quiet) io.log(`test accuracy ${(ev.testAccuracy * 100).toFixed(2)}% loss ${ev.testLoss.toFixed(4)} on ${ev.samples} samples`);
+      const last = await evaluateEpochs(runDir, epochEnds, commits, io);
+      testAccuracy = last?.testAccuracy;
     }
     const summary = { checkpoint: result.checkpoint, steps: result.steps, testAccuracy, samplesPerSecond: result.samplesPerSecond, generations: result.generations, fenced: result.fenced };
     if (io.json) io.json({ type: 'summary', runDir, ...summary });
@@ -195,6 +223,45 @@ export async function runClusterTraining(config: RunConfig, io: RunIO, o: Cluste
     process.removeListener('exit', killChildren);
     coordinator.close();
   }
+}
+
+/** What every worker must present at join, from the job `config` builds here (never from a worker). */
+async function expectedFingerprint(config: Record<string, unknown>): Promise<Fingerprint> {
+  const job = await clusterJob(config);
+  try {
+    return jobFingerprint(job);
+  } finally {
+    job.dispose?.();
+  }
+}
+
+/**
+ * Evaluate each epoch's checkpoint on the test split (as a single-process run does after every
+ * epoch) and put test loss, accuracy, firing rates and evaluation time into its metrics.jsonl line.
+ * Returns the last epoch's result.
+ */
+async function evaluateEpochs(runDir: string, epochEnds: readonly number[], commits: ReadonlyMap<number, string>, io: RunIO): Promise<{ testAccuracy: number } | undefined> {
+  if (!epochEnds.length) return undefined;
+  const file = path.join(runDir, 'metrics.jsonl');
+  const lines = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  let last: { testAccuracy: number } | undefined;
+  for (const step of epochEnds) {
+    const dir = commits.get(step);
+    const i = lines.findIndex((l) => l.step === step && l.testAccuracy === undefined);
+    if (!dir || i < 0) throw new SpikeflowError('invalid-state', `the cluster ended epoch at step ${step} without ${dir ? `its line in ${file}` : 'a checkpoint of that step'}`);
+    const t0 = performance.now();
+    const ev = await runEval(dir, {}, { ...io, json: undefined, quiet: true });
+    const { time, epoch, trainLoss, trainAccuracy, samplesPerSecond, lr, trainSeconds, peakRssMiB, batches } = lines[i];
+    // The key order of core's EpochMetrics line.
+    lines[i] = {
+      time, epoch, step, trainLoss, trainAccuracy, testLoss: ev.testLoss, testAccuracy: ev.testAccuracy, firingRates: ev.firingRates,
+      samplesPerSecond, lr, trainSeconds, evalSeconds: (performance.now() - t0) / 1000, peakRssMiB, batches,
+    };
+    last = { testAccuracy: ev.testAccuracy };
+    if (!io.quiet) io.log(`epoch ${String(epoch)}: test accuracy ${(ev.testAccuracy * 100).toFixed(2)}% loss ${ev.testLoss.toFixed(4)} on ${ev.samples} samples (${dir})`);
+  }
+  await writeFileAtomic(file, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  return last;
 }
 
 /** The run config of a cluster command: flags over a config file over a resumed checkpoint's config. */
@@ -219,7 +286,21 @@ export async function resumedClusterConfig(opts: Record<string, any>): Promise<R
  */
 export async function runLocalCluster(config: RunConfig, io: RunIO, workers: number, resume?: string, syncBatchNorm?: boolean): Promise<void> {
   if (!Number.isInteger(workers) || workers < 1) throw new SpikeflowError('invalid-options', `--workers must be an integer >= 1, got ${workers}`);
-  await runClusterTraining({ ...config, batchSize: config.batchSize * workers }, io, { bind: 'tcp://127.0.0.1:0', minWorkers: workers, localWorkers: workers, resume, joinTimeoutMs: 300_000, syncBatchNorm });
+  // CURVE with keys made for this run, even on loopback: another local user can neither join nor
+  // feed the cluster. The workers' key files live in a private folder (0700) removed afterwards.
+  const keyDir = mkdtempSync(path.join(tmpdir(), 'spikeflow-cluster-'));
+  try {
+    const coordKeys = generateKeyPair();
+    const workerKeys = Array.from({ length: workers }, () => generateKeyPair());
+    await Promise.all(workerKeys.map((k, i) => writeKeyPair(path.join(keyDir, `w${i}.key`), k)));
+    await runClusterTraining({ ...config, batchSize: config.batchSize * workers }, io, {
+      bind: 'tcp://127.0.0.1:0', minWorkers: workers, localWorkers: workers, resume, joinTimeoutMs: 300_000, syncBatchNorm,
+      security: { curve: coordKeys }, allow: new Set(workerKeys.map((k) => k.publicKey)),
+      localWorkerArgs: (i) => ['--key', path.join(keyDir, `w${i}.key`), '--server-key', coordKeys.publicKey],
+    });
+  } finally {
+    rmSync(keyDir, { recursive: true, force: true });
+  }
 }
 
 /** `spikeflow cluster coordinator|worker|keygen`. */
@@ -235,17 +316,18 @@ Examples:
   const coord = new Command('coordinator')
     .description('serve a training run to workers (its --batch-size is the global batch)')
     .requiredOption('--bind <endpoint>', 'where workers connect, tcp://HOST:PORT')
-    .requiredOption('--min-workers <n>', 'workers needed to train', (v) => Number(v))
-    .option('--max-workers <n>', 'workers used at most (default --min-workers); more wait as standbys', (v) => Number(v))
+    .requiredOption('--min-workers <n>', 'workers needed to train', integer('--min-workers', 1, 'workers needed to train'))
+    .option('--max-workers <n>', 'workers used at most (default --min-workers); more wait as standbys', integer('--max-workers', 1, 'workers used at most'))
     .option('--resume <path>', 'continue from a checkpoint or run folder')
-    .option('--commit-every <n>', 'commit state (memory and disk) every N steps (default 50)', (v) => Number(v))
+    .option('--commit-every <n>', 'commit state (memory and disk) every N steps (default 50; every epoch end too)', integer('--commit-every', 1, 'steps between commits'))
     .option('--key <file>', 'CURVE key pair of the coordinator (spikeflow cluster keygen)')
     .option('--allow <file>', 'public keys of workers allowed to join (repeatable; .pub files or lists)', collect)
     .option('--insecure', 'allow plain TCP on a non-loopback address')
     .option('--heartbeat-timeout <s>', 'fence a worker silent this long (default 5)', seconds('--heartbeat-timeout'))
     .option('--join-timeout <s>', 'wait this long for enough workers (default 120)', seconds('--join-timeout'))
+    .option('--step-timeout <s>', 'fence workers that have not finished a step this long after the first did (default 60)', seconds('--step-timeout'))
     .option('--sync-bn', 'synchronise batch-norm statistics over all workers (as one process with the global batch; two small all-reduces per BN layer per step)')
-    .option('--no-eval', 'skip the test-set evaluation at the end');
+    .option('--no-eval', 'skip the test-set evaluation of every epoch\'s checkpoint');
   addRunOptions(coord);
   coord.addHelpText('after', `
 Examples:
@@ -259,7 +341,7 @@ Examples:
       bind: opts.bind, minWorkers: opts.minWorkers, maxWorkers: opts.maxWorkers, resume: opts.resume, commitEvery: opts.commitEvery, syncBatchNorm: opts.syncBn === true,
       security: await securityOf(opts), allow: opts.allow ? await readAllowList(opts.allow) : undefined,
       heartbeatTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined, joinTimeoutMs: opts.joinTimeout ? opts.joinTimeout * 1000 : undefined,
-      evaluate: opts.eval !== false,
+      stepTimeoutMs: opts.stepTimeout ? opts.stepTimeout * 1000 : undefined, evaluate: opts.eval !== false,
     });
   });
 
@@ -274,8 +356,9 @@ Examples:
     .option('--server-key <key|file>', 'the coordinator\'s public key (Z85 text or its .pub file)')
     .option('--insecure', 'allow plain TCP to a non-loopback coordinator')
     .option('--data-host <address>', 'address to bind the ring socket on (default: the one that routes to the coordinator)')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (must match the other workers)')
-    .option('--heartbeat-timeout <s>', 'exit when the coordinator is silent this long (default 10)', seconds('--heartbeat-timeout'))
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (must be the backend the coordinator resolved, as every worker\'s)')
+    .option('--heartbeat-timeout <s>', 'exit when the coordinator is silent (or no handshake completes) this long (default 10)', seconds('--heartbeat-timeout'))
+    .option('--join-timeout <s>', 'exit when the coordinator has not let this worker in within this long (default 120)', seconds('--join-timeout'))
     .option('--step-timeout <s>', 'deadline of every wait inside a step (default 60)', seconds('--step-timeout'));
   worker.action(async (opts: Record<string, any>) => {
     const security = await securityOf(opts);
@@ -283,6 +366,7 @@ Examples:
     const r = await runWorker({
       connect: opts.connect, security, serverKey: serverKeyOf(opts.serverKey), dataHost: opts.dataHost,
       coordinatorTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined, stepTimeoutMs: opts.stepTimeout ? opts.stepTimeout * 1000 : undefined,
+      joinTimeoutMs: opts.joinTimeout ? opts.joinTimeout * 1000 : undefined,
       factory: async (config) => {
         const job = await clusterJob(opts.backend ? { ...config, backend: opts.backend } : config);
         const b = currentBackend();

@@ -22,10 +22,14 @@ export function completionCommand(): Command {
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
     .addHelpText('after', `
 The ids come from the plugins installed now: regenerate the script after installing plugins.
+The bash and zsh scripts also complete \`npx spikeflow ...\` (the CLI installed in a project): source
+them from your shell's rc file, since bash-completion's lazy loading looks for a file named after the
+command typed (npx), not spikeflow.
 
 Examples:
   $ spikeflow completion bash > ~/.local/share/bash-completion/completions/spikeflow
   $ echo 'source <(spikeflow completion bash)' >> ~/.bashrc
+  $ npx spikeflow completion bash > ~/.spikeflow.bash && echo 'source ~/.spikeflow.bash' >> ~/.bashrc
   $ echo 'source <(spikeflow completion zsh)' >> ~/.zshrc
   $ spikeflow completion fish > ~/.config/fish/completions/spikeflow.fish`)
     .action(async (shell: 'bash' | 'zsh' | 'fish') => {

@@ -22,6 +22,41 @@ function eventSpec(name: string): NeuromorphicDatasetSpec | undefined {
   return neuromorphicSpecs.find((s) => s.id === id);
 }
 
+/**
+ * Bad paths reach these commands as Node errors (a folder where a file belongs, a cache folder
+ * that is a file, no permission); they are bad input, so they become typed errors naming the path.
+ */
+function typedFsError(e: unknown): unknown {
+  if (SpikeflowError.is(e) || !(e instanceof Error)) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err.code !== 'string' || typeof err.syscall !== 'string') return e;
+  const where = err.path ?? '(unknown path)';
+  const what: Record<string, string> = {
+    ENOENT: 'does not exist',
+    EISDIR: 'is a folder, where a file was expected',
+    ENOTDIR: 'is not a folder (or lies under a file), where a folder was expected',
+    EEXIST: 'already exists and is not a folder',
+    EACCES: 'cannot be accessed (permission denied)',
+    EPERM: 'cannot be accessed (operation not permitted)',
+    EROFS: 'is on a read-only file system',
+  };
+  const problem = what[err.code];
+  if (problem === undefined) return e;
+  return new SpikeflowError(err.code === 'ENOENT' ? 'dataset-missing' : 'invalid-options', `'${where}' ${problem} (${err.syscall})`, { path: where, code: err.code }, { cause: e });
+}
+
+/** Run a subcommand's action with Node file-system errors turned into typed errors. */
+function guarded<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return (...args: A) => action(...args).catch((e: unknown) => {
+    throw typedFsError(e);
+  });
+}
+
+/** At most `n` paths, then how many more, for one log line. */
+function fewFiles(files: readonly string[], n = 3): string {
+  return files.length <= n ? files.join(', ') : `${files.slice(0, n).join(', ')} and ${files.length - n} more`;
+}
+
 function positiveInt(flag: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -46,7 +81,7 @@ Examples:
   $ spikeflow datasets list
   $ spikeflow datasets list --json | jq -r '.[] | select(.kind == "events") | .id'`)
     .option('--json', 'print one JSON value (pretty-printed) on stdout')
-    .action(async (opts: { json?: boolean }) => {
+    .action(guarded(async (opts: { json?: boolean }) => {
       const { sf } = await loadSpikeflow();
       const rows = sf.datasets.list().map((d) => {
         const spec = eventSpec(d.id);
@@ -60,7 +95,7 @@ Examples:
         };
       });
       write(opts.json, rows, () => rows.map((r) => `${r.id.padEnd(26)} ${r.kind.padEnd(7)} [${r.sampleShape.join(',')}]`.padEnd(58) + ` ${r.description}`));
-    });
+    }));
 }
 
 function infoCommand(): Command {
@@ -73,7 +108,7 @@ Examples:
     .argument('<name>', 'dataset id, e.g. dvs128-gesture')
     .option('--data-dir <dir>', 'folder searched first')
     .option('--json', 'print one JSON value (pretty-printed) on stdout')
-    .action(async (name: string, opts: { json?: boolean; dataDir?: string }) => {
+    .action(guarded(async (name: string, opts: { json?: boolean; dataDir?: string }) => {
       const { sf } = await loadSpikeflow();
       const d = sf.datasets.get(name);
       const spec = eventSpec(d.id);
@@ -99,7 +134,7 @@ Examples:
         'searched:',
         ...searchPath.map((p) => `  ${p}`),
       ]);
-    });
+    }));
 }
 
 function prepareCommand(): Command {
@@ -123,7 +158,7 @@ Examples:
     .option('--mirror <url>', 'download <url><file name> instead of the official addresses')
     .option('--json', 'print one JSON value (pretty-printed) on stdout')
     .action(
-      async (
+      guarded(async (
         name: string,
         opts: {
           split: 'train' | 'test' | 'both';
@@ -161,12 +196,16 @@ Examples:
             onProgress: opts.json || !process.stderr.isTTY ? undefined : (e) => process.stderr.write(`\r${e.phase} ${e.file ?? ''} ${e.done}${e.total ? `/${e.total}` : ''}   `),
           });
           const frames = [...new Set(r.index.frames)];
-          const row = { dataset: spec.id, split, dir: r.dir, built: r.built, threads: r.threads, samples: r.index.count, frameShape: r.index.frameShape, frames: frames.length === 1 ? frames[0] : { min: Math.min(...frames), max: Math.max(...frames) }, events: r.index.events.reduce((a, b) => a + b, 0), bytes: r.index.bytes, seconds: (Date.now() - started) / 1000 };
+          const row = { dataset: spec.id, split, dir: r.dir, built: r.built, threads: r.threads, samples: r.index.count, frameShape: r.index.frameShape, frames: frames.length === 1 ? frames[0] : { min: Math.min(...frames), max: Math.max(...frames) }, events: r.index.events.reduce((a, b) => a + b, 0), bytes: r.index.bytes, seconds: (Date.now() - started) / 1000, root: r.root, files: r.files };
           results.push(row);
-          if (!opts.json) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${spec.id}/${split}: ${row.samples} samples, ${row.events} events, frames ${JSON.stringify(row.frames)} x [${row.frameShape.join(', ')}] ${row.built ? `built with ${row.threads} thread(s) in ${row.seconds.toFixed(1)} s` : 'already cached'} -> ${row.dir}\n`);
+          if (!opts.json) {
+            // Which copy was used: the folder and the event files read from it.
+            process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${spec.id}/${split}: read ${r.files.length} event file(s) from ${r.root}: ${fewFiles(r.files)}\n`);
+            process.stderr.write(`${spec.id}/${split}: ${row.samples} samples, ${row.events} events, frames ${JSON.stringify(row.frames)} x [${row.frameShape.join(', ')}] ${row.built ? `built with ${row.threads} thread(s) in ${row.seconds.toFixed(1)} s` : 'already cached'} -> ${row.dir}\n`);
+          }
         }
         if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-      },
+      }),
     );
 }
 
@@ -181,7 +220,7 @@ Examples:
     .addOption(new Option('--format <format>', 'skip detection').choices([...FORMATS]))
     .option('--events <n>', 'how many first and last events to show', positiveInt('--events'), 3)
     .option('--json', 'print one JSON value (pretty-printed) on stdout')
-    .action(async (file: string, opts: { format?: EventFormat; events: number; json?: boolean }) => {
+    .action(guarded(async (file: string, opts: { format?: EventFormat; events: number; json?: boolean }) => {
       const f = await openEventFile(file, { format: opts.format });
       const s = await summarizeEvents(f, opts.events).finally(() => (f as { close?: () => void }).close?.());
       const out = { file, format: f.info.format, width: f.info.width ?? null, height: f.info.height ?? null, header: f.info.header, ...s, durationUs: s.duration };
@@ -200,7 +239,7 @@ Examples:
           ...s.last.map((e) => `  ${ev(e)}`),
         ];
       });
-    });
+    }));
 }
 
 /** `spikeflow datasets list|info|prepare|inspect`. */

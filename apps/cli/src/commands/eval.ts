@@ -1,15 +1,15 @@
 import { Command } from 'commander';
 import { runEval } from '../run/eval-run.js';
 import { makeIO } from './io.js';
-import { int } from './options.js';
+import { TEST_SUBSET_HELP, backendFlag, int } from './options.js';
 
 export function evalCommand(): Command {
   return new Command('eval')
     .description("evaluate a checkpoint on its dataset's test split")
     .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder (uses checkpoints/latest)')
     .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
-    .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'))
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu', backendFlag)
+    .option('--test-subset <n>', TEST_SUBSET_HELP, int('--test-subset'))
     .option('--eval-batch-size <n>', 'evaluation batch size', int('--eval-batch-size'))
     .option('--json', 'print the result as one JSON line {"type":"eval",...} on stdout')
     .addHelpText('after', `
@@ -24,7 +24,7 @@ Examples:
       else {
         const rates = Object.entries(r.firingRates).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ');
         // The result is the command's output (stdout); logs stay on stderr.
-        process.stdout.write(`checkpoint ${r.checkpoint}: test accuracy ${(r.testAccuracy * 100).toFixed(2)}% loss ${r.testLoss.toFixed(4)} on ${r.samples} samples | firing ${rates} | ${r.samplesPerSecond.toFixed(0)} samples/s (${r.backend})\n`);
+        process.stdout.write(`checkpoint ${r.checkpoint}: test accuracy ${(r.testAccuracy * 100).toFixed(2)}% loss ${r.testLoss.toFixed(4)} | ${r.testDescription} | firing ${rates} | ${r.samplesPerSecond.toFixed(0)} samples/s (${r.backend})\n`);
       }
     });
 }

@@ -29,7 +29,7 @@ export const spinnakerSimulator: TargetSimulator = async ({ checkpoint, opts, io
   const { formatQuantization, formatResourceReport, runSpinnakerSimulate } = await importOptional('@spikeflow/chips-spinnaker', () => import('../run/spinnaker-run.js'), 'spikeflow simulate --target spinnaker');
   const r = await runSpinnakerSimulate(checkpoint, { testSubset: opts.testSubset, dataDir: opts.dataDir, backend: opts.backend }, io);
   if (!io.json) {
-    io.log(`${r.samples} test samples, T=${r.timeSteps}: float model ${pct(r.floatAccuracy)}, float64 reference of the export ${pct(r.referenceAccuracy)}, SpiNNaker s16.15 ${pct(r.fixedAccuracy)} (drop ${r.drop.toFixed(2)} points; same prediction as the reference on ${pct(r.agreement)}, identical spike trains ${pct(r.identicalTrains)}); ring-buffer saturations ${r.ringBufferSaturations}, arithmetic saturations ${r.arithmeticSaturations}`);
+    io.log(`${r.testDescription}, T=${r.timeSteps}: float model ${pct(r.floatAccuracy)}, float64 reference of the export ${pct(r.referenceAccuracy)}, SpiNNaker s16.15 ${pct(r.fixedAccuracy)} (drop ${r.drop.toFixed(2)} points; same prediction as the reference on ${pct(r.agreement)}, identical spike trains ${pct(r.identicalTrains)}); ring-buffer saturations ${r.ringBufferSaturations}, arithmetic saturations ${r.arithmeticSaturations}`);
     for (const line of formatQuantization(r.quantization)) io.log(line);
     io.log(formatResourceReport(r.resources));
   }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { addChipOptions, collect, int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
-import { parseKeyValues } from '../config/run-config.js';
+import { parseOptionFlag } from '../config/parse-option-flag.js';
 import { loadTrainedModel } from '../run/trained-model.js';
 import { loadSpikeflow } from '../run/plugins.js';
 import { importOptional } from '../run/optional-package.js';
@@ -60,7 +60,7 @@ async function registryExport({ checkpoint, out, opts, io }: ExportRequest): Pro
     const known = [...Object.keys(EXPORTERS), ...sf.hardwareTargets.ids().filter((id) => !(id.split('/')[1] in EXPORTERS))];
     throw new SpikeflowError('unknown-id', `unknown export target '${opts.target}'; known: ${known.join(', ')}`);
   }
-  const { descriptor, options } = sf.hardwareTargets.parseOptions(opts.target, parseKeyValues(opts.targetOpt, '--target-opt') ?? {});
+  const { descriptor, options } = sf.hardwareTargets.parseOptions(opts.target, parseOptionFlag(opts.targetOpt, '--target-opt', sf.hardwareTargets.get(opts.target)) ?? {});
   const target = descriptor.create(options);
   const { model } = await loadTrainedModel(checkpoint, { ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }, io);
   try {

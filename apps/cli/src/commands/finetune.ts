@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addChipOptions, int } from './options.js';
+import { TEST_SUBSET_HELP, addChipOptions, int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
 import { importOptional } from '../run/optional-package.js';
 import type { RunIO } from '../run/train-run.js';
@@ -39,8 +39,8 @@ Examples:
     .requiredOption('--out <dir>', 'run folder for the fine-tuned checkpoints')
     .option('--epochs <n>', 'epochs (default 1)', int('--epochs'))
     .option('--lr <number>', 'learning rate (default 1e-4)', (v) => Number(v))
-    .option('--subset <n>', 'train on the first N shuffled samples', int('--subset'))
-    .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'));
+    .option('--subset <n>', "train on N training samples chosen at random by the seed (the same N every epoch)", int('--subset'))
+    .option('--test-subset <n>', TEST_SUBSET_HELP, int('--test-subset'));
   return addChipOptions(command)
     .option('--progress', 'draw progress bars even when stderr is not a terminal')
     .option('--json', 'print the result as JSON on stdout')

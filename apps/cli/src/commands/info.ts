@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { CORE_VERSION, selectBackend } from '@spikeflow/core';
 import { loadSpikeflow } from '../run/plugins.js';
+import { backendFlag } from './options.js';
 
 export function infoCommand(): Command {
   return new Command('info')
     .description('show the backend, loaded plugins and every registered id')
-    .option('--backend <name>', 'backend to try (default auto)', 'auto')
+    .option('--backend <name>', 'backend to try (default auto)', backendFlag, 'auto')
     .option('--json', 'print one JSON object (pretty-printed) on stdout')
     .addHelpText('after', `
 Examples:

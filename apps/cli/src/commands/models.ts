@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { selectBackend } from '@spikeflow/core';
 import { loadSpikeflow } from '../run/plugins.js';
 import { listModels, parseInputShape } from '../run/model-list.js';
-import { int } from './options.js';
+import { backendFlag, int } from './options.js';
 
 const fmtCount = (n: number) => n.toLocaleString('en');
 
@@ -13,11 +13,12 @@ export function modelsCommand(): Command {
     .option('--input <HxWxC>', 'input shape of one sample, e.g. 224x224x3 or 128x128x2 for event frames')
     .option('--classes <n>', 'number of classes', int('--classes'))
     .option('--neuron <id>', 'neuron used to build the models (parametric neurons add their parameters)', 'lif')
-    .option('--backend <name>', 'backend used to build the models', 'cpu')
+    .option('--backend <name>', 'backend used to build the models', backendFlag, 'cpu')
     .option('--json', 'print a JSON array on stdout')
     .addHelpText('after', `
 Without --input each architecture is built for its published configuration and the published
-parameter count is shown beside ours.
+parameter count is shown beside ours; one that reproduces no published model is built for the input
+it is designed for (lif-mlp and conv-fmnist: Fashion-MNIST, 28x28x1). Aliases are shown in brackets.
 
 Examples:
   $ spikeflow models
@@ -32,14 +33,16 @@ Examples:
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      const lines = [`${'architecture'.padEnd(34)} ${'input'.padEnd(12)} ${'classes'.padStart(7)} ${'parameters'.padStart(13)}  published`];
+      const nameOf = (r: (typeof rows)[number]) => (r.aliases.length ? `${r.id} (${r.aliases.map((a) => a.replace(/^.*\//, '')).join(', ')})` : r.id);
+      const width = Math.max(34, ...rows.map((r) => nameOf(r).length));
+      const lines = [`${'architecture'.padEnd(width)} ${'input'.padEnd(12)} ${'classes'.padStart(7)} ${'parameters'.padStart(13)}  published`];
       for (const r of rows) {
         const params = r.parameters === null ? 'n/a' : fmtCount(r.parameters);
         const published = r.reference
           ? `${r.reference.significantDigits ? `${Number((r.reference.parameters / 1e6).toPrecision(r.reference.significantDigits))}M` : fmtCount(r.reference.parameters)} ${r.reference.matches ? '(same)' : '(DIFFERS)'} — ${r.reference.source}`
           : '';
-        lines.push(`${r.id.padEnd(34)} ${r.inputShape.join('x').padEnd(12)} ${String(r.numClasses).padStart(7)} ${params.padStart(13)}  ${published}`);
-        if (r.error) lines.push(`${''.padEnd(34)} cannot take this input: ${r.error}`);
+        lines.push(`${nameOf(r).padEnd(width)} ${r.inputShape.join('x').padEnd(12)} ${String(r.numClasses).padStart(7)} ${params.padStart(13)}  ${published}`);
+        if (r.error) lines.push(`${''.padEnd(width)} cannot take this input: ${r.error}`);
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { SpikeflowError } from '@spikeflow/core';
+import { BACKEND_CHOICES, SpikeflowError, type BackendChoice } from '@spikeflow/core';
 import { parseKeyValues } from '../config/run-config.js';
+import { unknownBackendMessage } from '../config/unknown-backend.js';
 
 /** A commander parser for an integer flag (`--epochs 3`); the message names the flag. */
 export function int(name: string) {
@@ -19,6 +20,15 @@ function num(name: string) {
   };
 }
 
+/** What `--test-subset N` means, in every command that takes it (see run/test-samples.ts). */
+export const TEST_SUBSET_HELP = "evaluate on N test samples chosen at random by the run's seed (the same N samples in train, eval, simulate and finetune)";
+
+/** A commander parser for `--backend`: an unknown name is an `invalid-options` error saying which backends exist here. */
+export function backendFlag(v: string): BackendChoice {
+  if (!(BACKEND_CHOICES as readonly string[]).includes(v)) throw new SpikeflowError('invalid-options', `--backend: ${unknownBackendMessage(v)}`);
+  return v as BackendChoice;
+}
+
 /** A commander parser for a repeatable flag: collects every value in order. */
 export const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -32,7 +42,7 @@ export function addChipOptions(cmd: Command): Command {
     .option('--calibration-samples <n>', 'training samples used to bound the first layer (default 1000)', int('--calibration-samples'))
     .option('--allow-reset-mismatch', 'map soft-reset neurons to Loihi\'s reset-to-0 anyway')
     .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu');
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu', backendFlag);
 }
 
 /** The options `train` and `eval` share with a config file; flags win over the file. */
@@ -58,12 +68,12 @@ export function addRunOptions(cmd: Command): Command {
     .option('--batch-size <n>', 'batch size (default 64)', int('--batch-size'))
     .option('--eval-batch-size <n>', 'evaluation batch size (default 256)', int('--eval-batch-size'))
     .option('--seed <n>', 'random seed (default 0)', int('--seed'))
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default auto)')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default auto)', backendFlag)
     .option('--data-dir <dir>', 'folder holding the dataset files')
     .option('--no-download', 'never download datasets')
     .option('--max-steps <n>', 'stop after N optimizer steps', int('--max-steps'))
-    .option('--subset <n>', 'train on the first N shuffled samples', int('--subset'))
-    .option('--test-subset <n>', 'evaluate on the first N test samples', int('--test-subset'))
+    .option('--subset <n>', "train on N training samples chosen at random by the seed (the same N every epoch)", int('--subset'))
+    .option('--test-subset <n>', TEST_SUBSET_HELP, int('--test-subset'))
     .option('--out <dir>', 'run folder (default runs/<time>-<model>-<dataset>)')
     .option('--json', 'JSON lines on stdout: {"type":"epoch",...} per epoch, then {"type":"summary",...}; logs stay on stderr')
     .option('--progress', 'draw progress bars even when stderr is not a terminal');

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { CORE_VERSION, SpikeflowError, type Spikeflow } from '@spikeflow/core';
 import { loadSpikeflow, type LoadedPlugin } from '../run/plugins.js';
 import { generatePlugin, PLUGIN_KINDS, type PluginKind } from '../plugins-template/generate-plugin.js';
+import { resolveCoreSource } from '../plugins-template/core-source.js';
 
 /** One row of `spikeflow plugins list`. */
 export interface PluginRow {
@@ -64,19 +65,22 @@ export function pluginsCommand(): Command {
     .option('--dir <dir>', 'folder to create (default: the unscoped name, in the working directory)')
     .option('--namespace <ns>', 'namespace of the ids (default: from the name)')
     .option('--core-range <range>', `@spikeflow/core peer range (default ^${CORE_VERSION})`)
+    .option('--core <path>', 'install @spikeflow/core for development from a built checkout folder or an npm pack tarball (default: this checkout when run from one)')
     .option('--json', 'print the result as JSON')
-    .action((name: string, opts: { kind: string; dir?: string; namespace?: string; coreRange?: string; json?: boolean }) => {
+    .action((name: string, opts: { kind: string; dir?: string; namespace?: string; coreRange?: string; core?: string; json?: boolean }) => {
       if (!(PLUGIN_KINDS as readonly string[]).includes(opts.kind)) {
         throw new SpikeflowError('invalid-options', `--kind must be one of ${PLUGIN_KINDS.join(', ')}, got '${opts.kind}'`);
       }
       const dir = opts.dir ?? name.replace(/^@[^/]+\//, '');
-      const r = generatePlugin({ name, kind: opts.kind as PluginKind, dir, namespace: opts.namespace, coreRange: opts.coreRange });
+      const core = resolveCoreSource({ core: opts.core });
+      const r = generatePlugin({ name, kind: opts.kind as PluginKind, dir, namespace: opts.namespace, coreRange: opts.coreRange, coreSpec: core.spec });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...r, core: core.spec ?? opts.coreRange ?? `^${CORE_VERSION}` }, null, 2)}\n`);
         return;
       }
       const rel = path.relative(process.cwd(), r.dir) || '.';
-      process.stdout.write(`created ${name} in ${rel} (contributes ${r.id})\nnext:\n  cd ${rel}\n  npm install\n  npm test\n  npm run build\n`);
+      const from = core.spec ? `@spikeflow/core from ${core.spec}\n` : '';
+      process.stdout.write(`created ${name} in ${rel} (contributes ${r.id})\n${from}next:\n  cd ${rel}\n  npm install\n  npm test\n  npm run build\n`);
     });
   return cmd;
 }

@@ -3,7 +3,7 @@ import { measureEnergy } from '@spikeflow/models';
 import { toReportEnergy } from '../run/energy-run.js';
 import { importOptional } from '../run/optional-package.js';
 import { makeIO } from './io.js';
-import { int } from './options.js';
+import { backendFlag, int } from './options.js';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -11,8 +11,9 @@ export function reportCommand(): Command {
     .argument('<run>', 'run folder written by `spikeflow train` (holds metrics.jsonl, config.json, checkpoints/)')
     .option('--out <dir>', 'output folder (default <run>/report)')
     .option('--sample <n>', 'test sample shown in the raster and membrane traces', int('--sample'), 0)
+    .option('--energy-samples <n>', 'test samples the energy estimate averages over, chosen by the run\'s seed (default 64, as spikeflow energy)', int('--energy-samples'))
     .option('--data-dir <dir>', 'folder holding the dataset files')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu', backendFlag)
     .option('--json', 'print the written files as JSON on stdout')
     .option('--quiet', 'no progress output')
     .addHelpText('after', `
@@ -25,10 +26,11 @@ Examples:
       if (opts.dataDir) overrides.dataDir = opts.dataDir;
       if (opts.backend) overrides.backend = opts.backend;
       const { runReport } = await importOptional('@spikeflow/report', () => import('../run/report-run.js'), 'spikeflow report');
-      const r = await runReport(run, { out: opts.out, sample: opts.sample, overrides, energy: (model, seq) => toReportEnergy(measureEnergy(model, seq)) }, io);
+      const r = await runReport(run, { out: opts.out, sample: opts.sample, energySamples: opts.energySamples, overrides, energy: (model, seq) => toReportEnergy(measureEnergy(model, seq)) }, io);
       if (io.json) io.json({ type: 'report', ...r });
       else {
         io.log(`report: ${r.html}`);
+        if (r.energyPj !== undefined) io.log(`energy: ${Number((r.energyPj / 1e6).toPrecision(4))} µJ per sample (mean over the test samples measured)`);
         for (const f of r.figures) io.log(`  ${f.id}: ${f.svg} (+ .png)`);
       }
     });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addChipOptions, int } from './options.js';
+import { TEST_SUBSET_HELP, addChipOptions, int } from './options.js';
 import { SpikeflowError } from '@spikeflow/core';
 import { importOptional } from '../run/optional-package.js';
 import type { RunIO } from '../run/train-run.js';
@@ -17,7 +17,7 @@ function loihiSimulator(chip: 'loihi1' | 'loihi2'): TargetSimulator {
       testSubset: opts.testSubset, lavaTiming: opts.lavaTiming, allowResetMismatch: opts.allowResetMismatch,
     }, io);
     if (!io.json) {
-      io.log(`${r.samples} test samples, T=${r.timeSteps}: float accuracy ${(r.floatAccuracy * 100).toFixed(2)}%, ${chip} bit-accurate ${(r.chipAccuracy * 100).toFixed(2)}% (drop ${r.drop.toFixed(2)} points, same prediction on ${(r.agreement * 100).toFixed(1)}%), input ${r.inputBits} bits, current wraps ${r.wraps}`);
+      io.log(`${r.testDescription}, T=${r.timeSteps}: float accuracy ${(r.floatAccuracy * 100).toFixed(2)}%, ${chip} bit-accurate ${(r.chipAccuracy * 100).toFixed(2)}% (drop ${r.drop.toFixed(2)} points, same prediction on ${(r.agreement * 100).toFixed(1)}%), input ${r.inputBits} bits, current wraps ${r.wraps}`);
       for (const m of r.messages) io.log(`  note: ${m}`);
       io.log(formatResourceReport(r.resources));
     }
@@ -42,7 +42,7 @@ Examples:
   $ spikeflow simulate --target spinnaker --checkpoint runs/mlp --json`)
     .requiredOption('--target <id>', `chip target: ${Object.keys(SIMULATORS).join(', ')}`)
     .requiredOption('--checkpoint <path>', 'checkpoint folder, its state.json, or a run folder')
-    .option('--test-subset <n>', 'use the first N test samples', int('--test-subset'))
+    .option('--test-subset <n>', TEST_SUBSET_HELP, int('--test-subset'))
     .option('--no-lava-timing', 'Loihi: feed each layer in the same step instead of Lava\'s one-step Dense latency');
   return addChipOptions(command)
     .option('--progress', 'draw progress bars even when stderr is not a terminal')

@@ -6,6 +6,7 @@ import { addRunOptions, flagsToConfig } from './options.js';
 import { readConfigFile, resolveRunConfig, runConfigSchema } from '../config/run-config.js';
 import type { ConfigLayer } from '../config/config-issues.js';
 import { checkComponents } from '../config/check-components.js';
+import { checkRunnable } from '../config/check-runnable.js';
 import { loadSpikeflow } from '../run/plugins.js';
 import { runTraining } from '../run/train-run.js';
 import { handleInterrupts, signalExitCode } from '../run/interrupt.js';
@@ -41,8 +42,11 @@ Examples:
       { name: 'command line', value: flagsToConfig(opts) },
     ];
     const config = resolveRunConfig(layers);
-    checkComponents((await loadSpikeflow()).sf, config, layers);
+    const { sf } = await loadSpikeflow();
+    checkComponents(sf, config, layers);
     if (opts.printConfig) {
+      // Refuse what the run would refuse once started (the model cannot take the data, a step does not fit).
+      await checkRunnable(sf, config);
       process.stdout.write(opts.json ? `${JSON.stringify(config, null, 2)}\n` : toYaml(config));
       return;
     }

@@ -86,6 +86,37 @@ describe('spikeflow completion bash', () => {
   });
 });
 
+describe('spikeflow completion bash, through npx', () => {
+  /** What bash offers on an `npx ...` line, after `setup` (e.g. another npx completion) and our script. */
+  function npxComplete(setup: string, ...words: string[]): string[] {
+    const driver = `
+${setup}
+source "$1"; shift
+fn=$(complete -p npx | sed -E 's/.*-F ([^ ]+).*/\\1/')
+COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}
+"$fn" npx "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const out = execFileSync('bash', ['--norc', '--noprofile', '-c', driver, 'bash', bashScript, ...words], { cwd: path.join(dir, 'cwd') }).toString();
+    return out.split('\n').filter(Boolean).sort();
+  }
+
+  it('completes `npx spikeflow ...` as spikeflow, after npx options too', () => {
+    expect(npxComplete('', 'npx', 'spikeflow', 'tr')).toEqual(['train']);
+    expect(npxComplete('', 'npx', 'spikeflow', 'train', '--mo')).toEqual(['--model', '--model-opt', '--momentum']);
+    expect(npxComplete('', 'npx', '--yes', 'spikeflow', 'train', '--model', '')).toEqual(architectures);
+    expect(npxComplete('', 'npx', 'spikeflow', 'datasets', 'info', 'n-mn')).toEqual(['n-mnist']);
+    expect(npxComplete('', 'npx', 'spikeflow', 'train', '--config', 'run')).toEqual(['run.yaml', 'runs']);
+  });
+
+  it('leaves other npx commands to the completion npx had, or to file names', () => {
+    expect(npxComplete('', 'npx', 'some-tool', 'r')).toEqual(['run.yaml', 'runs']);
+    expect(npxComplete('', 'npx', 'tr')).toEqual([]);
+    const before = '_other_npx() { COMPREPLY=(from-the-other-completion); }; complete -F _other_npx npx';
+    expect(npxComplete(before, 'npx', 'some-tool', '')).toEqual(['from-the-other-completion']);
+    expect(npxComplete(before, 'npx', 'spikeflow', 'tr')).toEqual(['train']);
+  });
+});
+
 describe.skipIf(!has('zsh'))('spikeflow completion zsh, run by zsh', () => {
   /**
    * What zsh offers: the words bashcompinit's compgen gets from our function (as `_bash_complete`
@@ -105,6 +136,15 @@ describe.skipIf(!has('zsh'))('spikeflow completion zsh, run by zsh', () => {
     expect(await zshComplete('spikeflow', 'train', '--mo')).toEqual(['--model', '--model-opt', '--momentum']);
     expect(await zshComplete('spikeflow', 'train', '--model', 'lif')).toEqual(['lif-mlp']);
     expect(await zshComplete('spikeflow', 'datasets', 'info', 'n-mn')).toEqual(['n-mnist']);
+  });
+
+  it('completes `npx spikeflow ...` too', async () => {
+    const file = path.join(dir, 'spikeflow.zsh');
+    writeFileSync(file, (await runCli('completion', 'zsh')).stdout);
+    const words = ['npx', 'spikeflow', 'train', '--mo'];
+    const driver = 'source "$1"; shift; words=("$@"); CURRENT=$#; COMP_WORDS=("${words[@]}"); COMP_CWORD=$((CURRENT - 1)); compgen -F _spikeflow_npx -- "${words[CURRENT]}"';
+    const out = execFileSync('zsh', ['-f', '-c', driver, 'zsh', file, ...words], { cwd: path.join(dir, 'cwd') }).toString();
+    expect(out.split('\n').filter((w) => w.startsWith('--mo')).sort()).toEqual(['--model', '--model-opt', '--momentum']);
   });
 });
 

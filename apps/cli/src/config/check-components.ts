@@ -1,12 +1,14 @@
 import { SpikeflowError, type Spikeflow } from '@spikeflow/core';
 import { formatConfigIssues, type ConfigLayer } from './config-issues.js';
 import { didYouMean } from './did-you-mean.js';
+import { surrogateProblem } from './surrogate-problem.js';
 import type { RunConfig } from './run-config.js';
 
-const REGISTRIES = { model: 'architectures', neuron: 'neurons', encoder: 'encoders', loss: 'losses' } as const;
+const REGISTRIES = { model: 'architectures', neuron: 'neurons', dataset: 'datasets', encoder: 'encoders', loss: 'losses' } as const;
 
 /**
- * Check the component ids and their options (`model.options`, `neuron.options`, ...) against the
+ * Check the component ids and their options (`model.options`, `neuron.options`, `dataset.options`,
+ * ...) and the neuron's surrogate id against the
  * registered descriptors before anything is built, so those mistakes are reported like the rest
  * of the config: where the value came from, its key path, what was expected, and a "did you mean"
  * for unknown ids and option keys. All problems are listed at once.
@@ -36,6 +38,15 @@ export function checkComponents(sf: Spikeflow, config: RunConfig, layers: readon
     }
     const parsed = descriptor.options.safeParse(options);
     if (!parsed.success) lines.push(...formatConfigIssues(parsed.error.issues, descriptor.options, layers, [key, 'options']).map((l) => `${l} (${descriptor.fullId})`));
+    else if (key === 'neuron') {
+      // The neuron's surrogate is an id too; the neuron would only look it up when the model is built.
+      const problem = surrogateProblem(sf, options);
+      if (problem) {
+        const source = [...layers].reverse().find((l) => (l.value?.neuron as { options?: { surrogate?: unknown } } | undefined)?.options?.surrogate !== undefined)?.name ?? 'defaults';
+        lines.push(`${source}: neuron.options.surrogate: ${problem} (${descriptor.fullId})`);
+        kind = 'unknown-id';
+      }
+    }
   }
   if (lines.length) throw new SpikeflowError(kind, `invalid configuration (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, { problems: lines });
 }

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BACKEND_CHOICES, SpikeflowError } from '@spikeflow/core';
-import { formatConfigIssues, type ConfigLayer } from './config-issues.js';
+import { formatConfigIssues, formatPath, type ConfigLayer } from './config-issues.js';
+import { unknownBackendMessage } from './unknown-backend.js';
 
 const componentSchema = z.object({ id: z.string().min(1), options: z.record(z.string(), z.unknown()).default({}) }).strict();
 
@@ -33,7 +34,7 @@ export const runConfigSchema = z
     batchSize: z.number().int().positive().default(64),
     evalBatchSize: z.number().int().positive().default(256),
     seed: z.number().int().min(0).default(0),
-    backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    backend: z.enum(BACKEND_CHOICES as unknown as ['auto', 'tensorflow', 'wasm', 'cpu'], { error: (issue) => unknownBackendMessage(String(issue.input)) }).default('auto'),
     dataDir: z.string().optional(),
     download: z.boolean().default(true),
     maxSteps: z.number().int().positive().optional(),
@@ -61,7 +62,26 @@ export function readConfigFile(file: string): Record<string, unknown> {
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new SpikeflowError('invalid-options', `config file '${file}' must contain a mapping at the top level`);
+  refuseProtoKeys(value, `config file '${file}'`);
   return value as Record<string, unknown>;
+}
+
+/** Keys that would reach an object's prototype when merged: never config keys. */
+const PROTO_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A `__proto__` (or `constructor`, `prototype`) key anywhere in a config would be merged into the
+ * object's prototype and vanish silently (or pollute it): refuse it, naming where it is.
+ */
+function refuseProtoKeys(value: unknown, source: string, at: readonly (string | number)[] = []): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const [k, v] of Object.entries(value)) {
+    const here = [...at, Array.isArray(value) ? Number(k) : k];
+    if (!Array.isArray(value) && PROTO_KEYS.has(k)) {
+      throw new SpikeflowError('invalid-options', `${source}: ${formatPath(here)}: '${k}' is not allowed as a config key (it would be merged into the object's prototype); remove it or rename it`);
+    }
+    refuseProtoKeys(v, source, here);
+  }
 }
 
 /** Validate a config object, with every problem listed by path (`source` names where it came from). */
@@ -80,6 +100,7 @@ export function parseRunConfig(value: unknown, source = 'configuration'): RunCon
  * ```
  */
 export function resolveRunConfig(layers: readonly ConfigLayer[]): RunConfig {
+  for (const l of layers) refuseProtoKeys(l.value, l.name);
   layers = layers.map((l) => ({ name: l.name, value: expandComponents(l.value) }));
   const parsed = runConfigSchema.safeParse(mergeConfig(...layers.map((l) => l.value as Record<string, unknown> | undefined)));
   if (parsed.success) return parsed.data;
@@ -123,6 +144,7 @@ export function parseKeyValues(pairs: readonly string[] | undefined, flag: strin
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new SpikeflowError('invalid-options', `${flag} expects key=value, got '${pair}'`);
     const key = pair.slice(0, eq);
+    if (PROTO_KEYS.has(key)) throw new SpikeflowError('invalid-options', `${flag} ${pair}: '${key}' is not allowed as an option key (it would be merged into the object's prototype)`);
     const raw = pair.slice(eq + 1);
     let value: unknown = raw;
     try {

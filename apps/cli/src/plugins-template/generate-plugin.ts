@@ -34,8 +34,9 @@ export interface GeneratePluginOptions {
   /** The `@spikeflow/core` peer range; default `^<this core's version>`. */
   readonly coreRange?: string;
   /**
-   * Where devDependency `@spikeflow/core` comes from; default the same as the peer range. Tests of the
-   * template point this at a packed tarball (`file:...`).
+   * Where devDependency `@spikeflow/core` comes from; default the same as the peer range. A `file:` spec
+   * (a checkout's packages/core or a packed tarball, see {@link resolveCoreSource}) works while core is
+   * not on npm.
    */
   readonly coreSpec?: string;
 }
@@ -97,7 +98,7 @@ export function generatePlugin(options: GeneratePluginOptions): GeneratedPlugin 
     '.gitignore': 'node_modules/\ndist/\n*.tgz\n',
     'src/plugin.ts': pluginTs(name, namespace, factory, kind, out.descriptorImport, out.descriptorName, out.contribution),
     'src/index.ts': `export { ${factory} } from './plugin.js';\n${out.indexExports}\n`,
-    'README.md': readme(name, kind, namespace, factory, fullId, coreRange, out.usage),
+    'README.md': readme(name, kind, namespace, factory, fullId, coreRange, out.usage, options.coreSpec),
     ...out.files,
   };
   for (const [rel, text] of Object.entries(files)) {
@@ -183,10 +184,13 @@ export default ${factory};
 `;
 }
 
-function readme(name: string, kind: PluginKind, namespace: string, factory: string, fullId: string, coreRange: string, usage: string): string {
+function readme(name: string, kind: PluginKind, namespace: string, factory: string, fullId: string, coreRange: string, usage: string, coreSpec?: string): string {
+  const local = coreSpec?.startsWith('file:')
+    ? `\n\`@spikeflow/core\` is installed from \`${coreSpec.slice(5)}\` (a \`file:\` devDependency) while it is not on npm;\nonce it is, set it to \`${coreRange}\` (\`npm install -D @spikeflow/core@${coreRange}\`).\n`
+    : '';
   return `# ${name}
 
-A [spikeflow](https://www.npmjs.com/package/spikeflow) ${kind} plugin. It contributes \`${fullId}\`.
+A spikeflow ${kind} plugin (spiking neural networks in TypeScript; the \`spikeflow\` CLI and \`@spikeflow/core\`). It contributes \`${fullId}\`.
 
 ## Use
 
@@ -213,7 +217,7 @@ npm install
 npm test        # vitest: the example's spec, run through createSpikeflow
 npm run build   # tsc to dist/ (also runs on npm pack / publish)
 \`\`\`
-
+${local}
 - \`src/plugin.ts\` declares the plugin (\`name\`, \`version\`, \`namespace: '${namespace}'\`) and its contributions.
 - Every contribution has a kebab-case \`id\` and a zod \`options\` schema; the CLI validates \`--*-opt\` flags and
   config files against it.

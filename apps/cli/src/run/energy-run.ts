@@ -1,35 +1,55 @@
-import { describeBackend, manualSeed, selectBackend, tf, type Module } from '@spikeflow/core';
+import { SpikeflowError, describeBackend, manualSeed, selectBackend, tf, type Dataset, type Encoder, type Module } from '@spikeflow/core';
 import { measureEnergy, type EnergyReport } from '@spikeflow/models';
 import type { EnergyReportLike } from '@spikeflow/report';
 import { loadSpikeflow } from './plugins.js';
-import { loadTrainedModel, spreadSamples } from './trained-model.js';
+import { loadTrainedModel } from './trained-model.js';
 import type { RunIO } from './train-run.js';
+import { selectTestSamples, type TestSamples } from './test-samples.js';
+
+/** Test samples an energy estimate averages over unless told otherwise (fewer when the split is smaller). */
+export const DEFAULT_ENERGY_SAMPLES = 64;
 
 export interface EnergyRunResult {
   readonly source: string;
   readonly backend: string;
   readonly samples: number;
+  /** For a checkpoint: which test samples the estimate averages over. */
+  readonly test?: TestSamples;
   readonly report: EnergyReport;
 }
 
-/** Energy of a trained checkpoint, measured on `samples` test samples spread over the split. */
-export async function runCheckpointEnergy(checkpointPath: string, overrides: Record<string, unknown>, samples: number, io: RunIO): Promise<EnergyRunResult> {
+/**
+ * Energy of a trained checkpoint per sample, averaged over `samples` test samples (default
+ * {@link DEFAULT_ENERGY_SAMPLES}) chosen by the run's seed — the same selection `--test-subset` makes
+ * in train and eval, and the one `spikeflow report` measures, so both print the same figure.
+ */
+export async function runCheckpointEnergy(checkpointPath: string, overrides: Record<string, unknown>, samples: number | undefined, io: RunIO): Promise<EnergyRunResult> {
   const { checkpoint, config, model, encoder, timeSteps, test, backend } = await loadTrainedModel(checkpointPath, overrides, io);
-  const { x, indices } = spreadSamples(test, samples);
-  const n = indices.length;
-  const seq = tf.tidy(() => encoder.encode(tf.tensor(x, [n, ...test.sampleShape]), { timeSteps, sampleIndices: indices, epoch: 0, seed: config.seed }));
   let report: EnergyReport;
+  let selected: TestSamples;
   try {
-    report = measureEnergy(model, seq);
+    selected = selectTestSamples(test, samples ?? Math.min(DEFAULT_ENERGY_SAMPLES, test.length), config.seed, '--samples');
+    report = measureCheckpointEnergy(model, encoder, test, selected.indices, timeSteps, config.seed);
   } finally {
-    seq.dispose();
     model.dispose();
   }
-  return { source: checkpoint.dir, backend, samples: n, report };
+  return { source: checkpoint.dir, backend, samples: selected.indices.length, test: selected, report };
+}
+
+/** Encode the test samples at `indices` as the run does and measure the model's energy per sample on them. */
+export function measureCheckpointEnergy(model: Module, encoder: Encoder, test: Dataset, indices: Int32Array, timeSteps: number, seed: number): EnergyReport {
+  const { x } = test.getBatch(indices);
+  const seq = tf.tidy(() => encoder.encode(tf.tensor(x, [indices.length, ...test.sampleShape]), { timeSteps, sampleIndices: indices, epoch: 0, seed }));
+  try {
+    return measureEnergy(model, seq);
+  } finally {
+    seq.dispose();
+  }
 }
 
 /** Energy of an untrained (seeded) architecture on uniform random direct-encoded input: counts are exact, rates are the initial ones. */
 export async function runModelEnergy(request: { model: string; modelOptions: Record<string, unknown>; neuron: string; neuronOptions: Record<string, unknown>; input: readonly number[]; classes: number; timeSteps: number; samples: number; seed: number; backend: string }, io: RunIO): Promise<EnergyRunResult> {
+  if (!Number.isInteger(request.samples) || request.samples < 1) throw new SpikeflowError('invalid-options', `--samples must be a positive integer, got ${request.samples}`);
   const backend = await selectBackend(request.backend as 'auto');
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();
@@ -51,8 +71,9 @@ export function toReportEnergy(report: EnergyReport): EnergyReportLike {
   return {
     layers: report.layers.map((l) => ({ name: l.name, inputRate: l.inputRate === 'analog' ? null : l.inputRate, macs: l.macs, ops: l.inputRate === 'analog' ? l.flops : l.sops, energyPj: l.energyPj })),
     totalPj: report.energyPj,
+    samples: report.batchSize,
     eMacPj: report.eMacPj,
     eAcPj: report.eAcPj,
-    formula: `E = Σ FLOPs·E_MAC + Σ SOPs·E_AC per sample over T = ${report.timeSteps} steps: FLOPs = T·MACs for layers fed by analog values, SOPs = firing rate·T·MACs for layers fed by spikes.`,
+    formula: `E = Σ FLOPs·E_MAC + Σ SOPs·E_AC per sample (the mean over the ${report.batchSize} sample${report.batchSize === 1 ? '' : 's'} measured) over T = ${report.timeSteps} steps: FLOPs = T·MACs for layers fed by analog values, SOPs = firing rate·T·MACs for layers fed by spikes.`,
   };
 }

@@ -8,6 +8,7 @@ import {
 } from '@spikeflow/chips-loihi';
 import { buildModel, type RunIO } from './train-run.js';
 import { loadTrainedModel, spreadSamples, type TrainedModel } from './trained-model.js';
+import { selectTestSamples, type TestSamples } from './test-samples.js';
 
 /** Options shared by the Loihi commands. */
 export interface LoihiRunOptions {
@@ -86,6 +87,9 @@ export interface LoihiSimulateResult {
   readonly checkpoint: string;
   readonly chip: string;
   readonly samples: number;
+  /** Which test samples were simulated (the seeded `--test-subset`, as in train and eval). */
+  readonly test: TestSamples['json'];
+  readonly testDescription: string;
   readonly timeSteps: number;
   readonly floatAccuracy: number;
   readonly chipAccuracy: number;
@@ -106,9 +110,10 @@ export interface LoihiSimulateResult {
 export async function runLoihiSimulate(checkpointPath: string, options: LoihiRunOptions & { testSubset?: number; lavaTiming?: boolean }, io: RunIO): Promise<LoihiSimulateResult> {
   const t = await loadTrainedModel(checkpointPath, overrides(options), io);
   try {
+    const selected = selectTestSamples(t.test, options.testSubset, t.config.seed);
+    const n = selected.indices.length;
     const q = quantizeTrained(t, options);
-    const n = Math.min(options.testSubset ?? t.test.length, t.test.length);
-    const batch = t.test.getBatch(Int32Array.from({ length: n }, (_, i) => i));
+    const batch = t.test.getBatch(selected.indices);
     const data = { x: batch.x, y: batch.y, sampleShape: t.test.sampleShape };
     const T = t.config.timeSteps;
     const fl = evaluateFloat(t.model, data, T, t.config.evalBatchSize);
@@ -118,7 +123,7 @@ export async function runLoihiSimulate(checkpointPath: string, options: LoihiRun
     let same = 0;
     for (let i = 0; i < n; i++) if (fl.predictions[i] === chip.predictions[i]) same++;
     return {
-      checkpoint: t.checkpoint.dir, chip: options.chip, samples: n, timeSteps: T,
+      checkpoint: t.checkpoint.dir, chip: options.chip, samples: n, test: selected.json, testDescription: selected.description, timeSteps: T,
       floatAccuracy: fl.accuracy, chipAccuracy: chip.accuracy, drop: (fl.accuracy - chip.accuracy) * 100, agreement: n ? same / n : 0,
       wraps: chip.wraps, inputBits: q.inputBits, resources: resourceReport(q.spec, limitsOf(options.chip)), messages: q.messages,
     };
@@ -189,6 +194,9 @@ export async function runLoihiFinetune(checkpointPath: string, out: string, opti
   const gains = new Map(q.layers.map((l, i) => [`${l.name}.weight`, l.gain / (i === 0 ? q.inputScale : 1)] as const));
   for (const name of gains.keys()) if (!params.has(name)) throw new SpikeflowError('invalid-state', `mapped layer weight '${name}' is not a parameter of the model`);
   const config = { ...t.config, epochs: options.epochs ?? 1, subset: options.subset ?? t.config.subset, testSubset: options.testSubset ?? t.config.testSubset, out: path.resolve(out) };
+  // The loader's seeded subset is the set selectTestSamples describes (same indices, same seed).
+  const testSamples = selectTestSamples(t.test, config.testSubset, config.seed);
+  if (!io.quiet) io.log(testSamples.description);
   const { encoder: baseEncoder, loss } = buildModel(t.sf, config, t.test);
   const scale = q.inputScale;
   const max = 2 ** q.inputBits - 1;

@@ -3,6 +3,8 @@ import { SpikeflowError, matchesReference, tf, withoutInitialisation, type Spike
 /** One architecture as `spikeflow models` lists it. */
 export interface ModelListEntry {
   readonly id: string;
+  /** Other ids registered for the same architecture (e.g. `models/sdt` for `models/spike-driven-transformer`). */
+  readonly aliases: readonly string[];
   readonly description: string;
   readonly inputShape: readonly number[];
   readonly numClasses: number;
@@ -17,17 +19,25 @@ export interface ModelListEntry {
 
 /**
  * Build every registered architecture (or the given ids) for `input` (or, without it, each one's
- * published reference input) and count its parameters. Models are built one at a time and disposed.
+ * published reference input, else the input it is designed for) and count its parameters. An alias
+ * (a descriptor with `aliasOf`) is listed once, under the id it stands for, with its own id in
+ * `aliases`. Models are built one at a time and disposed.
  */
 export function listModels(sf: Spikeflow, request: { input?: readonly number[]; classes?: number; neuron: string; ids?: readonly string[] }): ModelListEntry[] {
-  const descriptors = request.ids?.length ? request.ids.map((id) => sf.architectures.get(id)) : sf.architectures.list();
+  const all = sf.architectures.list();
+  // An alias (`aliasOf`) stands for its target: listed once, under the target's id.
+  const target = (d: (typeof all)[number]) => (d.aliasOf === undefined ? d : sf.architectures.get(d.aliasOf));
+  const requested = request.ids?.length ? request.ids.map((id) => target(sf.architectures.get(id))) : all.filter((d) => d.aliasOf === undefined);
+  const descriptors = requested.filter((d, i) => requested.findIndex((e) => e.fullId === d.fullId) === i);
   return descriptors.map((d) => {
     const ref = d.reference;
     const useReference = request.input === undefined && request.classes === undefined && ref !== undefined;
-    const inputShape = request.input ?? ref?.inputShape ?? [32, 32, 3];
-    const numClasses = request.classes ?? ref?.numClasses ?? 10;
+    const fallback = d.defaultInput ?? { inputShape: [32, 32, 3], numClasses: 10 };
+    const inputShape = request.input ?? ref?.inputShape ?? fallback.inputShape;
+    const numClasses = request.classes ?? ref?.numClasses ?? fallback.numClasses;
     const options = (useReference ? { ...(ref?.options ?? {}) } : {}) as Record<string, unknown>;
-    const base = { id: d.fullId, description: d.description, inputShape, numClasses, options };
+    const aliases = all.filter((a) => a.aliasOf !== undefined && target(a).fullId === d.fullId).map((a) => a.fullId);
+    const base = { id: d.fullId, aliases, description: d.description, inputShape, numClasses, options };
     let parameters: number | null = null;
     let error: string | undefined;
     try {

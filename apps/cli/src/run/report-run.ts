@@ -4,16 +4,23 @@ import { SpikeflowError, tf, type EpochMetrics, type Module } from '@spikeflow/c
 import { recordActivity, writeReport, type EnergyReportLike, type ReportData } from '@spikeflow/report';
 import { loadTrainedModel } from './trained-model.js';
 import type { RunIO } from './train-run.js';
+import { selectTestSamples } from './test-samples.js';
+import { DEFAULT_ENERGY_SAMPLES } from './energy-run.js';
 
 export interface ReportRunOptions {
   /** Output folder (default `<run>/report`). */
   readonly out?: string;
   /** Test sample shown in the raster and membrane traces (default 0). */
   readonly sample?: number;
+  /**
+   * Test samples the energy estimate averages over, chosen by the run's seed as `--test-subset` and
+   * `spikeflow energy --samples` choose them (default: `spikeflow energy`'s 64, fewer for a smaller split).
+   */
+  readonly energySamples?: number;
   /** Config overrides for rebuilding the model (e.g. dataDir, backend). */
   readonly overrides?: Record<string, unknown>;
   /**
-   * Turns the model and one encoded batch into the energy estimate the report shows; the CLI
+   * Turns the model and the encoded energy samples into the estimate (per sample) the report shows; the CLI
    * passes `@spikeflow/models`' estimator. Absent: the report has no energy section.
    */
   readonly energy?: (model: Module, input: tf.Tensor) => EnergyReportLike;
@@ -23,6 +30,8 @@ export interface ReportRunResult {
   readonly html: string;
   readonly figures: readonly { id: string; svg: string; png: string }[];
   readonly epochs: number;
+  /** The energy estimate shown, pJ per sample (the mean over `energySamples`), when there is one. */
+  readonly energyPj?: number;
   /** False when the run has no checkpoint (the report then has no raster, traces or energy). */
   readonly activity: boolean;
 }
@@ -31,7 +40,7 @@ export interface ReportRunResult {
 export async function readMetrics(file: string, io: RunIO): Promise<EpochMetrics[]> {
   const text = await fs.readFile(file, 'utf8');
   const lines = text.split('\n');
-  const out: EpochMetrics[] = [];
+  let out: EpochMetrics[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line) continue;
@@ -48,6 +57,8 @@ export async function readMetrics(file: string, io: RunIO): Promise<EpochMetrics
       throw new SpikeflowError('format-unknown', `${file}:${i + 1}: not an epoch-metrics JSON line (${(e as Error).message})`);
     }
   }
+  // Epochs count from 1; files written before that (or by a tool counting from 0) start at 0.
+  if (out.some((m) => m.epoch === 0)) out = out.map((m) => ({ ...m, epoch: m.epoch + 1 }));
   return out;
 }
 
@@ -78,7 +89,17 @@ export async function runReport(runDir: string, options: ReportRunOptions, io: R
     try {
       const layers = recordActivity(model, seq);
       data.activity = { sample: `test sample ${index} (label ${batch.y[0]})`, layers };
-      if (options.energy) data.energy = options.energy(model, seq);
+      if (options.energy) {
+        // Per sample, averaged over the same seeded test samples `spikeflow energy` measures.
+        const selected = selectTestSamples(test, options.energySamples ?? Math.min(DEFAULT_ENERGY_SAMPLES, test.length), runConfig.seed, '--energy-samples');
+        const { x } = test.getBatch(selected.indices);
+        const energySeq = tf.tidy(() => encoder.encode(tf.tensor(x, [selected.indices.length, ...test.sampleShape]), { timeSteps, sampleIndices: selected.indices, epoch: 0, seed: runConfig.seed }));
+        try {
+          data.energy = { ...options.energy(model, energySeq), selection: selected.description };
+        } finally {
+          energySeq.dispose();
+        }
+      }
     } finally {
       seq.dispose();
       model.dispose();
@@ -88,5 +109,5 @@ export async function runReport(runDir: string, options: ReportRunOptions, io: R
     io.log(`no checkpoints in ${dir}: the report has the curves only`);
   }
   const written = await writeReport(data, path.resolve(options.out ?? path.join(dir, 'report')));
-  return { html: written.html, figures: written.figures, epochs: epochs.length, activity: data.activity !== undefined };
+  return { html: written.html, figures: written.figures, epochs: epochs.length, ...(data.energy ? { energyPj: data.energy.totalPj } : {}), activity: data.activity !== undefined };
 }

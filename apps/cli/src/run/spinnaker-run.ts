@@ -6,6 +6,7 @@ import {
 } from '@spikeflow/chips-spinnaker';
 import type { RunIO } from './train-run.js';
 import { loadTrainedModel, type TrainedModel } from './trained-model.js';
+import { selectTestSamples, type TestSamples } from './test-samples.js';
 
 /** Options shared by the SpiNNaker commands. */
 export interface SpinnakerRunOptions {
@@ -27,15 +28,16 @@ function mapTrained(t: TrainedModel): SpinnakerNetwork {
   return mapModel(t.model, { timeSteps: t.config.timeSteps, input: 'current', inputShape: t.test.sampleShape });
 }
 
-/** The first population's currents for test samples [0, n), in batches, with progress. */
-function testCurrents(t: TrainedModel, network: SpinnakerNetwork, n: number, io: RunIO): { currents: Float32Array; labels: Int32Array } {
+/** The first population's currents for the test samples at `indices`, in batches, with progress. */
+function testCurrents(t: TrainedModel, network: SpinnakerNetwork, indices: Int32Array, io: RunIO): { currents: Float32Array; labels: Int32Array } {
+  const n = indices.length;
   const size = network.populations[0].size;
   const currents = new Float32Array(n * size);
   const labels = new Int32Array(n);
   const bar = io.quiet || n < 1000 ? undefined : new ProgressBar({ total: n, label: 'off-chip layer', unit: 'samples', force: io.forceProgress });
   for (let start = 0; start < n; start += 500) {
     const count = Math.min(500, n - start);
-    const b = t.test.getBatch(Int32Array.from({ length: count }, (_, i) => start + i));
+    const b = t.test.getBatch(indices.subarray(start, start + count));
     currents.set(offchipCurrents(network, b.x, count), start * size);
     labels.set(b.y, start);
     bar?.tick(count);
@@ -44,13 +46,14 @@ function testCurrents(t: TrainedModel, network: SpinnakerNetwork, n: number, io:
   return { currents, labels };
 }
 
-/** The trained model's own (float32, TensorFlow.js) accuracy on test samples [0, n) with direct encoding. */
-function floatAccuracy(model: Module, t: TrainedModel, n: number): number {
+/** The trained model's own (float32, TensorFlow.js) accuracy on the test samples at `indices` with direct encoding. */
+function floatAccuracy(model: Module, t: TrainedModel, indices: Int32Array): number {
+  const n = indices.length;
   let ok = 0;
   const T = t.config.timeSteps;
   for (let start = 0; start < n; start += t.config.evalBatchSize) {
     const count = Math.min(t.config.evalBatchSize, n - start);
-    const b = t.test.getBatch(Int32Array.from({ length: count }, (_, i) => start + i));
+    const b = t.test.getBatch(indices.subarray(start, start + count));
     const pred = tf.tidy(() => {
       const x = tf.tensor(b.x, [count, ...t.test.sampleShape]);
       const xs = tf.broadcastTo(tf.expandDims(x, 0), [T, count, ...t.test.sampleShape]);
@@ -80,7 +83,7 @@ export async function runSpinnakerExport(checkpointPath: string, out: string, op
     const network = mapTrained(t);
     const resources = mapResources(network, { ...SPINNAKER1, boards: options.boards ?? 1 });
     const n = Math.min(options.samples ?? 100, t.test.length);
-    const { currents, labels } = testCurrents(t, network, n, io);
+    const { currents, labels } = testCurrents(t, network, Int32Array.from({ length: n }, (_, i) => i), io);
     const files = await exportNetwork(out, network, { simulator, samples: { kind: 'currents', count: n, currents, labels } });
     return { out: path.resolve(out), script: files.script, data: files.data, simulator, samples: n, resources, quantization: quantizeNetwork(network).report };
   } finally {
@@ -91,6 +94,9 @@ export async function runSpinnakerExport(checkpointPath: string, out: string, op
 export interface SpinnakerSimulateResult extends ClassifierEvaluation {
   readonly checkpoint: string;
   readonly timeSteps: number;
+  /** Which test samples were simulated (the seeded `--test-subset`, as in train and eval). */
+  readonly test: TestSamples['json'];
+  readonly testDescription: string;
   /** The trained model's own accuracy (TensorFlow.js, float32). */
   readonly floatAccuracy: number;
   /** Percentage points lost in s16.15 (float model − fixed point). */
@@ -103,13 +109,14 @@ export interface SpinnakerSimulateResult extends ClassifierEvaluation {
 export async function runSpinnakerSimulate(checkpointPath: string, options: SpinnakerRunOptions & { testSubset?: number }, io: RunIO): Promise<SpinnakerSimulateResult> {
   const t = await loadTrainedModel(checkpointPath, overrides(options), io);
   try {
+    const selected = selectTestSamples(t.test, options.testSubset, t.config.seed);
     const network = mapTrained(t);
-    const n = Math.min(options.testSubset ?? t.test.length, t.test.length);
-    const fl = floatAccuracy(t.model, t, n);
-    const { currents, labels } = testCurrents(t, network, n, io);
+    const n = selected.indices.length;
+    const fl = floatAccuracy(t.model, t, selected.indices);
+    const { currents, labels } = testCurrents(t, network, selected.indices, io);
     const fixed = quantizeNetwork(network);
     const r = evaluateClassifier(fixed, { kind: 'currents', count: n, currents, labels }, { progress: !io.quiet, label: 'spinnaker s16.15' });
-    return { ...r, checkpoint: t.checkpoint.dir, timeSteps: t.config.timeSteps, floatAccuracy: fl, drop: (fl - r.fixedAccuracy) * 100, resources: mapResources(network, { ...SPINNAKER1, boards: options.boards ?? 1 }), quantization: fixed.report };
+    return { ...r, checkpoint: t.checkpoint.dir, test: selected.json, testDescription: selected.description, timeSteps: t.config.timeSteps, floatAccuracy: fl, drop: (fl - r.fixedAccuracy) * 100, resources: mapResources(network, { ...SPINNAKER1, boards: options.boards ?? 1 }), quantization: fixed.report };
   } finally {
     t.model.dispose();
   }

@@ -1,14 +1,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  Adam, AdamW, SGD, ProgressBar, Trainer, constantLr, cosineLr, describeBackend, jsonlMetricsCallback, manualSeed,
-  progressCallback, selectBackend, writeFileAtomic,
+  Adam, AdamW, SGD, ProgressBar, Trainer, checkTrainingMemory, constantLr, cosineLr, describeBackend, estimateTrainingMemory, jsonlMetricsCallback, manualSeed,
+  memoryUsage, progressCallback, selectBackend, writeFileAtomic,
   type BackendInfo, type Dataset, type EpochMetrics, type LoadedCheckpoint, type Module, type FitSummary, type Optimizer, type Spikeflow, type TrainerCallback,
 } from '@spikeflow/core';
 import { DataLoader } from '@spikeflow/datasets';
 import type { RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
 import { TrainingInterrupted, type InterruptGuard } from './interrupt.js';
+import { selectTestSamples, type TestSamples } from './test-samples.js';
 
 /** Where human-readable output goes; `--json` sends machine output to `json`. */
 export interface RunIO {
@@ -27,8 +28,12 @@ export interface TrainRunResult {
   readonly testLoss?: number;
   readonly samplesPerSecond: number;
   readonly peakRssMiB: number;
+  /** The process's resident-set high-water mark and (on wasm) the backend heap's size at the end, MiB. */
+  readonly peakMemory: { readonly rssMiB: number; readonly wasmHeapMiB?: number };
   readonly checkpoint?: string;
   readonly stoppedEarly: boolean;
+  /** The test samples each epoch was evaluated on. */
+  readonly test: TestSamples['json'];
   /** Set when a signal stopped the run: the signal and the checkpoint written at the step it stopped after. */
   readonly interrupted?: { readonly signal: NodeJS.Signals; readonly step: number; readonly checkpoint?: string };
 }
@@ -116,27 +121,48 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();
   const { train, test } = await openData(sf, config, io);
+  // Say which copy of the data this run reads (datasets expose `sources`: the files they read).
+  for (const [split, ds] of [['train', train], ['test', test]] as const) {
+    const files = (ds as { sources?: readonly string[] }).sources ?? [];
+    if (!io.quiet && files.length > 0) io.log(`data ${split}: ${files.length <= 3 ? files.join(', ') : `${files.length} files, ${files.slice(0, 2).join(', ')}, ...`}`);
+  }
   const { model, encoder, loss, timeSteps } = buildModel(sf, config, train);
   // Samples that already are sequences (event frames) fix T; the run's config records it.
   if (timeSteps !== config.timeSteps) {
     if (!io.quiet) io.log(`T=${timeSteps}: the frames per sample of ${config.dataset.id} (encoder ${encoder.id})`);
     config = { ...config, timeSteps };
   }
+  // A step that cannot fit in the backend's memory is refused here, with the numbers, not mid-run.
+  const stepShape = encoder.stepShape?.(train.sampleShape) ?? train.sampleShape;
+  await checkTrainingMemory(model, { stepShape, timeSteps: config.timeSteps, batchSize: config.batchSize });
+  // An evaluation batch that cannot fit is evaluated in smaller batches (the metrics do not depend on the batch size).
+  const evalFit = await estimateTrainingMemory(model, { stepShape, timeSteps: config.timeSteps, batchSize: config.evalBatchSize, backward: false });
+  const evalBatchSize = evalFit.fits ? config.evalBatchSize : Math.max(1, Math.min(config.evalBatchSize, evalFit.maxBatchSize));
+  if (evalBatchSize !== config.evalBatchSize && !io.quiet) {
+    io.log(`evaluating in batches of ${evalBatchSize}: a batch of ${config.evalBatchSize} at T=${config.timeSteps} needs about ${(evalFit.totalBytes / 2 ** 20).toFixed(0)} MiB, more than the ${evalFit.backend} backend's ${(evalFit.limitBytes / 2 ** 20).toFixed(0)} MiB`);
+  }
   const trainLoader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset });
-  const testLoader = new DataLoader({ dataset: test, batchSize: config.evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
+  // The loader's seeded subset is the set selectTestSamples describes (same indices, same seed).
+  const testSamples = selectTestSamples(test, config.testSubset, config.seed);
+  const testLoader = new DataLoader({ dataset: test, batchSize: evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
   const optimizer = buildOptimizer(model, config);
   const totalSteps = Math.min(config.epochs * trainLoader.batchesPerEpoch, config.maxSteps ?? Number.POSITIVE_INFINITY);
   const schedule = config.schedule.id === 'cosine'
     ? cosineLr({ lr: config.optimizer.lr, totalSteps: config.epochs * trainLoader.batchesPerEpoch, minLr: config.schedule.minLr, warmupSteps: config.schedule.warmupSteps })
     : constantLr(config.optimizer.lr);
 
-  const runDir = path.resolve(config.out ?? (resume ? path.dirname(path.dirname(resume.dir)) : defaultRunDir(config)));
+  // A resume writes into the run folder it was given: the `out` recorded in its state.json names the
+  // folder it was trained in, which for a copied run is the original. Only a new --out moves it.
+  const resumedOut = resume?.state.config.out;
+  const out = resume && config.out === resumedOut ? undefined : config.out;
+  const runDir = path.resolve(out ?? (resume ? path.dirname(path.dirname(resume.dir)) : defaultRunDir(config)));
   await fs.mkdir(runDir, { recursive: true });
   const stored = { ...config, out: runDir };
   await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(stored, null, 2)}\n`);
   if (!io.quiet) {
     io.log(`run folder: ${runDir}`);
     io.log(`model ${config.model.id} (${model.parameterCount()} parameters), neuron ${config.neuron.id}, T=${config.timeSteps}, ${trainLoader.length} train / ${testLoader.length} test samples, ${trainLoader.batchesPerEpoch} batches of ${config.batchSize} per epoch, ${totalSteps} steps`);
+    io.log(testSamples.description);
   }
   const history: EpochMetrics[] = [];
   const callbacks: TrainerCallback[] = [jsonlMetricsCallback(path.join(runDir, 'metrics.jsonl')), { onEpochEnd: (m) => void history.push(m) }];
@@ -177,6 +203,9 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
     summary = { epochs: history, stoppedEarly: true, step: trainer.step, checkpoint };
   }
   const last = summary.epochs.at(-1);
+  const mem = memoryUsage();
+  const peakMemory = { rssMiB: Math.round(mem.peakRssBytes / 2 ** 20), ...(mem.wasmHeapBytes === undefined ? {} : { wasmHeapMiB: Math.round(mem.wasmHeapBytes / 2 ** 20) }) };
+  if (!io.quiet) io.log(`peak memory: rss ${peakMemory.rssMiB} MiB (high-water mark)${peakMemory.wasmHeapMiB === undefined ? '' : `, wasm heap ${peakMemory.wasmHeapMiB} MiB`}`);
   const result: TrainRunResult = {
     runDir,
     backend: backend.name,
@@ -187,6 +216,8 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
     peakRssMiB: Math.max(0, ...summary.epochs.map((m) => m.peakRssMiB)),
     checkpoint: summary.checkpoint,
     stoppedEarly: summary.stoppedEarly,
+    peakMemory,
+    test: testSamples.json,
     ...(interrupted ? { interrupted } : {}),
   };
   if (io.json) io.json({ type: 'summary', ...result, epochs: undefined, numEpochs: summary.epochs.length });

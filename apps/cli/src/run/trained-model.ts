@@ -1,5 +1,5 @@
 import { describeBackend, loadCheckpoint, selectBackend, SpikeflowError, type Dataset, type Encoder, type LoadedCheckpoint, type Module, type Spikeflow } from '@spikeflow/core';
-import { mergeConfig, parseRunConfig, type RunConfig } from '../config/run-config.js';
+import { parseRunConfig, resolveRunConfig, type RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
 import { buildModel, openData, type RunIO } from './train-run.js';
 
@@ -17,15 +17,25 @@ export interface TrainedModel {
   readonly backend: string;
 }
 
-/** Load a checkpoint and its stored run configuration with `overrides` applied (a bad one is `checkpoint-invalid`). */
+/**
+ * Load a checkpoint and its stored run configuration with `overrides` (flag values keyed by config
+ * key) applied. A bad stored configuration is `checkpoint-invalid`; a bad override is the user's
+ * `invalid-options`, naming its flag (`testSubset` → `--test-subset`).
+ */
 export async function loadCheckpointConfig(checkpointPath: string, overrides: Record<string, unknown>): Promise<{ checkpoint: LoadedCheckpoint; config: RunConfig }> {
   const checkpoint = await loadCheckpoint(checkpointPath);
+  const stored = checkpoint.state.config as Record<string, unknown>;
+  const source = `configuration stored in ${checkpoint.dir}`;
   try {
-    return { checkpoint, config: parseRunConfig(mergeConfig(checkpoint.state.config as Record<string, unknown>, overrides), `configuration stored in ${checkpoint.dir}`) };
+    parseRunConfig(stored, source);
   } catch (e) {
     if (SpikeflowError.is(e)) throw new SpikeflowError('checkpoint-invalid', e.message);
     throw e;
   }
+  // One layer per flag, so a problem is reported against the flag that set it.
+  const flags = Object.entries(overrides).filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ({ name: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, value: { [k]: v } }));
+  return { checkpoint, config: resolveRunConfig([{ name: source, value: stored }, ...flags]) };
 }
 
 /**

@@ -1,10 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { fsyncDir } from './fsync-dir.js';
 
 /**
- * Write a file atomically: write a temp file beside it, fsync, then rename over the target, so a
- * crash leaves either the old file or the new one, never a torn one.
+ * Write a file atomically: write a temp file beside it, fsync, rename over the target, then fsync
+ * the folder, so a crash leaves either the old file or the new one, never a torn one, and a power
+ * loss after this returns keeps the new one.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
@@ -26,4 +28,5 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await fs.rm(tmp, { force: true });
     throw e;
   }
+  await fsyncDir(dir);
 }

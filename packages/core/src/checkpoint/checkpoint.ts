@@ -1,4 +1,4 @@
-import { promises as fs, existsSync, readFileSync, statSync } from 'node:fs';
+import { promises as fs, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
@@ -7,6 +7,9 @@ import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { RngState } from '../util/rng.js';
 import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { fsyncDir } from './fsync-dir.js';
+import { parseCheckpointState } from './checkpoint-state.js';
+import { modelBuildOf, type ModelBuild } from './model-build.js';
 
 export const CHECKPOINT_FORMAT = 'spikeflow-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -29,8 +32,35 @@ export interface CheckpointState {
   readonly config: Readonly<Record<string, unknown>>;
   /** Metrics of the last completed epoch, if any. */
   readonly metrics?: Readonly<Record<string, unknown>>;
+  /**
+   * Training sums of the epoch in progress (batches before the data cursor), so a run resumed
+   * mid-epoch reports the whole epoch's metrics.
+   */
+  readonly epochProgress?: EpochProgress;
+  /** How the model was built (when by `sf.model` with a neuron spec), so `sf.loadModel` can rebuild it. */
+  readonly model?: ModelBuild;
   readonly createdAt: string;
   readonly spikeflowVersion: string;
+}
+
+/** Running training sums of one epoch, as far as it got. */
+export interface EpochProgress {
+  readonly epoch: number;
+  readonly batches: number;
+  readonly samples: number;
+  /** Sum over batches of (mean batch loss × batch size). */
+  readonly lossSum: number;
+  readonly correct: number;
+  readonly trainSeconds: number;
+}
+
+/** Options of {@link loadCheckpoint}. */
+export interface LoadCheckpointOptions {
+  /**
+   * Accept weights or optimizer state holding NaN or ±Infinity (refused by default: a diverged
+   * run's checkpoint would otherwise evaluate or resume silently as garbage).
+   */
+  readonly allowNonFinite?: boolean;
 }
 
 /** A checkpoint read from disk. */
@@ -54,7 +84,10 @@ function toStored(map: ReadonlyMap<string, { shape: readonly number[]; data: Flo
  */
 export async function saveCheckpoint(dir: string, parts: { model: Module; optimizer?: Optimizer | null; state: Omit<CheckpointState, 'format' | 'version' | 'createdAt' | 'optimizer'> }): Promise<string> {
   const parent = path.dirname(path.resolve(dir));
-  await fs.mkdir(parent, { recursive: true });
+  if (!existsSync(parent)) {
+    await fs.mkdir(parent, { recursive: true });
+    await fsyncDir(path.dirname(parent));
+  }
   const tmp = path.join(parent, `.${path.basename(dir)}.${randomBytes(4).toString('hex')}.tmp`);
   await fs.mkdir(tmp);
   try {
@@ -67,7 +100,11 @@ export async function saveCheckpoint(dir: string, parts: { model: Module; optimi
       optimizer = { kind: os.kind, step: os.step, hyper: os.hyper };
       await writeFileAtomic(path.join(tmp, 'optimizer.safetensors'), encodeSafetensors(toStored(os.slots), { producer: 'spikeflow', kind: os.kind }));
     }
-    const state: CheckpointState = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, createdAt: new Date().toISOString(), optimizer, ...parts.state };
+    const build = modelBuildOf(parts.model);
+    const state: CheckpointState = {
+      format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, createdAt: new Date().toISOString(), optimizer,
+      ...(build?.context.neuron ? { model: build } : {}), ...parts.state,
+    };
     await writeFileAtomic(path.join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
     const target = path.resolve(dir);
     let old: string | undefined;
@@ -76,6 +113,8 @@ export async function saveCheckpoint(dir: string, parts: { model: Module; optimi
       await fs.rename(target, old);
     }
     await fs.rename(tmp, target);
+    // The rename is acknowledged once the parent folder's entry is on disk.
+    await fsyncDir(parent);
     if (old) await fs.rm(old, { recursive: true, force: true });
     await writeFileAtomic(path.join(parent, 'latest'), `${path.basename(target)}\n`);
     return target;
@@ -85,9 +124,47 @@ export async function saveCheckpoint(dir: string, parts: { model: Module; optimi
   }
 }
 
+/** When `dir` holds a complete checkpoint (state.json plus its safetensors files), its write time and step. */
+function completeCheckpoint(dir: string): { time: number; step: number } | undefined {
+  try {
+    const state = JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8')) as Partial<CheckpointState>;
+    if (state?.format !== CHECKPOINT_FORMAT || !existsSync(path.join(dir, 'model.safetensors'))) return undefined;
+    if (state.optimizer && !existsSync(path.join(dir, 'optimizer.safetensors'))) return undefined;
+    const time = Date.parse(String(state.createdAt));
+    return { time: Number.isFinite(time) ? time : 0, step: Number(state.step) || 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The newest complete checkpoint in a `checkpoints/` folder. `latest` names the newest one a run
+ * acknowledged, but a crash between renaming a new checkpoint into place and rewriting `latest`
+ * leaves a newer complete folder (or no `latest` at all), so the folders themselves decide: the
+ * newest by write time, `latest`'s on a tie.
+ */
+function newestCheckpoint(ckpts: string): string | undefined {
+  if (!existsSync(ckpts) || !statSync(ckpts).isDirectory()) return undefined;
+  const latestFile = path.join(ckpts, 'latest');
+  const latest = existsSync(latestFile) ? readFileSync(latestFile, 'utf8').trim() : undefined;
+  let best: { name: string; time: number; step: number } | undefined;
+  for (const entry of readdirSync(ckpts, { withFileTypes: true })) {
+    // Dot-folders are temp or set-aside copies of an unfinished write.
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const c = completeCheckpoint(path.join(ckpts, entry.name));
+    if (!c) continue;
+    const better = !best || c.time > best.time || (c.time === best.time && (entry.name === latest || (best.name !== latest && c.step > best.step)));
+    if (better) best = { name: entry.name, ...c };
+  }
+  if (best) return path.join(ckpts, best.name);
+  if (latest !== undefined) throw new SpikeflowError('checkpoint-invalid', `${latestFile} names '${latest}', which is not a complete checkpoint folder, and no other complete checkpoint is in ${ckpts}`);
+  return undefined;
+}
+
 /**
  * Find a checkpoint folder from a path the user gave: a checkpoint folder, a `state.json` in one,
- * a `checkpoints/` folder (its `latest`), or a run folder (its `checkpoints/latest`).
+ * a `checkpoints/` folder or a run folder (its `checkpoints/`): there the newest complete
+ * checkpoint, which is the one `latest` names unless a crash interrupted a save.
  */
 export function resolveCheckpointDir(given: string): string {
   const p = path.resolve(given);
@@ -98,43 +175,106 @@ export function resolveCheckpointDir(given: string): string {
   }
   if (existsSync(path.join(p, 'state.json'))) return p;
   for (const ckpts of [p, path.join(p, 'checkpoints')]) {
-    const latest = path.join(ckpts, 'latest');
-    if (existsSync(latest)) {
-      const name = readFileSync(latest, 'utf8').trim();
-      const dir = path.join(ckpts, name);
-      if (existsSync(path.join(dir, 'state.json'))) return dir;
-      throw new SpikeflowError('checkpoint-invalid', `${latest} names '${name}', which is not a checkpoint folder`);
-    }
+    const found = newestCheckpoint(ckpts);
+    if (found) return found;
   }
-  throw new SpikeflowError('checkpoint-invalid', `no checkpoint in '${given}': expected state.json, checkpoints/latest or latest`);
+  throw new SpikeflowError('checkpoint-invalid', `no checkpoint in '${given}': expected state.json, or a checkpoints/ folder with a complete checkpoint`);
 }
 
-/** Read a checkpoint folder, validating every part. */
-export async function loadCheckpoint(given: string): Promise<LoadedCheckpoint> {
+/**
+ * Remove what an interrupted {@link saveCheckpoint} left in a `checkpoints/` folder: temp folders
+ * and files (`.<name>.<hex>.tmp`) are deleted; a checkpoint set aside for replacement
+ * (`.<name>.<hex>.old`) is put back when its replacement never arrived, else deleted.
+ * Returns the names it removed or restored. Call it before a run writes there again.
+ */
+export async function cleanCheckpointTemps(ckpts: string): Promise<string[]> {
+  if (!existsSync(ckpts)) return [];
+  const touched: string[] = [];
+  for (const name of await fs.readdir(ckpts)) {
+    const m = /^\.(.+)\.[0-9a-f]+(?:\.[0-9a-f]+)?\.(tmp|old)$/.exec(name);
+    if (!m) continue;
+    const full = path.join(ckpts, name);
+    const original = path.join(ckpts, m[1]);
+    if (m[2] === 'old' && !existsSync(original)) await fs.rename(full, original);
+    else await fs.rm(full, { recursive: true, force: true });
+    touched.push(name);
+  }
+  if (touched.length) await fsyncDir(ckpts);
+  return touched;
+}
+
+async function readPart(file: string, what: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new SpikeflowError('checkpoint-invalid', `${file} is missing: the checkpoint folder ${path.dirname(file)} must hold ${what}`, { file });
+    }
+    throw new SpikeflowError('checkpoint-invalid', `${file} cannot be read: ${(e as Error).message}`, { file }, { cause: e });
+  }
+}
+
+function checkFinite(tensors: ReadonlyMap<string, { data: Float32Array }>, file: string): void {
+  for (const [name, { data }] of tensors) {
+    let bad = 0;
+    let first = -1;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        if (first < 0) first = i;
+        bad++;
+      }
+    }
+    if (bad) {
+      throw new SpikeflowError('checkpoint-invalid', `${file}: tensor '${name}' holds ${bad} non-finite value(s) (first at index ${first}: ${data[first]}); expected finite weights (pass allowNonFinite to load it anyway)`, { file, tensor: name });
+    }
+  }
+}
+
+function floatTensors(tensors: Map<string, StoredTensor>, file: string): Map<string, { shape: readonly number[]; data: Float32Array }> {
+  const out = new Map<string, { shape: readonly number[]; data: Float32Array }>();
+  for (const [k, t] of tensors) {
+    if (t.dtype !== 'F32') throw new SpikeflowError('checkpoint-invalid', `${file}: tensor '${k}' has dtype ${t.dtype}, expected F32`, { file, tensor: k });
+    out.set(k, { shape: t.shape, data: t.data as Float32Array });
+  }
+  return out;
+}
+
+/**
+ * Read a checkpoint folder, validating every part: `state.json` against its schema (every bad
+ * field listed), both safetensors files structurally, and (unless `allowNonFinite`) that no
+ * weight or optimizer slot is NaN or infinite. Any problem is a `checkpoint-invalid` error.
+ *
+ * @example
+ * ```ts
+ * const ckpt = await loadCheckpoint('runs/my-run'); // its newest complete checkpoint
+ * model.loadStateDict(ckpt.weights);
+ * ```
+ */
+export async function loadCheckpoint(given: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const dir = resolveCheckpointDir(given);
   const statePath = path.join(dir, 'state.json');
-  let state: CheckpointState;
+  let raw: { format?: unknown; version?: unknown };
   try {
-    state = JSON.parse(await fs.readFile(statePath, 'utf8'));
+    raw = JSON.parse((await readPart(statePath, 'state.json')).toString('utf8'));
   } catch (e) {
+    if (SpikeflowError.is(e)) throw e;
     throw new SpikeflowError('checkpoint-invalid', `${statePath} is not valid JSON: ${(e as Error).message}`);
   }
-  if (state?.format !== CHECKPOINT_FORMAT) throw new SpikeflowError('checkpoint-invalid', `${statePath} is not a spikeflow checkpoint (format '${String(state?.format)}')`);
-  if (state.version > CHECKPOINT_VERSION) throw new SpikeflowError('checkpoint-invalid', `${statePath} has checkpoint version ${state.version}; this spikeflow reads up to ${CHECKPOINT_VERSION}`);
-  for (const k of ['epoch', 'step', 'batchInEpoch', 'seed'] as const) {
-    if (!Number.isInteger(state[k]) || state[k] < 0) throw new SpikeflowError('checkpoint-invalid', `${statePath}: '${k}' must be a non-negative integer, got ${JSON.stringify(state[k])}`);
-  }
+  if (raw?.format !== CHECKPOINT_FORMAT) throw new SpikeflowError('checkpoint-invalid', `${statePath} is not a spikeflow checkpoint (format '${String(raw?.format)}')`);
+  if (typeof raw.version === 'number' && raw.version > CHECKPOINT_VERSION) throw new SpikeflowError('checkpoint-invalid', `${statePath} has checkpoint version ${raw.version}; this spikeflow reads up to ${CHECKPOINT_VERSION}`);
+  const state = parseCheckpointState(raw, statePath) as unknown as CheckpointState;
   const modelPath = path.join(dir, 'model.safetensors');
-  const { tensors } = decodeSafetensors(new Uint8Array(await fs.readFile(modelPath)), modelPath);
-  const weights = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-  for (const [k, t] of tensors) weights.set(k, { shape: t.shape, data: t.data as Float32Array });
+  const weights = floatTensors(decodeSafetensors(new Uint8Array(await readPart(modelPath, 'model.safetensors (the weights)')), modelPath).tensors, modelPath);
+  if (!options.allowNonFinite) checkFinite(weights, modelPath);
+  const optPath = path.join(dir, 'optimizer.safetensors');
   let optimizer: OptimizerState | null = null;
   if (state.optimizer) {
-    const optPath = path.join(dir, 'optimizer.safetensors');
-    const { tensors: slots } = decodeSafetensors(new Uint8Array(await fs.readFile(optPath)), optPath);
-    const m = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-    for (const [k, t] of slots) m.set(k, { shape: t.shape, data: t.data as Float32Array });
-    optimizer = { kind: state.optimizer.kind, step: state.optimizer.step, hyper: state.optimizer.hyper, slots: m };
+    const slots = floatTensors(decodeSafetensors(new Uint8Array(await readPart(optPath, `optimizer.safetensors (state.json names a ${state.optimizer.kind} optimizer)`)), optPath).tensors, optPath);
+    if (!options.allowNonFinite) checkFinite(slots, optPath);
+    optimizer = { kind: state.optimizer.kind, step: state.optimizer.step, hyper: state.optimizer.hyper, slots };
+  } else if (existsSync(optPath)) {
+    // Dropping saved moments would resume with a silently reset optimizer.
+    throw new SpikeflowError('checkpoint-invalid', `${statePath}: 'optimizer' is null, but ${optPath} holds optimizer state; expected the optimizer's { kind, step, hyper }`);
   }
   return { dir, state, weights, optimizer };
 }

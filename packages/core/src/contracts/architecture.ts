@@ -46,6 +46,13 @@ export interface ArchitectureDescriptor<TOptions = Record<string, unknown>> exte
    * tests check the built model against it.
    */
   readonly reference?: ArchitectureReference<TOptions>;
+  /**
+   * The input the architecture is designed for when it reproduces no published model (e.g.
+   * Fashion-MNIST's `[28, 28, 1]`, 10 classes); `spikeflow models` builds it at this input without `--input`.
+   */
+  readonly defaultInput?: { readonly inputShape: readonly number[]; readonly numClasses: number };
+  /** Set on a second id for the same architecture (e.g. `sdt`): the id it is another name for; lists show it once. */
+  readonly aliasOf?: string;
   create(options: TOptions, context: ArchitectureContext): Module;
 }
 

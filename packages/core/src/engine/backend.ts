@@ -3,6 +3,7 @@ import { tf } from './tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { installWasmSliceKernels } from './wasm-slice-kernels.js';
 import { installWasmTranspose } from '../ops/spike-matmul.js';
+import { installWasmHeapGuard } from './wasm-heap-guard.js';
 
 /** The backends spikeflow can run on, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -48,7 +49,10 @@ async function activate(name: BackendName): Promise<string | undefined> {
     const ok = await tf.setBackend(name);
     if (!ok) return `backend '${name}' failed to initialise`;
     await tf.ready();
-    return tf.getBackend() === name ? undefined : `backend '${name}' did not become active`;
+    if (tf.getBackend() !== name) return `backend '${name}' did not become active`;
+    // A tensor the wasm heap cannot hold must fail typed, not be placed at offset 0.
+    if (name === 'wasm') installWasmHeapGuard(tf.backend());
+    return undefined;
   } catch (e) {
     return `backend '${name}' failed: ${(e as Error).message}`;
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { tf } from './tf.js';
+import { checkedMalloc, installWasmHeapGuard } from './wasm-heap-guard.js';
 
 // Compiled WebAssembly SIMD kernels that work in place on the tfjs wasm backend's tensors.
 //
@@ -9,6 +10,9 @@ import { tf } from './tf.js';
 // functions take tensors as byte offsets into the heap: no copies in or out. Such a module must own
 // no memory (no data segments, no shadow stack); the build checks that. Scratch space comes from the
 // backend's own allocator (`malloc`/`free`).
+//
+// The heap grows up to 4 GiB, so offsets are unsigned 32-bit values: wasm returns an i32, which JS
+// reads as negative above 2 GiB. Every offset handed out here is normalised with `>>> 0`.
 
 // The WebAssembly API, typed here because the project's TypeScript libs (ES2022, no DOM) do not declare it.
 interface WasmMemory {
@@ -38,9 +42,12 @@ interface WasmBackendInternals {
 export interface WasmKernelModule<TExports> {
   /** The module's exported functions (pointers are byte offsets into the heap). */
   readonly fn: TExports;
-  /** Byte offset of a tensor's data in the heap. */
+  /** Byte offset of a tensor's data in the heap (unsigned: may exceed 2^31). */
   ptr(info: HeapTensorInfo): number;
-  /** Allocate `bytes` of scratch in the heap (release with {@link free}). May grow, and so detach, views of the heap. */
+  /**
+   * Allocate `bytes` of scratch in the heap (release with {@link free}); an unsigned byte offset. May grow, and so
+   * detach, views of the heap. Throws an `out-of-memory` SpikeflowError when the heap cannot hold `bytes`.
+   */
   malloc(bytes: number): number;
   free(ptr: number): void;
   /** A Float32Array view of `length` floats at byte offset `ptr` (take views after every allocation). */
@@ -69,6 +76,8 @@ export function wasmKernelModule<TExports>(url: URL, backend: unknown): WasmKern
     throw new SpikeflowError('backend-unavailable', `compiled wasm kernels need the tfjs wasm backend (current backend: ${tf.getBackend()})`);
   }
   const memory = asm.memory;
+  // Outputs come from the backend's allocator: make sure it reports a full heap (selectBackend installs this too).
+  installWasmHeapGuard(backend);
   let perMemory = instances.get(memory);
   if (!perMemory) instances.set(memory, (perMemory = new Map()));
   const key = url.href;
@@ -94,15 +103,11 @@ export function wasmKernelModule<TExports>(url: URL, backend: unknown): WasmKern
     ptr(info) {
       const data = b.dataIdMap.get(info.dataId);
       if (!data) throw new SpikeflowError('invalid-state', 'a tensor passed to a wasm kernel is not in the wasm backend (disposed, or from another backend)');
-      return data.memoryOffset;
+      return data.memoryOffset >>> 0;
     },
-    malloc(bytes) {
-      const p = malloc(Math.max(4, bytes));
-      if (p === 0) throw new SpikeflowError('invalid-state', `the wasm heap could not allocate ${bytes} bytes of kernel scratch`);
-      return p;
-    },
+    malloc: (bytes) => checkedMalloc(malloc, memory, Math.max(4, bytes), 'kernel scratch'),
     free,
-    f32: (p, length) => new Float32Array(memory.buffer, p, length),
+    f32: (p, length) => new Float32Array(memory.buffer, p >>> 0, length),
     output: (shape, dtype = 'float32') => b.makeOutput(shape, dtype),
   };
   perMemory.set(key, bound);

@@ -17,6 +17,8 @@ export type SpikeflowErrorKind =
   | 'checkpoint-invalid'
   | 'invalid-state'
   | 'not-supported'
+  // memory: the backend cannot hold what a step needs
+  | 'out-of-memory'
   // distributed training
   | 'timeout'
   | 'protocol-error'

@@ -113,14 +113,40 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Old name → current name of every tensor whose checkpoint name changed when Sequential
+   * children got names (before, every Sequential child was named by its index). Empty when no
+   * name changed; `loadStateDict` uses it so older checkpoints keep loading.
+   */
+  legacyTensorNames(): Map<string, string> {
+    const out = new Map<string, string>();
+    this.collectLegacyNames('', '', out);
+    return out;
+  }
+
+  /** The name a child had before it was given its current one, or undefined if unchanged. */
+  protected legacyChildName(name: string): string | undefined {
+    void name;
+    return undefined;
+  }
+
+  private collectLegacyNames(prefix: string, oldPrefix: string, out: Map<string, string>): void {
+    const join = (a: string, n: string) => (a ? `${a}.${n}` : n);
+    for (const n of [...this._params.keys(), ...this._buffers.keys()]) {
+      if (join(oldPrefix, n) !== join(prefix, n)) out.set(join(oldPrefix, n), join(prefix, n));
+    }
+    for (const [n, c] of this._children) c.collectLegacyNames(join(prefix, n), join(oldPrefix, this.legacyChildName(n) ?? n), out);
+  }
+
   /** Number of trainable scalars. */
   parameterCount(): number {
     return this.parameters().reduce((a, v) => a + v.size, 0);
   }
 
   /** Copy values into this module's parameters and buffers; names and shapes must match exactly. */
-  loadStateDict(values: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>): void {
+  loadStateDict(given: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>): void {
     const mine = this.namedTensors();
+    const values = renameLegacy(given, mine, this.legacyTensorNames());
     const missing = mine.filter((e) => !values.has(e.name)).map((e) => e.name);
     const names = new Set(mine.map((e) => e.name));
     const unexpected = [...values.keys()].filter((n) => !names.has(n));
@@ -177,6 +203,18 @@ export abstract class Module {
     for (const [name, c] of this._children) lines.push(c.summary(`${indent}  `, `(${name}) `));
     return lines.join('\n');
   }
+}
+
+/**
+ * `values` with old (index) names mapped to current ones, when that makes them match the model
+ * exactly; otherwise `values` unchanged, so a real mismatch is reported with the names as stored.
+ */
+function renameLegacy<V>(values: ReadonlyMap<string, V>, mine: readonly NamedTensorEntry[], legacy: ReadonlyMap<string, string>): ReadonlyMap<string, V> {
+  if (legacy.size === 0 || mine.every((e) => values.has(e.name))) return values;
+  const renamed = new Map<string, V>();
+  for (const [k, v] of values) renamed.set(legacy.get(k) ?? k, v);
+  const complete = renamed.size === values.size && renamed.size === mine.length && mine.every((e) => renamed.has(e.name));
+  return complete ? renamed : values;
 }
 
 /** Fold time into batch: `[T, B, ...] -> [T*B, ...]`, and back. */

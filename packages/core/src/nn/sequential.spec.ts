@@ -37,6 +37,75 @@ describe('Sequential', () => {
     expect(() => net.append({} as Module)).toThrow(SpikeflowError);
   });
 
+  it('names children given as a record or appended with a name, and keeps index access', () => {
+    manualSeed(1);
+    const conv = new Conv2d(2, 4, 3, { padding: 1 });
+    const fc = new Linear(4 * 4 * 4, 3);
+    const net = new Sequential({ conv1: conv, bn1: new BatchNorm2d(4), pool1: new MaxPool2d(2), flatten: new Flatten() }).append(fc, 'fc1');
+    expect(net.namedChildren().map(([n]) => n)).toEqual(['conv1', 'bn1', 'pool1', 'flatten', 'fc1']);
+    expect(net.namedTensors().map((e) => e.name)).toEqual([
+      'conv1.weight', 'conv1.bias', 'bn1.weight', 'bn1.bias', 'bn1.running_mean', 'bn1.running_var', 'fc1.weight', 'fc1.bias',
+    ]);
+    expect(net.at(0)).toBe(conv);
+    expect(net.at(-1)).toBe(fc);
+    expect(net.get('fc1')).toBe(fc);
+    expect(net.get('fc2')).toBeUndefined();
+    expect(net.length).toBe(5);
+    expect(net.summary()).toContain('(fc1) Linear(64, 3)');
+    // An unnamed append falls back to its index.
+    net.append(new Dropout(0.1));
+    expect(net.namedChildren().map(([n]) => n).at(-1)).toBe('5');
+    expect(net.forward(tf.zeros([2, 3, 8, 8, 2])).shape).toEqual([2, 3, 3]);
+  });
+
+  it('gives the same weights and outputs as the index-named chain built in the same order', () => {
+    manualSeed(9);
+    const indexed = convNet();
+    manualSeed(9);
+    const named = new Sequential({ conv1: new Conv2d(2, 4, 3, { padding: 1 }), bn1: new BatchNorm2d(4), pool1: new MaxPool2d(2), flatten: new Flatten(), fc1: new Linear(4 * 4 * 4, 3) });
+    const a = indexed.namedTensors();
+    named.namedTensors().forEach((e, i) => expect(Array.from(e.variable.dataSync())).toEqual(Array.from(a[i].variable.dataSync())));
+    const x = tf.randomNormal([2, 3, 8, 8, 2], 0, 1, 'float32', 4);
+    expect(Array.from(named.forward(x).dataSync())).toEqual(Array.from(indexed.forward(x).dataSync()));
+  });
+
+  it('rejects child names that are not identifiers or repeat, with typed errors', () => {
+    const expectKind = (f: () => unknown, kind: string, text: RegExp) => {
+      try {
+        f();
+      } catch (e) {
+        expect(SpikeflowError.is(e, kind as never), String(e)).toBe(true);
+        expect((e as Error).message).toMatch(text);
+        return;
+      }
+      throw new Error('expected a SpikeflowError');
+    };
+    expectKind(() => new Sequential({ 'fc.1': new Flatten() }), 'invalid-options', /child name 'fc\.1' is not valid; expected an identifier/);
+    expectKind(() => new Sequential({ '1fc': new Flatten() }), 'invalid-options', /'1fc' is not valid/);
+    expectKind(() => new Sequential().append(new Flatten(), ''), 'invalid-options', /'' is not valid/);
+    expectKind(() => new Sequential({ a: new Flatten() }).append(new Flatten(), 'a'), 'duplicate-id', /child name 'a' is already used; expected unique names/);
+    expectKind(() => new Sequential({ a: {} as Module }), 'invalid-options', /item 'a' is not a Module/);
+  });
+
+  it('maps index names (older checkpoints) to child names when loading a state dict', () => {
+    manualSeed(5);
+    const inner = new Sequential({ flatten: new Flatten(), linear: new Linear(12, 4) });
+    const net = new Sequential().append(inner, 'fc1').append(new Linear(4, 2, { bias: false }), 'fc2');
+    expect([...net.legacyTensorNames()]).toEqual([
+      ['0.1.weight', 'fc1.linear.weight'], ['0.1.bias', 'fc1.linear.bias'], ['1.weight', 'fc2.weight'],
+    ]);
+    // A state dict with the old names (as an index-named chain stored it) loads into the named one.
+    const old = new Map(net.namedTensors().map((e) => [e.name, { shape: e.variable.shape, data: Float32Array.from(e.variable.dataSync(), (v) => v + 1) }]));
+    const renamed = new Map([...old].map(([k, v]) => [[...net.legacyTensorNames()].find(([, n]) => n === k)![0], v]));
+    expect([...renamed.keys()]).toEqual(['0.1.weight', '0.1.bias', '1.weight']);
+    net.loadStateDict(renamed);
+    for (const e of net.namedTensors()) expect(Array.from(e.variable.dataSync())).toEqual(Array.from(old.get(e.name)!.data));
+    // A dict that maps only partly is reported with the names as stored.
+    renamed.delete('1.weight');
+    renamed.set('9.weight', { shape: [4, 2], data: new Float32Array(8) });
+    expect(() => net.loadStateDict(renamed)).toThrowError(/missing \[fc1\.linear\.weight, fc1\.linear\.bias, fc2\.weight\], unexpected \[0\.1\.weight, 0\.1\.bias, 9\.weight\]/);
+  });
+
   it('a seeded build is reproducible', () => {
     manualSeed(123);
     const a = convNet();

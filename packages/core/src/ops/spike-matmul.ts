@@ -67,7 +67,7 @@ function cpuValues(backend: CpuBackendLike, info: { dataId: object }): Float32Ar
 export function density(x: Tensor): number | undefined {
   if (x.dtype !== 'float32' || x.size === 0) return undefined;
   const k = coreKernels();
-  if (k) return k.fn.count_nonzero(k.ptr(x), x.size) / x.size;
+  if (k) return (k.fn.count_nonzero(k.ptr(x), x.size) >>> 0) / x.size; // a size_t count, read unsigned
   if (tf.getBackend() === 'cpu') {
     const v = cpuValues(tf.backend() as unknown as CpuBackendLike, x);
     let nz = 0;

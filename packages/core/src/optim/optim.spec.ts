@@ -132,6 +132,34 @@ describe('optimizers match the PyTorch update rules', () => {
   });
 });
 
+describe('Optimizer.step names', () => {
+  it('refuses gradients keyed by names it does not hold instead of training nothing', () => {
+    const w = tf.variable(tf.tensor([1, 2, 3]), true);
+    const b = tf.variable(tf.tensor([0.5]), true);
+    const opt = new SGD([['fc.weight', w], ['fc.bias', b]], { lr: 0.1 });
+    // A hand-written loop that passes tf.variableGrads' result through (keyed by tfjs variable names).
+    const { grads } = tf.variableGrads(() => tf.sum(tf.add(tf.sum(tf.square(w)), b)) as tf.Scalar, [w, b]);
+    let caught: unknown;
+    try {
+      opt.step(new Map(Object.entries(grads)));
+    } catch (e) {
+      caught = e;
+    }
+    expect(SpikeflowError.is(caught, 'unknown-id')).toBe(true);
+    const msg = (caught as Error).message;
+    expect(msg).toContain(`'${w.name}' is the tfjs variable name of parameter 'fc.weight'`);
+    expect(msg).toContain("it holds 'fc.weight', 'fc.bias'");
+    // Nothing moved and no step was counted.
+    expect(Array.from(w.dataSync())).toEqual([1, 2, 3]);
+    expect(opt.steps).toBe(0);
+    // A near miss gets a suggestion.
+    expect(() => opt.step(new Map([['fc.weigth', tf.ones([3])]]))).toThrowError(/did you mean 'fc\.weight'\?/);
+    // Keyed by parameter name it trains: p - lr * 2p.
+    opt.step(new Map([['fc.weight', grads[w.name]], ['fc.bias', undefined]]));
+    Array.from(w.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([0.8, 1.6, 2.4][i], 6));
+  });
+});
+
 describe('cosine schedule', () => {
   it('anneals from lr to minLr following (1 + cos(pi t / T)) / 2', () => {
     const s = cosineLr({ lr: 0.1, totalSteps: 100, minLr: 0.001 });

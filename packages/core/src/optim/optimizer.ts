@@ -42,10 +42,22 @@ export abstract class Optimizer {
   }
 
   /**
-   * Apply one update. `grads` maps parameter names to gradients; a parameter without a gradient
-   * is left unchanged (as PyTorch skips params whose grad is None).
+   * Apply one update. `grads` maps parameter names (as `model.namedParameters()` gives them) to
+   * gradients; a parameter without a gradient is left unchanged (as PyTorch skips params whose
+   * grad is None). A name this optimizer does not hold is an `unknown-id` error, not a silent
+   * no-op: a map keyed by tfjs variable names would otherwise train nothing.
+   *
+   * @example
+   * ```ts
+   * const params = model.namedParameters();
+   * const { grads } = tf.variableGrads(lossFn, params.map(([, v]) => v));
+   * opt.step(new Map(params.map(([name, v]) => [name, grads[v.name]])));
+   * ```
    */
-  step(grads: ReadonlyMap<string, Tensor>): void {
+  step(grads: ReadonlyMap<string, Tensor | undefined>): void {
+    for (const name of grads.keys()) {
+      if (!this.params.some(([n]) => n === name)) throw this.unknownParameter(name);
+    }
     this.stepCount++;
     tf.tidy(() => {
       for (const [name, p] of this.params) {
@@ -57,6 +69,16 @@ export abstract class Optimizer {
         this.update(name, p, g);
       }
     });
+  }
+
+  private unknownParameter(name: string): SpikeflowError {
+    const names = this.params.map(([n]) => n);
+    const byVariable = this.params.find(([, v]) => v.name === name);
+    const hint = byVariable
+      ? `; '${name}' is the tfjs variable name of parameter '${byVariable[0]}': key gradients by parameter name`
+      : closest(name, names) ? `; did you mean '${closest(name, names)}'?` : '';
+    const shown = names.slice(0, 5).map((n) => `'${n}'`).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+    return new SpikeflowError('unknown-id', `${this.kind}: gradient for '${name}', which is not a parameter of this optimizer (it holds ${shown})${hint}`, { name, known: names });
   }
 
   protected abstract update(name: string, param: tf.Variable, grad: Tensor): void;
@@ -91,4 +113,30 @@ export abstract class Optimizer {
     for (const v of this.slots.values()) v.dispose();
     this.slots.clear();
   }
+}
+
+/** The candidate within edit distance 2 (or a third of the name) of `name`, if exactly one is closest. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
+  let tie = false;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+      tie = false;
+    } else if (d === bestD) tie = true;
+  }
+  return tie ? undefined : best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }

@@ -8,6 +8,8 @@ import { HardwareTargetDescriptor } from '../contracts/hardware-target.js';
 import { LossDescriptor } from '../contracts/loss.js';
 import { NeuronDescriptor } from '../contracts/neuron.js';
 import { SurrogateDescriptor } from '../contracts/surrogate.js';
+import { TaskDescriptor } from '../contracts/task.js';
+import { MetricDescriptor } from '../contracts/metric.js';
 import type { Descriptor } from '../contracts/descriptor.js';
 
 /** Who made a plugin; `namespace` prefixes every id it contributes (`neurons/lif`). */
@@ -32,6 +34,8 @@ export interface PluginContributions {
   readonly encoders?: readonly EncoderDescriptor<any>[];
   readonly losses?: readonly LossDescriptor<any>[];
   readonly hardwareTargets?: readonly HardwareTargetDescriptor<any>[];
+  readonly tasks?: readonly TaskDescriptor<any>[];
+  readonly metrics?: readonly MetricDescriptor<any>[];
 }
 
 export const CONTRIBUTION_TOKENS = {
@@ -42,6 +46,8 @@ export const CONTRIBUTION_TOKENS = {
   encoders: EncoderDescriptor,
   losses: LossDescriptor,
   hardwareTargets: HardwareTargetDescriptor,
+  tasks: TaskDescriptor,
+  metrics: MetricDescriptor,
 } as const satisfies Record<keyof PluginContributions, symbol>;
 
 const ID = /^[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*$/;

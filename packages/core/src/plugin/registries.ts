@@ -7,6 +7,8 @@ import { HardwareTargetDescriptor } from '../contracts/hardware-target.js';
 import { LossDescriptor } from '../contracts/loss.js';
 import { NeuronDescriptor } from '../contracts/neuron.js';
 import { SurrogateDescriptor } from '../contracts/surrogate.js';
+import { TaskDescriptor } from '../contracts/task.js';
+import { MetricDescriptor } from '../contracts/metric.js';
 
 export const NeuronRegistry = Symbol.for('@spikeflow/core/NeuronRegistry');
 export type NeuronRegistry = Registry<NeuronDescriptor<any>>;
@@ -22,6 +24,10 @@ export const LossRegistry = Symbol.for('@spikeflow/core/LossRegistry');
 export type LossRegistry = Registry<LossDescriptor<any>>;
 export const HardwareTargetRegistry = Symbol.for('@spikeflow/core/HardwareTargetRegistry');
 export type HardwareTargetRegistry = Registry<HardwareTargetDescriptor<any>>;
+export const TaskRegistry = Symbol.for('@spikeflow/core/TaskRegistry');
+export type TaskRegistry = Registry<TaskDescriptor<any>>;
+export const MetricRegistry = Symbol.for('@spikeflow/core/MetricRegistry');
+export type MetricRegistry = Registry<MetricDescriptor<any>>;
 
 @injectable()
 export class NeuronRegistryImpl extends Registry<NeuronDescriptor<any>> {
@@ -69,5 +75,19 @@ export class LossRegistryImpl extends Registry<LossDescriptor<any>> {
 export class HardwareTargetRegistryImpl extends Registry<HardwareTargetDescriptor<any>> {
   constructor(@multiInject(HardwareTargetDescriptor) @optional() ds: HardwareTargetDescriptor<any>[] | undefined) {
     super('hardware target', ds ?? []);
+  }
+}
+
+@injectable()
+export class TaskRegistryImpl extends Registry<TaskDescriptor<any>> {
+  constructor(@multiInject(TaskDescriptor) @optional() ds: TaskDescriptor<any>[] | undefined) {
+    super('task', ds ?? []);
+  }
+}
+
+@injectable()
+export class MetricRegistryImpl extends Registry<MetricDescriptor<any>> {
+  constructor(@multiInject(MetricDescriptor) @optional() ds: MetricDescriptor<any>[] | undefined) {
+    super('metric', ds ?? []);
   }
 }

@@ -12,7 +12,9 @@ const enc = (id: string): EncoderDescriptor<{ k: number }> => ({
 describe('createSpikeflow', () => {
   it('registers core contributions under the core namespace', () => {
     const sf = createSpikeflow();
-    expect(sf.losses.ids()).toEqual(['core/ce-mean', 'core/mse-rate', 'core/tet']);
+    expect(sf.losses.ids()).toEqual(['core/ce-mean', 'core/ce-membrane', 'core/huber', 'core/mae', 'core/mse', 'core/mse-membrane', 'core/mse-rate', 'core/tet']);
+    expect(sf.tasks.ids()).toEqual(['core/classification', 'core/regression']);
+    expect(sf.metrics.ids()).toEqual(['core/accuracy', 'core/corr', 'core/mae', 'core/mse', 'core/r2', 'core/rmse', 'core/rrse', 'core/top-k', 'core/top5']);
     expect(sf.encoders.get('direct').fullId).toBe('core/direct');
   });
 

@@ -7,7 +7,7 @@ import type { EpochMetrics, TrainerCallback } from './trainer.js';
 export function formatEpochLine(m: EpochMetrics): string {
   const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(2)}%`);
   const rates = Object.entries(m.firingRates).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ');
-  return `epoch ${m.epoch + 1}: train loss ${m.trainLoss.toFixed(4)} acc ${pct(m.trainAccuracy)} | test loss ${m.testLoss?.toFixed(4) ?? 'n/a'} acc ${pct(m.testAccuracy)} | firing ${rates || 'n/a'} | ${m.samplesPerSecond.toFixed(0)} samples/s | peak rss ${m.peakRssMiB.toFixed(0)} MiB`;
+  return `epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)} acc ${pct(m.trainAccuracy)} | test loss ${m.testLoss?.toFixed(4) ?? 'n/a'} acc ${pct(m.testAccuracy)} | firing ${rates || 'n/a'} | ${m.samplesPerSecond.toFixed(0)} samples/s | peak rss ${m.peakRssMiB.toFixed(0)} MiB`;
 }
 
 /**

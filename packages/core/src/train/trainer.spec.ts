@@ -10,8 +10,10 @@ import { cosineLr } from '../optim/schedule.js';
 import { directEncoder } from '../encoders/direct.js';
 import { mseRateLoss } from '../losses/losses.js';
 import { manualSeed } from '../util/seed.js';
-import { loadCheckpoint } from '../checkpoint/checkpoint.js';
-import { ArrayLoader, TestNet, syntheticData } from '../test-utils/fixtures.js';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { ArrayLoader, TestDense, TestIF, TestNet, sigmoidSurrogate, syntheticData } from '../test-utils/fixtures.js';
+import { Sequential } from '../nn/sequential.js';
+import type { Module } from '../nn/module.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 
 const FEATURES = 16;
@@ -31,7 +33,7 @@ function setup(seed: number, extra: { maxSteps?: number; ckptDir?: string; callb
   return { model, optimizer, loader, trainer, testLoader: new ArrayLoader(test, 64, 2, seed, false) };
 }
 
-const weights = (m: TestNet) => m.namedTensors().map((e) => Array.from(e.variable.dataSync()));
+const weights = (m: Module) => m.namedTensors().map((e) => Array.from(e.variable.dataSync()));
 
 describe('Trainer', () => {
   it('learns a separable problem, reports firing rates, logs metrics.jsonl', async () => {
@@ -44,8 +46,44 @@ describe('Trainer', () => {
     expect(Object.keys(last.firingRates)).toEqual(['n1', 'n2']);
     for (const r of Object.values(last.firingRates)) expect(r).toBeGreaterThan(0);
     const lines = readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics);
-    expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2]);
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
     expect(lines[2].testAccuracy).toBe(last.testAccuracy);
+  });
+
+  it('keys firing rates by module path and resumes a checkpoint stored with index names', async () => {
+    // fc/lif children in named Sequentials: rates read `body.lif1`, not `0.1`.
+    const named = (seed: number, extra: { maxSteps?: number; ckptDir?: string } = {}) => {
+      manualSeed(seed);
+      const lif = () => new TestIF({ surrogate: sigmoidSurrogate() });
+      const model = new Sequential({ body: new Sequential({ fc1: new TestDense(FEATURES, 32), lif1: lif() }), fc2: new TestDense(32, 2), lif2: lif() });
+      const optimizer = new Adam(model.namedParameters(), { lr: 0.01 });
+      const trainer = new Trainer({
+        model, optimizer, encoder: directEncoder(), loss: mseRateLoss(), timeSteps: 4, numClasses: 2, seed, maxSteps: extra.maxSteps,
+        checkpoints: extra.ckptDir ? { dir: extra.ckptDir, config: { test: true } } : undefined,
+      });
+      return { model, trainer, loader: new ArrayLoader(train, 32, 2, seed) };
+    };
+    const straight = named(4);
+    const summary = await straight.trainer.fit(straight.loader, { epochs: 1, test: new ArrayLoader(test, 64, 2, 4, false) });
+    expect(Object.keys(summary.epochs[0].firingRates)).toEqual(['body.lif1', 'lif2']);
+
+    // A checkpoint as spikeflow wrote it when Sequential children were numbered: weights and Adam
+    // slots under `0.0.weight`, `1.weight`, ...
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-legacy-'));
+    const first = named(4, { maxSteps: 3, ckptDir: dir });
+    await first.trainer.fit(first.loader, { epochs: 1 });
+    const ckpt = await loadCheckpoint(dir);
+    const toOld = new Map([...first.model.legacyTensorNames()].map(([o, n]) => [n, o]));
+    expect([...ckpt.weights.keys()].map((k) => toOld.get(k) ?? k)).toEqual(['0.0.weight', '1.weight']);
+    const legacyWeights = new Map([...ckpt.weights].map(([k, v]) => [toOld.get(k)!, v]));
+    const slots = ckpt.optimizer!.slots;
+    const legacySlots = new Map([...slots].map(([k, v]) => [`${toOld.get(k.slice(0, k.lastIndexOf('.')))!}${k.slice(k.lastIndexOf('.'))}`, v]));
+    expect([...legacySlots.keys()].every((k) => /^[01]\./.test(k))).toBe(true);
+    const resumed = named(4);
+    manualSeed(999);
+    resumed.trainer.restore({ ...ckpt, weights: legacyWeights, optimizer: { ...ckpt.optimizer!, slots: legacySlots } });
+    await resumed.trainer.fit(resumed.loader, { epochs: 1, test: new ArrayLoader(test, 64, 2, 4, false) });
+    expect(weights(resumed.model)).toEqual(weights(straight.model));
   });
 
   it('is deterministic for a seed and differs for another seed', async () => {
@@ -79,6 +117,54 @@ describe('Trainer', () => {
     const s2 = await resumed.trainer.fit(resumed.loader, { epochs: 2 });
     expect(s2.step).toBe(12);
     expect(weights(resumed.model)).toEqual(weights(straight.model));
+  });
+
+  it('a run resumed mid-epoch reports the whole epoch, as the uninterrupted run does', async () => {
+    const straight = setup(11);
+    const full = await straight.trainer.fit(straight.loader, { epochs: 2 });
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-resume-m-'));
+    const first = setup(11, { maxSteps: 8, ckptDir: dir });
+    await first.trainer.fit(first.loader, { epochs: 2 });
+    const ckpt = await loadCheckpoint(dir);
+    expect(ckpt.state.batchInEpoch).toBe(2);
+    const resumed = setup(11, { ckptDir: dir });
+    resumed.trainer.restore(ckpt);
+    const rest = await resumed.trainer.fit(resumed.loader, { epochs: 2 });
+    const a = full.epochs[1];
+    const b = rest.epochs[0];
+    expect(b.epoch).toBe(a.epoch);
+    expect(b.batches).toBe(a.batches);
+    expect(b.trainLoss).toBeCloseTo(a.trainLoss, 6);
+    expect(b.trainAccuracy).toBeCloseTo(a.trainAccuracy, 12);
+    // The reference: the whole epoch's sample-weighted mean of the per-step losses.
+    const steps: number[] = [];
+    const probe = setup(11, { callbacks: [{ onStep: (s) => void (s.epoch === 1 && steps.push(s.loss * s.samples)) }] });
+    await probe.trainer.fit(probe.loader, { epochs: 2 });
+    expect(b.trainLoss).toBeCloseTo(steps.reduce((x, y) => x + y, 0) / 192, 6);
+
+    // Stopped by a callback mid-epoch (as the CLI's Ctrl-C does), then checkpointed by hand.
+    const dir2 = mkdtempSync(path.join(tmpdir(), 'sf-resume-i-'));
+    const stop = new Error('stop');
+    const interrupted = setup(11, { ckptDir: dir2, callbacks: [{ onStep: (s) => { if (s.step === 9) throw stop; } }] });
+    await expect(interrupted.trainer.fit(interrupted.loader, { epochs: 2 })).rejects.toBe(stop);
+    await interrupted.trainer.checkpoint('epoch-002-step-9');
+    const again = setup(11, { ckptDir: dir2 });
+    again.trainer.restore(await loadCheckpoint(dir2));
+    const tail = await again.trainer.fit(again.loader, { epochs: 2 });
+    expect(tail.epochs[0].batches).toBe(a.batches);
+    expect(tail.epochs[0].trainLoss).toBeCloseTo(a.trainLoss, 6);
+    expect(tail.epochs[0].trainAccuracy).toBeCloseTo(a.trainAccuracy, 12);
+  });
+
+  it('refuses to resume a trained checkpoint that lost its optimizer state', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-resume-noopt-'));
+    const { model, trainer } = setup(3);
+    // Written without an optimizer after 5 steps: the Adam moments are gone.
+    await saveCheckpoint(path.join(dir, 'epoch-001'), { model, state: { epoch: 0, step: 5, batchInEpoch: 5, seed: 3, rng: [1, 2, 3, 4], config: {}, spikeflowVersion: '0.1.0' } });
+    const ckpt = await loadCheckpoint(dir);
+    expect(() => trainer.restore(ckpt)).toThrowError(/holds no optimizer state after 5 step\(s\)/);
+    expect(trainer.step).toBe(0);
   });
 
   it('stops with a clear error when the loss becomes non-finite', async () => {

@@ -9,7 +9,8 @@ import type { LrSchedule } from '../optim/schedule.js';
 import { spikingLayers } from '../spike/neuron-module.js';
 import { markDataTensor } from '../ops/data-tensor.js';
 import { globalRng } from '../util/seed.js';
-import { saveCheckpoint, type LoadedCheckpoint } from '../checkpoint/checkpoint.js';
+import { cleanCheckpointTemps, saveCheckpoint, type EpochProgress, type LoadedCheckpoint } from '../checkpoint/checkpoint.js';
+import { legacyOptimizerNames } from '../checkpoint/legacy-optimizer-names.js';
 import { CORE_VERSION } from '../version.js';
 
 /** Samples whose time-mean output `[T, B, C]` peaks at the label (a scalar tensor). */
@@ -19,6 +20,7 @@ function countCorrect(output: Tensor, labels: Tensor): Tensor {
 
 /** Metrics of one finished epoch (also one line of `metrics.jsonl`). */
 export interface EpochMetrics {
+  /** Which epoch this is, counting from 1 (as the progress lines and checkpoint names count). */
   readonly epoch: number;
   readonly step: number;
   readonly trainLoss: number;
@@ -116,6 +118,8 @@ export class Trainer {
   /** Next batch of `epoch`. */
   batchInEpoch = 0;
   private peakRss = 0;
+  /** Training sums of the epoch in progress; checkpointed so a resumed epoch reports all its batches. */
+  private progress: EpochProgress | undefined;
   private readonly params: Array<[string, tf.Variable]>;
 
   constructor(readonly options: TrainerOptions) {
@@ -232,12 +236,20 @@ export class Trainer {
 
   /** Restore model, optimizer, RNG and data cursor from a checkpoint. */
   restore(checkpoint: LoadedCheckpoint): void {
+    const { state } = checkpoint;
+    if (this.options.optimizer && !checkpoint.optimizer && state.step > 0) {
+      // Resuming with fresh moments/momentum would silently change the training trajectory.
+      throw new SpikeflowError('checkpoint-invalid', `${checkpoint.dir} holds no optimizer state after ${state.step} step(s); resuming needs it (load only the weights with model.loadStateDict to fine-tune)`);
+    }
     this.options.model.loadStateDict(checkpoint.weights);
-    if (checkpoint.optimizer) this.requireOptimizer().setState(checkpoint.optimizer);
-    globalRng().setState(checkpoint.state.rng);
-    this.epoch = checkpoint.state.epoch;
-    this.step = checkpoint.state.step;
-    this.batchInEpoch = checkpoint.state.batchInEpoch;
+    if (checkpoint.optimizer) this.requireOptimizer().setState(legacyOptimizerNames(this.options.model, checkpoint.optimizer));
+    globalRng().setState(state.rng);
+    this.epoch = state.epoch;
+    this.step = state.step;
+    this.batchInEpoch = state.batchInEpoch;
+    const p = state.epochProgress;
+    // Sums are only valid for the batches before this cursor (an older checkpoint has none).
+    this.progress = p && p.epoch === state.epoch && p.batches === state.batchInEpoch ? { ...p } : undefined;
   }
 
   /** Write a checkpoint named `name` under the configured checkpoints folder. */
@@ -255,6 +267,7 @@ export class Trainer {
         rng: globalRng().getState(),
         config: cfg.config,
         metrics: metrics as unknown as Record<string, unknown> | undefined,
+        ...(this.progress && this.progress.epoch === this.epoch ? { epochProgress: { ...this.progress } } : {}),
         spikeflowVersion: CORE_VERSION,
       },
     });
@@ -277,6 +290,8 @@ export class Trainer {
       this.epoch++;
       this.batchInEpoch = 0;
     }
+    // A run killed mid-save leaves temp folders; the next start clears them (and puts back a set-aside checkpoint).
+    if (this.options.checkpoints) await cleanCheckpointTemps(this.options.checkpoints.dir);
     await this.emit('onTrainStart', this);
     const history: EpochMetrics[] = [];
     let stoppedEarly = false;
@@ -286,32 +301,36 @@ export class Trainer {
       const epoch = this.epoch;
       const startBatch = this.batchInEpoch;
       await this.emit('onEpochStart', epoch, train.batchesPerEpoch, startBatch);
-      let lossSum = 0;
-      let correct = 0;
-      let samples = 0;
-      let batches = 0;
-      const t0 = performance.now();
+      // Resumed mid-epoch: continue the sums the checkpoint carried, so the epoch line covers every batch.
+      const carried = startBatch > 0 && this.progress?.epoch === epoch && this.progress.batches === startBatch ? this.progress : undefined;
+      const sums = { epoch, batches: 0, samples: 0, lossSum: 0, correct: 0, trainSeconds: 0, ...carried };
+      this.progress = sums;
+      let t0 = performance.now();
       for await (const batch of train.batches(epoch, startBatch)) {
         if (this.step >= maxSteps) break;
         const r = this.trainStep(batch, epoch);
         this.batchInEpoch++;
-        lossSum += r.loss * batch.size;
-        correct += r.correct;
-        samples += batch.size;
-        batches++;
+        sums.lossSum += r.loss * batch.size;
+        sums.correct += r.correct;
+        sums.samples += batch.size;
+        sums.batches++;
+        const now = performance.now();
+        sums.trainSeconds += (now - t0) / 1000;
+        t0 = now;
         await this.emit('onStep', {
           epoch, batch: this.batchInEpoch - 1, batchesPerEpoch: train.batchesPerEpoch, step: this.step,
           loss: r.loss, accuracy: r.correct / batch.size, samples: batch.size, lr: optimizer.lr,
         });
       }
-      const trainSeconds = (performance.now() - t0) / 1000;
+      sums.trainSeconds += (performance.now() - t0) / 1000;
+      const { lossSum, correct, samples, batches, trainSeconds } = sums;
       let evalResult: EvalResult | undefined;
       if (test) {
         await this.emit('onEvalStart', epoch, test.batchesPerEpoch);
         evalResult = await this.evaluate(test, epoch);
       }
       const metrics: EpochMetrics = {
-        epoch,
+        epoch: epoch + 1,
         step: this.step,
         trainLoss: lossSum / Math.max(1, samples),
         trainAccuracy: correct / Math.max(1, samples),
@@ -332,6 +351,7 @@ export class Trainer {
       if (finished) {
         this.epoch++;
         this.batchInEpoch = 0;
+        this.progress = undefined;
       }
       if (this.step >= maxSteps) stoppedEarly = this.epoch < epochs;
     }

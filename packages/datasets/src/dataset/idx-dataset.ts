@@ -11,6 +11,8 @@ export interface IdxDatasetInit {
   readonly sampleShape: readonly number[];
   readonly numClasses: number;
   readonly classNames?: readonly string[];
+  /** The files the samples were read from (for logs: which copy a run used). */
+  readonly sources?: readonly string[];
 }
 
 /** `i / 255` for every byte, so scaling a batch is one table lookup per pixel. */
@@ -40,6 +42,8 @@ export class IdxDataset implements Dataset {
   readonly pixels: Uint8Array;
   /** The raw labels. */
   readonly labels: Uint8Array;
+  /** The files the samples were read from (images, then labels); empty when built in memory. */
+  readonly sources: readonly string[];
 
   constructor(init: IdxDatasetInit) {
     this.name = init.name;
@@ -51,6 +55,7 @@ export class IdxDataset implements Dataset {
     this.length = init.labels.length;
     this.pixels = init.pixels;
     this.labels = init.labels;
+    this.sources = Object.freeze([...(init.sources ?? [])]);
     if (init.pixels.length !== this.length * this.sampleSize) {
       throw new SpikeflowError('shape-mismatch', `${this.describe()}: ${init.pixels.length} pixel bytes do not make ${this.length} samples of shape [${this.sampleShape.join(', ')}]`);
     }

@@ -31,6 +31,13 @@ async function rejection(promise: Promise<unknown>, kind: SpikeflowError['kind']
 const train = tinySplit('train', TINY_COUNTS.train);
 
 describe('loadIdxSplit', () => {
+  it('exposes the files it read as sources (so a run can say which copy it used)', async () => {
+    const copy = path.join(dir, 'copy');
+    await writeFiles(copy, [train.images, train.labels], 'gz');
+    const ds = await openIdxDataset(tinySpec(), { split: 'train', dataDir: copy, download: false, env: {}, cacheRoot: path.join(dir, 'cache'), systemRoot: path.join(dir, 'system') });
+    expect(ds.sources).toEqual([path.join(copy, 'train-images-idx3-ubyte.gz'), path.join(copy, 'train-labels-idx1-ubyte.gz')]);
+  });
+
   it.each(['gz', 'raw'] as const)('loads a verified split from %s files', async (form) => {
     await writeFiles(dir, [train.images, train.labels], form);
     const suffix = form === 'gz' ? '.gz' : '';

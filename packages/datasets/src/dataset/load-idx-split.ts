@@ -1,8 +1,7 @@
-import { promises as fs } from 'node:fs';
 import { SpikeflowError } from '@spikeflow/core';
-import { compareChecksum, checksumError, digestBytes, verifyChecksum } from '../checksum/checksum.js';
+import { ChecksumHasher, checksumAlgorithms, compareChecksum, checksumError, verifyChecksum } from '../checksum/checksum.js';
 import { splitFiles, type IdxDatasetSpec, type IdxFileSpec, type Split } from '../descriptors/idx-dataset-spec.js';
-import { isGzip, parseIdx, type IdxArray, type IdxExpectation } from '../idx/read-idx.js';
+import { readIdx, type IdxArray, type IdxExpectation } from '../idx/read-idx.js';
 import { IdxDataset } from './idx-dataset.js';
 
 /** Options of {@link loadIdxSplit}. */
@@ -24,21 +23,17 @@ export interface LoadIdxSplitOptions {
  * against the archive digest, and a raw copy is checked structurally only.
  */
 async function readChecked(path: string, file: IdxFileSpec, expect: IdxExpectation, verify: boolean): Promise<IdxArray> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(path);
-  } catch (e) {
-    throw new SpikeflowError('dataset-missing', `cannot read ${path}: ${(e as Error).message}`, { file: path }, { cause: e });
-  }
-  const idx = await parseIdx(bytes, path, expect);
+  // The archive digest is of the file as stored, so it is hashed as the file streams in.
+  const hasher = verify && !file.content && (file.archive.sha256 || file.archive.md5) ? new ChecksumHasher(checksumAlgorithms(file.archive)) : undefined;
+  const idx = await readIdx(path, expect, { onFileChunk: hasher ? (c) => hasher.update(c) : undefined });
   if (!verify) return idx;
   if (file.content) {
     verifyChecksum(idx.bytes, file.content, path, {
       form: 'decompressed IDX bytes',
       hint: 'The file is not the official one (damaged, edited or from another dataset); delete it so it is downloaded again, or point --data-dir at a good copy',
     });
-  } else if (isGzip(bytes) && (file.archive.sha256 || file.archive.md5)) {
-    const mismatch = compareChecksum(file.archive, digestBytes(bytes, file.archive));
+  } else if (idx.gzipped && hasher) {
+    const mismatch = compareChecksum(file.archive, hasher.digest());
     if (mismatch) {
       throw checksumError(path, mismatch, {
         form: 'gzip file',
@@ -67,16 +62,17 @@ export async function loadIdxSplit(
   const [imagesSpec, labelsSpec] = splitFiles(spec, split);
   const [h, w, c] = spec.sampleShape;
   const imageDims = c === 1 ? [null, h, w] : [null, h, w, c];
+  // No split is larger than its spec says, so no header may claim more (bounds memory and work).
+  const expected = spec.splits[split].count;
   const [images, labels] = await Promise.all([
-    readChecked(files.images, imagesSpec, { dtype: 'uint8', dims: imageDims }, verify),
-    readChecked(files.labels, labelsSpec, { dtype: 'uint8', dims: [null] }, verify),
+    readChecked(files.images, imagesSpec, { dtype: 'uint8', dims: imageDims, maxBytes: 4 + 4 * imageDims.length + expected * h * w * c }, verify),
+    readChecked(files.labels, labelsSpec, { dtype: 'uint8', dims: [null], maxBytes: 8 + expected }, verify),
   ]);
   const n = images.dims[0];
   const m = labels.dims[0];
   if (n !== m) {
     throw new SpikeflowError('dataset-corrupt', `${files.images} has ${n} images but ${files.labels} has ${m} labels; expected one label per image`, { images: files.images, labels: files.labels, imageCount: n, labelCount: m });
   }
-  const expected = spec.splits[split].count;
   if (n !== expected) {
     throw new SpikeflowError('dataset-corrupt', `${files.images} and ${files.labels} hold ${n} samples; ${spec.title} ${split} has ${expected}`, { images: files.images, labels: files.labels, count: n, expected });
   }
@@ -94,5 +90,6 @@ export async function loadIdxSplit(
     sampleShape: spec.sampleShape,
     numClasses: spec.numClasses,
     classNames: spec.classNames,
+    sources: [files.images, files.labels],
   });
 }

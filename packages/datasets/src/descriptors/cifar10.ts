@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SpikeflowError, type Dataset, type DatasetDescriptor, type DatasetOpenOptions } from '@spikeflow/core';
 import { CIFAR10_CLASSES, readCifar10Bin, type Cifar10Batch } from '../formats/cifar10/read-cifar10-bin.js';
-import { datasetSearchPath } from '../locate/search-path.js';
+import { checkDataDir, datasetSearchPath } from '../locate/search-path.js';
 
 /** The official archive (Krizhevsky 2009, "binary version"). MD5 from the dataset page; SHA-256 as published alongside it by other projects. */
 export const cifar10Archive = {
@@ -30,6 +30,8 @@ export class Cifar10Dataset implements Dataset {
   constructor(
     readonly split: string,
     private readonly data: Cifar10Batch,
+    /** The batch files the images were read from. */
+    readonly sources: readonly string[] = [],
   ) {}
 
   get length(): number {
@@ -62,6 +64,7 @@ export class Cifar10Dataset implements Dataset {
 export async function openCifar10(options: DatasetOpenOptions): Promise<Cifar10Dataset> {
   const names = cifar10SplitFiles[options.split];
   const tried: string[] = [];
+  if (options.dataDir) await checkDataDir('cifar10', options.dataDir, `${names.join(', ')} (or cifar-10-batches-bin/ holding them)`);
   for (const folder of datasetSearchPath('cifar10', { dataDir: options.dataDir })) {
     for (const dir of [join(folder.dir, 'cifar-10-batches-bin'), folder.dir]) {
       tried.push(dir);
@@ -76,7 +79,7 @@ export async function openCifar10(options: DatasetOpenOptions): Promise<Cifar10D
         labels.set(p.labels, at);
         at += p.count;
       }
-      return new Cifar10Dataset(options.split, { count, images, labels });
+      return new Cifar10Dataset(options.split, { count, images, labels }, names.map((n) => join(dir, n)));
     }
   }
   throw new SpikeflowError('dataset-missing', `CIFAR-10 (${names.join(', ')}) is not in any of: ${tried.join(', ')}; download ${cifar10Archive.urls[0]} (md5 ${cifar10Archive.md5}) and extract it into one of them`, { searched: tried });

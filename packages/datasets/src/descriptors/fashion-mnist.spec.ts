@@ -121,6 +121,7 @@ describe.skipIf(!installed)(`real Fashion-MNIST in ${DIR} (skipped unless \`apt-
     it('verifies the official archives and loads the test split', async () => {
       const events: string[] = [];
       const target = path.join(dir, 'good');
+      await fs.mkdir(target); // an explicit data folder must exist
       const ds = await openIdxDataset(spec, { ...hidden(), split: 'test', dataDir: target, mirrors: [`${server.base}official/`], onProgress: (e) => events.push(`${e.phase}:${e.file}`) });
       expect(ds.length).toBe(10000);
       expect((await fs.readdir(target)).sort()).toEqual(['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);
@@ -129,6 +130,7 @@ describe.skipIf(!installed)(`real Fashion-MNIST in ${DIR} (skipped unless \`apt-
 
     it('refuses a mirror serving other bytes (Debian recompressed file) with checksum-mismatch and keeps nothing', async () => {
       const target = path.join(dir, 'bad');
+      await fs.mkdir(target);
       const e = await openIdxDataset(spec, { ...hidden(), split: 'test', dataDir: target, mirrors: [`${server.base}debian/`], onProgress: () => {} }).then(
         () => expect.unreachable(),
         (err: unknown) => err as SpikeflowError,

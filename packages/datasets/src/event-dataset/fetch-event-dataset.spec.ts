@@ -29,6 +29,7 @@ describe('fetchEventDataset', () => {
     });
     try {
       const dataDir = join(dir, 'data');
+      await mkdir(dataDir); // an explicit data folder must exist
       const ds = await openEventDataset(spec, { split: 'train', dataDir, download: true, mirror: server.base, cacheDir: join(dir, 'frames'), threads: 0, progress: false });
       expect(ds.length).toBe(2);
       expect([ds.label(0), ds.label(1)]).toEqual([3, 7]);

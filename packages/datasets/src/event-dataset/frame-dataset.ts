@@ -16,6 +16,8 @@ export interface FrameDatasetInit {
   readonly frames?: number;
   /** Clip counts to 1 (binary spike frames) instead of passing raw counts (default false). */
   readonly binary?: boolean;
+  /** The event files the frames were integrated from (for logs: which copy a run used). */
+  readonly sources?: readonly string[];
 }
 
 /**
@@ -38,6 +40,8 @@ export class FrameDataset implements Dataset {
   readonly frames: number;
   readonly binary: boolean;
   readonly cache: FrameCache;
+  /** The event files the frames were integrated from, in sample order (each once). */
+  readonly sources: readonly string[];
 
   constructor(init: FrameDatasetInit) {
     this.name = init.name;
@@ -46,6 +50,7 @@ export class FrameDataset implements Dataset {
     this.numClasses = init.numClasses;
     this.classNames = init.classNames;
     this.binary = init.binary ?? false;
+    this.sources = Object.freeze([...(init.sources ?? [])]);
     const counts = new Set(init.cache.index.frames);
     if (init.frames === undefined && counts.size > 1) {
       throw new SpikeflowError('invalid-options', `${init.name}/${init.split}: samples have between ${Math.min(...counts)} and ${Math.max(...counts)} frames; give 'frames' to cut or pad them to one length`);

@@ -5,7 +5,7 @@ import { buildFrameCache, type BuildFrameCacheResult } from '../frames/build-fra
 import { FrameCache } from '../frames/frame-cache.js';
 import type { FramePipeline } from '../frames/frame-pipeline.js';
 import type { FrameSplit } from '../frames/integrate-frames.js';
-import { datasetSearchPath, defaultCacheRoot, type DataLocationOptions } from '../locate/search-path.js';
+import { checkDataDir, datasetSearchPath, defaultCacheRoot, type DataLocationOptions } from '../locate/search-path.js';
 import { FrameDataset } from './frame-dataset.js';
 import { listSplitSources, type SplitSources } from './list-sources.js';
 import { fetchEventDataset } from './fetch-event-dataset.js';
@@ -54,8 +54,9 @@ export function framePipeline(spec: NeuromorphicDatasetSpec, o: EventFrameOption
   return { width: spec.width, height: spec.height, channels: spec.channels, split, denoiseTime: o.denoiseTime, downsample: o.downsample };
 }
 
-/** Find the folder holding a dataset's extracted files on the standard search path. */
+/** Find the folder holding a dataset's extracted files on the search path (only `dataDir`, which must exist, when given). */
 export async function locateEventDataset(spec: NeuromorphicDatasetSpec, split: 'train' | 'test', options: DataLocationOptions = {}): Promise<{ root: string; sources: SplitSources }> {
+  if (options.dataDir) await checkDataDir(spec.id, options.dataDir, `${spec.title} extracted as ${spec.layout}`);
   const tried: string[] = [];
   for (const folder of datasetSearchPath(spec.id, options)) {
     try {
@@ -82,7 +83,9 @@ export async function locateEventDataset(spec: NeuromorphicDatasetSpec, split: '
  * console.log(r.dir, r.index.count);
  * ```
  */
-export async function prepareEventDataset(spec: NeuromorphicDatasetSpec, options: OpenEventDatasetOptions): Promise<BuildFrameCacheResult & { classNames: readonly string[] }> {
+export async function prepareEventDataset(spec: NeuromorphicDatasetSpec, options: OpenEventDatasetOptions): Promise<BuildFrameCacheResult & { classNames: readonly string[]; root: string; files: readonly string[] }> {
+  // A wrong --data-dir is an error even when downloading is allowed (it would create that folder).
+  if (options.dataDir) await checkDataDir(spec.id, options.dataDir, `${spec.title} extracted as ${spec.layout}`);
   let found: { root: string; sources: SplitSources };
   try {
     found = await locateEventDataset(spec, options.split, options);
@@ -102,7 +105,7 @@ export async function prepareEventDataset(spec: NeuromorphicDatasetSpec, options
     progress: options.progress,
     onProgress: options.onProgress ? (done, total) => options.onProgress!({ phase: 'integrate', done, total }) : undefined,
   });
-  return { ...r, classNames: sources.classNames };
+  return { ...r, classNames: sources.classNames, root: found.root, files: [...new Set(sources.sources.map((x) => x.file))] };
 }
 
 /**
@@ -125,5 +128,6 @@ export async function openEventDataset(spec: NeuromorphicDatasetSpec, options: O
     classNames,
     frames: options.batchFrames ?? (framePipeline(spec, options).split.by === 'duration' ? spec.defaultBatchFrames : undefined),
     binary: options.binary,
+    sources: r.files,
   });
 }

@@ -1,4 +1,5 @@
-import { access, open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { SpikeflowError } from '@spikeflow/core';
 import { openAedat2, type Aedat2Orientation } from '../formats/aedat2/open-aedat2.js';
@@ -13,10 +14,26 @@ import { openShd } from '../formats/shd/open-shd.js';
 import type { EventFile, EventFormat, EventReadOptions } from './event-file.js';
 
 /**
+ * Check that `file` names a readable, non-empty regular file before any reader opens it: a
+ * folder or an empty file would otherwise surface as a bare EISDIR or as a silent empty recording.
+ */
+async function checkEventPath(file: string): Promise<void> {
+  const st = await stat(file).catch((e: NodeJS.ErrnoException) => {
+    throw new SpikeflowError('dataset-missing', `cannot open event file '${file}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { file });
+  });
+  if (!st.isFile()) throw new SpikeflowError('invalid-options', `'${file}' is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; expected an event recording file (.aedat4, .aedat, .raw, .dat, .bin, .h5)`, { file });
+  await access(file, constants.R_OK).catch((e: NodeJS.ErrnoException) => {
+    throw new SpikeflowError('dataset-missing', `cannot open event file '${file}': ${e.message}`, { file });
+  });
+  if (st.size === 0) throw new SpikeflowError('file-truncated', `event file '${file}' is empty (0 bytes); expected a recording (a header or at least one event)`, { file, offset: 0 });
+}
+
+/**
  * Work out a file's event format from its first bytes (AEDAT magics, the HDF5 signature,
  * Prophesee `% evt` / `% format` header fields) and, for headerless N-MNIST files, its extension.
  */
 export async function detectEventFormat(file: string): Promise<EventFormat> {
+  await checkEventPath(file);
   const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
     throw new SpikeflowError('dataset-missing', `cannot open event file '${file}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { file });
   });
@@ -53,11 +70,7 @@ export async function detectEventFormat(file: string): Promise<EventFormat> {
  * ```
  */
 export async function openEventFile(file: string, options: EventReadOptions & { format?: EventFormat; orientation?: Aedat2Orientation } = {}): Promise<EventFile> {
-  if (options.format !== undefined) {
-    await access(file).catch(() => {
-      throw new SpikeflowError('dataset-missing', `cannot open event file '${file}': no such file or no permission`, { file });
-    });
-  }
+  if (options.format !== undefined) await checkEventPath(file);
   const format = options.format ?? (await detectEventFormat(file));
   switch (format) {
     case 'nmnist-bin':

@@ -96,13 +96,31 @@ describe('resolveSplitFiles', () => {
   });
 
   it('with downloading off, dataset-missing names the files and every folder searched', async () => {
-    const e = await rejection(resolveSplitFiles(tinySpec(), 'train', { ...location(), dataDir: path.join(root, 'dd'), download: false }));
+    const e = await rejection(resolveSplitFiles(tinySpec(), 'train', { ...location(), download: false }));
     expect(e.kind).toBe('dataset-missing');
     expect(e.message).toContain('train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]');
-    for (const dir of [path.join(root, 'dd'), path.join(root, 'dd', 'tiny'), path.join(root, 'cache', 'tiny'), path.join(root, 'system', 'tiny')]) {
-      expect(e.message).toContain(dir);
-    }
+    for (const dir of [path.join(root, 'cache', 'tiny'), path.join(root, 'system', 'tiny')]) expect(e.message).toContain(dir);
     expect(e.message).toMatch(/--no-download/);
+  });
+
+  it('an explicit dataDir that does not exist, or lacks the files, is dataset-missing naming it; a copy elsewhere is not used', async () => {
+    const spec = tinySpec();
+    await writeFiles(path.join(root, 'system', 'tiny'), tinyFiles());
+    // The system copy is found without dataDir...
+    expect((await resolveSplitFiles(spec, 'train', { ...location(), download: false })).folder.source).toBe('system');
+    // ...but a wrong dataDir is an error even with downloading on (it would create that folder).
+    const gone = path.join(root, 'nonexistent');
+    const e = await rejection(resolveSplitFiles(spec, 'train', { ...location(), dataDir: gone }));
+    expect(e.kind).toBe('dataset-missing');
+    expect(e.message).toBe(`--data-dir ${gone} does not exist; expected a folder holding train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (itself or in ${path.join(gone, 'tiny')}). No other folder is searched when --data-dir is given.`);
+    await expect(fs.stat(gone)).rejects.toThrow();
+    const empty = path.join(root, 'empty');
+    await fs.mkdir(empty);
+    const m = await rejection(resolveSplitFiles(spec, 'train', { ...location(), dataDir: empty, download: false }));
+    expect(m.kind).toBe('dataset-missing');
+    expect(m.message).toContain('train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]');
+    expect(m.message).toContain(`${empty} (--data-dir)`);
+    expect(m.message).not.toContain(path.join(root, 'system'));
   });
 
   it('offline: download-failed names the file, the addresses tried, the folders searched, and --data-dir / apt-get', async () => {

@@ -5,7 +5,7 @@ import { downloadFile } from './download-file.js';
 import { stderrDownloadProgress, type DatasetProgress } from './download-progress.js';
 import { findIdxFile, findSplitFiles, type SplitFiles } from './find-split-files.js';
 import { fileUrls, type MirrorOptions } from './mirrors.js';
-import { downloadFolder, type DataFolder, type DataLocationOptions } from './search-path.js';
+import { checkDataDir, downloadFolder, type DataFolder, type DataLocationOptions } from './search-path.js';
 
 /** Options of {@link resolveSplitFiles}: where to look, and whether and how to download. */
 export interface ResolveSplitOptions extends DataLocationOptions, MirrorOptions {
@@ -40,13 +40,15 @@ function advice(spec: IdxDatasetSpec): string {
 /**
  * Find the files of one split on the search path, or download them (verified) when no folder has
  * them. Downloads go to `dataDir` when given, else the user cache, and only the files missing
- * there are fetched.
+ * there are fetched. An explicit `dataDir` must exist, and is the only folder searched.
  *
- * @throws SpikeflowError `dataset-missing` when the files are nowhere and downloading is off;
+ * @throws SpikeflowError `dataset-missing` when `dataDir` does not exist, or when the files are
+ *   nowhere and downloading is off;
  *   `download-failed` naming the files, the addresses tried and the folders searched, with how to
  *   get the files otherwise; `checksum-mismatch` when a mirror served wrong bytes.
  */
 export async function resolveSplitFiles(spec: IdxDatasetSpec, split: Split, options: ResolveSplitOptions = {}): Promise<SplitFiles> {
+  if (options.dataDir) await checkDataDir(spec.id, options.dataDir, splitFiles(spec, split).map((f) => `${f.name}[.gz]`).join(' and '));
   const { found, searched } = await findSplitFiles(spec, split, options);
   if (found) return found;
   const where = `${spec.id} (${split})`;

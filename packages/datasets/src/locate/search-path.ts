@@ -1,5 +1,7 @@
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SpikeflowError } from '@spikeflow/core';
 
 /** Where a candidate folder came from, for messages. */
 export type DataFolderSource = 'data-dir' | 'SPIKEFLOW_DATA' | 'cache' | 'system';
@@ -41,19 +43,41 @@ export function downloadFolder(id: string, options: DataLocationOptions = {}): D
 }
 
 /**
- * The folders searched for dataset `id`, in order: `--data-dir` (itself, then `<dataDir>/<id>`),
- * `$SPIKEFLOW_DATA/<id>`, the user cache `<cache>/<id>`, then `/usr/share/datasets/<id>`. An
- * explicit choice comes first and a system-wide install last, so a user can always shadow it.
+ * The folders searched for dataset `id`, in order. With `--data-dir` only that folder (itself,
+ * then `<dataDir>/<id>`): an explicit choice is never silently replaced by another copy. Otherwise
+ * `$SPIKEFLOW_DATA/<id>`, the user cache `<cache>/<id>`, then `/usr/share/datasets/<id>`, so a
+ * user can always shadow a system-wide install.
  */
 export function datasetSearchPath(id: string, options: DataLocationOptions = {}): DataFolder[] {
   const env = options.env ?? process.env;
-  const folders: DataFolder[] = [];
   if (options.dataDir) {
     const dir = path.resolve(options.dataDir);
-    folders.push({ dir, source: 'data-dir' }, { dir: path.join(dir, id), source: 'data-dir' });
+    return [{ dir, source: 'data-dir' }, { dir: path.join(dir, id), source: 'data-dir' }];
   }
+  const folders: DataFolder[] = [];
   if (env.SPIKEFLOW_DATA) folders.push({ dir: path.join(path.resolve(env.SPIKEFLOW_DATA), id), source: 'SPIKEFLOW_DATA' });
   folders.push({ dir: path.join(options.cacheRoot ?? defaultCacheRoot(env), id), source: 'cache' });
   folders.push({ dir: path.join(options.systemRoot ?? SYSTEM_DATA_ROOT, id), source: 'system' });
   return folders;
+}
+
+/**
+ * Check that an explicit `--data-dir` is an existing folder: a wrong path must be an error, not a
+ * reason to look elsewhere. `expected` says which files it should hold.
+ *
+ * @example
+ * ```ts
+ * await checkDataDir('fashion-mnist', '/data', 'train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]');
+ * ```
+ * @throws SpikeflowError `dataset-missing` naming the folder and the files expected.
+ */
+export async function checkDataDir(id: string, dataDir: string, expected: string): Promise<void> {
+  const dir = path.resolve(dataDir);
+  const st = await fs.stat(dir).catch(() => undefined);
+  if (st?.isDirectory()) return;
+  throw new SpikeflowError(
+    'dataset-missing',
+    `--data-dir ${dir} ${st ? 'is not a folder' : 'does not exist'}; expected a folder holding ${expected} (itself or in ${path.join(dir, id)}). No other folder is searched when --data-dir is given.`,
+    { dataset: id, dataDir: dir },
+  );
 }

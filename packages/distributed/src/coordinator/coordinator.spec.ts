@@ -20,19 +20,33 @@ function fakeWorker(endpoint: string, id: string) {
   const d = new zmq.Dealer({ linger: 0, sendTimeout: 2000, receiveTimeout: 10_000, routingId: id });
   d.connect(endpoint);
   socks.push(d);
+  // Like a real worker: the session token from Config goes on every later message.
+  let token = '';
   return {
-    send: (m: Envelope, frames: Buffer[] = []) => d.send([encodeEnvelope(m), ...frames]),
+    get token() {
+      return token;
+    },
+    send: (m: Envelope, frames: Buffer[] = []) => d.send([encodeEnvelope(m, token), ...frames]),
     receive: async (): Promise<{ m: Envelope; frames: Buffer[] }> => {
       const [head, ...frames] = await d.receive();
-      return { m: decodeEnvelope(head), frames };
+      const m = decodeEnvelope(head);
+      if ('config' in m) token = m.config.sessionToken ?? '';
+      return { m, frames };
     },
   };
 }
 
+const FP = (() => {
+  const job = fixtureJob({ samples: 48 });
+  const fp = jobFingerprint(job);
+  job.dispose?.();
+  return fp;
+})();
+
 describe('Coordinator (protocol with scripted workers)', () => {
   it('rendezvous: config, fingerprint check naming the difference, initial state from rank 0 verified and broadcast, divergence stops the run', async () => {
     const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: { samples: 48 }, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), onEvent: (e) => events.push(e) });
+    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: { samples: 48 }, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), onEvent: (e) => events.push(e) });
     const run = c.run();
     run.catch(() => undefined);
     const job = fixtureJob({ samples: 48 });
@@ -40,7 +54,7 @@ describe('Coordinator (protocol with scripted workers)', () => {
     const [a, b, odd] = ['a', 'b', 'odd'].map((id) => fakeWorker(c.endpoint, id));
     for (const [w, id] of [[a, 'a'], [b, 'b'], [odd, 'odd']] as const) {
       await w.send({ hello: { workerId: id, host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
-      expect((await w.receive()).m).toEqual({ config: { json: '{"samples":48}', generation: 0, syncBatchNorm: false } });
+      expect((await w.receive()).m).toMatchObject({ config: { json: '{"samples":48}', generation: 0, syncBatchNorm: false, bucketBytes: 4 << 20 } });
     }
     await a.send({ join: { workerId: 'a', fingerprint: fp, dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '' } });
     // A worker with another model is refused with the differences spelled out.
@@ -77,7 +91,7 @@ describe('Coordinator (protocol with scripted workers)', () => {
   });
 
   it('with syncBatchNorm: Config and Start say so, Start carries every batch-norm endpoint, and a worker without one is refused', async () => {
-    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, plan: { globalBatch: 12, epochs: 1, syncBatchNorm: true }, runDir: tempDir(), joinTimeoutMs: 60_000 });
+    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, fingerprint: FP, plan: { globalBatch: 12, epochs: 1, syncBatchNorm: true }, runDir: tempDir(), joinTimeoutMs: 60_000 });
     const run = c.run();
     run.catch(() => undefined);
     const job = fixtureJob({ samples: 48 });
@@ -104,7 +118,7 @@ describe('Coordinator (protocol with scripted workers)', () => {
 
   it('a commit that does not match its hash fences its sender instead of ending the run', async () => {
     const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), joinTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
+    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), joinTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
     const run = c.run();
     run.catch(() => undefined);
     const job = fixtureJob({ samples: 48 });
@@ -124,5 +138,85 @@ describe('Coordinator (protocol with scripted workers)', () => {
     expect(events.some((e) => e.type === 'waiting')).toBe(true);
     c.close();
     job.dispose?.();
+  });
+
+  it('the expected fingerprint is the coordinator\'s own: a forged client joining first is refused and real workers train', async () => {
+    const events: ClusterEvent[] = [];
+    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: { samples: 48 }, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), joinTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
+    const run = c.run();
+    run.catch(() => undefined);
+    const job = fixtureJob({ samples: 48 });
+    try {
+      const forger = fakeWorker(c.endpoint, 'forger');
+      await forger.send({ hello: { workerId: 'forger', host: 'evil', pid: 6, protocol: PROTOCOL_VERSION } });
+      await forger.receive();
+      const forged = jobFingerprint(fixtureJob({ samples: 48, variant: 'wider' }));
+      await forger.send({ join: { workerId: 'forger', fingerprint: forged, dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '' } });
+      const refusal = (await forger.receive()).m as { refuse: { kind: string; reason: string } };
+      expect(refusal.refuse.kind).toBe('shape-mismatch');
+      expect(refusal.refuse.reason).toContain("tensor 'l1.weight': expected [16,24] float32, got [16,32] float32");
+      const real = fakeWorker(c.endpoint, 'real');
+      await real.send({ hello: { workerId: 'real', host: 'test', pid: 7, protocol: PROTOCOL_VERSION } });
+      await real.receive();
+      await real.send({ join: { workerId: 'real', fingerprint: jobFingerprint(job), dataEndpoint: 'tcp://127.0.0.1:2', dataPublicKey: '' } });
+      expect((await real.receive()).m).toEqual({ stateRequest: { generation: 1 } });
+      expect(events.filter((e) => e.type === 'joined').map((e) => (e as { workerId: string }).workerId)).toEqual(['real']);
+    } finally {
+      c.close();
+      job.dispose?.();
+    }
+  });
+
+  it('liveness is bound to the worker\'s own connection: heartbeats naming a dead worker keep it alive for nobody', async () => {
+    const events: ClusterEvent[] = [];
+    const c = await Coordinator.start({
+      bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: { samples: 48 }, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(),
+      heartbeatTimeoutMs: 1500, joinTimeoutMs: 60_000, onEvent: (e) => events.push(e),
+    });
+    const run = c.run();
+    run.catch(() => undefined);
+    const job = fixtureJob({ samples: 48 });
+    const beat = (routingId: string) => {
+      const d = new zmq.Dealer({ linger: 0, sendTimeout: 2000, routingId });
+      d.connect(c.endpoint);
+      socks.push(d);
+      return d;
+    };
+    let stop = false;
+    try {
+      const [a, b] = ['a', 'b'].map((id) => fakeWorker(c.endpoint, id));
+      for (const [w, id] of [[a, 'a'], [b, 'b']] as const) {
+        await w.send({ hello: { workerId: id, host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
+        await w.receive();
+        await w.send({ join: { workerId: id, fingerprint: jobFingerprint(job), dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '' } });
+      }
+      await a.receive(); // stateRequest
+      const st = captureState(job, { step: 0, epoch: 0, batchInEpoch: 0 });
+      await a.send({ commit: { generation: 1, step: 0, stateHash: st.hash } }, [...st.frames]);
+      await a.receive();
+      await b.receive(); // both started; now b dies (sends nothing more)
+      const aHb = beat('a#hb');
+      // Forgers: one under its own id, one under b's heartbeat id with a made-up token.
+      const forgers = [beat('forger'), beat('b#hb')];
+      const pump = (async () => {
+        for (let i = 0; i < 100 && !stop; i++) {
+          await aHb.send(encodeEnvelope({ heartbeat: { workerId: 'a', generation: 2, step: 0 } }, a.token));
+          await forgers[0].send(encodeEnvelope({ heartbeat: { workerId: 'b', generation: 2, step: 0 } }));
+          await forgers[1].send(encodeEnvelope({ heartbeat: { workerId: 'b', generation: 2, step: 0 } }, 'guessed'));
+          await new Promise((r) => setTimeout(r, 150));
+        }
+      })();
+      for (let i = 0; i < 100 && !events.some((e) => e.type === 'fenced'); i++) await new Promise((r) => setTimeout(r, 50));
+      stop = true;
+      await pump;
+      const fenced = events.filter((e) => e.type === 'fenced') as Array<{ workerId: string; reason: string }>;
+      expect(fenced.map((e) => e.workerId)).toEqual(['b']);
+      expect(fenced[0].reason).toMatch(/no heartbeat for/);
+      expect(events.some((e) => e.type === 'malformed' && /heartbeat naming worker b without the session token/.test(e.reason))).toBe(true);
+    } finally {
+      stop = true;
+      c.close();
+      job.dispose?.();
+    }
   });
 });

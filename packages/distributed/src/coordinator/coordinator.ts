@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as zmq from 'zeromq';
 import { SpikeflowError, decodeSafetensors, type SpikeflowErrorKind } from '@spikeflow/core';
 import type { Envelope, Fingerprint, Join, StepDone } from '../protocol/messages.js';
 import { diffFingerprints } from '../protocol/fingerprint.js';
-import { decodeEnvelope, encodeEnvelope, PROTOCOL_VERSION } from '../protocol/wire.js';
+import { decodeControlFrame, encodeEnvelope, PROTOCOL_VERSION } from '../protocol/wire.js';
+import { maxFrameBytes } from '../protocol/max-frame-bytes.js';
 import { parseStateFrames, type StateFrames } from '../state/train-state.js';
 import { readStateCheckpoint, writeStateCheckpoint } from '../state/checkpoint-files.js';
 import { SendQueue } from '../transport/send-queue.js';
@@ -18,9 +20,9 @@ export interface TrainingPlan {
   readonly epochs: number;
   /** Stop after this many optimizer steps in total. */
   readonly maxSteps?: number;
-  /** Commit the state (in memory and on disk) every this many steps (default 50). */
+  /** Commit the state (in memory and on disk) every this many steps (default 50; an integer >= 1). Every epoch's end is committed too. */
   readonly commitEvery?: number;
-  /** Upper bound of one all-reduce bucket (default 4 MiB). */
+  /** Upper bound of one all-reduce bucket (default 4 MiB, at most 256 MiB): also the largest ring frame a worker accepts. */
   readonly bucketBytes?: number;
   /**
    * Synchronised batch norm: every BatchNorm layer normalises with the mean and variance over all
@@ -38,6 +40,12 @@ export interface CoordinatorOptions {
   readonly maxWorkers?: number;
   /** Sent to every worker; its job factory builds model, optimizer and data from it. */
   readonly config: Record<string, unknown>;
+  /**
+   * The fingerprint every worker must present at join, derived by the caller from `config` (build
+   * the job once and call `jobFingerprint`). Never taken from a worker: a client that joins first
+   * cannot make its own model the reference. It also bounds the size of a state frame.
+   */
+  readonly fingerprint: Fingerprint;
   readonly plan: TrainingPlan;
   /** Run folder: checkpoints go to `<runDir>/checkpoints`, metrics to `<runDir>/metrics.jsonl`. */
   readonly runDir: string;
@@ -55,7 +63,11 @@ export interface CoordinatorOptions {
   readonly joinTimeoutMs?: number;
   /** How long to wait for joiners after falling below --min-workers (default: joinTimeoutMs). */
   readonly rejoinTimeoutMs?: number;
-  /** Largest message accepted (default 1 GiB); bigger ones are dropped by ZeroMQ. */
+  /**
+   * Largest frame accepted (default: what the protocol allows, a control frame or a training state
+   * of the fingerprint's tensors with up to three optimizer slots each); ZeroMQ drops bigger ones
+   * (and their connection) before buffering them.
+   */
   readonly maxMessageBytes?: number;
   readonly onEvent?: (event: ClusterEvent) => void;
 }
@@ -75,6 +87,8 @@ export interface CoordinatorResult {
 
 interface Member {
   readonly id: string;
+  /** Session token handed out in Config; every later message of this worker must carry it. */
+  readonly token: string;
   readonly host: string;
   readonly pid: number;
   readonly order: number;
@@ -82,6 +96,9 @@ interface Member {
   heartbeatStep: number;
   join?: Join;
 }
+
+/** Largest all-reduce bucket: a ring frame is at most this big. */
+const MAX_BUCKET_BYTES = 256 << 20;
 
 type Phase = 'gathering' | 'initializing' | 'running' | 'committing' | 'waiting' | 'done';
 
@@ -92,7 +109,8 @@ type Phase = 'gathering' | 'initializing' | 'running' | 'committing' | 'waiting'
  *
  * @example
  * ```ts
- * const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 2, config, plan: { globalBatch: 128, epochs: 1 }, runDir: 'runs/c' });
+ * const fingerprint = jobFingerprint(await buildJob(config)); // the reference every worker must match
+ * const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 2, config, fingerprint, plan: { globalBatch: 128, epochs: 1 }, runDir: 'runs/c' });
  * console.log(c.endpoint); // give this to the workers
  * const result = await c.run();
  * ```
@@ -108,7 +126,6 @@ export class Coordinator {
   private ring: Member[] = [];
   private committed: StateFrames | undefined;
   private committedDir = '';
-  private reference: Fingerprint | undefined;
   private stepInFlight = 0;
   private readonly done = new Map<string, StepDone>();
   private firstDoneAt = 0;
@@ -122,17 +139,21 @@ export class Coordinator {
   private settle: { resolve: (r: CoordinatorResult) => void; reject: (e: Error) => void } | undefined;
   private readonly losses = new Map<number, number>();
   private readonly hashes = new Map<number, string>();
-  private readonly epochAcc = { loss: 0, correct: 0, samples: 0, t0: 0, steps: 0 };
+  private readonly epochAcc = { loss: 0, correct: 0, samples: 0, t0: 0, steps: 0, lr: 0, peakRssMiB: 0 };
   private trainSamples = 0;
   private trainMs = 0;
   private lastStepAt = 0;
+  private ringKey: Buffer = Buffer.alloc(0);
+  /** Largest frame a worker may send (ZeroMQ's limit on the socket). */
+  readonly maxMessageBytes: number;
   /** Control frames dropped as malformed or unexpected. */
   malformed = 0;
   private releaseZap: (() => void) | undefined;
 
   private constructor(readonly options: CoordinatorOptions, private readonly security: Security) {
+    this.maxMessageBytes = options.maxMessageBytes ?? maxFrameBytes(options.fingerprint);
     this.router = new zmq.Router({
-      linger: 0, sendTimeout: 2000, mandatory: false, maxMessageSize: options.maxMessageBytes ?? 1 << 30,
+      linger: 0, sendTimeout: 2000, mandatory: false, maxMessageSize: this.maxMessageBytes,
       heartbeatInterval: 1000, heartbeatTimeout: options.heartbeatTimeoutMs ?? 5000, heartbeatTimeToLive: options.heartbeatTimeoutMs ?? 5000,
     });
     secureServer(this.router, security, 'spikeflow-coordinator');
@@ -146,9 +167,25 @@ export class Coordinator {
     if (!Number.isInteger(maxWorkers) || maxWorkers < minWorkers) throw bad(`--max-workers must be an integer >= --min-workers (${minWorkers}), got ${maxWorkers}`);
     if (!Number.isInteger(plan.globalBatch) || plan.globalBatch < 1) throw bad(`the global batch must be an integer >= 1, got ${plan.globalBatch}`);
     if (!Number.isInteger(plan.epochs) || plan.epochs < 1) throw bad(`epochs must be an integer >= 1, got ${plan.epochs}`);
+    if (plan.commitEvery !== undefined && (!Number.isInteger(plan.commitEvery) || plan.commitEvery < 1)) throw bad(`--commit-every must be an integer >= 1 (steps between commits), got ${plan.commitEvery}`);
+    if (plan.maxSteps !== undefined && (!Number.isInteger(plan.maxSteps) || plan.maxSteps < 1)) throw bad(`max steps must be an integer >= 1, got ${plan.maxSteps}`);
+    if (plan.bucketBytes !== undefined && (!Number.isInteger(plan.bucketBytes) || plan.bucketBytes < 4 || plan.bucketBytes > MAX_BUCKET_BYTES)) {
+      throw bad(`the bucket size must be an integer number of bytes in [4, ${MAX_BUCKET_BYTES}], got ${plan.bucketBytes}`);
+    }
+    for (const [name, ms] of [['heartbeat timeout', options.heartbeatTimeoutMs], ['step timeout', options.stepTimeoutMs], ['join timeout', options.joinTimeoutMs], ['rejoin timeout', options.rejoinTimeoutMs]] as const) {
+      if (ms !== undefined && !(Number.isFinite(ms) && ms > 0)) throw bad(`the ${name} must be a positive number of milliseconds, got ${ms}`);
+    }
+    if (options.maxMessageBytes !== undefined && (!Number.isInteger(options.maxMessageBytes) || options.maxMessageBytes < 1024)) throw bad(`the message size limit must be an integer number of bytes >= 1024, got ${options.maxMessageBytes}`);
+    const fp = options.fingerprint;
+    if (!fp || !Array.isArray(fp.tensors) || !fp.tensors.length || !Number.isInteger(fp.datasetLength) || fp.datasetLength < 1) {
+      throw bad('the expected fingerprint (from jobFingerprint of the job the config builds) must name the tensors and a dataset length >= 1');
+    }
     const security = requireSecureEndpoint(options.bind, options.security, 'coordinator');
     if ('curve' in security && !options.allow?.size) throw new SpikeflowError('unauthorized', 'CURVE is on but no worker public key is allowed: pass --allow with the workers\' .pub files');
     const c = new Coordinator(options, security);
+    c.stepsPerEpoch = Math.ceil(fp.datasetLength / plan.globalBatch);
+    const all = c.stepsPerEpoch * plan.epochs;
+    c.totalSteps = Math.min(all, plan.maxSteps ?? all);
     if (options.resume) {
       const r = await readStateCheckpoint(options.resume);
       c.committed = r.state;
@@ -167,6 +204,10 @@ export class Coordinator {
 
   private emit(event: ClusterEvent): void {
     this.options.onEvent?.(event);
+  }
+
+  private get bucketBytes(): number {
+    return this.options.plan.bucketBytes ?? 4 << 20;
   }
 
   private get maxWorkers(): number {
@@ -201,9 +242,10 @@ export class Coordinator {
       for await (const [idFrame, head, ...rest] of this.router) {
         const id = idFrame.toString();
         let message: Envelope;
+        let token: string;
         try {
           if (!head) throw new SpikeflowError('protocol-error', `empty message from ${id}`);
-          message = decodeEnvelope(head, `peer '${id}'`);
+          ({ message, token } = decodeControlFrame(head, `peer '${id}'`));
         } catch (e) {
           this.malformed++;
           this.emit({ type: 'malformed', from: id, reason: (e as Error).message });
@@ -211,7 +253,7 @@ export class Coordinator {
         }
         this.guard(() => {
           try {
-            this.handle(id, message, rest);
+            this.handle(id, message, token, rest);
           } catch (e) {
             // A bad message (say, a commit whose bytes do not match its hash) costs its sender its
             // place, not the whole run.
@@ -229,7 +271,16 @@ export class Coordinator {
   }
 
   private send(id: string, message: Envelope, frames: readonly Buffer[] = []): void {
-    void this.queue.run(() => this.router.send([id, encodeEnvelope(message), ...frames])).catch(() => undefined);
+    let head: Buffer;
+    try {
+      head = encodeEnvelope(message);
+    } catch (e) {
+      // Our own message cannot be encoded: a bug or a bad option, never the peer's fault.
+      throw new SpikeflowError('invalid-state', `the coordinator cannot encode its ${Object.keys(message)[0]} message to ${id}: ${(e as Error).message}`);
+    }
+    // A peer that cannot be reached (gone, or its queue full for sendTimeout) is reported; its
+    // silence then fences it (heartbeats), so the run neither stalls nor fails on it here.
+    void this.queue.run(() => this.router.send([id, head, ...frames])).catch((e: Error) => this.emit({ type: 'unreachable', to: id, reason: e.message }));
   }
 
   private abort(id: string, kind: SpikeflowErrorKind, reason: string): void {
@@ -237,13 +288,25 @@ export class Coordinator {
     this.send(`${id}#hb`, { abort: { kind, reason } });
   }
 
-  private handle(id: string, message: Envelope, frames: Buffer[]): void {
+  private dropForged(id: string, what: string): void {
+    this.malformed++;
+    this.emit({ type: 'malformed', from: id, reason: `${what} without the session token of that worker (only its own connections hold it): dropped` });
+  }
+
+  private handle(id: string, message: Envelope, token: string, frames: Buffer[]): void {
     const now = Date.now();
     if ('heartbeat' in message) {
       const wid = message.heartbeat.workerId;
+      const m = this.members.get(wid);
+      // Liveness is the sender's: a heartbeat counts only from the heartbeat connection of the
+      // worker it names, proven by the session token (a claimed id proves nothing).
+      if (m && (token !== m.token || id !== `${wid}#hb`)) {
+        // Until the heartbeat thread learns the token (just after Config) it sends none: no liveness, no alarm.
+        if (token || id !== `${wid}#hb`) this.dropForged(id, `heartbeat naming worker ${wid}`);
+        return;
+      }
       const fence = this.fenced.get(wid);
       if (fence) return this.send(id, { abort: { kind: 'peer-failed', reason: fence } });
-      const m = this.members.get(wid);
       // A worker that was in a generation elsewhere (a previous coordinator) must not carry on here.
       if (!m && message.heartbeat.generation > 0) return this.send(id, { abort: { kind: 'peer-failed', reason: `this coordinator does not know worker ${wid} (it was restarted?); restart the worker` } });
       if (!m) return this.send(id, { heartbeatAck: { generation: this.generation } });
@@ -260,6 +323,7 @@ export class Coordinator {
       this.emit({ type: 'malformed', from: id, reason: 'message before hello' });
       return;
     }
+    if (token !== m.token) return this.dropForged(id, `${Object.keys(message)[0]} from '${id}'`);
     m.lastSeen = now;
     if ('join' in message) return this.onJoin(m, message.join);
     if ('stepDone' in message) return this.onStepDone(m, message.stepDone);
@@ -272,14 +336,17 @@ export class Coordinator {
     if (hello.workerId !== id) return this.abort(id, 'protocol-error', `hello names worker '${hello.workerId}' but arrived from '${id}'`);
     if (hello.protocol !== PROTOCOL_VERSION) return this.send(id, { refuse: { kind: 'protocol-error', reason: `protocol ${hello.protocol} is not ${PROTOCOL_VERSION}` } });
     if (this.phase === 'done') return this.send(id, { refuse: { kind: 'invalid-state', reason: 'the run is over' } });
-    if (!this.members.has(id)) this.members.set(id, { id, host: hello.host, pid: hello.pid, order: this.joinCounter++, lastSeen: Date.now(), heartbeatStep: 0 });
+    // A worker says hello once; a second hello under a member's id is someone else after its token.
+    if (this.members.has(id)) return this.dropForged(id, `a second hello as '${id}'`);
+    const token = randomBytes(24).toString('base64url');
+    this.members.set(id, { id, token, host: hello.host, pid: hello.pid, order: this.joinCounter++, lastSeen: Date.now(), heartbeatStep: 0 });
     const config = { ...this.options.config };
-    this.send(id, { config: { json: JSON.stringify(config), generation: this.generation, syncBatchNorm: this.options.plan.syncBatchNorm ?? false } });
+    this.send(id, { config: { json: JSON.stringify(config), generation: this.generation, syncBatchNorm: this.options.plan.syncBatchNorm ?? false, sessionToken: token, bucketBytes: this.bucketBytes } });
   }
 
   private onJoin(m: Member, join: Join): void {
-    const ref = this.reference ?? this.checkpointFingerprint(join.fingerprint);
-    const diff = ref ? diffFingerprints(ref, join.fingerprint) : [];
+    const ref = this.checkpointFingerprint(this.options.fingerprint) ?? this.options.fingerprint;
+    const diff = diffFingerprints(ref, join.fingerprint);
     if (diff.length) {
       this.members.delete(m.id);
       this.emit({ type: 'refused', workerId: m.id, host: m.host, reason: diff.join('; ') });
@@ -291,14 +358,8 @@ export class Coordinator {
       this.emit({ type: 'refused', workerId: m.id, host: m.host, reason });
       return this.send(m.id, { refuse: { kind: 'invalid-options', reason } });
     }
-    this.reference ??= join.fingerprint;
     m.join = join;
     this.emit({ type: 'joined', workerId: m.id, host: m.host, pid: m.pid, endpoint: join.dataEndpoint });
-    if (!this.stepsPerEpoch) {
-      this.stepsPerEpoch = Math.ceil(join.fingerprint.datasetLength / this.options.plan.globalBatch);
-      const all = this.stepsPerEpoch * this.options.plan.epochs;
-      this.totalSteps = Math.min(all, this.options.plan.maxSteps ?? all);
-    }
     const ready = this.joined();
     if (this.phase === 'gathering' && ready.length >= this.options.minWorkers) this.begin();
     else if (this.phase === 'waiting' && ready.length >= this.options.minWorkers) this.begin();
@@ -331,6 +392,8 @@ export class Coordinator {
     this.generation++;
     this.ring = this.joined().slice(0, this.maxWorkers);
     this.pendingResize = false;
+    // A fresh secret per generation: frames of a former member (or anyone else) never authenticate.
+    this.ringKey = randomBytes(32);
     const ring = this.ring.map((m) => ({ workerId: m.id, endpoint: m.join!.dataEndpoint, publicKey: m.join!.dataPublicKey, host: m.host, pid: m.pid, bnEndpoint: m.join!.bnEndpoint ?? '' }));
     this.stepInFlight = state.meta.step;
     this.done.clear();
@@ -343,8 +406,8 @@ export class Coordinator {
       this.send(m.id, {
         start: {
           generation: this.generation, rank, ring, step: state.meta.step, stepsPerEpoch: this.stepsPerEpoch, totalSteps: this.totalSteps,
-          globalBatch: plan.globalBatch, stateHash: state.hash, commitEvery: plan.commitEvery ?? 50, bucketBytes: plan.bucketBytes ?? 4 << 20,
-          syncBatchNorm: plan.syncBatchNorm ?? false,
+          globalBatch: plan.globalBatch, stateHash: state.hash, commitEvery: plan.commitEvery ?? 50, bucketBytes: this.bucketBytes,
+          syncBatchNorm: plan.syncBatchNorm ?? false, ringKey: this.ringKey,
         },
       }, state.frames);
     });
@@ -377,11 +440,14 @@ export class Coordinator {
     acc.correct += correct;
     acc.samples += samples;
     acc.steps++;
+    acc.lr = this.done.get(this.ring[0].id)!.lr ?? 0;
+    acc.peakRssMiB = Math.max(acc.peakRssMiB, ...all.map((x) => x.peakRssMib ?? 0));
     this.emit({ type: 'step', generation: this.generation, step: d.step, totalSteps: this.totalSteps, loss, accuracy: correct / Math.max(1, samples), samples, workers: this.ring.length, paramHash: hash });
     const next = d.step + 1;
     if (next % this.stepsPerEpoch === 0 || next >= this.totalSteps) this.endEpoch(next);
     const last = next >= this.totalSteps;
-    const commit = last || this.pendingResize || next % (this.options.plan.commitEvery ?? 50) === 0;
+    // Every epoch's end is committed, as a single-process run checkpoints every epoch.
+    const commit = last || this.pendingResize || next % (this.options.plan.commitEvery ?? 50) === 0 || next % this.stepsPerEpoch === 0;
     const pause = last || this.pendingResize;
     this.done.clear();
     this.firstDoneAt = 0;
@@ -390,17 +456,29 @@ export class Coordinator {
     for (const r of this.ring) this.send(r.id, { proceed: { generation: this.generation, step: d.step, commit, pause } });
   }
 
+  /**
+   * The epoch's line of `metrics.jsonl`, with the keys of a single-process run's line (core's
+   * EpochMetrics: epoch counted from 1; no test metrics, a caller may evaluate the epoch's checkpoint).
+   */
   private endEpoch(next: number): void {
     const acc = this.epochAcc;
     const seconds = (Date.now() - acc.t0) / 1000;
     const line = {
-      epoch: Math.ceil(next / this.stepsPerEpoch) - 1, step: next, trainLoss: acc.loss / Math.max(1, acc.samples), trainAccuracy: acc.correct / Math.max(1, acc.samples),
-      samplesPerSecond: acc.samples / Math.max(1e-9, seconds), workers: this.ring.length, generation: this.generation, batches: acc.steps,
+      epoch: Math.ceil(next / this.stepsPerEpoch), step: next, trainLoss: acc.loss / Math.max(1, acc.samples), trainAccuracy: acc.correct / Math.max(1, acc.samples),
+      firingRates: {}, samplesPerSecond: acc.samples / Math.max(1e-9, seconds), lr: acc.lr, trainSeconds: seconds, evalSeconds: 0, peakRssMiB: acc.peakRssMiB, batches: acc.steps,
     };
-    this.emit({ type: 'epoch', ...line });
+    this.emit({ type: 'epoch', ...line, workers: this.ring.length, generation: this.generation });
     const file = path.join(this.options.runDir, 'metrics.jsonl');
-    this.writes = this.writes.then(() => fs.mkdir(this.options.runDir, { recursive: true })).then(() => fs.appendFile(file, `${JSON.stringify(line)}\n`));
+    const text = `${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`;
+    this.writes = this.writes.then(() => fs.mkdir(this.options.runDir, { recursive: true })).then(() => fs.appendFile(file, text));
     Object.assign(acc, { loss: 0, correct: 0, samples: 0, steps: 0, t0: Date.now() });
+  }
+
+  /** Checkpoint names as a single-process run writes them: `epoch-001` at an epoch's end, else `epoch-001-step-40`. */
+  private checkpointName(step: number): string {
+    const epoch = Math.ceil(step / this.stepsPerEpoch);
+    const atEnd = step > 0 && step % this.stepsPerEpoch === 0;
+    return atEnd ? `epoch-${String(epoch).padStart(3, '0')}` : `epoch-${String(Math.floor(step / this.stepsPerEpoch) + 1).padStart(3, '0')}-step-${step}`;
   }
 
   private onCommit(m: Member, c: { generation: number; step: number; stateHash: string }, frames: Buffer[]): void {
@@ -408,15 +486,19 @@ export class Coordinator {
     const state = parseStateFrames(frames, c.stateHash, this.describe(m));
     if (state.meta.step !== c.step) throw new SpikeflowError('protocol-error', `commit from ${this.describe(m)} announces step ${c.step} but holds step ${state.meta.step}`);
     this.committed = state;
-    const name = `step-${String(c.step).padStart(6, '0')}`;
-    // The stored config is the one the workers received, so resume and eval can rebuild the job.
-    const config = this.options.config;
-    const write = this.writes.then(() => writeStateCheckpoint(path.join(this.options.runDir, 'checkpoints'), name, state, config));
-    this.writes = write.then((dir) => {
-      this.committedDir = dir;
-      this.emit({ type: 'commit', step: c.step, generation: this.generation, dir });
-    });
-    this.writes.catch((e: Error) => this.fail(e));
+    // The initial state (step 0) stays in memory: a single-process run writes no checkpoint before training either.
+    if (c.step > 0) {
+      const name = this.checkpointName(c.step);
+      // The stored config is the one the workers received, so resume and eval can rebuild the job.
+      const config = this.options.config;
+      const generation = this.generation;
+      const write = this.writes.then(() => writeStateCheckpoint(path.join(this.options.runDir, 'checkpoints'), name, state, config));
+      this.writes = write.then((dir) => {
+        this.committedDir = dir;
+        this.emit({ type: 'commit', step: c.step, generation, dir });
+      });
+      this.writes.catch((e: Error) => this.fail(e));
+    }
     if (this.phase === 'initializing') this.startGeneration();
     else if (this.phase === 'committing') {
       if (c.step >= this.totalSteps) void this.finish();
@@ -435,9 +517,11 @@ export class Coordinator {
         throw new SpikeflowError('peer-failed', `only ${have} of at least ${this.options.minWorkers} workers joined within ${(joinTimeout / 1000).toFixed(0)} s${this.generation ? ` after generation ${this.generation}` : ''}; ${this.committedDir ? `resume with --resume ${this.committedDir}` : 'no training state was committed'}`);
       }
     }
-    // Forget hello-only or standby workers that went silent; fence ring members that did.
+    // Forget hello-only or standby workers that went silent; fence ring members that did. A worker
+    // between hello and join is building its job (reading a dataset, starting its heartbeat thread
+    // on a loaded machine): it counts for nothing yet, so it gets the join timeout.
     for (const m of [...this.members.values()]) {
-      if (now - m.lastSeen <= hbTimeout) continue;
+      if (now - m.lastSeen <= (m.join ? hbTimeout : Math.max(hbTimeout, this.options.joinTimeoutMs ?? 120_000))) continue;
       if (this.ring.includes(m) && this.phase !== 'gathering' && this.phase !== 'waiting') this.fence([m], `no heartbeat for ${((now - m.lastSeen) / 1000).toFixed(1)} s`);
       else if (!this.ring.includes(m)) this.members.delete(m.id);
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import protobuf from 'protobufjs';
 import { SpikeflowError } from '@spikeflow/core';
-import { decodeChunkHeader, decodeEnvelope, encodeChunkHeader, encodeEnvelope, MAX_CONTROL_BYTES, PROTO_PATH } from './wire.js';
+import { decodeChunkHeader, decodeControlFrame, decodeEnvelope, encodeChunkHeader, encodeEnvelope, MAX_CONTROL_BYTES, PROTO_PATH } from './wire.js';
 import { diffFingerprints } from './fingerprint.js';
 import type { Envelope, Fingerprint } from './messages.js';
 
@@ -14,14 +14,14 @@ const fp = (over: Partial<Fingerprint> = {}): Fingerprint => ({
 describe('wire format', () => {
   const samples: Envelope[] = [
     { hello: { workerId: 'w1', host: 'h', pid: 42, protocol: 'spikeflow-cluster/1' } },
-    { config: { json: '{"a":1}', generation: 0, syncBatchNorm: true } },
+    { config: { json: '{"a":1}', generation: 0, syncBatchNorm: true, sessionToken: 'tok', bucketBytes: 1 << 20 } },
     { join: { workerId: 'w1', fingerprint: fp(), dataEndpoint: 'tcp://10.0.0.2:4411', dataPublicKey: '', bnEndpoint: 'tcp://10.0.0.2:4412' } },
     { refuse: { kind: 'shape-mismatch', reason: 'x' } },
-    { start: { generation: 3, rank: 1, ring: [{ workerId: 'a', endpoint: 'tcp://1.2.3.4:5', publicKey: '', host: 'h', pid: 1, bnEndpoint: 'tcp://1.2.3.4:6' }], step: 40, stepsPerEpoch: 20, totalSteps: 60, globalBatch: 12, stateHash: 'ab', commitEvery: 5, bucketBytes: 4096, syncBatchNorm: true } },
+    { start: { generation: 3, rank: 1, ring: [{ workerId: 'a', endpoint: 'tcp://1.2.3.4:5', publicKey: '', host: 'h', pid: 1, bnEndpoint: 'tcp://1.2.3.4:6' }], step: 40, stepsPerEpoch: 20, totalSteps: 60, globalBatch: 12, stateHash: 'ab', commitEvery: 5, bucketBytes: 4096, syncBatchNorm: true, ringKey: Buffer.alloc(32, 7) } },
     { stateRequest: { generation: 1 } },
     { heartbeat: { workerId: 'w1', generation: 2, step: 4_000_000_000 } },
     { heartbeatAck: { generation: 2 } },
-    { stepDone: { generation: 2, step: 7, lossSum: 1.25, correct: 3, samples: 6, paramHash: 'ff' } },
+    { stepDone: { generation: 2, step: 7, lossSum: 1.25, correct: 3, samples: 6, paramHash: 'ff', lr: 0.001, peakRssMib: 150.5 } },
     { proceed: { generation: 2, step: 7, commit: true, pause: false } },
     { commit: { generation: 2, step: 8, stateHash: 'cd' } },
     { abort: { kind: 'peer-failed', reason: 'fenced' } },
@@ -31,6 +31,13 @@ describe('wire format', () => {
 
   it('every control message survives encode → decode unchanged', () => {
     for (const m of samples) expect(decodeEnvelope(encodeEnvelope(m))).toEqual(m);
+  });
+
+  it('a worker\'s session token travels beside the body and is read back apart from it', () => {
+    const m: Envelope = { heartbeat: { workerId: 'w1', generation: 2, step: 4 } };
+    expect(decodeControlFrame(encodeEnvelope(m, 'secret-token'))).toEqual({ message: m, token: 'secret-token' });
+    expect(decodeControlFrame(encodeEnvelope(m))).toEqual({ message: m, token: '' });
+    expect(decodeEnvelope(encodeEnvelope(m, 'secret-token'))).toEqual(m);
   });
 
   it('the schema file is the one the code loads and names every message', () => {

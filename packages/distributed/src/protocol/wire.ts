@@ -25,18 +25,19 @@ function schema(): { envelope: protobuf.Type; chunk: protobuf.Type } {
 const KINDS: readonly EnvelopeKind[] = ['hello', 'config', 'join', 'refuse', 'start', 'stateRequest', 'heartbeat', 'heartbeatAck', 'stepDone', 'proceed', 'commit', 'abort', 'finish', 'hold'];
 
 /**
- * Encode a control message.
+ * Encode a control message; a worker adds its session token (from Config) to every message.
  *
  * @example
  * ```ts
- * const frame = encodeEnvelope({ heartbeat: { workerId: 'w1', generation: 3, step: 120 } });
+ * const frame = encodeEnvelope({ heartbeat: { workerId: 'w1', generation: 3, step: 120 } }, sessionToken);
  * ```
  */
-export function encodeEnvelope(message: Envelope): Buffer {
+export function encodeEnvelope(message: Envelope, token = ''): Buffer {
   const { envelope } = schema();
-  const err = envelope.verify(message);
+  const body = token ? { ...message, token } : message;
+  const err = envelope.verify(body);
   if (err) throw new SpikeflowError('protocol-error', `cannot encode control message: ${err}`);
-  return Buffer.from(envelope.encode(envelope.fromObject(message)).finish());
+  return Buffer.from(envelope.encode(envelope.fromObject(body)).finish());
 }
 
 /** The kind of a decoded envelope (its one body field). */
@@ -50,6 +51,11 @@ export function envelopeKind(message: Envelope): EnvelopeKind {
  * naming `from` (never anything else), so a receiver can drop them and carry on.
  */
 export function decodeEnvelope(frame: Uint8Array, from = 'peer'): Envelope {
+  return decodeControlFrame(frame, from).message;
+}
+
+/** {@link decodeEnvelope}, also returning the session token the frame carries (empty when none). */
+export function decodeControlFrame(frame: Uint8Array, from = 'peer'): { message: Envelope; token: string } {
   if (frame.byteLength > MAX_CONTROL_BYTES) {
     throw new SpikeflowError('protocol-error', `control frame from ${from} is ${frame.byteLength} bytes; at most ${MAX_CONTROL_BYTES} expected`);
   }
@@ -63,7 +69,7 @@ export function decodeEnvelope(frame: Uint8Array, from = 'peer'): Envelope {
   const obj = envelope.toObject(decoded, { defaults: true, arrays: true, longs: Number, oneofs: true }) as Record<string, unknown>;
   const body = obj.body as string | undefined;
   if (!body || !KINDS.includes(body as EnvelopeKind)) throw new SpikeflowError('protocol-error', `control frame from ${from} carries no known message`);
-  return { [body]: obj[body] } as unknown as Envelope;
+  return { message: { [body]: obj[body] } as unknown as Envelope, token: typeof obj.token === 'string' ? obj.token : '' };
 }
 
 /** Encode the header frame of a ring chunk. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BatchNorm1d, BatchNorm2d, SpikeflowError, decodeSafetensors, encodeSafetensors, globalRng, type RngState, type StoredTensor } from '@spikeflow/core';
+import { BatchNorm1d, BatchNorm2d, SpikeflowError, decodeSafetensors, encodeSafetensors, globalRng, legacyOptimizerNames, type RngState, type StoredTensor } from '@spikeflow/core';
 import type { DistributedJob } from '../job.js';
 
 /** Where training stands: global optimizer steps and the data cursor. */
@@ -111,7 +111,8 @@ export function restoreState(job: DistributedJob, state: StateFrames): TrainPosi
   const { tensors: slotTensors } = decodeSafetensors(new Uint8Array(state.frames[2]), 'optimizer state');
   const slots = new Map<string, { shape: readonly number[]; data: Float32Array }>();
   for (const [k, t] of slotTensors) slots.set(k, { shape: t.shape, data: t.data as Float32Array });
-  job.optimizer.setState({ kind: state.meta.optimizer.kind, step: state.meta.optimizer.step, hyper: state.meta.optimizer.hyper, slots });
+  // Checkpoints from before named layers store index paths; the optimizer slots follow the weights' renaming.
+  job.optimizer.setState(legacyOptimizerNames(job.model, { kind: state.meta.optimizer.kind, step: state.meta.optimizer.step, hyper: state.meta.optimizer.hyper, slots }));
   globalRng().setState(state.meta.rng);
   return { step: state.meta.step, epoch: state.meta.epoch, batchInEpoch: state.meta.batchInEpoch };
 }

@@ -1,16 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import * as zmq from 'zeromq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpikeflowError } from '@spikeflow/core';
 import type { Peer } from '../protocol/messages.js';
 import { ZapAuthenticator } from '../transport/security.js';
+import { frameMac } from '../transport/frame-mac.js';
 import { BatchNormSyncThread } from './batch-norm-sync-thread.js';
 
 // Rank 0 is the thread under test; rank 1 is played by raw ZeroMQ sockets speaking the frame format
-// [u32 LE generation, step, call, fromRank, length][label][float32 payload].
-const frame = (g: number, step: number, call: number, from: number, label: string, values: number[]): Buffer[] => {
+// [u32 LE generation, step, call, fromRank, length][label][float32 payload][HMAC under the ring key].
+const KEY = randomBytes(32);
+const frame = (g: number, step: number, call: number, from: number, label: string, values: number[], key: Uint8Array = KEY): Buffer[] => {
   const h = Buffer.alloc(20);
   [g, step, call, from, values.length].forEach((v, i) => h.writeUInt32LE(v, 4 * i));
-  return [h, Buffer.from(label), Buffer.from(Float32Array.from(values).buffer)];
+  const parts = [h, Buffer.from(label), Buffer.from(Float32Array.from(values).buffer)];
+  return [...parts, frameMac(key, ...parts)];
 };
 
 const open: Array<{ close(): unknown }> = [];
@@ -26,7 +30,7 @@ async function pair(timeoutMs = 5000, check?: () => void): Promise<{ bn: BatchNo
     { workerId: 'me', endpoint: '', publicKey: '', host: 'here', pid: 1, bnEndpoint: bn.endpoint },
     { workerId: 'other', endpoint: '', publicKey: '', host: 'there', pid: 2, bnEndpoint: inbox.lastEndpoint! },
   ];
-  bn.configure(3, 0, ring);
+  bn.configure(3, 0, ring, KEY);
   return { bn, peer, inbox };
 }
 
@@ -51,6 +55,19 @@ describe('BatchNormSyncThread', () => {
     expect([0, 4, 8, 12, 16].map((o) => header.readUInt32LE(o))).toEqual([3, 7, 0, 0, 3]);
     expect(label.toString()).toBe('BatchNorm1d(3) forward');
     expect(Array.from(new Float32Array(new Uint8Array(payload).buffer))).toEqual(Array.from(mine));
+  });
+
+  it('on plain TCP a process outside the ring cannot feed it: frames without the ring key are dropped', async () => {
+    const { bn } = await pair(1500);
+    const intruder = new zmq.Dealer({ linger: 0 });
+    intruder.connect(bn.endpoint);
+    open.push(intruder);
+    const [h, label, payload] = frame(3, 0, 0, 1, 'BatchNorm1d(3) forward', [100, 100, 100]);
+    await intruder.send([h, label, payload]);
+    await intruder.send(frame(3, 0, 0, 1, 'BatchNorm1d(3) forward', [100, 100, 100], randomBytes(32)));
+    await settle();
+    bn.beginStep(0, 1);
+    expect(() => bn.allReduceSum(Float32Array.from([1, 2, 3]), { layer: 'BatchNorm1d(3)', phase: 'forward' })).toThrow(/1 of 2 ranks had sent their values/);
   });
 
   it('names both layers when the ranks disagree on a call (protocol-error)', async () => {
@@ -118,7 +135,7 @@ describe('BatchNormSyncThread', () => {
     bn.configure(5, 0, [
       { workerId: 'me', endpoint: '', publicKey: me.publicKey, host: 'here', pid: 1, bnEndpoint: bn.endpoint },
       { workerId: 'other', endpoint: '', publicKey: other.publicKey, host: 'there', pid: 2, bnEndpoint: inbox.lastEndpoint! },
-    ]);
+    ], KEY);
     bn.beginStep(0, 1);
     expect(Array.from(bn.allReduceSum(Float32Array.from([1, 2, 3]), { layer: 'BatchNorm1d(1)', phase: 'forward' }))).toEqual([2, 3, 4]);
     // A stranger's frame for the next call is refused at the handshake: the call times out.

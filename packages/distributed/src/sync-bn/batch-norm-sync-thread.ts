@@ -11,9 +11,11 @@ const require = createRequire(import.meta.url);
 // thread is blocked in Atomics.wait (inside tfjs' synchronous forward/backward) while a sum is in
 // flight. Requests come by postMessage; the result (or an error text) goes into shared memory:
 // ctl = [state (0 pending, 1 done, 2 error), result length, error length, ranks arrived].
-// Frames: [header = u32 LE (generation, step, call, fromRank, length), label utf8, float32 LE payload].
+// Frames: [header = u32 LE (generation, step, call, fromRank, length), label utf8, float32 LE payload,
+// HMAC-SHA256 under the generation's ring key of the three (each length-prefixed, as frameMac)].
 const THREAD_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
 const zmq = require(workerData.zmqPath);
 const ctl = new Int32Array(workerData.ctl);
 const err = new Uint8Array(workerData.err);
@@ -53,7 +55,18 @@ if (curve) {
     } catch {}
   });
 }
-const router = new zmq.Router({ linger: 0, maxMessageSize: -1, context });
+// Frames carry one layer's statistics (channels x a few values): the protocol caps a frame at 16 MiB.
+const router = new zmq.Router({ linger: 0, maxMessageSize: 16 << 20, context });
+// The generation's ring key (from Start): only ring members can feed this socket, even on plain TCP.
+let key = Buffer.alloc(0);
+function mac(parts) {
+  const h = crypto.createHmac('sha256', key);
+  const len = Buffer.alloc(4);
+  for (const p of parts) { len.writeUInt32LE(p.length, 0); h.update(len); h.update(p); }
+  return h.digest();
+}
+// Frames of a generation this thread has not heard of yet: checked once its key arrives.
+let future = [];
 if (curve) { router.curveServer = true; router.curveSecretKey = curve.secretKey; router.curvePublicKey = curve.publicKey; router.zapDomain = 'spikeflow-bn'; }
 let generation = -1, rank = 0, peers = [];
 let dealers = new Map();
@@ -108,22 +121,31 @@ function tryComplete() {
   Atomics.store(ctl, 0, 1);
   Atomics.notify(ctl, 0);
 }
+function accept(header, label, payload, tag) {
+  const h = new DataView(header.buffer, header.byteOffset, 20);
+  const g = h.getUint32(0, true), s = h.getUint32(4, true), i = h.getUint32(8, true), from = h.getUint32(12, true), len = h.getUint32(16, true);
+  // A later generation's values may come before this thread hears of that generation: keep them.
+  if (g > generation) {
+    if (future.length >= 4096) future.shift();
+    future.push([header, label, payload, tag]);
+    return;
+  }
+  if (g < generation || payload.length !== len * 4 || from === rank || from >= peers.length) return;
+  if (key.length === 0 || !tag || tag.length !== 32 || !crypto.timingSafeEqual(mac([header, label, payload]), tag)) return;
+  const data = new Float32Array(len);
+  new Uint8Array(data.buffer).set(payload);
+  const k = keyOf(g, s, i);
+  if (!inbox.has(k)) inbox.set(k, new Map());
+  inbox.get(k).set(from, { label: String(label), data });
+  const last = lastFrom.get(g + '/' + from);
+  if (!last || before(last, [s, i])) lastFrom.set(g + '/' + from, [s, i]);
+  tryComplete();
+}
 async function receiveLoop() {
   try {
-    for await (const [, header, label, payload] of router) {
+    for await (const [, header, label, payload, tag] of router) {
       if (!header || header.length !== 20 || !label || !payload) continue;
-      const h = new DataView(header.buffer, header.byteOffset, 20);
-      const g = h.getUint32(0, true), s = h.getUint32(4, true), i = h.getUint32(8, true), from = h.getUint32(12, true), len = h.getUint32(16, true);
-      // A later generation's values may come before this thread hears of that generation: keep them.
-      if (g < generation || payload.length !== len * 4 || (g === generation && (from === rank || from >= peers.length))) continue;
-      const data = new Float32Array(len);
-      new Uint8Array(data.buffer).set(payload);
-      const k = keyOf(g, s, i);
-      if (!inbox.has(k)) inbox.set(k, new Map());
-      inbox.get(k).set(from, { label: String(label), data });
-      const last = lastFrom.get(g + '/' + from);
-      if (!last || before(last, [s, i])) lastFrom.set(g + '/' + from, [s, i]);
-      tryComplete();
+      accept(header, label, payload, tag);
     }
   } catch {}
 }
@@ -141,9 +163,12 @@ parentPort.on('message', (m) => {
     for (const d of dealers.values()) d.close();
     dealers = new Map(); queues.clear(); pending = null;
     for (const k of [...lastFrom.keys()]) if (Number(k.split('/')[0]) < m.generation) lastFrom.delete(k);
-    generation = m.generation; rank = m.rank; peers = m.peers;
+    generation = m.generation; rank = m.rank; peers = m.peers; key = Buffer.from(m.ringKey);
     allowed = new Set(peers.map((p) => p.publicKey).filter(Boolean));
     for (const k of [...inbox.keys()]) if (Number(k.split('/')[0]) < generation) inbox.delete(k);
+    const early = future;
+    future = [];
+    for (const f of early) accept(f[0], f[1], f[2], f[3]);
     for (const p of peers) {
       if (p.rank === rank) continue;
       const d = new zmq.Dealer({ linger: 0, immediate: false, context });
@@ -158,7 +183,8 @@ parentPort.on('message', (m) => {
     const header = Buffer.alloc(20);
     header.writeUInt32LE(m.generation, 0); header.writeUInt32LE(m.step, 4); header.writeUInt32LE(m.index, 8); header.writeUInt32LE(rank, 12); header.writeUInt32LE(m.values.length, 16);
     const payload = Buffer.from(m.values.buffer, m.values.byteOffset, m.values.byteLength);
-    for (const r of dealers.keys()) sendTo(r, [header, m.label, payload]);
+    const tag = mac([header, Buffer.from(m.label), payload]);
+    for (const r of dealers.keys()) sendTo(r, [header, m.label, payload, tag]);
     tryComplete();
   } else if (m.type === 'cancel') {
     pending = null;
@@ -200,7 +226,7 @@ interface CallShape {
  * @example
  * ```ts
  * const bn = await BatchNormSyncThread.bind('127.0.0.1', { security: { insecure: true }, timeoutMs: 60_000 });
- * bn.configure(generation, rank, ring); // ring: Peer[] with bnEndpoint
+ * bn.configure(generation, rank, ring, ringKey); // ring: Peer[] with bnEndpoint; ringKey from Start
  * bn.beginStep(step, localCount / globalCount);
  * setBatchNormSync(bn); // then run the step's forward/backward
  * ```
@@ -246,14 +272,18 @@ export class BatchNormSyncThread implements BatchNormSync {
     return t;
   }
 
-  /** Join generation `generation` as `rank` of `ring` (each peer's `bnEndpoint` and key). */
-  configure(generation: number, rank: number, ring: readonly Peer[]): void {
+  /**
+   * Join generation `generation` as `rank` of `ring` (each peer's `bnEndpoint` and key);
+   * `ringKey` is the generation's secret (from Start) that authenticates every frame.
+   */
+  configure(generation: number, rank: number, ring: readonly Peer[], ringKey: Uint8Array): void {
+    if (ringKey.byteLength < 16) throw new SpikeflowError('protocol-error', `generation ${generation} came with a ring key of ${ringKey.byteLength} bytes; at least 16 expected (coordinator and worker versions differ?)`);
     for (const p of ring) if (!p.bnEndpoint) throw new SpikeflowError('protocol-error', `worker ${p.workerId} on ${p.host} published no batch-norm endpoint; every worker of a run with synchronised batch norm needs one (same spikeflow version everywhere)`);
     this.generation = generation;
     this.rank = rank;
     this.ring = ring;
     this.lastCalls = undefined;
-    this.worker.postMessage({ type: 'configure', generation, rank, peers: ring.map((p, r) => ({ rank: r, endpoint: p.bnEndpoint, publicKey: p.publicKey, workerId: p.workerId, host: p.host, pid: p.pid })) });
+    this.worker.postMessage({ type: 'configure', generation, rank, ringKey: Uint8Array.from(ringKey), peers: ring.map((p, r) => ({ rank: r, endpoint: p.bnEndpoint, publicKey: p.publicKey, workerId: p.workerId, host: p.host, pid: p.pid })) });
   }
 
   /** Number the calls of step `step` from 0; `lossWeight` is this rank's `local / global` sample count. */

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as zmq from 'zeromq';
 import { SpikeflowError, writeFileAtomic } from '@spikeflow/core';
 import { isZ85Key, z85Encode } from './z85.js';
@@ -36,11 +37,29 @@ export function generateKeyPair(): CurveKeyPair {
   return zmq.curveKeyPair();
 }
 
-/** Write a key pair as JSON (mode 0600) and the public key alone beside it (`<file>.pub`). */
+/**
+ * Write a key pair as JSON (mode 0600) and the public key alone beside it (`<file>.pub`). The
+ * folder must exist: a secret key is not a reason to create folders (and a recursive mkdir under
+ * /proc never returns).
+ */
 export async function writeKeyPair(file: string, keys: CurveKeyPair): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify({ publicKey: keys.publicKey, secretKey: keys.secretKey }, null, 2)}\n`);
-  await fs.chmod(file, 0o600);
-  await writeFileAtomic(`${file}.pub`, `${keys.publicKey}\n`);
+  const dir = path.dirname(path.resolve(file));
+  const st = await fs.stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new SpikeflowError('invalid-options', `cannot write key file ${file}: ${dir} is not an existing folder (create it first)`);
+  try {
+    // Created with mode 0600 from the start: the secret key is never readable by others, not even briefly.
+    const handle = await fs.open(file, 'w', 0o600);
+    try {
+      await handle.chmod(0o600);
+      await handle.writeFile(`${JSON.stringify({ publicKey: keys.publicKey, secretKey: keys.secretKey }, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await writeFileAtomic(`${file}.pub`, `${keys.publicKey}\n`);
+  } catch (e) {
+    throw new SpikeflowError('invalid-options', `cannot write key file ${file}: ${(e as Error).message}`);
+  }
 }
 
 /** Read a key pair written by {@link writeKeyPair}. */

@@ -4,6 +4,7 @@ import type { ChunkKey, RingLink } from '../collective/ring-all-reduce.js';
 import { PHASE_RESEND, type ChunkHeader, type Peer } from '../protocol/messages.js';
 import { decodeChunkHeader, encodeChunkHeader } from '../protocol/wire.js';
 import { ChaosTransport, type ChaosOptions, type ChaosStats } from './chaos.js';
+import { frameMac, verifyFrameMac } from './frame-mac.js';
 import { Mailbox, keyString } from './mailbox.js';
 import { SendQueue } from './send-queue.js';
 import { secureClient, secureServer, ZapAuthenticator, type Security } from './security.js';
@@ -16,7 +17,10 @@ export interface RingLinkOptions {
   readonly timeoutMs: number;
   /** Ask the left neighbour to send a missing message again after this long (default 250 ms). */
   readonly resendAfterMs?: number;
-  /** Largest gradient chunk accepted, in values (frames beyond it are dropped as malformed). */
+  /**
+   * Largest gradient chunk accepted, in values (default 2^20: a 4 MiB bucket): the socket's
+   * ZeroMQ message limit, so a bigger frame is dropped before it is ever buffered.
+   */
   readonly maxChunkValues?: number;
   /** Faults injected on outgoing frames (tests). */
   readonly chaos?: ChaosOptions;
@@ -26,11 +30,16 @@ export interface RingLinkOptions {
 
 const toView = (b: Buffer) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
+/** Default {@link RingLinkOptions.maxChunkValues}: a 4 MiB bucket (the coordinator's default). */
+const DEFAULT_MAX_CHUNK_VALUES = 1 << 20;
+
 /**
  * The worker-to-worker ring over ZeroMQ: a ROUTER bound on port 0 receives from the left
- * neighbour, a DEALER sends to the right one. Frames are `[ChunkHeader, float32 payload]`;
- * frames of other generations, duplicates and malformed frames are dropped; a missing frame is
- * requested again from the left neighbour, so dropped frames heal.
+ * neighbour, a DEALER sends to the right one. Frames are `[ChunkHeader, float32 payload, MAC]`,
+ * the MAC an HMAC-SHA256 under the generation's ring key (from the coordinator's Start), so only
+ * ring members can feed the socket even on plain TCP; frames of other generations, duplicates,
+ * forged and malformed frames are dropped; a missing frame is requested again from the left
+ * neighbour, so dropped frames heal.
  */
 export class ZmqRingLink implements RingLink {
   readonly mailbox = new Mailbox();
@@ -47,9 +56,14 @@ export class ZmqRingLink implements RingLink {
   private rank = 0;
   private left: Peer | undefined;
   private right: Peer | undefined;
+  private ringKey: Uint8Array = new Uint8Array(0);
   private closed = false;
   private releaseZap: (() => void) | undefined;
   endpoint = '';
+
+  private get maxChunkValues(): number {
+    return this.options.maxChunkValues ?? DEFAULT_MAX_CHUNK_VALUES;
+  }
 
   /** ZAP domain of this link's socket (one per link: several links may share a process). */
   private get zapDomain(): string {
@@ -57,7 +71,7 @@ export class ZmqRingLink implements RingLink {
   }
 
   private constructor(readonly options: RingLinkOptions) {
-    this.inbound = new zmq.Router({ linger: 0, sendTimeout: 1000, mandatory: false, maxMessageSize: 4 * ((options.maxChunkValues ?? 1 << 26) + 64) });
+    this.inbound = new zmq.Router({ linger: 0, sendTimeout: 1000, mandatory: false, maxMessageSize: 4 * this.maxChunkValues });
     secureServer(this.inbound, options.security, this.zapDomain);
   }
 
@@ -79,8 +93,13 @@ export class ZmqRingLink implements RingLink {
     return `${p.workerId}/g${generation}`;
   }
 
-  /** Join generation `generation` as `rank` between `left` and `right`. */
-  async configure(generation: number, rank: number, left: Peer, right: Peer): Promise<void> {
+  /**
+   * Join generation `generation` as `rank` between `left` and `right`; `ringKey` is the
+   * generation's secret (from Start) that every frame is authenticated with.
+   */
+  async configure(generation: number, rank: number, left: Peer, right: Peer, ringKey: Uint8Array): Promise<void> {
+    if (ringKey.byteLength < 16) throw new SpikeflowError('protocol-error', `generation ${generation} came with a ring key of ${ringKey.byteLength} bytes; at least 16 expected (coordinator and worker versions differ?)`);
+    this.ringKey = Uint8Array.from(ringKey);
     this.generation = generation;
     this.rank = rank;
     this.left = left;
@@ -118,7 +137,9 @@ export class ZmqRingLink implements RingLink {
     if (!d) throw new SpikeflowError('invalid-state', 'ring link used before configure()');
     const header: ChunkHeader = { generation: this.generation, step: key.step, bucket: key.bucket, chunk, phase: key.phase, round: key.round, fromRank: this.rank, length: data.length };
     // `data` is a fresh copy owned by this frame: zero-copy sends must never see it change.
-    const frames = [encodeChunkHeader(header), Buffer.from(data.buffer, data.byteOffset, data.byteLength)];
+    const head = encodeChunkHeader(header);
+    const payload = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const frames = [head, payload, frameMac(this.ringKey, head, payload)];
     this.sent.set(keyString(key), frames);
     await this.deliver(d, frames);
   }
@@ -146,7 +167,8 @@ export class ZmqRingLink implements RingLink {
           lastAsk = waited;
           const req = encodeChunkHeader({ generation: this.generation, step: key.step, bucket: key.bucket, chunk: key.phase, phase: PHASE_RESEND, round: key.round, fromRank: this.rank, length: 0 });
           const to = this.peerId(this.left);
-          void this.inQueue.run(() => this.inbound.send([to, req])).catch(() => undefined);
+          // A lost resend request is asked again at the next poll; the deadline reports a dead neighbour.
+          void this.inQueue.run(() => this.inbound.send([to, req, frameMac(this.ringKey, req)])).catch(() => undefined);
         }
       },
     });
@@ -163,7 +185,8 @@ export class ZmqRingLink implements RingLink {
   private async receiveLoop(): Promise<void> {
     try {
       for await (const frames of this.inbound) {
-        if (frames.length !== 3) {
+        // [routing id, header, payload, MAC]; nothing is decoded before the MAC checks out.
+        if (frames.length !== 4 || !verifyFrameMac(this.ringKey, frames[3], frames[1], frames[2])) {
           this.malformed++;
           continue;
         }
@@ -175,7 +198,7 @@ export class ZmqRingLink implements RingLink {
           continue;
         }
         const payload = frames[2];
-        if (h.phase === PHASE_RESEND || payload.byteLength !== h.length * 4 || h.length > (this.options.maxChunkValues ?? 1 << 26)) {
+        if (h.phase === PHASE_RESEND || payload.byteLength !== h.length * 4 || h.length > this.maxChunkValues) {
           this.malformed++;
           continue;
         }
@@ -193,7 +216,7 @@ export class ZmqRingLink implements RingLink {
   private async resendLoop(d: zmq.Dealer): Promise<void> {
     try {
       for await (const frames of d) {
-        if (frames.length !== 1) continue;
+        if (frames.length !== 2 || !verifyFrameMac(this.ringKey, frames[1], frames[0])) continue;
         let h: ChunkHeader;
         try {
           h = decodeChunkHeader(frames[0]);

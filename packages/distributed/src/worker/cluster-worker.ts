@@ -4,7 +4,7 @@ import * as dgram from 'node:dgram';
 import { CORE_VERSION, SpikeflowError, globalRng, markDataTensor, setBatchNormSync, tf, type Tensor } from '@spikeflow/core';
 import { ringAllReduce } from '../collective/ring-all-reduce.js';
 import type { DistributedJob, JobFactory } from '../job.js';
-import type { Fingerprint, Peer, Start } from '../protocol/messages.js';
+import type { Config, Fingerprint, Peer, Start } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/wire.js';
 import { captureState, hashModel, parseStateFrames, restoreState } from '../state/train-state.js';
 import type { ChaosOptions, ChaosStats } from '../transport/chaos.js';
@@ -26,14 +26,20 @@ export interface WorkerOptions {
   readonly security?: Security;
   /** The coordinator's CURVE public key. */
   readonly serverKey?: string;
-  /** Address to bind the ring socket on (default: the local address that routes to the coordinator). */
+  /**
+   * Address to bind the ring socket on (default: the local address that routes to the coordinator).
+   * Beyond loopback it needs CURVE keys or an explicit `security: { insecure: true }`, as the coordinator's endpoint does.
+   */
   readonly dataHost?: string;
   readonly workerId?: string;
   /** Deadline of every wait inside a step: ring messages and the step barrier (default 60 s). */
   readonly stepTimeoutMs?: number;
   /** Heartbeat period (default 500 ms). */
   readonly heartbeatMs?: number;
-  /** The coordinator is declared dead after this long without an answer (default 10 s). */
+  /**
+   * The coordinator is declared dead after this long without an answer (default 10 s); also the
+   * deadline of the first ZeroMQ handshake with it (nothing listening, or other keys).
+   */
   readonly coordinatorTimeoutMs?: number;
   /** Give up joining after this long (default 120 s). */
   readonly joinTimeoutMs?: number;
@@ -112,15 +118,20 @@ export function jobFingerprint(job: DistributedJob): Fingerprint {
 export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   const workerId = options.workerId ?? randomUUID();
   const security = requireSecureEndpoint(options.connect, options.security, 'coordinator');
+  // The ring socket obeys the coordinator's rule: plain TCP only on loopback unless the user said insecure.
+  if (options.dataHost && !('curve' in security)) requireSecureEndpoint(`tcp://${options.dataHost.includes(':') ? `[${options.dataHost}]` : options.dataHost}:0`, options.security, 'ring socket (--data-host)');
   const log = options.log ?? (() => {});
   const stepTimeout = options.stepTimeoutMs ?? 60_000;
   const coordinatorTimeout = options.coordinatorTimeoutMs ?? 10_000;
+  for (const [name, ms] of [['step timeout', stepTimeout], ['coordinator timeout', coordinatorTimeout], ['join timeout', options.joinTimeoutMs ?? 1], ['heartbeat period', options.heartbeatMs ?? 1]] as const) {
+    if (!(Number.isFinite(ms) && ms > 0)) throw new SpikeflowError('invalid-options', `worker: the ${name} must be a positive number of milliseconds, got ${ms}`);
+  }
   const host = os.hostname();
   const hb = new HeartbeatThread({ endpoint: options.connect, workerId, security, serverKey: options.serverKey, intervalMs: options.heartbeatMs ?? 500, timeoutMs: coordinatorTimeout });
   const lostMessage = () => (hb.coordinatorLost ? hb.abortReason ? `the coordinator at ${options.connect} stopped this worker: ${hb.abortReason}` : `the coordinator at ${options.connect} has not answered for ${(coordinatorTimeout / 1000).toFixed(1)} s (rank ${currentRank}, worker ${workerId} on ${host}, generation ${ctl.generation}, step ${currentStep})` : undefined);
   let currentStep = 0;
   let currentRank = -1;
-  const ctl = new ControlChannel(options.connect, workerId, security, options.serverKey, lostMessage);
+  const ctl = new ControlChannel(options.connect, workerId, security, options.serverKey, lostMessage, coordinatorTimeout);
   let link: ZmqRingLink | undefined;
   let bnSync: BatchNormSyncThread | undefined;
   let job: DistributedJob | undefined;
@@ -129,13 +140,18 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     await ctl.send({ hello: { workerId, host, pid: process.pid, protocol: PROTOCOL_VERSION } });
     const cfg = await ctl.wait(['config', 'refuse'], 'configuration', options.joinTimeoutMs ?? 120_000);
     if ('refuse' in cfg.message) throw new SpikeflowError(cfg.message.refuse.kind as 'unauthorized', `the coordinator refused worker ${workerId}: ${cfg.message.refuse.reason}`);
-    const cfgMessage = (cfg.message as { config: { json: string; syncBatchNorm?: boolean } }).config;
+    const cfgMessage = (cfg.message as { config: Config }).config;
+    // From now on every message (heartbeats too) proves it comes from this worker.
+    ctl.token = cfgMessage.sessionToken ?? '';
+    hb.setToken(ctl.token);
     const config = JSON.parse(cfgMessage.json) as Record<string, unknown>;
     job = await options.factory(config);
     const coordHost = /^tcp:\/\/\[?([^\]]+?)\]?:\d+$/.exec(options.connect)?.[1] ?? '127.0.0.1';
     const dataHost = options.dataHost ?? (await localAddressFor(coordHost));
     const ringSecurity: Security = 'curve' in security ? { curve: (await import('../transport/security.js')).generateKeyPair() } : security;
-    link = await ZmqRingLink.bind(dataHost, { workerId, security: ringSecurity, timeoutMs: stepTimeout, chaos: options.chaos, check: () => ctl.check() });
+    // The ring socket takes no frame bigger than a bucket (chunks are at most a bucket).
+    const maxChunkValues = Math.ceil((cfgMessage.bucketBytes || 4 << 20) / 4);
+    link = await ZmqRingLink.bind(dataHost, { workerId, security: ringSecurity, timeoutMs: stepTimeout, maxChunkValues, chaos: options.chaos, check: () => ctl.check() });
     if (cfgMessage.syncBatchNorm) {
       // Batch-norm sums travel on their own sockets, owned by a thread (the main thread blocks in them).
       bnSync = await BatchNormSyncThread.bind(dataHost, {
@@ -183,10 +199,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       currentRank = rank;
       const left: Peer = start.ring[(rank - 1 + n) % n];
       const right: Peer = start.ring[(rank + 1) % n];
-      await link.configure(start.generation, rank, left, right);
+      await link.configure(start.generation, rank, left, right, start.ringKey ?? new Uint8Array(0));
       const bn = start.syncBatchNorm ? bnSync : undefined;
       if (start.syncBatchNorm && !bn) throw new SpikeflowError('protocol-error', `generation ${start.generation} synchronises batch norm but the configuration did not say so; coordinator and worker versions differ`);
-      bn?.configure(start.generation, rank, start.ring);
+      bn?.configure(start.generation, rank, start.ring, start.ringKey ?? new Uint8Array(0));
       currentStep = pos.step;
       hb.update(start.generation, currentStep);
       log(`generation ${start.generation}: rank ${rank} of ${n}, from step ${pos.step}`);
@@ -238,7 +254,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           currentStep = step + 1;
           hb.update(start.generation, currentStep);
           options.onStep?.({ generation: start.generation, rank, worldSize: n, step, localSamples: local.length, globalSamples: globalCount, paramHash });
-          await ctl.send({ stepDone: { generation: start.generation, step, lossSum, correct, samples: local.length, paramHash } });
+          const peakRssMib = process.resourceUsage().maxRSS / 1024;
+          await ctl.send({ stepDone: { generation: start.generation, step, lossSum, correct, samples: local.length, paramHash, lr: job.optimizer.lr, peakRssMib } });
           // While the barrier's answer travels, compute the next step's gradients (they read the
           // parameters just updated; nothing changes them before the next all-reduce). The RNG
           // state a commit records is the one before this look-ahead.

@@ -39,6 +39,13 @@ const ERROR_KINDS = new Set<SpikeflowErrorKind>(['timeout', 'protocol-error', 'p
  */
 export class ControlChannel {
   generation = 0;
+  /** The session token from Config, carried by every message sent after it. */
+  token = '';
+  /** A TCP connection to the coordinator was made, a handshake completed, and failed handshakes. */
+  private connected = false;
+  private handshaken = false;
+  private handshakeError = '';
+  private readonly openedAt = Date.now();
   private readonly socket: zmq.Dealer;
   private readonly queue: Received[] = [];
   private readonly sendQueue = new SendQueue();
@@ -48,16 +55,43 @@ export class ControlChannel {
   malformed = 0;
   private wake: (() => void) | undefined;
 
-  constructor(readonly endpoint: string, workerId: string, security: Security, serverKey: string | undefined, private readonly lost: () => string | undefined) {
-    this.socket = new zmq.Dealer({ linger: 0, sendTimeout: 5000, routingId: workerId, maxMessageSize: -1 });
+  /**
+   * @param handshakeTimeoutMs no connection to the coordinator within this long, or only failed
+   * handshakes (another server key), is fatal; a refused CURVE key or a security mismatch is fatal at once.
+   */
+  constructor(readonly endpoint: string, workerId: string, security: Security, serverKey: string | undefined, private readonly lost: () => string | undefined, private readonly handshakeTimeoutMs = 10_000) {
+    // Only the coordinator this socket connected to can send on it; a Start carries a whole
+    // training state, whose size the worker learns only later, so the cap is the protocol's 1 GiB.
+    this.socket = new zmq.Dealer({ linger: 0, sendTimeout: 5000, routingId: workerId, maxMessageSize: 1 << 30 });
     secureClient(this.socket, security, serverKey);
+    void this.watch(security);
     this.socket.connect(endpoint);
     void this.loop();
+  }
+
+  /** Handshake outcomes: ZeroMQ retries a refused connection forever, the worker should not. */
+  private async watch(security: Security): Promise<void> {
+    try {
+      for await (const e of this.socket.events) {
+        if (e.type === 'connect') this.connected = true;
+        else if (e.type === 'handshake') this.handshaken = true;
+        else if (e.type === 'handshake:error:other') this.handshakeError = e.error.message;
+        else if (e.type === 'handshake:error:auth') {
+          this.fatal ??= new SpikeflowError('unauthorized', `the coordinator at ${this.endpoint} refused this worker's CURVE key: its public key must be on the coordinator's --allow list`);
+        } else if (e.type === 'handshake:error:protocol') {
+          const mine = 'curve' in security ? 'CURVE (--key)' : 'plain TCP (no --key)';
+          this.fatal ??= new SpikeflowError('unauthorized', `the coordinator at ${this.endpoint} does not speak ${mine}: ${e.error.message}; use the same security on both sides`);
+        }
+      }
+    } catch {
+      // closed
+    }
   }
 
   private async loop(): Promise<void> {
     try {
       for await (const [head, ...rest] of this.socket) {
+        this.connected = this.handshaken = true;
         let message: Envelope;
         try {
           message = decodeEnvelope(head, `coordinator ${this.endpoint}`);
@@ -86,7 +120,10 @@ export class ControlChannel {
 
   async send(message: Envelope, frames: readonly Buffer[] = []): Promise<void> {
     this.check(false);
-    await this.sendQueue.run(() => this.socket.send([encodeEnvelope(message), ...frames])).catch((e: Error) => {
+    const head = encodeEnvelope(message, this.token);
+    await this.sendQueue.run(() => this.socket.send([head, ...frames])).catch((e: Error) => {
+      // A refused handshake or none at all explains the failed send better than the timeout does.
+      this.check(false);
       throw new SpikeflowError('timeout', `cannot reach the coordinator at ${this.endpoint}: ${e.message}`, {}, { cause: e });
     });
   }
@@ -94,6 +131,12 @@ export class ControlChannel {
   /** Throw the fatal error (abort, coordinator lost) or, with `interrupt`, a pending newer Start. */
   check(interrupt = true): void {
     if (this.fatal) throw this.fatal;
+    if (!this.handshaken && Date.now() - this.openedAt > this.handshakeTimeoutMs) {
+      const within = `within ${(this.handshakeTimeoutMs / 1000).toFixed(1)} s`;
+      if (this.handshakeError) throw (this.fatal = new SpikeflowError('unauthorized', `no handshake with the coordinator at ${this.endpoint} succeeded ${within} (${this.handshakeError}): is --server-key its public key?`));
+      // Connected but no handshake event yet: the answer to hello (or the join deadline) decides.
+      if (!this.connected) throw (this.fatal = new SpikeflowError('timeout', `no connection to the coordinator at ${this.endpoint} ${within}: nothing listens there (check --connect)`));
+    }
     const lost = this.lost();
     if (lost) throw (this.fatal = new SpikeflowError('peer-failed', lost));
     if (interrupt && this.newerStart) {

@@ -15,7 +15,7 @@ const protobuf = require(workerData.protobufPath);
 const Envelope = protobuf.loadSync(workerData.protoPath).lookupType('spikeflow.cluster.Envelope');
 const shared = new Int32Array(workerData.shared);
 const reason = new Uint8Array(workerData.reason);
-const sock = new zmq.Dealer({ linger: 0, sendTimeout: workerData.intervalMs, receiveTimeout: workerData.intervalMs, routingId: workerData.workerId + '#hb',
+const sock = new zmq.Dealer({ linger: 0, maxMessageSize: 65536, sendTimeout: workerData.intervalMs, receiveTimeout: workerData.intervalMs, routingId: workerData.workerId + '#hb',
   heartbeatInterval: workerData.intervalMs, heartbeatTimeout: workerData.timeoutMs, heartbeatTimeToLive: workerData.timeoutMs });
 if (workerData.curve) {
   sock.curveSecretKey = workerData.curve.secretKey; sock.curvePublicKey = workerData.curve.publicKey; sock.curveServerKey = workerData.serverKey;
@@ -25,9 +25,12 @@ let lastAck = Date.now();
 let lastTick = Date.now();
 // Before the first answer the main thread's join deadline applies (the coordinator may still be starting).
 let acked = false;
+// The session token (from Config, via postMessage): without it a heartbeat keeps nobody alive.
+let token = '';
+parentPort.on('message', (m) => { if (m && typeof m.token === 'string') token = m.token; });
 async function main() {
   while (Atomics.load(shared, 3) === 0) {
-    const hb = { heartbeat: { workerId: workerData.workerId, generation: Atomics.load(shared, 0), step: Atomics.load(shared, 1) } };
+    const hb = { heartbeat: { workerId: workerData.workerId, generation: Atomics.load(shared, 0), step: Atomics.load(shared, 1) }, token };
     try { await sock.send(Envelope.encode(Envelope.fromObject(hb)).finish()); } catch {}
     const until = Date.now() + workerData.intervalMs;
     while (Date.now() < until && Atomics.load(shared, 3) === 0) {
@@ -48,6 +51,7 @@ async function main() {
       parentPort.postMessage({ lost: Date.now() - lastAck });
     }
   }
+  parentPort.removeAllListeners('message');
   sock.close();
 }
 main();
@@ -90,6 +94,11 @@ export class HeartbeatThread {
       },
     });
     this.worker.unref();
+  }
+
+  /** The session token the coordinator gave this worker: heartbeats count only with it. */
+  setToken(token: string): void {
+    this.worker.postMessage({ token });
   }
 
   /** Publish the generation and step counter the next heartbeats carry. */

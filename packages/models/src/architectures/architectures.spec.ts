@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Adam, Trainer, createSpikeflow, directEncoder, manualSeed, tf, type Module } from '@spikeflow/core';
+import { Adam, Trainer, createSpikeflow, decodeSafetensors, directEncoder, encodeSafetensors, loadCheckpoint, manualSeed, saveCheckpoint, spikingLayers, tf, type Module } from '@spikeflow/core';
 import { neurons } from '@spikeflow/neurons';
 import { DataLoader, datasets } from '@spikeflow/datasets';
 import { models } from '../plugin.js';
@@ -32,7 +34,9 @@ describe('lif-mlp', () => {
   it('is 784-512-10 with spiking layers from the chosen neuron', () => {
     manualSeed(0);
     const m = sf.model('lif-mlp', {}, ctx('plif'));
-    expect(Object.values(shapes(m))).toEqual([[784, 512], [], [512, 10], []]);
+    expect(shapes(m)).toEqual({ 'fc1.linear.weight': [784, 512], 'lif1.w': [], 'fc2.weight': [512, 10], 'lif2.w': [] });
+    expect(spikingLayers(m).map(([n]) => n)).toEqual(['lif1', 'lif2']);
+    expect(spikingLayers(sf.model('lif-mlp', { hidden: [32, 16] }, ctx('lif', true))).map(([n]) => n)).toEqual(['lif1', 'lif2', 'lif3']);
     expect(m.summary()).toContain('ParametricLIFNode');
     const out = m.forward(tf.zeros([4, 2, 28, 28, 1]));
     expect(out.shape).toEqual([4, 2, 10]);
@@ -60,10 +64,12 @@ describe('conv-fmnist', () => {
     manualSeed(0);
     const m = sf.model('conv-fmnist', { channels: 8 }, ctx());
     expect(shapes(m)).toEqual({
-      '0.0.weight': [3, 3, 1, 8], '0.1.weight': [8], '0.1.bias': [8], '0.1.running_mean': [8], '0.1.running_var': [8],
-      '3.weight': [3, 3, 8, 8], '4.weight': [8], '4.bias': [8], '4.running_mean': [8], '4.running_var': [8],
-      '8.weight': [8 * 7 * 7, 8 * 4 * 4], '10.weight': [8 * 4 * 4, 10],
+      'stem.conv1.weight': [3, 3, 1, 8], 'stem.bn1.weight': [8], 'stem.bn1.bias': [8], 'stem.bn1.running_mean': [8], 'stem.bn1.running_var': [8],
+      'conv2.weight': [3, 3, 8, 8], 'bn2.weight': [8], 'bn2.bias': [8], 'bn2.running_mean': [8], 'bn2.running_var': [8],
+      'fc1.weight': [8 * 7 * 7, 8 * 4 * 4], 'fc2.weight': [8 * 4 * 4, 10],
     });
+    expect(spikingLayers(m).map(([n]) => n)).toEqual(['lif1', 'lif2', 'lif3', 'lif4']);
+    expect(m.namedChildren().map(([n]) => n)).toEqual(['stem', 'lif1', 'pool1', 'conv2', 'bn2', 'lif2', 'pool2', 'flatten', 'fc1', 'lif3', 'fc2', 'lif4']);
     expect(m.forward(tf.zeros([2, 3, 28, 28, 1])).shape).toEqual([2, 3, 10]);
     expect(() => sf.model('conv-fmnist', {}, { ...ctx(), inputShape: [30, 30, 1] })).toThrowError(/divisible by 4/);
   });
@@ -92,5 +98,53 @@ describe('conv-fmnist', () => {
     });
     expect(summary.epochs[1].trainLoss).toBeLessThan(summary.epochs[0].trainLoss);
     expect(summary.epochs[1].testAccuracy).toBeGreaterThan(0.5);
+  });
+});
+
+describe('checkpoints written when Sequential children were numbered', () => {
+  // The names spikeflow stored before lif-mlp and conv-fmnist named their layers (index paths,
+  // `inner` from TimeInvariant), in the order the model lists its tensors.
+  const OLD = {
+    'lif-mlp static': ['0.inner.1.weight', '0.inner.1.bias', '2.weight', '2.bias'],
+    'lif-mlp': ['0.1.weight', '0.1.bias', '2.weight', '2.bias'],
+    'conv-fmnist static': ['0.inner.0.weight', '0.inner.1.weight', '0.inner.1.bias', '0.inner.1.running_mean', '0.inner.1.running_var',
+      '3.weight', '4.weight', '4.bias', '4.running_mean', '4.running_var', '8.weight', '10.weight'],
+  } as const;
+  const build = (key: keyof typeof OLD) =>
+    key.startsWith('lif-mlp') ? sf.model('lif-mlp', { hidden: [16], bias: true }, ctx('lif', key.endsWith('static'))) : sf.model('conv-fmnist', { channels: 4 }, ctx('lif', true));
+
+  for (const key of Object.keys(OLD) as Array<keyof typeof OLD>) {
+    it(`${key}: a checkpoint with the old names loads and gives identical outputs`, async () => {
+      manualSeed(11);
+      const saved = build(key);
+      // Trained-looking BN statistics, so buffers are checked too.
+      for (const e of saved.namedTensors()) if (!e.trainable) e.variable.assign(tf.randomUniform(e.variable.shape, 0.5, 1.5, 'float32', 5));
+      const dir = await saveCheckpoint(path.join(mkdtempSync(path.join(tmpdir(), 'sf-legacy-')), 'ckpt'), { model: saved, state: { epoch: 1, step: 1, batchInEpoch: 0, seed: 11, rng: [1, 2, 3, 4], config: {}, spikeflowVersion: '0.1.0' } });
+      // Rewrite the weights file with the old names, as an older spikeflow wrote it.
+      const file = path.join(dir, 'model.safetensors');
+      const { tensors } = decodeSafetensors(new Uint8Array(readFileSync(file)), file);
+      expect(tensors.size).toBe(OLD[key].length);
+      writeFileSync(file, encodeSafetensors(new Map(saved.namedTensors().map((e, i) => [OLD[key][i], tensors.get(e.name)!]))));
+      const ckpt = await loadCheckpoint(dir);
+      expect([...ckpt.weights.keys()].sort()).toEqual([...OLD[key]].sort());
+      manualSeed(12);
+      const loaded = build(key);
+      // The model itself now uses the named paths; only the stored file has the old ones.
+      expect(loaded.namedTensors().filter((e) => (OLD[key] as readonly string[]).includes(e.name))).toEqual([]);
+      loaded.loadStateDict(ckpt.weights);
+      saved.eval();
+      loaded.eval();
+      const x = tf.randomUniform([2, 2, 28, 28, 1], 0, 1, 'float32', 9);
+      expect(Array.from(loaded.forward(x).dataSync())).toEqual(Array.from(saved.forward(x).dataSync()));
+      const mine = saved.namedTensors();
+      loaded.namedTensors().forEach((e, i) => expect(Array.from(e.variable.dataSync()), e.name).toEqual(Array.from(mine[i].variable.dataSync())));
+    });
+  }
+
+  it('a checkpoint of another model is still refused, naming the stored names', () => {
+    manualSeed(13);
+    const m = build('lif-mlp');
+    const values = new Map(OLD['conv-fmnist static'].map((n) => [n, { shape: [1], data: new Float32Array(1) }]));
+    expect(() => m.loadStateDict(values)).toThrowError(/missing \[fc1\.linear\.weight.*unexpected \[0\.inner\.0\.weight/);
   });
 });

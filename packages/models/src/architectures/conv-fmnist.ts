@@ -22,27 +22,30 @@ export function convFmnist(options: ConvFmnistOptions, context: { inputShape: re
   }
   const C = options.channels;
   const hidden = options.hidden ?? C * 4 * 4;
-  const stem = new Sequential(new Conv2d(c, C, 3, { padding: 1, bias: false }), new BatchNorm2d(C));
-  return new Sequential(
-    context.staticInput ? new TimeInvariant(stem) : stem,
-    context.neuron('conv1'),
-    new MaxPool2d(2, 2),
-    new Conv2d(C, C, 3, { padding: 1, bias: false }),
-    new BatchNorm2d(C),
-    context.neuron('conv2'),
-    new MaxPool2d(2, 2),
-    new Flatten(),
-    new Linear(C * (h / 4) * (w / 4), hidden, { bias: false }),
-    context.neuron('fc1'),
-    new Linear(hidden, context.numClasses, { bias: false }),
-    context.neuron('fc2'),
-  );
+  // Named children (`stem`, `lif1`, `conv2`, ...) give readable parameter names and firing-rate
+  // keys; construction order (and so every RNG draw) is the same as when they were numbered.
+  const stem = new Sequential({ conv1: new Conv2d(c, C, 3, { padding: 1, bias: false }), bn1: new BatchNorm2d(C) });
+  return new Sequential({
+    stem: context.staticInput ? new TimeInvariant(stem) : stem,
+    lif1: context.neuron('conv1'),
+    pool1: new MaxPool2d(2, 2),
+    conv2: new Conv2d(C, C, 3, { padding: 1, bias: false }),
+    bn2: new BatchNorm2d(C),
+    lif2: context.neuron('conv2'),
+    pool2: new MaxPool2d(2, 2),
+    flatten: new Flatten(),
+    fc1: new Linear(C * (h / 4) * (w / 4), hidden, { bias: false }),
+    lif3: context.neuron('fc1'),
+    fc2: new Linear(hidden, context.numClasses, { bias: false }),
+    lif4: context.neuron('fc2'),
+  });
 }
 
 export const convFmnistDescriptor: ArchitectureDescriptor<ConvFmnistOptions> = {
   id: 'conv-fmnist',
   description: "SpikingJelly's Fashion-MNIST conv SNN: two conv-BN-neuron-maxpool blocks, then FC-neuron-FC-neuron",
   defaultEncoder: 'core/direct',
+  defaultInput: { inputShape: [28, 28, 1], numClasses: 10 },
   options: z.object({ channels: z.number().int().positive().default(128), hidden: z.number().int().positive().optional() }).strict(),
   create: (options, context) => convFmnist(options, context),
 };

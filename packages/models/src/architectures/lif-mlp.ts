@@ -10,7 +10,8 @@ export interface LifMlpOptions {
 }
 
 /**
- * A fully connected spiking network: `Flatten → [Linear → neuron] × (hidden + 1)`; the output
+ * A fully connected spiking network: `Flatten → [Linear → neuron] × (hidden + 1)`, children named
+ * `fc1` (Flatten + Linear), `lif1`, `fc2`, `lif2`, ...; the output
  * layer spikes too, and its firing rate is the class score (SpikingJelly's MNIST/Fashion-MNIST
  * examples). With a time-invariant input the first Linear runs once and is repeated over T.
  *
@@ -23,14 +24,16 @@ export function lifMlp(options: LifMlpOptions, context: { inputShape: readonly n
   const inFeatures = context.inputShape.reduce((a, b) => a * b, 1);
   if (!Number.isInteger(inFeatures) || inFeatures < 1) throw new SpikeflowError('invalid-options', `lif-mlp needs a positive input shape, got [${context.inputShape}]`);
   const widths = [inFeatures, ...options.hidden, context.numClasses];
+  // Children are named fc<i>/lif<i> so parameter names and firing rates read `fc1.…`, `lif1`;
+  // construction order (and so every RNG draw) is the same as when they were numbered.
   const net = new Sequential();
   for (let i = 0; i + 1 < widths.length; i++) {
     const linear = new Linear(widths[i], widths[i + 1], { bias: options.bias });
     if (i === 0) {
-      const first = new Sequential(new Flatten(), linear);
-      net.append(context.staticInput ? new TimeInvariant(first) : first);
-    } else net.append(linear);
-    net.append(context.neuron(`layer${i + 1}`));
+      const first = new Sequential({ flatten: new Flatten(), linear });
+      net.append(context.staticInput ? new TimeInvariant(first) : first, 'fc1');
+    } else net.append(linear, `fc${i + 1}`);
+    net.append(context.neuron(`layer${i + 1}`), `lif${i + 1}`);
   }
   return net;
 }
@@ -39,6 +42,7 @@ export const lifMlpDescriptor: ArchitectureDescriptor<LifMlpOptions> = {
   id: 'lif-mlp',
   description: 'Fully connected spiking MLP (784-512-10 by default), spiking output layer',
   defaultEncoder: 'core/direct',
+  defaultInput: { inputShape: [28, 28, 1], numClasses: 10 },
   options: z
     .object({
       hidden: z.array(z.number().int().positive()).default([512]),

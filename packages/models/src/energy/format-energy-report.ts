@@ -33,7 +33,7 @@ function table(header: string[], rows: string[][]): string[] {
 export function formatEnergyReport(report: EnergyReport): string {
   const { timeSteps: T, eMacPj, eAcPj } = report;
   const out = [
-    `Energy per sample, T = ${T} (batch of ${report.batchSize} measured)`,
+    `Energy per sample, T = ${T}: the mean over the ${report.batchSize} sample${report.batchSize === 1 ? '' : 's'} measured`,
     `E = Σ FLOPs·E_MAC + Σ SOPs·E_AC, FLOPs = T·MACs for analog-fed layers, SOPs = rate·T·MACs for spike-fed layers`,
     `E_MAC = ${eMacPj} pJ, E_AC = ${eAcPj} pJ${eMacPj === 4.6 && eAcPj === 0.9 ? ' (45 nm, Horowitz 2014)' : ''}`,
     '',

@@ -46,6 +46,7 @@ export interface NeuronRateRow {
 /** What {@link measureEnergy} returns; energies are per sample (one inference of T steps). */
 export interface EnergyReport {
   readonly timeSteps: number;
+  /** Samples measured: every per-sample figure is the mean over them. */
   readonly batchSize: number;
   readonly eMacPj: number;
   readonly eAcPj: number;

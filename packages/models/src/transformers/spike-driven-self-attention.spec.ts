@@ -37,12 +37,12 @@ describe('SpikeDrivenSelfAttention', () => {
       const y = sdsa.forward(x);
 
       const w = weights(sdsa);
-      const bn = (id: string, z: number[]) => batchNormRef(z, C, w[`${id}.1.weight`]!, w[`${id}.1.bias`]!);
+      const bn = (id: string, z: number[]) => batchNormRef(z, C, w[`${id}.bn.weight`]!, w[`${id}.bn.bias`]!);
       const s = neuronRef(flat(x), dims.T, 1);
-      const [q, k, v] = ['q', 'k', 'v'].map((id) => neuronRef(bn(id, linearRef(s, C, w[`${id}.0.weight`]!, C, null)), dims.T, 1)) as [number[], number[], number[]];
+      const [q, k, v] = ['q', 'k', 'v'].map((id) => neuronRef(bn(id, linearRef(s, C, w[`${id}.linear.weight`]!, C, null)), dims.T, 1)) as [number[], number[], number[]];
       const [a, b, masked] = form === 'qk-v' ? [q, k, v] : [k, v, q];
       const g = neuronRef(columnSumRef(a, b, dims), dims.T, 0.5);
-      const want = bn('proj', linearRef(maskRef(g, masked, dims), C, w['proj.0.weight']!, C, w['proj.0.bias']!));
+      const want = bn('proj', linearRef(maskRef(g, masked, dims), C, w['proj.linear.weight']!, C, w['proj.linear.bias']!));
       for (const r of [rate(s), rate(q), rate(g)]) expect(r).toBeGreaterThan(0.05), expect(r).toBeLessThan(0.95);
       closeAll(flat(y), want);
 

@@ -64,12 +64,12 @@ export class SpikeDrivenSelfAttention extends Module {
     if (this.form !== 'qk-v' && this.form !== 'q-kv') throw new SpikeflowError('invalid-options', `SpikeDrivenSelfAttention: form must be 'qk-v' or 'q-kv', got '${String(this.form)}'`);
     const n = options.name ? `${options.name}.` : '';
     this.shortcutNeuron = (options.leadingNeuron ?? true) ? this.registerModule('shortcut', neuron(`${n}shortcut`)) : null;
-    const branch = (id: string) => new Sequential(new Linear(dim, dim, { bias: options.qkvBias ?? false }), new BatchNorm2d(dim), neuron(`${n}${id}`));
+    const branch = (id: string) => new Sequential({ linear: new Linear(dim, dim, { bias: options.qkvBias ?? false }), bn: new BatchNorm2d(dim), lif: neuron(`${n}${id}`) });
     this.q = this.registerModule('q', branch('q'));
     this.k = this.registerModule('k', branch('k'));
     this.v = this.registerModule('v', branch('v'));
     this.attnNeuron = this.registerModule('attn', new ThresholdScaledNeuron(neuron(`${n}attn`), options.attnThreshold ?? 0.5));
-    this.proj = this.registerModule('proj', new Sequential(new Linear(dim, dim), new BatchNorm2d(dim)));
+    this.proj = this.registerModule('proj', new Sequential({ linear: new Linear(dim, dim), bn: new BatchNorm2d(dim) }));
   }
 
   /** `SUM_c(a ⊗ b)`: per channel, the sum over the H·W tokens of the elementwise product; `[T, B, 1, 1, C]`. */

@@ -53,20 +53,22 @@ export function spikeDrivenTransformer(options: SpikeDrivenTransformerOptions, c
   checkDims(id, D, options.heads);
   const n = context.neuron;
   const conv = (i: number, o: number) => new Conv2d(i, o, 3, { padding: 1, bias: false });
-  const first = new Sequential(conv(c, D / 8), new BatchNorm2d(D / 8));
-  const sps = new Sequential(context.staticInput ? new TimeInvariant(first) : first);
+  // Named children (`sps.lif1`, `blocks.0.attn.q.lif`, `head.lif`) give readable parameter names and
+  // firing-rate keys; construction order (and so every RNG draw) is the same as when they were numbered.
+  const first = new Sequential({ conv0: conv(c, D / 8), bn0: new BatchNorm2d(D / 8) });
+  const sps = new Sequential().append(context.staticInput ? new TimeInvariant(first) : first, 'stem');
   const widths = [D / 8, D / 4, D / 2, D];
   for (let s = 0; s < 4; s++) {
-    if (s > 0) sps.append(conv(widths[s - 1], widths[s])).append(new BatchNorm2d(widths[s]));
-    if (s < 3) sps.append(n(`sps.${s}`));
-    if (pools[s]) sps.append(new MaxPool2d(3, 2, 1));
+    if (s > 0) sps.append(conv(widths[s - 1], widths[s]), `conv${s}`).append(new BatchNorm2d(widths[s]), `bn${s}`);
+    if (s < 3) sps.append(n(`sps.${s}`), `lif${s}`);
+    if (pools[s]) sps.append(new MaxPool2d(3, 2, 1), `pool${s}`);
   }
-  sps.append(new Residual(new Sequential(n('sps.3'), conv(D, D), new BatchNorm2d(D))));
+  sps.append(new Residual(new Sequential({ lif: n('sps.3'), conv: conv(D, D), bn: new BatchNorm2d(D) })), 'rpe');
   const blocks = new Sequential();
   for (let i = 0; i < options.depth; i++) {
     blocks.append(new MembraneShortcutBlock(D, n, { heads: options.heads, mlpRatio: options.mlpRatio, attnThreshold: options.attnThreshold, form: options.form, name: `block${i}` }));
   }
-  return new Sequential(sps, blocks, new Sequential(new TokenMean(), n('head'), new Linear(D, context.numClasses)));
+  return new Sequential({ sps, blocks, head: new Sequential({ mean: new TokenMean(), lif: n('head'), fc: new Linear(D, context.numClasses) }) });
 }
 
 export const spikeDrivenTransformerDescriptor: ArchitectureDescriptor<SpikeDrivenTransformerOptions> = {
@@ -99,4 +101,5 @@ export const sdtDescriptor: ArchitectureDescriptor<SpikeDrivenTransformerOptions
   ...spikeDrivenTransformerDescriptor,
   id: 'sdt',
   description: 'Alias of spike-driven-transformer',
+  aliasOf: 'spike-driven-transformer',
 };

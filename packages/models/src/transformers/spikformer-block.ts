@@ -27,7 +27,7 @@ export class SpikformerBlock extends Module {
     this.attn = this.registerModule('attn', new SpikingSelfAttention(dim, neuron, { ...options, name: `${n}attn` }));
     this.mlp = this.registerModule(
       'mlp',
-      new Sequential(new Linear(dim, hidden), new BatchNorm2d(hidden), neuron(`${n}mlp.fc1`), new Linear(hidden, dim), new BatchNorm2d(dim), neuron(`${n}mlp.fc2`)),
+      new Sequential({ fc1: new Linear(dim, hidden), bn1: new BatchNorm2d(hidden), lif1: neuron(`${n}mlp.fc1`), fc2: new Linear(hidden, dim), bn2: new BatchNorm2d(dim), lif2: neuron(`${n}mlp.fc2`) }),
     );
   }
 

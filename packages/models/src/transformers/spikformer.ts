@@ -65,20 +65,22 @@ export function spikformer(options: SpikformerOptions, context: Context): Module
   checkDims(id, D, options.heads);
   const n = context.neuron;
   const conv = (i: number, o: number) => new Conv2d(i, o, 3, { padding: 1, bias: false });
-  const first = new Sequential(conv(c, D / 8), new BatchNorm2d(D / 8));
-  const sps = new Sequential(
-    context.staticInput ? new TimeInvariant(first) : first,
-    n('sps.0'),
-    conv(D / 8, D / 4), new BatchNorm2d(D / 4), n('sps.1'),
-    conv(D / 4, D / 2), new BatchNorm2d(D / 2), n('sps.2'), new MaxPool2d(3, 2, 1),
-    conv(D / 2, D), new BatchNorm2d(D), n('sps.3'), new MaxPool2d(3, 2, 1),
-    new Residual(new Sequential(conv(D, D), new BatchNorm2d(D), n('sps.rpe'))),
-  );
+  // Named children (`sps.lif1`, `blocks.0.attn.q.lif`, `head.fc`) give readable parameter names and
+  // firing-rate keys; construction order (and so every RNG draw) is the same as when they were numbered.
+  const first = new Sequential({ conv0: conv(c, D / 8), bn0: new BatchNorm2d(D / 8) });
+  const sps = new Sequential({
+    stem: context.staticInput ? new TimeInvariant(first) : first,
+    lif0: n('sps.0'),
+    conv1: conv(D / 8, D / 4), bn1: new BatchNorm2d(D / 4), lif1: n('sps.1'),
+    conv2: conv(D / 4, D / 2), bn2: new BatchNorm2d(D / 2), lif2: n('sps.2'), pool2: new MaxPool2d(3, 2, 1),
+    conv3: conv(D / 2, D), bn3: new BatchNorm2d(D), lif3: n('sps.3'), pool3: new MaxPool2d(3, 2, 1),
+    rpe: new Residual(new Sequential({ conv: conv(D, D), bn: new BatchNorm2d(D), lif: n('sps.rpe') })),
+  });
   const blocks = new Sequential();
   for (let i = 0; i < options.depth; i++) {
     blocks.append(new SpikformerBlock(D, n, { heads: options.heads, mlpRatio: options.mlpRatio, scale: options.scale, attnThreshold: options.attnThreshold, qkvBias: options.qkvBias, name: `block${i}` }));
   }
-  return new Sequential(sps, blocks, new Sequential(new TokenMean(), new Linear(D, context.numClasses)));
+  return new Sequential({ sps, blocks, head: new Sequential({ mean: new TokenMean(), fc: new Linear(D, context.numClasses) }) });
 }
 
 export const spikformerDescriptor: ArchitectureDescriptor<SpikformerOptions> = {

@@ -41,7 +41,7 @@ describe('SpikingSelfAttention', () => {
     const w = weights(ssa);
     const C = dims.C;
     const branch = (id: string, input: number[], vTh = 1) =>
-      neuronRef(batchNormRef(linearRef(input, C, w[`${id}.0.weight`]!, C, w[`${id}.0.bias`] ?? null), C, w[`${id}.1.weight`]!, w[`${id}.1.bias`]!), dims.T, vTh);
+      neuronRef(batchNormRef(linearRef(input, C, w[`${id}.linear.weight`]!, C, w[`${id}.linear.bias`] ?? null), C, w[`${id}.bn.weight`]!, w[`${id}.bn.bias`]!), dims.T, vTh);
     const xs = flat(x);
     const [q, k, v] = ['q', 'k', 'v'].map((id) => branch(id, xs));
     const attn = neuronRef(ssaRef(q!, k!, v!, dims, 2, 0.125), dims.T, 0.5);

@@ -53,7 +53,7 @@ export class SpikingSelfAttention extends Module {
       throw new SpikeflowError('invalid-options', `SpikingSelfAttention: heads must be a positive integer dividing dim ${dim}, got ${this.heads}`);
     }
     const n = options.name ? `${options.name}.` : '';
-    const branch = (id: string, bias: boolean) => new Sequential(new Linear(dim, dim, { bias }), new BatchNorm2d(dim), neuron(`${n}${id}`));
+    const branch = (id: string, bias: boolean) => new Sequential({ linear: new Linear(dim, dim, { bias }), bn: new BatchNorm2d(dim), lif: neuron(`${n}${id}`) });
     this.q = this.registerModule('q', branch('q', options.qkvBias ?? true));
     this.k = this.registerModule('k', branch('k', options.qkvBias ?? true));
     this.v = this.registerModule('v', branch('v', options.qkvBias ?? true));

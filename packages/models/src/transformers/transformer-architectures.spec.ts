@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, createSpikeflow, crossEntropy, manualSeed, tf, type Module } from '@spikeflow/core';
+import { Adam, createSpikeflow, crossEntropy, manualSeed, spikingLayers, tf, type Module } from '@spikeflow/core';
 import { neurons } from '@spikeflow/neurons';
 import { models } from '../plugin.js';
 
@@ -25,9 +25,9 @@ describe('spikformer', () => {
   it('CIFAR-10 "Spikformer-4-384" (4 blocks, D 384, 12 heads, MLP ratio 4, 32x32x3) has the published 9.32M parameters; full-size forward', () => {
     manualSeed(0);
     const m = sf.model('spikformer', {}, ctx([32, 32, 3]));
-    expect(countUnder(m, '0.')).toBe(spsCount(3, 384)); // 2,201,520
-    expect(countUnder(m, '1.')).toBe(4 * spikformerBlock(384)); // 4 × 1,779,840
-    expect(countUnder(m, '2.')).toBe(lin(384, 10));
+    expect(countUnder(m, 'sps.')).toBe(spsCount(3, 384)); // 2,201,520
+    expect(countUnder(m, 'blocks.')).toBe(4 * spikformerBlock(384)); // 4 × 1,779,840
+    expect(countUnder(m, 'head.')).toBe(lin(384, 10));
     expect(m.parameterCount()).toBe(9_324_730);
     expect((m.parameterCount() / 1e6).toFixed(2)).toBe('9.32');
     // One full-size forward pass (B = 1, T = 2): shapes and spiking stages hold at the published size.
@@ -87,9 +87,9 @@ describe('spike-driven-transformer', () => {
   it('CIFAR "2-512" (2 blocks, D 512, 8 heads, MLP ratio 4, stem pools "0011"): 10.23M at 10 classes, the published 10.28M at 100; full-size forward', () => {
     manualSeed(0);
     const m = sf.model('spike-driven-transformer', {}, ctx([32, 32, 3]));
-    expect(countUnder(m, '0.')).toBe(spsCount(3, 512)); // 3,912,256
-    expect(countUnder(m, '1.')).toBe(2 * sdtBlock(512)); // 2 × 3,158,016
-    expect(countUnder(m, '2.')).toBe(lin(512, 10));
+    expect(countUnder(m, 'sps.')).toBe(spsCount(3, 512)); // 3,912,256
+    expect(countUnder(m, 'blocks.')).toBe(2 * sdtBlock(512)); // 2 × 3,158,016
+    expect(countUnder(m, 'head.')).toBe(lin(512, 10));
     expect(m.parameterCount()).toBe(10_233_418);
     const y = tf.tidy(() => m.forward(tf.randomUniform([2, 1, 32, 32, 3], 0, 1, 'float32', 1)));
     expect(y.shape).toEqual([2, 1, 10]);
@@ -113,5 +113,20 @@ describe('spike-driven-transformer', () => {
     expect((m1111 as unknown as { at(i: number): Module }).at(0)!.forward(tf.zeros([1, 2, 32, 32, 3])).shape).toEqual([1, 2, 2, 2, 32]);
     expect(() => sf.model('sdt', { poolingStat: '1111' }, ctx([36, 36, 3]))).toThrowError(/divisible by 16/);
     expect(() => sf.model('sdt', { poolingStat: '12' }, ctx([32, 32, 3]))).toThrowError(/sdt/);
+  });
+});
+
+describe('transformer layer names', () => {
+  it('spiking layers are named by module path (firing-rate keys), not child indices', () => {
+    manualSeed(0);
+    const block = ['attn.q.lif', 'attn.k.lif', 'attn.v.lif', 'attn.attn.neuron', 'attn.proj.lif', 'mlp.lif1', 'mlp.lif2'].map((n) => `blocks.0.${n}`);
+    const spk = sf.model('spikformer', { depth: 1, dim: 32, heads: 4 }, ctx([32, 32, 3]));
+    expect(spikingLayers(spk).map(([n]) => n)).toEqual(['sps.lif0', 'sps.lif1', 'sps.lif2', 'sps.lif3', 'sps.rpe.inner.lif', ...block]);
+    expect(spk.namedParameters().map(([n]) => n)).toContain('head.fc.weight');
+    const sdt = sf.model('sdt', { depth: 1, dim: 32, heads: 4 }, ctx([32, 32, 3]));
+    const layers = spikingLayers(sdt).map(([n]) => n);
+    expect(layers.slice(0, 4)).toEqual(['sps.lif0', 'sps.lif1', 'sps.lif2', 'sps.rpe.inner.lif']);
+    expect(layers.at(-1)).toBe('head.lif');
+    expect(layers.filter((n) => /(^|\.)\d+$/.test(n))).toEqual([]);
   });
 });

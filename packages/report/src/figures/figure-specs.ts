@@ -7,6 +7,20 @@ export type VegaLiteSpec = Record<string, unknown>;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 520;
 
+/**
+ * The epoch axis: integer ticks labelled as integers (epochs count from 1), and a domain padded by
+ * half an epoch when there is only one, where vega would otherwise draw a zero-width scale.
+ */
+function epochX(epochs: readonly EpochMetricsLike[]): Record<string, unknown> {
+  const values = [...new Set(epochs.map((m) => m.epoch))].sort((a, b) => a - b);
+  const lo = values[0] ?? 1;
+  const hi = values.at(-1) ?? 1;
+  const domain = lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+  // Up to 10 epochs get a labelled tick each (they fit the narrowest panel); longer runs let vega space integer ticks.
+  const axis = values.length <= 10 ? { values, format: '.0f', labelOverlap: false } : { tickMinStep: 1, format: 'd' };
+  return { field: 'epoch', type: 'quantitative', scale: { domain, nice: false }, axis, title: 'epoch' };
+}
+
 /** Train/test loss and accuracy per epoch: two panels side by side. */
 export function trainingCurvesSpec(epochs: readonly EpochMetricsLike[]): VegaLiteSpec {
   const rows: Array<{ epoch: number; split: string; metric: string; value: number }> = [];
@@ -23,7 +37,7 @@ export function trainingCurvesSpec(epochs: readonly EpochMetricsLike[]): VegaLit
     width: WIDTH / 2 - 40,
     height: 220,
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 }, title: 'epoch' },
+      x: epochX(epochs),
       y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: metric },
       color: { field: 'split', type: 'nominal', title: null },
     },
@@ -42,7 +56,7 @@ export function firingRatesSpec(epochs: readonly EpochMetricsLike[]): VegaLiteSp
     width: WIDTH,
     height: 240,
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
+      x: epochX(epochs),
       y: { field: 'rate', type: 'quantitative', title: 'spikes / neuron / step' },
       color: { field: 'layer', type: 'nominal', sort: null },
     },
@@ -109,7 +123,7 @@ export function energySpec(energy: EnergyReportLike): VegaLiteSpec {
   const rows = energy.layers.map((l) => ({ layer: l.name, energy: l.energyPj, kind: l.inputRate === null ? 'MAC (analog input)' : 'AC (spike input)' }));
   return {
     $schema: SCHEMA,
-    title: `Energy estimate per layer (total ${formatPj(energy.totalPj)} per sample)`,
+    title: `Energy estimate per layer (total ${formatPj(energy.totalPj)} per sample, mean over ${energy.samples} sample${energy.samples === 1 ? '' : 's'})`,
     data: { values: rows },
     mark: 'bar',
     width: WIDTH,

@@ -27,7 +27,12 @@ export interface EnergyLayerLike {
 /** An energy estimate as the report shows it (the CLI adapts `@spikeflow/models`' estimate to it). */
 export interface EnergyReportLike {
   readonly layers: readonly EnergyLayerLike[];
+  /** pJ per sample: the mean over the {@link EnergyReportLike.samples} samples measured. */
   readonly totalPj: number;
+  /** How many samples the per-sample figures are averaged over. */
+  readonly samples: number;
+  /** Which samples those are, in words (e.g. `test: 64 of 10000 samples (seeded subset, seed 0)`). */
+  readonly selection?: string;
   readonly eMacPj: number;
   readonly eAcPj: number;
   /** The formula in words, printed under the figure. */

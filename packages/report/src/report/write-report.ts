@@ -86,7 +86,7 @@ function page(data: ReportData, sections: readonly string[]): string {
     : '';
   const energy = data.energy
     ? `<section id="energy-table"><h2>Energy per layer</h2>
-<p>${escapeHtml(data.energy.formula)} E<sub>MAC</sub> = ${data.energy.eMacPj} pJ, E<sub>AC</sub> = ${data.energy.eAcPj} pJ (45 nm CMOS).</p>
+<p>Per sample: the mean over the ${data.energy.samples} test sample${data.energy.samples === 1 ? '' : 's'} measured${data.energy.selection ? ` (${escapeHtml(data.energy.selection)})` : ''}. ${escapeHtml(data.energy.formula)} E<sub>MAC</sub> = ${data.energy.eMacPj} pJ, E<sub>AC</sub> = ${data.energy.eAcPj} pJ (45 nm CMOS).</p>
 <table><tr><th>layer</th><th>input</th><th>MACs / step</th><th>operations / sample</th><th>energy / sample</th></tr>
 ${data.energy.layers.map((l) => `<tr><td>${escapeHtml(l.name)}</td><td>${l.inputRate === null ? 'analog (MAC)' : `spikes, rate ${l.inputRate.toFixed(4)} (AC)`}</td><td>${l.macs.toLocaleString('en')}</td><td>${Math.round(l.ops).toLocaleString('en')}</td><td>${formatPj(l.energyPj)}</td></tr>`).join('\n')}
 <tr class="total"><td colspan="4">total</td><td>${formatPj(data.energy.totalPj)}</td></tr></table></section>`

@@ -2,6 +2,7 @@ import type { EventBatch } from '../../events/event-batch.js';
 import { EventBuilder } from '../../events/event-builder.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
 import { recordChunks } from '../../events/file-chunks.js';
+import { EventChecker } from '../../events/event-checker.js';
 import { truncatedError } from '../../events/truncated.js';
 import { readPropheseeHeader } from './prophesee-header.js';
 
@@ -12,7 +13,10 @@ import { readPropheseeHeader } from './prophesee-header.js';
  * header, little-endian 32-bit words whose top four bits are the type — 0x0 CD_OFF and 0x1
  * CD_ON (bits 27..22 the low six timestamp bits, 21..11 x, 10..0 y), 0x8 EVT_TIME_HIGH (bits
  * 27..0 are timestamp bits 33..6); triggers and vendor words are skipped. Timestamps are
- * `time_high · 64 + low`. A torn final word is reported as truncated.
+ * `time_high · 64 + low`, plus 2^34 µs for every wrap of the 28-bit TIME_HIGH (a decrease by more
+ * than half its range; a smaller decrease is corruption). A torn final word is reported as
+ * truncated; an event outside the sensor the header declares, or earlier than the one before it,
+ * as corrupt, naming the byte offset and the event's index.
  *
  * @example
  * ```ts
@@ -26,29 +30,50 @@ export async function openEvt2(file: string, options: EventReadOptions = {}): Pr
     async *batches(): AsyncGenerator<EventBatch> {
       const it = recordChunks(file, header.end, 4, options.chunkBytes);
       const out = new EventBuilder(options.batchEvents);
+      const check = new EventChecker(file, 'EVT 2.0', header);
       let timeHigh = 0;
+      let highBase = 0; // 2^28 · wraps of TIME_HIGH
+      let highAt = -1; // byte offset of the last TIME_HIGH word
       let offset = header.end;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) {
-          const last = out.take();
-          if (last) yield last;
-          if (r.value !== 0) throw truncatedError(file, 'EVT 2.0', offset + r.value, `a 32-bit word (${r.value} of 4 bytes)`);
-          return;
-        }
-        const bytes = r.value;
-        offset += bytes.length;
-        const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        for (let o = 0; o < bytes.length; o += 4) {
-          const w = v.getUint32(o, true);
-          const type = w >>> 28;
-          if (type <= 1) {
-            out.push(timeHigh * 64 + ((w >>> 22) & 0x3f), (w >>> 11) & 0x7ff, w & 0x7ff, type);
-            if (out.full) yield out.take()!;
-          } else if (type === 0x8) {
-            timeHigh = w & 0x0fffffff;
+      // A corrupt word ends the read early: close the file reader (and its handle) too.
+      try {
+        for (;;) {
+          const r = await it.next();
+          if (r.done) {
+            const last = out.take();
+            if (last) yield last;
+            if (r.value !== 0) throw truncatedError(file, 'EVT 2.0', offset + r.value, `a 32-bit word (${r.value} of 4 bytes)`);
+            return;
+          }
+          const bytes = r.value;
+          const base = offset;
+          offset += bytes.length;
+          const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          for (let o = 0; o < bytes.length; o += 4) {
+            const w = v.getUint32(o, true);
+            const type = w >>> 28;
+            if (type <= 1) {
+              const t = (highBase + timeHigh) * 64 + ((w >>> 22) & 0x3f);
+              const x = (w >>> 11) & 0x7ff;
+              const y = w & 0x7ff;
+              check.event(t, x, y, base + o);
+              out.push(t, x, y, type);
+              if (out.full) yield out.take()!;
+            } else if (type === 0x8) {
+              const h = w & 0x0fffffff;
+              if (highAt >= 0 && h < timeHigh) {
+                if (timeHigh - h <= 1 << 27) {
+                  throw check.error(base + o, `EVT_TIME_HIGH goes back from ${timeHigh} (set at byte ${highAt}) to ${h}, which is not a wrap of its 28 bits; after event ${check.count}`);
+                }
+                highBase += 2 ** 28;
+              }
+              timeHigh = h;
+              highAt = base + o;
+            }
           }
         }
+      } finally {
+        await it.return(0);
       }
     },
   };

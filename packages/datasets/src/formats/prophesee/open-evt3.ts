@@ -2,6 +2,7 @@ import type { EventBatch } from '../../events/event-batch.js';
 import { EventBuilder } from '../../events/event-builder.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
 import { recordChunks } from '../../events/file-chunks.js';
+import { EventChecker } from '../../events/event-checker.js';
 import { truncatedError } from '../../events/truncated.js';
 import { readPropheseeHeader } from './prophesee-header.js';
 
@@ -14,8 +15,11 @@ import { readPropheseeHeader } from './prophesee-header.js';
  * are validity masks (LSB = base x) after which base x advances by 12 or 8; 0x6 EVT_TIME_LOW and
  * 0x8 EVT_TIME_HIGH are the low and high 12 timestamp bits. The timestamp is
  * `(TIME_HIGH << 12) | TIME_LOW` plus 2^24 µs for every wrap of TIME_HIGH (seen as TIME_HIGH
- * decreasing); TIME_LOW itself is not unwrapped, because real streams step it back a little
- * without a wrap. Triggers and other words are skipped. A torn final word is reported as truncated.
+ * decreasing by more than half its 12-bit range; a smaller decrease is corruption); TIME_LOW itself
+ * is not unwrapped, because real streams step it back a little without a wrap (and without events
+ * in between). Triggers and other words are skipped. A torn final word is reported as truncated;
+ * an event outside the sensor the header declares, or earlier than the one before it, as corrupt,
+ * naming the byte offset and the event's index.
  *
  * @example
  * ```ts
@@ -35,59 +39,73 @@ export async function openEvt3(file: string, options: EventReadOptions = {}): Pr
       let high = 0;
       let low = 0;
       let highBase = 0; // 2^24 · wraps of TIME_HIGH
-      let seenHigh = false;
+      let highAt = -1; // byte offset of the last TIME_HIGH word
+      const check = new EventChecker(file, 'EVT 3.0', header);
       let offset = header.end;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) {
-          const last = out.take();
-          if (last) yield last;
-          if (r.value !== 0) throw truncatedError(file, 'EVT 3.0', offset + r.value, 'a 16-bit word (1 of 2 bytes)');
-          return;
-        }
-        const bytes = r.value;
-        offset += bytes.length;
-        for (let o = 0; o < bytes.length; o += 2) {
-          const w = bytes[o]! | (bytes[o + 1]! << 8);
-          const t0 = highBase + high * 4096 + low;
-          switch (w >>> 12) {
-            case 0x0:
-              y = w & 0x7ff;
-              break;
-            case 0x2:
-              out.push(t0, w & 0x7ff, y, (w >>> 11) & 1);
-              if (out.full) yield out.take()!;
-              break;
-            case 0x3:
-              baseX = w & 0x7ff;
-              pol = (w >>> 11) & 1;
-              break;
-            case 0x4:
-            case 0x5: {
-              const bits = w >>> 12 === 0x4 ? 12 : 8;
-              for (let b = 0; b < bits; b++) {
-                if ((w >>> b) & 1) {
-                  out.push(t0, baseX + b, y, pol);
-                  if (out.full) yield out.take()!;
+      // A corrupt word ends the read early: close the file reader (and its handle) too.
+      try {
+        for (;;) {
+          const r = await it.next();
+          if (r.done) {
+            const last = out.take();
+            if (last) yield last;
+            if (r.value !== 0) throw truncatedError(file, 'EVT 3.0', offset + r.value, 'a 16-bit word (1 of 2 bytes)');
+            return;
+          }
+          const bytes = r.value;
+          const base = offset;
+          offset += bytes.length;
+          for (let o = 0; o < bytes.length; o += 2) {
+            const w = bytes[o]! | (bytes[o + 1]! << 8);
+            const t0 = highBase + high * 4096 + low;
+            switch (w >>> 12) {
+              case 0x0:
+                y = w & 0x7ff;
+                break;
+              case 0x2:
+                check.event(t0, w & 0x7ff, y, base + o);
+                out.push(t0, w & 0x7ff, y, (w >>> 11) & 1);
+                if (out.full) yield out.take()!;
+                break;
+              case 0x3:
+                baseX = w & 0x7ff;
+                pol = (w >>> 11) & 1;
+                break;
+              case 0x4:
+              case 0x5: {
+                const bits = w >>> 12 === 0x4 ? 12 : 8;
+                for (let b = 0; b < bits; b++) {
+                  if ((w >>> b) & 1) {
+                    check.event(t0, baseX + b, y, base + o);
+                    out.push(t0, baseX + b, y, pol);
+                    if (out.full) yield out.take()!;
+                  }
                 }
+                baseX += bits;
+                break;
               }
-              baseX += bits;
-              break;
+              case 0x6:
+                low = w & 0xfff;
+                break;
+              case 0x8: {
+                const h = w & 0xfff;
+                if (highAt >= 0 && h < high) {
+                  if (high - h <= 2048) {
+                    throw check.error(base + o, `EVT_TIME_HIGH goes back from ${high} (set at byte ${highAt}) to ${h}, which is not a wrap of its 12 bits; after event ${check.count}`);
+                  }
+                  highBase += 1 << 24;
+                }
+                high = h;
+                highAt = base + o;
+                break;
+              }
+              default:
+                break;
             }
-            case 0x6:
-              low = w & 0xfff;
-              break;
-            case 0x8: {
-              const h = w & 0xfff;
-              if (seenHigh && h < high) highBase += 1 << 24;
-              high = h;
-              seenHigh = true;
-              break;
-            }
-            default:
-              break;
           }
         }
+      } finally {
+        await it.return(0);
       }
     },
   };

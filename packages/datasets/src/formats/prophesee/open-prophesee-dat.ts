@@ -3,6 +3,7 @@ import { SpikeflowError } from '@spikeflow/core';
 import { eventBatch, type EventBatch } from '../../events/event-batch.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
 import { recordChunks } from '../../events/file-chunks.js';
+import { EventChecker } from '../../events/event-checker.js';
 import { truncatedError } from '../../events/truncated.js';
 import { readPropheseeHeader } from './prophesee-header.js';
 
@@ -12,7 +13,9 @@ import { readPropheseeHeader } from './prophesee-header.js';
  * Format (https://docs.prophesee.ai/stable/data/file_formats/dat.html): `% ` header lines, one
  * byte event type and one byte event size (8 for CD events), then little-endian records of
  * uint32 timestamp (µs) and uint32 data with x in bits 13..0, y in bits 27..14 and polarity in
- * bits 31..28. A final record shorter than the event size is reported as truncated.
+ * bits 31..28. A final record shorter than the event size is reported as truncated; an event
+ * outside the `% Width`/`% Height` the header declares, or earlier than the one before it, as
+ * corrupt, naming its byte offset and index.
  *
  * @example
  * ```ts
@@ -37,26 +40,34 @@ export async function openPropheseeDat(file: string, options: EventReadOptions =
     async *batches(): AsyncGenerator<EventBatch> {
       const start = header.end + 2;
       const it = recordChunks(file, start, size, options.chunkBytes);
+      const check = new EventChecker(file, 'Prophesee DAT', header);
       let offset = start;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) {
-          if (r.value !== 0) throw truncatedError(file, 'Prophesee DAT', offset + r.value, `an event (${r.value} of ${size} bytes)`);
-          return;
+      // A corrupt event ends the read early: close the file reader (and its handle) too.
+      try {
+        for (;;) {
+          const r = await it.next();
+          if (r.done) {
+            if (r.value !== 0) throw truncatedError(file, 'Prophesee DAT', offset + r.value, `an event (${r.value} of ${size} bytes)`);
+            return;
+          }
+          const bytes = r.value;
+          const base = offset;
+          offset += bytes.length;
+          const n = bytes.length / size;
+          const out = eventBatch(n);
+          const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          for (let i = 0, o = 0; i < n; i++, o += size) {
+            out.t[i] = v.getUint32(o, true);
+            const d = v.getUint32(o + 4, true);
+            out.x[i] = d & 0x3fff;
+            out.y[i] = (d >>> 14) & 0x3fff;
+            out.p[i] = (d >>> 28) & 0xf ? 1 : 0;
+            check.event(out.t[i]!, out.x[i]!, out.y[i]!, base + o);
+          }
+          yield out;
         }
-        const bytes = r.value;
-        offset += bytes.length;
-        const n = bytes.length / size;
-        const out = eventBatch(n);
-        const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        for (let i = 0, o = 0; i < n; i++, o += size) {
-          out.t[i] = v.getUint32(o, true);
-          const d = v.getUint32(o + 4, true);
-          out.x[i] = d & 0x3fff;
-          out.y[i] = (d >>> 14) & 0x3fff;
-          out.p[i] = (d >>> 28) & 0xf ? 1 : 0;
-        }
-        yield out;
+      } finally {
+        await it.return(0);
       }
     },
   };

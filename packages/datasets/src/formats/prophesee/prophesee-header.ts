@@ -8,6 +8,8 @@ export interface PropheseeHeader {
   readonly fileSize: number;
   readonly width?: number;
   readonly height?: number;
+  /** Which header field gave the size, for messages (e.g. `the header's plugin_name 'hal_plugin_gen3_fx3'`). */
+  readonly sizeFrom?: string;
 }
 
 // Sensor sizes of the Prophesee generations, for headers that give only the plugin name.
@@ -35,6 +37,7 @@ export async function readPropheseeHeader(file: string): Promise<PropheseeHeader
   }
   let width: number | undefined;
   let height: number | undefined;
+  let sizeFrom: string | undefined;
   const geometry = /^(\d+)x(\d+)$/.exec(fields['geometry'] ?? '');
   // Newer recordings say `% format EVT3;height=720;width=1280`.
   const fw = /width=(\d+)/.exec(fields['format'] ?? '');
@@ -42,15 +45,24 @@ export async function readPropheseeHeader(file: string): Promise<PropheseeHeader
   if (fw && fhgt) {
     width = Number(fw[1]);
     height = Number(fhgt[1]);
+    sizeFrom = `the header's '% format ${fields['format']}' line`;
   } else if (geometry) {
     width = Number(geometry[1]);
     height = Number(geometry[2]);
+    sizeFrom = `the header's '% geometry ${fields['geometry']}' line`;
   } else if (fields['Width'] !== undefined && fields['Height'] !== undefined) {
     width = Number(fields['Width']);
     height = Number(fields['Height']);
+    sizeFrom = "the header's '% Width' and '% Height' lines";
   } else if (fields['plugin_name'] !== undefined) {
     const hit = SENSOR_SIZES.find(([re]) => re.test(fields['plugin_name']!));
-    if (hit) [, width, height] = hit;
+    if (hit) {
+      [, width, height] = hit;
+      sizeFrom = `the header's plugin_name '${fields['plugin_name']}'`;
+    }
   }
-  return { fields, end, fileSize, width, height };
+  // A size that is not a pair of positive integers says nothing about the sensor.
+  const valid = (v: number | undefined): v is number => v !== undefined && Number.isInteger(v) && v > 0;
+  if (!valid(width) || !valid(height)) return { fields, end, fileSize };
+  return { fields, end, fileSize, width, height, sizeFrom };
 }

@@ -88,7 +88,8 @@ export function weights(m: Module): Record<string, number[]> {
 export function randomizeBatchNorms(m: Module, seed: number, betaRange: [number, number] = [-0.3, 0.3]): void {
   let s = seed;
   for (const e of m.namedTensors()) {
-    if (!/\.(1)\.(weight|bias)$/.test(e.name) || e.variable.rank !== 1) continue;
+    // BN sits at index 1 of an unnamed branch, or is named `bn`.
+    if (!/\.(1|bn)\.(weight|bias)$/.test(e.name) || e.variable.rank !== 1) continue;
     const isWeight = e.name.endsWith('weight');
     tf.tidy(() => e.variable.assign(isWeight ? tf.randomUniform(e.variable.shape, 0.5, 1.5, 'float32', s++) : tf.randomUniform(e.variable.shape, betaRange[0], betaRange[1], 'float32', s++)));
   }

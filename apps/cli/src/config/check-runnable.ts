@@ -1,0 +1,27 @@
+import { checkTrainingMemory, selectBackend, withoutInitialisation, type Spikeflow } from '@spikeflow/core';
+import type { RunConfig } from './run-config.js';
+import { buildModel } from '../run/train-run.js';
+
+/**
+ * What `spikeflow train` checks once the data is open, checked from the dataset's descriptor instead
+ * (so `--print-config` refuses what the run would refuse): the backend exists here, the architecture
+ * can be built for the dataset's samples with these neuron options and T, and one training step at
+ * this batch size and T fits in the backend's memory. The model is built without initialisation
+ * (no random draws) and disposed.
+ *
+ * @example
+ * ```ts
+ * await checkRunnable(sf, config); // throws out-of-memory for timeSteps: 100000
+ * ```
+ */
+export async function checkRunnable(sf: Spikeflow, config: RunConfig): Promise<void> {
+  const dataset = sf.datasets.get(config.dataset.id);
+  await selectBackend(config.backend);
+  const { model, encoder, timeSteps } = withoutInitialisation(() => buildModel(sf, config, { sampleShape: dataset.sampleShape, numClasses: dataset.numClasses }));
+  try {
+    const stepShape = encoder.stepShape?.(dataset.sampleShape) ?? dataset.sampleShape;
+    await checkTrainingMemory(model, { stepShape, timeSteps, batchSize: config.batchSize });
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+// `spikeflow eval` on a real run folder: a bad flag value is the user's option error naming the
+// flag, a damaged checkpoint is `checkpoint-invalid` naming the file.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../test-utils/run-cli.js';
+
+const FMNIST = '/usr/share/datasets/fashion-mnist';
+const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
+
+afterEach(() => vi.restoreAllMocks());
+
+describe.skipIf(!haveData)('eval', () => {
+  let run = '';
+  beforeAll(async () => {
+    run = path.join(mkdtempSync(path.join(tmpdir(), 'sf-eval-')), 'run');
+    const r = await runCli('train', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '128', '--test-subset', '64', '--batch-size', '64', '-T', '2', '--epochs', '1', '--out', run, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('reports --test-subset 0 as an option error naming the flag, not a bad checkpoint', async () => {
+    const r = await runCli('eval', '--checkpoint', run, '--data-dir', FMNIST, '--test-subset', '0', '--json');
+    expect(r.code).toBe(2);
+    const err = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { kind: string; message: string };
+    expect(err.kind).toBe('invalid-options');
+    expect(err.message).toMatch(/--test-subset: testSubset: expected a number > 0, got 0/);
+    const ok = await runCli('eval', '--checkpoint', run, '--data-dir', FMNIST, '--test-subset', '32', '--json');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout.trim()).samples).toBe(32);
+  });
+
+  it('names a missing model.safetensors as checkpoint-invalid', async () => {
+    rmSync(path.join(run, 'checkpoints', 'epoch-001', 'model.safetensors'));
+    const r = await runCli('eval', '--checkpoint', path.join(run, 'checkpoints', 'epoch-001'), '--data-dir', FMNIST, '--json');
+    expect(r.code).toBe(2);
+    const err = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { kind: string; message: string };
+    expect(err.kind).toBe('checkpoint-invalid');
+    expect(err.message).toContain(path.join(run, 'checkpoints', 'epoch-001', 'model.safetensors'));
+  });
+});

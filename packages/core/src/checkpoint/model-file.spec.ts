@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { tf } from '../engine/tf.js';
+import { Module } from '../nn/module.js';
+import { createSpikeflow } from '../plugin/spikeflow.js';
+import { definePlugin } from '../plugin/plugin.js';
+import type { NeuronFactory } from '../contracts/neuron.js';
+import { manualSeed } from '../util/seed.js';
+import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { TestDense, TestIF, sigmoidSurrogate } from '../test-utils/fixtures.js';
+import { decodeSafetensors } from './safetensors.js';
+import { saveCheckpoint } from './checkpoint.js';
+
+class TinyNet extends Module {
+  readonly l1: TestDense;
+  readonly n1: Module;
+  readonly l2: TestDense;
+  readonly n2: Module;
+  constructor(inF: number, hidden: number, classes: number, neuron: NeuronFactory) {
+    super();
+    this.l1 = this.registerModule('l1', new TestDense(inF, hidden));
+    this.n1 = this.registerModule('n1', neuron());
+    this.l2 = this.registerModule('l2', new TestDense(hidden, classes));
+    this.n2 = this.registerModule('n2', neuron());
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    return this.n2.forward(this.l2.forward(this.n1.forward(this.l1.forward(x))));
+  }
+}
+
+const plugin = definePlugin({ name: 'test-models', version: '1.0.0', namespace: 't' }, {
+  neurons: [{
+    id: 'if', description: 'test IF', options: z.object({ vThreshold: z.number().default(1) }).strict(),
+    create: (o: { vThreshold: number }) => new TestIF({ surrogate: sigmoidSurrogate(), vThreshold: o.vThreshold }),
+  }],
+  architectures: [{
+    id: 'tiny', description: 'test net', options: z.object({ hidden: z.number().int().positive().default(8) }).strict(),
+    create: (o: { hidden: number }, c) => new TinyNet(c.inputShape.reduce((a, b) => a * b, 1), o.hidden, c.numClasses, c.neuron),
+  }],
+});
+
+function build(seed: number) {
+  manualSeed(seed);
+  const sf = createSpikeflow({ plugins: [plugin] });
+  // A low threshold: outputs depend on it, so a lost neuron option would show.
+  return { sf, model: sf.model('tiny', { hidden: 12 }, { inputShape: [2, 3], numClasses: 4, neuron: { id: 'if', options: { vThreshold: 0.25 } }, timeSteps: 3 }) };
+}
+
+const input = () => tf.randomUniform([3, 5, 2, 3], 0, 1, 'float32', 9);
+
+describe('sf.saveModel / sf.loadModel', () => {
+  it('round-trips architecture, neuron options and weights: identical outputs', async () => {
+    const { sf, model } = build(1);
+    const expected = Array.from(model.forward(input()).dataSync());
+    expect(expected.some((v) => v !== 0)).toBe(true);
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'sf-model-')), 'saved');
+    await sf.saveModel(model, dir);
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'model.safetensors']);
+    const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    expect(json.build.architecture).toEqual({ id: 't/tiny', options: { hidden: 12 } });
+    expect(json.build.context.neuron).toEqual({ id: 't/if', options: { vThreshold: 0.25 } });
+    // The weights file is plain safetensors.
+    expect([...decodeSafetensors(readFileSync(path.join(dir, 'model.safetensors'))).tensors.keys()].sort()).toEqual(['l1.weight', 'l2.weight']);
+
+    // A fresh instance, another init seed: everything must come from the folder.
+    const other = build(99);
+    const loaded = await other.sf.loadModel(dir);
+    expect(Array.from(loaded.forward(input()).dataSync())).toEqual(expected);
+    // Saving again replaces the folder atomically (no temp folders left beside it).
+    await sf.saveModel(model, dir);
+    expect(readdirSync(path.dirname(dir))).toEqual(['saved']);
+  });
+
+  it('loads the model of a checkpoint written for a model built by sf.model', async () => {
+    const { sf, model } = build(2);
+    const expected = Array.from(model.forward(input()).dataSync());
+    const run = mkdtempSync(path.join(tmpdir(), 'sf-model-run-'));
+    await saveCheckpoint(path.join(run, 'checkpoints', 'epoch-001'), { model, state: { epoch: 0, step: 0, batchInEpoch: 0, seed: 0, rng: [1, 1, 1, 1], config: {}, spikeflowVersion: '0.1.0' } });
+    const loaded = await build(5).sf.loadModel(run);
+    expect(Array.from(loaded.forward(input()).dataSync())).toEqual(expected);
+  });
+
+  it('refuses models it cannot rebuild, with typed errors', async () => {
+    const { sf } = build(3);
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-model-bad-'));
+    const handmade = new TinyNet(6, 4, 2, () => new TestIF({ surrogate: sigmoidSurrogate() }));
+    await expect(sf.saveModel(handmade, dir)).rejects.toSatisfy((e) => SpikeflowError.is(e, 'not-supported') && /not built by sf\.model/.test((e as Error).message));
+    const viaFactory = sf.model('tiny', {}, { inputShape: [6], numClasses: 2, neuron: () => new TestIF({ surrogate: sigmoidSurrogate() }) });
+    await expect(sf.saveModel(viaFactory, dir)).rejects.toThrowError(/neuron factory function/);
+    await expect(sf.loadModel(path.join(dir, 'nothing'))).rejects.toSatisfy((e) => SpikeflowError.is(e, 'checkpoint-invalid'));
+    expect(existsSync(path.join(dir, 'model.json'))).toBe(false);
+  });
+});
