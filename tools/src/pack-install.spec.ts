@@ -5,8 +5,9 @@
 //     dependencies — datasets, models, distributed — resolve to their tarballs through `overrides`, standing
 //     in for the registry; the chip packages and the report are optional peers, not installed). Its
 //     `plugins new` generates one package of every kind; each installs the packed core, passes its own
-//     `npm test` and typecheck; the neuron and dataset plugins are packed, installed next to the CLI and
-//     discovered, the CLI trains with them, then `@spikeflow/chips-loihi` is added and the model exported.
+//     `npm test` and typecheck; the neuron, dataset, chip and task plugins are packed, installed next to the CLI
+//     and discovered, the CLI trains with them (the third-party task on its own dataset too), then
+//     `@spikeflow/chips-loihi` is added and the model exported.
 // Nothing may resolve into the workspace from those folders.
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -149,7 +150,7 @@ describe('npm pack + install outside the workspace', () => {
     const cli = (...args: string[]) => run('npx', ['--no-install', 'spikeflow', ...args], app);
 
     // 2. Generate one plugin of every kind with the installed CLI.
-    const kinds = ['neuron', 'surrogate', 'architecture', 'dataset', 'chip'];
+    const kinds = ['neuron', 'surrogate', 'architecture', 'dataset', 'chip', 'task'];
     const dirs = Object.fromEntries(kinds.map((k) => [k, path.join(tmp, 'plugins', k)]));
     for (const k of kinds) {
       const r = JSON.parse(cli('plugins', 'new', `spikeflow-plugin-${k}-demo`, '--kind', k, '--dir', dirs[k], '--json'));
@@ -187,9 +188,10 @@ describe('npm pack + install outside the workspace', () => {
     const neuronTgz = packPlugin(dirs.neuron);
     const datasetTgz = packPlugin(dirs.dataset);
     const chipTgz = packPlugin(dirs.chip);
+    const taskTgz = packPlugin(dirs.task);
 
-    // 4. Install three third-party plugins next to the CLI; it discovers them.
-    timed('install plugins', () => run('npm', [...NPM_INSTALL, neuronTgz, datasetTgz, chipTgz], app));
+    // 4. Install four third-party plugins next to the CLI; it discovers them.
+    timed('install plugins', () => run('npm', [...NPM_INSTALL, neuronTgz, datasetTgz, chipTgz, taskTgz], app));
     const list = JSON.parse(cli('plugins', 'list', '--json'));
     const byNs = new Map(list.plugins.map((p: { namespace: string }) => [p.namespace, p]));
     expect(byNs.get('neuron-demo')).toEqual({
@@ -198,6 +200,9 @@ describe('npm pack + install outside the workspace', () => {
     });
     expect(byNs.get('dataset-demo')).toMatchObject({ contributions: { datasets: ['dataset-demo/bars'] } });
     expect(byNs.get('chip-demo')).toMatchObject({ contributions: { hardwareTargets: ['chip-demo/toy-chip'] } });
+    expect(byNs.get('task-demo')).toMatchObject({
+      contributions: { tasks: ['task-demo/multi-label'], losses: ['task-demo/bce'], metrics: ['task-demo/hamming-accuracy', 'task-demo/subset-accuracy'], datasets: ['task-demo/multi-bars'] },
+    });
     expect(list.skipped).toEqual([]);
 
     // 5. Train with the third-party neuron on the third-party dataset from the CLI.
@@ -212,6 +217,20 @@ describe('npm pack + install outside the workspace', () => {
     // Chance is 0.5. Horizontal against vertical bars is not linearly separable (every row sum and every
     // column sum add up to the same total), so this needs the hidden spiking layer to learn.
     expect(summary.testAccuracy).toBeGreaterThan(0.8);
+
+    // The third-party task trains on its own dataset: its loss by default, its metrics in --json, its selection.
+    const taskRun = path.join(app, 'task-run');
+    const taskOut = timed('train task', () => cli('train', '--task', 'task-demo/multi-label', '--dataset', 'task-demo/multi-bars', '--dataset-opt', 'length=2048',
+      '--model', 'lif-mlp', '--model-opt', 'hidden=[64]', '--lr', '0.005', '--time-steps', '4', '--epochs', '4', '--batch-size', '32', '--seed', '1', '--backend', 'wasm', '--out', taskRun, '--json'));
+    const taskEpochs = taskOut.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.type === 'epoch');
+    const taskSummary = jsonLine(taskOut, 'summary');
+    expect(taskSummary.task).toBe('task-demo/multi-label');
+    expect(JSON.parse(readFileSync(path.join(taskRun, 'config.json'), 'utf8')).loss.id).toBe('task-demo/bce');
+    expect(taskEpochs).toHaveLength(4);
+    expect(taskEpochs[3].trainLoss).toBeLessThan(taskEpochs[0].trainLoss);
+    expect(taskSummary.best).toMatchObject({ split: 'valid', metric: 'hamming' });
+    // Guessing every label alike scores 0.5 hamming accuracy; the bars are easy to see.
+    expect(taskSummary.testMetrics.hamming).toBeGreaterThan(0.85);
 
     // The third-party chip target exports through the hardware-target contract (too small a budget: a typed error).
     const toy = path.join(app, 'net.json');
@@ -233,7 +252,7 @@ describe('npm pack + install outside the workspace', () => {
     // 7. Nothing came from the workspace: packages resolve inside the app, no links point out, the lock file
     // names only registry URLs and our tarballs.
     const resolve = (m: string) => run(process.execPath, ['--input-type=module', '-e', `console.log(import.meta.resolve(${JSON.stringify(m)}))`], app).trim();
-    for (const m of ['spikeflow', '@spikeflow/core', '@spikeflow/neurons', '@spikeflow/chips-loihi', 'spikeflow-plugin-neuron-demo', 'spikeflow-plugin-dataset-demo']) {
+    for (const m of ['spikeflow', '@spikeflow/core', '@spikeflow/neurons', '@spikeflow/chips-loihi', 'spikeflow-plugin-neuron-demo', 'spikeflow-plugin-dataset-demo', 'spikeflow-plugin-task-demo']) {
       expect(fileURLToPath(resolve(m)).startsWith(path.join(app, 'node_modules') + path.sep)).toBe(true);
     }
     expect(outsideLinks(app)).toEqual([]);
@@ -241,6 +260,6 @@ describe('npm pack + install outside the workspace', () => {
     const foreign = Object.entries(lock.packages).filter(([, p]) => p.link || (p.resolved && !p.resolved.startsWith('https://') && !p.resolved.includes('tarballs/')));
     expect(foreign.map(([k, p]) => `${k} ${p.resolved}`)).toEqual([]);
     expect(readFileSync(path.join(app, 'package-lock.json'), 'utf8')).not.toContain(root);
-    console.log(`pack-install: CLI-trained test accuracy ${summary.testAccuracy}, Loihi layers ${exported.layers.length}; timings (s): ${JSON.stringify(timings)}`);
+    console.log(`pack-install: CLI-trained test accuracy ${summary.testAccuracy}, third-party task test hamming ${taskSummary.testMetrics.hamming}, Loihi layers ${exported.layers.length}; timings (s): ${JSON.stringify(timings)}`);
   });
 });

@@ -24,6 +24,8 @@ describe('spikeflow info', () => {
     expect(ids('neurons')).toEqual(expect.arrayContaining(['neurons/if', 'neurons/lif', 'neurons/plif']));
     expect(ids('architectures')).toEqual(expect.arrayContaining(['models/conv-fmnist', 'models/lif-mlp']));
     expect(ids('hardwareTargets')).toEqual(['loihi/loihi1', 'loihi/loihi2', 'spinnaker/spinnaker1']);
+    expect(ids('tasks')).toEqual(['core/classification', 'core/regression']);
+    expect(ids('metrics')).toEqual(expect.arrayContaining(['core/accuracy', 'core/r2']));
     expect(ids('datasets')).toEqual(expect.arrayContaining(['datasets/fashion-mnist', 'datasets/mnist', 'datasets/kmnist']));
     expect(ids('losses')).toEqual(expect.arrayContaining(['core/ce-mean', 'core/mse-rate', 'core/tet']));
   });

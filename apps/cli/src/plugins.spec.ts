@@ -95,6 +95,8 @@ describe('spikeflow plugins list', () => {
     const byNs = new Map(out.plugins.map((p) => [p.namespace, p]));
     expect([...byNs.keys()]).toEqual(['core', 'neurons', 'datasets', 'models', 'loihi', 'spinnaker', 'acme']);
     expect(byNs.get('core')!.contributions.losses).toEqual(['core/ce-mean', 'core/ce-membrane', 'core/huber', 'core/mae', 'core/mse', 'core/mse-membrane', 'core/mse-rate', 'core/tet']);
+    expect(byNs.get('core')!.contributions.tasks).toEqual(['core/classification', 'core/regression']);
+    expect(byNs.get('core')!.contributions.metrics).toEqual(expect.arrayContaining(['core/accuracy', 'core/top-k', 'core/r2', 'core/rrse', 'core/corr']));
     expect(byNs.get('neurons')!.contributions.neurons).toContain('neurons/lif');
     expect(byNs.get('loihi')!.contributions).toEqual({ hardwareTargets: ['loihi/loihi1', 'loihi/loihi2'] });
     expect(byNs.get('neurons')!.source).toBe('built-in');
@@ -120,10 +122,33 @@ describe('spikeflow plugins new', () => {
       expect(pkg.spikeflow).toEqual({ plugin: './dist/plugin.js' });
       expect(pkg.peerDependencies).toEqual({ '@spikeflow/core': `^${CORE_VERSION}` });
       expect(pkg.files).toEqual(['dist', 'README.md']);
-      expect(r.files.filter((f) => f.endsWith('.spec.ts'))).toHaveLength(1);
+      // The task kind ships its data too: a spec for the task and one for its dataset.
+      expect(r.files.filter((f) => f.endsWith('.spec.ts'))).toHaveLength(kind === 'task' ? 2 : 1);
       expect(readFileSync(path.join(dir, 'src', 'plugin.ts'), 'utf8')).toContain(`namespace: '${kind}-demo'`);
       expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain(r.id);
     }
+  });
+
+  it('the task kind registers its task, its own loss, metrics and dataset, and its README says what the trainer asks of it', async () => {
+    expect(PLUGIN_KINDS).toContain('task');
+    const dir = path.join(tmp, 'task-kind');
+    const r = await runCli('plugins', 'new', 'spikeflow-plugin-tags', '--kind', 'task', '--dir', dir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).id).toBe('tags/multi-label');
+    const plugin = readFileSync(path.join(dir, 'src', 'plugin.ts'), 'utf8');
+    expect(plugin).toContain('{ tasks: [multiLabelTaskDescriptor], losses: [binaryCrossEntropyDescriptor], metrics: [hammingAccuracyDescriptor, subsetAccuracyDescriptor], datasets: [multiBarsDescriptor] }');
+    // Every descriptor the plugin registers is imported and exported from the package.
+    const index = readFileSync(path.join(dir, 'src', 'index.ts'), 'utf8');
+    for (const d of ['multiLabelTaskDescriptor', 'binaryCrossEntropyDescriptor', 'hammingAccuracyDescriptor', 'subsetAccuracyDescriptor', 'multiBarsDescriptor']) {
+      expect(plugin).toMatch(new RegExp(`import \\{[^}]*\\b${d}\\b[^}]*\\} from`));
+      expect(index).toContain(d);
+    }
+    // Ids inside the sources follow the namespace (metric ids are full ids in the task's metric list).
+    expect(readFileSync(path.join(dir, 'src', 'multi-label-task.ts'), 'utf8')).toContain("{ name: 'hamming', id: 'tags/hamming-accuracy' }");
+    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('## The task');
+    expect(readme).toMatch(/\*\*selection\*\*: the best checkpoint has the highest `hamming`/);
+    expect(readme).toContain('spikeflow train --task tags/multi-label --dataset tags/multi-bars');
   });
 
   it('refuses bad names, built-in namespaces and non-empty folders; the CLI reports them as typed errors', async () => {
@@ -132,7 +157,7 @@ describe('spikeflow plugins new', () => {
     expect(() => generatePlugin({ name: 'p', kind: 'neuron', dir: path.join(tmp, 'gen', 'neuron') })).toThrowError(/not empty/);
     const r = await runCli('plugins', 'new', 'spikeflow-plugin-x', '--kind', 'synapse', '--dir', path.join(tmp, 'x3'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--kind must be one of neuron, surrogate, architecture, dataset, chip, got 'synapse'/);
+    expect(r.stderr).toMatch(/--kind must be one of neuron, surrogate, architecture, dataset, chip, task, got 'synapse'/);
     expect(existsSync(path.join(tmp, 'x3'))).toBe(false);
     const ok = await runCli('plugins', 'new', 'spikeflow-plugin-bars', '--kind', 'dataset', '--dir', path.join(tmp, 'x4'), '--json');
     expect(ok.code).toBe(0);

@@ -69,7 +69,7 @@ describe('component ids and options are checked against the registries before tr
     const r = await runCli('train', '-c', file, '--print-config');
     expect(r.code).toBe(2);
     const lines = r.stderr.split('\n').map((l) => l.trim());
-    expect(lines).toContain(`${file}: model.options.hiden: unknown key (did you mean 'hidden'?); expected one of: hidden, bias (models/lif-mlp)`);
+    expect(lines).toContain(`${file}: model.options.hiden: unknown key (did you mean 'hidden'?); expected one of: hidden, bias, output, outputTau (models/lif-mlp)`);
     // The descriptor's own message is kept.
     expect(lines.find((l) => l.startsWith(`${file}: neuron.options.tau:`))).toMatch(/tau must be greater than 1.*; got 0\.5 \(neurons\/lif\)$/);
   });

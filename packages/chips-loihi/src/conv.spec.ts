@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -19,7 +20,7 @@ import { LOIHI1_LIMITS, LOIHI2_LIMITS } from './resources/loihi-limits.js';
 import { TestLif, makeRandom } from './test-utils/fixtures.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-conv-'));
-const NETX_DIR = process.env.SPIKEFLOW_NETX_DIR ?? '/work/shared/data/netx';
+const NETX_DIR = process.env.SPIKEFLOW_NETX_DIR ?? fileURLToPath(new URL('../../../../shared/data/netx', import.meta.url));
 
 function setWeights(m: Module, seed: number, scale = 1): void {
   const rnd = makeRandom(seed);

@@ -131,5 +131,6 @@ export { modelBuildOf } from './checkpoint/model-build.js';
 export type { ModelBuild } from './checkpoint/model-build.js';
 export { MODEL_FORMAT } from './checkpoint/model-file.js';
 export { Trainer } from './train/trainer.js';
-export type { TrainerOptions, TrainerCallback, EpochMetrics, StepInfo, EvalResult, FitSummary } from './train/trainer.js';
+export type { TrainerOptions, TrainerCallback, EpochMetrics, StepInfo, EvalResult, EvalPredictions, EpochSelection, FitSelection, FitSummary } from './train/trainer.js';
+export { coreTaskMetrics } from './train/core-task-metrics.js';
 export { progressCallback, jsonlMetricsCallback, formatEpochLine } from './train/callbacks.js';

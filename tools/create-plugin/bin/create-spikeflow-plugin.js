@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-const USAGE = `usage: npm create spikeflow-plugin <name> -- --kind neuron|surrogate|architecture|dataset|chip [--dir <dir>] [--namespace <ns>] [--core <folder-or-tgz>]
+const USAGE = `usage: npm create spikeflow-plugin <name> -- --kind neuron|surrogate|architecture|dataset|chip|task [--dir <dir>] [--namespace <ns>] [--core <folder-or-tgz>]
        npx create-spikeflow-plugin <name> --kind <kind> [...]   (same as: npx spikeflow plugins new <name> --kind <kind>)`;
 
 const args = process.argv.slice(2);

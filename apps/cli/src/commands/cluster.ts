@@ -250,12 +250,16 @@ async function evaluateEpochs(runDir: string, epochEnds: readonly number[], comm
     const i = lines.findIndex((l) => l.step === step && l.testAccuracy === undefined);
     if (!dir || i < 0) throw new SpikeflowError('invalid-state', `the cluster ended epoch at step ${step} without ${dir ? `its line in ${file}` : 'a checkpoint of that step'}`);
     const t0 = performance.now();
-    const ev = await runEval(dir, {}, { ...io, json: undefined, quiet: true });
+    const evaluated = await runEval(dir, {}, { ...io, json: undefined, quiet: true });
+    // The cluster trains classification (its worker checks a [T, B, C] output): accuracy is always there.
+    const ev = { ...evaluated, testAccuracy: evaluated.testAccuracy! };
     const { time, epoch, trainLoss, trainAccuracy, samplesPerSecond, lr, trainSeconds, peakRssMiB, batches } = lines[i];
     // The key order of core's EpochMetrics line.
     lines[i] = {
       time, epoch, step, trainLoss, trainAccuracy, testLoss: ev.testLoss, testAccuracy: ev.testAccuracy, firingRates: ev.firingRates,
       samplesPerSecond, lr, trainSeconds, evalSeconds: (performance.now() - t0) / 1000, peakRssMiB, batches,
+      // The workers count arg-max hits only, so the training metrics are accuracy alone; the test split has the task's every metric.
+      metrics: { accuracy: trainAccuracy }, testMetrics: ev.metrics,
     };
     last = { testAccuracy: ev.testAccuracy };
     if (!io.quiet) io.log(`epoch ${String(epoch)}: test accuracy ${(ev.testAccuracy * 100).toFixed(2)}% loss ${ev.testLoss.toFixed(4)} on ${ev.samples} samples (${dir})`);

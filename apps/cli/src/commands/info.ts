@@ -18,7 +18,7 @@ Examples:
       const { sf, loaded } = await loadSpikeflow();
       const registries = {
         neurons: sf.neurons, surrogates: sf.surrogates, architectures: sf.architectures, datasets: sf.datasets,
-        encoders: sf.encoders, losses: sf.losses, hardwareTargets: sf.hardwareTargets,
+        encoders: sf.encoders, losses: sf.losses, hardwareTargets: sf.hardwareTargets, tasks: sf.tasks, metrics: sf.metrics,
       };
       const info = {
         core: CORE_VERSION,

@@ -56,8 +56,12 @@ export function addRunOptions(cmd: Command): Command {
     .option('--neuron <id>', 'neuron id (default lif)')
     .option('--neuron-opt <key=value>', 'neuron option, repeatable (e.g. tau=2, surrogate=atan)', collect)
     .option('--dataset <id>', 'dataset id (default fashion-mnist)')
+    .option('--dataset-opt <key=value>', 'dataset option, repeatable (e.g. window=24, horizon=1, targets=OT)', collect)
+    .option('--task <id>', 'task id: classification or regression (default: from the dataset, class labels → classification, series → regression)')
+    .option('--task-opt <key=value>', 'task option, repeatable (e.g. readOut=last, select=mse)', collect)
+    .option('--select <split:metric>', 'save the epoch best on this metric as checkpoints/best (e.g. valid:r2, test:accuracy; default valid:<the task\'s metric> when the dataset has a valid split)')
     .option('--encoder <id>', 'encoder id (default direct)')
-    .option('--loss <id>', 'loss id: mse-rate, ce-mean, tet (default mse-rate)')
+    .option('--loss <id>', 'loss id: mse-rate, ce-mean, tet for classification (default mse-rate); mse, mae, huber for regression (default mse)')
     .option('--optimizer <id>', 'adam, adamw or sgd (default adam)')
     .option('--lr <number>', 'learning rate (default 3e-3)', num('--lr'))
     .option('--momentum <number>', 'SGD momentum (default 0.9)', num('--momentum'))
@@ -96,7 +100,9 @@ export function flagsToConfig(o: Record<string, any>): Record<string, unknown> {
   return {
     model: comp(o.model, modelOptions(o)),
     neuron: comp(o.neuron, parseKeyValues(o.neuronOpt, '--neuron-opt')),
-    dataset: comp(o.dataset, undefined),
+    dataset: comp(o.dataset, parseKeyValues(o.datasetOpt, '--dataset-opt')),
+    task: comp(o.task, parseKeyValues(o.taskOpt, '--task-opt')),
+    select: o.select,
     encoder: comp(o.encoder, undefined),
     loss: comp(o.loss, undefined),
     optimizer: o.optimizer || o.lr !== undefined || o.momentum !== undefined || o.weightDecay !== undefined

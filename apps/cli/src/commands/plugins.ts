@@ -20,7 +20,7 @@ export interface PluginRow {
 export function pluginRows(sf: Spikeflow, loaded: readonly LoadedPlugin[]): PluginRow[] {
   const registries = {
     neurons: sf.neurons, surrogates: sf.surrogates, architectures: sf.architectures, datasets: sf.datasets,
-    encoders: sf.encoders, losses: sf.losses, hardwareTargets: sf.hardwareTargets,
+    encoders: sf.encoders, losses: sf.losses, hardwareTargets: sf.hardwareTargets, tasks: sf.tasks, metrics: sf.metrics,
   };
   const contributions = (namespace: string) =>
     Object.fromEntries(

@@ -4,7 +4,7 @@ import { didYouMean } from './did-you-mean.js';
 import { surrogateProblem } from './surrogate-problem.js';
 import type { RunConfig } from './run-config.js';
 
-const REGISTRIES = { model: 'architectures', neuron: 'neurons', dataset: 'datasets', encoder: 'encoders', loss: 'losses' } as const;
+const REGISTRIES = { model: 'architectures', neuron: 'neurons', dataset: 'datasets', encoder: 'encoders', loss: 'losses', task: 'tasks' } as const;
 
 /**
  * Check the component ids and their options (`model.options`, `neuron.options`, `dataset.options`,
@@ -23,7 +23,10 @@ export function checkComponents(sf: Spikeflow, config: RunConfig, layers: readon
   let kind: 'invalid-options' | 'unknown-id' = 'invalid-options';
   for (const [key, registryName] of Object.entries(REGISTRIES) as Array<[keyof typeof REGISTRIES, (typeof REGISTRIES)[keyof typeof REGISTRIES]]>) {
     const registry = sf[registryName];
-    const { id, options } = config[key];
+    // The task is optional (then it follows from the dataset, and the run checks its options).
+    const component = config[key];
+    if (component?.id === undefined) continue;
+    const { id, options } = component as { id: string; options: Record<string, unknown> };
     let descriptor;
     try {
       descriptor = registry.get(id);

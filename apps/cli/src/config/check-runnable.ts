@@ -17,7 +17,8 @@ import { buildModel } from '../run/train-run.js';
 export async function checkRunnable(sf: Spikeflow, config: RunConfig): Promise<void> {
   const dataset = sf.datasets.get(config.dataset.id);
   await selectBackend(config.backend);
-  const { model, encoder, timeSteps } = withoutInitialisation(() => buildModel(sf, config, { sampleShape: dataset.sampleShape, numClasses: dataset.numClasses }));
+  // A task dataset (a forecasting series) declares no classes: its outputs follow from its options, which the run checks; one stands in here.
+  const { model, encoder, timeSteps } = withoutInitialisation(() => buildModel(sf, config, { sampleShape: dataset.sampleShape, numClasses: Math.max(1, dataset.numClasses) }));
   try {
     const stepShape = encoder.stepShape?.(dataset.sampleShape) ?? dataset.sampleShape;
     await checkTrainingMemory(model, { stepShape, timeSteps, batchSize: config.batchSize });

@@ -16,6 +16,11 @@ export const runConfigSchema = z
     dataset: componentSchema.default({ id: 'fashion-mnist', options: {} }),
     encoder: componentSchema.default({ id: 'direct', options: {} }),
     loss: componentSchema.default({ id: 'mse-rate', options: {} }),
+    /** What the model learns; absent: from the dataset (class labels → classification, float targets → regression). */
+    // Without an id (only --task-opt), the task still follows from the dataset.
+    task: z.object({ id: z.string().min(1).optional(), options: z.record(z.string(), z.unknown()).default({}) }).strict().optional(),
+    /** `split:metric` (e.g. `valid:r2`, `test:accuracy`): the epoch best on it is saved as `checkpoints/best`. */
+    select: z.string().regex(/^(train|valid|test):[A-Za-z0-9_-]+$/, { error: 'expected split:metric, e.g. valid:r2 or test:accuracy (split train, valid or test)' }).optional(),
     optimizer: z
       .object({
         id: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
@@ -108,7 +113,7 @@ export function resolveRunConfig(layers: readonly ConfigLayer[]): RunConfig {
   throw new SpikeflowError('invalid-options', `invalid configuration (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, { problems: lines });
 }
 
-const COMPONENTS = ['model', 'neuron', 'dataset', 'encoder', 'loss', 'optimizer', 'schedule'] as const;
+const COMPONENTS = ['model', 'neuron', 'dataset', 'encoder', 'loss', 'task', 'optimizer', 'schedule'] as const;
 
 /** `model: lif-mlp` is short for `model: { id: lif-mlp }` (likewise neuron, dataset, optimizer...). */
 function expandComponents(value: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {

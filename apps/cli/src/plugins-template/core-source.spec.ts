@@ -48,6 +48,20 @@ describe('plugins new: where @spikeflow/core comes from', () => {
     }
   }, 540_000);
 
+  it('a task plugin (task, loss, metrics and dataset in one package) installs, passes its own npm test and typechecks', async () => {
+    const dir = path.join(tmp, 'tags');
+    const r = await runCli('plugins', 'new', 'spikeflow-plugin-tags', '--kind', 'task', '--dir', dir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(devCore(dir)).toBe(`file:${checkoutCore}`);
+    const install = npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
+    expect(install.code, install.out).toBe(0);
+    const test = npm(['test'], dir);
+    expect(test.code, test.out).toBe(0);
+    expect(test.out).toMatch(/Tests\s+9 passed/);
+    const typecheck = npm(['run', 'typecheck'], dir);
+    expect(typecheck.code, typecheck.out).toBe(0);
+  }, 540_000);
+
   it('--core takes a built core folder or an npm pack tarball, and names what is wrong otherwise', async () => {
     const tgz = path.join(tmp, 'spikeflow-core-0.1.0.tgz');
     writeFileSync(tgz, '');

@@ -7,9 +7,10 @@ import { chipTemplate } from './kinds/chip.js';
 import { datasetTemplate } from './kinds/dataset.js';
 import { neuronTemplate } from './kinds/neuron.js';
 import { surrogateTemplate } from './kinds/surrogate.js';
+import { taskTemplate } from './kinds/task.js';
 
 /** The kinds of plugin `spikeflow plugins new` can start. */
-export const PLUGIN_KINDS = ['neuron', 'surrogate', 'architecture', 'dataset', 'chip'] as const;
+export const PLUGIN_KINDS = ['neuron', 'surrogate', 'architecture', 'dataset', 'chip', 'task'] as const;
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
 const TEMPLATES: Record<PluginKind, KindTemplate> = {
@@ -18,6 +19,7 @@ const TEMPLATES: Record<PluginKind, KindTemplate> = {
   architecture: architectureTemplate,
   dataset: datasetTemplate,
   chip: chipTemplate,
+  task: taskTemplate,
 };
 
 /** Tool versions the generated package develops with (the ones spikeflow itself is tested with). */
@@ -96,9 +98,9 @@ export function generatePlugin(options: GeneratePluginOptions): GeneratedPlugin 
     'tsconfig.build.json': `${JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: 'src', outDir: 'dist' }, include: ['src/**/*.ts'], exclude: ['src/**/*.spec.ts'] }, null, 2)}\n`,
     'vitest.config.ts': "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig({\n  test: { include: ['src/**/*.spec.ts'], testTimeout: 60_000 },\n});\n",
     '.gitignore': 'node_modules/\ndist/\n*.tgz\n',
-    'src/plugin.ts': pluginTs(name, namespace, factory, kind, out.descriptorImport, out.descriptorName, out.contribution),
+    'src/plugin.ts': pluginTs(name, namespace, factory, kind, out.descriptorImport, { [out.contribution]: [out.descriptorName], ...out.moreContributions }),
     'src/index.ts': `export { ${factory} } from './plugin.js';\n${out.indexExports}\n`,
-    'README.md': readme(name, kind, namespace, factory, fullId, coreRange, out.usage, options.coreSpec),
+    'README.md': readme(name, kind, namespace, factory, fullId, coreRange, out.usage, options.coreSpec, out.readmeSection),
     ...out.files,
   };
   for (const [rel, text] of Object.entries(files)) {
@@ -160,7 +162,8 @@ function packageJson(name: string, kind: PluginKind, fullId: string, coreRange: 
   };
 }
 
-function pluginTs(name: string, namespace: string, factory: string, kind: PluginKind, descriptorImport: string, descriptorName: string, contribution: string): string {
+function pluginTs(name: string, namespace: string, factory: string, kind: PluginKind, descriptorImport: string, contributions: Readonly<Record<string, readonly string[] | undefined>>): string {
+  const listed = Object.entries(contributions).map(([list, names]) => `${list}: [${(names ?? []).join(', ')}]`).join(', ');
   return `import { definePlugin, type Plugin } from '@spikeflow/core';
 ${descriptorImport}
 
@@ -177,14 +180,14 @@ ${descriptorImport}
  * \`\`\`
  */
 export function ${factory}(): Plugin {
-  return definePlugin({ name: '${name}', version: '0.1.0', namespace: '${namespace}' }, { ${contribution}: [${descriptorName}] });
+  return definePlugin({ name: '${name}', version: '0.1.0', namespace: '${namespace}' }, { ${listed} });
 }
 
 export default ${factory};
 `;
 }
 
-function readme(name: string, kind: PluginKind, namespace: string, factory: string, fullId: string, coreRange: string, usage: string, coreSpec?: string): string {
+function readme(name: string, kind: PluginKind, namespace: string, factory: string, fullId: string, coreRange: string, usage: string, coreSpec?: string, section?: string): string {
   const local = coreSpec?.startsWith('file:')
     ? `\n\`@spikeflow/core\` is installed from \`${coreSpec.slice(5)}\` (a \`file:\` devDependency) while it is not on npm;\nonce it is, set it to \`${coreRange}\` (\`npm install -D @spikeflow/core@${coreRange}\`).\n`
     : '';
@@ -209,7 +212,7 @@ import { ${factory} } from '${name}';
 
 const sf = createSpikeflow({ plugins: [${factory}()] });
 \`\`\`
-
+${section ? `\n${section.trimEnd()}\n` : ''}
 ## Develop
 
 \`\`\`sh

@@ -38,7 +38,7 @@ function make(indices: Int32Array, total: number, seed: number): TestSamples {
  * s.description;                             // 'test: 1000 of 10000 samples (seeded subset, seed 0)'
  * ```
  */
-export function selectTestSamples(test: Dataset, count: number | undefined, seed: number, flag = '--test-subset'): TestSamples {
+export function selectTestSamples(test: Pick<Dataset, 'length' | 'name'>, count: number | undefined, seed: number, flag = '--test-subset'): TestSamples {
   const total = test.length;
   if (count === undefined) return make(Int32Array.from({ length: total }, (_, i) => i), total, seed);
   if (!Number.isInteger(count) || count < 1 || count > total) {

@@ -1,15 +1,18 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  Adam, AdamW, SGD, ProgressBar, Trainer, checkTrainingMemory, constantLr, cosineLr, describeBackend, estimateTrainingMemory, jsonlMetricsCallback, manualSeed,
-  memoryUsage, progressCallback, selectBackend, writeFileAtomic,
-  type BackendInfo, type Dataset, type EpochMetrics, type LoadedCheckpoint, type Module, type FitSummary, type Optimizer, type Spikeflow, type TrainerCallback,
+  Adam, AdamW, SGD, ProgressBar, Sequential, SpikeflowError, Trainer, checkTrainingMemory, constantLr, cosineLr, describeBackend, estimateTrainingMemory, isTaskDatasetDescriptor,
+  jsonlMetricsCallback, manualSeed, memoryUsage, progressCallback, selectBackend, writeFileAtomic,
+  type BackendInfo, type Dataset, type EpochMetrics, type FitSelection, type LoadedCheckpoint, type Module, type FitSummary, type Optimizer, type Spikeflow,
+  type TargetSpec, type TaskDataset, type TaskSplit, type TrainerCallback,
 } from '@spikeflow/core';
 import { DataLoader } from '@spikeflow/datasets';
 import type { RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
 import { TrainingInterrupted, type InterruptGuard } from './interrupt.js';
 import { selectTestSamples, type TestSamples } from './test-samples.js';
+import { resolveRunTask, type RunTask } from './run-task.js';
+import { ShapedOutput } from './shaped-output.js';
 
 /** Where human-readable output goes; `--json` sends machine output to `json`. */
 export interface RunIO {
@@ -26,6 +29,11 @@ export interface TrainRunResult {
   readonly epochs: readonly EpochMetrics[];
   readonly testAccuracy?: number;
   readonly testLoss?: number;
+  /** The task's id and every metric of the last epoch's test evaluation. */
+  readonly task: string;
+  readonly testMetrics?: Readonly<Record<string, number>>;
+  /** With a selection: the best epoch, its value and the `best` checkpoint. */
+  readonly best?: FitSummary['best'];
   readonly samplesPerSecond: number;
   readonly peakRssMiB: number;
   /** The process's resident-set high-water mark and (on wasm) the backend heap's size at the end, MiB. */
@@ -72,6 +80,46 @@ export async function openData(sf: Spikeflow, config: RunConfig, io: RunIO): Pro
   return { train, test };
 }
 
+/** The splits a run reads, and their target. */
+export interface RunData {
+  readonly train: Dataset | TaskDataset;
+  readonly test: Dataset | TaskDataset;
+  /** The validation split, for datasets that have one. */
+  readonly valid?: TaskDataset;
+  readonly target: TargetSpec;
+}
+
+/**
+ * Open the configured dataset's splits: a class dataset's train and test (as {@link openData}), a task
+ * dataset's (forecasting series...) train, test and, when it has one, valid, through `sf.taskDataset`.
+ */
+export async function openRunData(sf: Spikeflow, config: RunConfig, io: RunIO): Promise<RunData> {
+  const descriptor = sf.datasets.get(config.dataset.id);
+  if (!isTaskDatasetDescriptor(descriptor)) {
+    const { train, test } = await openData(sf, config, io);
+    return { train, test, target: { kind: 'class', numClasses: train.numClasses } };
+  }
+  const common = { ...config.dataset.options, dataDir: config.dataDir, download: config.download, onProgress: datasetProgress(io) };
+  const open = (split: TaskSplit) => sf.taskDataset(config.dataset.id, { ...common, split });
+  const train = await open('train');
+  const test = await open('test');
+  const valid = descriptor.splits.includes('valid') ? await open('valid') : undefined;
+  return { train, test, ...(valid ? { valid } : {}), target: train.targetSpec };
+}
+
+/**
+ * A model whose flat output `[T, B, outputs]` must take a multi-dimensional regression target's
+ * shape gets a {@link ShapedOutput} last layer (built the same way on load, so checkpoints match).
+ */
+export function shapeForTarget(model: Module, target: TargetSpec, modelId: string): Module {
+  if (target.kind !== 'regression' || target.shape.length === 1) return model;
+  if (!(model instanceof Sequential)) {
+    throw new SpikeflowError('not-supported', `model '${modelId}' outputs [T, B, outputs], and the target has shape [${target.shape}]; only Sequential models can be reshaped to [T, B, ${target.shape.join(', ')}] (choose a one-dimensional target, e.g. --dataset-opt forecast=point)`);
+  }
+  model.append(new ShapedOutput(target.shape), 'shape');
+  return model;
+}
+
 /** Build the configured model (seeded) and its neuron, encoder and loss, and T (the data's frames per sample, else the config's). */
 export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape: readonly number[]; numClasses: number }) {
   manualSeed(config.seed);
@@ -105,6 +153,19 @@ export function buildOptimizer(model: Module, config: RunConfig): Optimizer {
   return new Adam(params, { lr: o.lr, weightDecay: o.weightDecay });
 }
 
+/**
+ * The split and metric picking the `best` checkpoint: `--select split:metric`, else the task's
+ * selection metric on the validation split when the data has one, else none (no `best/`).
+ */
+export function selectionOf(config: RunConfig, task: { readonly id: string; readonly selection: { readonly metric: string }; readonly metrics: readonly { readonly name: string }[] }, hasValid: boolean): FitSelection | undefined {
+  if (config.select === undefined) return hasValid ? { split: 'valid', metric: task.selection.metric } : undefined;
+  const [split, metric] = config.select.split(':') as [TaskSplit, string];
+  if (split === 'valid' && !hasValid) throw new SpikeflowError('invalid-options', `--select ${config.select}: dataset has no valid split; select on test or train (e.g. test:${metric})`);
+  const names = [...task.metrics.map((m) => m.name), 'loss'];
+  if (!names.includes(metric)) throw new SpikeflowError('invalid-options', `--select ${config.select}: task '${task.id}' has no metric '${metric}'; it reports ${names.join(', ')}`);
+  return { split, metric };
+}
+
 function defaultRunDir(config: RunConfig): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   return path.resolve('runs', `${stamp}-${config.model.id.replace('/', '_')}-${config.dataset.id.replace('/', '_')}`);
@@ -120,13 +181,22 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   const backend: BackendInfo = await selectBackend(config.backend);
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();
-  const { train, test } = await openData(sf, config, io);
+  const data = await openRunData(sf, config, io);
+  const { train, test, valid } = data;
   // Say which copy of the data this run reads (datasets expose `sources`: the files they read).
-  for (const [split, ds] of [['train', train], ['test', test]] as const) {
+  for (const [split, ds] of [['train', train], ...(valid ? [['valid', valid] as const] : []), ['test', test]] as const) {
     const files = (ds as { sources?: readonly string[] }).sources ?? [];
     if (!io.quiet && files.length > 0) io.log(`data ${split}: ${files.length <= 3 ? files.join(', ') : `${files.length} files, ${files.slice(0, 2).join(', ')}, ...`}`);
   }
-  const { model, encoder, loss, timeSteps } = buildModel(sf, config, train);
+  // The task follows from the data unless --task says otherwise; the stored config records it and its loss.
+  const runTask = resolveRunTask(sf, config, data.target);
+  const { task } = runTask;
+  config = { ...config, task: runTask.component, loss: runTask.loss };
+  const select = selectionOf(config, task, valid !== undefined);
+  const built = buildModel(sf, config, { sampleShape: train.sampleShape, numClasses: runTask.outputs });
+  const { encoder, timeSteps } = built;
+  const model = shapeForTarget(built.model, data.target, config.model.id);
+  const taskLoss = sf.taskLoss(config.loss.id, config.loss.options);
   // Samples that already are sequences (event frames) fix T; the run's config records it.
   if (timeSteps !== config.timeSteps) {
     if (!io.quiet) io.log(`T=${timeSteps}: the frames per sample of ${config.dataset.id} (encoder ${encoder.id})`);
@@ -145,6 +215,7 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   // The loader's seeded subset is the set selectTestSamples describes (same indices, same seed).
   const testSamples = selectTestSamples(test, config.testSubset, config.seed);
   const testLoader = new DataLoader({ dataset: test, batchSize: evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
+  const validLoader = valid ? new DataLoader({ dataset: valid, batchSize: evalBatchSize, shuffle: false, seed: config.seed }) : undefined;
   const optimizer = buildOptimizer(model, config);
   const totalSteps = Math.min(config.epochs * trainLoader.batchesPerEpoch, config.maxSteps ?? Number.POSITIVE_INFINITY);
   const schedule = config.schedule.id === 'cosine'
@@ -161,7 +232,9 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(stored, null, 2)}\n`);
   if (!io.quiet) {
     io.log(`run folder: ${runDir}`);
-    io.log(`model ${config.model.id} (${model.parameterCount()} parameters), neuron ${config.neuron.id}, T=${config.timeSteps}, ${trainLoader.length} train / ${testLoader.length} test samples, ${trainLoader.batchesPerEpoch} batches of ${config.batchSize} per epoch, ${totalSteps} steps`);
+    io.log(`model ${config.model.id} (${model.parameterCount()} parameters), neuron ${config.neuron.id}, T=${config.timeSteps}, ${trainLoader.length} train / ${validLoader ? `${validLoader.length} valid / ` : ''}${testLoader.length} test samples, ${trainLoader.batchesPerEpoch} batches of ${config.batchSize} per epoch, ${totalSteps} steps`);
+    if (task.target.kind !== 'class') io.log(`task ${task.id} (read-out ${task.readOut}), loss ${taskLoss.id}, metrics ${task.metrics.map((m) => m.name).join(', ')}${select ? `; best checkpoint by ${select.split} ${select.metric}` : ''}`);
+    else if (select) io.log(`best checkpoint by ${select.split} ${select.metric}`);
     io.log(testSamples.description);
   }
   const history: EpochMetrics[] = [];
@@ -177,8 +250,8 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   callbacks.push({ onCheckpoint: (dir) => void (saved = { step: trainerRef!.step, dir }) });
   if (options.interrupt) callbacks.push(options.interrupt.callback);
   const trainer = new Trainer({
-    model, encoder, loss, optimizer, schedule,
-    timeSteps: config.timeSteps, numClasses: train.numClasses, seed: config.seed, callbacks, maxSteps: config.maxSteps,
+    model, encoder, taskLoss, task, metrics: () => sf.taskMetrics(task), optimizer, schedule,
+    timeSteps: config.timeSteps, seed: config.seed, callbacks, maxSteps: config.maxSteps,
     checkpoints: { dir: path.join(runDir, 'checkpoints'), config: stored },
   });
   trainerRef = trainer;
@@ -191,7 +264,7 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   let summary: FitSummary;
   let interrupted: TrainRunResult['interrupted'];
   try {
-    summary = await trainer.fit(trainLoader, { epochs: config.epochs, test: testLoader });
+    summary = await trainer.fit(trainLoader, { epochs: config.epochs, test: testLoader, ...(validLoader ? { valid: validLoader } : {}), ...(select ? { select } : {}) });
   } catch (e) {
     if (!(e instanceof TrainingInterrupted)) throw e;
     // The step in flight has finished (the trainer's state is consistent): save it unless saved.
@@ -212,6 +285,9 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
     epochs: summary.epochs,
     testAccuracy: last?.testAccuracy,
     testLoss: last?.testLoss,
+    task: task.id,
+    testMetrics: last?.testMetrics,
+    ...(summary.best ? { best: summary.best } : {}),
     samplesPerSecond: summary.epochs.length ? summary.epochs.reduce((a, m) => a + m.samplesPerSecond, 0) / summary.epochs.length : 0,
     peakRssMiB: Math.max(0, ...summary.epochs.map((m) => m.peakRssMiB)),
     checkpoint: summary.checkpoint,

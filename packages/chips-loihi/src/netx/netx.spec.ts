@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +14,7 @@ import { LoihiLif } from '../simulator/loihi-lif.js';
 import { makeRandom, randomFloatNetwork, randomInputs } from '../test-utils/fixtures.js';
 import type { NetxFile, NetxLayer } from './netx-file.js';
 
-const NETX_DIR = process.env.SPIKEFLOW_NETX_DIR ?? '/work/shared/data/netx';
+const NETX_DIR = process.env.SPIKEFLOW_NETX_DIR ?? fileURLToPath(new URL('../../../../../shared/data/netx', import.meta.url));
 const haveShared = existsSync(path.join(NETX_DIR, 'mnist_trained_mnist_network.net'));
 if (!haveShared) console.warn(`skipping the real lava-dl netx file tests: ${NETX_DIR} has no .net files`);
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-netx-'));

@@ -1,9 +1,14 @@
+import type { TargetSpec } from './task.js';
+
 /** One mini-batch as plain arrays, ready to become tensors. */
 export interface Batch {
   /** Samples, `size * prod(sampleShape)` floats, NHWC, scaled to [0, 1]. */
   readonly x: Float32Array;
-  /** Integer class labels, `size` of them. */
-  readonly y: Int32Array;
+  /**
+   * Targets typed by the data's target: `size` integer class labels, or a `Float32Array` of
+   * `size * prod(shape)` values for regression targets (see {@link TargetSpec}).
+   */
+  readonly y: Int32Array | Float32Array;
   /** Global dataset index of each sample (keys stochastic encoders). */
   readonly indices: Int32Array;
   readonly size: number;
@@ -21,5 +26,7 @@ export interface BatchLoader {
   readonly batchesPerEpoch: number;
   readonly sampleShape: readonly number[];
   readonly numClasses: number;
+  /** What `y` holds per sample; absent means `numClasses` class labels. */
+  readonly targetSpec?: TargetSpec;
   batches(epoch: number, startBatch?: number): AsyncIterable<Batch>;
 }

@@ -34,7 +34,17 @@ export function taskLossOf(loss: LossFunction): TaskLoss {
       if (keep.length === 0) return tf.tidy(() => tf.mul(tf.sum(output), 0));
       return tf.tidy(() => {
         const idx = tf.tensor1d(keep, 'int32');
-        return loss.compute(tf.gather(output, idx, 1), tf.gather(target, idx), numClasses);
+        // Selecting the counted samples by a 0/1 matrix, not tf.gather: gather's gradient
+        // (UnsortedSegmentSum) has no wasm kernel, a matMul's has. Exact: each entry is one product by 1.
+        const B = output.shape[1]!;
+        const ones = new Float32Array(B * keep.length);
+        keep.forEach((b, j) => (ones[b * keep.length + j] = 1));
+        const select = tf.tensor2d(ones, [B, keep.length]); // [B, B']: column j picks sample keep[j]
+        const moved = tf.transpose(output, [0, ...output.shape.slice(2).map((_, i) => i + 2), 1]); // [T, ..., B]
+        const picked = tf.matMul(tf.reshape(moved, [-1, B]), select); // [T * ..., B']
+        const back = tf.reshape(picked, [output.shape[0]!, ...output.shape.slice(2), keep.length]);
+        const selected = tf.transpose(back, [0, back.rank - 1, ...output.shape.slice(2).map((_, i) => i + 1)]); // [T, B', ...]
+        return loss.compute(selected, tf.gather(target, idx), numClasses);
       });
     },
   };

@@ -136,7 +136,7 @@ describe('Trainer', () => {
     expect(b.epoch).toBe(a.epoch);
     expect(b.batches).toBe(a.batches);
     expect(b.trainLoss).toBeCloseTo(a.trainLoss, 6);
-    expect(b.trainAccuracy).toBeCloseTo(a.trainAccuracy, 12);
+    expect(b.trainAccuracy).toBeCloseTo(a.trainAccuracy!, 12);
     // The reference: the whole epoch's sample-weighted mean of the per-step losses.
     const steps: number[] = [];
     const probe = setup(11, { callbacks: [{ onStep: (s) => void (s.epoch === 1 && steps.push(s.loss * s.samples)) }] });
@@ -154,7 +154,7 @@ describe('Trainer', () => {
     const tail = await again.trainer.fit(again.loader, { epochs: 2 });
     expect(tail.epochs[0].batches).toBe(a.batches);
     expect(tail.epochs[0].trainLoss).toBeCloseTo(a.trainLoss, 6);
-    expect(tail.epochs[0].trainAccuracy).toBeCloseTo(a.trainAccuracy, 12);
+    expect(tail.epochs[0].trainAccuracy).toBeCloseTo(a.trainAccuracy!, 12);
   });
 
   it('refuses to resume a trained checkpoint that lost its optimizer state', async () => {

@@ -4,6 +4,15 @@ import type { Module } from '../nn/module.js';
 import type { Encoder } from '../contracts/encoder.js';
 import type { LossFunction } from '../contracts/loss.js';
 import type { Batch, BatchLoader } from '../contracts/batch-loader.js';
+import type { Metric } from '../contracts/metric.js';
+import type { TargetSpec, Task } from '../contracts/task.js';
+import type { TaskLoss } from '../contracts/task-loss.js';
+import type { TaskSplit } from '../contracts/task-dataset.js';
+import type { GraphBatch } from '../contracts/graph-batch.js';
+import { classificationTask } from '../tasks/classification-task.js';
+import { selectionImproves } from '../tasks/selection-improves.js';
+import { taskLossOf } from '../losses/task-loss-of.js';
+import { coreTaskMetrics } from './core-task-metrics.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedule.js';
 import { spikingLayers } from '../spike/neuron-module.js';
@@ -13,9 +22,56 @@ import { cleanCheckpointTemps, saveCheckpoint, type EpochProgress, type LoadedCh
 import { legacyOptimizerNames } from '../checkpoint/legacy-optimizer-names.js';
 import { CORE_VERSION } from '../version.js';
 
-/** Samples whose time-mean output `[T, B, C]` peaks at the label (a scalar tensor). */
-function countCorrect(output: Tensor, labels: Tensor): Tensor {
-  return tf.sum(tf.cast(tf.equal(tf.argMax(tf.mean(output, 0), -1), tf.cast(labels, 'int32')), 'float32'));
+/**
+ * Samples whose score row peaks at the label (arg-max taking the first maximum, as `tf.argMax`);
+ * NaN for targets that are not one class label per sample.
+ */
+function countCorrect(target: TargetSpec, prediction: Float32Array, labels: Int32Array | Float32Array): number {
+  if (target.kind !== 'class') return Number.NaN;
+  const C = target.numClasses;
+  let correct = 0;
+  for (let s = 0; s < labels.length; s++) {
+    let arg = 0;
+    for (let c = 1; c < C; c++) if (prediction[s * C + c]! > prediction[s * C + arg]!) arg = c;
+    if (arg === labels[s]) correct++;
+  }
+  return correct;
+}
+
+/** Join typed arrays end to end. */
+function concat<A extends Int32Array | Float32Array>(parts: readonly A[], Ctor: { new (n: number): A }): A {
+  const out = new Ctor(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function concatTargets(parts: ReadonlyArray<Int32Array | Float32Array>): Int32Array | Float32Array {
+  return parts.length > 0 && parts[0] instanceof Float32Array ? concat(parts as Float32Array[], Float32Array) : concat(parts as Int32Array[], Int32Array);
+}
+
+/** The results of a set of streaming metrics, by name. */
+function resultsOf(metrics: ReadonlyMap<string, Metric>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, m] of metrics) out[name] = m.result();
+  return out;
+}
+
+/** Same target (kind, classes, shape, steps). */
+function sameTarget(a: TargetSpec, b: TargetSpec): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function describeTarget(t: TargetSpec): string {
+  switch (t.kind) {
+    case 'class': return `${t.numClasses} classes`;
+    case 'regression': return `regression targets of shape [${t.shape}]`;
+    case 'sequence': return `sequences of ${t.steps} steps of ${describeTarget(t.item)}`;
+    case 'none': return 'no targets';
+  }
 }
 
 /** Metrics of one finished epoch (also one line of `metrics.jsonl`). */
@@ -24,8 +80,10 @@ export interface EpochMetrics {
   readonly epoch: number;
   readonly step: number;
   readonly trainLoss: number;
-  readonly trainAccuracy: number;
+  /** Classification only: arg-max accuracy over the epoch's training batches. */
+  readonly trainAccuracy?: number;
   readonly testLoss?: number;
+  /** Classification only. */
   readonly testAccuracy?: number;
   /** Mean firing rate of each spiking layer on the evaluation data (or training data without it). */
   readonly firingRates: Readonly<Record<string, number>>;
@@ -38,6 +96,39 @@ export interface EpochMetrics {
   readonly peakRssMiB: number;
   /** Batches trained in this epoch (fewer than an epoch when maxSteps stopped it). */
   readonly batches: number;
+  /**
+   * Every metric of the task over the epoch's training batches (streamed; after a mid-epoch resume,
+   * over the batches since the resume). Keyed by the task's metric names (`accuracy`, `r2`, ...).
+   * The trainer always sets it; optional for metrics made elsewhere (a cluster coordinator's epoch line).
+   */
+  readonly metrics?: Readonly<Record<string, number>>;
+  /** Loss and metrics on the validation split, when one was given. */
+  readonly validLoss?: number;
+  readonly validMetrics?: Readonly<Record<string, number>>;
+  /** Every metric of the task on the test split, when one was given. */
+  readonly testMetrics?: Readonly<Record<string, number>>;
+  /** With a selection (`fit`'s `select`): its value this epoch and whether it is the best so far (then saved as `best`). */
+  readonly selection?: EpochSelection;
+}
+
+/** The selection metric of an epoch (see `fit`'s `select`). */
+export interface EpochSelection {
+  readonly split: TaskSplit;
+  readonly metric: string;
+  readonly mode: 'max' | 'min';
+  readonly value: number;
+  /** This epoch is the best so far (its weights are in the `best` checkpoint). */
+  readonly best: boolean;
+  /** The best value so far and the epoch (from 1) that reached it. */
+  readonly bestValue?: number;
+  readonly bestEpoch?: number;
+}
+
+/** Which split's metric picks the `best` checkpoint in {@link Trainer.fit}. */
+export interface FitSelection {
+  readonly split: TaskSplit;
+  /** A metric name of the task (`accuracy`, `r2`, ...); `loss` selects the lowest mean loss. */
+  readonly metric: string;
 }
 
 /** One training step as reported to callbacks. */
@@ -47,6 +138,7 @@ export interface StepInfo {
   readonly batchesPerEpoch: number;
   readonly step: number;
   readonly loss: number;
+  /** Arg-max accuracy of the batch (NaN when the task has no class labels). */
   readonly accuracy: number;
   readonly samples: number;
   readonly lr: number;
@@ -55,11 +147,26 @@ export interface StepInfo {
 /** Evaluation result over a whole loader. */
 export interface EvalResult {
   readonly loss: number;
-  readonly accuracy: number;
+  /** Arg-max accuracy (classification only). */
+  readonly accuracy?: number;
+  /** Every metric of the task over the whole loader. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** With `keepPredictions`: each sample's read-out and target, in the loader's order. */
+  readonly predictions?: EvalPredictions;
   readonly samples: number;
   readonly firingRates: Readonly<Record<string, number>>;
   readonly samplesPerSecond: number;
   readonly seconds: number;
+}
+
+/** The read-outs an evaluation produced, sample-major, as the task's metrics saw them. */
+export interface EvalPredictions {
+  /** Dataset index of each sample. */
+  readonly indices: Int32Array;
+  /** `samples * predictionPerSample` values (class scores, or predicted values). */
+  readonly prediction: Float32Array;
+  /** `samples * targetPerSample` targets. */
+  readonly target: Int32Array | Float32Array;
 }
 
 /** Hooks into training (progress bars, loggers, early stopping). All optional. */
@@ -79,17 +186,30 @@ export interface FitSummary {
   readonly stoppedEarly: boolean;
   readonly step: number;
   readonly checkpoint?: string;
+  /** With a selection: the best epoch (from 1), its value and the `best` checkpoint folder. */
+  readonly best?: { readonly split: TaskSplit; readonly metric: string; readonly value: number; readonly epoch: number; readonly checkpoint?: string };
 }
 
 export interface TrainerOptions {
   readonly model: Module;
   readonly encoder: Encoder;
-  readonly loss: LossFunction;
+  /** A classification loss `(output, labels, numClasses)`; used through `taskLossOf` unless `taskLoss` is given. */
+  readonly loss?: LossFunction;
+  /** The loss under the task signature `(output, target, context)` (regression losses: `sf.taskLoss('mse')`). */
+  readonly taskLoss?: TaskLoss;
+  /**
+   * What the model learns: its output check, read-out, target and metrics. Default: classification
+   * of `numClasses` classes with the mean read-out, accuracy and top-5 (today's behaviour).
+   */
+  readonly task?: Task;
+  /** Fresh metrics of the task (e.g. `() => sf.taskMetrics(task)`); default: core's metrics the task names. */
+  readonly metrics?: () => Map<string, Metric>;
   /** Needed to train; a trainer without one can still evaluate. */
   readonly optimizer?: Optimizer;
   readonly schedule?: LrSchedule;
   readonly timeSteps: number;
-  readonly numClasses: number;
+  /** Classes of the default classification task; not needed with a `task`. */
+  readonly numClasses?: number;
   readonly seed: number;
   readonly callbacks?: readonly TrainerCallback[];
   /** Stop after this many optimizer steps in total (a checkpoint is still written). */
@@ -120,12 +240,33 @@ export class Trainer {
   private peakRss = 0;
   /** Training sums of the epoch in progress; checkpointed so a resumed epoch reports all its batches. */
   private progress: EpochProgress | undefined;
+  /** The best selection so far (restored from a checkpoint's last epoch metrics). */
+  private best: { split: TaskSplit; metric: string; value: number; epoch: number } | undefined;
   private readonly params: Array<[string, tf.Variable]>;
+  /** What the model learns (the options' task, or classification of `numClasses` classes). */
+  readonly task: Task;
+  private readonly loss: TaskLoss;
+  private readonly makeMetrics: () => Map<string, Metric>;
 
   constructor(readonly options: TrainerOptions) {
     if (!Number.isInteger(options.timeSteps) || options.timeSteps < 1) {
       throw new SpikeflowError('invalid-options', `timeSteps must be a positive integer, got ${options.timeSteps}`);
     }
+    if (options.task) this.task = options.task;
+    else if (Number.isInteger(options.numClasses) && options.numClasses! >= 1) {
+      this.task = classificationTask({ readOut: 'mean', topK: 5, loss: 'mse-rate' }, { target: { kind: 'class', numClasses: options.numClasses! } });
+    } else {
+      throw new SpikeflowError('invalid-options', `the trainer needs a task or a positive integer numClasses (for classification), got numClasses ${options.numClasses}`);
+    }
+    if (options.task && options.numClasses !== undefined && (options.task.target.kind !== 'class' || options.task.target.numClasses !== options.numClasses)) {
+      throw new SpikeflowError('invalid-options', `numClasses ${options.numClasses} contradicts the task '${options.task.id}', which learns ${describeTarget(options.task.target)}; drop numClasses`);
+    }
+    if (options.taskLoss) this.loss = options.taskLoss;
+    else if (options.loss) this.loss = taskLossOf(options.loss);
+    else throw new SpikeflowError('invalid-options', `the trainer needs a loss: pass loss (classification) or taskLoss (e.g. sf.taskLoss('${this.task.defaultLoss}'))`);
+    this.makeMetrics = options.metrics ?? (() => coreTaskMetrics(this.task));
+    // Fail at construction, not after the first epoch, when a metric cannot be made.
+    this.makeMetrics();
     this.params = options.model.namedParameters();
   }
 
@@ -147,7 +288,7 @@ export class Trainer {
 
   private forward(batch: Batch, epoch: number): { y: Tensor; run: () => Tensor } {
     const x = tf.tensor(batch.x, [batch.size, ...batch.sampleShape]);
-    const y = tf.tensor1d(batch.y, 'int32');
+    const y = this.task.targetTensor(batch.y, batch.size);
     const run = () => {
       this.options.model.resetState();
       const { encoder, model, timeSteps } = this.options;
@@ -155,9 +296,12 @@ export class Trainer {
       // once take x directly (forwardStatic), so the input is never repeated T times.
       const out = (encoder.timeInvariant ? model.forwardStatic(markDataTensor(x), timeSteps) : null)
         ?? model.forward(markDataTensor(encoder.encode(x, { timeSteps, sampleIndices: batch.indices, epoch, seed: this.options.seed })));
-      if (out.rank !== 3 || out.shape[0] !== this.options.timeSteps || out.shape[1] !== batch.size || out.shape[2] !== this.options.numClasses) {
-        throw new SpikeflowError('shape-mismatch', `the model output must be [T=${this.options.timeSteps}, B=${batch.size}, C=${this.options.numClasses}], got [${out.shape}]`);
+      const target = this.task.target;
+      const C = target.kind === 'class' ? target.numClasses : undefined;
+      if (out.rank < 2 || out.shape[0] !== this.options.timeSteps || out.shape[1] !== batch.size || (C !== undefined && (out.rank !== 3 || out.shape[2] !== C))) {
+        throw new SpikeflowError('shape-mismatch', `the model output must be [T=${this.options.timeSteps}, B=${batch.size}, ${C !== undefined ? `C=${C}` : '...'}], got [${out.shape}]`);
       }
+      this.task.checkOutput(out);
       return out;
     };
     return { y, run };
@@ -169,56 +313,156 @@ export class Trainer {
     return optimizer;
   }
 
-  /** One optimizer step on a batch; returns the loss and the number of correct predictions. */
-  trainStep(batch: Batch, epoch = this.epoch): { loss: number; correct: number } {
-    const { model, loss, schedule } = this.options;
+  /**
+   * One optimizer step on a batch; returns the loss, the number of correct predictions (NaN without
+   * class labels) and the task's read-out of the output (what the metrics take).
+   */
+  trainStep(batch: Batch, epoch = this.epoch): { loss: number; correct: number; prediction: Float32Array } {
+    const { model, schedule } = this.options;
+    const { loss, task } = this;
     const optimizer = this.requireOptimizer();
     model.train();
     if (schedule) optimizer.lr = schedule.lrAt(this.step);
-    const [lossValue, correct] = tf.tidy(() => {
+    const [lossValue, prediction] = tf.tidy(() => {
       const { y, run } = this.forward(batch, epoch);
       let output: Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         output = tf.keep(run());
-        return loss.compute(output, y, this.options.numClasses) as tf.Scalar;
+        return loss.compute(output, y, { target: task.target, readOut: task.readOut }) as tf.Scalar;
       }, this.params.map(([, v]) => v));
       const byName = new Map<string, Tensor>();
       for (const [name, v] of this.params) if (grads[v.name]) byName.set(name, grads[v.name]);
       optimizer.step(byName);
-      const c = countCorrect(output!, y);
+      const p = task.predict(output!);
       output!.dispose();
-      return [value.dataSync()[0], c.dataSync()[0]];
+      return [value.dataSync()[0], p] as const;
     });
+    const correct = countCorrect(task.target, prediction, batch.y);
     if (!Number.isFinite(lossValue)) {
       throw new SpikeflowError('invalid-state', `loss became ${lossValue} at step ${this.step} (epoch ${epoch}); lower the learning rate or check the data`);
     }
     this.step++;
     this.sampleRss();
-    return { loss: lossValue, correct };
+    return { loss: lossValue, correct, prediction };
   }
 
-  /** Evaluate on a loader in eval mode, with firing-rate monitoring. */
-  async evaluate(loader: BatchLoader, epoch = this.epoch): Promise<EvalResult> {
+  /** A whole graph as one batch of its nodes (indices 0..N-1), its mask checked against the node count. */
+  private graphAsBatch(graph: GraphBatch): { batch: Batch; mask: Float32Array } {
+    const n = graph.numNodes;
+    if (!Number.isInteger(n) || n < 1) throw new SpikeflowError('shape-mismatch', `a graph batch needs a positive integer numNodes, got ${n}`);
+    if (graph.mask.length !== n) throw new SpikeflowError('shape-mismatch', `the graph's mask has ${graph.mask.length} entries; expected one per node (${n})`);
+    const mask = Float32Array.from(graph.mask, (v) => (v !== 0 ? 1 : 0));
+    if (!mask.some((v) => v === 1)) throw new SpikeflowError('invalid-options', 'the graph\'s mask selects no node; a step needs at least one counted node');
+    return { batch: { x: graph.x, y: graph.y, indices: Int32Array.from({ length: n }, (_, i) => i), size: n, sampleShape: graph.nodeShape }, mask };
+  }
+
+  /**
+   * One full-graph optimizer step for a transductive node task: every node goes through the network
+   * (`[T, N, ...]`), the loss counts only the nodes the mask selects (the training nodes), and the
+   * returned metrics score those nodes. Nodes outside the mask do not change the step, whatever their labels.
+   *
+   * @example
+   * ```ts
+   * const { loss, metrics } = trainer.graphStep(graph.graphBatch('train'));
+   * ```
+   */
+  graphStep(graph: GraphBatch, epoch = this.epoch): { loss: number; metrics: Record<string, number> } {
+    const { model, schedule } = this.options;
+    const { loss, task } = this;
+    const optimizer = this.requireOptimizer();
+    const { batch, mask } = this.graphAsBatch(graph);
+    model.train();
+    if (schedule) optimizer.lr = schedule.lrAt(this.step);
+    const [lossValue, prediction] = tf.tidy(() => {
+      const { y, run } = this.forward(batch, epoch);
+      const maskTensor = tf.tensor1d(mask, 'float32');
+      let output: Tensor | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        output = tf.keep(run());
+        return loss.compute(output, y, { target: task.target, readOut: task.readOut, mask: maskTensor }) as tf.Scalar;
+      }, this.params.map(([, v]) => v));
+      const byName = new Map<string, Tensor>();
+      for (const [name, v] of this.params) if (grads[v.name]) byName.set(name, grads[v.name]);
+      optimizer.step(byName);
+      const p = task.predict(output!);
+      output!.dispose();
+      return [value.dataSync()[0], p] as const;
+    });
+    if (!Number.isFinite(lossValue)) {
+      throw new SpikeflowError('invalid-state', `loss became ${lossValue} at step ${this.step} (graph step); lower the learning rate or check the data`);
+    }
+    this.step++;
+    this.sampleRss();
+    const metrics = this.makeMetrics();
+    for (const m of metrics.values()) m.update(prediction, batch.y, mask);
+    return { loss: lossValue, metrics: resultsOf(metrics) };
+  }
+
+  /** Evaluate a whole graph in eval mode: the loss and the task's metrics over the nodes the mask selects. */
+  evaluateGraph(graph: GraphBatch, epoch = this.epoch): { loss: number; metrics: Record<string, number>; nodes: number } {
     const { model } = this.options;
+    const { loss, task } = this;
+    const { batch, mask } = this.graphAsBatch(graph);
+    model.eval();
+    try {
+      const [l, prediction] = tf.tidy(() => {
+        const { y, run } = this.forward(batch, epoch);
+        const out = run();
+        const lv = loss.compute(out, y, { target: task.target, readOut: task.readOut, mask: tf.tensor1d(mask, 'float32') });
+        return [lv.dataSync()[0], task.predict(out)] as const;
+      });
+      const metrics = this.makeMetrics();
+      for (const m of metrics.values()) m.update(prediction, batch.y, mask);
+      return { loss: l, metrics: resultsOf(metrics), nodes: mask.reduce((a, v) => a + v, 0) };
+    } finally {
+      model.train();
+    }
+  }
+
+  /** Refuse a loader whose targets are not the task's, naming both. */
+  private checkLoader(loader: BatchLoader, what: string): void {
+    const data = loader.targetSpec ?? { kind: 'class', numClasses: loader.numClasses };
+    if (sameTarget(data, this.task.target)) return;
+    throw new SpikeflowError('shape-mismatch', data.kind === 'class' && this.task.target.kind === 'class'
+      ? `the ${what} data has ${data.numClasses} classes but the trainer was set up for ${this.task.target.numClasses}`
+      : `the ${what} data has ${describeTarget(data)} but the task '${this.task.id}' learns ${describeTarget(this.task.target)}`);
+  }
+
+  /**
+   * Evaluate on a loader in eval mode, with firing-rate monitoring: the mean loss and every metric of
+   * the task over the whole loader (streamed, exact for the split). `keepPredictions` also returns
+   * each sample's read-out and target.
+   */
+  async evaluate(loader: BatchLoader, epoch = this.epoch, options: { keepPredictions?: boolean } = {}): Promise<EvalResult> {
+    const { model } = this.options;
+    const { loss, task } = this;
+    this.checkLoader(loader, 'evaluation');
+    const metrics = this.makeMetrics();
     model.eval();
     const layers = spikingLayers(model);
     for (const [, l] of layers) l.monitor = true;
     let lossSum = 0;
     let correct = 0;
     let samples = 0;
+    const kept: { indices: Int32Array[]; prediction: Float32Array[]; target: Array<Int32Array | Float32Array> } = { indices: [], prediction: [], target: [] };
     const t0 = performance.now();
     let done = 0;
     try {
       for await (const batch of loader.batches(0)) {
-        const [l, c] = tf.tidy(() => {
+        const [l, prediction] = tf.tidy(() => {
           const { y, run } = this.forward(batch, epoch);
           const out = run();
-          const lv = this.options.loss.compute(out, y, this.options.numClasses);
-          const cv = countCorrect(out, y);
-          return [lv.dataSync()[0], cv.dataSync()[0]];
+          const lv = loss.compute(out, y, { target: task.target, readOut: task.readOut });
+          return [lv.dataSync()[0], task.predict(out)] as const;
         });
+        for (const m of metrics.values()) m.update(prediction, batch.y);
+        correct += countCorrect(task.target, prediction, batch.y);
+        if (options.keepPredictions) {
+          kept.indices.push(batch.indices);
+          kept.prediction.push(prediction);
+          kept.target.push(batch.y);
+        }
         lossSum += l * batch.size;
-        correct += c;
         samples += batch.size;
         done++;
         this.sampleRss();
@@ -231,7 +475,14 @@ export class Trainer {
     const firingRates: Record<string, number> = {};
     for (const [name, l] of layers) firingRates[name] = l.takeFiringRate();
     const seconds = (performance.now() - t0) / 1000;
-    return { loss: lossSum / Math.max(1, samples), accuracy: correct / Math.max(1, samples), samples, firingRates, samplesPerSecond: samples / seconds, seconds };
+    const results = samples > 0 ? resultsOf(metrics) : {};
+    return {
+      loss: lossSum / Math.max(1, samples),
+      ...(task.target.kind === 'class' ? { accuracy: correct / Math.max(1, samples) } : {}),
+      metrics: results,
+      ...(options.keepPredictions ? { predictions: { indices: concat(kept.indices, Int32Array), prediction: concat(kept.prediction, Float32Array), target: concatTargets(kept.target) } } : {}),
+      samples, firingRates, samplesPerSecond: samples / seconds, seconds,
+    };
   }
 
   /** Restore model, optimizer, RNG and data cursor from a checkpoint. */
@@ -250,6 +501,23 @@ export class Trainer {
     const p = state.epochProgress;
     // Sums are only valid for the batches before this cursor (an older checkpoint has none).
     this.progress = p && p.epoch === state.epoch && p.batches === state.batchInEpoch ? { ...p } : undefined;
+    const sel = (state.metrics as Partial<EpochMetrics> | undefined)?.selection;
+    this.best = sel && typeof sel.bestValue === 'number' && typeof sel.bestEpoch === 'number'
+      ? { split: sel.split, metric: sel.metric, value: sel.bestValue, epoch: sel.bestEpoch }
+      : undefined;
+  }
+
+  /** The mode of a selection metric, refusing a split that is not given or a metric the task lacks. */
+  private selectionMode(select: FitSelection, loaders: { valid?: BatchLoader; test?: BatchLoader }): 'max' | 'min' {
+    if (select.split !== 'train' && !loaders[select.split]) {
+      throw new SpikeflowError('invalid-options', `cannot select on the ${select.split} split: no ${select.split} data was given to fit`);
+    }
+    if (select.metric === 'loss') return 'min';
+    const metric = this.makeMetrics().get(select.metric);
+    if (!metric) {
+      throw new SpikeflowError('invalid-options', `cannot select on '${select.metric}': task '${this.task.id}' reports ${[...this.task.metrics.map((m) => m.name), 'loss'].join(', ')}`);
+    }
+    return metric.mode;
   }
 
   /** Write a checkpoint named `name` under the configured checkpoints folder. */
@@ -277,15 +545,18 @@ export class Trainer {
 
   /**
    * Train until `epochs` epochs are complete (counting epochs already done when resumed) or
-   * `maxSteps` is reached; evaluate on `test` after each epoch; checkpoint after each epoch.
+   * `maxSteps` is reached; evaluate on `valid` and `test` after each epoch; checkpoint after each
+   * epoch. With `select`, the epoch whose metric on that split is the best so far (by the metric's
+   * mode) is also saved as the `best` checkpoint.
    */
-  async fit(train: BatchLoader, options: { epochs: number; test?: BatchLoader }): Promise<FitSummary> {
-    const { epochs, test } = options;
+  async fit(train: BatchLoader, options: { epochs: number; test?: BatchLoader; valid?: BatchLoader; select?: FitSelection }): Promise<FitSummary> {
+    const { epochs, test, valid, select } = options;
     const optimizer = this.requireOptimizer();
     if (!Number.isInteger(epochs) || epochs < 1) throw new SpikeflowError('invalid-options', `epochs must be a positive integer, got ${epochs}`);
-    if (train.numClasses !== this.options.numClasses) {
-      throw new SpikeflowError('shape-mismatch', `the training data has ${train.numClasses} classes but the trainer was set up for ${this.options.numClasses}`);
-    }
+    this.checkLoader(train, 'training');
+    if (valid) this.checkLoader(valid, 'validation');
+    if (test) this.checkLoader(test, 'test');
+    const selectMode = select ? this.selectionMode(select, { valid, test }) : undefined;
     if (this.batchInEpoch >= train.batchesPerEpoch) {
       this.epoch++;
       this.batchInEpoch = 0;
@@ -305,13 +576,18 @@ export class Trainer {
       const carried = startBatch > 0 && this.progress?.epoch === epoch && this.progress.batches === startBatch ? this.progress : undefined;
       const sums = { epoch, batches: 0, samples: 0, lossSum: 0, correct: 0, trainSeconds: 0, ...carried };
       this.progress = sums;
+      const trainMetrics = this.makeMetrics();
+      let metricSamples = 0;
       let t0 = performance.now();
       for await (const batch of train.batches(epoch, startBatch)) {
         if (this.step >= maxSteps) break;
         const r = this.trainStep(batch, epoch);
+        for (const m of trainMetrics.values()) m.update(r.prediction, batch.y);
+        metricSamples += batch.size;
         this.batchInEpoch++;
         sums.lossSum += r.loss * batch.size;
-        sums.correct += r.correct;
+        // NaN without class labels; the checkpointed sum stays a count.
+        if (!Number.isNaN(r.correct)) sums.correct += r.correct;
         sums.samples += batch.size;
         sums.batches++;
         const now = performance.now();
@@ -324,28 +600,53 @@ export class Trainer {
       }
       sums.trainSeconds += (performance.now() - t0) / 1000;
       const { lossSum, correct, samples, batches, trainSeconds } = sums;
+      let validResult: EvalResult | undefined;
+      if (valid) {
+        await this.emit('onEvalStart', epoch, valid.batchesPerEpoch);
+        validResult = await this.evaluate(valid, epoch);
+      }
       let evalResult: EvalResult | undefined;
       if (test) {
         await this.emit('onEvalStart', epoch, test.batchesPerEpoch);
         evalResult = await this.evaluate(test, epoch);
       }
-      const metrics: EpochMetrics = {
+      const classes = this.task.target.kind === 'class';
+      const trainLoss = lossSum / Math.max(1, samples);
+      const trainResults = metricSamples > 0 ? resultsOf(trainMetrics) : {};
+      const base = {
         epoch: epoch + 1,
         step: this.step,
-        trainLoss: lossSum / Math.max(1, samples),
-        trainAccuracy: correct / Math.max(1, samples),
+        trainLoss,
+        trainAccuracy: classes ? correct / Math.max(1, samples) : undefined,
         testLoss: evalResult?.loss,
         testAccuracy: evalResult?.accuracy,
-        firingRates: evalResult?.firingRates ?? {},
+        // The firing rates of the test split (the last evaluated), else the validation split.
+        firingRates: evalResult?.firingRates ?? validResult?.firingRates ?? {},
         samplesPerSecond: samples / Math.max(1e-9, trainSeconds),
         lr: optimizer.lr,
         trainSeconds,
         evalSeconds: evalResult?.seconds ?? 0,
         peakRssMiB: this.peakRss / (1 << 20),
         batches,
+        metrics: trainResults,
+        ...(validResult ? { validLoss: validResult.loss, validMetrics: validResult.metrics } : {}),
+        ...(evalResult ? { testMetrics: evalResult.metrics } : {}),
       };
+      let selection: EpochSelection | undefined;
+      if (select && selectMode) {
+        const results: Record<string, number> | undefined = { train: { loss: trainLoss, ...trainResults }, valid: validResult && { loss: validResult.loss, ...validResult.metrics }, test: evalResult && { loss: evalResult.loss, ...evalResult.metrics } }[select.split];
+        const value = results?.[select.metric] ?? Number.NaN;
+        const prior = this.best && this.best.split === select.split && this.best.metric === select.metric ? this.best : undefined;
+        const improved = selectionImproves({ metric: select.metric, mode: selectMode }, value, prior?.value);
+        if (improved) this.best = { split: select.split, metric: select.metric, value, epoch: epoch + 1 };
+        const now = improved ? this.best! : prior;
+        selection = { split: select.split, metric: select.metric, mode: selectMode, value, best: improved, ...(now ? { bestValue: now.value, bestEpoch: now.epoch } : {}) };
+      }
+      const metrics: EpochMetrics = { ...base, ...(selection ? { selection } : {}) };
       history.push(metrics);
       const finished = this.batchInEpoch >= train.batchesPerEpoch;
+      // Written before the epoch's own checkpoint, so the newest (the one a resume takes) is still the epoch's.
+      if (selection?.best) await this.checkpoint('best', metrics);
       lastCheckpoint = (await this.checkpoint(`epoch-${String(epoch + 1).padStart(3, '0')}${finished ? '' : `-step-${this.step}`}`, metrics)) ?? lastCheckpoint;
       await this.emit('onEpochEnd', metrics);
       if (finished) {
@@ -355,7 +656,10 @@ export class Trainer {
       }
       if (this.step >= maxSteps) stoppedEarly = this.epoch < epochs;
     }
-    const summary: FitSummary = { epochs: history, stoppedEarly, step: this.step, checkpoint: lastCheckpoint };
+    const summary: FitSummary = {
+      epochs: history, stoppedEarly, step: this.step, checkpoint: lastCheckpoint,
+      ...(this.best && select ? { best: { ...this.best, ...(this.options.checkpoints ? { checkpoint: `${this.options.checkpoints.dir}/best` } : {}) } } : {}),
+    };
     await this.emit('onTrainEnd', summary);
     return summary;
   }

@@ -1,5 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { SpikeflowError, epochPermutation, type Batch, type Dataset } from '@spikeflow/core';
+import { SpikeflowError, epochPermutation, type Batch, type Dataset, type TaskDataset } from '@spikeflow/core';
+import { etth1Spec } from '../timeseries/time-series-spec.js';
+import { openTimeSeries } from '../timeseries/open-time-series.js';
 import { describe, expect, it } from 'vitest';
 import { IdxDataset } from '../dataset/idx-dataset.js';
 import { DataLoader, type DataLoaderOptions } from './data-loader.js';
@@ -148,5 +151,42 @@ describe('DataLoader', () => {
     invalid(() => loader({ seed: 0.5 }), /seed/);
     invalid(() => new DataLoader({ batchSize: 4 } as unknown as DataLoaderOptions), /`dataset` must be a Dataset/);
     invalid(() => loader({ dataset: { ...dataset, length: 0, sampleShape: [1], numClasses: 1, getBatch: dataset.getBatch } }), /is empty/);
+  });
+
+  describe('with a task dataset (float targets, train / valid / test)', () => {
+    const DATA = fileURLToPath(new URL('../../../../../shared/data/timeseries', import.meta.url));
+    const open = (split: 'train' | 'valid' | 'test') => openTimeSeries(etth1Spec, { split, dataDir: DATA, window: 6, horizon: 2, forecast: 'span', targets: ['HUFL', 'OT'], inputs: 'all', normalize: true });
+
+    it('carries y as a Float32Array of prod(target shape) values per sample, the dataset\'s own rows', async () => {
+      for (const split of ['train', 'valid', 'test'] as const) {
+        const ds = await open(split);
+        const l = new DataLoader({ dataset: ds, batchSize: 33, shuffle: split === 'train', seed: 5, subset: 100 });
+        expect(l.targetSpec).toEqual({ kind: 'regression', shape: [2, 2] });
+        expect(l.targetPerSample).toBe(4);
+        expect(l.numClasses).toBe(0);
+        const batches = await collect(l.batches(1));
+        expect(batches.reduce((n, b) => n + b.size, 0)).toBe(100);
+        for (const b of batches) {
+          expect(b.y).toBeInstanceOf(Float32Array);
+          expect(b.y.length).toBe(b.size * 4);
+          // Sample by sample, y and x are exactly what the dataset gives for that index alone.
+          b.indices.forEach((idx, i) => {
+            const one = ds.getBatch([idx]);
+            expect(Array.from(b.y.subarray(i * 4, (i + 1) * 4))).toEqual(Array.from(one.y));
+            expect(Array.from(b.x.subarray(i * 6 * 7, (i + 1) * 6 * 7))).toEqual(Array.from(one.x));
+          });
+        }
+      }
+    });
+
+    it('refuses a dataset whose y does not match its declared target, naming both', async () => {
+      const ds = await open('valid');
+      const short: TaskDataset = { ...ds, name: ds.name, split: ds.split, length: ds.length, sampleShape: ds.sampleShape, targetSpec: ds.targetSpec, getBatch: (idx) => ({ x: ds.getBatch(idx).x, y: new Float32Array(idx.length * 3) }) };
+      const asLabels: TaskDataset = { ...short, getBatch: (idx) => ({ x: ds.getBatch(idx).x, y: new Int32Array(idx.length * 4) }) };
+      for (const bad of [short, asLabels]) {
+        const l = new DataLoader({ dataset: bad, batchSize: 8, prefetch: 0 });
+        await expect(collect(l.batches(0))).rejects.toSatisfy((e: unknown) => SpikeflowError.is(e, 'dataset-corrupt') && /expected a Float32Array of 32 \(4 per sample\)/.test((e as Error).message));
+      }
+    });
   });
 });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { SpikeflowError, epochPermutation, type Batch, type BatchLoader, type Dataset } from '@spikeflow/core';
+import { SpikeflowError, epochPermutation, targetLayout, type Batch, type BatchLoader, type Dataset, type TargetSpec, type TaskDataset } from '@spikeflow/core';
 import { subsetIndices } from './subset-indices.js';
 
 /** Options of a {@link DataLoader}. */
 export interface DataLoaderOptions {
-  readonly dataset: Dataset;
+  /** A class-label dataset, or a task dataset (any split: train, valid, test) with typed targets. */
+  readonly dataset: Dataset | TaskDataset;
   /** Samples per batch (the last batch may be smaller unless `dropLast`). */
   readonly batchSize: number;
   /** Visit samples in a seeded random order that changes every epoch (default true). */
@@ -33,7 +34,7 @@ function invalid(message: string): SpikeflowError {
 }
 
 /**
- * Turns a {@link Dataset} into the batches the trainer consumes, in an order fixed by
+ * Turns a {@link Dataset} (or a {@link TaskDataset}) into the batches the trainer consumes, in an order fixed by
  * `(seed, epoch)`: epoch `e` visits the samples in `epochPermutation(n, seed, e)` order, so a run is
  * reproducible, every worker of a data-parallel run agrees on the order, and a resumed run can skip
  * straight to its data cursor with `batches(epoch, startBatch)`.
@@ -48,10 +49,12 @@ function invalid(message: string): SpikeflowError {
  *   batch.x; // Float32Array, 64 * 28 * 28 * 1, NHWC in [0, 1]
  *   batch.y; // Int32Array of labels; batch.indices are the dataset indices
  * }
+ * // A forecasting split: y is a Float32Array of targetPerSample values per sample.
+ * const valid = new DataLoader({ dataset: await sf.taskDataset('etth1', { split: 'valid' }), batchSize: 64, shuffle: false });
  * ```
  */
 export class DataLoader implements BatchLoader {
-  readonly dataset: Dataset;
+  readonly dataset: Dataset | TaskDataset;
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly seed: number;
@@ -61,7 +64,12 @@ export class DataLoader implements BatchLoader {
   readonly length: number;
   readonly batchesPerEpoch: number;
   readonly sampleShape: readonly number[];
+  /** Classes of a class target; 0 for other targets. */
   readonly numClasses: number;
+  /** What `y` holds per sample (class labels of a plain {@link Dataset}). */
+  readonly targetSpec: TargetSpec;
+  /** Target values per sample in `y` (1 for a class label). */
+  readonly targetPerSample: number;
   /** The dataset indices this loader draws from, ascending (all of them without a subset). */
   private readonly pool: Int32Array;
 
@@ -85,7 +93,10 @@ export class DataLoader implements BatchLoader {
     this.dropLast = o.dropLast;
     this.prefetch = o.prefetch;
     this.sampleShape = dataset.sampleShape;
-    this.numClasses = dataset.numClasses;
+    const task = dataset as Partial<TaskDataset>;
+    this.targetSpec = task.targetSpec ?? { kind: 'class', numClasses: (dataset as Dataset).numClasses };
+    this.numClasses = this.targetSpec.kind === 'class' ? this.targetSpec.numClasses : 0;
+    this.targetPerSample = this.targetSpec.kind === 'none' ? 0 : targetLayout(this.targetSpec, ['class', 'regression'], `DataLoader of ${dataset.name}/${dataset.split}`).targetPerSample;
     this.pool = o.subset === undefined ? Int32Array.from({ length: dataset.length }, (_, i) => i) : subsetIndices(dataset.length, o.subset, o.seed);
     this.length = this.pool.length;
     this.batchesPerEpoch = o.dropLast ? Math.floor(this.length / o.batchSize) : Math.ceil(this.length / o.batchSize);
@@ -109,6 +120,11 @@ export class DataLoader implements BatchLoader {
     const start = b * this.batchSize;
     const indices = order.slice(start, Math.min(start + this.batchSize, order.length));
     const { x, y } = this.dataset.getBatch(indices);
+    // A dataset whose targets do not match its declared target would train on shifted rows: refuse it here.
+    const wantFloat = this.targetSpec.kind === 'regression' || (this.targetSpec.kind === 'sequence' && this.targetSpec.item.kind === 'regression');
+    if (!(wantFloat ? y instanceof Float32Array : y instanceof Int32Array) || y.length !== indices.length * this.targetPerSample) {
+      throw new SpikeflowError('dataset-corrupt', `dataset ${this.dataset.name}/${this.dataset.split} returned y as ${y?.constructor?.name ?? typeof y}[${y?.length}] for ${indices.length} samples; expected ${wantFloat ? 'a Float32Array' : 'an Int32Array'} of ${indices.length * this.targetPerSample} (${this.targetPerSample} per sample)`);
+    }
     return { x, y, indices, size: indices.length, sampleShape: this.sampleShape };
   }
 

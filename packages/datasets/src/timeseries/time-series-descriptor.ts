@@ -24,7 +24,8 @@ export function timeSeriesDescriptor(spec: TimeSeriesSpec, columns: number): Tim
       window: z.number().int().min(1).default(spec.defaults.window),
       horizon: z.number().int().min(1).default(spec.defaults.horizon),
       forecast: z.enum(['span', 'point']).default(spec.defaults.forecast),
-      targets: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
+      // `targets=OT,HUFL` from the command line is a comma-separated list.
+      targets: z.union([z.literal('all'), z.array(z.string().min(1)).min(1), z.string().min(1).transform((v) => v.split(','))]).default('all'),
       inputs: z.enum(['all', 'targets']).default('all'),
       normalize: z.boolean().default(true),
     }).strict() as unknown as z.ZodType<TimeSeriesDescriptorOptions>,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +12,7 @@ import { etth1Spec, exchangeRateSpec } from './time-series-spec.js';
 import { openTimeSeries } from './open-time-series.js';
 import type { TimeSeriesDataset } from './time-series-dataset.js';
 
-const DIR = process.env.SPIKEFLOW_TIMESERIES_DIR ?? '/work/shared/data/timeseries';
+const DIR = process.env.SPIKEFLOW_TIMESERIES_DIR ?? fileURLToPath(new URL('../../../../../shared/data/timeseries', import.meta.url));
 const installed = existsSync(path.join(DIR, 'ETTh1.csv')) && existsSync(path.join(DIR, 'exchange_rate.txt.gz'));
 const sf = createSpikeflow({ plugins: [datasets()] });
 
@@ -43,7 +44,7 @@ function expectWindow(ds: TimeSeriesDataset, i: number, rows: number[][], s: { m
   });
 }
 
-describe.skipIf(!installed)(`real forecasting series in ${DIR} (skipped when /work/shared is absent; set SPIKEFLOW_TIMESERIES_DIR)`, () => {
+describe.skipIf(!installed)(`real forecasting series in ${DIR} (skipped when ../shared is absent; set SPIKEFLOW_TIMESERIES_DIR)`, () => {
   it('ETTh1: 17,420 rows of 7 variables, Informer\'s 12/4/4-month splits, train-split z-scores, windows from the raw rows', async () => {
     const table = await readSeriesFile(path.join(DIR, 'ETTh1.csv'), etth1Spec);
     expect(table.rows).toBe(17420);

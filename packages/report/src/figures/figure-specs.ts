@@ -26,7 +26,7 @@ export function trainingCurvesSpec(epochs: readonly EpochMetricsLike[]): VegaLit
   const rows: Array<{ epoch: number; split: string; metric: string; value: number }> = [];
   for (const m of epochs) {
     rows.push({ epoch: m.epoch, split: 'train', metric: 'loss', value: m.trainLoss });
-    rows.push({ epoch: m.epoch, split: 'train', metric: 'accuracy', value: m.trainAccuracy });
+    if (m.trainAccuracy !== undefined) rows.push({ epoch: m.epoch, split: 'train', metric: 'accuracy', value: m.trainAccuracy });
     if (m.testLoss !== undefined) rows.push({ epoch: m.epoch, split: 'test', metric: 'loss', value: m.testLoss });
     if (m.testAccuracy !== undefined) rows.push({ epoch: m.epoch, split: 'test', metric: 'accuracy', value: m.testAccuracy });
   }

@@ -4,7 +4,8 @@ import type { LayerActivity } from '../activity/record-activity.js';
 export interface EpochMetricsLike {
   readonly epoch: number;
   readonly trainLoss: number;
-  readonly trainAccuracy: number;
+  /** Classification runs only. */
+  readonly trainAccuracy?: number;
   readonly testLoss?: number;
   readonly testAccuracy?: number;
   readonly firingRates?: Readonly<Record<string, number>>;
