@@ -319,16 +319,34 @@ export class Trainer {
    */
   trainStep(batch: Batch, epoch = this.epoch): { loss: number; correct: number; prediction: Float32Array } {
     const { model, schedule } = this.options;
-    const { loss, task } = this;
+    const { task } = this;
     const optimizer = this.requireOptimizer();
     model.train();
     if (schedule) optimizer.lr = schedule.lrAt(this.step);
-    const [lossValue, prediction] = tf.tidy(() => {
+    const [lossValue, prediction] = this.optimizeOn(batch, epoch);
+    const correct = countCorrect(task.target, prediction, batch.y);
+    if (!Number.isFinite(lossValue)) {
+      throw new SpikeflowError('invalid-state', `loss became ${lossValue} at step ${this.step} (epoch ${epoch}); lower the learning rate or check the data`);
+    }
+    this.step++;
+    this.sampleRss();
+    return { loss: lossValue, correct, prediction };
+  }
+
+  /**
+   * Forward, loss, gradients and one optimizer update on a batch; with a mask the loss counts only
+   * the samples it selects. Returns the loss and the task's host-side prediction of the batch.
+   */
+  private optimizeOn(batch: Batch, epoch: number, mask?: Float32Array): readonly [number, Float32Array] {
+    const { loss, task } = this;
+    const optimizer = this.requireOptimizer();
+    return tf.tidy(() => {
       const { y, run } = this.forward(batch, epoch);
+      const context = { target: task.target, readOut: task.readOut, ...(mask ? { mask: tf.tensor1d(mask, 'float32') } : {}) };
       let output: Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         output = tf.keep(run());
-        return loss.compute(output, y, { target: task.target, readOut: task.readOut }) as tf.Scalar;
+        return loss.compute(output, y, context) as tf.Scalar;
       }, this.params.map(([, v]) => v));
       const byName = new Map<string, Tensor>();
       for (const [name, v] of this.params) if (grads[v.name]) byName.set(name, grads[v.name]);
@@ -337,13 +355,6 @@ export class Trainer {
       output!.dispose();
       return [value.dataSync()[0], p] as const;
     });
-    const correct = countCorrect(task.target, prediction, batch.y);
-    if (!Number.isFinite(lossValue)) {
-      throw new SpikeflowError('invalid-state', `loss became ${lossValue} at step ${this.step} (epoch ${epoch}); lower the learning rate or check the data`);
-    }
-    this.step++;
-    this.sampleRss();
-    return { loss: lossValue, correct, prediction };
   }
 
   /** A whole graph as one batch of its nodes (indices 0..N-1), its mask checked against the node count. */
@@ -368,26 +379,11 @@ export class Trainer {
    */
   graphStep(graph: GraphBatch, epoch = this.epoch): { loss: number; metrics: Record<string, number> } {
     const { model, schedule } = this.options;
-    const { loss, task } = this;
     const optimizer = this.requireOptimizer();
     const { batch, mask } = this.graphAsBatch(graph);
     model.train();
     if (schedule) optimizer.lr = schedule.lrAt(this.step);
-    const [lossValue, prediction] = tf.tidy(() => {
-      const { y, run } = this.forward(batch, epoch);
-      const maskTensor = tf.tensor1d(mask, 'float32');
-      let output: Tensor | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        output = tf.keep(run());
-        return loss.compute(output, y, { target: task.target, readOut: task.readOut, mask: maskTensor }) as tf.Scalar;
-      }, this.params.map(([, v]) => v));
-      const byName = new Map<string, Tensor>();
-      for (const [name, v] of this.params) if (grads[v.name]) byName.set(name, grads[v.name]);
-      optimizer.step(byName);
-      const p = task.predict(output!);
-      output!.dispose();
-      return [value.dataSync()[0], p] as const;
-    });
+    const [lossValue, prediction] = this.optimizeOn(batch, epoch, mask);
     if (!Number.isFinite(lossValue)) {
       throw new SpikeflowError('invalid-state', `loss became ${lossValue} at step ${this.step} (graph step); lower the learning rate or check the data`);
     }
