@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fsyncDir } from './fsync-dir.js';
@@ -29,4 +29,38 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw e;
   }
   await fsyncDir(dir);
+}
+
+/**
+ * Write a folder atomically: `fill` writes its files into a temp folder beside `dir`
+ * (`.<name>.<hex>.tmp`), which then replaces `dir` by rename (an existing `dir` is moved aside
+ * to `.<name>.<hex>.old` first and removed after), and the parent folder is fsynced. A crash
+ * leaves the old folder, the new one, or temp/old folders that a later start can clean up.
+ * Returns the folder's absolute path.
+ */
+export async function writeFolderAtomic(dir: string, fill: (tmp: string) => Promise<void>): Promise<string> {
+  const target = path.resolve(dir);
+  const parent = path.dirname(target);
+  if (!existsSync(parent)) {
+    await fs.mkdir(parent, { recursive: true });
+    await fsyncDir(path.dirname(parent));
+  }
+  const tmp = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  await fs.mkdir(tmp);
+  try {
+    await fill(tmp);
+    let old: string | undefined;
+    if (existsSync(target)) {
+      old = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.old`);
+      await fs.rename(target, old);
+    }
+    await fs.rename(tmp, target);
+    // The rename is acknowledged once the parent folder's entry is on disk.
+    await fsyncDir(parent);
+    if (old) await fs.rm(old, { recursive: true, force: true });
+    return target;
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
 }

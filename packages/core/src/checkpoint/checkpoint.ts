@@ -1,12 +1,11 @@
 import { promises as fs, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { RngState } from '../util/rng.js';
 import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic, writeFolderAtomic } from './atomic-write.js';
 import { fsyncDir } from './fsync-dir.js';
 import { parseCheckpointState } from './checkpoint-state.js';
 import { modelBuildOf, type ModelBuild } from './model-build.js';
@@ -83,17 +82,8 @@ function toStored(map: ReadonlyMap<string, { shape: readonly number[]; data: Flo
  * parent folder is updated atomically to name it.
  */
 export async function saveCheckpoint(dir: string, parts: { model: Module; optimizer?: Optimizer | null; state: Omit<CheckpointState, 'format' | 'version' | 'createdAt' | 'optimizer'> }): Promise<string> {
-  const parent = path.dirname(path.resolve(dir));
-  if (!existsSync(parent)) {
-    await fs.mkdir(parent, { recursive: true });
-    await fsyncDir(path.dirname(parent));
-  }
-  const tmp = path.join(parent, `.${path.basename(dir)}.${randomBytes(4).toString('hex')}.tmp`);
-  await fs.mkdir(tmp);
-  try {
-    const weights = new Map<string, { shape: readonly number[]; data: Float32Array }>();
-    for (const e of parts.model.namedTensors()) weights.set(e.name, { shape: e.variable.shape, data: e.variable.dataSync() as Float32Array });
-    await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(toStored(weights), { format: 'pt', producer: 'spikeflow', layout: 'linear weight [in,out]; conv filter HWIO' }));
+  const target = await writeFolderAtomic(dir, async (tmp) => {
+    await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(modelTensors(parts.model), { format: 'pt', producer: 'spikeflow', layout: 'linear weight [in,out]; conv filter HWIO' }));
     let optimizer: CheckpointState['optimizer'] = null;
     if (parts.optimizer) {
       const os = parts.optimizer.getState();
@@ -106,22 +96,16 @@ export async function saveCheckpoint(dir: string, parts: { model: Module; optimi
       ...(build?.context.neuron ? { model: build } : {}), ...parts.state,
     };
     await writeFileAtomic(path.join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
-    const target = path.resolve(dir);
-    let old: string | undefined;
-    if (existsSync(target)) {
-      old = path.join(parent, `.${path.basename(dir)}.${randomBytes(4).toString('hex')}.old`);
-      await fs.rename(target, old);
-    }
-    await fs.rename(tmp, target);
-    // The rename is acknowledged once the parent folder's entry is on disk.
-    await fsyncDir(parent);
-    if (old) await fs.rm(old, { recursive: true, force: true });
-    await writeFileAtomic(path.join(parent, 'latest'), `${path.basename(target)}\n`);
-    return target;
-  } catch (e) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
+  await writeFileAtomic(path.join(path.dirname(target), 'latest'), `${path.basename(target)}\n`);
+  return target;
+}
+
+/** Every parameter and buffer of `model` as float32 tensors for a safetensors file, keyed by name. */
+export function modelTensors(model: Module): Map<string, StoredTensor> {
+  const out = new Map<string, StoredTensor>();
+  for (const e of model.namedTensors()) out.set(e.name, { dtype: 'F32', shape: e.variable.shape, data: e.variable.dataSync() as Float32Array });
+  return out;
 }
 
 /** When `dir` holds a complete checkpoint (state.json plus its safetensors files), its write time and step. */

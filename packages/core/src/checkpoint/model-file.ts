@@ -1,14 +1,12 @@
 import { promises as fs, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import type { Module } from '../nn/module.js';
 import { CORE_VERSION } from '../version.js';
-import { encodeSafetensors, decodeSafetensors, type StoredTensor } from './safetensors.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { fsyncDir } from './fsync-dir.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { encodeSafetensors, decodeSafetensors } from './safetensors.js';
+import { writeFileAtomic, writeFolderAtomic } from './atomic-write.js';
+import { loadCheckpoint, modelTensors } from './checkpoint.js';
 import { modelBuildOf, type ModelBuild } from './model-build.js';
 
 export const MODEL_FORMAT = 'spikeflow-model';
@@ -58,30 +56,11 @@ function saveableBuild(model: Module): ModelBuild {
  */
 export async function saveModelFiles(model: Module, dir: string): Promise<string> {
   const build = saveableBuild(model);
-  const target = path.resolve(dir);
-  const parent = path.dirname(target);
-  await fs.mkdir(parent, { recursive: true });
-  const tmp = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
-  await fs.mkdir(tmp);
-  try {
-    const tensors = new Map<string, StoredTensor>();
-    for (const e of model.namedTensors()) tensors.set(e.name, { dtype: 'F32', shape: e.variable.shape, data: e.variable.dataSync() as Float32Array });
-    await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(tensors, { format: 'pt', producer: 'spikeflow', architecture: build.architecture.id }));
+  return writeFolderAtomic(dir, async (tmp) => {
+    await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(modelTensors(model), { format: 'pt', producer: 'spikeflow', architecture: build.architecture.id }));
     const json = { format: MODEL_FORMAT, version: 1, build, spikeflowVersion: CORE_VERSION, createdAt: new Date().toISOString() };
     await writeFileAtomic(path.join(tmp, 'model.json'), `${JSON.stringify(json, null, 2)}\n`);
-    let old: string | undefined;
-    if (existsSync(target)) {
-      old = path.join(parent, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.old`);
-      await fs.rename(target, old);
-    }
-    await fs.rename(tmp, target);
-    await fsyncDir(parent);
-    if (old) await fs.rm(old, { recursive: true, force: true });
-    return target;
-  } catch (e) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  });
 }
 
 /**
