@@ -146,7 +146,7 @@ export abstract class Module {
   /** Copy values into this module's parameters and buffers; names and shapes must match exactly. */
   loadStateDict(given: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>): void {
     const mine = this.namedTensors();
-    const values = renameLegacy(given, mine, this.legacyTensorNames());
+    const values = renameLegacy(given, mine, () => this.legacyTensorNames());
     const missing = mine.filter((e) => !values.has(e.name)).map((e) => e.name);
     const names = new Set(mine.map((e) => e.name));
     const unexpected = [...values.keys()].filter((n) => !names.has(n));
@@ -209,8 +209,11 @@ export abstract class Module {
  * `values` with old (index) names mapped to current ones, when that makes them match the model
  * exactly; otherwise `values` unchanged, so a real mismatch is reported with the names as stored.
  */
-function renameLegacy<V>(values: ReadonlyMap<string, V>, mine: readonly NamedTensorEntry[], legacy: ReadonlyMap<string, string>): ReadonlyMap<string, V> {
-  if (legacy.size === 0 || mine.every((e) => values.has(e.name))) return values;
+function renameLegacy<V>(values: ReadonlyMap<string, V>, mine: readonly NamedTensorEntry[], legacyNames: () => ReadonlyMap<string, string>): ReadonlyMap<string, V> {
+  // The usual case, names as they are today, needs no walk of the module tree.
+  if (mine.every((e) => values.has(e.name))) return values;
+  const legacy = legacyNames();
+  if (legacy.size === 0) return values;
   const renamed = new Map<string, V>();
   for (const [k, v] of values) renamed.set(legacy.get(k) ?? k, v);
   const complete = renamed.size === values.size && renamed.size === mine.length && mine.every((e) => renamed.has(e.name));
