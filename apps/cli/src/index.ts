@@ -9,7 +9,7 @@ export { runConfigSchema, parseRunConfig, resolveRunConfig, readConfigFile, merg
 export { formatConfigIssues } from './config/config-issues.js';
 export type { ConfigLayer } from './config/config-issues.js';
 export { checkComponents } from './config/check-components.js';
-export { didYouMean } from './config/did-you-mean.js';
+export { didYouMean } from '@spikeflow/core';
 export { colorEnabled, styleFor } from './output/color.js';
 export type { Style } from './output/color.js';
 export { completionModel } from './completion/completion-model.js';

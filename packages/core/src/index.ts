@@ -22,6 +22,7 @@ export { memoryUsage } from './engine/memory-usage.js';
 export type { MemoryUsage } from './engine/memory-usage.js';
 
 export { Rng, epochPermutation, hashString } from './util/rng.js';
+export { didYouMean, editDistance } from './util/did-you-mean.js';
 export type { RngState } from './util/rng.js';
 
 export { definePlugin, assertPlugin, CONTRIBUTION_TOKENS } from './plugin/plugin.js';

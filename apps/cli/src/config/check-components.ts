@@ -1,6 +1,5 @@
-import { SpikeflowError, type Spikeflow } from '@spikeflow/core';
+import { SpikeflowError, didYouMean, type Spikeflow } from '@spikeflow/core';
 import { formatConfigIssues, type ConfigLayer } from './config-issues.js';
-import { didYouMean } from './did-you-mean.js';
 import { surrogateProblem } from './surrogate-problem.js';
 import type { RunConfig } from './run-config.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '@spikeflow/core';
 
 /** One source of configuration values, named in error messages (`run.yaml`, `command line`). */
 export interface ConfigLayer {

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import { SpikeflowError } from '@spikeflow/core';
+import { SpikeflowError, didYouMean } from '@spikeflow/core';
 import { formatConfigIssues, schemaKeysAt } from './config-issues.js';
-import { didYouMean } from './did-you-mean.js';
 import { parseKeyValues } from './run-config.js';
 
 /**

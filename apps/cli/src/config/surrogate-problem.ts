@@ -1,5 +1,4 @@
-import { SpikeflowError, type Spikeflow } from '@spikeflow/core';
-import { didYouMean } from './did-you-mean.js';
+import { SpikeflowError, didYouMean, type Spikeflow } from '@spikeflow/core';
 
 /**
  * A neuron option that names a surrogate (`surrogate: atan`) is an id like the others: check it

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { BACKEND_CHOICES } from '@spikeflow/core';
-import { didYouMean } from './did-you-mean.js';
+import { BACKEND_CHOICES, didYouMean } from '@spikeflow/core';
 
 /** Names people try for a GPU backend. */
 const GPU_NAMES = /^(gpu|cuda|webgl|webgpu|tensorflow-gpu|tfjs-node-gpu|metal|opencl|rocm)$/i;

@@ -1,5 +1,6 @@
 import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { editDistance } from '../util/did-you-mean.js';
 
 /** Saved optimizer state: scalar hyper-state plus named slot tensors (`<param>.<slot>`). */
 export interface OptimizerState {
@@ -129,14 +130,4 @@ function closest(name: string, candidates: readonly string[]): string | undefine
     } else if (d === bestD) tie = true;
   }
   return tie ? undefined : best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
