@@ -1,5 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { spikeflowVitestConfig } from '@spikeflow/testing/vitest-preset';
 
-export default defineConfig({
-  test: { include: ['src/**/*.spec.ts'], testTimeout: 900_000, hookTimeout: 900_000, pool: 'forks' },
-});
+// The pack-and-install check builds, packs and installs every package: minutes, not seconds. No backend setup:
+// these specs run npm and tsc, not tensors.
+export default spikeflowVitestConfig({ setupFiles: [], timeout: 900_000, sourceCondition: false });

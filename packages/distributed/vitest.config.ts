@@ -1,7 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { spikeflowVitestConfig } from '@spikeflow/testing/vitest-preset';
 
-export default defineConfig({
-  resolve: { conditions: ['@spikeflow/source'] },
-  ssr: { resolve: { conditions: ['@spikeflow/source'] } },
-  test: { include: ['src/**/*.spec.ts'], setupFiles: ['./vitest.setup.ts'], globalSetup: ['./vitest.global-setup.ts'], testTimeout: 120_000, hookTimeout: 120_000, pool: 'forks' },
-});
+export default spikeflowVitestConfig({ globalSetup: ['./vitest.global-setup.ts'] });

@@ -1,14 +1,13 @@
 // The npm-create wrapper forwards to the CLI's generator (`spikeflow plugins new`), found through package resolution.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
+import { describe, expect, it } from 'vitest';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../create-plugin/bin/create-spikeflow-plugin.js');
-const tmp = mkdtempSync(path.join(tmpdir(), 'create-plugin-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('create-plugin-');
 
 const create = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8' });
 
@@ -20,13 +19,13 @@ describe('create-spikeflow-plugin', () => {
     expect(r.stdout).toContain('contributes leaky/leaky');
     const pkg = JSON.parse(readFileSync(path.join(tmp, 'spikeflow-leaky', 'package.json'), 'utf8'));
     expect(pkg).toMatchObject({ name: '@me/spikeflow-leaky', spikeflow: { plugin: './dist/plugin.js' } });
-    expect(readFileSync(path.join(tmp, 'spikeflow-leaky', 'src', 'leaky-node.spec.ts'), 'utf8')).toContain("createSpikeflow");
+    expect(readFileSync(path.join(tmp, 'spikeflow-leaky', 'src', 'leaky-node.spec.ts'), 'utf8')).toContain('createSpikeflow');
   });
 
   it('passes --kind and --dir through; without a name it prints the usage and fails', () => {
     const ok = create('spikeflow-plugin-bars', '--kind', 'dataset', '--dir', 'bars');
     expect(ok.status).toBe(0);
-    expect(readFileSync(path.join(tmp, 'bars', 'src', 'plugin.ts'), 'utf8')).toContain("datasets: [barsDescriptor]");
+    expect(readFileSync(path.join(tmp, 'bars', 'src', 'plugin.ts'), 'utf8')).toContain('datasets: [barsDescriptor]');
     expect(create().status).toBe(1);
     expect(create('--help').stdout).toMatch(/usage: npm create spikeflow-plugin/);
   });

@@ -24,7 +24,10 @@ const publicPackages: PackageInfo[] = ['packages', 'apps']
 /** Files npm would publish, by package name. */
 function packedFiles(): Map<string, Set<string>> {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', ...publicPackages.flatMap((p) => ['-w', p.name])], {
-    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024,
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 64 * 1024 * 1024,
   });
   const list = JSON.parse(out) as Array<{ name: string; files: Array<{ path: string }> }>;
   return new Map(list.map((p) => [p.name, new Set(p.files.map((f) => f.path))]));
@@ -78,7 +81,7 @@ describe('published package contents (npm pack --dry-run)', () => {
       const targets = [
         ...exportTargets(json.exports),
         ...(['main', 'types'] as const).filter((k) => json[k]).map((k) => ({ where: k, target: json[k] as string })),
-        ...Object.entries(typeof json.bin === 'string' ? { [name]: json.bin } : json.bin ?? {}).map(([k, v]) => ({ where: `bin.${k}`, target: v as string })),
+        ...Object.entries(typeof json.bin === 'string' ? { [name]: json.bin } : (json.bin ?? {})).map(([k, v]) => ({ where: `bin.${k}`, target: v as string })),
         ...(json.spikeflow?.plugin ? [{ where: 'spikeflow.plugin', target: json.spikeflow.plugin as string }] : []),
       ];
       expect(targets.length).toBeGreaterThan(0);

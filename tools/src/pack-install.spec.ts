@@ -29,7 +29,12 @@ const publicPackages = ['packages', 'apps']
 // The test runs under `npm test`/nx: keep npm's per-run variables (workspace, prefix, package) and the
 // vitest worker's options away from the installs, which must behave like a user's shell.
 const env = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_package_|npm_lifecycle_|npm_config_(workspace|workspaces|include_workspace_root|local_prefix|prefix|global)|INIT_CWD$|NODE_OPTIONS$|VITEST|FORCE_COLOR$)/.test(k))),
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) =>
+        !/^(npm_package_|npm_lifecycle_|npm_config_(workspace|workspaces|include_workspace_root|local_prefix|prefix|global)|INIT_CWD$|NODE_OPTIONS$|VITEST|FORCE_COLOR$)/.test(k),
+    ),
+  ),
   NO_COLOR: '1',
 };
 const NPM_INSTALL = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
@@ -46,7 +51,11 @@ function run(cmd: string, args: string[], cwd: string, timeout = 600_000): strin
 
 /** The last JSON line of a command's stdout with the given `type` (the CLI's --json stream). */
 function jsonLine(out: string, type?: string): any {
-  const lines = out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const lines = out
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   return type ? lines.filter((l) => l.type === type).at(-1) : lines.at(-1);
 }
 
@@ -141,11 +150,20 @@ describe('npm pack + install outside the workspace', () => {
     const app = path.join(tmp, 'app');
     mkdirSync(app);
     const overrides = Object.fromEntries([...packed.keys()].filter((n) => n.startsWith('@spikeflow/')).map((n) => [n, sibling(n)]));
-    writeFileSync(path.join(app, 'package.json'), JSON.stringify({
-      name: 'app', private: true, type: 'module',
-      dependencies: { spikeflow: sibling('spikeflow'), '@spikeflow/core': sibling('@spikeflow/core'), '@spikeflow/neurons': sibling('@spikeflow/neurons') },
-      overrides,
-    }, null, 2));
+    writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'app',
+          private: true,
+          type: 'module',
+          dependencies: { spikeflow: sibling('spikeflow'), '@spikeflow/core': sibling('@spikeflow/core'), '@spikeflow/neurons': sibling('@spikeflow/neurons') },
+          overrides,
+        },
+        null,
+        2,
+      ),
+    );
     timed('install CLI', () => run('npm', NPM_INSTALL, app));
     const cli = (...args: string[]) => run('npx', ['--no-install', 'spikeflow', ...args], app);
 
@@ -195,21 +213,64 @@ describe('npm pack + install outside the workspace', () => {
     const list = JSON.parse(cli('plugins', 'list', '--json'));
     const byNs = new Map(list.plugins.map((p: { namespace: string }) => [p.namespace, p]));
     expect(byNs.get('neuron-demo')).toEqual({
-      name: 'spikeflow-plugin-neuron-demo', version: '0.1.0', namespace: 'neuron-demo',
-      source: path.join(app, 'node_modules', 'spikeflow-plugin-neuron-demo'), contributions: { neurons: ['neuron-demo/leaky'] },
+      name: 'spikeflow-plugin-neuron-demo',
+      version: '0.1.0',
+      namespace: 'neuron-demo',
+      source: path.join(app, 'node_modules', 'spikeflow-plugin-neuron-demo'),
+      contributions: { neurons: ['neuron-demo/leaky'] },
     });
     expect(byNs.get('dataset-demo')).toMatchObject({ contributions: { datasets: ['dataset-demo/bars'] } });
     expect(byNs.get('chip-demo')).toMatchObject({ contributions: { hardwareTargets: ['chip-demo/toy-chip'] } });
     expect(byNs.get('task-demo')).toMatchObject({
-      contributions: { tasks: ['task-demo/multi-label'], losses: ['task-demo/bce'], metrics: ['task-demo/hamming-accuracy', 'task-demo/subset-accuracy'], datasets: ['task-demo/multi-bars'] },
+      contributions: {
+        tasks: ['task-demo/multi-label'],
+        losses: ['task-demo/bce'],
+        metrics: ['task-demo/hamming-accuracy', 'task-demo/subset-accuracy'],
+        datasets: ['task-demo/multi-bars'],
+      },
     });
     expect(list.skipped).toEqual([]);
 
     // 5. Train with the third-party neuron on the third-party dataset from the CLI.
     const runDir = path.join(app, 'run');
-    const trained = timed('train', () => cli('train', '--neuron', 'leaky', '--neuron-opt', 'beta=0.8', '--dataset', 'bars', '--model', 'lif-mlp', '--model-opt', 'hidden=[32]',
-      '--loss', 'ce-rate', '--lr', '0.01', '--time-steps', '4', '--epochs', '3', '--batch-size', '32', '--seed', '1', '--backend', 'wasm', '--out', runDir, '--json'));
-    const epochs = trained.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.type === 'epoch');
+    const trained = timed('train', () =>
+      cli(
+        'train',
+        '--neuron',
+        'leaky',
+        '--neuron-opt',
+        'beta=0.8',
+        '--dataset',
+        'bars',
+        '--model',
+        'lif-mlp',
+        '--model-opt',
+        'hidden=[32]',
+        '--loss',
+        'ce-rate',
+        '--lr',
+        '0.01',
+        '--time-steps',
+        '4',
+        '--epochs',
+        '3',
+        '--batch-size',
+        '32',
+        '--seed',
+        '1',
+        '--backend',
+        'wasm',
+        '--out',
+        runDir,
+        '--json',
+      ),
+    );
+    const epochs = trained
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'epoch');
     const summary = jsonLine(trained, 'summary');
     expect(JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')).neuron.id).toBe('leaky');
     expect(epochs).toHaveLength(3);
@@ -220,9 +281,42 @@ describe('npm pack + install outside the workspace', () => {
 
     // The third-party task trains on its own dataset: its loss by default, its metrics in --json, its selection.
     const taskRun = path.join(app, 'task-run');
-    const taskOut = timed('train task', () => cli('train', '--task', 'task-demo/multi-label', '--dataset', 'task-demo/multi-bars', '--dataset-opt', 'length=2048',
-      '--model', 'lif-mlp', '--model-opt', 'hidden=[64]', '--lr', '0.005', '--time-steps', '4', '--epochs', '4', '--batch-size', '32', '--seed', '1', '--backend', 'wasm', '--out', taskRun, '--json'));
-    const taskEpochs = taskOut.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.type === 'epoch');
+    const taskOut = timed('train task', () =>
+      cli(
+        'train',
+        '--task',
+        'task-demo/multi-label',
+        '--dataset',
+        'task-demo/multi-bars',
+        '--dataset-opt',
+        'length=2048',
+        '--model',
+        'lif-mlp',
+        '--model-opt',
+        'hidden=[64]',
+        '--lr',
+        '0.005',
+        '--time-steps',
+        '4',
+        '--epochs',
+        '4',
+        '--batch-size',
+        '32',
+        '--seed',
+        '1',
+        '--backend',
+        'wasm',
+        '--out',
+        taskRun,
+        '--json',
+      ),
+    );
+    const taskEpochs = taskOut
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'epoch');
     const taskSummary = jsonLine(taskOut, 'summary');
     expect(taskSummary.task).toBe('task-demo/multi-label');
     expect(JSON.parse(readFileSync(path.join(taskRun, 'config.json'), 'utf8')).loss.id).toBe('task-demo/bce');
@@ -237,22 +331,37 @@ describe('npm pack + install outside the workspace', () => {
     const toyOut = jsonLine(cli('export', '--target', 'chip-demo/toy-chip', '--checkpoint', runDir, '--out', toy, '--json'), 'export');
     expect(toyOut.target).toBe('chip-demo/toy-chip');
     expect(JSON.parse(readFileSync(toy, 'utf8')).format).toBe('chip-demo/toy-chip');
-    expect(() => cli('export', '--target', 'toy-chip', '--target-opt', 'maxNeurons=2', '--checkpoint', runDir, '--out', toy)).toThrow(/error \(does-not-fit\): the model does not fit chip-demo\/toy-chip/);
+    expect(() => cli('export', '--target', 'toy-chip', '--target-opt', 'maxNeurons=2', '--checkpoint', runDir, '--out', toy)).toThrow(
+      /error \(does-not-fit\): the model does not fit chip-demo\/toy-chip/,
+    );
 
     // 6. The chip packages are optional peers of the CLI: not installed yet, and export says what to install.
     expect(existsSync(path.join(app, 'node_modules', '@spikeflow', 'chips-loihi'))).toBe(false);
-    expect(() => cli('export', '--target', 'loihi2', '--checkpoint', runDir, '--out', path.join(app, 'x.net'))).toThrow(/needs @spikeflow\/chips-loihi, which is not installed; install it next to spikeflow: npm install @spikeflow\/chips-loihi/);
+    expect(() => cli('export', '--target', 'loihi2', '--checkpoint', runDir, '--out', path.join(app, 'x.net'))).toThrow(
+      /needs @spikeflow\/chips-loihi, which is not installed; install it next to spikeflow: npm install @spikeflow\/chips-loihi/,
+    );
     // Add the Loihi package and export the trained network (the leaky neuron maps as a LIF).
     timed('install chips-loihi', () => run('npm', [...NPM_INSTALL, sibling('@spikeflow/chips-loihi')], app));
     const out = path.join(app, 'net.net');
-    const exported = jsonLine(timed('export', () => cli('export', '--target', 'loihi2', '--checkpoint', runDir, '--out', out, '--calibration-samples', '100', '--json')), 'export');
+    const exported = jsonLine(
+      timed('export', () => cli('export', '--target', 'loihi2', '--checkpoint', runDir, '--out', out, '--calibration-samples', '100', '--json')),
+      'export',
+    );
     expect(existsSync(out)).toBe(true);
     expect(exported.layers).toHaveLength(2);
 
     // 7. Nothing came from the workspace: packages resolve inside the app, no links point out, the lock file
     // names only registry URLs and our tarballs.
     const resolve = (m: string) => run(process.execPath, ['--input-type=module', '-e', `console.log(import.meta.resolve(${JSON.stringify(m)}))`], app).trim();
-    for (const m of ['spikeflow', '@spikeflow/core', '@spikeflow/neurons', '@spikeflow/chips-loihi', 'spikeflow-plugin-neuron-demo', 'spikeflow-plugin-dataset-demo', 'spikeflow-plugin-task-demo']) {
+    for (const m of [
+      'spikeflow',
+      '@spikeflow/core',
+      '@spikeflow/neurons',
+      '@spikeflow/chips-loihi',
+      'spikeflow-plugin-neuron-demo',
+      'spikeflow-plugin-dataset-demo',
+      'spikeflow-plugin-task-demo',
+    ]) {
       expect(fileURLToPath(resolve(m)).startsWith(path.join(app, 'node_modules') + path.sep)).toBe(true);
     }
     expect(outsideLinks(app)).toEqual([]);
@@ -260,6 +369,8 @@ describe('npm pack + install outside the workspace', () => {
     const foreign = Object.entries(lock.packages).filter(([, p]) => p.link || (p.resolved && !p.resolved.startsWith('https://') && !p.resolved.includes('tarballs/')));
     expect(foreign.map(([k, p]) => `${k} ${p.resolved}`)).toEqual([]);
     expect(readFileSync(path.join(app, 'package-lock.json'), 'utf8')).not.toContain(root);
-    console.log(`pack-install: CLI-trained test accuracy ${summary.testAccuracy}, third-party task test hamming ${taskSummary.testMetrics.hamming}, Loihi layers ${exported.layers.length}; timings (s): ${JSON.stringify(timings)}`);
+    console.log(
+      `pack-install: CLI-trained test accuracy ${summary.testAccuracy}, third-party task test hamming ${taskSummary.testMetrics.hamming}, Loihi layers ${exported.layers.length}; timings (s): ${JSON.stringify(timings)}`,
+    );
   });
 });
