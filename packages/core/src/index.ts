@@ -7,8 +7,13 @@ export type { Tensor, Variable } from './engine/tf.js';
 export { selectBackend, currentBackend, describeBackend, BACKEND_CHOICES } from './engine/backend.js';
 export type { BackendChoice, BackendInfo, BackendName } from './engine/backend.js';
 export { wasmKernelModule } from './engine/wasm-kernel-module.js';
+export { startModuleWorker } from './engine/worker-module.js';
+export { addKernelRegistrar, registerKernelConfigs, kernelRunner } from './engine/kernel-registry.js';
+export type { KernelSignature, KernelArgs, SpikeflowKernelConfig, SpikeflowGradConfig, KernelRegistrar, AnyKernelConfig, AnyGradConfig } from './engine/kernel-registry.js';
+export { registerCoreKernels, CORE_KERNELS, CORE_GRADIENTS } from './ops/kernels/register-core-kernels.js';
+export type { CoreKernelSignatures } from './ops/kernels/core-kernel-names.js';
 export { markDataTensor, isDataTensor, passDataMark } from './ops/data-tensor.js';
-export { setEventDriven, density, sparseMatMul, sparseMatMulGradW, useEventDriven, EVENT_DRIVEN_MAX_DENSITY } from './ops/spike-matmul.js';
+export { setEventDriven, density, sparseMatMul, sparseMatMulGradW, useEventDriven, spikeKernelsAvailable, EVENT_DRIVEN_MAX_DENSITY } from './ops/spike-matmul.js';
 export type { EventDrivenMode } from './ops/spike-matmul.js';
 export { setEventDrivenConv, CONV_EVENT_DRIVEN_MAX_DENSITY } from './ops/conv2d.js';
 export { useCompiledLayerKernels } from './ops/wasm-ops.js';
@@ -28,15 +33,13 @@ export type { RngState } from './util/rng.js';
 export { definePlugin, assertPlugin, CONTRIBUTION_TOKENS } from './plugin/plugin.js';
 export type { Plugin, PluginMeta, PluginContributions } from './plugin/plugin.js';
 export { Registry } from './plugin/registry.js';
-export {
-  NeuronRegistry, SurrogateRegistry, ArchitectureRegistry, DatasetRegistry, EncoderRegistry, LossRegistry, HardwareTargetRegistry,
-} from './plugin/registries.js';
+export { NeuronRegistry, SurrogateRegistry, ArchitectureRegistry, DatasetRegistry, EncoderRegistry, LossRegistry, HardwareTargetRegistry } from './plugin/registries.js';
 export { TaskRegistry, MetricRegistry } from './plugin/registries.js';
 export { createSpikeflow, corePlugin, Spikeflow } from './plugin/spikeflow.js';
 export type { SpikeflowOptions, NeuronSpec } from './plugin/spikeflow.js';
 
 export { NeuronDescriptor } from './contracts/neuron.js';
-export type { NeuronContext, NeuronFactory } from './contracts/neuron.js';
+export type { NeuronContext, NeuronFactory, NeuronDynamics, NeuronDynamicsCommon, NeuronLearnable, NeuronReset } from './contracts/neuron.js';
 export { SurrogateDescriptor } from './contracts/surrogate.js';
 export type { SurrogateFunction } from './contracts/surrogate.js';
 export { ArchitectureDescriptor, matchesReference } from './contracts/architecture.js';
@@ -48,11 +51,32 @@ export type { Encoder, EncodeContext } from './contracts/encoder.js';
 export { LossDescriptor } from './contracts/loss.js';
 export type { LossFunction } from './contracts/loss.js';
 export { HardwareTargetDescriptor } from './contracts/hardware-target.js';
-export type { HardwareTarget, HardwareReport } from './contracts/hardware-target.js';
+export type {
+  HardwareTarget,
+  HardwareReport,
+  HardwareFormat,
+  HardwareIO,
+  HardwareResult,
+  HardwareExportRequest,
+  HardwareSimulateRequest,
+  HardwareFinetuneRequest,
+  TrainedNetwork,
+  TestSelection,
+} from './contracts/hardware-target.js';
 export type { Descriptor, Registered } from './contracts/descriptor.js';
 export { TaskDescriptor } from './contracts/task.js';
 export type {
-  Task, TaskContext, TaskMetricSpec, TargetSpec, TargetKind, ClassTarget, RegressionTarget, SequenceTarget, NoTarget, ReadOut, SelectionMetric,
+  Task,
+  TaskContext,
+  TaskMetricSpec,
+  TargetSpec,
+  TargetKind,
+  ClassTarget,
+  RegressionTarget,
+  SequenceTarget,
+  NoTarget,
+  ReadOut,
+  SelectionMetric,
 } from './contracts/task.js';
 export { MetricDescriptor } from './contracts/metric.js';
 export type { Metric, MetricContext } from './contracts/metric.js';
@@ -72,13 +96,28 @@ export { targetLayout, targetShape, predictionShape } from './tasks/target-layou
 export type { TargetLayout } from './tasks/target-layout.js';
 export { topKAccuracy, accuracyMetricDescriptor, topKMetricDescriptor, top5MetricDescriptor } from './metrics/top-k-accuracy.js';
 export {
-  regressionMetric, rSquared, rootRelativeSquaredError, empiricalCorrelation, meanSquaredError, meanAbsoluteError,
-  mseMetricDescriptor, maeMetricDescriptor, rmseMetricDescriptor, r2MetricDescriptor, rrseMetricDescriptor, corrMetricDescriptor,
+  regressionMetric,
+  rSquared,
+  rootRelativeSquaredError,
+  empiricalCorrelation,
+  meanSquaredError,
+  meanAbsoluteError,
+  mseMetricDescriptor,
+  maeMetricDescriptor,
+  rmseMetricDescriptor,
+  r2MetricDescriptor,
+  rrseMetricDescriptor,
+  corrMetricDescriptor,
 } from './metrics/regression-metrics.js';
 export { RegressionMoments } from './metrics/regression-moments.js';
 export { coreMetricDescriptors } from './metrics/core-metrics.js';
 export {
-  mseRegressionLoss, maeRegressionLoss, huberRegressionLoss, mseRegressionDescriptor, maeRegressionDescriptor, huberRegressionDescriptor,
+  mseRegressionLoss,
+  maeRegressionLoss,
+  huberRegressionLoss,
+  mseRegressionDescriptor,
+  maeRegressionDescriptor,
+  huberRegressionDescriptor,
 } from './losses/regression-losses.js';
 export { taskLossOf } from './losses/task-loss-of.js';
 
@@ -89,8 +128,13 @@ export type { NamedTensorEntry } from './nn/module.js';
 export { spike, heaviside, detach } from './spike/spike-fn.js';
 export { NeuronModule, spikingLayers } from './spike/neuron-module.js';
 export { BaseNode } from './spike/base-node.js';
+export { StatefulNeuron } from './spike/stateful-neuron.js';
+export type { NeuronState, NeuronTransition, StateInitializer } from './spike/stateful-neuron.js';
 export { standardDynamics } from './spike/standard-dynamics.js';
 export type { StandardDynamics } from './spike/standard-dynamics.js';
+export { describeNetwork } from './network/describe-network.js';
+export type { DescribeNetworkOptions } from './network/describe-network.js';
+export type { NetworkDescription, NetworkLayer, DenseNetworkLayer, ConvNetworkLayer, NetworkNeuron } from './network/network-description.js';
 export type { BaseNodeOptions } from './spike/base-node.js';
 
 export { mseRateLoss, crossEntropyMeanLoss, tetLoss, crossEntropy } from './losses/losses.js';
@@ -133,5 +177,7 @@ export type { ModelBuild } from './checkpoint/model-build.js';
 export { MODEL_FORMAT } from './checkpoint/model-file.js';
 export { Trainer } from './train/trainer.js';
 export type { TrainerOptions, TrainerCallback, EpochMetrics, StepInfo, EvalResult, EvalPredictions, EpochSelection, FitSelection, FitSummary } from './train/trainer.js';
+export { applyGradients, countCorrect, evaluateBatch, forwardBatch, lossAndGradients, requireFiniteLoss } from './train/training-step.js';
+export type { StepGradients, StepParts } from './train/training-step.js';
 export { coreTaskMetrics } from './train/core-task-metrics.js';
 export { progressCallback, jsonlMetricsCallback, formatEpochLine } from './train/callbacks.js';

@@ -1,3 +1,4 @@
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,10 +8,15 @@ import { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { cleanCheckpointTemps, loadCheckpoint, resolveCheckpointDir, saveCheckpoint } from './checkpoint.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
 
 class Tiny extends Module {
-  readonly w = this.registerParameter('weight', tf.tensor([[1, 2], [3, 4]]));
+  readonly w = this.registerParameter(
+    'weight',
+    tf.tensor([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
   readonly b = this.registerBuffer('running_mean', tf.tensor([0.5, -0.5]));
   forward(x: tf.Tensor) {
     return tf.add(tf.matMul(x, this.w), this.b);
@@ -19,10 +25,13 @@ class Tiny extends Module {
 
 describe('safetensors', () => {
   it('round-trips tensors and metadata with an aligned data section', () => {
-    const bytes = encodeSafetensors(new Map([
-      ['a', { dtype: 'F32' as const, shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6.5]) }],
-      ['b', { dtype: 'I32' as const, shape: [], data: new Int32Array([-7]) }],
-    ]), { producer: 'test' });
+    const bytes = encodeSafetensors(
+      new Map([
+        ['a', { dtype: 'F32' as const, shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6.5]) }],
+        ['b', { dtype: 'I32' as const, shape: [], data: new Int32Array([-7]) }],
+      ]),
+      { producer: 'test' },
+    );
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + n) % 8).toBe(0);
     const header = JSON.parse(Buffer.from(bytes.slice(8, 8 + n)).toString());
@@ -48,18 +57,19 @@ describe('safetensors', () => {
     expect(() => decodeSafetensors(new Uint8Array(4), 'y')).toThrowError(/y is not a valid safetensors file/);
     const bad = bytes.slice();
     bad[8] = 0x5b; // '[' breaks the JSON object
-    expect(() => decodeSafetensors(bad, 'z')).toThrowError(SpikeflowError);
+    expectSpikeflowError(() => decodeSafetensors(bad, 'z'), 'checkpoint-invalid');
   });
 });
 
 describe('checkpoints', () => {
   it('saves atomically, points latest at it, and restores model and optimizer', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sf-ckpt-'));
+    const root = tempDir('sf-ckpt-');
     const model = new Tiny();
     const opt = new Adam(model.namedParameters(), { lr: 0.1 });
     opt.step(new Map([['weight', tf.ones([2, 2])]]));
     const dir = await saveCheckpoint(path.join(root, 'checkpoints', 'epoch-001'), {
-      model, optimizer: opt,
+      model,
+      optimizer: opt,
       state: { epoch: 0, step: 1, batchInEpoch: 5, seed: 3, rng: [1, 2, 3, 4], config: { model: 'tiny' }, spikeflowVersion: '0.1.0' },
     });
     expect(readdirSync(path.join(root, 'checkpoints')).sort()).toEqual(['epoch-001', 'latest']);
@@ -82,13 +92,16 @@ describe('checkpoints', () => {
   });
 
   it('rejects missing, foreign and mismatching checkpoints clearly', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sf-ckpt-'));
+    const root = tempDir('sf-ckpt-');
     await expect(loadCheckpoint(path.join(root, 'nope'))).rejects.toThrowError(/does not exist/);
     await expect(loadCheckpoint(root)).rejects.toThrowError(/no checkpoint/);
     writeFileSync(path.join(root, 'state.json'), '{"format":"other"}');
     await expect(loadCheckpoint(root)).rejects.toThrowError(/not a spikeflow checkpoint/);
     const model = new Tiny();
-    const dir = await saveCheckpoint(path.join(root, 'c', 'e1'), { model, state: { epoch: 0, step: 0, batchInEpoch: 0, seed: 0, rng: [1, 1, 1, 1], config: {}, spikeflowVersion: '0.1.0' } });
+    const dir = await saveCheckpoint(path.join(root, 'c', 'e1'), {
+      model,
+      state: { epoch: 0, step: 0, batchInEpoch: 0, seed: 0, rng: [1, 1, 1, 1], config: {}, spikeflowVersion: '0.1.0' },
+    });
     expect(existsSync(path.join(dir, 'optimizer.safetensors'))).toBe(false);
     const loaded = await loadCheckpoint(dir);
     const wrong = new Map(loaded.weights);
@@ -111,11 +124,7 @@ describe('checkpoint validation (trust no input)', () => {
     return { root, dir, model };
   }
 
-  async function failure(p: Promise<unknown>): Promise<SpikeflowError> {
-    const e = await p.then(() => undefined, (err: unknown) => err);
-    expect(SpikeflowError.is(e, 'checkpoint-invalid'), `expected checkpoint-invalid, got ${String(e)}`).toBe(true);
-    return e as SpikeflowError;
-  }
+  const failure = (p: Promise<unknown>) => expectSpikeflowError(p, 'checkpoint-invalid');
 
   it('refuses weights whose safetensors offsets overlap (aliased weights would load as wrong numbers)', async () => {
     const { dir } = await saved();
@@ -133,10 +142,12 @@ describe('checkpoint validation (trust no input)', () => {
 
   it('refuses NaN or infinite weights unless allowNonFinite is given', async () => {
     const { dir, model } = await saved();
-    const bytes = encodeSafetensors(new Map([
-      ['weight', { dtype: 'F32' as const, shape: [2, 2], data: new Float32Array([1, Number.NaN, 3, Number.POSITIVE_INFINITY]) }],
-      ['running_mean', { dtype: 'F32' as const, shape: [2], data: new Float32Array([0.5, -0.5]) }],
-    ]));
+    const bytes = encodeSafetensors(
+      new Map([
+        ['weight', { dtype: 'F32' as const, shape: [2, 2], data: new Float32Array([1, Number.NaN, 3, Number.POSITIVE_INFINITY]) }],
+        ['running_mean', { dtype: 'F32' as const, shape: [2], data: new Float32Array([0.5, -0.5]) }],
+      ]),
+    );
     writeFileSync(path.join(dir, 'model.safetensors'), bytes);
     const e = await failure(loadCheckpoint(dir));
     expect(e.message).toMatch(/tensor 'weight' holds 2 non-finite value\(s\) \(first at index 1: NaN\)/);
@@ -187,12 +198,17 @@ describe('checkpoint validation (trust no input)', () => {
 
 describe('checkpoint durability and recovery', () => {
   const state = (step: number) => ({ epoch: 0, step, batchInEpoch: step, seed: 0, rng: [1, 1, 1, 1] as const, config: {}, spikeflowVersion: '0.1.0' });
-
-  it('finds a complete checkpoint that latest does not name yet (killed between rename and latest)', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sf-ckpt-r-'));
+  /** A run folder with one saved checkpoint, epoch-001 at step 1. */
+  const runWithOneCheckpoint = async () => {
+    const root = tempDir('sf-ckpt-');
     const ckpts = path.join(root, 'checkpoints');
     const model = new Tiny();
     const first = await saveCheckpoint(path.join(ckpts, 'epoch-001'), { model, state: state(1) });
+    return { root, ckpts, model, first };
+  };
+
+  it('finds a complete checkpoint that latest does not name yet (killed between rename and latest)', async () => {
+    const { root, ckpts, model, first } = await runWithOneCheckpoint();
     // The first checkpoint's latest was never written.
     rmSync(path.join(ckpts, 'latest'));
     expect(resolveCheckpointDir(root)).toBe(first);
@@ -205,15 +221,15 @@ describe('checkpoint durability and recovery', () => {
     expect(resolveCheckpointDir(root)).toBe(second);
     // An incomplete folder (no weights) never wins, and neither do temp folders.
     mkdirSync(path.join(ckpts, 'epoch-003'));
-    writeFileSync(path.join(ckpts, 'epoch-003', 'state.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(second, 'state.json'), 'utf8')), createdAt: '2999-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      path.join(ckpts, 'epoch-003', 'state.json'),
+      JSON.stringify({ ...JSON.parse(readFileSync(path.join(second, 'state.json'), 'utf8')), createdAt: '2999-01-01T00:00:00.000Z' }),
+    );
     expect(resolveCheckpointDir(root)).toBe(second);
   });
 
   it('cleans stray temp folders and puts back a checkpoint set aside by an interrupted replace', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sf-ckpt-c-'));
-    const ckpts = path.join(root, 'checkpoints');
-    const model = new Tiny();
-    const dir = await saveCheckpoint(path.join(ckpts, 'epoch-001'), { model, state: state(1) });
+    const { root, ckpts, first: dir } = await runWithOneCheckpoint();
     mkdirSync(path.join(ckpts, '.epoch-002.0a1b2c3d.tmp'));
     writeFileSync(path.join(ckpts, '.latest.1234.deadbeef.tmp'), 'x');
     // Killed between "move the old epoch-001 aside" and "rename the new one into place".
@@ -225,7 +241,7 @@ describe('checkpoint durability and recovery', () => {
   });
 
   it('fsyncs the folders after renaming into them', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sf-ckpt-s-'));
+    const root = tempDir('sf-ckpt-s-');
     const synced: string[] = [];
     const realOpen = fsp.open.bind(fsp);
     const spy = vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {

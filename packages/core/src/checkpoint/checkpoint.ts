@@ -81,9 +81,15 @@ function toStored(map: ReadonlyMap<string, { shape: readonly number[]; data: Flo
  * atomically: it is assembled in a temp folder and renamed into place, then `latest` in the
  * parent folder is updated atomically to name it.
  */
-export async function saveCheckpoint(dir: string, parts: { model: Module; optimizer?: Optimizer | null; state: Omit<CheckpointState, 'format' | 'version' | 'createdAt' | 'optimizer'> }): Promise<string> {
+export async function saveCheckpoint(
+  dir: string,
+  parts: { model: Module; optimizer?: Optimizer | null; state: Omit<CheckpointState, 'format' | 'version' | 'createdAt' | 'optimizer'> },
+): Promise<string> {
   const target = await writeFolderAtomic(dir, async (tmp) => {
-    await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(modelTensors(parts.model), { format: 'pt', producer: 'spikeflow', layout: 'linear weight [in,out]; conv filter HWIO' }));
+    await writeFileAtomic(
+      path.join(tmp, 'model.safetensors'),
+      encodeSafetensors(modelTensors(parts.model), { format: 'pt', producer: 'spikeflow', layout: 'linear weight [in,out]; conv filter HWIO' }),
+    );
     let optimizer: CheckpointState['optimizer'] = null;
     if (parts.optimizer) {
       const os = parts.optimizer.getState();
@@ -92,8 +98,12 @@ export async function saveCheckpoint(dir: string, parts: { model: Module; optimi
     }
     const build = modelBuildOf(parts.model);
     const state: CheckpointState = {
-      format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, createdAt: new Date().toISOString(), optimizer,
-      ...(build?.context.neuron ? { model: build } : {}), ...parts.state,
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      createdAt: new Date().toISOString(),
+      optimizer,
+      ...(build?.context.neuron ? { model: build } : {}),
+      ...parts.state,
     };
     await writeFileAtomic(path.join(tmp, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
   });
@@ -141,7 +151,8 @@ function newestCheckpoint(ckpts: string): string | undefined {
     if (better) best = { name: entry.name, ...c };
   }
   if (best) return path.join(ckpts, best.name);
-  if (latest !== undefined) throw new SpikeflowError('checkpoint-invalid', `${latestFile} names '${latest}', which is not a complete checkpoint folder, and no other complete checkpoint is in ${ckpts}`);
+  if (latest !== undefined)
+    throw new SpikeflowError('checkpoint-invalid', `${latestFile} names '${latest}', which is not a complete checkpoint folder, and no other complete checkpoint is in ${ckpts}`);
   return undefined;
 }
 
@@ -209,7 +220,11 @@ function checkFinite(tensors: ReadonlyMap<string, { data: Float32Array }>, file:
       }
     }
     if (bad) {
-      throw new SpikeflowError('checkpoint-invalid', `${file}: tensor '${name}' holds ${bad} non-finite value(s) (first at index ${first}: ${data[first]}); expected finite weights (pass allowNonFinite to load it anyway)`, { file, tensor: name });
+      throw new SpikeflowError(
+        'checkpoint-invalid',
+        `${file}: tensor '${name}' holds ${bad} non-finite value(s) (first at index ${first}: ${data[first]}); expected finite weights (pass allowNonFinite to load it anyway)`,
+        { file, tensor: name },
+      );
     }
   }
 }
@@ -245,7 +260,8 @@ export async function loadCheckpoint(given: string, options: LoadCheckpointOptio
     throw new SpikeflowError('checkpoint-invalid', `${statePath} is not valid JSON: ${(e as Error).message}`);
   }
   if (raw?.format !== CHECKPOINT_FORMAT) throw new SpikeflowError('checkpoint-invalid', `${statePath} is not a spikeflow checkpoint (format '${String(raw?.format)}')`);
-  if (typeof raw.version === 'number' && raw.version > CHECKPOINT_VERSION) throw new SpikeflowError('checkpoint-invalid', `${statePath} has checkpoint version ${raw.version}; this spikeflow reads up to ${CHECKPOINT_VERSION}`);
+  if (typeof raw.version === 'number' && raw.version > CHECKPOINT_VERSION)
+    throw new SpikeflowError('checkpoint-invalid', `${statePath} has checkpoint version ${raw.version}; this spikeflow reads up to ${CHECKPOINT_VERSION}`);
   const state = parseCheckpointState(raw, statePath) as unknown as CheckpointState;
   const modelPath = path.join(dir, 'model.safetensors');
   const weights = floatTensors(decodeSafetensors(new Uint8Array(await readPart(modelPath, 'model.safetensors (the weights)')), modelPath).tensors, modelPath);
@@ -253,7 +269,10 @@ export async function loadCheckpoint(given: string, options: LoadCheckpointOptio
   const optPath = path.join(dir, 'optimizer.safetensors');
   let optimizer: OptimizerState | null = null;
   if (state.optimizer) {
-    const slots = floatTensors(decodeSafetensors(new Uint8Array(await readPart(optPath, `optimizer.safetensors (state.json names a ${state.optimizer.kind} optimizer)`)), optPath).tensors, optPath);
+    const slots = floatTensors(
+      decodeSafetensors(new Uint8Array(await readPart(optPath, `optimizer.safetensors (state.json names a ${state.optimizer.kind} optimizer)`)), optPath).tensors,
+      optPath,
+    );
     if (!options.allowNonFinite) checkFinite(slots, optPath);
     optimizer = { kind: state.optimizer.kind, step: state.optimizer.step, hyper: state.optimizer.hyper, slots };
   } else if (existsSync(optPath)) {

@@ -14,6 +14,8 @@ export interface ModelBuild {
     readonly neuron?: { readonly id: string; readonly options: Readonly<Record<string, unknown>> };
     readonly staticInput: boolean;
     readonly timeSteps?: number;
+    /** Per-step output shape of a multi-dimensional target (a `ShapedOutput` last layer). */
+    readonly outputShape?: readonly number[];
   };
 }
 

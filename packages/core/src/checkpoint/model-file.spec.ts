@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { tf } from '../engine/tf.js';
 import { Module } from '../nn/module.js';
+import { Sequential } from '../nn/sequential.js';
+import { ShapedOutput } from '../nn/shaped-output.js';
 import { createSpikeflow } from '../plugin/spikeflow.js';
 import { definePlugin } from '../plugin/plugin.js';
 import type { NeuronFactory } from '../contracts/neuron.js';
@@ -31,16 +33,47 @@ class TinyNet extends Module {
   }
 }
 
-const plugin = definePlugin({ name: 'test-models', version: '1.0.0', namespace: 't' }, {
-  neurons: [{
-    id: 'if', description: 'test IF', options: z.object({ vThreshold: z.number().default(1) }).strict(),
-    create: (o: { vThreshold: number }) => new TestIF({ surrogate: sigmoidSurrogate(), vThreshold: o.vThreshold }),
-  }],
-  architectures: [{
-    id: 'tiny', description: 'test net', options: z.object({ hidden: z.number().int().positive().default(8) }).strict(),
-    create: (o: { hidden: number }, c) => new TinyNet(c.inputShape.reduce((a, b) => a * b, 1), o.hidden, c.numClasses, c.neuron),
-  }],
-});
+const plugin = definePlugin(
+  { name: 'test-models', version: '1.0.0', namespace: 't' },
+  {
+    neurons: [
+      {
+        id: 'if',
+        description: 'test IF',
+        options: z.object({ vThreshold: z.number().default(1) }).strict(),
+        create: (o: { vThreshold: number }) => new TestIF({ surrogate: sigmoidSurrogate(), vThreshold: o.vThreshold }),
+      },
+    ],
+    architectures: [
+      {
+        id: 'tiny',
+        description: 'test net',
+        options: z.object({ hidden: z.number().int().positive().default(8) }).strict(),
+        create: (o: { hidden: number }, c) =>
+          new TinyNet(
+            c.inputShape.reduce((a, b) => a * b, 1),
+            o.hidden,
+            c.numClasses,
+            c.neuron,
+          ),
+      },
+      {
+        id: 'tiny-seq',
+        description: 'test chain',
+        options: z.object({}).strict(),
+        create: (_o, c) =>
+          new Sequential({
+            l1: new TestDense(
+              c.inputShape.reduce((a, b) => a * b, 1),
+              6,
+            ),
+            n1: c.neuron(),
+            l2: new TestDense(6, c.numClasses),
+          }),
+      },
+    ],
+  },
+);
 
 function build(seed: number) {
   manualSeed(seed);
@@ -75,10 +108,13 @@ describe('sf.saveModel / sf.loadModel', () => {
   });
 
   it('loads the model of a checkpoint written for a model built by sf.model', async () => {
-    const { sf, model } = build(2);
+    const { model } = build(2);
     const expected = Array.from(model.forward(input()).dataSync());
     const run = mkdtempSync(path.join(tmpdir(), 'sf-model-run-'));
-    await saveCheckpoint(path.join(run, 'checkpoints', 'epoch-001'), { model, state: { epoch: 0, step: 0, batchInEpoch: 0, seed: 0, rng: [1, 1, 1, 1], config: {}, spikeflowVersion: '0.1.0' } });
+    await saveCheckpoint(path.join(run, 'checkpoints', 'epoch-001'), {
+      model,
+      state: { epoch: 0, step: 0, batchInEpoch: 0, seed: 0, rng: [1, 1, 1, 1], config: {}, spikeflowVersion: '0.1.0' },
+    });
     const loaded = await build(5).sf.loadModel(run);
     expect(Array.from(loaded.forward(input()).dataSync())).toEqual(expected);
   });
@@ -92,5 +128,36 @@ describe('sf.saveModel / sf.loadModel', () => {
     await expect(sf.saveModel(viaFactory, dir)).rejects.toThrowError(/neuron factory function/);
     await expect(sf.loadModel(path.join(dir, 'nothing'))).rejects.toSatisfy((e) => SpikeflowError.is(e, 'checkpoint-invalid'));
     expect(existsSync(path.join(dir, 'model.json'))).toBe(false);
+  });
+
+  it('a multi-dimensional output shape is part of the build: [T, B, ...outputShape] again after saveModel/loadModel and from a checkpoint', async () => {
+    manualSeed(5);
+    const sf = createSpikeflow({ plugins: [plugin] });
+    const context = { inputShape: [4], numClasses: 6, neuron: { id: 'if', options: { vThreshold: 0.25 } }, outputShape: [3, 2] };
+    const model = sf.model('tiny-seq', {}, context);
+    const x = tf.randomUniform([2, 5, 4], 0, 1, 'float32', 3);
+    const out = model.forward(x);
+    expect(out.shape).toEqual([2, 5, 3, 2]);
+    // The reshape is a view of the flat output: the same values as the chain without the last layer.
+    const seq = model as Sequential;
+    expect(seq.namedChildren().at(-1)).toEqual(['shape', expect.any(ShapedOutput)]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-shaped-'));
+    await sf.saveModel(model, path.join(dir, 'm'));
+    const again = await sf.loadModel(path.join(dir, 'm'));
+    again.resetState();
+    model.resetState();
+    const a = again.forward(x);
+    expect(a.shape).toEqual([2, 5, 3, 2]);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(model.forward(x).dataSync()));
+    const json = JSON.parse(readFileSync(path.join(dir, 'm', 'model.json'), 'utf8')) as { build: { context: { outputShape?: number[] } } };
+    expect(json.build.context.outputShape).toEqual([3, 2]);
+    const ck = await saveCheckpoint(path.join(dir, 'ckpt'), {
+      model,
+      state: { epoch: 0, step: 0, batchInEpoch: 0, seed: 0, rng: [1, 1, 1, 1], config: {}, spikeflowVersion: '0.1.0' },
+    });
+    expect((await sf.loadModel(ck)).forward(x).shape).toEqual([2, 5, 3, 2]);
+    // A shape that does not hold the outputs, and a model that is not a chain, are refused by name.
+    expect(() => sf.model('tiny-seq', {}, { ...context, outputShape: [4, 2] })).toThrow(/outputShape \[4,2\] holds 8 values per step, but the model is built for 6 outputs/);
+    expect(() => sf.model('tiny', {}, { ...context, outputShape: [3, 2] })).toThrow(/only Sequential models can be reshaped to \[T, B, 3, 2\]/);
   });
 });

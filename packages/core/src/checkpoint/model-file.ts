@@ -13,7 +13,18 @@ export const MODEL_FORMAT = 'spikeflow-model';
 
 /** What {@link saveModelFiles} and {@link loadModelFiles} need from a Spikeflow instance. */
 export interface ModelBuilder {
-  model(id: string, options: Record<string, unknown>, context: { inputShape: readonly number[]; numClasses: number; neuron: { id: string; options?: Record<string, unknown> }; staticInput?: boolean; timeSteps?: number }): Module;
+  model(
+    id: string,
+    options: Record<string, unknown>,
+    context: {
+      inputShape: readonly number[];
+      numClasses: number;
+      neuron: { id: string; options?: Record<string, unknown> };
+      staticInput?: boolean;
+      timeSteps?: number;
+      outputShape?: readonly number[];
+    },
+  ): Module;
 }
 
 const shape = z.array(z.number().int().nonnegative());
@@ -25,6 +36,7 @@ const buildSchema = z.object({
     neuron: z.object({ id: z.string().min(1), options: z.record(z.string(), z.unknown()) }),
     staticInput: z.boolean(),
     timeSteps: z.number().int().positive().optional(),
+    outputShape: z.array(z.number().int().positive()).min(1).optional(),
   }),
 });
 const modelJsonSchema = z.object({ format: z.literal(MODEL_FORMAT), version: z.literal(1), build: buildSchema, spikeflowVersion: z.string(), createdAt: z.string() });
@@ -39,8 +51,16 @@ function checkedBuild(raw: unknown, source: string): z.infer<typeof buildSchema>
 /** The build of a model that can be saved, or a typed error saying why not. */
 function saveableBuild(model: Module): ModelBuild {
   const build = modelBuildOf(model);
-  if (!build) throw new SpikeflowError('not-supported', 'this model was not built by sf.model(...), so how to rebuild it is unknown; build it with sf.model to save it with its architecture (or save its weights with saveCheckpoint)');
-  if (!build.context.neuron) throw new SpikeflowError('not-supported', `model '${build.architecture.id}' was built with a neuron factory function, which cannot be saved; pass the neuron as { id, options } to sf.model`);
+  if (!build)
+    throw new SpikeflowError(
+      'not-supported',
+      'this model was not built by sf.model(...), so how to rebuild it is unknown; build it with sf.model to save it with its architecture (or save its weights with saveCheckpoint)',
+    );
+  if (!build.context.neuron)
+    throw new SpikeflowError(
+      'not-supported',
+      `model '${build.architecture.id}' was built with a neuron factory function, which cannot be saved; pass the neuron as { id, options } to sf.model`,
+    );
   const json = JSON.stringify(build);
   if (JSON.stringify(JSON.parse(json)) !== json || !buildSchema.safeParse(JSON.parse(json)).success) {
     throw new SpikeflowError('not-supported', `model '${build.architecture.id}' was built with options that are not plain JSON; they cannot be saved`);
@@ -57,7 +77,10 @@ function saveableBuild(model: Module): ModelBuild {
 export async function saveModelFiles(model: Module, dir: string): Promise<string> {
   const build = saveableBuild(model);
   return writeFolderAtomic(dir, async (tmp) => {
-    await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(modelTensors(model), { format: 'pt', producer: 'spikeflow', architecture: build.architecture.id }));
+    await writeFileAtomic(
+      path.join(tmp, 'model.safetensors'),
+      encodeSafetensors(modelTensors(model), { format: 'pt', producer: 'spikeflow', architecture: build.architecture.id }),
+    );
     const json = { format: MODEL_FORMAT, version: 1, build, spikeflowVersion: CORE_VERSION, createdAt: new Date().toISOString() };
     await writeFileAtomic(path.join(tmp, 'model.json'), `${JSON.stringify(json, null, 2)}\n`);
   });
@@ -82,7 +105,10 @@ export async function loadModelFiles(sf: ModelBuilder, dir: string, options: { a
     }
     const parsed = modelJsonSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new SpikeflowError('checkpoint-invalid', `${jsonPath} is not a spikeflow model description:\n${parsed.error.issues.map((i) => `  '${i.path.join('.')}': ${i.message}`).join('\n')}`);
+      throw new SpikeflowError(
+        'checkpoint-invalid',
+        `${jsonPath} is not a spikeflow model description:\n${parsed.error.issues.map((i) => `  '${i.path.join('.')}': ${i.message}`).join('\n')}`,
+      );
     }
     build = parsed.data.build;
     const file = path.join(given, 'model.safetensors');
@@ -91,14 +117,18 @@ export async function loadModelFiles(sf: ModelBuilder, dir: string, options: { a
     const w = new Map<string, { shape: readonly number[]; data: Float32Array }>();
     for (const [k, t] of tensors) {
       if (t.dtype !== 'F32') throw new SpikeflowError('checkpoint-invalid', `${file}: tensor '${k}' has dtype ${t.dtype}, expected F32`);
-      if (!options.allowNonFinite && !(t.data as Float32Array).every(Number.isFinite)) throw new SpikeflowError('checkpoint-invalid', `${file}: tensor '${k}' holds non-finite values; expected finite weights (pass allowNonFinite to load it anyway)`);
+      if (!options.allowNonFinite && !(t.data as Float32Array).every(Number.isFinite))
+        throw new SpikeflowError('checkpoint-invalid', `${file}: tensor '${k}' holds non-finite values; expected finite weights (pass allowNonFinite to load it anyway)`);
       w.set(k, { shape: t.shape, data: t.data as Float32Array });
     }
     weights = w;
   } else {
     const ckpt = await loadCheckpoint(dir, options);
     if (!ckpt.state.model) {
-      throw new SpikeflowError('checkpoint-invalid', `${ckpt.dir} does not record how its model was built (written by an older spikeflow or a model not built by sf.model); rebuild the model yourself and call model.loadStateDict(checkpoint.weights)`);
+      throw new SpikeflowError(
+        'checkpoint-invalid',
+        `${ckpt.dir} does not record how its model was built (written by an older spikeflow or a model not built by sf.model); rebuild the model yourself and call model.loadStateDict(checkpoint.weights)`,
+      );
     }
     build = checkedBuild(ckpt.state.model, path.join(ckpt.dir, 'state.json'));
     weights = ckpt.weights;

@@ -1,6 +1,6 @@
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
 
 // A malformed-file corpus rebuilt from the safetensors format specification (huggingface/safetensors
 // README, "Format"): every file is assembled by hand from its header text and data bytes.
@@ -18,15 +18,8 @@ const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
 const entry = (dtype: string, shape: unknown, offsets: unknown) => JSON.stringify({ dtype, shape, data_offsets: offsets });
 
 function rejects(bytes: Uint8Array, why: RegExp) {
-  let caught: unknown;
-  try {
-    decodeSafetensors(bytes, 'corpus.safetensors');
-  } catch (e) {
-    caught = e;
-  }
-  expect(SpikeflowError.is(caught, 'checkpoint-invalid'), `expected checkpoint-invalid, got ${String(caught)}`).toBe(true);
-  expect((caught as Error).message).toMatch(/^corpus\.safetensors is not a valid safetensors file: /);
-  expect((caught as Error).message).toMatch(why);
+  const e = expectSpikeflowError(() => decodeSafetensors(bytes, 'corpus.safetensors'), 'checkpoint-invalid', /^corpus\.safetensors is not a valid safetensors file: /);
+  expect(e.message).toMatch(why);
 }
 
 describe('safetensors validation (the format specification as a test corpus)', () => {
@@ -116,10 +109,13 @@ describe('safetensors validation (the format specification as a test corpus)', (
   });
 
   it('keeps what the encoder writes readable, and refuses the reserved name', () => {
-    const bytes = encodeSafetensors(new Map([
-      ['x', { dtype: 'F32' as const, shape: [2], data: new Float32Array([1, 2]) }],
-      ['y', { dtype: 'I32' as const, shape: [1, 1], data: new Int32Array([3]) }],
-    ]), { producer: 'spikeflow' });
+    const bytes = encodeSafetensors(
+      new Map([
+        ['x', { dtype: 'F32' as const, shape: [2], data: new Float32Array([1, 2]) }],
+        ['y', { dtype: 'I32' as const, shape: [1, 1], data: new Int32Array([3]) }],
+      ]),
+      { producer: 'spikeflow' },
+    );
     const { tensors } = decodeSafetensors(bytes);
     expect([...tensors.keys()]).toEqual(['x', 'y']);
     expect(() => encodeSafetensors(new Map([['__metadata__', { dtype: 'F32' as const, shape: [1], data: new Float32Array(1) }]]))).toThrowError(/reserves it/);

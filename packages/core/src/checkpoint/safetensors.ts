@@ -52,7 +52,22 @@ const MAX_HEADER_BYTES = 100_000_000;
 
 /** Bytes per element of every dtype the safetensors format defines (spikeflow reads F32 and I32). */
 const FORMAT_DTYPE_BYTES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  F8_E8M0: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -109,7 +124,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   const layout: Array<{ name: string; dtype: string; shape: number[]; begin: number; end: number; count: number }> = [];
   for (const [name, entry] of Object.entries(entries)) {
     if (name === '__metadata__') continue;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw bad(`tensor '${name}' must be an object with dtype, shape and data_offsets, found ${JSON.stringify(entry)}`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw bad(`tensor '${name}' must be an object with dtype, shape and data_offsets, found ${JSON.stringify(entry)}`);
     const { dtype, shape, data_offsets: offs } = entry as Record<string, unknown>;
     if (typeof dtype !== 'string' || !(dtype in FORMAT_DTYPE_BYTES)) {
       throw bad(`tensor '${name}' has dtype ${JSON.stringify(dtype)}, expected one of ${Object.keys(FORMAT_DTYPE_BYTES).join(', ')}`);
@@ -122,7 +138,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
     if (begin > end) throw bad(`tensor '${name}' has data_offsets [${begin}, ${end}]: begin after end`);
     const count = shape.reduce((a: number, b: number) => a * b, 1);
     const need = count * FORMAT_DTYPE_BYTES[dtype];
-    if (!Number.isSafeInteger(need) || need !== end - begin) throw bad(`tensor '${name}' of dtype ${dtype} and shape [${shape}] needs ${need} bytes, its data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    if (!Number.isSafeInteger(need) || need !== end - begin)
+      throw bad(`tensor '${name}' of dtype ${dtype} and shape [${shape}] needs ${need} bytes, its data_offsets [${begin}, ${end}] hold ${end - begin}`);
     layout.push({ name, dtype, shape: shape as number[], begin, end, count });
   }
   // The tensors must tile the data section: no overlap (aliased weights), no hole, no trailing bytes.
@@ -130,9 +147,11 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
   let cursor = 0;
   for (const t of layout) {
     if (t.begin !== cursor) {
-      throw bad(t.begin < cursor
-        ? `tensor '${t.name}' data_offsets [${t.begin}, ${t.end}] overlap the previous tensor, which ends at ${cursor}`
-        : `tensor '${t.name}' begins at ${t.begin}, expected ${cursor} (the data section has a hole)`);
+      throw bad(
+        t.begin < cursor
+          ? `tensor '${t.name}' data_offsets [${t.begin}, ${t.end}] overlap the previous tensor, which ends at ${cursor}`
+          : `tensor '${t.name}' begins at ${t.begin}, expected ${cursor} (the data section has a hole)`,
+      );
     }
     cursor = t.end;
   }

@@ -68,7 +68,11 @@ export function parseJsonStrict(text: string): unknown {
       }
     }
     if (c === '"') return JSON.parse(token(str) ?? fail('invalid string'));
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
         return v;

@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module';
 import { tf } from './tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
-import { installWasmSliceKernels } from './wasm-slice-kernels.js';
-import { installWasmTranspose } from '../ops/spike-matmul.js';
 import { installWasmHeapGuard } from './wasm-heap-guard.js';
+import { addKernelRegistrar, runKernelRegistrars } from './kernel-registry.js';
+import { registerCoreKernels } from '../ops/kernels/register-core-kernels.js';
+
+// Core's kernels are registered the way every package's are: through the registrar list.
+addKernelRegistrar(registerCoreKernels);
 
 /** The backends spikeflow can run on, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -41,10 +44,8 @@ async function activate(name: BackendName): Promise<string | undefined> {
     const why = await tryTensorflow();
     if (why) return why;
   }
-  if (name === 'wasm') {
-    installWasmSliceKernels();
-    installWasmTranspose();
-  }
+  // Before the backend initialises: a replaced tfjs kernel keeps its setup step, run at initialisation.
+  runKernelRegistrars(name);
   try {
     const ok = await tf.setBackend(name);
     if (!ok) return `backend '${name}' failed to initialise`;

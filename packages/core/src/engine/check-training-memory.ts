@@ -20,12 +20,15 @@ export async function checkTrainingMemory(model: Module, input: TrainingMemoryIn
   if (e.fits) return e;
   const { timeSteps: T, batchSize: B } = input;
   const fitsAt = e.maxBatchSize >= 1 ? `batch size ${e.maxBatchSize} would fit at T=${T}` : `not even batch size 1 fits at T=${T}`;
-  const what = e.totalBytes > e.limitBytes
-    ? `${input.backward === false ? 'evaluating one batch' : 'one training step'} at batch size ${B} and T=${T} needs about ${bytes(e.totalBytes)}: ${formatBytes(e.bytesPerSampleStep)} per sample and time step ` +
-      `(${bytes(e.bytesPerSampleStep * T * B)} in all), ${formatBytes(e.fixedBytes)} that does not grow, and ${formatBytes(e.heldBytes)} of parameters and optimizer state; ` +
-      `the ${e.backend} backend holds at most ${bytes(e.limitBytes)}`
-    : `at batch size ${B} and T=${T} one activation tensor would take ${bytes(e.largestTensorBytes)}; the ${e.backend} backend allocates at most ${bytes(e.blockLimitBytes)} in one tensor`;
+  const what =
+    e.totalBytes > e.limitBytes
+      ? `${input.backward === false ? 'evaluating one batch' : 'one training step'} at batch size ${B} and T=${T} needs about ${bytes(e.totalBytes)}: ${formatBytes(e.bytesPerSampleStep)} per sample and time step ` +
+        `(${bytes(e.bytesPerSampleStep * T * B)} in all), ${formatBytes(e.fixedBytes)} that does not grow, and ${formatBytes(e.heldBytes)} of parameters and optimizer state; ` +
+        `the ${e.backend} backend holds at most ${bytes(e.limitBytes)}`
+      : `at batch size ${B} and T=${T} one activation tensor would take ${bytes(e.largestTensorBytes)}; the ${e.backend} backend allocates at most ${bytes(e.blockLimitBytes)} in one tensor`;
   throw new SpikeflowError('out-of-memory', `${what} (${fitsAt}). Lower the batch size, the number of time steps T or the model width`, {
-    ...e, timeSteps: T, batchSize: B,
+    ...e,
+    timeSteps: T,
+    batchSize: B,
   });
 }

@@ -19,8 +19,13 @@ function convNet() {
   manualSeed(3);
   const bn = new BatchNorm2d(8);
   const model = new Sequential(
-    new Conv2d(1, 8, 3, { padding: 1 }), bn, new TestIF({ surrogate: sigmoidSurrogate() }), new MaxPool2d(2),
-    new Flatten(), new Linear(8 * 7 * 7, 10), new TestIF({ surrogate: sigmoidSurrogate() }),
+    new Conv2d(1, 8, 3, { padding: 1 }),
+    bn,
+    new TestIF({ surrogate: sigmoidSurrogate() }),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(8 * 7 * 7, 10),
+    new TestIF({ surrogate: sigmoidSurrogate() }),
   );
   return { model, bn };
 }

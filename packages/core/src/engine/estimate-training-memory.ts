@@ -134,7 +134,15 @@ export async function estimateTrainingMemory(model: Module, input: TrainingMemor
   const byTotal = bytesPerSampleStep > 0 ? (HEADROOM * limitBytes - heldBytes - fixedBytes) / (bytesPerSampleStep * timeSteps) : Number.MAX_SAFE_INTEGER;
   const byBlock = (HEADROOM * blockLimitBytes) / (largestPerSampleStep * timeSteps);
   return {
-    stepBytes, bytesPerSampleStep, fixedBytes, heldBytes, totalBytes, largestTensorBytes, limitBytes, blockLimitBytes, backend,
+    stepBytes,
+    bytesPerSampleStep,
+    fixedBytes,
+    heldBytes,
+    totalBytes,
+    largestTensorBytes,
+    limitBytes,
+    blockLimitBytes,
+    backend,
     fits: totalBytes <= limitBytes && largestTensorBytes <= blockLimitBytes,
     maxBatchSize: Math.max(0, Math.floor(Math.min(byTotal, byBlock))),
   };

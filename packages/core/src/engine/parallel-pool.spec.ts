@@ -46,7 +46,9 @@ describe('products split across the worker thread equal the single-thread ones',
         const r = tf.tensor(randnData(33 * 14 * 14 * 32, rng), [33, 14, 14, 32]);
         const f = () => {
           const y = conv2d(x, w, { strides, padding: 1 });
-          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2d(a, b, { strides, padding: 1 }), tf.slice(r, [0, 0, 0, 0], y.shape as [number, number, number, number]))))([x, w]);
+          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.mul(conv2d(a, b, { strides, padding: 1 }), tf.slice(r, [0, 0, 0, 0], y.shape as [number, number, number, number]))),
+          )([x, w]);
           return tf.concat([tf.reshape(y, [-1]), tf.reshape(dx, [-1]), tf.reshape(dw, [-1])]);
         };
         const [par, single, used] = both(f);

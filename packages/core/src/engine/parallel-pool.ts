@@ -1,10 +1,13 @@
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { PoolSlot, type PoolMessage, type PoolTask, type PoolWorkerData } from './parallel-pool-protocol.js';
+import { startModuleWorker } from './worker-module.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { tf, type Tensor } from './tf.js';
-import type { HeapTensorInfo } from './wasm-kernel-module.js';
-import { coreKernels } from '../ops/spike-matmul.js';
+import { kernelRunner } from './kernel-registry.js';
+import { JoinRows, type CoreKernelSignatures } from '../ops/kernels/core-kernel-names.js';
+import { coreKernels } from '../ops/kernels/core-wasm-module.js';
+import { setJoinRowsSource } from '../ops/kernels/join-rows.js';
 
 // The second core for the big dense products on the wasm backend. tfjs-backend-wasm runs single-
 // threaded in Node (its threaded build is disabled there), so a training step used one of the
@@ -14,39 +17,9 @@ import { coreKernels } from '../ops/spike-matmul.js';
 // synchronous — the main thread blocks on an Atomics wait for the worker — so kernels and tapes
 // see an ordinary op. Inputs and results cross through one SharedArrayBuffer (copies of a few MB,
 // well under the time saved). Results are identical to the single-threaded op: each output row is
-// computed by the same kernel either way.
+// computed by the same kernel either way. The worker's code is parallel-pool-worker.ts.
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const tf = require(workerData.core);
-require(workerData.wasm);
-let f32 = null;
-let ctrl = null;
-function done(code) { Atomics.store(ctrl, 0, code); Atomics.notify(ctrl, 0); }
-(async () => {
-  tf.enableProdMode();
-  await tf.setBackend('wasm');
-  await tf.ready();
-  ctrl = new Int32Array(workerData.ctrl);
-  Atomics.store(ctrl, 1, 1); Atomics.notify(ctrl, 1);
-})().catch(() => { const c = new Int32Array(workerData.ctrl); Atomics.store(c, 1, 2); Atomics.notify(c, 1); });
-parentPort.on('message', (m) => {
-  if (m.buffer) { f32 = new Float32Array(m.buffer); return; }
-  try {
-    const view = (t) => tf.tensor(f32.subarray(t.off, t.off + t.len), t.shape, 'float32');
-    const a = view(m.a);
-    const b = view(m.b);
-    const y = m.op === 'conv2d'
-      ? tf.conv2d(a, b, m.strides, m.pad, 'NHWC', m.dilations)
-      : tf.matMul(a, b);
-    f32.set(y.dataSync(), m.out);
-    tf.dispose([a, b, y]);
-    done(1);
-  } catch (e) {
-    done(2);
-  }
-});
-`;
+const run = kernelRunner<CoreKernelSignatures>();
 
 interface Pool {
   worker: Worker;
@@ -83,17 +56,17 @@ export function useParallelWorker(on: boolean): void {
 function startPool(): Pool | null {
   if (pool) return pool.broken ? null : pool;
   if (wantedWorkers() < 1) return null;
-  const require = createRequire(import.meta.url);
-  const umbrella = require.resolve('@tensorflow/tfjs');
-  const fromUmbrella = createRequire(umbrella);
   const ctrlBuffer = new SharedArrayBuffer(8);
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { core: fromUmbrella.resolve('@tensorflow/tfjs-core'), wasm: require.resolve('@tensorflow/tfjs-backend-wasm'), ctrl: ctrlBuffer },
-  });
+  const workerData: PoolWorkerData = { ctrl: ctrlBuffer };
+  let worker: Worker;
+  try {
+    worker = startModuleWorker(new URL('./parallel-pool-worker.js', import.meta.url), { workerData });
+  } catch {
+    return null;
+  }
   worker.unref(); // never keeps the process alive
   const buffer = new SharedArrayBuffer(16 << 20);
-  worker.postMessage({ buffer });
+  post(worker, { buffer });
   pool = { worker, ctrl: new Int32Array(ctrlBuffer), buffer, f32: new Float32Array(buffer), broken: false };
   worker.on('error', () => {
     if (pool) pool.broken = true;
@@ -106,8 +79,8 @@ function readyPool(waitMs: number): Pool | null {
   if (disabled || tf.getBackend() !== 'wasm') return null;
   const p = startPool();
   if (!p) return null;
-  if (Atomics.load(p.ctrl, 1) === 0) Atomics.wait(p.ctrl, 1, 0, waitMs);
-  const state = Atomics.load(p.ctrl, 1);
+  if (Atomics.load(p.ctrl, PoolSlot.Ready) === 0) Atomics.wait(p.ctrl, PoolSlot.Ready, 0, waitMs);
+  const state = Atomics.load(p.ctrl, PoolSlot.Ready);
   if (state === 2) p.broken = true;
   return state === 1 && !p.broken ? p : null;
 }
@@ -117,7 +90,7 @@ function ensureCapacity(p: Pool, floats: number): void {
   const bytes = Math.ceil((floats * 4 * 1.25) / (1 << 20)) << 20;
   p.buffer = new SharedArrayBuffer(bytes);
   p.f32 = new Float32Array(p.buffer);
-  p.worker.postMessage({ buffer: p.buffer }); // delivered before the next task (one port, in order)
+  post(p.worker, { buffer: p.buffer }); // delivered before the next task (one port, in order)
 }
 
 const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -131,31 +104,11 @@ const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const MIN_CONV_MACS = 20e6;
 const MIN_MATMUL_MACS = 400e6;
 
-interface SplitTask {
-  op: 'conv2d' | 'matMul';
-  strides?: [number, number];
-  pad?: unknown;
-  dilations?: [number, number];
-}
+type SplitTask = Omit<PoolTask, 'a' | 'b' | 'out'>;
 
-const JOIN_ROWS = 'SpikeflowJoinRows';
-let joinRegistered = false;
-
-/** Output = [top rows (a heap tensor); bottom rows (from the shared buffer at `off`)], shaped `shape`. */
-function registerJoin(): void {
-  if (joinRegistered) return;
-  joinRegistered = true;
-  const kernelFunc = ({ inputs, backend, attrs }: { inputs: { top: HeapTensorInfo }; backend: unknown; attrs: { shape: number[]; off: number } }) => {
-    const k = coreKernels(backend)!;
-    const out = k.output(attrs.shape);
-    const topLen = sizeOf(inputs.top.shape);
-    const total = sizeOf(attrs.shape);
-    const heap = k.f32(k.ptr(out), total);
-    heap.set(k.f32(k.ptr(inputs.top), topLen), 0);
-    heap.set(pool!.f32.subarray(attrs.off, attrs.off + total - topLen), topLen);
-    return out;
-  };
-  tf.registerKernel({ kernelName: JOIN_ROWS, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+/** Messages to the worker, typed by the protocol both sides import. */
+function post(worker: Worker, m: PoolMessage): void {
+  worker.postMessage(m);
 }
 
 /**
@@ -167,7 +120,6 @@ function splitRun(a: Tensor, b: Tensor, outShape: number[], macs: number, task: 
   const p = readyPool(5000);
   const k = coreKernels(); // heap views (and the join kernel) come with the compiled core module
   if (!p || !k) return undefined;
-  registerJoin();
   const rows = a.shape[0];
   const top = Math.ceil(rows / 2);
   const rowA = sizeOf(a.shape.slice(1));
@@ -176,11 +128,12 @@ function splitRun(a: Tensor, b: Tensor, outShape: number[], macs: number, task: 
   const bLen = b.size;
   const outLen = (rows - top) * rowOut;
   ensureCapacity(p, aLen + bLen + outLen);
+  setJoinRowsSource(p.f32);
   p.f32.set(k.f32(k.ptr(a) + 4 * top * rowA, aLen), 0);
   p.f32.set(k.f32(k.ptr(b), bLen), aLen);
-  Atomics.store(p.ctrl, 0, 0);
+  Atomics.store(p.ctrl, PoolSlot.Task, 0);
   tasks++;
-  p.worker.postMessage({
+  post(p.worker, {
     ...task,
     a: { off: 0, len: aLen, shape: [rows - top, ...a.shape.slice(1)] },
     b: { off: aLen, len: bLen, shape: b.shape },
@@ -188,13 +141,16 @@ function splitRun(a: Tensor, b: Tensor, outShape: number[], macs: number, task: 
   });
   return tf.tidy(() => {
     const upper = local(tf.slice(a, [0], [top]));
-    const waited = Atomics.wait(p.ctrl, 0, 0, 120_000);
-    const state = Atomics.load(p.ctrl, 0);
+    const waited = Atomics.wait(p.ctrl, PoolSlot.Task, 0, 120_000);
+    const state = Atomics.load(p.ctrl, PoolSlot.Task);
     if (waited === 'timed-out' || state !== 1) {
       p.broken = true;
-      throw new SpikeflowError(waited === 'timed-out' ? 'timeout' : 'invalid-state', `the parallel worker ${waited === 'timed-out' ? 'did not answer within 120 s' : 'failed'} on a ${task.op} of [${a.shape}] x [${b.shape}]; it is now disabled (set SPIKEFLOW_THREADS=1 to never use it)`);
+      throw new SpikeflowError(
+        waited === 'timed-out' ? 'timeout' : 'invalid-state',
+        `the parallel worker ${waited === 'timed-out' ? 'did not answer within 120 s' : 'failed'} on a ${task.op} of [${a.shape}] x [${b.shape}]; it is now disabled (set SPIKEFLOW_THREADS=1 to never use it)`,
+      );
     }
-    return tf.engine().runKernel(JOIN_ROWS, { top: upper }, { shape: outShape, off: aLen + bLen } as unknown as tf.NamedAttrMap) as Tensor;
+    return run(JoinRows, { top: upper }, { shape: outShape, off: aLen + bLen }) as Tensor;
   });
 }
 
@@ -202,7 +158,13 @@ function splitRun(a: Tensor, b: Tensor, outShape: number[], macs: number, task: 
  * `tf.conv2d(x, filter, strides, pad, 'NHWC', dilations)` using both cores on wasm (batch split);
  * identical results.
  */
-export function parallelConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: [number, number], pad: 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]], dilations: [number, number] = [1, 1]): Tensor {
+export function parallelConv2d(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: [number, number],
+  pad: 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]],
+  dilations: [number, number] = [1, 1],
+): Tensor {
   const conv = (part: Tensor) => tf.conv2d(part as tf.Tensor4D, filter, strides, pad, 'NHWC', dilations);
   if (disabled || tf.getBackend() !== 'wasm' || x.shape[0] < 2) return conv(x);
   // The output shape from a one-sample probe would cost a conv; compute it as tfjs does instead.

@@ -51,11 +51,11 @@ export function wasmOutOfMemory(requestedBytes: number, heapBytes: number, what:
   const why = block
     ? `one block can be at most ${formatBytes(limitBytes)} (${limitBytes} bytes)`
     : `the heap holds ${formatBytes(heapBytes)} and cannot grow past ${formatBytes(limitBytes)} (${limitBytes} bytes)`;
-  return new SpikeflowError(
-    'out-of-memory',
-    `the wasm backend cannot allocate ${formatBytes(requestedBytes)} (${requestedBytes} bytes) for ${what}: ${why}. ${ADVICE}`,
-    { requestedBytes, heapBytes, limitBytes },
-  );
+  return new SpikeflowError('out-of-memory', `the wasm backend cannot allocate ${formatBytes(requestedBytes)} (${requestedBytes} bytes) for ${what}: ${why}. ${ADVICE}`, {
+    requestedBytes,
+    heapBytes,
+    limitBytes,
+  });
 }
 
 /**

@@ -67,6 +67,19 @@ function values(ts: Tensor[]): Float32Array[] {
   return out;
 }
 
+/** y, dx and dw of `sum(f(x, w) · r)`, with x, w and r placed above 2 GiB in the heap. */
+function valueAndGrads(
+  f: (a: Tensor, b: Tensor) => Tensor,
+  [xData, xShape]: [Float32Array, number[]],
+  [wData, wShape]: [Float32Array, number[]],
+  [rData, rShape]: [Float32Array, number[]],
+): Float32Array[] {
+  const [x, w, r] = [high(xData, xShape), high(wData, wShape), high(rData, rShape)];
+  const out = tf.tidy(() => [f(x, w), ...tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(f(a, b), r)))([x, w])]);
+  tf.dispose([x, w, r]);
+  return values(out);
+}
+
 describe('compiled wasm kernels on tensors above 2 GiB', () => {
   it('kernel scratch comes back as an unsigned offset above 2 GiB, and views of it work', () => {
     const k = coreKernels()!;
@@ -98,12 +111,7 @@ describe('compiled wasm kernels on tensors above 2 GiB', () => {
     const rData = randnData(n * m, rng);
     const runLinear = (mode: 'always' | 'never') => {
       setEventDriven(mode);
-      const x = high(xData, [n, kk]);
-      const w = high(wData, [kk, m]);
-      const r = high(rData, [n, m]);
-      const out = tf.tidy(() => [linear(x, w), ...tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(linear(a, b), r)))([x, w])]);
-      tf.dispose([x, w, r]);
-      return values(out);
+      return valueAndGrads((a, b) => linear(a, b), [xData, [n, kk]], [wData, [kk, m]], [rData, [n, m]]);
     };
     const sparse = runLinear('always');
     const dense = runLinear('never');
@@ -120,13 +128,7 @@ describe('compiled wasm kernels on tensors above 2 GiB', () => {
     const rData = randnData(2 * 6 * 6 * 6, rng);
     const runConv = (mode: 'always' | 'never') => {
       setEventDrivenConv(mode);
-      const x = high(xData, xShape);
-      const w = high(wData, wShape);
-      const r = high(rData, [2, 6, 6, 6]);
-      const f = (a: Tensor, b: Tensor) => conv2d(a, b, { strides: 2, padding: 1 });
-      const out = tf.tidy(() => [f(x, w), ...tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(f(a, b), r)))([x, w])]);
-      tf.dispose([x, w, r]);
-      return values(out);
+      return valueAndGrads((a, b) => conv2d(a, b, { strides: 2, padding: 1 }), [xData, xShape], [wData, wShape], [rData, [2, 6, 6, 6]]);
     };
     const sparse = runConv('always');
     const dense = runConv('never');
@@ -164,7 +166,10 @@ describe('compiled wasm kernels on tensors above 2 GiB', () => {
   it('max pooling (forward and gradient) equals the composed ops', () => {
     const rng = new Rng('high-heap-pool');
     const shape = [3, 10, 9, 7];
-    const xData = randnData(shape.reduce((a, b) => a * b, 1), rng);
+    const xData = randnData(
+      shape.reduce((a, b) => a * b, 1),
+      rng,
+    );
     const rData = randnData(3 * 5 * 5 * 7, rng);
     const runPool = (compiled: boolean) => {
       useCompiledLayerKernels(compiled);

@@ -90,7 +90,12 @@ export function wasmKernelModule<TExports>(url: URL, backend: unknown): WasmKern
     try {
       bytes = readFileSync(url);
     } catch (e) {
-      throw new SpikeflowError('backend-unavailable', `compiled wasm kernels not found at ${url.pathname} (the package is incomplete; rebuild with tools/wasm/build-wasm.mjs)`, {}, { cause: e });
+      throw new SpikeflowError(
+        'backend-unavailable',
+        `compiled wasm kernels not found at ${url.pathname} (the package is incomplete; rebuild with tools/wasm/build-wasm.mjs)`,
+        {},
+        { cause: e },
+      );
     }
     module = new WebAssemblyApi.Module(bytes);
     compiled.set(key, module);

@@ -67,7 +67,14 @@ describe('fast wasm Slice / Unpack / SplitV kernels', () => {
 
   it('keeps int32 and bool dtypes and gradients through slice', async () => {
     await selectBackend('wasm');
-    const xi = tf.tensor([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
+    const xi = tf.tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [2, 3],
+      'int32',
+    );
     const s = tf.slice(xi, [1, 1], [1, 2]);
     expect(s.dtype).toBe('int32');
     expect(Array.from(s.dataSync())).toEqual([5, 6]);

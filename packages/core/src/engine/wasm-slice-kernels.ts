@@ -20,7 +20,13 @@ interface WasmBackendLike {
 type KernelFunc = (args: { inputs: Record<string, WasmTensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => WasmTensorInfo | WasmTensorInfo[];
 
 /** Copy the box `begin..begin+size` of `src` (shape `shape`) into `dst`, row by contiguous row. */
-export function copyBox(src: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, shape: readonly number[], begin: readonly number[], size: readonly number[], dst: { set(a: ArrayLike<number>, offset: number): void }): void {
+export function copyBox(
+  src: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  dst: { set(a: ArrayLike<number>, offset: number): void },
+): void {
   const rank = shape.length;
   if (rank === 0) {
     dst.set(src.subarray(0, 1), 0);

@@ -5,7 +5,7 @@ import { TestIF, sigmoidSurrogate } from '../test-utils/fixtures.js';
 import { resetNet } from './reset-net.js';
 
 describe('resetNet', () => {
-  it('clears every neuron\'s membrane so the next sample starts from rest', () => {
+  it("clears every neuron's membrane so the next sample starts from rest", () => {
     const a = new TestIF({ surrogate: sigmoidSurrogate() });
     const b = new TestIF({ surrogate: sigmoidSurrogate() });
     const net = new Sequential(a, b);

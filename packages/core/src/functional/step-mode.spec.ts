@@ -54,7 +54,10 @@ function runInChunks(model: Module, x: Tensor, chunks: number[]): Float32Array {
 }
 
 describe('setStepMode', () => {
-  for (const [name, build, scale] of [['an MLP with LIF', mlp, 12], ['a conv net with LIF and a membrane read-out', convNet, 3]] as const) {
+  for (const [name, build, scale] of [
+    ['an MLP with LIF', mlp, 12],
+    ['a conv net with LIF and a membrane read-out', convNet, 3],
+  ] as const) {
     it(`single-step one time step at a time gives the multi-step output (${name})`, () => {
       const model = build();
       const x = input(8, 11, scale);
@@ -89,7 +92,12 @@ describe('setStepMode', () => {
     expect(Math.max(...Array.from(multi).map(Math.abs))).toBeGreaterThan(0);
     setStepMode(model, 's');
     resetNet(model);
-    const single = grad(() => tf.concat(tf.split(x, 6, 0).map((xt) => model.forward(xt)), 0));
+    const single = grad(() =>
+      tf.concat(
+        tf.split(x, 6, 0).map((xt) => model.forward(xt)),
+        0,
+      ),
+    );
     setStepMode(model, 'm');
     multi.forEach((g, i) => expect(single[i]).toBeCloseTo(g, 5));
   });

@@ -4,11 +4,19 @@ import { crossEntropyMeanLoss, mseRateLoss, tetLoss } from './losses.js';
 
 // out[t][b][c], labels[b]: float64 references.
 const out = [
-  [[1, 0, 0], [0, 1, 1]],
-  [[1, 1, 0], [0, 0, 1]],
+  [
+    [1, 0, 0],
+    [0, 1, 1],
+  ],
+  [
+    [1, 1, 0],
+    [0, 0, 1],
+  ],
 ];
 const labels = [0, 2];
-const T = 2, B = 2, C = 3;
+const T = 2,
+  B = 2,
+  C = 3;
 
 function logSoftmax(v: number[]): number[] {
   const m = Math.max(...v);
@@ -22,10 +30,11 @@ describe('losses', () => {
 
   it('mse-rate = mean over B and C of (mean_t O - onehot)^2', () => {
     let s = 0;
-    for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) {
-      const rate = (out[0][b][c] + out[1][b][c]) / T;
-      s += (rate - (labels[b] === c ? 1 : 0)) ** 2;
-    }
+    for (let b = 0; b < B; b++)
+      for (let c = 0; c < C; c++) {
+        const rate = (out[0][b][c] + out[1][b][c]) / T;
+        s += (rate - (labels[b] === c ? 1 : 0)) ** 2;
+      }
     expect(mseRateLoss().compute(o, y, C).dataSync()[0]).toBeCloseTo(s / (B * C), 6);
   });
 
@@ -38,10 +47,11 @@ describe('losses', () => {
   it('tet = (1 - λ) mean_t CE(O_t) + λ MSE(O, φ)', () => {
     let ce = 0;
     let mse = 0;
-    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) {
-      ce -= logSoftmax(out[t][b])[labels[b]] / (T * B);
-      for (let c = 0; c < C; c++) mse += (out[t][b][c] - 1) ** 2 / (T * B * C);
-    }
+    for (let t = 0; t < T; t++)
+      for (let b = 0; b < B; b++) {
+        ce -= logSoftmax(out[t][b])[labels[b]] / (T * B);
+        for (let c = 0; c < C; c++) mse += (out[t][b][c] - 1) ** 2 / (T * B * C);
+      }
     expect(tetLoss({ lambda: 0.05, means: 1 }).compute(o, y, C).dataSync()[0]).toBeCloseTo(0.95 * ce + 0.05 * mse, 6);
     expect(tetLoss({ lambda: 0 }).compute(o, y, C).dataSync()[0]).toBeCloseTo(ce, 6);
   });

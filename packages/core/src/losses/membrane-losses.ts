@@ -6,7 +6,10 @@ import { crossEntropy } from './losses.js';
 
 function checkMembrane(output: Tensor, labels: Tensor, numClasses: number, id: string): void {
   if (output.rank !== 3 || output.shape[2] !== numClasses) {
-    throw new SpikeflowError('shape-mismatch', `loss '${id}' expects the output layer's membrane potential [T, B, ${numClasses}] (e.g. from a NonSpikingLIF), got [${output.shape}]`);
+    throw new SpikeflowError(
+      'shape-mismatch',
+      `loss '${id}' expects the output layer's membrane potential [T, B, ${numClasses}] (e.g. from a NonSpikingLIF), got [${output.shape}]`,
+    );
   }
   if (labels.rank !== 1 || labels.shape[0] !== output.shape[1]) {
     throw new SpikeflowError('shape-mismatch', `loss '${id}' expects labels [${output.shape[1]}], got [${labels.shape}]`);
@@ -56,7 +59,7 @@ export function mseMembraneLoss(options: { onTarget?: number; offTarget?: number
 
 export const ceMembraneDescriptor: LossDescriptor<Record<string, never>> = {
   id: 'ce-membrane',
-  description: 'Cross-entropy on the output layer\'s membrane potential at every step (snnTorch ce_mem_loss)',
+  description: "Cross-entropy on the output layer's membrane potential at every step (snnTorch ce_mem_loss)",
   options: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
   create: () => crossEntropyMembraneLoss(),
 };

@@ -52,7 +52,10 @@ function regressionLoss(id: string, penalty: Penalty): TaskLoss {
         const elementwise = penalty(tf.sub(read, aligned));
         if (!context.mask) return tf.mean(elementwise);
         const batchAxis = perStep ? 1 : 0;
-        const perSample = tf.sum(elementwise, elementwise.shape.map((_, i) => i).filter((i) => i !== batchAxis));
+        const perSample = tf.sum(
+          elementwise,
+          elementwise.shape.map((_, i) => i).filter((i) => i !== batchAxis),
+        );
         const valuesPerSample = elementwise.size / B;
         const weight = tf.cast(context.mask, 'float32');
         // Mean over the counted samples' values; an empty mask gives 0 rather than 0/0.
@@ -94,7 +97,10 @@ function refusesLabels(id: string): LossFunction {
   return {
     id,
     compute() {
-      throw new SpikeflowError('not-supported', `loss '${id}' is a regression loss: it compares a read-out with float targets and cannot take class labels; use it with a regression task (sf.taskLoss), or pick ce-mean, mse-rate or tet for classification`);
+      throw new SpikeflowError(
+        'not-supported',
+        `loss '${id}' is a regression loss: it compares a read-out with float targets and cannot take class labels; use it with a regression task (sf.taskLoss), or pick ce-mean, mse-rate or tet for classification`,
+      );
     },
   };
 }

@@ -1,6 +1,6 @@
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { createSpikeflow } from '../plugin/spikeflow.js';
 import type { Metric } from '../contracts/metric.js';
 
@@ -13,11 +13,12 @@ function split(n: number, seed: number): { y: Float64Array; p: Float64Array } {
   const rng = new Rng(seed);
   const y = new Float64Array(n * D);
   const p = new Float64Array(n * D);
-  for (let i = 0; i < n; i++) for (let j = 0; j < D; j++) {
-    const v = 1000 * (j + 1) + (j + 1) * rng.normal();
-    y[i * D + j] = v;
-    p[i * D + j] = v + 0.7 * rng.normal() + 0.1 * j;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < D; j++) {
+      const v = 1000 * (j + 1) + (j + 1) * rng.normal();
+      y[i * D + j] = v;
+      p[i * D + j] = v + 0.7 * rng.normal() + 0.1 * j;
+    }
   return { y, p };
 }
 
@@ -26,17 +27,32 @@ function reference(y: Float64Array, p: Float64Array) {
   const n = y.length / D;
   const col = (a: Float64Array, j: number) => Array.from({ length: n }, (_, i) => a[i * D + j]!);
   const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-  let sse = 0, sae = 0;
-  for (let i = 0; i < y.length; i++) { sse += (y[i]! - p[i]!) ** 2; sae += Math.abs(y[i]! - p[i]!); }
+  let sse = 0,
+    sae = 0;
+  for (let i = 0; i < y.length; i++) {
+    sse += (y[i]! - p[i]!) ** 2;
+    sae += Math.abs(y[i]! - p[i]!);
+  }
   const grand = mean(Array.from(y));
   let sst = 0;
   for (const v of y) sst += (v - grand) ** 2;
-  let corr = 0, r2cols = 0;
+  let corr = 0,
+    r2cols = 0;
   for (let j = 0; j < D; j++) {
-    const yc = col(y, j), pc = col(p, j);
-    const my = mean(yc), mp = mean(pc);
-    let c = 0, vy = 0, vp = 0, e = 0;
-    for (let i = 0; i < n; i++) { c += (yc[i]! - my) * (pc[i]! - mp); vy += (yc[i]! - my) ** 2; vp += (pc[i]! - mp) ** 2; e += (yc[i]! - pc[i]!) ** 2; }
+    const yc = col(y, j),
+      pc = col(p, j);
+    const my = mean(yc),
+      mp = mean(pc);
+    let c = 0,
+      vy = 0,
+      vp = 0,
+      e = 0;
+    for (let i = 0; i < n; i++) {
+      c += (yc[i]! - my) * (pc[i]! - mp);
+      vy += (yc[i]! - my) ** 2;
+      vp += (pc[i]! - mp) ** 2;
+      e += (yc[i]! - pc[i]!) ** 2;
+    }
     corr += c / Math.sqrt(vy * vp) / D;
     r2cols += (1 - e / vy) / D;
   }
@@ -62,8 +78,13 @@ describe('streamed regression metrics', () => {
   const { y, p } = split(503, 11);
   const ref = reference(y, p);
   const cases: Array<[string, Record<string, unknown>, number]> = [
-    ['mse', {}, ref.mse], ['mae', {}, ref.mae], ['rmse', {}, ref.rmse], ['r2', {}, ref.r2],
-    ['r2', { average: 'columns' }, ref.r2cols], ['rrse', {}, ref.rrse], ['corr', {}, ref.corr],
+    ['mse', {}, ref.mse],
+    ['mae', {}, ref.mae],
+    ['rmse', {}, ref.rmse],
+    ['r2', {}, ref.r2],
+    ['r2', { average: 'columns' }, ref.r2cols],
+    ['rrse', {}, ref.rrse],
+    ['corr', {}, ref.corr],
   ];
 
   it.each(cases)('%s %j over uneven batches equals the float64 whole-split value to 1e-12', (id, options, expected) => {
@@ -87,24 +108,36 @@ describe('streamed regression metrics', () => {
   it('hand cases: perfect prediction, constant-mean prediction, affine prediction, constant prediction', () => {
     const yy = Float64Array.from([1, 10, 2, 20, 3, 30, 4, 40]);
     const t2 = { target: { kind: 'regression' as const, shape: [2] } };
-    const perfect = ['r2', 'rrse', 'mse', 'corr'].map((id) => { const m = sf.metric(id, {}, t2); m.update(yy, yy); return m.result(); });
+    const perfect = ['r2', 'rrse', 'mse', 'corr'].map((id) => {
+      const m = sf.metric(id, {}, t2);
+      m.update(yy, yy);
+      return m.result();
+    });
     expect(perfect.slice(0, 3)).toEqual([1, 0, 0]);
     expect(perfect[3]).toBeCloseTo(1, 14);
     // Predicting the grand mean everywhere: SSE = SST, so R² = 0 and RRSE = 1.
     const grand = yy.reduce((a, b) => a + b) / yy.length;
     const flat = new Float64Array(8).fill(grand);
-    const r2 = sf.metric('r2', {}, t2); r2.update(flat, yy);
-    const rrse = sf.metric('rrse', {}, t2); rrse.update(flat, yy);
+    const r2 = sf.metric('r2', {}, t2);
+    r2.update(flat, yy);
+    const rrse = sf.metric('rrse', {}, t2);
+    rrse.update(flat, yy);
     expect(r2.result()).toBeCloseTo(0, 14);
     expect(rrse.result()).toBeCloseTo(1, 14);
     // Predicting each column's mean: per-column R² = 0.
     const colMean = Float64Array.from([2.5, 25, 2.5, 25, 2.5, 25, 2.5, 25]);
-    const r2c = sf.metric('r2', { average: 'columns' }, t2); r2c.update(colMean, yy);
+    const r2c = sf.metric('r2', { average: 'columns' }, t2);
+    r2c.update(colMean, yy);
     expect(r2c.result()).toBeCloseTo(0, 14);
     // CORR is invariant to an affine map of the prediction; a constant prediction has no correlation (NaN, as in LSTNet).
-    const corr = sf.metric('corr', {}, t2); corr.update(yy.map((v) => 3 * v - 7), yy);
+    const corr = sf.metric('corr', {}, t2);
+    corr.update(
+      yy.map((v) => 3 * v - 7),
+      yy,
+    );
     expect(corr.result()).toBeCloseTo(1, 14);
-    const flatCorr = sf.metric('corr', {}, t2); flatCorr.update(flat, yy);
+    const flatCorr = sf.metric('corr', {}, t2);
+    flatCorr.update(flat, yy);
     expect(flatCorr.result()).toBeNaN();
     // MAE and MSE by hand: residuals 1, -1, 2, 0.
     const mae = sf.metric('mae', {}, { target: { kind: 'regression', shape: [] } });
@@ -140,9 +173,7 @@ describe('streamed regression metrics', () => {
 
   it('refuses mis-shaped input, non-finite targets, label targets and an empty split with typed errors', () => {
     const m = sf.metric('mse', {}, { target });
-    const err = (f: () => unknown, kind: string, re: RegExp) => {
-      try { f(); expect.unreachable(); } catch (e) { expect(SpikeflowError.is(e, kind as never)).toBe(true); expect((e as Error).message).toMatch(re); }
-    };
+    const err = (f: () => unknown, kind: string, re: RegExp) => expectSpikeflowError(f, kind, re);
     err(() => m.result(), 'invalid-state', /'core\/mse' has seen no samples/);
     err(() => m.update([1, 2, 3], [1, 2]), 'shape-mismatch', /3 target value\(s\) per sample, got 2/);
     err(() => m.update([1, 2], [1, 2, 3]), 'shape-mismatch', /3 prediction value\(s\) per sample.*got 2/);

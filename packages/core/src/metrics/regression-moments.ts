@@ -51,7 +51,11 @@ export class RegressionMoments {
       }
       const by = sy / nb;
       const bp = sp / nb;
-      let m2y = 0, m2p = 0, c = 0, sse = 0, sae = 0;
+      let m2y = 0,
+        m2p = 0,
+        c = 0,
+        sse = 0,
+        sae = 0;
       for (const r of rows) {
         const yv = y[r * D + j]!;
         const pv = p[r * D + j]!;

@@ -22,7 +22,11 @@ describe('accuracy and top-k', () => {
       }
       return h / n;
     };
-    for (const [id, options, k] of [['accuracy', {}, 1], ['top5', {}, 5], ['top-k', { k: 3 }, 3]] as const) {
+    for (const [id, options, k] of [
+      ['accuracy', {}, 1],
+      ['top5', {}, 5],
+      ['top-k', { k: 3 }, 3],
+    ] as const) {
       const m = sf.metric(id, options, { target });
       let at = 0;
       for (const b of [5, 100, 1, 195]) {

@@ -13,11 +13,17 @@ export class LayerMonitor {
   private detach: (() => void) | null;
 
   /** @internal Use {@link monitorSpikes} or {@link monitorMembrane}. */
-  constructor(readonly path: string, readonly layer: Module, what: 'output' | 'membrane') {
+  constructor(
+    readonly path: string,
+    readonly layer: Module,
+    what: 'output' | 'membrane',
+  ) {
     this.detach = addForwardHook(layer, {
       wantsMembrane: what === 'membrane',
       // tf.keep: the forward usually runs inside a tidy that would free the copy.
-      call: (_input, output, membrane) => { this.records.push(tf.keep((what === 'membrane' ? membrane! : output).clone())); },
+      call: (_input, output, membrane) => {
+        this.records.push(tf.keep((what === 'membrane' ? membrane! : output).clone()));
+      },
     });
   }
 

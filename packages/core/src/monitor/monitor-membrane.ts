@@ -20,7 +20,10 @@ import { LayerMonitor, findLayer } from './layer-monitor.js';
 export function monitorMembrane(model: Module, path: string): LayerMonitor {
   const layer = findLayer(model, path, 'monitorMembrane');
   if (!hasMembrane(layer)) {
-    throw new SpikeflowError('not-supported', `monitorMembrane: layer '${path}' (${layer.describe()}) has no membrane potential to record (it needs a single-step step(x) that keeps v)`);
+    throw new SpikeflowError(
+      'not-supported',
+      `monitorMembrane: layer '${path}' (${layer.describe()}) has no membrane potential to record (it needs a single-step step(x) that keeps v)`,
+    );
   }
   return new LayerMonitor(path, layer, 'membrane');
 }

@@ -48,13 +48,15 @@ function net(): Sequential {
 const flat = (t: Tensor, T: number) => (t.arraySync() as number[][][]).map((b) => b.flat()).slice(0, T);
 
 describe('monitorSpikes / monitorMembrane', () => {
-  it('record a layer\'s spikes and membrane on every forward, matching a float64 LIF from the layer\'s input', () => {
+  it("record a layer's spikes and membrane on every forward, matching a float64 LIF from the layer's input", () => {
     const model = net();
     const x = tf.mul(tf.randomUniform([6, 2, 4, 4, 1], 0, 1, 'float32', 5), 4);
     const input = monitorSpikes(model, '1'); // the Linear before the neuron: any layer's output
     const spikes = monitorSpikes(model, '2');
     const membrane = monitorMembrane(model, '2');
-    tf.tidy(() => { model.forward(x); });
+    tf.tidy(() => {
+      model.forward(x);
+    });
     model.forward(tf.zerosLike(x));
     expect(spikes.records.length).toBe(2);
     expect(membrane.records.length).toBe(2);

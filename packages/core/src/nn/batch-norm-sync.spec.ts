@@ -1,8 +1,8 @@
+import { expectClose, expectSpikeflowError } from '@spikeflow/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { Rng } from '../util/rng.js';
-import { expectClose, randnData, thrown } from '../ops/test-utils/compare.js';
+import { randnData } from '../ops/test-utils/compare.js';
 import { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
 import { setBatchNormSync, type BatchNormSync } from './batch-norm-sync.js';
 
@@ -31,8 +31,12 @@ function step(make: () => Bn, xData: Float32Array, shape: number[], r: Float32Ar
       return tf.div(tf.sum(tf.mul(y, tf.tensor(r, shape))), Math.max(1, shape[1])) as tf.Scalar;
     }, [x, bn.weight!, bn.bias!]);
     const out = {
-      y: y!.dataSync() as Float32Array, dx: grads[x.name].dataSync() as Float32Array, dw: grads[bn.weight!.name].dataSync() as Float32Array,
-      db: grads[bn.bias!.name].dataSync() as Float32Array, runMean: bn.runningMean.dataSync() as Float32Array, runVar: bn.runningVar.dataSync() as Float32Array,
+      y: y!.dataSync() as Float32Array,
+      dx: grads[x.name].dataSync() as Float32Array,
+      dw: grads[bn.weight!.name].dataSync() as Float32Array,
+      db: grads[bn.bias!.name].dataSync() as Float32Array,
+      runMean: bn.runningMean.dataSync() as Float32Array,
+      runVar: bn.runningVar.dataSync() as Float32Array,
     };
     x.dispose();
     bn.dispose();
@@ -108,14 +112,29 @@ function checkAgainstFullBatch(make: () => Bn, shape: number[], cuts: number[], 
     const lambda = (to - from) / b;
     expectClose(part.y, sliceBatch(full.y, shape, from, to), 1e-5, `y of part ${p}`);
     // Each part's loss is the mean over its rows; the trainer weights it by λ = n_p / B.
-    expectClose(part.dx.map((v) => v * lambda), sliceBatch(full.dx, shape, from, to), 1e-5, `dx of part ${p}`);
+    expectClose(
+      part.dx.map((v) => v * lambda),
+      sliceBatch(full.dx, shape, from, to),
+      1e-5,
+      `dx of part ${p}`,
+    );
     expectClose(part.runMean, full.runMean, 1e-5, `running_mean of part ${p}`);
     expectClose(part.runVar, full.runVar, 1e-5, `running_var of part ${p}`);
   });
   const sumWeighted = (pick: (r: StepResult) => Float32Array) =>
     Float64Array.from(pick(parts[0]), (_, k) => parts.reduce((a, r, p) => a + pick(r)[k] * ((cuts[p + 1] - cuts[p]) / b), 0));
-  expectClose(sumWeighted((r) => r.dw), full.dw, 1e-5, 'dweight');
-  expectClose(sumWeighted((r) => r.db), full.db, 1e-5, 'dbias');
+  expectClose(
+    sumWeighted((r) => r.dw),
+    full.dw,
+    1e-5,
+    'dweight',
+  );
+  expectClose(
+    sumWeighted((r) => r.db),
+    full.db,
+    1e-5,
+    'dbias',
+  );
   // The local-statistics run really differs: the test could fail.
   const local = step(make, sliceBatch(xData, shape, cuts[0], cuts[1]), [shape[0], cuts[1] - cuts[0], ...shape.slice(2)], sliceBatch(rData, shape, cuts[0], cuts[1]));
   const diff = Math.max(...local.y.map((v, i) => Math.abs(v - parts[0].y[i])));
@@ -154,12 +173,11 @@ describe('synchronised batch norm (setBatchNormSync)', () => {
     tf.tidy(() => tf.variableGrads(() => tf.sum(tf.mul(bn.forward(tf.randomNormal([2, 3, 4])), tf.randomNormal([2, 3, 4]))) as tf.Scalar, [bn.weight!]));
     expect(calls).toEqual(['BatchNorm1d(4):forward:9', 'BatchNorm1d(4):backward:8']);
     setBatchNormSync({ allReduceSum: (v) => v.slice(1) });
-    const e = thrown(() => tf.tidy(() => bn.forward(tf.randomNormal([2, 3, 4]))));
-    expect(SpikeflowError.is(e, 'protocol-error')).toBe(true);
-    expect((e as Error).message).toContain('BatchNorm1d(4)');
+    const e = expectSpikeflowError(() => tf.tidy(() => bn.forward(tf.randomNormal([2, 3, 4]))), 'protocol-error');
+    expect(e.message).toContain('BatchNorm1d(4)');
     // One row here is fine when the ranks together have more; one row in total is not.
     setBatchNormSync({ allReduceSum: (v) => v });
-    expect(SpikeflowError.is(thrown(() => tf.tidy(() => bn.forward(tf.randomNormal([1, 1, 4])))), 'shape-mismatch')).toBe(true);
+    expectSpikeflowError(() => tf.tidy(() => bn.forward(tf.randomNormal([1, 1, 4]))), 'shape-mismatch');
     setBatchNormSync({ allReduceSum: (v) => Float32Array.from(v, (e, i) => (i === v.length - 1 ? e + 5 : e)) });
     expect(() => tf.tidy(() => bn.forward(tf.randomNormal([1, 1, 4])))).not.toThrow();
     bn.dispose();

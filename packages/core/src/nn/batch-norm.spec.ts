@@ -1,8 +1,8 @@
+import { expectClose, expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { Rng } from '../util/rng.js';
-import { expectClose, onBackend, randnData, thrown } from '../ops/test-utils/compare.js';
+import { onBackend, randnData } from '../ops/test-utils/compare.js';
 import { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
 
 /** Plain float64 batch norm over the last axis of row-major data with `c` channels. */
@@ -38,7 +38,13 @@ describe('BatchNorm2d', () => {
     let runVar = new Float64Array(c).fill(1);
     for (let step = 0; step < 2; step++) {
       // Per-channel offsets and scales so the statistics are far from 0/1.
-      const xData = Float32Array.from(randnData(shape.reduce((p, d) => p * d), rng), (v, i) => v * (1 + (i % c)) + (i % c) - 2);
+      const xData = Float32Array.from(
+        randnData(
+          shape.reduce((p, d) => p * d),
+          rng,
+        ),
+        (v, i) => v * (1 + (i % c)) + (i % c) - 2,
+      );
       const ref = reference(xData, c, w, b, 1e-5);
       expectClose(bn.forward(tf.tensor(xData, shape)).dataSync(), ref.y, 1e-5, `train y step ${step}`);
       expect(ref.n).toBe(3 * 2 * 4 * 5);
@@ -48,7 +54,10 @@ describe('BatchNorm2d', () => {
       expectClose(bn.runningVar.dataSync(), runVar, 1e-5, 'running_var');
     }
     bn.eval();
-    const xData = randnData(shape.reduce((p, d) => p * d), rng);
+    const xData = randnData(
+      shape.reduce((p, d) => p * d),
+      rng,
+    );
     const want = Float64Array.from(xData, (v, i) => ((v - runMean[i % c]) / Math.sqrt(runVar[i % c] + 1e-5)) * w[i % c] + b[i % c]);
     const before = Array.from(bn.runningMean.dataSync());
     expectClose(bn.forward(tf.tensor(xData, shape)).dataSync(), want, 1e-5, 'eval y');
@@ -57,7 +66,10 @@ describe('BatchNorm2d', () => {
 
   it('has gradients matching the analytic batch-norm backward (float64), on wasm and cpu', async () => {
     const rng = new Rng('bn2d-grad');
-    const xData = randnData(shape.reduce((p, d) => p * d), rng);
+    const xData = randnData(
+      shape.reduce((p, d) => p * d),
+      rng,
+    );
     const rData = randnData(xData.length, rng);
     const wData = Array.from({ length: c }, () => 0.5 + rng.uniform());
     const bData = Array.from({ length: c }, () => rng.normal());
@@ -101,7 +113,13 @@ describe('BatchNorm2d', () => {
 
   it('updates running stats inside tf.variableGrads without leaking tensors', () => {
     const bn = new BatchNorm2d(c);
-    const xData = Float32Array.from(randnData(shape.reduce((p, d) => p * d), new Rng('bn-tape')), (v) => 3 * v + 2);
+    const xData = Float32Array.from(
+      randnData(
+        shape.reduce((p, d) => p * d),
+        new Rng('bn-tape'),
+      ),
+      (v) => 3 * v + 2,
+    );
     const x = tf.tensor(xData, shape);
     const before = tf.memory().numTensors;
     tf.tidy(() => {
@@ -127,13 +145,18 @@ describe('BatchNorm2d', () => {
     const plain = new BatchNorm2d(2, { affine: false });
     expect(plain.parameters()).toEqual([]);
     const y = plain.forward(tf.tensor([1, 10, 3, 20, 5, 30, 7, 40], [1, 4, 1, 1, 2])).dataSync();
-    expectClose(Array.from(y).filter((_, i) => i % 2 === 0), [-1.3416, -0.4472, 0.4472, 1.3416], 1e-4, 'affine=false');
+    expectClose(
+      Array.from(y).filter((_, i) => i % 2 === 0),
+      [-1.3416, -0.4472, 0.4472, 1.3416],
+      1e-4,
+      'affine=false',
+    );
     expect(new BatchNorm2d(32).describe()).toBe('BatchNorm2d(32)');
     expect(new BatchNorm2d(32, { eps: 1e-3, affine: false }).describe()).toBe('BatchNorm2d(32, eps=0.001, affine=false)');
     const bn = new BatchNorm2d(4);
     expect(() => bn.forward(tf.zeros([2, 3, 5, 5, 3]))).toThrowError('BatchNorm2d(4): expected input [T, B, H, W, 4] (NHWC), got [2, 3, 5, 5, 3]');
     expect(() => bn.forward(tf.zeros([3, 5, 5, 4]))).toThrowError(/got \[3, 5, 5, 4\]/);
-    expect(SpikeflowError.is(thrown(() => bn.forward(tf.zeros([1, 1, 1, 1, 4]))), 'shape-mismatch')).toBe(true);
+    expectSpikeflowError(() => bn.forward(tf.zeros([1, 1, 1, 1, 4])), 'shape-mismatch');
     expect(() => new BatchNorm2d(4, { momentum: 2 })).toThrowError(/momentum/);
   });
 });
@@ -148,8 +171,18 @@ describe('BatchNorm1d', () => {
     const xData = Float32Array.from(randnData(4 * 3 * 5, rng), (v, i) => 3 * v + (i % 5));
     const ref = reference(xData, 5, w, b, 1e-5);
     expectClose(bn.forward(tf.tensor(xData, [4, 3, 5])).dataSync(), ref.y, 1e-5, 'train y');
-    expectClose(bn.runningMean.dataSync(), Array.from(ref.mean, (m) => 0.1 * m), 1e-5, 'running_mean');
-    expectClose(bn.runningVar.dataSync(), ref.unbiasedVar.map((v) => 0.9 + 0.1 * v), 1e-5, 'running_var');
+    expectClose(
+      bn.runningMean.dataSync(),
+      Array.from(ref.mean, (m) => 0.1 * m),
+      1e-5,
+      'running_mean',
+    );
+    expectClose(
+      bn.runningVar.dataSync(),
+      ref.unbiasedVar.map((v) => 0.9 + 0.1 * v),
+      1e-5,
+      'running_var',
+    );
     bn.eval();
     const rm = bn.runningMean.dataSync();
     const rv = bn.runningVar.dataSync();

@@ -34,7 +34,11 @@ abstract class BatchNormBase extends Module {
   protected abstract readonly inputLayout: string;
   protected abstract readonly inputRank: number;
 
-  constructor(readonly numFeatures: number, options: BatchNormOptions, layer: string) {
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormOptions,
+    layer: string,
+  ) {
     super();
     checkInt(layer, 'numFeatures', numFeatures);
     this.eps = options.eps ?? 1e-5;
@@ -90,11 +94,7 @@ abstract class BatchNormBase extends Module {
   }
 
   override describe(): string {
-    const extra = [
-      this.eps !== 1e-5 ? `eps=${this.eps}` : '',
-      this.momentum !== 0.1 ? `momentum=${this.momentum}` : '',
-      this.weight ? '' : 'affine=false',
-    ].filter(Boolean);
+    const extra = [this.eps !== 1e-5 ? `eps=${this.eps}` : '', this.momentum !== 0.1 ? `momentum=${this.momentum}` : '', this.weight ? '' : 'affine=false'].filter(Boolean);
     return `${this.constructor.name}(${[String(this.numFeatures), ...extra].join(', ')})`;
   }
 }

@@ -1,9 +1,10 @@
+import { expectClose } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { Rng } from '../util/rng.js';
 import { manualSeed } from '../util/seed.js';
-import { expectClose, randnData } from '../ops/test-utils/compare.js';
+import { randnData } from '../ops/test-utils/compare.js';
 import { Conv2d } from './conv2d.js';
 
 describe('Conv2d', () => {
@@ -15,7 +16,15 @@ describe('Conv2d', () => {
     expect(y.shape).toEqual([2, 2, 4, 3, 4]); // floor((7 + 2 - 3) / 2) + 1 = 4, floor((6 + 2 - 3) / 2) + 1 = 3
     for (let t = 0; t < 2; t++) {
       const xt = tf.squeeze(tf.slice(x, [t], [1]), [0]) as tf.Tensor4D;
-      const want = tf.add(tf.conv2d(xt, conv.weight as tf.Tensor4D, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]), conv.bias!);
+      const want = tf.add(
+        tf.conv2d(xt, conv.weight as tf.Tensor4D, 2, [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ]),
+        conv.bias!,
+      );
       expectClose(tf.squeeze(tf.slice(y, [t], [1]), [0]), want, 1e-5, `t=${t}`);
     }
   });
@@ -45,8 +54,12 @@ describe('Conv2d', () => {
   it('describes itself and rejects wrong shapes and options with a SpikeflowError', () => {
     const conv = new Conv2d(2, 32, 3, { padding: 1 });
     expect(conv.describe()).toBe('Conv2d(2, 32, kernelSize=3, stride=1, padding=1)');
-    expect(new Conv2d(2, 4, [3, 2], { stride: [2, 1], padding: 'same', bias: false }).describe()).toBe("Conv2d(2, 4, kernelSize=[3, 2], stride=[2, 1], padding='same', bias=false)");
-    expect(() => conv.forward(tf.zeros([1, 2, 8, 8, 3]))).toThrowError('Conv2d(2, 32, kernelSize=3, stride=1, padding=1): expected input [T, B, H, W, 2] (NHWC), got [1, 2, 8, 8, 3]');
+    expect(new Conv2d(2, 4, [3, 2], { stride: [2, 1], padding: 'same', bias: false }).describe()).toBe(
+      "Conv2d(2, 4, kernelSize=[3, 2], stride=[2, 1], padding='same', bias=false)",
+    );
+    expect(() => conv.forward(tf.zeros([1, 2, 8, 8, 3]))).toThrowError(
+      'Conv2d(2, 32, kernelSize=3, stride=1, padding=1): expected input [T, B, H, W, 2] (NHWC), got [1, 2, 8, 8, 3]',
+    );
     expect(() => conv.forward(tf.zeros([2, 8, 8, 2]))).toThrowError(/got \[2, 8, 8, 2\]/);
     expect(() => new Conv2d(2, 4, 5).forward(tf.zeros([1, 1, 3, 3, 2]))).toThrowError(/does not fit a 3x3 input/);
     expect(() => new Conv2d(2, 4, 0)).toThrow(SpikeflowError);

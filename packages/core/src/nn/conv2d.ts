@@ -40,7 +40,12 @@ export class Conv2d extends Module {
   readonly stride: [number, number];
   readonly padding: [number, number] | 'same';
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number | readonly [number, number], options: Conv2dLayerOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | readonly [number, number],
+    options: Conv2dLayerOptions = {},
+  ) {
     super();
     checkInt('Conv2d', 'inChannels', inChannels);
     checkInt('Conv2d', 'outChannels', outChannels);

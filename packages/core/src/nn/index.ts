@@ -9,6 +9,7 @@ export type { BatchNormOptions } from './batch-norm.js';
 export { MaxPool2d, AvgPool2d } from './pooling.js';
 export { Flatten } from './flatten.js';
 export { Dropout } from './dropout.js';
+export { ShapedOutput } from './shaped-output.js';
 
 // The differentiable ops the layers are built on, for custom layers that need them directly.
 export { linear } from '../ops/linear.js';

@@ -1,10 +1,10 @@
+import { expectClose, expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { Rng } from '../util/rng.js';
 import { globalRng, manualSeed } from '../util/seed.js';
 import { withoutInitialisation } from './init.js';
-import { expectClose, randnData, thrown } from '../ops/test-utils/compare.js';
+import { randnData } from '../ops/test-utils/compare.js';
 import { Linear } from './linear.js';
 
 describe('Linear', () => {
@@ -47,7 +47,10 @@ describe('Linear', () => {
   });
 
   it('names its parameters like PyTorch, supports bias=false and describes itself', () => {
-    expect(new Linear(784, 512).namedParameters().map(([n, v]) => [n, v.shape])).toEqual([['weight', [784, 512]], ['bias', [512]]]);
+    expect(new Linear(784, 512).namedParameters().map(([n, v]) => [n, v.shape])).toEqual([
+      ['weight', [784, 512]],
+      ['bias', [512]],
+    ]);
     const nb = new Linear(4, 2, { bias: false });
     expect(nb.namedParameters().map(([n]) => n)).toEqual(['weight']);
     expect(new Linear(784, 512).describe()).toBe('Linear(784, 512)');
@@ -58,7 +61,7 @@ describe('Linear', () => {
     const fc = new Linear(784, 512);
     expect(() => fc.forward(tf.zeros([2, 3, 100]))).toThrowError('Linear(784, 512): expected input [T, B, ..., 784], got [2, 3, 100]');
     expect(() => fc.forward(tf.zeros([3, 784]))).toThrowError(/got \[3, 784\]/);
-    expect(SpikeflowError.is(thrown(() => fc.forward(tf.zeros([1, 1, 5]))), 'shape-mismatch')).toBe(true);
+    expectSpikeflowError(() => fc.forward(tf.zeros([1, 1, 5])), 'shape-mismatch');
     expect(() => new Linear(0, 3)).toThrowError(/Linear: inFeatures must be an integer >= 1/);
   });
 });

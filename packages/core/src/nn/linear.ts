@@ -31,7 +31,11 @@ export class Linear extends Module {
   readonly weight: tf.Variable;
   readonly bias: tf.Variable | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
     super();
     checkInt('Linear', 'inFeatures', inFeatures);
     checkInt('Linear', 'outFeatures', outFeatures);

@@ -96,7 +96,9 @@ export abstract class Module {
 
   /** Trainable parameters with dotted names, in registration order. */
   namedParameters(): Array<[string, tf.Variable]> {
-    return this.namedTensors().filter((e) => e.trainable).map((e) => [e.name, e.variable]);
+    return this.namedTensors()
+      .filter((e) => e.trainable)
+      .map((e) => [e.name, e.variable]);
   }
 
   parameters(): tf.Variable[] {
@@ -151,7 +153,10 @@ export abstract class Module {
     const names = new Set(mine.map((e) => e.name));
     const unexpected = [...values.keys()].filter((n) => !names.has(n));
     if (missing.length || unexpected.length) {
-      throw new SpikeflowError('checkpoint-invalid', `state dict does not match the model: missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`, { missing, unexpected });
+      throw new SpikeflowError('checkpoint-invalid', `state dict does not match the model: missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`, {
+        missing,
+        unexpected,
+      });
     }
     for (const e of mine) {
       const v = values.get(e.name)!;

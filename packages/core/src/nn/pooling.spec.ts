@@ -1,7 +1,8 @@
+import { expectClose } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
 import { Rng } from '../util/rng.js';
-import { expectClose, onBackend, randnData } from '../ops/test-utils/compare.js';
+import { onBackend, randnData } from '../ops/test-utils/compare.js';
 import { poolReference } from '../ops/test-utils/pool-reference.js';
 import { AvgPool2d, MaxPool2d } from './pooling.js';
 import { Flatten } from './flatten.js';
@@ -21,7 +22,10 @@ describe('MaxPool2d / AvgPool2d', () => {
       const [T, B, C] = [2, 3, 4];
       const shape = [T, B, ...cs.hw, C];
       const rng = new Rng(name);
-      const xData = randnData(shape.reduce((a, b) => a * b), rng);
+      const xData = randnData(
+        shape.reduce((a, b) => a * b),
+        rng,
+      );
       const s = cs.s ?? cs.k;
       const ho = Math.floor((cs.hw[0] + 2 * cs.p - cs.k) / s) + 1;
       const wo = Math.floor((cs.hw[1] + 2 * cs.p - cs.k) / s) + 1;

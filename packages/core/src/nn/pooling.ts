@@ -81,7 +81,15 @@ export class AvgPool2d extends Pool2dBase {
   /** Zero padding, then 'valid' windows: padding counts in the average (count_include_pad=True). */
   protected pool(x: tf.Tensor4D): Tensor {
     const [ph, pw] = this.padding;
-    const padded = ph || pw ? tf.pad(x, [[0, 0], [ph, ph], [pw, pw], [0, 0]]) : x;
+    const padded =
+      ph || pw
+        ? tf.pad(x, [
+            [0, 0],
+            [ph, ph],
+            [pw, pw],
+            [0, 0],
+          ])
+        : x;
     return tf.avgPool(padded as tf.Tensor4D, this.kernelSize, this.stride, 'valid');
   }
 }

@@ -1,9 +1,10 @@
+import { expectClose, expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { Rng } from '../util/rng.js';
 import { manualSeed } from '../util/seed.js';
-import { expectClose, onBackend, randnData } from '../ops/test-utils/compare.js';
+import { onBackend, randnData } from '../ops/test-utils/compare.js';
 import { BatchNorm2d } from './batch-norm.js';
 import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
@@ -23,16 +24,23 @@ describe('Sequential', () => {
     const net = convNet();
     expect(net.length).toBe(5);
     expect(net.namedChildren().map(([n]) => n)).toEqual(['0', '1', '2', '3', '4']);
-    expect(net.namedTensors().map((e) => e.name)).toEqual([
-      '0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '4.weight', '4.bias',
-    ]);
+    expect(net.namedTensors().map((e) => e.name)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '4.weight', '4.bias']);
     expect(net.at(-1)).toBeInstanceOf(Linear);
     expect([...net].map((m) => m.describe())).toEqual([
-      'Conv2d(2, 4, kernelSize=3, stride=1, padding=1)', 'BatchNorm2d(4)', 'MaxPool2d(kernelSize=2, stride=2)', 'Flatten()', 'Linear(64, 3)',
+      'Conv2d(2, 4, kernelSize=3, stride=1, padding=1)',
+      'BatchNorm2d(4)',
+      'MaxPool2d(kernelSize=2, stride=2)',
+      'Flatten()',
+      'Linear(64, 3)',
     ]);
     expect(net.forward(tf.zeros([2, 3, 8, 8, 2])).shape).toEqual([2, 3, 3]);
     net.append(new Dropout(0.1));
-    expect(net.namedChildren().map(([n]) => n).at(-1)).toBe('5');
+    expect(
+      net
+        .namedChildren()
+        .map(([n]) => n)
+        .at(-1),
+    ).toBe('5');
     expect(net.summary()).toContain('(4) Linear(64, 3)');
     expect(() => net.append({} as Module)).toThrow(SpikeflowError);
   });
@@ -44,7 +52,14 @@ describe('Sequential', () => {
     const net = new Sequential({ conv1: conv, bn1: new BatchNorm2d(4), pool1: new MaxPool2d(2), flatten: new Flatten() }).append(fc, 'fc1');
     expect(net.namedChildren().map(([n]) => n)).toEqual(['conv1', 'bn1', 'pool1', 'flatten', 'fc1']);
     expect(net.namedTensors().map((e) => e.name)).toEqual([
-      'conv1.weight', 'conv1.bias', 'bn1.weight', 'bn1.bias', 'bn1.running_mean', 'bn1.running_var', 'fc1.weight', 'fc1.bias',
+      'conv1.weight',
+      'conv1.bias',
+      'bn1.weight',
+      'bn1.bias',
+      'bn1.running_mean',
+      'bn1.running_var',
+      'fc1.weight',
+      'fc1.bias',
     ]);
     expect(net.at(0)).toBe(conv);
     expect(net.at(-1)).toBe(fc);
@@ -54,7 +69,12 @@ describe('Sequential', () => {
     expect(net.summary()).toContain('(fc1) Linear(64, 3)');
     // An unnamed append falls back to its index.
     net.append(new Dropout(0.1));
-    expect(net.namedChildren().map(([n]) => n).at(-1)).toBe('5');
+    expect(
+      net
+        .namedChildren()
+        .map(([n]) => n)
+        .at(-1),
+    ).toBe('5');
     expect(net.forward(tf.zeros([2, 3, 8, 8, 2])).shape).toEqual([2, 3, 3]);
   });
 
@@ -62,7 +82,13 @@ describe('Sequential', () => {
     manualSeed(9);
     const indexed = convNet();
     manualSeed(9);
-    const named = new Sequential({ conv1: new Conv2d(2, 4, 3, { padding: 1 }), bn1: new BatchNorm2d(4), pool1: new MaxPool2d(2), flatten: new Flatten(), fc1: new Linear(4 * 4 * 4, 3) });
+    const named = new Sequential({
+      conv1: new Conv2d(2, 4, 3, { padding: 1 }),
+      bn1: new BatchNorm2d(4),
+      pool1: new MaxPool2d(2),
+      flatten: new Flatten(),
+      fc1: new Linear(4 * 4 * 4, 3),
+    });
     const a = indexed.namedTensors();
     named.namedTensors().forEach((e, i) => expect(Array.from(e.variable.dataSync())).toEqual(Array.from(a[i].variable.dataSync())));
     const x = tf.randomNormal([2, 3, 8, 8, 2], 0, 1, 'float32', 4);
@@ -70,21 +96,11 @@ describe('Sequential', () => {
   });
 
   it('rejects child names that are not identifiers or repeat, with typed errors', () => {
-    const expectKind = (f: () => unknown, kind: string, text: RegExp) => {
-      try {
-        f();
-      } catch (e) {
-        expect(SpikeflowError.is(e, kind as never), String(e)).toBe(true);
-        expect((e as Error).message).toMatch(text);
-        return;
-      }
-      throw new Error('expected a SpikeflowError');
-    };
-    expectKind(() => new Sequential({ 'fc.1': new Flatten() }), 'invalid-options', /child name 'fc\.1' is not valid; expected an identifier/);
-    expectKind(() => new Sequential({ '1fc': new Flatten() }), 'invalid-options', /'1fc' is not valid/);
-    expectKind(() => new Sequential().append(new Flatten(), ''), 'invalid-options', /'' is not valid/);
-    expectKind(() => new Sequential({ a: new Flatten() }).append(new Flatten(), 'a'), 'duplicate-id', /child name 'a' is already used; expected unique names/);
-    expectKind(() => new Sequential({ a: {} as Module }), 'invalid-options', /item 'a' is not a Module/);
+    expectSpikeflowError(() => new Sequential({ 'fc.1': new Flatten() }), 'invalid-options', /child name 'fc\.1' is not valid; expected an identifier/);
+    expectSpikeflowError(() => new Sequential({ '1fc': new Flatten() }), 'invalid-options', /'1fc' is not valid/);
+    expectSpikeflowError(() => new Sequential().append(new Flatten(), ''), 'invalid-options', /'' is not valid/);
+    expectSpikeflowError(() => new Sequential({ a: new Flatten() }).append(new Flatten(), 'a'), 'duplicate-id', /child name 'a' is already used; expected unique names/);
+    expectSpikeflowError(() => new Sequential({ a: {} as Module }), 'invalid-options', /item 'a' is not a Module/);
   });
 
   it('maps index names (older checkpoints) to child names when loading a state dict', () => {
@@ -92,7 +108,9 @@ describe('Sequential', () => {
     const inner = new Sequential({ flatten: new Flatten(), linear: new Linear(12, 4) });
     const net = new Sequential().append(inner, 'fc1').append(new Linear(4, 2, { bias: false }), 'fc2');
     expect([...net.legacyTensorNames()]).toEqual([
-      ['0.1.weight', 'fc1.linear.weight'], ['0.1.bias', 'fc1.linear.bias'], ['1.weight', 'fc2.weight'],
+      ['0.1.weight', 'fc1.linear.weight'],
+      ['0.1.bias', 'fc1.linear.bias'],
+      ['1.weight', 'fc2.weight'],
     ]);
     // A state dict with the old names (as an index-named chain stored it) loads into the named one.
     const old = new Map(net.namedTensors().map((e) => [e.name, { shape: e.variable.shape, data: Float32Array.from(e.variable.dataSync(), (v) => v + 1) }]));
@@ -131,7 +149,10 @@ describe('Sequential', () => {
       });
       const loss = out[0].dataSync()[0];
       const grads = net.namedParameters().map(([name], i) => [name, out[i + 1].dataSync()] as const);
-      const buffers = net.namedTensors().filter((e) => !e.trainable).map((e) => e.variable.dataSync());
+      const buffers = net
+        .namedTensors()
+        .filter((e) => !e.trainable)
+        .map((e) => e.variable.dataSync());
       tf.dispose(out);
       const leaked = tf.memory().numTensors - before;
       net.dispose();
@@ -145,7 +166,11 @@ describe('Sequential', () => {
     expect(wasm.loss).toBeCloseTo(cpu.loss, 4);
     expect(wasm.grads.map(([n]) => n)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '4.weight', '4.bias']);
     wasm.grads.forEach(([name, g], i) => {
-      if (name !== '0.bias') expect(Array.from(g).some((v) => v !== 0), `${name} has a gradient`).toBe(true);
+      if (name !== '0.bias')
+        expect(
+          Array.from(g).some((v) => v !== 0),
+          `${name} has a gradient`,
+        ).toBe(true);
       expectClose(g, cpu.grads[i][1], 1e-5, name);
     });
     wasm.buffers.forEach((b, i) => expectClose(b, cpu.buffers[i], 1e-5, `buffer ${i}`));

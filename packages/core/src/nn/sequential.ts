@@ -39,9 +39,13 @@ export class Sequential extends Module {
     if (!(module instanceof Module)) throw new SpikeflowError('invalid-options', `Sequential: item ${name === undefined ? index : `'${name}'`} is not a Module`);
     if (name !== undefined) {
       if (typeof name !== 'string' || !CHILD_NAME.test(name)) {
-        throw new SpikeflowError('invalid-options', `Sequential: child name '${String(name)}' is not valid; expected an identifier (letters, digits, '_', not starting with a digit)`);
+        throw new SpikeflowError(
+          'invalid-options',
+          `Sequential: child name '${String(name)}' is not valid; expected an identifier (letters, digits, '_', not starting with a digit)`,
+        );
       }
-      if (this.names.includes(name)) throw new SpikeflowError('duplicate-id', `Sequential: child name '${name}' is already used; expected unique names (have ${this.names.join(', ')})`);
+      if (this.names.includes(name))
+        throw new SpikeflowError('duplicate-id', `Sequential: child name '${name}' is already used; expected unique names (have ${this.names.join(', ')})`);
     }
     const childName = name ?? String(index);
     this.registerModule(childName, module);

@@ -1,9 +1,11 @@
-import { Module, tf, type Tensor } from '@spikeflow/core';
+import { tf, type Tensor } from '../engine/tf.js';
+import { Module } from './module.js';
 
 /**
  * A parameterless last layer that gives a network's flat output `[T, B, prod(shape)]` the shape of
  * a multi-dimensional regression target, `[T, B, ...shape]` (e.g. `[horizon, series]`), so the
  * architectures, which produce `numClasses` outputs per step, serve forecasting targets unchanged.
+ * `sf.model(..., { outputShape })` appends it (and records it, so `sf.loadModel` rebuilds it).
  *
  * @example
  * ```ts

@@ -13,7 +13,12 @@ function composed(x: Tensor, w: Tensor | null, b: Tensor | null, eps: number): T
 }
 
 describe('batchNormTrain op vs composed ops with native gradients (cpu backend)', () => {
-  for (const [affineW, affineB] of [[true, true], [false, false], [true, false], [false, true]] as const) {
+  for (const [affineW, affineB] of [
+    [true, true],
+    [false, false],
+    [true, false],
+    [false, true],
+  ] as const) {
     it(`weight ${affineW ? 'on' : 'off'}, bias ${affineB ? 'on' : 'off'}`, async () => {
       const [m, c] = [37, 5];
       const rng = new Rng(`bn-op:${affineW}:${affineB}`);
@@ -51,7 +56,11 @@ describe('batchNormTrain op vs composed ops with native gradients (cpu backend)'
   }
 
   it('returns the batch mean and biased variance, and leaks nothing', () => {
-    const x = tf.tensor([[1, 10], [3, 20], [5, 60]]);
+    const x = tf.tensor([
+      [1, 10],
+      [3, 20],
+      [5, 60],
+    ]);
     const before = tf.memory().numTensors;
     const { y, mean, variance } = batchNormTrain(x, null, null, 0);
     expectClose(mean, [3, 30], 1e-6, 'mean');

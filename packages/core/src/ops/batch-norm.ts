@@ -10,6 +10,19 @@ import { bnBackwardKernel, bnForwardKernel, compiledLayerKernels } from './wasm-
 // full-size ops. Here every per-channel sum is a matMul with a ones row (XNNPACK: ~2 ms for
 // 3.2M values) and the backward pass is the closed form, four full-size ops.
 
+/** The op's inputs `[x, weight?, bias?]` back as x, weight and bias (null where not given). */
+function splitAffine(inputs: Tensor[], weight: Tensor | null, bias: Tensor | null): [Tensor, Tensor | null, Tensor | null] {
+  return [inputs[0], weight ? inputs[1] : null, bias ? inputs[inputs.length - 1] : null];
+}
+
+/** The op's gradients in input order: dx, then dweight and dbias as `[C]` where weight and bias were given. */
+function affineGrads(dx: Tensor, dWeight: Tensor, dBias: Tensor, weight: Tensor | null, bias: Tensor | null, c: number): Tensor[] {
+  const grads = [dx];
+  if (weight) grads.push(tf.reshape(dWeight, [c]));
+  if (bias) grads.push(tf.reshape(dBias, [c]));
+  return grads;
+}
+
 /** Result of {@link batchNormTrain}: the output and the batch statistics (for running averages). */
 export interface BatchNormTrainResult {
   /** Normalised (and, with weight/bias, scaled and shifted) input, same shape as x. */
@@ -40,14 +53,16 @@ function channelSum(ones: Tensor, x: Tensor): Tensor {
 export function batchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): BatchNormTrainResult {
   if (x.rank !== 2) throw new SpikeflowError('shape-mismatch', `batchNormTrain: expected x [M, C], got [${x.shape}]`);
   const [m, c] = x.shape;
-  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+  for (const [name, t] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
     if (t && (t.rank !== 1 || t.shape[0] !== c)) throw new SpikeflowError('shape-mismatch', `batchNormTrain: expected ${name} [${c}], got [${t.shape}]`);
   }
   const impl = compiledLayerKernels() ? compiledBatchNorm(eps) : composedBatchNorm(m, eps);
   let stats: { mean: Tensor; variance: Tensor } | undefined;
   const op = customOp((inputs, save) => {
-    const [xi, wi] = [inputs[0], weight ? inputs[1] : null];
-    const bi = bias ? inputs[inputs.length - 1] : null;
+    const [xi, wi, bi] = splitAffine(inputs, weight, bias);
     const { y, mean, invStd, variance } = impl.forward(xi, wi, bi);
     stats = { mean: tf.keep(tf.reshape(mean, [c])), variance: tf.keep(tf.reshape(variance, [c])) };
     save(wi ? [xi, mean, invStd, wi] : [xi, mean, invStd]);
@@ -55,15 +70,11 @@ export function batchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | 
       value: y,
       gradFunc: (dy, [xs, mu, inv, ws]) => {
         const [dx, dWeight, dBias] = impl.backward(dy, xs, mu, inv, ws ?? null);
-        const grads = [dx];
-        if (weight) grads.push(tf.reshape(dWeight, [c]));
-        if (bias) grads.push(tf.reshape(dBias, [c]));
-        return grads;
+        return affineGrads(dx, dWeight, dBias, weight, bias, c);
       },
     };
   });
-  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  const y = op(...inputs);
+  const y = op(x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
   return { y, mean: stats!.mean, variance: stats!.variance };
 }
 
@@ -134,25 +145,40 @@ export interface SyncedBatchNormTrainResult extends BatchNormTrainResult {
  * const { y, mean, variance, count } = batchNormTrainSynced(x2, weight, bias, 1e-5, sync, runningMean, 'BatchNorm2d(32)');
  * ```
  */
-export function batchNormTrainSynced(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number, sync: BatchNormSync, shift: Tensor, layer: string): SyncedBatchNormTrainResult {
+export function batchNormTrainSynced(
+  x: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+  sync: BatchNormSync,
+  shift: Tensor,
+  layer: string,
+): SyncedBatchNormTrainResult {
   if (x.rank !== 2) throw new SpikeflowError('shape-mismatch', `batchNormTrainSynced: expected x [M, C], got [${x.shape}]`);
   const [m, c] = x.shape;
-  for (const [name, t] of [['weight', weight], ['bias', bias], ['shift', shift]] as const) {
+  for (const [name, t] of [
+    ['weight', weight],
+    ['bias', bias],
+    ['shift', shift],
+  ] as const) {
     if (t && (t.rank !== 1 || t.shape[0] !== c)) throw new SpikeflowError('shape-mismatch', `batchNormTrainSynced: expected ${name} [${c}], got [${t.shape}]`);
   }
   const lambda = sync.lossWeight ?? 1;
-  if (!(lambda > 0 || (lambda === 0 && m === 0)) || !Number.isFinite(lambda)) throw new SpikeflowError('invalid-options', `${layer}: the batch-norm sync's lossWeight must be a positive number (0 only for a rank without rows), got ${lambda}`);
+  if (!(lambda > 0 || (lambda === 0 && m === 0)) || !Number.isFinite(lambda))
+    throw new SpikeflowError('invalid-options', `${layer}: the batch-norm sync's lossWeight must be a positive number (0 only for a rank without rows), got ${lambda}`);
   const reduce = (values: Float32Array, phase: BatchNormSyncPhase): Float32Array => {
     const r = sync.allReduceSum(values, { layer, phase });
     if (!(r instanceof Float32Array) || r.length !== values.length) {
-      throw new SpikeflowError('protocol-error', `${layer}: the batch-norm ${phase} all-reduce returned ${r instanceof Float32Array ? `${r.length} values` : typeof r}, expected ${values.length} float32 values`);
+      throw new SpikeflowError(
+        'protocol-error',
+        `${layer}: the batch-norm ${phase} all-reduce returned ${r instanceof Float32Array ? `${r.length} values` : typeof r}, expected ${values.length} float32 values`,
+      );
     }
     return r;
   };
   let stats: { mean: Tensor; variance: Tensor; count: number } | undefined;
   const op = customOp((inputs, save) => {
-    const [xi, wi] = [inputs[0], weight ? inputs[1] : null];
-    const bi = bias ? inputs[inputs.length - 1] : null;
+    const [xi, wi, bi] = splitAffine(inputs, weight, bias);
     const k = tf.reshape(shift, [1, c]);
     const local = new Float32Array(2 * c + 1);
     // A rank without rows (the last, short global batch) still joins the sums, with zeros: a
@@ -166,7 +192,8 @@ export function batchNormTrainSynced(x: Tensor, weight: Tensor | null, bias: Ten
     local[2 * c] = m;
     const global = reduce(local, 'forward');
     const count = global[2 * c];
-    if (!(count > 1) || !Number.isInteger(count)) throw new SpikeflowError('shape-mismatch', `${layer}: expected more than 1 value per channel over all ranks when training, got ${count} (this rank has ${m})`);
+    if (!(count > 1) || !Number.isInteger(count))
+      throw new SpikeflowError('shape-mismatch', `${layer}: expected more than 1 value per channel over all ranks when training, got ${count} (this rank has ${m})`);
     // Combined in float64: the same arithmetic on the same sums gives bit-identical stats everywhere.
     const kv = k.dataSync();
     const meanV = new Float32Array(c);
@@ -204,14 +231,10 @@ export function batchNormTrainSynced(x: Tensor, weight: Tensor | null, bias: Ten
         const g1 = tf.tensor2d(g.subarray(0, c), [1, c]);
         const g2 = tf.tensor2d(g.subarray(c), [1, c]);
         const dx = tf.add(tf.add(tf.mul(dy, kk), tf.mul(xhat, tf.mul(a, g2))), tf.mul(a, g1));
-        const grads = [dx];
-        if (weight) grads.push(tf.reshape(dWeight, [c]));
-        if (bias) grads.push(tf.reshape(dBias, [c]));
-        return grads;
+        return affineGrads(dx, dWeight, dBias, weight, bias, c);
       },
     };
   });
-  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  const y = op(...inputs);
+  const y = op(x, ...(weight ? [weight] : []), ...(bias ? [bias] : []));
   return { y, mean: stats!.mean, variance: stats!.variance, count: stats!.count };
 }

@@ -36,7 +36,14 @@ const cases: Case[] = [
 
 type Explicit4 = [[number, number], [number, number], [number, number], [number, number]];
 function tfPad(p: Conv2dPadding): 'same' | 'valid' | number | Explicit4 {
-  return typeof p === 'object' ? [[0, 0], [p[0], p[0]], [p[1], p[1]], [0, 0]] : p;
+  return typeof p === 'object'
+    ? [
+        [0, 0],
+        [p[0], p[0]],
+        [p[1], p[1]],
+        [0, 0],
+      ]
+    : p;
 }
 
 interface Result {
@@ -50,8 +57,14 @@ interface Result {
 function run(c: Case, conv: (x: Tensor, w: Tensor) => Tensor): Result {
   const rng = new Rng(`conv:${c.name}`);
   const wShape = [c.k[0], c.k[1], c.x[3], c.cout];
-  const xData = randnData(c.x.reduce((a, b) => a * b), rng);
-  const wData = randnData(wShape.reduce((a, b) => a * b), rng);
+  const xData = randnData(
+    c.x.reduce((a, b) => a * b),
+    rng,
+  );
+  const wData = randnData(
+    wShape.reduce((a, b) => a * b),
+    rng,
+  );
   const [y, dx, dw] = tf.tidy(() => {
     const x = tf.tensor(xData, c.x);
     const w = tf.tensor(wData, wShape);

@@ -79,7 +79,12 @@ export function convGeometry(inH: number, inW: number, kh: number, kw: number, s
 type Explicit4 = [[number, number], [number, number], [number, number], [number, number]];
 
 function explicitPadding(top: number, bottom: number, left: number, right: number): Explicit4 {
-  return [[0, 0], [top, bottom], [left, right], [0, 0]];
+  return [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
 }
 
 /** The `pad` argument tfjs' conv2d takes for our padding option. */
@@ -103,7 +108,14 @@ function inputGrad(dy: Tensor, w: Tensor, xShape: number[], g: ConvGeometry, sh:
   let d = dy as tf.Tensor4D;
   if (sh > 1 || sw > 1) {
     // [N,Ho,Wo,C] -> [N,Ho,1,Wo,1,C] -> pad the unit axes to the stride -> [N,Ho*sh,Wo*sw,C].
-    const z = tf.pad(tf.reshape(d, [n, g.outH, 1, g.outW, 1, cout]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    const z = tf.pad(tf.reshape(d, [n, g.outH, 1, g.outW, 1, cout]), [
+      [0, 0],
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]);
     d = tf.reshape(z, [n, g.outH * sh, g.outW * sw, cout]);
   }
   let [pt, pb, pl, pr] = [kh - 1 - g.top, inH + g.top - d.shape[1], kw - 1 - g.left, inW + g.left - d.shape[2]];
@@ -159,13 +171,22 @@ function filterGradIm2col(x: Tensor, dy: Tensor, wShape: number[], g: ConvGeomet
   const [kh, kw, , cout] = wShape;
   const m = n * g.outH * g.outW;
   const xc = tf.transpose(x as tf.Tensor4D, [3, 0, 1, 2]);
-  const xp = g.top || g.bottom || g.left || g.right ? tf.pad(xc, [[0, 0], [0, 0], [g.top, g.bottom], [g.left, g.right]]) : xc;
+  const xp =
+    g.top || g.bottom || g.left || g.right
+      ? tf.pad(xc, [
+          [0, 0],
+          [0, 0],
+          [g.top, g.bottom],
+          [g.left, g.right],
+        ])
+      : xc;
   const rows: Tensor[] = [];
   for (let ki = 0; ki < kh; ki++) {
     for (let kj = 0; kj < kw; kj++) {
-      const win = sh === 1 && sw === 1
-        ? tf.slice(xp, [0, 0, ki, kj], [cin, n, g.outH, g.outW])
-        : tf.stridedSlice(xp, [0, 0, ki, kj], [cin, n, ki + (g.outH - 1) * sh + 1, kj + (g.outW - 1) * sw + 1], [1, 1, sh, sw]);
+      const win =
+        sh === 1 && sw === 1
+          ? tf.slice(xp, [0, 0, ki, kj], [cin, n, g.outH, g.outW])
+          : tf.stridedSlice(xp, [0, 0, ki, kj], [cin, n, ki + (g.outH - 1) * sh + 1, kj + (g.outW - 1) * sw + 1], [1, 1, sh, sw]);
       rows.push(tf.reshape(win, [cin, m]));
     }
   }
@@ -192,7 +213,10 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   if (dh !== 1 || dw !== 1) throw new SpikeflowError('not-supported', `conv2d: dilation ${dh}x${dw} is not supported (only 1)`);
   const padding = options.padding ?? 'valid';
   if (x.rank !== 4 || filter.rank !== 4 || x.shape[3] !== filter.shape[2]) {
-    throw new SpikeflowError('shape-mismatch', `conv2d: expected x [N, H, W, Cin] (NHWC) and filter [kh, kw, Cin, Cout] (HWIO) with matching Cin, got x [${x.shape}] and filter [${filter.shape}]`);
+    throw new SpikeflowError(
+      'shape-mismatch',
+      `conv2d: expected x [N, H, W, Cin] (NHWC) and filter [kh, kw, Cin, Cout] (HWIO) with matching Cin, got x [${x.shape}] and filter [${filter.shape}]`,
+    );
   }
   const [, inH, inW] = x.shape;
   const [kh, kw] = filter.shape;

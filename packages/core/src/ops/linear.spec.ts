@@ -29,7 +29,12 @@ function run(n: number, inF: number, outF: number, withBias: boolean, f: (x: Ten
 const native = (x: Tensor, w: Tensor, b?: Tensor) => (b ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w));
 
 describe('linear custom op vs tf.matMul with native gradients (cpu backend)', () => {
-  const shapes: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 3], [16, 33, 10], [64, 100, 40]];
+  const shapes: Array<[number, number, number]> = [
+    [1, 1, 1],
+    [5, 7, 3],
+    [16, 33, 10],
+    [64, 100, 40],
+  ];
   for (const [n, inF, outF] of shapes) {
     for (const withBias of [true, false]) {
       it(`[${n}x${inF}] x [${inF}x${outF}]${withBias ? ' + bias' : ''}`, async () => {

@@ -58,14 +58,23 @@ describe('maxPool2d op (PyTorch first-maximum gradient on every backend)', () =>
 
   it('does not leak tensors and validates its arguments', () => {
     const x = tf.randomNormal([2, 6, 6, 3]);
-    for (const [k, s, p] of [[3, 2, 1], [2, 2, 0], [1, 2, 0]]) {
+    for (const [k, s, p] of [
+      [3, 2, 1],
+      [2, 2, 0],
+      [1, 2, 0],
+    ]) {
       const before = tf.memory().numTensors;
       tf.tidy(() => {
         tf.grad((v: Tensor) => tf.sum(maxPool2d(v, k, s, p)))(x);
       });
       expect(tf.memory().numTensors, `k=${k} s=${s} p=${p}`).toBe(before);
     }
-    expect(SpikeflowError.is(thrown(() => maxPool2d(tf.zeros([6, 6, 3]), 2)), 'shape-mismatch')).toBe(true);
+    expect(
+      SpikeflowError.is(
+        thrown(() => maxPool2d(tf.zeros([6, 6, 3]), 2)),
+        'shape-mismatch',
+      ),
+    ).toBe(true);
     expect(() => maxPool2d(x, 7)).toThrowError(/does not fit/);
     expect(() => maxPool2d(x, 0)).toThrowError(/kernel/);
   });

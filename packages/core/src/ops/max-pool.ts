@@ -2,7 +2,7 @@ import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { customOp } from './custom-op.js';
 import { pair } from './conv2d.js';
-import { compiledLayerKernels, maxPoolBackwardKernel, maxPoolForwardKernel } from './wasm-ops.js';
+import { compiledLayerKernels, maxPoolForwardKernel } from './wasm-ops.js';
 
 // Why a custom gradient: the wasm backend's MaxPoolGrad (tfjs 4.22) starts its running maximum
 // at std::numeric_limits<float>::min() — the smallest *positive* float, not the lowest — so a
@@ -21,7 +21,12 @@ import { compiledLayerKernels, maxPoolBackwardKernel, maxPoolForwardKernel } fro
  * const y = maxPool2d(x, 3, 2, 1); // ResNet stem pooling: 3x3 windows, stride 2, padding 1
  * ```
  */
-export function maxPool2d(x: Tensor, kernel: number | readonly [number, number], stride: number | readonly [number, number] = kernel, padding: number | readonly [number, number] = 0): Tensor {
+export function maxPool2d(
+  x: Tensor,
+  kernel: number | readonly [number, number],
+  stride: number | readonly [number, number] = kernel,
+  padding: number | readonly [number, number] = 0,
+): Tensor {
   const [kh, kw] = pair(kernel, 'maxPool2d: kernel');
   const [sh, sw] = pair(stride, 'maxPool2d: stride');
   const [ph, pw] = pair(padding, 'maxPool2d: padding', 0);
@@ -33,15 +38,25 @@ export function maxPool2d(x: Tensor, kernel: number | readonly [number, number],
 
   if (compiledLayerKernels()) {
     // One pass forward (recording each window's first maximum), one scatter backward (wasm-ops.ts).
-    const compiled = customOp(([xi], save) => {
-      const [y, arg] = maxPoolForwardKernel(xi, { kh, kw, sh, sw, ph, pw, ho, wo });
-      save([arg]);
-      return { value: y, gradFunc: (dy, [a]) => [maxPoolBackwardKernel(dy, a, [n, h, w, c])] };
-    });
-    return compiled(x);
+    // The kernel's own gradient (kernels/max-pool-forward.ts) routes dy through the argmax it saves.
+    const [y, arg] = maxPoolForwardKernel(x, { kh, kw, sh, sw, ph, pw, ho, wo });
+    arg.dispose();
+    return y;
   }
   const op = customOp(([xi], save) => {
-    const xpad = ph || pw ? tf.pad(xi, [[0, 0], [ph, ph], [pw, pw], [0, 0]], Number.NEGATIVE_INFINITY) : xi;
+    const xpad =
+      ph || pw
+        ? tf.pad(
+            xi,
+            [
+              [0, 0],
+              [ph, ph],
+              [pw, pw],
+              [0, 0],
+            ],
+            Number.NEGATIVE_INFINITY,
+          )
+        : xi;
     save([xpad]);
     return {
       value: tf.maxPool(xpad as tf.Tensor4D, [kh, kw], [sh, sw], 'valid'),
@@ -116,7 +131,12 @@ function overlappingGrad(xp: Tensor, dy: Tensor, { n, c, kh, kw, sh, sw, ho, wo 
   const acc: Array<Tensor | null> = new Array(sh * sw).fill(null);
   perElement.forEach((g, e) => {
     const { qi, qj, phase } = offsets[e];
-    const placed = tf.pad(tf.reshape(g, [n, ho, wo, c]), [[0, 0], [qi, hq - ho - qi], [qj, wq - wo - qj], [0, 0]]);
+    const placed = tf.pad(tf.reshape(g, [n, ho, wo, c]), [
+      [0, 0],
+      [qi, hq - ho - qi],
+      [qj, wq - wo - qj],
+      [0, 0],
+    ]);
     acc[phase] = acc[phase] ? tf.add(acc[phase]!, placed) : placed;
   });
   const zeros = acc.includes(null) ? tf.zeros([n, hq, wq, c]) : null;
@@ -129,6 +149,16 @@ function fit(x: Tensor, height: number, width: number, value: number): Tensor {
   const [n, h, w, c] = x.shape;
   let out = x;
   if (h > height || w > width) out = tf.slice(out, [0, 0, 0, 0], [n, Math.min(h, height), Math.min(w, width), c]);
-  if (h < height || w < width) out = tf.pad(out, [[0, 0], [0, Math.max(0, height - h)], [0, Math.max(0, width - w)], [0, 0]], value);
+  if (h < height || w < width)
+    out = tf.pad(
+      out,
+      [
+        [0, 0],
+        [0, Math.max(0, height - h)],
+        [0, Math.max(0, width - w)],
+        [0, 0],
+      ],
+      value,
+    );
   return out;
 }

@@ -70,10 +70,12 @@ describe('event-driven spike products equal the dense ones', () => {
     const dy = randnData(n * m, rng);
     const y = new Float64Array(n * m);
     const dw = new Float64Array(k * m);
-    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) for (let c = 0; c < m; c++) {
-      y[i * m + c] += x[i * k + j] * w[j * m + c];
-      dw[j * m + c] += x[i * k + j] * dy[i * m + c];
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < k; j++)
+        for (let c = 0; c < m; c++) {
+          y[i * m + c] += x[i * k + j] * w[j * m + c];
+          dw[j * m + c] += x[i * k + j] * dy[i * m + c];
+        }
     for (const backend of ['wasm', 'cpu'] as const) {
       await onBackend(backend, () => {
         setEventDriven('always');
@@ -83,6 +85,37 @@ describe('event-driven spike products equal the dense ones', () => {
         expectClose(yt.dataSync(), y, 1e-5, `${backend} y`);
         expectClose(dwt.dataSync(), dw, 1e-5, `${backend} dw`);
         tf.dispose([yt, dwt]);
+      });
+    }
+  });
+});
+
+describe('the event-driven product is differentiable on its own (its registered gradient)', () => {
+  it('tf.grads through sparseMatMul equals the gradients of the dense matMul', async () => {
+    const [n, k, m] = [9, 17, 5];
+    const rng = new Rng('spike-matmul:grad');
+    const x = sparseData(n, k, 0.3, rng, true);
+    const w = randnData(k * m, rng);
+    const r = randnData(n * m, rng);
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await onBackend(backend, () => {
+        const grads = (product: (a: Tensor, b: Tensor) => Tensor) => {
+          const out = tf.tidy(() => {
+            const rt = tf.tensor(r, [n, m]);
+            return tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(product(a, b), rt)))([tf.tensor(x, [n, k]), tf.tensor(w, [k, m])]);
+          });
+          const data = out.map((t) => t.dataSync().slice());
+          tf.dispose(out);
+          return data;
+        };
+        const spy = vi.spyOn(tf.engine(), 'runKernel');
+        const [dx, dw] = grads(sparseMatMul);
+        const kernels = spy.mock.calls.map((c) => c[0]);
+        spy.mockRestore();
+        expect(kernels).toContain(SPARSE_MATMUL_GRAD_W);
+        const [dxd, dwd] = grads((a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D));
+        expectClose(dx, dxd, 1e-5, `${backend} dx`);
+        expectClose(dw, dwd, 1e-5, `${backend} dw`);
       });
     }
   });
@@ -157,10 +190,21 @@ describe('data inputs get no input gradient', () => {
 });
 
 describe('compiled 2-D transpose on wasm', () => {
-  it.each([[1, 1], [3, 5], [33, 64], [1024, 40], [70, 1]])('[%i, %i] equals the cpu backend', async (r, c) => {
+  it.each([
+    [1, 1],
+    [3, 5],
+    [33, 64],
+    [1024, 40],
+    [70, 1],
+  ])('[%i, %i] equals the cpu backend', async (r, c) => {
     const rng = new Rng(`t:${r}:${c}`);
     const data = randnData(r * c, rng);
-    const want = await onBackend('cpu', () => tf.tidy(() => tf.transpose(tf.tensor(data, [r, c]))).dataSync().slice());
+    const want = await onBackend('cpu', () =>
+      tf
+        .tidy(() => tf.transpose(tf.tensor(data, [r, c])))
+        .dataSync()
+        .slice(),
+    );
     const got = await onBackend('wasm', () => {
       const t = tf.tensor(data, [r, c]);
       const y = tf.transpose(t);
@@ -174,8 +218,18 @@ describe('compiled 2-D transpose on wasm', () => {
 
   it('other ranks and permutations still use the original kernel correctly', async () => {
     const data = Float32Array.from({ length: 24 }, (_, i) => i);
-    const want = await onBackend('cpu', () => tf.tidy(() => tf.transpose(tf.tensor(data, [2, 3, 4]), [2, 0, 1])).dataSync().slice());
-    const got = await onBackend('wasm', () => tf.tidy(() => tf.transpose(tf.tensor(data, [2, 3, 4]), [2, 0, 1])).dataSync().slice());
+    const want = await onBackend('cpu', () =>
+      tf
+        .tidy(() => tf.transpose(tf.tensor(data, [2, 3, 4]), [2, 0, 1]))
+        .dataSync()
+        .slice(),
+    );
+    const got = await onBackend('wasm', () =>
+      tf
+        .tidy(() => tf.transpose(tf.tensor(data, [2, 3, 4]), [2, 0, 1]))
+        .dataSync()
+        .slice(),
+    );
     expectClose(got, want, 0, 'rank 3');
   });
 });

@@ -16,6 +16,24 @@ afterEach(() => {
   useCompiledLayerKernels(true);
 });
 
+/**
+ * `run` with the compiled kernels (checking it ran each of `kernels`), then with the composed
+ * references: [compiled outputs, composed outputs].
+ */
+function compiledAndComposed(run: () => Float32Array[], kernels: string[]): [Float32Array[], Float32Array[]] {
+  let compiled: Float32Array[] = [];
+  const ran = kernelsDuring(() => {
+    compiled = run();
+  });
+  for (const k of kernels) expect(ran).toContain(k);
+  useCompiledLayerKernels(false);
+  try {
+    return [compiled, run()];
+  } finally {
+    useCompiledLayerKernels(true);
+  }
+}
+
 function kernelsDuring(fn: () => void): string[] {
   const spy = vi.spyOn(tf.engine(), 'runKernel');
   try {
@@ -51,7 +69,10 @@ function convRun(c: ConvCase, eventDriven: boolean): { y: Float32Array; dx: Floa
   const size = c.x.reduce((a, b) => a * b, 1);
   const xData = Float32Array.from({ length: size }, () => (rng.uniform() < c.density ? (c.graded ? rng.normal() : 1) : 0));
   const wShape = [c.k[0], c.k[1], c.x[3], c.cout];
-  const wData = randnData(wShape.reduce((a, b) => a * b, 1), rng);
+  const wData = randnData(
+    wShape.reduce((a, b) => a * b, 1),
+    rng,
+  );
   setEventDrivenConv(eventDriven ? 'always' : 'never');
   let out: Tensor[] = [];
   const kernels = kernelsDuring(() => {
@@ -112,14 +133,7 @@ describe('compiled layer kernels are used on wasm and match the composed ops the
       return data;
     };
     await onBackend('wasm', () => {
-      let compiled: Float32Array[] = [];
-      const kernels = kernelsDuring(() => {
-        compiled = runBn();
-      });
-      expect(kernels).toContain('SpikeflowBatchNormForward');
-      expect(kernels).toContain('SpikeflowBatchNormBackward');
-      useCompiledLayerKernels(false);
-      const composed = runBn();
+      const [compiled, composed] = compiledAndComposed(runBn, ['SpikeflowBatchNormForward', 'SpikeflowBatchNormBackward']);
       ['y', 'mean', 'variance', 'dx', 'dweight', 'dbias'].forEach((name, i) => expectClose(compiled[i], composed[i], 2e-4, name));
     });
   });
@@ -129,7 +143,11 @@ describe('compiled layer kernels are used on wasm and match the composed ops the
     const shape = [2, 9, 8, 6];
     const size = shape.reduce((a, b) => a * b, 1);
     const xData = Float32Array.from({ length: size }, () => (rng.uniform() < 0.7 ? 0 : rng.uniform() < 0.5 ? 1 : rng.normal()));
-    for (const [k, s, p] of [[2, 2, 0], [3, 2, 1], [3, 1, 1]] as const) {
+    for (const [k, s, p] of [
+      [2, 2, 0],
+      [3, 2, 1],
+      [3, 1, 1],
+    ] as const) {
       const runPool = () => {
         const out = tf.tidy(() => {
           const x = tf.tensor(xData, shape);
@@ -142,15 +160,7 @@ describe('compiled layer kernels are used on wasm and match the composed ops the
         return data;
       };
       await onBackend('wasm', () => {
-        let compiled: Float32Array[] = [];
-        const kernels = kernelsDuring(() => {
-          compiled = runPool();
-        });
-        expect(kernels).toContain('SpikeflowMaxPoolForward');
-        expect(kernels).toContain('SpikeflowMaxPoolBackward');
-        useCompiledLayerKernels(false);
-        const composed = runPool();
-        useCompiledLayerKernels(true);
+        const [compiled, composed] = compiledAndComposed(runPool, ['SpikeflowMaxPoolForward', 'SpikeflowMaxPoolBackward']);
         expectClose(compiled[0], composed[0], 0, `y k${k} s${s} p${p}`);
         expectClose(compiled[1], composed[1], 1e-6, `dx k${k} s${s} p${p}`);
       });

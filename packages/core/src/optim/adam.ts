@@ -22,7 +22,11 @@ export class Adam extends Optimizer {
   readonly eps: number;
   readonly weightDecay: number;
 
-  constructor(params: Array<[string, tf.Variable]>, options: AdamOptions = {}, protected readonly decoupled = false) {
+  constructor(
+    params: Array<[string, tf.Variable]>,
+    options: AdamOptions = {},
+    protected readonly decoupled = false,
+  ) {
     super(params, options.lr ?? 1e-3, decoupled ? 'adamw' : 'adam');
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
@@ -42,8 +46,15 @@ export class Adam extends Optimizer {
       const wd = this.weightDecay && !this.decoupled ? this.weightDecay : 0;
       const decay = this.decoupled && this.weightDecay ? 1 - this.lr * this.weightDecay : 1;
       const [p1, m1, v1] = adamUpdateKernel(p, grad, m, v, {
-        b1: this.beta1, oneMinusB1: 1 - this.beta1, b2: this.beta2, oneMinusB2: 1 - this.beta2,
-        sqrtBc2: Math.sqrt(1 - this.beta2 ** this.stepCount), eps: this.eps, step: this.lr / (1 - this.beta1 ** this.stepCount), wd, decay,
+        b1: this.beta1,
+        oneMinusB1: 1 - this.beta1,
+        b2: this.beta2,
+        oneMinusB2: 1 - this.beta2,
+        sqrtBc2: Math.sqrt(1 - this.beta2 ** this.stepCount),
+        eps: this.eps,
+        step: this.lr / (1 - this.beta1 ** this.stepCount),
+        wd,
+        decay,
       });
       m.assign(m1);
       v.assign(v1);

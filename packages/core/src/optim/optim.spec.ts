@@ -1,3 +1,4 @@
+import { expectClose } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../engine/tf.js';
 import { SGD } from './sgd.js';
@@ -43,34 +44,54 @@ const grads = [
   [0.3, 0.3, -0.2, 1.5],
 ];
 
-function run(make: (params: Array<[string, tf.Variable]>) => { step(g: Map<string, tf.Tensor>): void }): number[] {
-  const w = tf.variable(tf.tensor(p0));
+type MakeOptimizer = (params: Array<[string, tf.Variable]>) => { step(g: Map<string, tf.Tensor>): void; dispose(): void };
+
+/** The parameter after one optimizer step per gradient, starting from `init`. */
+function run(make: MakeOptimizer, init: ArrayLike<number> = p0, gradients: ArrayLike<number>[] = grads): Float32Array {
+  const w = tf.variable(tf.tensor(Array.from(init)));
   const opt = make([['w', w]]);
-  for (const g of grads) {
-    const t = tf.tensor(g);
+  for (const g of gradients) {
+    const t = tf.tensor(Array.from(g));
     opt.step(new Map([['w', t]]));
     t.dispose();
   }
-  const out = Array.from(w.dataSync());
+  const out = Float32Array.from(w.dataSync());
   w.dispose();
+  opt.dispose();
   return out;
 }
 
-function close(a: number[], b: number[], tol = 1e-5) {
-  a.forEach((x, i) => expect(Math.abs(x - b[i])).toBeLessThan(tol));
-}
+const close = (a: ArrayLike<number>, b: ArrayLike<number>) => expectClose(a, b, { abs: 1e-5 });
 
 describe('optimizers match the PyTorch update rules', () => {
   it('SGD with momentum, weight decay and nesterov', () => {
-    close(run((ps) => new SGD(ps, { lr: 0.1 })), refSgd(p0, grads, 0.1, 0, 0, false));
-    close(run((ps) => new SGD(ps, { lr: 0.1, momentum: 0.9, weightDecay: 1e-2 })), refSgd(p0, grads, 0.1, 0.9, 1e-2, false));
-    close(run((ps) => new SGD(ps, { lr: 0.05, momentum: 0.8, nesterov: true })), refSgd(p0, grads, 0.05, 0.8, 0, true));
+    close(
+      run((ps) => new SGD(ps, { lr: 0.1 })),
+      refSgd(p0, grads, 0.1, 0, 0, false),
+    );
+    close(
+      run((ps) => new SGD(ps, { lr: 0.1, momentum: 0.9, weightDecay: 1e-2 })),
+      refSgd(p0, grads, 0.1, 0.9, 1e-2, false),
+    );
+    close(
+      run((ps) => new SGD(ps, { lr: 0.05, momentum: 0.8, nesterov: true })),
+      refSgd(p0, grads, 0.05, 0.8, 0, true),
+    );
   });
 
   it('Adam and AdamW', () => {
-    close(run((ps) => new Adam(ps, { lr: 0.01 })), refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0, false));
-    close(run((ps) => new Adam(ps, { lr: 0.01, weightDecay: 0.1 })), refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0.1, false));
-    close(run((ps) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1 })), refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0.1, true));
+    close(
+      run((ps) => new Adam(ps, { lr: 0.01 })),
+      refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0, false),
+    );
+    close(
+      run((ps) => new Adam(ps, { lr: 0.01, weightDecay: 0.1 })),
+      refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0.1, false),
+    );
+    close(
+      run((ps) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1 })),
+      refAdam(p0, grads, 0.01, 0.9, 0.999, 1e-8, 0.1, true),
+    );
   });
 
   it('the compiled wasm Adam/AdamW step is bit-identical to the composed tf ops', async () => {
@@ -78,20 +99,13 @@ describe('optimizers match the PyTorch update rules', () => {
     const n = 1001;
     const init = Float32Array.from({ length: n }, () => rng.normal());
     const gs = [0, 1, 2, 3].map(() => Float32Array.from({ length: n }, () => rng.normal() * 0.1));
-    const steps = (compiled: boolean, make: (ps: Array<[string, tf.Variable]>) => Adam) => {
+    const steps = (compiled: boolean, make: MakeOptimizer) => {
       useCompiledLayerKernels(compiled);
-      const w = tf.variable(tf.tensor(init));
-      const opt = make([['w', w]]);
-      for (const g of gs) {
-        const t = tf.tensor(g);
-        opt.step(new Map([['w', t]]));
-        t.dispose();
+      try {
+        return run(make, init, gs);
+      } finally {
+        useCompiledLayerKernels(true);
       }
-      const out = w.dataSync().slice();
-      w.dispose();
-      opt.dispose();
-      useCompiledLayerKernels(true);
-      return out;
     };
     await onBackend('wasm', () => {
       for (const make of [
@@ -136,7 +150,13 @@ describe('Optimizer.step names', () => {
   it('refuses gradients keyed by names it does not hold instead of training nothing', () => {
     const w = tf.variable(tf.tensor([1, 2, 3]), true);
     const b = tf.variable(tf.tensor([0.5]), true);
-    const opt = new SGD([['fc.weight', w], ['fc.bias', b]], { lr: 0.1 });
+    const opt = new SGD(
+      [
+        ['fc.weight', w],
+        ['fc.bias', b],
+      ],
+      { lr: 0.1 },
+    );
     // A hand-written loop that passes tf.variableGrads' result through (keyed by tfjs variable names).
     const { grads } = tf.variableGrads(() => tf.sum(tf.add(tf.sum(tf.square(w)), b)) as tf.Scalar, [w, b]);
     let caught: unknown;
@@ -155,7 +175,12 @@ describe('Optimizer.step names', () => {
     // A near miss gets a suggestion.
     expect(() => opt.step(new Map([['fc.weigth', tf.ones([3])]]))).toThrowError(/did you mean 'fc\.weight'\?/);
     // Keyed by parameter name it trains: p - lr * 2p.
-    opt.step(new Map([['fc.weight', grads[w.name]], ['fc.bias', undefined]]));
+    opt.step(
+      new Map([
+        ['fc.weight', grads[w.name]],
+        ['fc.bias', undefined],
+      ]),
+    );
     Array.from(w.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([0.8, 1.6, 2.4][i], 6));
   });
 });

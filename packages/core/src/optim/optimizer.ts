@@ -21,7 +21,11 @@ export abstract class Optimizer {
   protected readonly slots = new Map<string, tf.Variable>();
   protected readonly params: ReadonlyArray<readonly [string, tf.Variable]>;
 
-  constructor(params: Array<[string, tf.Variable]>, lr: number, readonly kind: string) {
+  constructor(
+    params: Array<[string, tf.Variable]>,
+    lr: number,
+    readonly kind: string,
+  ) {
     if (!(lr > 0) || !Number.isFinite(lr)) throw new SpikeflowError('invalid-options', `${kind}: learning rate must be a positive number, got ${lr}`);
     if (params.length === 0) throw new SpikeflowError('invalid-options', `${kind}: no parameters to optimise`);
     this.lr = lr;
@@ -77,8 +81,14 @@ export abstract class Optimizer {
     const byVariable = this.params.find(([, v]) => v.name === name);
     const hint = byVariable
       ? `; '${name}' is the tfjs variable name of parameter '${byVariable[0]}': key gradients by parameter name`
-      : closest(name, names) ? `; did you mean '${closest(name, names)}'?` : '';
-    const shown = names.slice(0, 5).map((n) => `'${n}'`).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+      : closest(name, names)
+        ? `; did you mean '${closest(name, names)}'?`
+        : '';
+    const shown =
+      names
+        .slice(0, 5)
+        .map((n) => `'${n}'`)
+        .join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
     return new SpikeflowError('unknown-id', `${this.kind}: gradient for '${name}', which is not a parameter of this optimizer (it holds ${shown})${hint}`, { name, known: names });
   }
 

@@ -77,7 +77,8 @@ export function definePlugin(meta: PluginMeta, contributions: PluginContribution
   const entries: Array<[symbol, Descriptor & { namespace: string; fullId: string }]> = [];
   for (const [kind, list] of Object.entries(contributions) as Array<[keyof PluginContributions, readonly Descriptor[] | undefined]>) {
     const token = CONTRIBUTION_TOKENS[kind];
-    if (!token) throw new SpikeflowError('invalid-plugin', `plugin '${meta.name}' contributes unknown kind '${kind}'; expected one of ${Object.keys(CONTRIBUTION_TOKENS).join(', ')}`);
+    if (!token)
+      throw new SpikeflowError('invalid-plugin', `plugin '${meta.name}' contributes unknown kind '${kind}'; expected one of ${Object.keys(CONTRIBUTION_TOKENS).join(', ')}`);
     for (const d of list ?? []) {
       if (!d || typeof d.id !== 'string' || !ID.test(d.id)) {
         throw new SpikeflowError('invalid-plugin', `plugin '${meta.name}' has a ${kind} descriptor with invalid id ${JSON.stringify(d?.id)}; ids are kebab-case`);

@@ -9,7 +9,10 @@ import type { Descriptor, Registered } from '../contracts/descriptor.js';
 export class Registry<D extends Descriptor<any>> {
   private readonly byFullId = new Map<string, Registered<D>>();
 
-  constructor(readonly kind: string, descriptors: readonly D[]) {
+  constructor(
+    readonly kind: string,
+    descriptors: readonly D[],
+  ) {
     for (const d of descriptors) {
       const r = d as Registered<D>;
       if (typeof r.namespace !== 'string' || typeof r.fullId !== 'string') {

@@ -2,9 +2,24 @@ import { Container } from 'inversify';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { assertPlugin, definePlugin, type Plugin, type PluginMeta } from './plugin.js';
 import {
-  ArchitectureRegistry, ArchitectureRegistryImpl, DatasetRegistry, DatasetRegistryImpl, EncoderRegistry, EncoderRegistryImpl,
-  HardwareTargetRegistry, HardwareTargetRegistryImpl, LossRegistry, LossRegistryImpl, NeuronRegistry, NeuronRegistryImpl,
-  SurrogateRegistry, SurrogateRegistryImpl, TaskRegistry, TaskRegistryImpl, MetricRegistry, MetricRegistryImpl,
+  ArchitectureRegistry,
+  ArchitectureRegistryImpl,
+  DatasetRegistry,
+  DatasetRegistryImpl,
+  EncoderRegistry,
+  EncoderRegistryImpl,
+  HardwareTargetRegistry,
+  HardwareTargetRegistryImpl,
+  LossRegistry,
+  LossRegistryImpl,
+  NeuronRegistry,
+  NeuronRegistryImpl,
+  SurrogateRegistry,
+  SurrogateRegistryImpl,
+  TaskRegistry,
+  TaskRegistryImpl,
+  MetricRegistry,
+  MetricRegistryImpl,
 } from './registries.js';
 import type { Registry } from './registry.js';
 import type { NeuronContext, NeuronDescriptor, NeuronFactory } from '../contracts/neuron.js';
@@ -20,6 +35,8 @@ import { isTaskLossDescriptor, type TaskLoss } from '../contracts/task-loss.js';
 import { isTaskDatasetDescriptor, type TaskDataset, type TaskDatasetOpenOptions } from '../contracts/task-dataset.js';
 import type { NeuronModule } from '../spike/neuron-module.js';
 import type { Module } from '../nn/module.js';
+import { Sequential } from '../nn/sequential.js';
+import { ShapedOutput } from '../nn/shaped-output.js';
 import { ceMeanDescriptor, mseRateDescriptor, tetDescriptor } from '../losses/losses.js';
 import { ceMembraneDescriptor, mseMembraneDescriptor } from '../losses/membrane-losses.js';
 import { huberRegressionDescriptor, maeRegressionDescriptor, mseRegressionDescriptor } from '../losses/regression-losses.js';
@@ -36,8 +53,21 @@ import { loadModelFiles, saveModelFiles } from '../checkpoint/model-file.js';
 export function corePlugin(): Plugin {
   return definePlugin(
     { name: '@spikeflow/core', version: CORE_VERSION, namespace: 'core' },
-    { encoders: [directEncoderDescriptor], losses: [mseRateDescriptor, ceMeanDescriptor, tetDescriptor, ceMembraneDescriptor, mseMembraneDescriptor, mseRegressionDescriptor, maeRegressionDescriptor, huberRegressionDescriptor],
-      tasks: [classificationTaskDescriptor, regressionTaskDescriptor], metrics: coreMetricDescriptors },
+    {
+      encoders: [directEncoderDescriptor],
+      losses: [
+        mseRateDescriptor,
+        ceMeanDescriptor,
+        tetDescriptor,
+        ceMembraneDescriptor,
+        mseMembraneDescriptor,
+        mseRegressionDescriptor,
+        maeRegressionDescriptor,
+        huberRegressionDescriptor,
+      ],
+      tasks: [classificationTaskDescriptor, regressionTaskDescriptor],
+      metrics: coreMetricDescriptors,
+    },
   );
 }
 
@@ -57,7 +87,10 @@ export interface NeuronSpec {
  * the registries. Built by {@link createSpikeflow}.
  */
 export class Spikeflow {
-  constructor(readonly container: Container, readonly plugins: readonly PluginMeta[]) {}
+  constructor(
+    readonly container: Container,
+    readonly plugins: readonly PluginMeta[],
+  ) {}
 
   get neurons(): Registry<NeuronDescriptor<any>> {
     return this.container.get<NeuronRegistry>(NeuronRegistry);
@@ -113,15 +146,50 @@ export class Spikeflow {
   }
 
   /** Build an architecture by id. */
-  model(id: string, options: Record<string, unknown>, context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronSpec | NeuronFactory; staticInput?: boolean; timeSteps?: number }): Module {
+  model(
+    id: string,
+    options: Record<string, unknown>,
+    context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronSpec | NeuronFactory; staticInput?: boolean; timeSteps?: number; outputShape?: readonly number[] },
+  ): Module {
     const { descriptor, options: parsed } = this.architectures.parseOptions(id, options);
     const neuron = typeof context.neuron === 'function' ? context.neuron : this.neuronFactory(context.neuron);
-    const model = descriptor.create(parsed, { inputShape: context.inputShape, numClasses: context.numClasses, neuron, staticInput: context.staticInput ?? false, ...(context.timeSteps !== undefined ? { timeSteps: context.timeSteps } : {}) });
+    const { outputShape } = context;
+    if (outputShape !== undefined && outputShape.reduce((a, b) => a * b, 1) !== context.numClasses) {
+      throw new SpikeflowError(
+        'invalid-options',
+        `outputShape [${outputShape}] holds ${outputShape.reduce((a, b) => a * b, 1)} values per step, but the model is built for ${context.numClasses} outputs`,
+      );
+    }
+    const model = descriptor.create(parsed, {
+      inputShape: context.inputShape,
+      numClasses: context.numClasses,
+      neuron,
+      staticInput: context.staticInput ?? false,
+      ...(context.timeSteps !== undefined ? { timeSteps: context.timeSteps } : {}),
+    });
+    // A multi-dimensional target: the flat [T, B, outputs] becomes [T, B, ...outputShape] in a last layer.
+    if (outputShape !== undefined && outputShape.length > 1) {
+      if (!(model instanceof Sequential)) {
+        model.dispose();
+        throw new SpikeflowError(
+          'not-supported',
+          `model '${descriptor.fullId}' outputs [T, B, outputs], and the target has shape [${outputShape}]; only Sequential models can be reshaped to [T, B, ${outputShape.join(', ')}] (choose a one-dimensional target)`,
+        );
+      }
+      model.append(new ShapedOutput(outputShape), 'shape');
+    }
     // The model remembers its recipe so saveModel / checkpoints can rebuild it later.
     const spec = typeof context.neuron === 'function' ? undefined : { id: this.neurons.get(context.neuron.id).fullId, options: { ...context.neuron.options } };
     recordModelBuild(model, {
       architecture: { id: descriptor.fullId, options: { ...options } },
-      context: { inputShape: [...context.inputShape], numClasses: context.numClasses, ...(spec ? { neuron: spec } : {}), staticInput: context.staticInput ?? false, ...(context.timeSteps !== undefined ? { timeSteps: context.timeSteps } : {}) },
+      context: {
+        inputShape: [...context.inputShape],
+        numClasses: context.numClasses,
+        ...(spec ? { neuron: spec } : {}),
+        staticInput: context.staticInput ?? false,
+        ...(context.timeSteps !== undefined ? { timeSteps: context.timeSteps } : {}),
+        ...(outputShape !== undefined && outputShape.length > 1 ? { outputShape: [...outputShape] } : {}),
+      },
     });
     return model;
   }
@@ -175,7 +243,16 @@ export class Spikeflow {
     const { split, dataDir, download, onProgress, ...rest } = options;
     const { descriptor, options: parsed } = this.datasets.parseOptions(id, rest);
     if (!isTaskDatasetDescriptor(descriptor)) {
-      throw new SpikeflowError('not-supported', `dataset '${descriptor.fullId}' has class labels; open it with sf.dataset (task datasets: ${this.datasets.list().filter(isTaskDatasetDescriptor).map((d) => d.fullId).join(', ') || 'none loaded'})`);
+      throw new SpikeflowError(
+        'not-supported',
+        `dataset '${descriptor.fullId}' has class labels; open it with sf.dataset (task datasets: ${
+          this.datasets
+            .list()
+            .filter(isTaskDatasetDescriptor)
+            .map((d) => d.fullId)
+            .join(', ') || 'none loaded'
+        })`,
+      );
     }
     return descriptor.openTask({ ...(parsed as object), split, dataDir, download, onProgress });
   }
@@ -262,7 +339,10 @@ export function createSpikeflow(options: SpikeflowOptions = {}): Spikeflow {
   container.bind(TaskRegistry).to(TaskRegistryImpl);
   container.bind(MetricRegistry).to(MetricRegistryImpl);
   container.load(...plugins.map((p) => p.module));
-  const sf = new Spikeflow(container, plugins.map((p) => p.meta));
+  const sf = new Spikeflow(
+    container,
+    plugins.map((p) => p.meta),
+  );
   // Build every registry now so duplicate ids fail at start-up, not mid-run.
   void [sf.neurons, sf.surrogates, sf.architectures, sf.datasets, sf.encoders, sf.losses, sf.hardwareTargets, sf.tasks, sf.metrics];
   return sf;

@@ -1,8 +1,9 @@
 import { tf, type Tensor } from '../engine/tf.js';
+import type { NeuronDynamicsCommon } from '../contracts/neuron.js';
 import type { SurrogateFunction } from '../contracts/surrogate.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
-import { NeuronModule } from './neuron-module.js';
 import { detach, spike } from './spike-fn.js';
+import { StatefulNeuron, type NeuronTransition } from './stateful-neuron.js';
 
 /** Options shared by every charge–fire–reset neuron. */
 export interface BaseNodeOptions {
@@ -17,21 +18,21 @@ export interface BaseNodeOptions {
 }
 
 /**
- * The charge–fire–reset template of SpikingJelly's `BaseNode`. Subclasses implement
+ * The charge–fire–reset template of SpikingJelly's `BaseNode`: a {@link StatefulNeuron} with the
+ * membrane potential `v` as its state (at rest V_reset, or 0 with a soft reset). Subclasses implement
  * {@link neuronalCharge}; this class fires `S = Θ(H − V_th)` with the surrogate gradient and resets
- * hard (`V = S·V_reset + (1 − S)·H`) or soft (`V = H − S·V_th`).
+ * hard (`V = S·V_reset + (1 − S)·H`) or soft (`V = H − S·V_th`). A neuron with more state declares
+ * it with `registerState` and overrides {@link transition}.
  *
  * Multi-step `forward([T, B, ...])` starts every call from the rest state, so state can never
  * leak between samples; `step(x)` is the single-step streaming mode and keeps `v` until
- * {@link resetState}.
+ * `resetState()`.
  */
-export abstract class BaseNode extends NeuronModule {
+export abstract class BaseNode<S extends { readonly v: Tensor } = { readonly v: Tensor }> extends StatefulNeuron<S> {
   readonly vThreshold: number;
   readonly vReset: number | null;
   readonly surrogate: SurrogateFunction;
   readonly detachReset: boolean;
-  /** Membrane potential after the last single step (single-step mode only). */
-  v: Tensor | null = null;
   /**
    * A learnable threshold (parameter `vThreshold`: a scalar per layer, or `[C]` per channel of the
    * last axis), or null when V_th is the fixed {@link vThreshold}. Set by {@link learnThreshold}.
@@ -45,8 +46,15 @@ export abstract class BaseNode extends NeuronModule {
     this.surrogate = options.surrogate;
     this.detachReset = options.detachReset ?? false;
     if (!Number.isFinite(this.vThreshold)) throw new SpikeflowError('invalid-options', `vThreshold must be a finite number, got ${this.vThreshold}`);
-    if (this.vReset !== null && !Number.isFinite(this.vReset)) throw new SpikeflowError('invalid-options', `vReset must be a finite number or null (soft reset), got ${this.vReset}`);
+    if (this.vReset !== null && !Number.isFinite(this.vReset))
+      throw new SpikeflowError('invalid-options', `vReset must be a finite number or null (soft reset), got ${this.vReset}`);
     if (!this.surrogate || typeof this.surrogate.derivative !== 'function') throw new SpikeflowError('invalid-options', 'a neuron needs a surrogate function');
+    this.registerState('v', this.vReset ?? 0);
+  }
+
+  /** Membrane potential after the last single step (single-step mode only), else null. */
+  get v(): Tensor | null {
+    return this.stateOf('v');
   }
 
   /**
@@ -55,7 +63,8 @@ export abstract class BaseNode extends NeuronModule {
    * gradients then use it (the surrogate gradient reaches V_th as −g'(H − V_th)).
    */
   protected learnThreshold(initial: Tensor): void {
-    if (initial.rank > 1) throw new SpikeflowError('invalid-options', `${this.describe()}: a learnable threshold is a scalar or a per-channel vector, got shape [${initial.shape}]`);
+    if (initial.rank > 1)
+      throw new SpikeflowError('invalid-options', `${this.describe()}: a learnable threshold is a scalar or a per-channel vector, got shape [${initial.shape}]`);
     this.threshold = this.registerParameter('vThreshold', initial);
   }
 
@@ -65,8 +74,33 @@ export abstract class BaseNode extends NeuronModule {
     if (!th || th.rank === 0) return;
     const c = th.shape[0];
     if (x.rank < 1 || x.shape[x.rank - 1] !== c) {
-      throw new SpikeflowError('shape-mismatch', `${this.describe()}: a per-channel threshold of ${c} channels needs inputs whose last axis is ${c}, got shape [${x.shape}]`, { expected: c, actual: [...x.shape] });
+      throw new SpikeflowError('shape-mismatch', `${this.describe()}: a per-channel threshold of ${c} channels needs inputs whose last axis is ${c}, got shape [${x.shape}]`, {
+        expected: c,
+        actual: [...x.shape],
+      });
     }
+  }
+
+  protected override checkSequence(xSeq: Tensor): void {
+    this.checkThresholdShape(xSeq);
+  }
+
+  protected override checkStep(x: Tensor): void {
+    this.checkThresholdShape(x);
+  }
+
+  /**
+   * The threshold, reset and learnable threshold of a described neuron (its trained values), for
+   * subclasses that implement `dynamics()`.
+   */
+  protected thresholdDynamics(): NeuronDynamicsCommon {
+    const th = this.threshold;
+    const data = th ? Array.from(th.dataSync()) : [];
+    return {
+      vThreshold: !th ? this.vThreshold : th.rank === 0 ? data[0] : data,
+      reset: this.vReset === null ? { kind: 'soft' } : { kind: 'hard', vReset: this.vReset },
+      learnable: th ? [{ parameter: 'vThreshold', role: 'threshold', shape: [...th.shape] }] : [],
+    };
   }
 
   /** H[t] from X[t] and V[t-1]. */
@@ -88,49 +122,26 @@ export abstract class BaseNode extends NeuronModule {
     return tf.fill([...shape], this.vReset ?? 0);
   }
 
-  /** One time step: returns the spikes and the new membrane potential. */
-  singleStep(x: Tensor, v: Tensor): { spikes: Tensor; v: Tensor } {
-    const h = this.neuronalCharge(x, v);
+  /** Charge, fire, reset. A neuron with more state variables than `v` overrides this. */
+  transition(x: Tensor, state: S, _t?: number): NeuronTransition<S> {
+    const h = this.neuronalCharge(x, state.v);
     const spikes = this.neuronalFire(h);
-    return { spikes, v: this.neuronalReset(h, spikes) };
+    return { spikes, state: { v: this.neuronalReset(h, spikes) } as S };
   }
 
-  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes. */
-  forward(xSeq: Tensor): Tensor {
-    if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`);
-    this.checkThresholdShape(xSeq);
-    // tfjs cannot differentiate unstack/stack of a single slice, so T = 1 takes a reshape.
-    const T = xSeq.shape[0];
-    const steps = T === 1 ? [tf.reshape(xSeq, xSeq.shape.slice(1))] : tf.unstack(xSeq, 0);
-    let v = this.initialV(steps[0].shape);
-    const out: Tensor[] = [];
-    for (const x of steps) {
-      const r = this.singleStep(x, v);
-      out.push(r.spikes);
-      v = r.v;
+  /**
+   * One time step of the membrane alone: the spikes and the new membrane potential. Refused
+   * (`not-supported`) for a neuron with more state than `v`, which it would silently drop.
+   */
+  singleStep(x: Tensor, v: Tensor): { spikes: Tensor; v: Tensor } {
+    const others = this.stateNames.filter((n) => n !== 'v');
+    if (others.length > 0) {
+      throw new SpikeflowError(
+        'not-supported',
+        `${this.constructor.name} has the state variables ${this.stateNames.join(', ')}: use transition(x, state), step(x) or forward(xSeq) instead of singleStep(x, v)`,
+      );
     }
-    const spikes = T === 1 ? tf.expandDims(out[0], 0) : tf.stack(out, 0);
-    this.recordSpikes(spikes);
-    return spikes;
-  }
-
-  /** Single-step streaming mode: `[B, ...]` in, spikes out; `v` persists until resetState(). */
-  step(x: Tensor): Tensor {
-    this.checkThresholdShape(x);
-    const v0 = this.v ?? this.initialV(x.shape);
-    const r = tf.tidy(() => {
-      const { spikes, v } = this.singleStep(x, v0);
-      return [spikes, v] as [Tensor, Tensor];
-    });
-    if (this.v) this.v.dispose();
-    else v0.dispose();
-    this.v = tf.keep(r[1]);
-    this.recordSpikes(r[0]);
-    return r[0];
-  }
-
-  protected override onResetState(): void {
-    this.v?.dispose();
-    this.v = null;
+    const r = this.transition(x, { v } as unknown as S);
+    return { spikes: r.spikes, v: r.state.v };
   }
 }

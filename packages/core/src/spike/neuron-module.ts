@@ -1,5 +1,6 @@
 import { tf, type Tensor } from '../engine/tf.js';
 import { Module } from '../nn/module.js';
+import type { NeuronDynamics } from '../contracts/neuron.js';
 
 /**
  * A module that emits spikes. It keeps running firing-rate statistics when `monitor` is on,
@@ -12,6 +13,14 @@ export abstract class NeuronModule extends Module {
   monitor = false;
   private rateSum: tf.Scalar | null = null;
   private rateCount = 0;
+
+  /**
+   * The layer's dynamics in the terms chips implement, for exporters; `undefined` (the default) when
+   * the neuron does not describe itself, and exporters then refuse it. Override to opt in.
+   */
+  dynamics(): NeuronDynamics | undefined {
+    return undefined;
+  }
 
   /** Call with this layer's spike output `[T, B, ...]`; cheap no-op unless monitoring. */
   protected recordSpikes(spikes: Tensor): void {

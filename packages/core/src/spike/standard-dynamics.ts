@@ -1,6 +1,5 @@
 import { SpikeflowError } from '../errors/spikeflow-error.js';
-import type { Variable } from '../engine/tf.js';
-import type { BaseNode } from './base-node.js';
+import type { NeuronModule } from './neuron-module.js';
 
 /**
  * The dynamics of a trained neuron layer when they are one of the standard discrete models chips
@@ -13,46 +12,36 @@ export type StandardDynamics =
   | { readonly kind: 'cuba'; readonly tauSyn: number; readonly tauMem: number; readonly vThreshold: number; readonly vReset: number | null };
 
 /**
- * Models of `@spikeflow/neurons` that expose a `tau` but are not LIF (nonlinear charge, adaptation,
- * gates, or no reset): a chip's LIF would silently compute something else, so they are refused by name.
- */
-const NOT_STANDARD = ['ALIFNode', 'KLIFNode', 'GLIFNode', 'QIFNode', 'EIFNode', 'IzhikevichNode', 'PSN', 'MaskedPSN', 'SlidingPSN'];
-
-/**
- * Read a neuron layer's dynamics by what it exposes (chips do not import neuron plugins): `tauSyn` and
- * `tauMem` (CUBA-LIF), `tau` and `decayInput` (LIF), a learnable `w` with `1/τ = sigmoid(w)` (PLIF),
- * or an `IFNode`. Throws `not-supported` for anything else — other models, learnable parameters a
- * chip's model has no place for, a per-channel threshold — naming the layer and `target`.
+ * Read a neuron layer's dynamics from the description it opts into (`node.dynamics()`); chips do not
+ * import neuron plugins and nothing here looks at class names or fields. Throws `not-supported`,
+ * naming the layer and `target`, for a neuron that does not describe its dynamics, a per-channel
+ * threshold, or a learnable parameter the chip's model has no place for (any parameter of the layer
+ * that the description does not account for).
  *
  * @example
  * ```ts
  * const d = standardDynamics(node, 'fc1', 'Loihi'); // { kind: 'lif', tau: 2, decayInput: true, vThreshold: 1, vReset: 0 }
  * ```
  */
-export function standardDynamics(node: BaseNode, where: string, target: string): StandardDynamics {
-  const n = node as BaseNode & { tau?: unknown; decayInput?: unknown; tauSyn?: unknown; tauMem?: unknown; w?: Variable };
-  const name = node.describe();
+export function standardDynamics(node: NeuronModule, where: string, target: string): StandardDynamics {
   const refuse = (why: string) =>
-    new SpikeflowError('not-supported', `neuron '${where}' (${name}) ${why}; ${target} supports IF, LIF, PLIF and CUBA-LIF with a per-layer threshold`);
-  const className = name.replace(/\(.*$/s, '');
-  if (NOT_STANDARD.includes(className)) throw refuse('has dynamics no chip LIF model computes');
-  let vThreshold = node.vThreshold;
-  for (const [pname, p] of node.namedParameters()) {
-    if (pname === 'w' && p.size === 1) continue;
-    if (pname === 'vThreshold') {
-      if (p.size !== 1) throw refuse(`has a per-channel threshold (${p.size} values)`);
-      vThreshold = p.dataSync()[0];
-      continue;
-    }
-    throw refuse(`has the learnable parameter '${pname}' [${p.shape}] that the chip's model has no place for`);
+    new SpikeflowError('not-supported', `neuron '${where}' (${node.describe()}) ${why}; ${target} supports IF, LIF, PLIF and CUBA-LIF with a per-layer threshold`);
+  const d = typeof node.dynamics === 'function' ? node.dynamics() : undefined;
+  if (!d) throw refuse('does not describe its dynamics (it has no dynamics() description), so it cannot be mapped to a chip neuron model');
+  if (typeof d.vThreshold !== 'number') throw refuse(`has a per-channel threshold (${d.vThreshold.length} values)`);
+  const described = new Set(d.learnable.map((l) => l.parameter));
+  for (const [name, p] of node.namedParameters()) {
+    if (!described.has(name)) throw refuse(`has the learnable parameter '${name}' [${p.shape}] that the chip's model has no place for`);
   }
-  const base = { vThreshold, vReset: node.vReset };
-  if (typeof n.tauSyn === 'number' && typeof n.tauMem === 'number') return { kind: 'cuba', tauSyn: n.tauSyn, tauMem: n.tauMem, ...base };
-  if (typeof n.tau === 'number') return { kind: 'lif', tau: n.tau, decayInput: n.decayInput !== false, ...base };
-  if (n.w && n.w.size === 1 && typeof n.decayInput === 'boolean') {
-    // PLIF: 1/τ = sigmoid(w), so τ = 1 + e^(−w).
-    return { kind: 'lif', tau: 1 + Math.exp(-n.w.dataSync()[0]), decayInput: n.decayInput, ...base };
+  const base = { vThreshold: d.vThreshold, vReset: d.reset.kind === 'soft' ? null : d.reset.vReset };
+  switch (d.kind) {
+    case 'if':
+      return { kind: 'if', ...base };
+    case 'lif':
+      return { kind: 'lif', tau: d.tau, decayInput: d.decayInput, ...base };
+    case 'cuba-lif':
+      return { kind: 'cuba', tauSyn: d.tauSyn, tauMem: d.tauMem, ...base };
+    default:
+      throw refuse(`describes the model '${(d as { kind: unknown }).kind}', which is not one the chip implements`);
   }
-  if (className === 'IFNode') return { kind: 'if', ...base };
-  throw refuse('is not a model the chip implements');
 }

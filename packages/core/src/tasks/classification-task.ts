@@ -53,11 +53,13 @@ export function classificationTask(options: ClassificationTaskOptions, context: 
 export const classificationTaskDescriptor: TaskDescriptor<ClassificationTaskOptions> = {
   id: 'classification',
   description: 'Integer class labels: mean-over-T read-out, arg-max and top-k accuracy, best checkpoint by accuracy',
-  options: z.object({
-    readOut: z.enum(['mean', 'last', 'membrane']).default('mean'),
-    topK: z.number().int().min(0).default(5),
-    loss: z.string().min(1).default('mse-rate'),
-  }).strict(),
+  options: z
+    .object({
+      readOut: z.enum(['mean', 'last', 'membrane']).default('mean'),
+      topK: z.number().int().min(0).default(5),
+      loss: z.string().min(1).default('mse-rate'),
+    })
+    .strict(),
   targetKinds: ['class'],
   create: (options, context) => classificationTask(options, context),
 };

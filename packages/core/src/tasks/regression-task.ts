@@ -64,11 +64,13 @@ export function regressionTask(options: RegressionTaskOptions, context: TaskCont
 export const regressionTaskDescriptor: TaskDescriptor<RegressionTaskOptions> = {
   id: 'regression',
   description: 'Float targets (forecasting): mean or last-step read-out, MSE/MAE/Huber losses, MSE, MAE, RMSE, R², RRSE, CORR; best checkpoint by R²',
-  options: z.object({
-    readOut: z.enum(['mean', 'last', 'membrane', 'per-step']).default('mean'),
-    loss: z.enum(['mse', 'mae', 'huber']).default('mse'),
-    select: z.enum(Object.keys(REGRESSION_METRICS) as [RegressionMetricName, ...RegressionMetricName[]]).default('r2'),
-  }).strict(),
+  options: z
+    .object({
+      readOut: z.enum(['mean', 'last', 'membrane', 'per-step']).default('mean'),
+      loss: z.enum(['mse', 'mae', 'huber']).default('mse'),
+      select: z.enum(Object.keys(REGRESSION_METRICS) as [RegressionMetricName, ...RegressionMetricName[]]).default('r2'),
+    })
+    .strict(),
   targetKinds: ['regression', 'sequence'],
   create: (options, context) => regressionTask(options, context),
 };

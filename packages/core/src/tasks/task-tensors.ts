@@ -12,17 +12,25 @@ export function targetTensorOf(taskId: string, spec: TargetSpec, y: Int32Array |
   const layout = targetLayout(spec, ['class', 'regression'], `task '${taskId}'`);
   const wantInt = layout.kind === 'class';
   if (wantInt ? !(y instanceof Int32Array) : !(y instanceof Float32Array)) {
-    throw new SpikeflowError('shape-mismatch', `task '${taskId}' expects y as ${wantInt ? 'an Int32Array of class labels' : 'a Float32Array of target values'}, got ${y?.constructor?.name ?? typeof y}`);
+    throw new SpikeflowError(
+      'shape-mismatch',
+      `task '${taskId}' expects y as ${wantInt ? 'an Int32Array of class labels' : 'a Float32Array of target values'}, got ${y?.constructor?.name ?? typeof y}`,
+    );
   }
   if (!Number.isInteger(size) || size < 1 || y.length !== size * layout.targetPerSample) {
-    throw new SpikeflowError('shape-mismatch', `task '${taskId}' expects ${layout.targetPerSample} target value(s) per sample, ${size} samples: ${size * layout.targetPerSample} values; got ${y.length}`);
+    throw new SpikeflowError(
+      'shape-mismatch',
+      `task '${taskId}' expects ${layout.targetPerSample} target value(s) per sample, ${size} samples: ${size * layout.targetPerSample} values; got ${y.length}`,
+    );
   }
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
     if (wantInt ? v < 0 || v >= layout.width : !Number.isFinite(v)) {
       throw new SpikeflowError(
         wantInt ? 'shape-mismatch' : 'dataset-corrupt',
-        wantInt ? `task '${taskId}': label ${v} of sample ${Math.floor(i / layout.targetPerSample)} is not a class in [0, ${layout.width})` : `task '${taskId}': target value ${i} is ${v}; targets must be finite`,
+        wantInt
+          ? `task '${taskId}': label ${v} of sample ${Math.floor(i / layout.targetPerSample)} is not a class in [0, ${layout.width})`
+          : `task '${taskId}': target value ${i} is ${v}; targets must be finite`,
       );
     }
   }

@@ -1,7 +1,7 @@
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tf } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { createSpikeflow } from '../plugin/spikeflow.js';
 import { definePlugin } from '../plugin/plugin.js';
 import type { TaskDescriptor } from '../contracts/task.js';
@@ -9,19 +9,27 @@ import { regressionTask } from './regression-task.js';
 import { selectionImproves } from './selection-improves.js';
 
 const sf = createSpikeflow();
-const kindOf = (f: () => unknown) => { try { f(); return 'none'; } catch (e) { return SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : 'untyped'; } };
 
 // out[t][b][c]
 const out = [
-  [[1, 0, 0.2], [0, 1, 1]],
-  [[0, 1, 0.4], [0, 0, 1]],
-  [[1, 0, 0.9], [1, 0, 0]],
+  [
+    [1, 0, 0.2],
+    [0, 1, 1],
+  ],
+  [
+    [0, 1, 0.4],
+    [0, 0, 1],
+  ],
+  [
+    [1, 0, 0.9],
+    [1, 0, 0],
+  ],
 ];
 
 describe('classification task', () => {
   const task = sf.task('classification', {}, { target: { kind: 'class', numClasses: 3 } });
 
-  it('keeps today\'s choices: mean-over-T read-out, mse-rate by default, accuracy selects the checkpoint', () => {
+  it("keeps today's choices: mean-over-T read-out, mse-rate by default, accuracy selects the checkpoint", () => {
     expect(task.id).toBe('core/classification');
     expect(task.readOut).toBe('mean');
     expect(task.defaultLoss).toBe('mse-rate');
@@ -30,7 +38,10 @@ describe('classification task', () => {
     // top5 of 3 classes would always be 1: left out.
     expect(task.metrics.map((m) => m.name)).toEqual(['accuracy']);
     const ten = sf.task('classification', { topK: 3 }, { target: { kind: 'class', numClasses: 10 } });
-    expect(ten.metrics).toEqual([{ name: 'accuracy', id: 'core/accuracy' }, { name: 'top3', id: 'core/top-k', options: { k: 3 } }]);
+    expect(ten.metrics).toEqual([
+      { name: 'accuracy', id: 'core/accuracy' },
+      { name: 'top3', id: 'core/top-k', options: { k: 3 } },
+    ]);
     expect([...sf.taskMetrics(ten).keys()]).toEqual(['accuracy', 'top3']);
   });
 
@@ -47,13 +58,17 @@ describe('classification task', () => {
   });
 
   it('refuses wrong outputs, targets and options with typed errors', () => {
-    expect(kindOf(() => task.predict(tf.zeros([3, 2, 4])))).toMatch(/^shape-mismatch: task 'core\/classification' expects the network output \[T, B, 3\], got \[3,2,4\]/);
-    expect(kindOf(() => task.targetTensor(new Float32Array(2), 2))).toMatch(/^shape-mismatch: .*an Int32Array of class labels, got Float32Array/);
-    expect(kindOf(() => task.targetTensor(new Int32Array(3), 2))).toMatch(/^shape-mismatch: .*2 samples: 2 values; got 3/);
-    expect(kindOf(() => task.targetTensor(Int32Array.from([0, 3]), 2))).toMatch(/^shape-mismatch: .*label 3 of sample 1 is not a class in \[0, 3\)/);
-    expect(kindOf(() => sf.task('classification', {}, { target: { kind: 'regression', shape: [2] } }))).toMatch(/^invalid-options: .*got a 'regression' target/);
-    expect(kindOf(() => sf.task('classification', { readOut: 'per-step' }, { target: { kind: 'class', numClasses: 3 } }))).toMatch(/^invalid-options: invalid options for task 'core\/classification'/);
-    expect(kindOf(() => sf.task('forecast', {}, { target: { kind: 'none' } }))).toMatch(/^unknown-id: unknown task 'forecast'; registered: core\/classification, core\/regression/);
+    expectSpikeflowError(() => task.predict(tf.zeros([3, 2, 4])), 'shape-mismatch', /^task 'core\/classification' expects the network output \[T, B, 3\], got \[3,2,4\]/);
+    expectSpikeflowError(() => task.targetTensor(new Float32Array(2), 2), 'shape-mismatch', /an Int32Array of class labels, got Float32Array/);
+    expectSpikeflowError(() => task.targetTensor(new Int32Array(3), 2), 'shape-mismatch', /2 samples: 2 values; got 3/);
+    expectSpikeflowError(() => task.targetTensor(Int32Array.from([0, 3]), 2), 'shape-mismatch', /label 3 of sample 1 is not a class in \[0, 3\)/);
+    expectSpikeflowError(() => sf.task('classification', {}, { target: { kind: 'regression', shape: [2] } }), 'invalid-options', /got a 'regression' target/);
+    expectSpikeflowError(
+      () => sf.task('classification', { readOut: 'per-step' }, { target: { kind: 'class', numClasses: 3 } }),
+      'invalid-options',
+      /^invalid options for task 'core\/classification'/,
+    );
+    expectSpikeflowError(() => sf.task('forecast', {}, { target: { kind: 'none' } }), 'unknown-id', /^unknown task 'forecast'; registered: core\/classification, core\/regression/);
   });
 });
 
@@ -80,15 +95,15 @@ describe('regression task', () => {
     const pred = seq.predict(tf.tensor(out));
     // [B=2, T=3, 3]: sample 1, step 2 is out[2][1].
     expect(Array.from(pred.subarray((1 * 3 + 2) * 3, (1 * 3 + 3) * 3))).toEqual([1, 0, 0]);
-    expect(kindOf(() => seq.predict(tf.zeros([4, 2, 3])))).toMatch(/^shape-mismatch: .*\[3, B, 3\] \(one step per target step\), got \[4,2,3\]/);
+    expectSpikeflowError(() => seq.predict(tf.zeros([4, 2, 3])), 'shape-mismatch', /\[3, B, 3\] \(one step per target step\), got \[4,2,3\]/);
   });
 
   it('refuses class targets, NaN targets and outputs of the wrong shape', () => {
-    expect(kindOf(() => sf.task('regression', {}, { target: { kind: 'class', numClasses: 2 } }))).toMatch(/^invalid-options: .*got a 'class' target; use the classification task/);
+    expectSpikeflowError(() => sf.task('regression', {}, { target: { kind: 'class', numClasses: 2 } }), 'invalid-options', /got a 'class' target; use the classification task/);
     const task = sf.task('regression', {}, { target });
-    expect(kindOf(() => task.targetTensor(Float32Array.from([1, Number.NaN, 3]), 1))).toMatch(/^dataset-corrupt: .*target value 1 is NaN/);
-    expect(kindOf(() => task.targetTensor(Int32Array.from([1, 2, 3]), 1))).toMatch(/^shape-mismatch: .*a Float32Array of target values, got Int32Array/);
-    expect(kindOf(() => task.readOutput(tf.zeros([2, 2])))).toMatch(/^shape-mismatch: .*\[T, B, 3\], got \[2,2\]/);
+    expectSpikeflowError(() => task.targetTensor(Float32Array.from([1, Number.NaN, 3]), 1), 'dataset-corrupt', /target value 1 is NaN/);
+    expectSpikeflowError(() => task.targetTensor(Int32Array.from([1, 2, 3]), 1), 'shape-mismatch', /a Float32Array of target values, got Int32Array/);
+    expectSpikeflowError(() => task.readOutput(tf.zeros([2, 2])), 'shape-mismatch', /\[T, B, 3\], got \[2,2\]/);
   });
 });
 

@@ -12,10 +12,11 @@ export function sigmoidSurrogate(alpha = 4): SurrogateFunction {
     id: 'test/sigmoid',
     params: { alpha },
     primitive: (x) => tf.sigmoid(tf.mul(x, alpha)),
-    derivative: (x) => tf.tidy(() => {
-      const s = tf.sigmoid(tf.mul(x, alpha));
-      return tf.mul(tf.mul(s, tf.sub(1, s)), alpha);
-    }),
+    derivative: (x) =>
+      tf.tidy(() => {
+        const s = tf.sigmoid(tf.mul(x, alpha));
+        return tf.mul(tf.mul(s, tf.sub(1, s)), alpha);
+      }),
   };
 }
 
@@ -68,7 +69,7 @@ export function syntheticData(n: number, features: number, seed = 1): { x: Float
     const label = i % 2;
     y[i] = label;
     for (let f = 0; f < features; f++) {
-      const centre = (f < features / 2) === (label === 0) ? 0.8 : 0.2;
+      const centre = f < features / 2 === (label === 0) ? 0.8 : 0.2;
       x[i * features + f] = Math.min(1, Math.max(0, centre + (rng.uniform() - 0.5) * 0.3));
     }
   }
@@ -78,7 +79,13 @@ export function syntheticData(n: number, features: number, seed = 1): { x: Float
 export class ArrayLoader implements BatchLoader {
   readonly batchesPerEpoch: number;
   readonly sampleShape: readonly number[];
-  constructor(private readonly data: { x: Float32Array; y: Int32Array }, readonly batchSize: number, readonly numClasses: number, private readonly seed: number, private readonly shuffle = true) {
+  constructor(
+    private readonly data: { x: Float32Array; y: Int32Array },
+    readonly batchSize: number,
+    readonly numClasses: number,
+    private readonly seed: number,
+    private readonly shuffle = true,
+  ) {
     this.sampleShape = [data.x.length / data.y.length];
     this.batchesPerEpoch = Math.ceil(this.length / batchSize);
   }

@@ -17,7 +17,9 @@ function formatMetrics(metrics: Readonly<Record<string, number>> | undefined): s
  */
 export function formatEpochLine(m: EpochMetrics): string {
   const pct = (v: number | undefined) => (v === undefined ? 'n/a' : `${(v * 100).toFixed(2)}%`);
-  const rates = Object.entries(m.firingRates).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ');
+  const rates = Object.entries(m.firingRates)
+    .map(([k, v]) => `${k}=${v.toFixed(3)}`)
+    .join(' ');
   if (m.trainAccuracy === undefined) {
     const valid = m.validMetrics ? ` | valid loss ${m.validLoss?.toFixed(4) ?? 'n/a'} ${formatMetrics(m.validMetrics)}` : '';
     const test = m.testMetrics ? ` | test loss ${m.testLoss?.toFixed(4) ?? 'n/a'} ${formatMetrics(m.testMetrics)}` : '';

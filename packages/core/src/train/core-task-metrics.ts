@@ -15,12 +15,17 @@ import { coreMetricDescriptors } from '../metrics/core-metrics.js';
  * ```
  */
 export function coreTaskMetrics(task: Task): Map<string, Metric> {
-  return new Map(task.metrics.map((spec) => {
-    const short = spec.id.startsWith('core/') ? spec.id.slice('core/'.length) : spec.id;
-    const descriptor = coreMetricDescriptors.find((d) => d.id === short);
-    if (!descriptor) {
-      throw new SpikeflowError('unknown-id', `task '${task.id}' reports metric '${spec.id}', which core does not provide; pass the trainer a metrics factory (e.g. () => sf.taskMetrics(task)) (core metrics: ${coreMetricDescriptors.map((d) => `core/${d.id}`).join(', ')})`);
-    }
-    return [spec.name, descriptor.create(descriptor.options.parse({ ...spec.options }), { target: task.target })];
-  }));
+  return new Map(
+    task.metrics.map((spec) => {
+      const short = spec.id.startsWith('core/') ? spec.id.slice('core/'.length) : spec.id;
+      const descriptor = coreMetricDescriptors.find((d) => d.id === short);
+      if (!descriptor) {
+        throw new SpikeflowError(
+          'unknown-id',
+          `task '${task.id}' reports metric '${spec.id}', which core does not provide; pass the trainer a metrics factory (e.g. () => sf.taskMetrics(task)) (core metrics: ${coreMetricDescriptors.map((d) => `core/${d.id}`).join(', ')})`,
+        );
+      }
+      return [spec.name, descriptor.create(descriptor.options.parse({ ...spec.options }), { target: task.target })];
+    }),
+  );
 }

@@ -34,7 +34,7 @@ function regressionData(n: number, seed: number): { x: Float32Array; y: Float32A
   for (let i = 0; i < n; i++) {
     let a = 0;
     let b = 0;
-    for (let f = 0; f < FEATURES; f++) (f < 4 ? (a += x[i * FEATURES + f]!) : (b += x[i * FEATURES + f]!));
+    for (let f = 0; f < FEATURES; f++) f < 4 ? (a += x[i * FEATURES + f]!) : (b += x[i * FEATURES + f]!);
     y[i] = (0.8 * a) / 4 - (0.5 * b) / 4;
   }
   return { x, y };
@@ -46,7 +46,11 @@ class FloatLoader implements BatchLoader {
   readonly sampleShape = [FEATURES];
   readonly numClasses = 0;
   readonly targetSpec: TargetSpec = { kind: 'regression', shape: [1] };
-  constructor(private readonly data: { x: Float32Array; y: Float32Array }, readonly batchSize: number, private readonly shuffle = true) {
+  constructor(
+    private readonly data: { x: Float32Array; y: Float32Array },
+    readonly batchSize: number,
+    private readonly shuffle = true,
+  ) {
     this.batchesPerEpoch = Math.ceil(this.length / batchSize);
   }
   get length(): number {
@@ -99,7 +103,15 @@ describe('Trainer with a task', () => {
     manualSeed(4);
     const model = new Regressor();
     const task = regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
-    const trainer = new Trainer({ model, encoder: directEncoder(), taskLoss: mseRegressionLoss(), task, optimizer: new Adam(model.namedParameters(), { lr: 0.01 }), timeSteps: 4, seed: 0 });
+    const trainer = new Trainer({
+      model,
+      encoder: directEncoder(),
+      taskLoss: mseRegressionLoss(),
+      task,
+      optimizer: new Adam(model.namedParameters(), { lr: 0.01 }),
+      timeSteps: 4,
+      seed: 0,
+    });
     const train = new FloatLoader(regressionData(256, 1), 32);
     const valid = new FloatLoader(regressionData(96, 2), 40, false);
     const test = new FloatLoader(regressionData(96, 3), 40, false);
@@ -128,7 +140,15 @@ describe('Trainer with a task', () => {
   it('classification without a task reports accuracy and the task metrics alike', async () => {
     manualSeed(2);
     const model = new TestNet(16, 32, 2);
-    const trainer = new Trainer({ model, encoder: directEncoder(), loss: mseRateLoss(), optimizer: new Adam(model.namedParameters(), { lr: 0.01 }), timeSteps: 4, numClasses: 2, seed: 0 });
+    const trainer = new Trainer({
+      model,
+      encoder: directEncoder(),
+      loss: mseRateLoss(),
+      optimizer: new Adam(model.namedParameters(), { lr: 0.01 }),
+      timeSteps: 4,
+      numClasses: 2,
+      seed: 0,
+    });
     const summary = await trainer.fit(new ArrayLoader(syntheticData(128, 16, 1), 32, 2, 0), { epochs: 2, test: new ArrayLoader(syntheticData(64, 16, 2), 64, 2, 0, false) });
     for (const m of summary.epochs) {
       // Two classes: no top-5; accuracy equals the counted arg-max accuracy exactly.
@@ -144,10 +164,17 @@ describe('Trainer with a task', () => {
     manualSeed(4);
     const model = new Regressor();
     const task = regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
-    const make = () => new Trainer({
-      model, encoder: directEncoder(), taskLoss: mseRegressionLoss(), task, optimizer: new Adam(model.namedParameters(), { lr: 0.05 }),
-      timeSteps: 4, seed: 0, checkpoints: { dir, config: {} },
-    });
+    const make = () =>
+      new Trainer({
+        model,
+        encoder: directEncoder(),
+        taskLoss: mseRegressionLoss(),
+        task,
+        optimizer: new Adam(model.namedParameters(), { lr: 0.05 }),
+        timeSteps: 4,
+        seed: 0,
+        checkpoints: { dir, config: {} },
+      });
     const train = new FloatLoader(regressionData(128, 1), 32);
     const valid = new FloatLoader(regressionData(64, 2), 64, false);
     const summary = await make().fit(train, { epochs: 4, valid, select: { split: 'valid', metric: 'mse' } });
@@ -168,23 +195,73 @@ describe('Trainer with a task', () => {
     expect(fifth.epoch).toBe(5);
     expect(fifth.selection).toMatchObject({ best: fifth.validMetrics!.mse < Math.min(...values), bestValue: Math.min(fifth.validMetrics!.mse, ...values) });
 
-    const kindOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : String(e)));
-    expect(await kindOf(make().fit(train, { epochs: 6, valid, select: { split: 'valid', metric: 'accuracy' } }))).toMatch(/^invalid-options: cannot select on 'accuracy': task 'core\/regression' reports mse, mae, rmse, r2, rrse, corr, loss/);
+    const kindOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: unknown) => (SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : String(e)),
+      );
+    expect(await kindOf(make().fit(train, { epochs: 6, valid, select: { split: 'valid', metric: 'accuracy' } }))).toMatch(
+      /^invalid-options: cannot select on 'accuracy': task 'core\/regression' reports mse, mae, rmse, r2, rrse, corr, loss/,
+    );
     expect(await kindOf(make().fit(train, { epochs: 6, select: { split: 'test', metric: 'r2' } }))).toMatch(/^invalid-options: cannot select on the test split: no test data/);
     expect(existsSync(path.join(dir, 'epoch-006'))).toBe(false);
   });
 
-  it('refuses data whose targets are not the task\'s, and a task without a loss, naming both', async () => {
+  it('early stopping: stops once `patience` epochs in a row did not improve on the best, and says why', async () => {
+    manualSeed(6);
+    const model = new Regressor();
+    const task = regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
+    // A zero learning rate: the weights never move, so every epoch scores the first epoch's value and none improves.
+    const frozen = () => {
+      const optimizer = new SGD(model.namedParameters(), { lr: 1 });
+      optimizer.lr = 0;
+      return new Trainer({ model, encoder: directEncoder(), taskLoss: mseRegressionLoss(), task, optimizer, timeSteps: 4, seed: 0 });
+    };
+    const train = new FloatLoader(regressionData(64, 1), 32);
+    const valid = new FloatLoader(regressionData(32, 2), 32, false);
+    const stopped = await frozen().fit(train, { epochs: 10, valid, select: { split: 'valid', metric: 'r2' }, patience: 2 });
+    expect(stopped.epochs.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    expect(stopped.epochs.map((m) => m.selection!.bestEpoch)).toEqual([1, 1, 1]);
+    expect(stopped).toMatchObject({ stoppedEarly: true, stoppedBy: 'patience', best: { epoch: 1 } });
+    // A learning run that keeps improving is not stopped by a patience it never exhausts.
+    const learning = new Trainer({
+      model,
+      encoder: directEncoder(),
+      taskLoss: mseRegressionLoss(),
+      task,
+      optimizer: new Adam(model.namedParameters(), { lr: 0.05 }),
+      timeSteps: 4,
+      seed: 0,
+    });
+    const full = await learning.fit(train, { epochs: 3, valid, select: { split: 'valid', metric: 'r2' }, patience: 3 });
+    expect(full.epochs).toHaveLength(3);
+    expect(full.stoppedEarly).toBe(false);
+    expect(full.stoppedBy).toBeUndefined();
+    const kindOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: unknown) => (SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : String(e)),
+      );
+    expect(await kindOf(frozen().fit(train, { epochs: 2, valid, patience: 2 }))).toMatch(/^invalid-options: early stopping \(patience\) needs a selection metric/);
+    expect(await kindOf(frozen().fit(train, { epochs: 2, valid, select: { split: 'valid', metric: 'r2' }, patience: 0 }))).toMatch(
+      /^invalid-options: patience must be a positive integer/,
+    );
+  });
+
+  it("refuses data whose targets are not the task's, and a task without a loss, naming both", async () => {
     manualSeed(1);
     const model = new Regressor();
     const task = regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
     const trainer = new Trainer({ model, encoder: directEncoder(), taskLoss: mseRegressionLoss(), task, optimizer: new Adam(model.namedParameters()), timeSteps: 2, seed: 0 });
-    await expect(trainer.fit(new ArrayLoader(syntheticData(32, FEATURES, 1), 16, 2, 0), { epochs: 1 }))
-      .rejects.toThrowError(/the training data has 2 classes but the task 'core\/regression' learns regression targets of shape \[1\]/);
+    await expect(trainer.fit(new ArrayLoader(syntheticData(32, FEATURES, 1), 16, 2, 0), { epochs: 1 })).rejects.toThrowError(
+      /the training data has 2 classes but the task 'core\/regression' learns regression targets of shape \[1\]/,
+    );
     expect(() => new Trainer({ model, encoder: directEncoder(), task, timeSteps: 2, seed: 0 })).toThrowError(/needs a loss: .*sf.taskLoss\('mse'\)/);
     expect(() => new Trainer({ model, encoder: directEncoder(), loss: mseRateLoss(), timeSteps: 2, seed: 0 })).toThrowError(/needs a task or a positive integer numClasses/);
     const cls = classificationTask({ readOut: 'mean', topK: 5, loss: 'mse-rate' }, { target: { kind: 'class', numClasses: 3 } });
-    expect(() => new Trainer({ model, encoder: directEncoder(), loss: mseRateLoss(), task: cls, numClasses: 2, timeSteps: 2, seed: 0 })).toThrowError(/numClasses 2 contradicts the task 'core\/classification', which learns 3 classes/);
+    expect(() => new Trainer({ model, encoder: directEncoder(), loss: mseRateLoss(), task: cls, numClasses: 2, timeSteps: 2, seed: 0 })).toThrowError(
+      /numClasses 2 contradicts the task 'core\/classification', which learns 3 classes/,
+    );
   });
 
   describe('a full-graph step (node classification, transductive)', () => {
@@ -198,11 +275,22 @@ describe('Trainer with a task', () => {
       manualSeed(9);
       const model = new TestNet(16, 24, 2);
       // SGD: the step is linear in the gradient, so equal gradients give equal weights (Adam's sign-like first step would magnify float noise).
-      return { model, trainer: new Trainer({ model, encoder: directEncoder(), loss: mseRateLoss(), optimizer: new SGD(model.namedParameters(), { lr: 0.5, momentum: 0.9 }), timeSteps: 4, numClasses: 2, seed: 0 }) };
+      return {
+        model,
+        trainer: new Trainer({
+          model,
+          encoder: directEncoder(),
+          loss: mseRateLoss(),
+          optimizer: new SGD(model.namedParameters(), { lr: 0.5, momentum: 0.9 }),
+          timeSteps: 4,
+          numClasses: 2,
+          seed: 0,
+        }),
+      };
     };
     const weights = (m: Module) => m.namedTensors().map((e) => Array.from(e.variable.dataSync()));
 
-    it('steps as a batch of only the training nodes would, whatever the other nodes\' labels', () => {
+    it("steps as a batch of only the training nodes would, whatever the other nodes' labels", () => {
       const a = make();
       const ra = a.trainer.graphStep(graph(trainMask));
       // Reference: an ordinary step on a batch holding just the masked nodes.
@@ -224,7 +312,7 @@ describe('Trainer with a task', () => {
       expect(ra.metrics.accuracy).toBe(rb.correct / keep.length);
     });
 
-    it('evaluates the test mask\'s nodes only, and refuses a mask of the wrong length or selecting nothing', async () => {
+    it("evaluates the test mask's nodes only, and refuses a mask of the wrong length or selecting nothing", async () => {
       const { model, trainer } = make();
       for (let i = 0; i < 15; i++) trainer.graphStep(graph(trainMask));
       const testMask = Uint8Array.from(trainMask, (v) => 1 - v);

@@ -26,8 +26,16 @@ function setup(seed: number, extra: { maxSteps?: number; ckptDir?: string; callb
   const optimizer = new Adam(model.namedParameters(), { lr: 0.01 });
   const loader = new ArrayLoader(train, 32, 2, seed);
   const trainer = new Trainer({
-    model, optimizer, encoder: directEncoder(), loss: mseRateLoss(), timeSteps: 4, numClasses: 2, seed,
-    schedule: cosineLr({ lr: 0.01, totalSteps: 3 * loader.batchesPerEpoch }), maxSteps: extra.maxSteps, callbacks: extra.callbacks,
+    model,
+    optimizer,
+    encoder: directEncoder(),
+    loss: mseRateLoss(),
+    timeSteps: 4,
+    numClasses: 2,
+    seed,
+    schedule: cosineLr({ lr: 0.01, totalSteps: 3 * loader.batchesPerEpoch }),
+    maxSteps: extra.maxSteps,
+    callbacks: extra.callbacks,
     checkpoints: extra.ckptDir ? { dir: extra.ckptDir, config: { test: true } } : undefined,
   });
   return { model, optimizer, loader, trainer, testLoader: new ArrayLoader(test, 64, 2, seed, false) };
@@ -45,7 +53,10 @@ describe('Trainer', () => {
     expect(last.testAccuracy).toBeGreaterThanOrEqual(0.95);
     expect(Object.keys(last.firingRates)).toEqual(['n1', 'n2']);
     for (const r of Object.values(last.firingRates)) expect(r).toBeGreaterThan(0);
-    const lines = readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EpochMetrics);
+    const lines = readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as EpochMetrics);
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
     expect(lines[2].testAccuracy).toBe(last.testAccuracy);
   });
@@ -58,7 +69,14 @@ describe('Trainer', () => {
       const model = new Sequential({ body: new Sequential({ fc1: new TestDense(FEATURES, 32), lif1: lif() }), fc2: new TestDense(32, 2), lif2: lif() });
       const optimizer = new Adam(model.namedParameters(), { lr: 0.01 });
       const trainer = new Trainer({
-        model, optimizer, encoder: directEncoder(), loss: mseRateLoss(), timeSteps: 4, numClasses: 2, seed, maxSteps: extra.maxSteps,
+        model,
+        optimizer,
+        encoder: directEncoder(),
+        loss: mseRateLoss(),
+        timeSteps: 4,
+        numClasses: 2,
+        seed,
+        maxSteps: extra.maxSteps,
         checkpoints: extra.ckptDir ? { dir: extra.ckptDir, config: { test: true } } : undefined,
       });
       return { model, trainer, loader: new ArrayLoader(train, 32, 2, seed) };
@@ -146,7 +164,16 @@ describe('Trainer', () => {
     // Stopped by a callback mid-epoch (as the CLI's Ctrl-C does), then checkpointed by hand.
     const dir2 = mkdtempSync(path.join(tmpdir(), 'sf-resume-i-'));
     const stop = new Error('stop');
-    const interrupted = setup(11, { ckptDir: dir2, callbacks: [{ onStep: (s) => { if (s.step === 9) throw stop; } }] });
+    const interrupted = setup(11, {
+      ckptDir: dir2,
+      callbacks: [
+        {
+          onStep: (s) => {
+            if (s.step === 9) throw stop;
+          },
+        },
+      ],
+    });
     await expect(interrupted.trainer.fit(interrupted.loader, { epochs: 2 })).rejects.toBe(stop);
     await interrupted.trainer.checkpoint('epoch-002-step-9');
     const again = setup(11, { ckptDir: dir2 });

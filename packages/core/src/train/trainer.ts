@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '../engine/tf.js';
+import { tf } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import type { Module } from '../nn/module.js';
 import type { Encoder } from '../contracts/encoder.js';
@@ -16,27 +16,11 @@ import { coreTaskMetrics } from './core-task-metrics.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedule.js';
 import { spikingLayers } from '../spike/neuron-module.js';
-import { markDataTensor } from '../ops/data-tensor.js';
+import { applyGradients, countCorrect, evaluateBatch, lossAndGradients, requireFiniteLoss, type StepParts } from './training-step.js';
 import { globalRng } from '../util/seed.js';
 import { cleanCheckpointTemps, saveCheckpoint, type EpochProgress, type LoadedCheckpoint } from '../checkpoint/checkpoint.js';
 import { legacyOptimizerNames } from '../checkpoint/legacy-optimizer-names.js';
 import { CORE_VERSION } from '../version.js';
-
-/**
- * Samples whose score row peaks at the label (arg-max taking the first maximum, as `tf.argMax`);
- * NaN for targets that are not one class label per sample.
- */
-function countCorrect(target: TargetSpec, prediction: Float32Array, labels: Int32Array | Float32Array): number {
-  if (target.kind !== 'class') return Number.NaN;
-  const C = target.numClasses;
-  let correct = 0;
-  for (let s = 0; s < labels.length; s++) {
-    let arg = 0;
-    for (let c = 1; c < C; c++) if (prediction[s * C + c]! > prediction[s * C + arg]!) arg = c;
-    if (arg === labels[s]) correct++;
-  }
-  return correct;
-}
 
 /** Join typed arrays end to end. */
 function concat<A extends Int32Array | Float32Array>(parts: readonly A[], Ctor: { new (n: number): A }): A {
@@ -67,10 +51,14 @@ function sameTarget(a: TargetSpec, b: TargetSpec): boolean {
 
 function describeTarget(t: TargetSpec): string {
   switch (t.kind) {
-    case 'class': return `${t.numClasses} classes`;
-    case 'regression': return `regression targets of shape [${t.shape}]`;
-    case 'sequence': return `sequences of ${t.steps} steps of ${describeTarget(t.item)}`;
-    case 'none': return 'no targets';
+    case 'class':
+      return `${t.numClasses} classes`;
+    case 'regression':
+      return `regression targets of shape [${t.shape}]`;
+    case 'sequence':
+      return `sequences of ${t.steps} steps of ${describeTarget(t.item)}`;
+    case 'none':
+      return 'no targets';
   }
 }
 
@@ -184,6 +172,8 @@ export interface TrainerCallback {
 export interface FitSummary {
   readonly epochs: readonly EpochMetrics[];
   readonly stoppedEarly: boolean;
+  /** Why training stopped before `epochs`: the step limit, or no improvement for `patience` epochs. */
+  readonly stoppedBy?: 'max-steps' | 'patience';
   readonly step: number;
   readonly checkpoint?: string;
   /** With a selection: the best epoch (from 1), its value and the `best` checkpoint folder. */
@@ -259,7 +249,10 @@ export class Trainer {
       throw new SpikeflowError('invalid-options', `the trainer needs a task or a positive integer numClasses (for classification), got numClasses ${options.numClasses}`);
     }
     if (options.task && options.numClasses !== undefined && (options.task.target.kind !== 'class' || options.task.target.numClasses !== options.numClasses)) {
-      throw new SpikeflowError('invalid-options', `numClasses ${options.numClasses} contradicts the task '${options.task.id}', which learns ${describeTarget(options.task.target)}; drop numClasses`);
+      throw new SpikeflowError(
+        'invalid-options',
+        `numClasses ${options.numClasses} contradicts the task '${options.task.id}', which learns ${describeTarget(options.task.target)}; drop numClasses`,
+      );
     }
     if (options.taskLoss) this.loss = options.taskLoss;
     else if (options.loss) this.loss = taskLossOf(options.loss);
@@ -286,25 +279,10 @@ export class Trainer {
     if (rss > this.peakRss) this.peakRss = rss;
   }
 
-  private forward(batch: Batch, epoch: number): { y: Tensor; run: () => Tensor } {
-    const x = tf.tensor(batch.x, [batch.size, ...batch.sampleShape]);
-    const y = this.task.targetTensor(batch.y, batch.size);
-    const run = () => {
-      this.options.model.resetState();
-      const { encoder, model, timeSteps } = this.options;
-      // A time-invariant encoding's every step is x itself: models that compute their first block
-      // once take x directly (forwardStatic), so the input is never repeated T times.
-      const out = (encoder.timeInvariant ? model.forwardStatic(markDataTensor(x), timeSteps) : null)
-        ?? model.forward(markDataTensor(encoder.encode(x, { timeSteps, sampleIndices: batch.indices, epoch, seed: this.options.seed })));
-      const target = this.task.target;
-      const C = target.kind === 'class' ? target.numClasses : undefined;
-      if (out.rank < 2 || out.shape[0] !== this.options.timeSteps || out.shape[1] !== batch.size || (C !== undefined && (out.rank !== 3 || out.shape[2] !== C))) {
-        throw new SpikeflowError('shape-mismatch', `the model output must be [T=${this.options.timeSteps}, B=${batch.size}, ${C !== undefined ? `C=${C}` : '...'}], got [${out.shape}]`);
-      }
-      this.task.checkOutput(out);
-      return out;
-    };
-    return { y, run };
+  /** The parts of a step (model, encoder, task, loss) that core's step functions take. */
+  private get parts(): StepParts {
+    const { model, encoder, timeSteps, seed } = this.options;
+    return { model, encoder, timeSteps, seed, task: this.task, loss: this.loss };
   }
 
   private requireOptimizer(): Optimizer {
@@ -318,19 +296,12 @@ export class Trainer {
    * class labels) and the task's read-out of the output (what the metrics take).
    */
   trainStep(batch: Batch, epoch = this.epoch): { loss: number; correct: number; prediction: Float32Array } {
-    const { model, schedule } = this.options;
-    const { task } = this;
-    const optimizer = this.requireOptimizer();
-    model.train();
-    if (schedule) optimizer.lr = schedule.lrAt(this.step);
+    this.options.model.train();
     const [lossValue, prediction] = this.optimizeOn(batch, epoch);
-    const correct = countCorrect(task.target, prediction, batch.y);
-    if (!Number.isFinite(lossValue)) {
-      throw new SpikeflowError('invalid-state', `loss became ${lossValue} at step ${this.step} (epoch ${epoch}); lower the learning rate or check the data`);
-    }
+    requireFiniteLoss(lossValue, `step ${this.step} (epoch ${epoch})`);
     this.step++;
     this.sampleRss();
-    return { loss: lossValue, correct, prediction };
+    return { loss: lossValue, correct: countCorrect(this.task.target, prediction, batch.y), prediction };
   }
 
   /**
@@ -338,22 +309,11 @@ export class Trainer {
    * the samples it selects. Returns the loss and the task's host-side prediction of the batch.
    */
   private optimizeOn(batch: Batch, epoch: number, mask?: Float32Array): readonly [number, Float32Array] {
-    const { loss, task } = this;
     const optimizer = this.requireOptimizer();
     return tf.tidy(() => {
-      const { y, run } = this.forward(batch, epoch);
-      const context = { target: task.target, readOut: task.readOut, ...(mask ? { mask: tf.tensor1d(mask, 'float32') } : {}) };
-      let output: Tensor | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        output = tf.keep(run());
-        return loss.compute(output, y, context) as tf.Scalar;
-      }, this.params.map(([, v]) => v));
-      const byName = new Map<string, Tensor>();
-      for (const [name, v] of this.params) if (grads[v.name]) byName.set(name, grads[v.name]);
-      optimizer.step(byName);
-      const p = task.predict(output!);
-      output!.dispose();
-      return [value.dataSync()[0], p] as const;
+      const { loss, grads, prediction } = lossAndGradients(this.parts, this.params, batch, epoch, mask);
+      applyGradients(optimizer, grads, this.options.schedule, this.step);
+      return [loss, prediction] as const;
     });
   }
 
@@ -363,7 +323,7 @@ export class Trainer {
     if (!Number.isInteger(n) || n < 1) throw new SpikeflowError('shape-mismatch', `a graph batch needs a positive integer numNodes, got ${n}`);
     if (graph.mask.length !== n) throw new SpikeflowError('shape-mismatch', `the graph's mask has ${graph.mask.length} entries; expected one per node (${n})`);
     const mask = Float32Array.from(graph.mask, (v) => (v !== 0 ? 1 : 0));
-    if (!mask.some((v) => v === 1)) throw new SpikeflowError('invalid-options', 'the graph\'s mask selects no node; a step needs at least one counted node');
+    if (!mask.some((v) => v === 1)) throw new SpikeflowError('invalid-options', "the graph's mask selects no node; a step needs at least one counted node");
     return { batch: { x: graph.x, y: graph.y, indices: Int32Array.from({ length: n }, (_, i) => i), size: n, sampleShape: graph.nodeShape }, mask };
   }
 
@@ -378,15 +338,10 @@ export class Trainer {
    * ```
    */
   graphStep(graph: GraphBatch, epoch = this.epoch): { loss: number; metrics: Record<string, number> } {
-    const { model, schedule } = this.options;
-    const optimizer = this.requireOptimizer();
     const { batch, mask } = this.graphAsBatch(graph);
-    model.train();
-    if (schedule) optimizer.lr = schedule.lrAt(this.step);
+    this.options.model.train();
     const [lossValue, prediction] = this.optimizeOn(batch, epoch, mask);
-    if (!Number.isFinite(lossValue)) {
-      throw new SpikeflowError('invalid-state', `loss became ${lossValue} at step ${this.step} (graph step); lower the learning rate or check the data`);
-    }
+    requireFiniteLoss(lossValue, `step ${this.step} (graph step)`);
     this.step++;
     this.sampleRss();
     const metrics = this.makeMetrics();
@@ -397,19 +352,13 @@ export class Trainer {
   /** Evaluate a whole graph in eval mode: the loss and the task's metrics over the nodes the mask selects. */
   evaluateGraph(graph: GraphBatch, epoch = this.epoch): { loss: number; metrics: Record<string, number>; nodes: number } {
     const { model } = this.options;
-    const { loss, task } = this;
     const { batch, mask } = this.graphAsBatch(graph);
     model.eval();
     try {
-      const [l, prediction] = tf.tidy(() => {
-        const { y, run } = this.forward(batch, epoch);
-        const out = run();
-        const lv = loss.compute(out, y, { target: task.target, readOut: task.readOut, mask: tf.tensor1d(mask, 'float32') });
-        return [lv.dataSync()[0], task.predict(out)] as const;
-      });
+      const { loss, prediction } = evaluateBatch(this.parts, batch, epoch, mask);
       const metrics = this.makeMetrics();
       for (const m of metrics.values()) m.update(prediction, batch.y, mask);
-      return { loss: l, metrics: resultsOf(metrics), nodes: mask.reduce((a, v) => a + v, 0) };
+      return { loss, metrics: resultsOf(metrics), nodes: mask.reduce((a, v) => a + v, 0) };
     } finally {
       model.train();
     }
@@ -419,9 +368,12 @@ export class Trainer {
   private checkLoader(loader: BatchLoader, what: string): void {
     const data = loader.targetSpec ?? { kind: 'class', numClasses: loader.numClasses };
     if (sameTarget(data, this.task.target)) return;
-    throw new SpikeflowError('shape-mismatch', data.kind === 'class' && this.task.target.kind === 'class'
-      ? `the ${what} data has ${data.numClasses} classes but the trainer was set up for ${this.task.target.numClasses}`
-      : `the ${what} data has ${describeTarget(data)} but the task '${this.task.id}' learns ${describeTarget(this.task.target)}`);
+    throw new SpikeflowError(
+      'shape-mismatch',
+      data.kind === 'class' && this.task.target.kind === 'class'
+        ? `the ${what} data has ${data.numClasses} classes but the trainer was set up for ${this.task.target.numClasses}`
+        : `the ${what} data has ${describeTarget(data)} but the task '${this.task.id}' learns ${describeTarget(this.task.target)}`,
+    );
   }
 
   /**
@@ -431,7 +383,7 @@ export class Trainer {
    */
   async evaluate(loader: BatchLoader, epoch = this.epoch, options: { keepPredictions?: boolean } = {}): Promise<EvalResult> {
     const { model } = this.options;
-    const { loss, task } = this;
+    const { task } = this;
     this.checkLoader(loader, 'evaluation');
     const metrics = this.makeMetrics();
     model.eval();
@@ -445,12 +397,7 @@ export class Trainer {
     let done = 0;
     try {
       for await (const batch of loader.batches(0)) {
-        const [l, prediction] = tf.tidy(() => {
-          const { y, run } = this.forward(batch, epoch);
-          const out = run();
-          const lv = loss.compute(out, y, { target: task.target, readOut: task.readOut });
-          return [lv.dataSync()[0], task.predict(out)] as const;
-        });
+        const { loss: l, prediction } = evaluateBatch(this.parts, batch, epoch);
         for (const m of metrics.values()) m.update(prediction, batch.y);
         correct += countCorrect(task.target, prediction, batch.y);
         if (options.keepPredictions) {
@@ -476,8 +423,13 @@ export class Trainer {
       loss: lossSum / Math.max(1, samples),
       ...(task.target.kind === 'class' ? { accuracy: correct / Math.max(1, samples) } : {}),
       metrics: results,
-      ...(options.keepPredictions ? { predictions: { indices: concat(kept.indices, Int32Array), prediction: concat(kept.prediction, Float32Array), target: concatTargets(kept.target) } } : {}),
-      samples, firingRates, samplesPerSecond: samples / seconds, seconds,
+      ...(options.keepPredictions
+        ? { predictions: { indices: concat(kept.indices, Int32Array), prediction: concat(kept.prediction, Float32Array), target: concatTargets(kept.target) } }
+        : {}),
+      samples,
+      firingRates,
+      samplesPerSecond: samples / seconds,
+      seconds,
     };
   }
 
@@ -486,7 +438,10 @@ export class Trainer {
     const { state } = checkpoint;
     if (this.options.optimizer && !checkpoint.optimizer && state.step > 0) {
       // Resuming with fresh moments/momentum would silently change the training trajectory.
-      throw new SpikeflowError('checkpoint-invalid', `${checkpoint.dir} holds no optimizer state after ${state.step} step(s); resuming needs it (load only the weights with model.loadStateDict to fine-tune)`);
+      throw new SpikeflowError(
+        'checkpoint-invalid',
+        `${checkpoint.dir} holds no optimizer state after ${state.step} step(s); resuming needs it (load only the weights with model.loadStateDict to fine-tune)`,
+      );
     }
     this.options.model.loadStateDict(checkpoint.weights);
     if (checkpoint.optimizer) this.requireOptimizer().setState(legacyOptimizerNames(this.options.model, checkpoint.optimizer));
@@ -498,9 +453,10 @@ export class Trainer {
     // Sums are only valid for the batches before this cursor (an older checkpoint has none).
     this.progress = p && p.epoch === state.epoch && p.batches === state.batchInEpoch ? { ...p } : undefined;
     const sel = (state.metrics as Partial<EpochMetrics> | undefined)?.selection;
-    this.best = sel && typeof sel.bestValue === 'number' && typeof sel.bestEpoch === 'number'
-      ? { split: sel.split, metric: sel.metric, value: sel.bestValue, epoch: sel.bestEpoch }
-      : undefined;
+    this.best =
+      sel && typeof sel.bestValue === 'number' && typeof sel.bestEpoch === 'number'
+        ? { split: sel.split, metric: sel.metric, value: sel.bestValue, epoch: sel.bestEpoch }
+        : undefined;
   }
 
   /** The mode of a selection metric, refusing a split that is not given or a metric the task lacks. */
@@ -511,7 +467,10 @@ export class Trainer {
     if (select.metric === 'loss') return 'min';
     const metric = this.makeMetrics().get(select.metric);
     if (!metric) {
-      throw new SpikeflowError('invalid-options', `cannot select on '${select.metric}': task '${this.task.id}' reports ${[...this.task.metrics.map((m) => m.name), 'loss'].join(', ')}`);
+      throw new SpikeflowError(
+        'invalid-options',
+        `cannot select on '${select.metric}': task '${this.task.id}' reports ${[...this.task.metrics.map((m) => m.name), 'loss'].join(', ')}`,
+      );
     }
     return metric.mode;
   }
@@ -543,12 +502,18 @@ export class Trainer {
    * Train until `epochs` epochs are complete (counting epochs already done when resumed) or
    * `maxSteps` is reached; evaluate on `valid` and `test` after each epoch; checkpoint after each
    * epoch. With `select`, the epoch whose metric on that split is the best so far (by the metric's
-   * mode) is also saved as the `best` checkpoint.
+   * mode) is also saved as the `best` checkpoint. With `patience` as well, training stops early once
+   * `patience` epochs in a row have not improved on the best (early stopping, as Keras' and
+   * Lightning's `EarlyStopping`; the count survives a resume, since the best epoch is checkpointed).
    */
-  async fit(train: BatchLoader, options: { epochs: number; test?: BatchLoader; valid?: BatchLoader; select?: FitSelection }): Promise<FitSummary> {
-    const { epochs, test, valid, select } = options;
+  async fit(train: BatchLoader, options: { epochs: number; test?: BatchLoader; valid?: BatchLoader; select?: FitSelection; patience?: number }): Promise<FitSummary> {
+    const { epochs, test, valid, select, patience } = options;
     const optimizer = this.requireOptimizer();
     if (!Number.isInteger(epochs) || epochs < 1) throw new SpikeflowError('invalid-options', `epochs must be a positive integer, got ${epochs}`);
+    if (patience !== undefined && !(Number.isInteger(patience) && patience >= 1))
+      throw new SpikeflowError('invalid-options', `patience must be a positive integer number of epochs, got ${patience}`);
+    if (patience !== undefined && !select)
+      throw new SpikeflowError('invalid-options', "early stopping (patience) needs a selection metric to watch: pass select (e.g. { split: 'valid', metric: 'accuracy' })");
     this.checkLoader(train, 'training');
     if (valid) this.checkLoader(valid, 'validation');
     if (test) this.checkLoader(test, 'test');
@@ -562,6 +527,7 @@ export class Trainer {
     await this.emit('onTrainStart', this);
     const history: EpochMetrics[] = [];
     let stoppedEarly = false;
+    let stoppedBy: FitSummary['stoppedBy'];
     let lastCheckpoint: string | undefined;
     const maxSteps = this.options.maxSteps ?? Number.POSITIVE_INFINITY;
     while (this.epoch < epochs && !stoppedEarly) {
@@ -590,8 +556,14 @@ export class Trainer {
         sums.trainSeconds += (now - t0) / 1000;
         t0 = now;
         await this.emit('onStep', {
-          epoch, batch: this.batchInEpoch - 1, batchesPerEpoch: train.batchesPerEpoch, step: this.step,
-          loss: r.loss, accuracy: r.correct / batch.size, samples: batch.size, lr: optimizer.lr,
+          epoch,
+          batch: this.batchInEpoch - 1,
+          batchesPerEpoch: train.batchesPerEpoch,
+          step: this.step,
+          loss: r.loss,
+          accuracy: r.correct / batch.size,
+          samples: batch.size,
+          lr: optimizer.lr,
         });
       }
       sums.trainSeconds += (performance.now() - t0) / 1000;
@@ -630,7 +602,11 @@ export class Trainer {
       };
       let selection: EpochSelection | undefined;
       if (select && selectMode) {
-        const results: Record<string, number> | undefined = { train: { loss: trainLoss, ...trainResults }, valid: validResult && { loss: validResult.loss, ...validResult.metrics }, test: evalResult && { loss: evalResult.loss, ...evalResult.metrics } }[select.split];
+        const results: Record<string, number> | undefined = {
+          train: { loss: trainLoss, ...trainResults },
+          valid: validResult && { loss: validResult.loss, ...validResult.metrics },
+          test: evalResult && { loss: evalResult.loss, ...evalResult.metrics },
+        }[select.split];
         const value = results?.[select.metric] ?? Number.NaN;
         const prior = this.best && this.best.split === select.split && this.best.metric === select.metric ? this.best : undefined;
         const improved = selectionImproves({ metric: select.metric, mode: selectMode }, value, prior?.value);
@@ -651,9 +627,18 @@ export class Trainer {
         this.progress = undefined;
       }
       if (this.step >= maxSteps) stoppedEarly = this.epoch < epochs;
+      // Early stopping: the epochs since the best one (epochs count from 1) reached the patience.
+      if (patience !== undefined && finished && selection?.bestEpoch !== undefined && epoch + 1 - selection.bestEpoch >= patience && this.epoch < epochs) {
+        stoppedEarly = true;
+        stoppedBy = 'patience';
+      } else if (stoppedEarly) stoppedBy = 'max-steps';
     }
     const summary: FitSummary = {
-      epochs: history, stoppedEarly, step: this.step, checkpoint: lastCheckpoint,
+      epochs: history,
+      stoppedEarly,
+      ...(stoppedBy ? { stoppedBy } : {}),
+      step: this.step,
+      checkpoint: lastCheckpoint,
       ...(this.best && select ? { best: { ...this.best, ...(this.options.checkpoints ? { checkpoint: `${this.options.checkpoints.dir}/best` } : {}) } } : {}),
     };
     await this.emit('onTrainEnd', summary);

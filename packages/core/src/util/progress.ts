@@ -78,7 +78,9 @@ export class ProgressBar {
     const elapsed = (Date.now() - this.started) / 1000;
     const rate = elapsed > 0 ? this.current / elapsed : 0;
     const eta = rate > 0 ? (total - this.current) / rate : Number.POSITIVE_INFINITY;
-    const extra = Object.entries(this.info).map(([k, v]) => `${k} ${v}`).join(' ');
+    const extra = Object.entries(this.info)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' ');
     return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${formatCount(this.current, unit)}/${formatCount(total, unit)} ${formatCount(rate, unit)}${unit && unit !== 'B' ? ` ${unit}` : ''}/s eta ${formatSeconds(eta)}${extra ? ` ${extra}` : ''}`.trim();
   }
 

@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import { tf, type Tensor } from '../../engine/tf.js';
 import { Rng } from '../../util/rng.js';
+import { selectBackend, type BackendName } from '../../engine/backend.js';
 
 /** Standard-normal values from a seeded generator (identical on every backend). */
 export function randnData(size: number, rng: Rng): Float32Array {
@@ -9,7 +10,13 @@ export function randnData(size: number, rng: Rng): Float32Array {
 }
 
 export function randn(shape: number[], rng: Rng): Tensor {
-  return tf.tensor(randnData(shape.reduce((a, b) => a * b, 1), rng), shape);
+  return tf.tensor(
+    randnData(
+      shape.reduce((a, b) => a * b, 1),
+      rng,
+    ),
+    shape,
+  );
 }
 
 /**
@@ -33,14 +40,14 @@ export function expectClose(actual: Tensor | ArrayLike<number>, expected: Tensor
   expect(worst, `${label}: worst error at index ${at}: ${a[at]} vs ${e[at]}`).toBeLessThanOrEqual(tol);
 }
 
-/** Run `fn` on the named backend, then restore the previous one. */
+/** Run `fn` on the named backend (selected as users select it, kernels and all), then restore the previous one. */
 export async function onBackend<T>(name: 'cpu' | 'wasm', fn: () => T): Promise<T> {
-  const before = tf.getBackend();
-  await tf.setBackend(name);
+  const before = tf.getBackend() as BackendName;
+  await selectBackend(name);
   try {
     return fn();
   } finally {
-    await tf.setBackend(before);
+    await selectBackend(before);
   }
 }
 
