@@ -52,13 +52,20 @@ describe('docs/plugins.md: a real neuron', () => {
     expect(s).toEqual(ref.s);
     vMon.records[0].dataSync().forEach((v, i) => expect(v).toBeCloseTo(ref.v.flat()[i], 5));
     // Adaptation makes a constant drive fire less often than plain LIF would.
-    const constant = reference(Array(12).fill([3]), 2, 10, 0.5).s.flat().reduce((p, q) => p + q, 0);
-    const plain = reference(Array(12).fill([3]), 2, 10, 0).s.flat().reduce((p, q) => p + q, 0);
+    const constant = reference(Array(12).fill([3]), 2, 10, 0.5)
+      .s.flat()
+      .reduce((p, q) => p + q, 0);
+    const plain = reference(Array(12).fill([3]), 2, 10, 0)
+      .s.flat()
+      .reduce((p, q) => p + q, 0);
     expect(constant).toBeLessThan(plain);
 
     setStepMode(net, 's');
     resetNet(net);
-    const stepped = tf.concat(tf.split(x, 12, 0).map((xt) => net.forward(xt)), 0);
+    const stepped = tf.concat(
+      tf.split(x, 12, 0).map((xt) => net.forward(xt)),
+      0,
+    );
     expect((stepped.arraySync() as number[][][]).map((b) => b.flat())).toEqual(ref.s);
     expect(node.adaptation).not.toBeNull();
     resetNet(net);
@@ -68,13 +75,13 @@ describe('docs/plugins.md: a real neuron', () => {
     vMon.remove();
   });
 
-  it('passes the surrogate gradient: dS/dx at the first step is ATan\'s derivative / τ_m (analytic)', () => {
+  it("passes the surrogate gradient: dS/dx at the first step is ATan's derivative / τ_m (analytic)", () => {
     const xs = [0.5, 1.9, 2.1, 4];
     const g = tf.grad((x: Tensor) => tf.sum(new AdaptiveLIFNode({ surrogate: atan(), tauMem: 2 }).forward(x)))(tf.tensor(xs, [1, 1, 4]));
     const alpha = 2;
     xs.forEach((x, i) => {
       const u = x / 2 - 1;
-      expect(g.dataSync()[i]).toBeCloseTo(alpha / 2 / (1 + (Math.PI / 2 * alpha * u) ** 2) / 2, 5);
+      expect(g.dataSync()[i]).toBeCloseTo(alpha / 2 / (1 + ((Math.PI / 2) * alpha * u) ** 2) / 2, 5);
     });
     // And trains weights before it.
     const fc = new Linear(3, 4);
@@ -92,9 +99,14 @@ describe('docs/plugins.md: a real neuron', () => {
     }
   });
 
-  it('the guide\'s table of tf ops without a useful gradient is what tfjs does', () => {
+  it("the guide's table of tf ops without a useful gradient is what tfjs does", () => {
     const x = tf.tensor([-1.5, -0.2, 0.3, 1.7]);
-    const grad = (f: (v: Tensor) => Tensor) => Array.from(tf.grad((v: Tensor) => tf.sum(f(v)))(x).dataSync());
+    const grad = (f: (v: Tensor) => Tensor) =>
+      Array.from(
+        tf
+          .grad((v: Tensor) => tf.sum(f(v)))(x)
+          .dataSync(),
+      );
     for (const f of [tf.floor, tf.round, tf.sign, tf.ceil, tf.step] as Array<(v: Tensor) => Tensor>) expect(grad(f)).toEqual([0, 0, 0, 0]);
     expect(grad((v) => tf.cast(tf.greaterEqual(v, 0), 'float32'))).toEqual([0, 0, 0, 0]);
     expect(() => grad((v) => tf.mul(v, tf.cast(tf.greater(v, 0), 'float32')))).toThrowError(/gradient function not found for Greater/);

@@ -12,7 +12,13 @@ export interface LoopOptions {
   readonly log?: (line: string) => void;
 }
 
-export async function main({ steps = 300, timeSteps = 4, testSubset = undefined as number | undefined, dataDir = undefined as string | undefined, log = console.log }: LoopOptions = {}) {
+export async function main({
+  steps = 300,
+  timeSteps = 4,
+  testSubset = undefined as number | undefined,
+  dataDir = undefined as string | undefined,
+  log = console.log,
+}: LoopOptions = {}) {
   await selectBackend('auto');
   const sf = createSpikeflow({ plugins: [neurons(), datasets()] });
   const train = await sf.dataset('fashion-mnist', { split: 'train', dataDir });
@@ -35,7 +41,10 @@ export async function main({ steps = 300, timeSteps = 4, testSubset = undefined 
         const x = repeatTime(tf.tensor(batch.x, [batch.size, ...batch.sampleShape]), timeSteps); // [T, B, 28, 28, 1]
         const y = tf.tensor1d(batch.y, 'int32');
         // loss.backward(): gradients of the loss with respect to every parameter, keyed by tfjs variable name ...
-        const { value, grads } = tf.variableGrads(() => lossFn.compute(model.forward(x), y, 10) as tf.Scalar, params.map(([, v]) => v));
+        const { value, grads } = tf.variableGrads(
+          () => lossFn.compute(model.forward(x), y, 10) as tf.Scalar,
+          params.map(([, v]) => v),
+        );
         // ... and optimizer.step(): the optimizer takes them by parameter name.
         optimizer.step(new Map(params.map(([name, v]) => [name, grads[v.name]])));
         return value.dataSync()[0];

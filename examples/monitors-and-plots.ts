@@ -1,7 +1,21 @@
 // Step modes, monitors and one-line plots (docs/training-loop.md). Writes raster.svg and membrane.png into `outDir`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Flatten, Linear, NonSpikingLIF, Sequential, createSpikeflow, manualSeed, monitorMembrane, monitorSpikes, repeatTime, resetNet, selectBackend, setStepMode, tf } from '@spikeflow/core';
+import {
+  Flatten,
+  Linear,
+  NonSpikingLIF,
+  Sequential,
+  createSpikeflow,
+  manualSeed,
+  monitorMembrane,
+  monitorSpikes,
+  repeatTime,
+  resetNet,
+  selectBackend,
+  setStepMode,
+  tf,
+} from '@spikeflow/core';
 import { neurons } from '@spikeflow/neurons';
 import { plotMembrane, plotRaster } from '@spikeflow/report';
 
@@ -20,7 +34,10 @@ export async function main(outDir = '.') {
   // Single-step: one time step per call, state kept until resetNet.
   setStepMode(model, 's');
   resetNet(model);
-  const single = tf.concat(tf.split(x, 8, 0).map((xt) => model.forward(xt)), 0);
+  const single = tf.concat(
+    tf.split(x, 8, 0).map((xt) => model.forward(xt)),
+    0,
+  );
   setStepMode(model, 'm');
 
   writeFileSync(join(outDir, 'raster.svg'), (await plotRaster(spikes.records[0], { maxNeurons: 64 })).svg);

@@ -36,7 +36,7 @@ describe('README: the same in TypeScript', () => {
     expect(program).toBe(readFileSync(path.join(here, 'train-fashion-mnist.ts'), 'utf8'));
   });
 
-  it.skipIf(!have)('(needs dataset-fashion-mnist) runs in a fresh npm init -y folder with the README\'s commands, and only after type=module', () => {
+  it.skipIf(!have)("(needs dataset-fashion-mnist) runs in a fresh npm init -y folder with the README's commands, and only after type=module", () => {
     const setup = readmeBlocks('sh').find((b) => b.startsWith('npm init -y'));
     expect(setup).toBeDefined();
     const lines = setup!.trim().split('\n');

@@ -9,18 +9,12 @@
 
 #include <stddef.h>
 
+#include "neuron-codes.h"
+
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-// Charge modes (see recursion.ts, chargeOf):
-//   0 IF                        h = v + x
-//   1 LIF decay_input, vr = 0   h = v + (x - v) / a                  (a = tau)
-//   2 LIF decay_input           h = v + (x - (v - vr)) / a
-//   3 LIF, vr = 0               h = v * a + x                        (a = f32(1 - 1/tau))
-//   4 LIF                       h = (v - (v - vr) / a) + x           (a = tau)
-//   5 PLIF decay_input, leak 0  h = v + (x - v) * a                  (a = k = sigmoid(w))
-//   6 PLIF decay_input          h = v + (x - (v - vr)) * a
-//   7 PLIF, leak 0              h = (v - v * a) + x
-//   8 PLIF                      h = (v - (v - vr) * a) + x
+// Charge modes: enum charge_mode in neuron-codes.h (generated from neuron-codes.json), as recursion.ts's
+// chargeOf computes them; `a` is the mode's constant (tau, f32(1 - 1/tau) or k = sigmoid(w)).
 #define CHARGE_LOOP(EXPR)                                                   \
   for (size_t i = 0; i < n; i++) {                                          \
     const float vi = v[i];                                                  \
@@ -46,15 +40,15 @@ void neuron_forward(const float* restrict x, float* restrict s, float* restrict 
     float* restrict hr = h + t * n;
     float* restrict sr = s + t * n;
     switch (mode) {
-      case 0: CHARGE_LOOP(vi + xi) break;
-      case 1: CHARGE_LOOP(vi + (xi - vi) / a) break;
-      case 2: CHARGE_LOOP(vi + (xi - (vi - vr)) / a) break;
-      case 3: CHARGE_LOOP(vi * a + xi) break;
-      case 4: CHARGE_LOOP((vi - (vi - vr) / a) + xi) break;
-      case 5: CHARGE_LOOP(vi + (xi - vi) * a) break;
-      case 6: CHARGE_LOOP(vi + (xi - (vi - vr)) * a) break;
-      case 7: CHARGE_LOOP((vi - vi * a) + xi) break;
-      default: CHARGE_LOOP((vi - (vi - vr) * a) + xi) break;
+      case CHARGE_IF: CHARGE_LOOP(vi + xi) break;
+      case CHARGE_LIF_DECAY_INPUT_ZERO_TARGET: CHARGE_LOOP(vi + (xi - vi) / a) break;
+      case CHARGE_LIF_DECAY_INPUT: CHARGE_LOOP(vi + (xi - (vi - vr)) / a) break;
+      case CHARGE_LIF_ZERO_TARGET: CHARGE_LOOP(vi * a + xi) break;
+      case CHARGE_LIF: CHARGE_LOOP((vi - (vi - vr) / a) + xi) break;
+      case CHARGE_PLIF_DECAY_INPUT_ZERO_TARGET: CHARGE_LOOP(vi + (xi - vi) * a) break;
+      case CHARGE_PLIF_DECAY_INPUT: CHARGE_LOOP(vi + (xi - (vi - vr)) * a) break;
+      case CHARGE_PLIF_ZERO_TARGET: CHARGE_LOOP((vi - vi * a) + xi) break;
+      default: /* CHARGE_PLIF */ CHARGE_LOOP((vi - (vi - vr) * a) + xi) break;
     }
   }
 }
@@ -79,21 +73,19 @@ static inline float expf_approx(float x) {
   return p * u.f;
 }
 
-// Surrogate derivatives at x = H − V_th (formulas as the tf versions in src/surrogates compute them):
-// Constants the tf formulas derive from α are passed precomputed (q), so they round as tf's do.
-//   0 given: read sg[]                       1 atan(p = α, q = π/2·α)        2 sigmoid(p = α)
-//   3 piecewise-quadratic(p = α, q = α²)     4 piecewise-exp(p = α)          5 soft-sign(p = α, q = 1/α)
-//   6 super-spike(p = α)                     7 rect(p = α, q = 0.5/α)        8 piecewise-leaky-relu(p = w, q = c)
+// Surrogate derivatives at x = H − V_th (formulas as the tf versions in src/surrogates compute them),
+// by enum surrogate_kind (neuron-codes.h). Constants the tf formulas derive from α are passed
+// precomputed (q), so they round as tf's do.
 static inline float surrogate(int kind, float x, float p, float q) {
   switch (kind) {
-    case 1: { const float u = x * q; return (p / 2) / (1.0f + u * u); }
-    case 2: { const float e = expf_approx(-(x * p)); const float sgm = 1.0f / (1.0f + e); return (sgm * (1.0f - sgm)) * p; }
-    case 3: { const float r = p - absf(x) * q; return r > 0.0f ? r : 0.0f; }
-    case 4: return expf_approx(absf(x) * -p) * (p / 2);
-    case 5: { const float u = absf(x) + q; return 1.0f / ((u * u) * (2 * p)); }
-    case 6: { const float u = absf(x) + 1.0f; return p / (u * u); }
-    case 7: return absf(x) >= q ? 0.0f : p;
-    default: return absf(x) >= p ? q : 1.0f / (2 * p);
+    case SURROGATE_ATAN: { const float u = x * q; return (p / 2) / (1.0f + u * u); }
+    case SURROGATE_SIGMOID: { const float e = expf_approx(-(x * p)); const float sgm = 1.0f / (1.0f + e); return (sgm * (1.0f - sgm)) * p; }
+    case SURROGATE_PIECEWISE_QUADRATIC: { const float r = p - absf(x) * q; return r > 0.0f ? r : 0.0f; }
+    case SURROGATE_PIECEWISE_EXP: return expf_approx(absf(x) * -p) * (p / 2);
+    case SURROGATE_SOFT_SIGN: { const float u = absf(x) + q; return 1.0f / ((u * u) * (2 * p)); }
+    case SURROGATE_SUPER_SPIKE: { const float u = absf(x) + 1.0f; return p / (u * u); }
+    case SURROGATE_RECT: return absf(x) >= q ? 0.0f : p;
+    default: /* SURROGATE_PIECEWISE_LEAKY_RELU */ return absf(x) >= p ? q : 1.0f / (2 * p);
   }
 }
 
@@ -134,7 +126,7 @@ static inline float surrogate(int kind, float x, float p, float q) {
 
 /**
  * Exact BPTT backward through T steps. g = dL/dS, h = H from the forward, sg = surrogate derivative
- * (read only when kind = 0), x = input (read for PLIF only), gx = dL/dX (written), gV: n floats of
+ * (read only when kind = SURROGATE_GIVEN), x = input (read for PLIF only), gx = dL/dX (written), gV: n floats of
  * scratch, gk: n floats accumulating the per-element PLIF terms of dL/dk (PLIF only; zeroed here).
  * dHdX, dHdV: the charge's partial derivatives; xcoef, ktarget: PLIF's ∂H/∂k = xcoef·X − (V − ktarget).
  */
@@ -155,15 +147,15 @@ void neuron_backward(const float* restrict g, const float* restrict h, const flo
     const float* restrict hp_row = hr - n; // row t − 1 (read only when t > 0)
     float* restrict gxr = gx + base;
     switch (kind) {
-      case 0: BACKWARD_ROW(sgr[i]) break;
-      case 1: BACKWARD_ROW(surrogate(1, xv, p, q)) break;
-      case 2: BACKWARD_ROW(surrogate(2, xv, p, q)) break;
-      case 3: BACKWARD_ROW(surrogate(3, xv, p, q)) break;
-      case 4: BACKWARD_ROW(surrogate(4, xv, p, q)) break;
-      case 5: BACKWARD_ROW(surrogate(5, xv, p, q)) break;
-      case 6: BACKWARD_ROW(surrogate(6, xv, p, q)) break;
-      case 7: BACKWARD_ROW(surrogate(7, xv, p, q)) break;
-      default: BACKWARD_ROW(surrogate(8, xv, p, q)) break;
+      case SURROGATE_GIVEN: BACKWARD_ROW(sgr[i]) break;
+      case SURROGATE_ATAN: BACKWARD_ROW(surrogate(SURROGATE_ATAN, xv, p, q)) break;
+      case SURROGATE_SIGMOID: BACKWARD_ROW(surrogate(SURROGATE_SIGMOID, xv, p, q)) break;
+      case SURROGATE_PIECEWISE_QUADRATIC: BACKWARD_ROW(surrogate(SURROGATE_PIECEWISE_QUADRATIC, xv, p, q)) break;
+      case SURROGATE_PIECEWISE_EXP: BACKWARD_ROW(surrogate(SURROGATE_PIECEWISE_EXP, xv, p, q)) break;
+      case SURROGATE_SOFT_SIGN: BACKWARD_ROW(surrogate(SURROGATE_SOFT_SIGN, xv, p, q)) break;
+      case SURROGATE_SUPER_SPIKE: BACKWARD_ROW(surrogate(SURROGATE_SUPER_SPIKE, xv, p, q)) break;
+      case SURROGATE_RECT: BACKWARD_ROW(surrogate(SURROGATE_RECT, xv, p, q)) break;
+      default: BACKWARD_ROW(surrogate(SURROGATE_PIECEWISE_LEAKY_RELU, xv, p, q)) break;
     }
   }
 }

@@ -91,3 +91,7 @@ export type { LogTailedReluOptions } from './surrogates/log-tailed-relu.js';
 export { fusedMultiStep } from './fused/multi-step-node.js';
 export type { FusedNeuronParams } from './fused/multi-step-node.js';
 export { fusedOptionShape, fusedByDefault } from './fused/fused-forward.js';
+// Custom kernels (registered through core's kernel registrars when a backend is selected).
+export { registerNeuronKernels, NEURON_KERNELS } from './fused/kernels/register-neuron-kernels.js';
+export { ChargeMode, SurrogateKind } from './fused/kernels/neuron-codes.js';
+export type { NeuronKernelSignatures, NeuronKernelAttrs } from './fused/kernels/neuron-kernel-names.js';

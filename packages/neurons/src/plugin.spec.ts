@@ -1,12 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { createSpikeflow, SpikeflowError, tf } from '@spikeflow/core';
+import { createSpikeflow, tf } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
 import defaultExport, { neurons } from './plugin.js';
 import * as api from './index.js';
+import { errorOf } from './test-utils/spec-helpers.js';
 
 const SURROGATE_IDS = [
-  'atan', 'erf', 'leaky-k-relu', 'log-tailed-relu', 'nonzero-sign-log-abs', 'piecewise-exp', 'piecewise-leaky-relu',
-  'piecewise-quadratic', 'q-pseudo-spike', 'rect', 's2nn', 'sigmoid', 'soft-sign', 'squarewave-fourier-series', 'super-spike',
+  'atan',
+  'erf',
+  'leaky-k-relu',
+  'log-tailed-relu',
+  'nonzero-sign-log-abs',
+  'piecewise-exp',
+  'piecewise-leaky-relu',
+  'piecewise-quadratic',
+  'q-pseudo-spike',
+  'rect',
+  's2nn',
+  'sigmoid',
+  'soft-sign',
+  'squarewave-fourier-series',
+  'super-spike',
 ];
 
 /** SpikingJelly's default hyper-parameters, per surrogate (surrogate.py, PiecewiseLeakyReLU w/c, S2NN α/β, ...). */
@@ -28,16 +42,6 @@ const SPIKINGJELLY_DEFAULTS: Record<string, Record<string, number>> = {
   'log-tailed-relu': { alpha: 0 },
 };
 
-function errorOf(fn: () => unknown): SpikeflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (SpikeflowError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a SpikeflowError');
-}
-
 describe('neurons() plugin', () => {
   const sf = createSpikeflow({ plugins: [neurons()] });
 
@@ -48,9 +52,9 @@ describe('neurons() plugin', () => {
   });
 
   it('registers every neuron and surrogate under the neurons namespace', () => {
-    expect(sf.neurons.ids()).toEqual([
-      'alif', 'cuba-lif', 'eif', 'glif', 'if', 'izhikevich', 'klif', 'lif', 'masked-psn', 'plif', 'psn', 'qif', 'sliding-psn',
-    ].map((id) => `neurons/${id}`));
+    expect(sf.neurons.ids()).toEqual(
+      ['alif', 'cuba-lif', 'eif', 'glif', 'if', 'izhikevich', 'klif', 'lif', 'masked-psn', 'plif', 'psn', 'qif', 'sliding-psn'].map((id) => `neurons/${id}`),
+    );
     expect(sf.surrogates.ids()).toEqual(SURROGATE_IDS.map((id) => `neurons/${id}`));
     expect(sf.neuron('if')).toBeInstanceOf(api.IFNode);
     expect(sf.neuron('neurons/lif')).toBeInstanceOf(api.LIFNode);
@@ -58,7 +62,7 @@ describe('neurons() plugin', () => {
     expect(sf.neuron('cuba-lif')).toBeInstanceOf(api.CubaLIFNode);
   });
 
-  it.each(Object.entries(SPIKINGJELLY_DEFAULTS))('surrogate %s defaults to SpikingJelly\'s %o', (id, defaults) => {
+  it.each(Object.entries(SPIKINGJELLY_DEFAULTS))("surrogate %s defaults to SpikingJelly's %o", (id, defaults) => {
     const s = sf.surrogate(id);
     expect(s.id).toBe(`neurons/${id}`);
     expect(s.params).toEqual(defaults);

@@ -82,10 +82,7 @@ export const surrogateDescriptors: readonly SurrogateDescriptor<any>[] = Object.
  * ```
  */
 export function neurons(): Plugin {
-  return definePlugin(
-    { name: '@spikeflow/neurons', version: '0.1.0', namespace: NAMESPACE },
-    { neurons: neuronDescriptors, surrogates: surrogateDescriptors },
-  );
+  return definePlugin({ name: '@spikeflow/neurons', version: '0.1.0', namespace: NAMESPACE }, { neurons: neuronDescriptors, surrogates: surrogateDescriptors });
 }
 
 export default neurons;

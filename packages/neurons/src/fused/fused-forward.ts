@@ -1,6 +1,5 @@
-// Shared glue between the neuron classes and the fused op: the `fused` option and the multi-step
-// input check BaseNode.forward performs.
-import { SpikeflowError, tf, type BaseNode, type Tensor } from '@spikeflow/core';
+// Shared glue between the neuron classes and the fused op: when it is used, and the `fused` option.
+import { tf } from '@spikeflow/core';
 import { z } from 'zod';
 import { inlineSurrogatesAvailable } from './neuron-kernels.js';
 
@@ -23,8 +22,3 @@ export const fusedOptionShape = {
   /** Run multi-step forward/backward as one fused op; false = BaseNode's composed tf ops; unset = by backend. */
   fused: z.boolean().optional(),
 };
-
-/** The same time-first check (and error) as BaseNode's multi-step forward. */
-export function requireTimeFirst(node: BaseNode, xSeq: Tensor): void {
-  if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${node.describe()} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`);
-}

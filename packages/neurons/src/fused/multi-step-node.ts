@@ -76,7 +76,9 @@ export function fusedMultiStep(x: Tensor, params: FusedNeuronParams, impl: Fused
   const inputs: Tensor[] = params.model === 'plif' ? [x, params.w] : [x];
   if (params.model === 'plif' && params.w.size !== 1) throw new SpikeflowError('shape-mismatch', `fusedMultiStep: PLIF's w must be a scalar, got shape [${params.w.shape}]`);
   const body = impl === 'auto' && neuronKernelsAvailable() ? kernelForwardAndGrad : forwardAndGrad;
-  const op = tf.customGrad(((...args: unknown[]) => body(args[0] as Tensor, params, args[args.length - 1] as SaveFunc)) as unknown as Parameters<typeof tf.customGrad>[0]) as (...t: Tensor[]) => Tensor;
+  const op = tf.customGrad(((...args: unknown[]) => body(args[0] as Tensor, params, args[args.length - 1] as SaveFunc)) as unknown as Parameters<typeof tf.customGrad>[0]) as (
+    ...t: Tensor[]
+  ) => Tensor;
   return op(...inputs);
 }
 

@@ -57,11 +57,14 @@ function run(make: Make, w0: number | null, impl: FusedImpl, shape: number[], xD
   const high = backend().dataIdMap.get(x.dataId).memoryOffset >= TWO_GIB;
   const spy = vi.spyOn(tf.engine(), 'runKernel');
   let spikes: Float32Array = new Float32Array(0);
-  const { value, grads } = tf.variableGrads(() => {
-    const s = fusedMultiStep(x, make(w), impl);
-    spikes = s.dataSync().slice() as Float32Array;
-    return tf.sum(tf.mul(s, c)) as tf.Scalar;
-  }, w ? [x, w] : [x]);
+  const { value, grads } = tf.variableGrads(
+    () => {
+      const s = fusedMultiStep(x, make(w), impl);
+      spikes = s.dataSync().slice() as Float32Array;
+      return tf.sum(tf.mul(s, c)) as tf.Scalar;
+    },
+    w ? [x, w] : [x],
+  );
   const kernels = spy.mock.calls.map((call) => call[0]).filter((name) => name.startsWith('SpikeflowNeuron'));
   spy.mockRestore();
   const out = { spikes, gradX: grads[x.name].dataSync().slice() as Float32Array, gradW: w ? grads[w.name].dataSync()[0] : 0, kernels, high };

@@ -35,10 +35,7 @@ function randomArray(size: number, seed: number, lo: number, hi: number): Float3
   return Float32Array.from({ length: size }, () => lo + (hi - lo) * next());
 }
 
-type Spec =
-  | { model: 'if' }
-  | { model: 'lif'; tau: number; decayInput: boolean }
-  | { model: 'plif'; w: number; decayInput: boolean };
+type Spec = { model: 'if' } | { model: 'lif'; tau: number; decayInput: boolean } | { model: 'plif'; w: number; decayInput: boolean };
 
 interface Case {
   readonly name: string;
@@ -57,7 +54,14 @@ const CASES: Case[] = [
   { name: 'plif decay hard', spec: { model: 'plif', w: 0.2, decayInput: true }, vReset: 0, detachReset: false, vThreshold: 1, surrogate: () => sigmoid() },
   { name: 'plif nodecay hard -0.3 detach', spec: { model: 'plif', w: -0.4, decayInput: false }, vReset: -0.3, detachReset: true, vThreshold: 0.8, surrogate: () => atan() },
   { name: 'plif decay soft', spec: { model: 'plif', w: 0.5, decayInput: true }, vReset: null, detachReset: false, vThreshold: 1, surrogate: () => piecewiseQuadratic() },
-  { name: 'lif nodecay hard -0.3 piecewise-exp', spec: { model: 'lif', tau: 2.5, decayInput: false }, vReset: -0.3, detachReset: false, vThreshold: 1, surrogate: () => piecewiseExp() },
+  {
+    name: 'lif nodecay hard -0.3 piecewise-exp',
+    spec: { model: 'lif', tau: 2.5, decayInput: false },
+    vReset: -0.3,
+    detachReset: false,
+    vThreshold: 1,
+    surrogate: () => piecewiseExp(),
+  },
   { name: 'plif nodecay soft', spec: { model: 'plif', w: 0.1, decayInput: false }, vReset: null, detachReset: false, vThreshold: 1, surrogate: () => atan() },
 ];
 

@@ -60,13 +60,14 @@ function chargeOf(p: NeuronCore, k: number): Charge {
     const vr = f32(target);
     if (p.decayInput) {
       return {
-        row: target === 0
-          ? (v, xs, base, hs, i0, i1) => {
-              for (let i = i0; i < i1; i++) hs[base + i] = f32(v[i] + f32(f32(xs[base + i] - v[i]) / tau));
-            }
-          : (v, xs, base, hs, i0, i1) => {
-              for (let i = i0; i < i1; i++) hs[base + i] = f32(v[i] + f32(f32(xs[base + i] - f32(v[i] - vr)) / tau));
-            },
+        row:
+          target === 0
+            ? (v, xs, base, hs, i0, i1) => {
+                for (let i = i0; i < i1; i++) hs[base + i] = f32(v[i] + f32(f32(xs[base + i] - v[i]) / tau));
+              }
+            : (v, xs, base, hs, i0, i1) => {
+                for (let i = i0; i < i1; i++) hs[base + i] = f32(v[i] + f32(f32(xs[base + i] - f32(v[i] - vr)) / tau));
+              },
         dHdX: 1 / tau,
         dHdV: 1 - 1 / tau,
       };
@@ -169,7 +170,16 @@ export function fusedForwardArrays(xs: ArrayLike<number>, T: number, p: NeuronCo
  * H − V_th, `xs` the input (read for PLIF only). Fills `gx` with dL/dX (every element written) and
  * returns dL/dw for PLIF (k = sigmoid(w)), 0 otherwise.
  */
-export function fusedBackwardArrays(g: ArrayLike<number>, hs: ArrayLike<number>, sg: ArrayLike<number>, xs: ArrayLike<number>, T: number, p: NeuronCore, k: number, gx: Float32Array): number {
+export function fusedBackwardArrays(
+  g: ArrayLike<number>,
+  hs: ArrayLike<number>,
+  sg: ArrayLike<number>,
+  xs: ArrayLike<number>,
+  T: number,
+  p: NeuronCore,
+  k: number,
+  gx: Float32Array,
+): number {
   const n = T === 0 ? 0 : (hs.length / T) | 0;
   const { dHdX, dHdV, dHdK } = chargeOf(p, k);
   const vth = f32(p.vThreshold);

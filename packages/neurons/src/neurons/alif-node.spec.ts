@@ -1,33 +1,15 @@
-import { createSpikeflow, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { createSpikeflow, tf, type Tensor } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
 import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf } from '../test-utils/spec-helpers.js';
+import { disposeAfterEach, errorOf, stepRows } from '../test-utils/spec-helpers.js';
 import { atanPrim64, expectGradientsMatch, runHard, sig64, sigmoidPrim64, softplus64, type Ref64 } from '../test-utils/grad-check.js';
 import { ALIFNode } from './alif-node.js';
 import { LIFNode } from './lif-node.js';
 
 const track = disposeAfterEach();
-
-/** Spikes, voltages and adaptations from `alifStep`, from rest, inputs `[T][N]`. */
-function stepThrough(node: ALIFNode, xs: number[][]): { spikes: number[][]; v: number[][]; a: number[][] } {
-  return tf.tidy(() => {
-    let v: Tensor = tf.fill([xs[0].length], node.vReset ?? 0);
-    let a: Tensor = tf.zeros([xs[0].length]);
-    const out = { spikes: [] as number[][], v: [] as number[][], a: [] as number[][] };
-    for (const row of xs) {
-      const r = node.alifStep(tf.tensor1d(row), v, a);
-      out.spikes.push(Array.from(r.spikes.dataSync()));
-      out.v.push(Array.from(r.v.dataSync()));
-      out.a.push(Array.from(r.a.dataSync()));
-      v = r.v;
-      a = r.a;
-    }
-    return out;
-  });
-}
 
 const close = (actual: number[], expected: number[], tol = 1e-6) => actual.forEach((x, i) => expect(Math.abs(x - expected[i]), `${i}: ${x} vs ${expected[i]}`).toBeLessThan(tol));
 
@@ -38,7 +20,7 @@ describe('ALIFNode: hand-computed cases (τ = 2, ρ = 0.5, β = 0.5, V_th = 1)',
     // t2: θ = 1.25, H = 1.1 + 1.1/2 = 1.65 → 1, V 0, a 1.25 | t3: θ = 1.625, H 1.1 → 0, a 0.625
     // t4: θ = 1.3125, H = 1.65 → 1, a 1.3125
     const xs = [[2.2], [2.2], [2.2], [2.2], [2.2]];
-    const r = stepThrough(node, xs);
+    const r = stepRows(node, xs);
     expect(r.spikes.flat()).toEqual([1, 0, 1, 0, 1]);
     close(r.v.flat(), [0, 1.1, 0, 1.1, 0]);
     close(r.a.flat(), [1, 0.5, 1.25, 0.625, 1.3125]);
@@ -52,7 +34,7 @@ describe('ALIFNode: hand-computed cases (τ = 2, ρ = 0.5, β = 0.5, V_th = 1)',
     // t0: θ 1, H 1.1 → 1, V 0.1 | t1: θ 1.5, H = 0.1 + 2.1/2 = 1.15 → 0, V 1.15
     // t2: θ 1.25, H = 1.15 + 1.05/2 = 1.675 → 1, V = 1.675 − 1.25 = 0.425
     // t3: θ 1.625, H = 0.425 + 1.775/2 = 1.3125 → 0, V 1.3125
-    const r = stepThrough(node, [[2.2], [2.2], [2.2], [2.2]]);
+    const r = stepRows(node, [[2.2], [2.2], [2.2], [2.2]]);
     expect(r.spikes.flat()).toEqual([1, 0, 1, 0]);
     close(r.v.flat(), [0.1, 1.15, 0.425, 1.3125]);
   });
@@ -98,10 +80,17 @@ const CFGS: Cfg[] = [
 describe.each(CFGS)('ALIFNode gradients ($name)', (cfg) => {
   const xs = randomMatrix(6, 5, 0.2, 2.8, 11);
   const c = randomMatrix(6, 5, -1, 1, 12);
-  const make = (extra: object = {}) => track(new ALIFNode({
-    tau: 2.5, vThreshold: 1, vReset: cfg.vReset, decayInput: cfg.decayInput,
-    surrogate: cfg.surrogate === 'sigmoid' ? sigmoid() : atan(), ...extra,
-  }));
+  const make = (extra: object = {}) =>
+    track(
+      new ALIFNode({
+        tau: 2.5,
+        vThreshold: 1,
+        vReset: cfg.vReset,
+        decayInput: cfg.decayInput,
+        surrogate: cfg.surrogate === 'sigmoid' ? sigmoid() : atan(),
+        ...extra,
+      }),
+    );
   const prim = cfg.surrogate === 'sigmoid' ? sigmoidPrim64(4) : atanPrim64(2);
 
   it('spikes match the float64 loop; dL/dX, dL/drho, dL/dbeta match central differences through the surrogate', () => {
@@ -124,10 +113,13 @@ describe('ALIFNode options, state and registry', () => {
     const c = tf.tensor2d(randomMatrix(8, 6, -1, 1, 6));
     const alif = track(new ALIFNode({ initBeta: 0, learnBeta: false, learnRho: false }));
     const lif = track(new LIFNode({ fused: false }));
-    const run = (n: ALIFNode | LIFNode) => tf.tidy(() => ({
-      s: n.forward(tf.tensor2d(xs)).arraySync(),
-      g: tf.grad((x: Tensor) => tf.sum(tf.mul(n.forward(x), c)))(tf.tensor2d(xs)).arraySync() as number[][],
-    }));
+    const run = (n: ALIFNode | LIFNode) =>
+      tf.tidy(() => ({
+        s: n.forward(tf.tensor2d(xs)).arraySync(),
+        g: tf
+          .grad((x: Tensor) => tf.sum(tf.mul(n.forward(x), c)))(tf.tensor2d(xs))
+          .arraySync() as number[][],
+      }));
     const a = run(alif);
     const b = run(lif);
     expect(a.s).toEqual(b.s);

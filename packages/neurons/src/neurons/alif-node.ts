@@ -1,6 +1,16 @@
-import { BaseNode, SpikeflowError, detach, spike, tf, type NeuronDescriptor, type Tensor, type Variable } from '@spikeflow/core';
+import { BaseNode, SpikeflowError, detach, spike, tf, type NeuronTransition, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+import {
+  baseNodeOptions,
+  describeNode,
+  formatParams,
+  lifCharge,
+  lifOptionShape,
+  neuronDescriptor,
+  requireTau,
+  spikingNodeOptionsShape,
+  type NodeConstructorOptions,
+} from './node-options.js';
 
 /** Constructor options of {@link ALIFNode}. */
 export type ALIFNodeOptions = NodeConstructorOptions & {
@@ -17,6 +27,9 @@ export type ALIFNodeOptions = NodeConstructorOptions & {
   /** Learn β (default true); false keeps β₀ fixed. */
   readonly learnBeta?: boolean;
 };
+
+/** ALIF's state: the membrane potential `v` and the adaptation `a`. */
+type ALIFState = { readonly v: Tensor; readonly a: Tensor };
 
 const logit = (p: number): number => Math.log(p / (1 - p));
 /** softplus⁻¹(y) = ln(eʸ − 1), written to stay exact for large y. */
@@ -49,7 +62,7 @@ const inverseSoftplus = (y: number): number => y + Math.log(-Math.expm1(-y));
  * const spikes = alif.forward(tf.ones([8, 2, 10])); // [T, B, ...]
  * ```
  */
-export class ALIFNode extends BaseNode {
+export class ALIFNode extends BaseNode<ALIFState> {
   readonly tau: number;
   readonly decayInput: boolean;
   /** Raw parameter `rho` (ρ = sigmoid(rho)), or null when ρ is frozen. */
@@ -58,8 +71,6 @@ export class ALIFNode extends BaseNode {
   readonly betaParam: Variable | null;
   private readonly fixedRho: number;
   private readonly fixedBeta: number;
-  /** Adaptation variable a[t + 1] after the last single step (single-step mode only). */
-  adaptation: Tensor | null = null;
 
   constructor(options: ALIFNodeOptions = {}) {
     super(baseNodeOptions(options));
@@ -69,12 +80,23 @@ export class ALIFNode extends BaseNode {
     const learnBeta = options.learnBeta ?? true;
     this.fixedRho = options.initRho ?? 0.9;
     this.fixedBeta = options.initBeta ?? 0.1;
-    if (!(this.fixedRho > 0 && this.fixedRho < 1)) throw new SpikeflowError('invalid-options', `ALIFNode: initRho must be in (0, 1) (the fraction of the adaptation kept per step), got ${this.fixedRho}`, { option: 'initRho' });
+    if (!(this.fixedRho > 0 && this.fixedRho < 1))
+      throw new SpikeflowError('invalid-options', `ALIFNode: initRho must be in (0, 1) (the fraction of the adaptation kept per step), got ${this.fixedRho}`, {
+        option: 'initRho',
+      });
     if (!(learnBeta ? this.fixedBeta > 0 : this.fixedBeta >= 0) || !Number.isFinite(this.fixedBeta)) {
-      throw new SpikeflowError('invalid-options', `ALIFNode: initBeta must be ${learnBeta ? '> 0 when learned (β = softplus(b))' : '≥ 0'}, got ${this.fixedBeta}`, { option: 'initBeta' });
+      throw new SpikeflowError('invalid-options', `ALIFNode: initBeta must be ${learnBeta ? '> 0 when learned (β = softplus(b))' : '≥ 0'}, got ${this.fixedBeta}`, {
+        option: 'initBeta',
+      });
     }
     this.rhoParam = learnRho ? this.registerParameter('rho', tf.scalar(logit(this.fixedRho))) : null;
     this.betaParam = learnBeta ? this.registerParameter('beta', tf.scalar(inverseSoftplus(this.fixedBeta))) : null;
+    this.registerState('a', 0);
+  }
+
+  /** Adaptation variable a[t + 1] after the last single step (single-step mode only), else null. */
+  get adaptation(): Tensor | null {
+    return this.stateOf('a');
   }
 
   /** The current ρ (reads the parameter). */
@@ -96,75 +118,30 @@ export class ALIFNode extends BaseNode {
   }
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
-    const vReset = this.vReset ?? 0;
-    const leak = vReset === 0 ? v : tf.sub(v, vReset);
-    if (this.decayInput) return tf.add(v, tf.div(tf.sub(x, leak), this.tau));
-    return tf.add(tf.sub(v, tf.div(leak, this.tau)), x);
+    return lifCharge(x, v, this.tau, this.decayInput, this.vReset);
   }
 
   /**
    * One time step from input `x`, voltage `v` and adaptation `a` (= a[t], already holding
    * S[t−1]): the spikes, the new voltage and a[t + 1] = ρ·a[t] + S[t].
    */
-  alifStep(x: Tensor, v: Tensor, a: Tensor): { spikes: Tensor; v: Tensor; a: Tensor } {
+  override transition(x: Tensor, { v, a }: ALIFState): NeuronTransition<ALIFState> {
     const theta = tf.add(tf.mul(this.betaTensor(), a), this.vThreshold);
     const h = this.neuronalCharge(x, v);
     const spikes = spike(tf.sub(h, theta), this.surrogate);
     const sr = this.detachReset ? detach(spikes) : spikes;
     const vNext = this.vReset === null ? tf.sub(h, tf.mul(sr, theta)) : tf.add(tf.mul(sr, this.vReset), tf.mul(tf.sub(1, sr), h));
-    return { spikes, v: vNext, a: tf.add(tf.mul(this.rhoTensor(), a), spikes) };
+    return { spikes, state: { v: vNext, a: tf.add(tf.mul(this.rhoTensor(), a), spikes) } };
   }
 
-  /** BaseNode's one-state step cannot carry the adaptation; use {@link alifStep} or {@link step}. */
-  override singleStep(_x: Tensor, _v: Tensor): { spikes: Tensor; v: Tensor } {
-    throw new SpikeflowError('not-supported', 'ALIFNode has two state variables (voltage and adaptation): use alifStep(x, v, a), step(x) or forward(xSeq) instead of singleStep(x, v)');
-  }
-
-  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes, from rest (V = V_reset, a = 0). */
-  override forward(xSeq: Tensor): Tensor {
-    if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`);
-    const T = xSeq.shape[0];
-    const steps = T === 1 ? [tf.reshape(xSeq, xSeq.shape.slice(1))] : tf.unstack(xSeq, 0);
-    let v = this.initialV(steps[0].shape);
-    let a: Tensor = tf.zeros(steps[0].shape);
-    const out: Tensor[] = [];
-    for (const x of steps) {
-      const r = this.alifStep(x, v, a);
-      out.push(r.spikes);
-      v = r.v;
-      a = r.a;
-    }
-    const spikes = T === 1 ? tf.expandDims(out[0], 0) : tf.stack(out, 0);
-    this.recordSpikes(spikes);
-    return spikes;
-  }
-
-  /** Single-step streaming mode: `v` and `adaptation` persist until resetState(). */
-  override step(x: Tensor): Tensor {
-    const v0 = this.v ?? this.initialV(x.shape);
-    const a0 = this.adaptation ?? tf.zeros(x.shape);
-    const r = tf.tidy(() => {
-      const { spikes, v, a } = this.alifStep(x, v0, a0);
-      return [spikes, v, a] as [Tensor, Tensor, Tensor];
-    });
-    if (this.v) this.v.dispose();
-    else v0.dispose();
-    if (this.adaptation) this.adaptation.dispose();
-    else a0.dispose();
-    this.v = tf.keep(r[1]);
-    this.adaptation = tf.keep(r[2]);
-    this.recordSpikes(r[0]);
-    return r[0];
-  }
-
-  protected override onResetState(): void {
-    super.onResetState();
-    this.adaptation?.dispose();
-    this.adaptation = null;
+  /** {@link transition} with the states as arguments. */
+  alifStep(x: Tensor, v: Tensor, a: Tensor): { spikes: Tensor; v: Tensor; a: Tensor } {
+    const { spikes, state } = this.transition(x, { v, a });
+    return { spikes, ...state };
   }
 
   override describe(): string {
-    const leading = [`tau=${formatNumber(this.tau)}`, `rho=${formatNumber(this.rho)}`, `beta=${formatNumber(this.beta)}`];
+    const leading = formatParams({ tau: this.tau, rho: this.rho, beta: this.beta });
     if (!this.decayInput) leading.push('decay_input=false');
     if (!this.rhoParam) leading.push('learn_rho=false');
     if (!this.betaParam) leading.push('learn_beta=false');
@@ -172,26 +149,24 @@ export class ALIFNode extends BaseNode {
   }
 }
 
-const schema = z.object({
-  ...spikingNodeOptionsShape,
-  tau: z.number().gt(1, 'tau must be greater than 1').default(2),
-  decayInput: z.boolean().default(true),
-  initRho: z.number().gt(0).lt(1, 'initRho must be in (0, 1)').default(0.9),
-  initBeta: z.number().min(0, 'initBeta must be ≥ 0').default(0.1),
-  learnRho: z.boolean().default(true),
-  learnBeta: z.boolean().default(true),
-}).strict();
+const schema = z
+  .object({
+    ...spikingNodeOptionsShape,
+    ...lifOptionShape,
+    initRho: z.number().gt(0).lt(1, 'initRho must be in (0, 1)').default(0.9),
+    initBeta: z.number().min(0, 'initBeta must be ≥ 0').default(0.1),
+    learnRho: z.boolean().default(true),
+    learnBeta: z.boolean().default(true),
+  })
+  .strict();
 
 /** Validated options of the `alif` descriptor. */
 export type ALIFDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/alif`. */
-export const alifDescriptor: NeuronDescriptor<ALIFDescriptorOptions> = {
-  id: 'alif',
-  description: 'Adaptive LIF (Bellec et al. 2018): θ = V_th + β·a, a = ρ·a + S; learnable ρ = sigmoid(r), β = softplus(b)',
-  options: schema,
-  create: (options, context) => new ALIFNode({
-    ...resolveNodeOptions(options, context), tau: options.tau, decayInput: options.decayInput,
-    initRho: options.initRho, initBeta: options.initBeta, learnRho: options.learnRho, learnBeta: options.learnBeta,
-  }),
-};
+export const alifDescriptor = neuronDescriptor(
+  'alif',
+  'Adaptive LIF (Bellec et al. 2018): θ = V_th + β·a, a = ρ·a + S; learnable ρ = sigmoid(r), β = softplus(b)',
+  schema,
+  (options) => new ALIFNode(options),
+);

@@ -1,6 +1,6 @@
-import { BaseNode, SpikeflowError, tf, type NeuronDescriptor, type Tensor } from '@spikeflow/core';
+import { BaseNode, SpikeflowError, tf, type NeuronDynamics, type NeuronTransition, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { baseNodeOptions, describeNode, formatNumber, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+import { baseNodeOptions, describeNode, formatParams, neuronDescriptor, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
 
 /** Constructor options of {@link CubaLIFNode}. */
 export type CubaLIFNodeOptions = NodeConstructorOptions & {
@@ -16,6 +16,9 @@ export type CubaLIFNodeOptions = NodeConstructorOptions & {
    */
   readonly tauMem?: number;
 };
+
+/** CUBA-LIF's state: the synaptic current `i` and the membrane potential `v`. */
+type CubaLIFState = { readonly i: Tensor; readonly v: Tensor };
 
 /** τ ≥ 1 (decay factor 1 − 1/τ in [0, 1]), or Infinity (decay factor 1). */
 function requireTimeConstant(option: 'tauSyn' | 'tauMem', value: number): number {
@@ -43,7 +46,8 @@ function requireTimeConstant(option: 'tauSyn' | 'tauMem', value: number): number
  * `CUBALIFNode` with `c_decay = α`, `v_decay = β`, and Lava's LIF with `du = 1/τ_syn`,
  * `dv = 1/τ_mem` (Lava fires at `V > V_th`, lava-dl and spikeflow at `≥`). As there, the voltage
  * leaks towards 0 whatever V_reset is. Every multi-step `forward` starts from rest
- * (`I = 0`, `V = V_reset`, or 0 with a soft reset); `step()` keeps both until `resetState()`.
+ * (`I = 0`, `V = V_reset`, or 0 with a soft reset); `step()` keeps both (`current`, `v`) until
+ * `resetState()`. It describes its dynamics (`dynamics()`) as `cuba-lif` for chip exporters.
  *
  * With τ_syn = 1 the current is the input and the neuron is {@link LIFNode} without
  * `decayInput` (τ = τ_mem, V_reset 0 or soft reset); with τ_mem = ∞ as well it is {@link IFNode}.
@@ -56,15 +60,13 @@ function requireTimeConstant(option: 'tauSyn' | 'tauMem', value: number): number
  * cuba.describe(); // 'CubaLIFNode(tau_syn=2, tau_mem=4, v_th=1, v_reset=0, surrogate=atan(alpha=2))'
  * ```
  */
-export class CubaLIFNode extends BaseNode {
+export class CubaLIFNode extends BaseNode<CubaLIFState> {
   readonly tauSyn: number;
   readonly tauMem: number;
   /** α = 1 − 1/τ_syn: the fraction of the current kept per step. */
   readonly currentDecay: number;
   /** β = 1 − 1/τ_mem: the fraction of the voltage kept per step. */
   readonly voltageDecay: number;
-  /** Synaptic current after the last single step (single-step mode only). */
-  current: Tensor | null = null;
 
   constructor(options: CubaLIFNodeOptions = {}) {
     super(baseNodeOptions(options));
@@ -72,6 +74,12 @@ export class CubaLIFNode extends BaseNode {
     this.tauMem = requireTimeConstant('tauMem', options.tauMem ?? 4);
     this.currentDecay = 1 - 1 / this.tauSyn;
     this.voltageDecay = 1 - 1 / this.tauMem;
+    this.registerState('i', 0);
+  }
+
+  /** Synaptic current after the last single step (single-step mode only), else null. */
+  get current(): Tensor | null {
+    return this.stateOf('i');
   }
 
   /** `I[t] = α·I[t−1] + X[t]` (α = 0 and α = 1 take no multiply, so those cases are exact). */
@@ -86,91 +94,47 @@ export class CubaLIFNode extends BaseNode {
     return tf.add(this.voltageDecay === 1 ? v : tf.mul(v, this.voltageDecay), current);
   }
 
-  /**
-   * One time step from input `x` and the previous current `i` and voltage `v`: the spikes and both
-   * new states. Differentiable (the spike's backward is the surrogate derivative).
-   */
-  cubaStep(x: Tensor, i: Tensor, v: Tensor): { spikes: Tensor; i: Tensor; v: Tensor } {
-    const current = this.synapticCurrent(x, i);
-    const h = this.neuronalCharge(current, v);
+  /** One step of both state variables: the current, then charge, fire and reset of the voltage. */
+  override transition(x: Tensor, state: CubaLIFState): NeuronTransition<CubaLIFState> {
+    const current = this.synapticCurrent(x, state.i);
+    const h = this.neuronalCharge(current, state.v);
     const spikes = this.neuronalFire(h);
-    return { spikes, i: current, v: this.neuronalReset(h, spikes) };
+    return { spikes, state: { i: current, v: this.neuronalReset(h, spikes) } };
   }
 
-  /**
-   * BaseNode's one-state step cannot carry the synaptic current; it throws `not-supported`
-   * (use {@link cubaStep} or {@link step}) rather than silently dropping the current.
-   */
-  override singleStep(_x: Tensor, _v: Tensor): { spikes: Tensor; v: Tensor } {
-    throw new SpikeflowError('not-supported', 'CubaLIFNode has two state variables (current and voltage): use cubaStep(x, i, v), step(x) or forward(xSeq) instead of singleStep(x, v)');
+  /** {@link transition} with the states as arguments: the spikes and both new states. */
+  cubaStep(x: Tensor, i: Tensor, v: Tensor): { spikes: Tensor; i: Tensor; v: Tensor } {
+    const { spikes, state } = this.transition(x, { i, v });
+    return { spikes, ...state };
   }
 
-  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes, from rest (I = 0, V = V_reset). */
-  override forward(xSeq: Tensor): Tensor {
-    if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`);
-    // tfjs cannot differentiate unstack/stack of a single slice, so T = 1 takes a reshape.
-    const T = xSeq.shape[0];
-    const steps = T === 1 ? [tf.reshape(xSeq, xSeq.shape.slice(1))] : tf.unstack(xSeq, 0);
-    let i: Tensor = tf.zeros(steps[0].shape);
-    let v = this.initialV(steps[0].shape);
-    const out: Tensor[] = [];
-    for (const x of steps) {
-      const r = this.cubaStep(x, i, v);
-      out.push(r.spikes);
-      i = r.i;
-      v = r.v;
-    }
-    const spikes = T === 1 ? tf.expandDims(out[0], 0) : tf.stack(out, 0);
-    this.recordSpikes(spikes);
-    return spikes;
-  }
-
-  /** Single-step streaming mode: `[B, ...]` in, spikes out; `current` and `v` persist until resetState(). */
-  override step(x: Tensor): Tensor {
-    const i0 = this.current ?? tf.zeros(x.shape);
-    const v0 = this.v ?? this.initialV(x.shape);
-    const r = tf.tidy(() => {
-      const { spikes, i, v } = this.cubaStep(x, i0, v0);
-      // cubaStep may hand back x itself as the current (τ_syn = 1); keep a copy we own.
-      return [spikes, i === x ? tf.clone(i) : i, v] as [Tensor, Tensor, Tensor];
-    });
-    if (this.current) this.current.dispose();
-    else i0.dispose();
-    if (this.v) this.v.dispose();
-    else v0.dispose();
-    this.current = tf.keep(r[1]);
-    this.v = tf.keep(r[2]);
-    this.recordSpikes(r[0]);
-    return r[0];
-  }
-
-  protected override onResetState(): void {
-    super.onResetState();
-    this.current?.dispose();
-    this.current = null;
+  /** `cuba-lif` dynamics: both time constants, the threshold and the reset. */
+  override dynamics(): NeuronDynamics {
+    return { kind: 'cuba-lif', tauSyn: this.tauSyn, tauMem: this.tauMem, ...this.thresholdDynamics() };
   }
 
   override describe(): string {
-    return describeNode('CubaLIFNode', this, [`tau_syn=${formatNumber(this.tauSyn)}`, `tau_mem=${formatNumber(this.tauMem)}`]);
+    return describeNode('CubaLIFNode', this, formatParams({ tau_syn: this.tauSyn, tau_mem: this.tauMem }));
   }
 }
 
-const timeConstant = (name: string, fallback: number) =>
-  z.number().min(1, `${name} must be at least 1 (a decay factor 1 − 1/${name} in [0, 1])`).default(fallback);
+const timeConstant = (name: string, fallback: number) => z.number().min(1, `${name} must be at least 1 (a decay factor 1 − 1/${name} in [0, 1])`).default(fallback);
 
-const schema = z.object({
-  ...spikingNodeOptionsShape,
-  tauSyn: timeConstant('tauSyn', 2),
-  tauMem: timeConstant('tauMem', 4),
-}).strict();
+const schema = z
+  .object({
+    ...spikingNodeOptionsShape,
+    tauSyn: timeConstant('tauSyn', 2),
+    tauMem: timeConstant('tauMem', 4),
+  })
+  .strict();
 
 /** Validated options of the `cuba-lif` descriptor. */
 export type CubaLIFDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/cuba-lif`. */
-export const cubaLifDescriptor: NeuronDescriptor<CubaLIFDescriptorOptions> = {
-  id: 'cuba-lif',
-  description: 'Current-based LIF (Loihi CUBA, lava-dl cuba, SpikingJelly CUBALIFNode): I = (1 − 1/tauSyn)·I + X, H = (1 − 1/tauMem)·V + I',
-  options: schema,
-  create: (options, context) => new CubaLIFNode({ ...resolveNodeOptions(options, context), tauSyn: options.tauSyn, tauMem: options.tauMem }),
-};
+export const cubaLifDescriptor = neuronDescriptor(
+  'cuba-lif',
+  'Current-based LIF (Loihi CUBA, lava-dl cuba, SpikingJelly CUBALIFNode): I = (1 − 1/tauSyn)·I + X, H = (1 − 1/tauMem)·V + I',
+  schema,
+  (options) => new CubaLIFNode(options),
+);

@@ -1,18 +1,14 @@
-import { BaseNode, SpikeflowError, tf, type NeuronDescriptor, type Tensor } from '@spikeflow/core';
+import { SpikeflowError, tf, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
-import { requireRestAndReset } from './qif-node.js';
+import { describeNode, formatParams, neuronDescriptor, spikingNodeOptionsShape, tauOptionShape } from './node-options.js';
+import { NonlinearIFNode, type NonlinearIFNodeOptions } from './nonlinear-if-node.js';
 
 /** Constructor options of {@link EIFNode}. */
-export type EIFNodeOptions = NodeConstructorOptions & {
-  /** Membrane time constant τ > 1 (default 2). */
-  readonly tau?: number;
+export type EIFNodeOptions = NonlinearIFNodeOptions & {
   /** Sharpness Δ_T > 0 of the exponential term (default 1). */
   readonly deltaT?: number;
   /** Rheobase threshold θ_rh (default 0.8). */
   readonly thetaRh?: number;
-  /** Resting potential V_rest (default 0). */
-  readonly vRest?: number;
 };
 
 /**
@@ -33,20 +29,16 @@ export type EIFNodeOptions = NodeConstructorOptions & {
  * const spikes = eif.forward(tf.ones([8, 2, 10]));
  * ```
  */
-export class EIFNode extends BaseNode {
-  readonly tau: number;
+export class EIFNode extends NonlinearIFNode {
   readonly deltaT: number;
   readonly thetaRh: number;
-  readonly vRest: number;
 
   constructor(options: EIFNodeOptions = {}) {
-    super(baseNodeOptions({ ...options, vReset: options.vReset === undefined ? -0.1 : options.vReset }));
-    this.tau = requireTau('EIFNode', 'tau', options.tau ?? 2);
+    super('EIFNode', options);
     this.deltaT = options.deltaT ?? 1;
     this.thetaRh = options.thetaRh ?? 0.8;
-    this.vRest = options.vRest ?? 0;
-    if (!(this.deltaT > 0) || !Number.isFinite(this.deltaT)) throw new SpikeflowError('invalid-options', `EIFNode: deltaT must be a finite number > 0, got ${this.deltaT}`, { option: 'deltaT' });
-    requireRestAndReset('EIFNode', this);
+    if (!(this.deltaT > 0) || !Number.isFinite(this.deltaT))
+      throw new SpikeflowError('invalid-options', `EIFNode: deltaT must be a finite number > 0, got ${this.deltaT}`, { option: 'deltaT' });
   }
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
@@ -55,26 +47,28 @@ export class EIFNode extends BaseNode {
   }
 
   override describe(): string {
-    return describeNode('EIFNode', this, [`tau=${formatNumber(this.tau)}`, `delta_T=${formatNumber(this.deltaT)}`, `theta_rh=${formatNumber(this.thetaRh)}`, `v_rest=${formatNumber(this.vRest)}`]);
+    return describeNode('EIFNode', this, formatParams({ tau: this.tau, delta_T: this.deltaT, theta_rh: this.thetaRh, v_rest: this.vRest }));
   }
 }
 
-const schema = z.object({
-  ...spikingNodeOptionsShape,
-  vReset: z.number().nullable().default(-0.1),
-  tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
-  deltaT: z.number().gt(0, 'deltaT must be greater than 0').default(1),
-  thetaRh: z.number().default(0.8),
-  vRest: z.number().default(0),
-}).strict();
+const schema = z
+  .object({
+    ...spikingNodeOptionsShape,
+    vReset: z.number().nullable().default(-0.1),
+    ...tauOptionShape,
+    deltaT: z.number().gt(0, 'deltaT must be greater than 0').default(1),
+    thetaRh: z.number().default(0.8),
+    vRest: z.number().default(0),
+  })
+  .strict();
 
 /** Validated options of the `eif` descriptor. */
 export type EIFDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/eif`. */
-export const eifDescriptor: NeuronDescriptor<EIFDescriptorOptions> = {
-  id: 'eif',
-  description: 'Exponential IF (SpikingJelly EIFNode): H = V + (X − (V − V_rest) + dT·exp((V − theta_rh)/dT))/tau; V_reset = −0.1',
-  options: schema,
-  create: (options, context) => new EIFNode({ ...resolveNodeOptions(options, context), tau: options.tau, deltaT: options.deltaT, thetaRh: options.thetaRh, vRest: options.vRest }),
-};
+export const eifDescriptor = neuronDescriptor(
+  'eif',
+  'Exponential IF (SpikingJelly EIFNode): H = V + (X − (V − V_rest) + dT·exp((V − theta_rh)/dT))/tau; V_reset = −0.1',
+  schema,
+  (options) => new EIFNode(options),
+);

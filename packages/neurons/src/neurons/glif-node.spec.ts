@@ -1,4 +1,4 @@
-import { createSpikeflow, manualSeed, SpikeflowError, tf } from '@spikeflow/core';
+import { createSpikeflow, manualSeed, tf } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
@@ -18,15 +18,17 @@ const glifRef: Ref64 = (xs, p, fire) => {
   const perStep = p.conduct.length / xs.length; // 1 (layer-wise) or C
   const u = new Array<number>(n).fill(0);
   const s = new Array<number>(n).fill(0);
-  return xs.map((x, t) => x.map((xk, k) => {
-    const [alpha, beta, gamma, tau, vTh, vL, vR] = ['alpha', 'beta', 'gamma', 'tau', 'vThreshold', 'linearDecay', 'vSubreset'].map((name) => at(name, k));
-    const g = sig64(p.conduct[t * perStep + (perStep === 1 ? 0 : k)]);
-    const input = xk * (1 - beta * (1 - g));
-    const decay = 1 - alpha * (1 - tau);
-    u[k] = decay * u[k] * (1 - gamma * s[k]) - (1 - alpha) * vL + input - (1 - gamma) * vR * s[k];
-    s[k] = fire(u[k] - vTh);
-    return s[k];
-  }));
+  return xs.map((x, t) =>
+    x.map((xk, k) => {
+      const [alpha, beta, gamma, tau, vTh, vL, vR] = ['alpha', 'beta', 'gamma', 'tau', 'vThreshold', 'linearDecay', 'vSubreset'].map((name) => at(name, k));
+      const g = sig64(p.conduct[t * perStep + (perStep === 1 ? 0 : k)]);
+      const input = xk * (1 - beta * (1 - g));
+      const decay = 1 - alpha * (1 - tau);
+      u[k] = decay * u[k] * (1 - gamma * s[k]) - (1 - alpha) * vL + input - (1 - gamma) * vR * s[k];
+      s[k] = fire(u[k] - vTh);
+      return s[k];
+    }),
+  );
 };
 
 describe('GLIFNode: hand-computed case', () => {
@@ -55,8 +57,13 @@ describe.each([
     const node = track(new GLIFNode({ timeSteps: T, channels, surrogate: atan() }));
     const vec = (...v: number[]) => (channels ? v : v.slice(0, 1));
     const p: Params64 = {
-      alpha: vec(0.3, -0.4, 0.8), beta: vec(-0.2, 0.5, 0.1), gamma: vec(0.6, -0.3, 0.2), tau: vec(-0.9, -0.5, -1.2),
-      vThreshold: vec(-0.1, 0.2, 0.05), linearDecay: vec(-2.5, -2, -3), vSubreset: vec(0.1, -0.3, 0.4),
+      alpha: vec(0.3, -0.4, 0.8),
+      beta: vec(-0.2, 0.5, 0.1),
+      gamma: vec(0.6, -0.3, 0.2),
+      tau: vec(-0.9, -0.5, -1.2),
+      vThreshold: vec(-0.1, 0.2, 0.05),
+      linearDecay: vec(-2.5, -2, -3),
+      vSubreset: vec(0.1, -0.3, 0.4),
       conduct: Array.from({ length: T * C }, (_, i) => 0.3 * Math.sin(i + 1)),
     };
     expectGradientsMatch(node, glifRef, xs, p, c, atanPrim64(2));
@@ -64,19 +71,32 @@ describe.each([
 });
 
 describe('GLIFNode options, shapes and registry', () => {
-  it('has SpikingJelly\'s parameter set and initial values; the gates come from the seeded generator', () => {
+  it("has SpikingJelly's parameter set and initial values; the gates come from the seeded generator", () => {
     manualSeed(7);
     const a = track(new GLIFNode({ timeSteps: 4, channels: 2 }));
     manualSeed(7);
     const b = track(new GLIFNode({ timeSteps: 4, channels: 2 }));
     expect(a.namedParameters().map(([n, v]) => [n, v.shape])).toEqual([
-      ['alpha', [2]], ['beta', [2]], ['gamma', [2]], ['tau', [2]], ['vThreshold', [2]], ['linearDecay', [2]], ['vSubreset', [2]], ['conduct', [4, 2]],
+      ['alpha', [2]],
+      ['beta', [2]],
+      ['gamma', [2]],
+      ['tau', [2]],
+      ['vThreshold', [2]],
+      ['linearDecay', [2]],
+      ['vSubreset', [2]],
+      ['conduct', [4, 2]],
     ]);
     expect(Array.from(a.alpha.dataSync())).toEqual(Array.from(b.alpha.dataSync()));
     for (const g of [a.alpha, a.beta, a.gamma]) for (const v of g.dataSync()) expect(Math.abs(v)).toBeLessThanOrEqual(0.1);
     const sig = (v: tf.Variable) => Array.from(tf.tidy(() => tf.sigmoid(v).dataSync()));
     // τ₀ 0.25, V_th₀ 0.5, V_L₀ = 0.5/(2·4) = 0.0625, V_R₀ = V_th₀, G₀ 0.5
-    for (const [v, want] of [[a.tau, 0.25], [a.vThreshold, 0.5], [a.linearDecay, 0.0625], [a.vSubreset, 0.5], [a.conduct, 0.5]] as const) {
+    for (const [v, want] of [
+      [a.tau, 0.25],
+      [a.vThreshold, 0.5],
+      [a.linearDecay, 0.0625],
+      [a.vSubreset, 0.5],
+      [a.conduct, 0.5],
+    ] as const) {
       for (const got of sig(v)) expect(got).toBeCloseTo(want, 6);
     }
   });

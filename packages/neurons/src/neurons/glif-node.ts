@@ -1,7 +1,7 @@
-import { NeuronModule, SpikeflowError, globalRng, spike, tf, type NeuronDescriptor, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
+import { SpikeflowError, StatefulNeuron, globalRng, spike, tf, type NeuronTransition, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { describeSurrogate, formatNumber } from './node-options.js';
+import { describeSurrogate, formatNumber, neuronDescriptor, surrogateOptionShape } from './node-options.js';
 
 /** Constructor options of {@link GLIFNode}. */
 export interface GLIFNodeOptions {
@@ -22,6 +22,9 @@ export interface GLIFNodeOptions {
   /** Surrogate gradient (default sigmoid, α = 4). */
   readonly surrogate?: SurrogateFunction;
 }
+
+/** GLIF's state: the membrane `u` and the last step's spike `s` (reset inside the next step). */
+type GLIFState = { readonly u: Tensor; readonly s: Tensor };
 
 const logit = (p: number): number => Math.log(p / (1 - p));
 
@@ -53,7 +56,8 @@ function unitInterval(option: string, value: number): number {
  * Parameters are registered as `alpha`, `beta`, `gamma`, `tau`, `vThreshold`, `linearDecay`,
  * `vSubreset`, `conduct`. Defaults as SpikingJelly: τ₀ = 0.25, V_th₀ = 0.5, V_L₀ = V_th₀/(2T),
  * V_R₀ = V_th₀, G₀ = 0.5; the raw gates start at `U(−0.1, 0.1)` drawn from the global seeded
- * generator (SpikingJelly: `0.2·(rand − 0.5)`). Multi-step only (T is part of the model).
+ * generator (SpikingJelly: `0.2·(rand − 0.5)`). T is part of the model: multi-step inputs have T steps,
+ * and single-step mode runs at most T steps between resets (state: `u` and the last spike `s`).
  *
  * @example
  * ```ts
@@ -61,7 +65,7 @@ function unitInterval(option: string, value: number): number {
  * const spikes = glif.forward(tf.zeros([4, 2, 8, 8, 16])); // [T, B, H, W, C]
  * ```
  */
-export class GLIFNode extends NeuronModule {
+export class GLIFNode extends StatefulNeuron<GLIFState> {
   readonly timeSteps: number;
   readonly channels: number | null;
   readonly surrogate: SurrogateFunction;
@@ -77,9 +81,11 @@ export class GLIFNode extends NeuronModule {
   constructor(options: GLIFNodeOptions) {
     super();
     const T = options?.timeSteps;
-    if (typeof T !== 'number' || !Number.isInteger(T) || T < 1) throw new SpikeflowError('invalid-options', `GLIFNode: timeSteps must be a positive integer (the T of its inputs), got ${String(T)}`, { option: 'timeSteps' });
+    if (typeof T !== 'number' || !Number.isInteger(T) || T < 1)
+      throw new SpikeflowError('invalid-options', `GLIFNode: timeSteps must be a positive integer (the T of its inputs), got ${String(T)}`, { option: 'timeSteps' });
     const c = options.channels;
-    if (c !== undefined && (!Number.isInteger(c) || c < 1)) throw new SpikeflowError('invalid-options', `GLIFNode: channels must be a positive integer, got ${c}`, { option: 'channels' });
+    if (c !== undefined && (!Number.isInteger(c) || c < 1))
+      throw new SpikeflowError('invalid-options', `GLIFNode: channels must be a positive integer, got ${c}`, { option: 'channels' });
     this.timeSteps = T;
     this.channels = c ?? null;
     this.surrogate = options.surrogate ?? sigmoid();
@@ -92,7 +98,10 @@ export class GLIFNode extends NeuronModule {
     const rng = globalRng();
     const gate = () => {
       const size = shape.reduce((a, b) => a * b, 1);
-      return tf.tensor(Float32Array.from({ length: size }, () => 0.2 * (rng.uniform() - 0.5)), shape);
+      return tf.tensor(
+        Float32Array.from({ length: size }, () => 0.2 * (rng.uniform() - 0.5)),
+        shape,
+      );
     };
     this.alpha = this.registerParameter('alpha', gate());
     this.beta = this.registerParameter('beta', gate());
@@ -102,44 +111,52 @@ export class GLIFNode extends NeuronModule {
     this.linearDecay = this.registerParameter('linearDecay', tf.fill(shape, logit(linear0)));
     this.vSubreset = this.registerParameter('vSubreset', tf.fill(shape, logit(subreset0)));
     this.conduct = this.registerParameter('conduct', tf.fill([T, ...shape], logit(conduct0)));
+    this.registerState('u', 0);
+    this.registerState('s', 0);
   }
 
-  /** Multi-step: `[T, B, ...]` to `[T, B, ...]` spikes, T = `timeSteps` (and last axis = `channels` when set). */
-  forward(xSeq: Tensor): Tensor {
-    if (xSeq.rank < 2 || xSeq.shape[0] !== this.timeSteps) {
-      throw new SpikeflowError('shape-mismatch', `GLIFNode(T=${this.timeSteps}) expects a time-first input [${this.timeSteps}, B, ...], got shape [${xSeq.shape}]`, { expected: this.timeSteps, actual: [...xSeq.shape] });
+  protected override checkSequence(xSeq: Tensor): void {
+    if (xSeq.shape[0] !== this.timeSteps) {
+      throw new SpikeflowError('shape-mismatch', `GLIFNode(T=${this.timeSteps}) expects a time-first input [${this.timeSteps}, B, ...], got shape [${xSeq.shape}]`, {
+        expected: this.timeSteps,
+        actual: [...xSeq.shape],
+      });
     }
-    if (this.channels !== null && xSeq.shape[xSeq.rank - 1] !== this.channels) {
-      throw new SpikeflowError('shape-mismatch', `GLIFNode(channels=${this.channels}) expects inputs whose last axis is ${this.channels}, got shape [${xSeq.shape}]`, { expected: this.channels, actual: [...xSeq.shape] });
+    this.checkChannels(xSeq);
+  }
+
+  protected override checkStep(x: Tensor, t: number): void {
+    if (t >= this.timeSteps) {
+      throw new SpikeflowError(
+        'invalid-state',
+        `GLIFNode(T=${this.timeSteps}) has run ${t} single steps, and its conductance has one value per step for ${this.timeSteps}: call resetNet(model) before the next sequence`,
+      );
     }
-    const T = this.timeSteps;
-    const steps = T === 1 ? [tf.reshape(xSeq, xSeq.shape.slice(1))] : tf.unstack(xSeq, 0);
+    this.checkChannels(x);
+  }
+
+  private checkChannels(x: Tensor): void {
+    if (this.channels !== null && x.shape[x.rank - 1] !== this.channels) {
+      throw new SpikeflowError('shape-mismatch', `GLIFNode(channels=${this.channels}) expects inputs whose last axis is ${this.channels}, got shape [${x.shape}]`, {
+        expected: this.channels,
+        actual: [...x.shape],
+      });
+    }
+  }
+
+  /** Step t: the gated charge from U[t−1] and S[t−1] (their reset applied here), then the spike. */
+  transition(x: Tensor, { u, s }: GLIFState, t: number): NeuronTransition<GLIFState> {
     const alpha = tf.sigmoid(this.alpha);
-    const beta = tf.sigmoid(this.beta);
     const gamma = tf.sigmoid(this.gamma);
-    const tau = tf.sigmoid(this.tau);
-    const vTh = tf.sigmoid(this.vThreshold);
-    const leak = tf.mul(tf.sub(1, alpha), tf.sigmoid(this.linearDecay)); // (1 − α)·V_L
-    const subreset = tf.mul(tf.sub(1, gamma), tf.sigmoid(this.vSubreset)); // (1 − γ)·V_R
-    const decay = tf.sub(1, tf.mul(alpha, tf.sub(1, tau))); // 1 − α(1 − τ)
-    const g = tf.sigmoid(this.conduct);
-    const conduct = T === 1 ? [tf.reshape(g, g.shape.slice(1))] : tf.unstack(g, 0);
-    let u: Tensor = tf.zeros(steps[0].shape);
-    let s: Tensor | null = null;
-    const out: Tensor[] = [];
-    steps.forEach((x, t) => {
-      const input = tf.mul(x, tf.sub(1, tf.mul(beta, tf.sub(1, conduct[t]))));
-      let kept = tf.mul(decay, u);
-      if (s) kept = tf.sub(kept, tf.mul(tf.mul(kept, gamma), s));
-      let next = tf.add(tf.sub(kept, leak), input);
-      if (s) next = tf.sub(next, tf.mul(subreset, s));
-      s = spike(tf.sub(next, vTh), this.surrogate);
-      out.push(s);
-      u = next;
-    });
-    const spikes = T === 1 ? tf.expandDims(out[0], 0) : tf.stack(out, 0);
-    this.recordSpikes(spikes);
-    return spikes;
+    const conduct = tf.sigmoid(tf.reshape(tf.slice(this.conduct, [t], [1]), this.conduct.shape.slice(1)));
+    const input = tf.mul(x, tf.sub(1, tf.mul(tf.sigmoid(this.beta), tf.sub(1, conduct))));
+    let kept = tf.mul(tf.sub(1, tf.mul(alpha, tf.sub(1, tf.sigmoid(this.tau)))), u); // (1 − α(1 − τ))·U
+    // S[−1] = 0: the first step has no reset terms.
+    if (t > 0) kept = tf.sub(kept, tf.mul(tf.mul(kept, gamma), s));
+    let next = tf.add(tf.sub(kept, tf.mul(tf.sub(1, alpha), tf.sigmoid(this.linearDecay))), input); // − (1 − α)·V_L + I
+    if (t > 0) next = tf.sub(next, tf.mul(tf.mul(tf.sub(1, gamma), tf.sigmoid(this.vSubreset)), s)); // − (1 − γ)·V_R·S
+    const spikes = spike(tf.sub(next, tf.sigmoid(this.vThreshold)), this.surrogate);
+    return { spikes, state: { u: next, s: spikes } };
   }
 
   override describe(): string {
@@ -150,29 +167,26 @@ export class GLIFNode extends NeuronModule {
 
 const unit = (name: string) => z.number().gt(0, `${name} must be in (0, 1)`).lt(1, `${name} must be in (0, 1)`);
 
-const schema = z.object({
-  timeSteps: z.number().int().positive(),
-  channels: z.number().int().positive().optional(),
-  initTau: unit('initTau').default(0.25),
-  initVThreshold: unit('initVThreshold').default(0.5),
-  initLinearDecay: unit('initLinearDecay').optional(),
-  initVSubreset: unit('initVSubreset').optional(),
-  initConduct: unit('initConduct').default(0.5),
-  surrogate: z.string().min(1).default('sigmoid'),
-  surrogateOptions: z.record(z.string(), z.number()).default({}),
-}).strict();
+const schema = z
+  .object({
+    timeSteps: z.number().int().positive(),
+    channels: z.number().int().positive().optional(),
+    initTau: unit('initTau').default(0.25),
+    initVThreshold: unit('initVThreshold').default(0.5),
+    initLinearDecay: unit('initLinearDecay').optional(),
+    initVSubreset: unit('initVSubreset').optional(),
+    initConduct: unit('initConduct').default(0.5),
+    ...surrogateOptionShape('sigmoid'),
+  })
+  .strict();
 
 /** Validated options of the `glif` descriptor. */
 export type GLIFDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/glif`. */
-export const glifDescriptor: NeuronDescriptor<GLIFDescriptorOptions> = {
-  id: 'glif',
-  description: 'Gated LIF (Yao et al. 2022, SpikingJelly GatedLIFNode): learnable sigmoid gates mixing leak, integration and reset; needs timeSteps',
-  options: schema,
-  create: (options, context) => new GLIFNode({
-    timeSteps: options.timeSteps, channels: options.channels, initTau: options.initTau, initVThreshold: options.initVThreshold,
-    initLinearDecay: options.initLinearDecay, initVSubreset: options.initVSubreset, initConduct: options.initConduct,
-    surrogate: context.surrogate(options.surrogate, options.surrogateOptions),
-  }),
-};
+export const glifDescriptor = neuronDescriptor(
+  'glif',
+  'Gated LIF (Yao et al. 2022, SpikingJelly GatedLIFNode): learnable sigmoid gates mixing leak, integration and reset; needs timeSteps',
+  schema,
+  (options) => new GLIFNode(options),
+);

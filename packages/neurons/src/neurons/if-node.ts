@@ -1,15 +1,12 @@
-import { BaseNode, tf, type NeuronDescriptor, type Tensor, type Variable } from '@spikeflow/core';
+import { tf, type NeuronDynamics, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { fusedMultiStep } from '../fused/multi-step-node.js';
-import { fusedByDefault, fusedOptionShape, requireTimeFirst } from '../fused/fused-forward.js';
-import { initialThreshold, learnableThresholdOptionShape, thresholdTag, type LearnableThresholdOptions } from './learnable-threshold.js';
-import { baseNodeOptions, describeNode, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+import { fusedOptionShape } from '../fused/fused-forward.js';
+import { FusableNode, type FusableNodeOptions } from './fusable-node.js';
+import { learnableThresholdOptionShape } from './learnable-threshold.js';
+import { neuronDescriptor, spikingNodeOptionsShape } from './node-options.js';
 
 /** Constructor options of {@link IFNode}. */
-export type IFNodeOptions = NodeConstructorOptions & LearnableThresholdOptions & {
-  /** Run multi-step `forward` as one fused op (default: where it is faster, see `fusedByDefault`); `false` uses BaseNode's composed tf ops. */
-  readonly fused?: boolean;
-};
+export type IFNodeOptions = FusableNodeOptions;
 
 /**
  * SpikingJelly's integrate-and-fire neuron: a perfect integrator, `H[t] = V[t−1] + X[t]`, then
@@ -25,34 +22,27 @@ export type IFNodeOptions = NodeConstructorOptions & LearnableThresholdOptions &
  * const spikes = node.forward(tf.ones([4, 2])); // [T=4, B=2]
  * ```
  */
-export class IFNode extends BaseNode {
-  /** Whether multi-step `forward` runs as one fused op. */
-  /** Fused multi-step op: true/false, or undefined to choose by backend ({@link fusedByDefault}). */
-  readonly fused: boolean | undefined;
-
+export class IFNode extends FusableNode {
   constructor(options: IFNodeOptions = {}) {
-    super(baseNodeOptions(options));
-    this.fused = options.fused;
-    const threshold = initialThreshold('IFNode', this.vThreshold, options);
-    if (threshold) this.learnThreshold(threshold);
+    super(options);
+    this.setUpThreshold('IFNode', options);
   }
 
-  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes (fused unless `fused: false`). */
-  override forward(xSeq: Tensor): Tensor {
-    // A learnable threshold takes the composed path: the fused op has no gradient for V_th.
-    if (this.threshold || !(this.fused ?? fusedByDefault())) return super.forward(xSeq);
-    requireTimeFirst(this, xSeq);
-    const spikes = fusedMultiStep(xSeq, { model: 'if', vThreshold: this.vThreshold, vReset: this.vReset, detachReset: this.detachReset, surrogate: this.surrogate });
-    this.recordSpikes(spikes);
-    return spikes;
+  protected fusedModel() {
+    return { model: 'if' as const };
   }
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
     return tf.add(v, x);
   }
 
+  /** `if` dynamics with the (trained) threshold and the reset. */
+  override dynamics(): NeuronDynamics {
+    return { kind: 'if', ...this.thresholdDynamics() };
+  }
+
   override describe(): string {
-    return describeNode('IFNode', this, thresholdTag(this.threshold));
+    return this.describeAs('IFNode');
   }
 }
 
@@ -62,9 +52,4 @@ const schema = z.object({ ...spikingNodeOptionsShape, ...fusedOptionShape, ...le
 export type IFDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/if`. */
-export const ifDescriptor: NeuronDescriptor<IFDescriptorOptions> = {
-  id: 'if',
-  description: 'Integrate-and-fire neuron (SpikingJelly IFNode): H = V + X',
-  options: schema,
-  create: (options, context) => new IFNode({ ...resolveNodeOptions(options, context), fused: options.fused, learnableThreshold: options.learnableThreshold, channels: options.channels }),
-};
+export const ifDescriptor = neuronDescriptor('if', 'Integrate-and-fire neuron (SpikingJelly IFNode): H = V + X', schema, (options) => new IFNode(options));

@@ -1,6 +1,6 @@
-import { BaseNode, SpikeflowError, detach, tf, type NeuronDescriptor, type Tensor } from '@spikeflow/core';
+import { BaseNode, SpikeflowError, detach, tf, type NeuronTransition, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+import { baseNodeOptions, describeNode, formatParams, neuronDescriptor, requireTau, spikingNodeOptionsShape, tauOptionShape, type NodeConstructorOptions } from './node-options.js';
 
 /** Constructor options of {@link IzhikevichNode}. */
 export type IzhikevichNodeOptions = NodeConstructorOptions & {
@@ -21,6 +21,9 @@ export type IzhikevichNodeOptions = NodeConstructorOptions & {
   /** Spike-triggered adaptation increment b (default 0). */
   readonly b?: number;
 };
+
+/** Izhikevich's state: the membrane potential `v` and the adaptation current `w`. */
+type IzhikevichState = { readonly v: Tensor; readonly w: Tensor };
 
 /**
  * SpikingJelly's Izhikevich neuron (`IzhikevichNode`, a QIF membrane with an adaptation current
@@ -45,7 +48,7 @@ export type IzhikevichNodeOptions = NodeConstructorOptions & {
  * const spikes = izh.forward(tf.ones([8, 2, 10]));
  * ```
  */
-export class IzhikevichNode extends BaseNode {
+export class IzhikevichNode extends BaseNode<IzhikevichState> {
   readonly tau: number;
   readonly vC: number;
   readonly a0: number;
@@ -54,8 +57,6 @@ export class IzhikevichNode extends BaseNode {
   readonly tauW: number;
   readonly a: number;
   readonly b: number;
-  /** Adaptation current after the last single step (single-step mode only). */
-  w: Tensor | null = null;
 
   constructor(options: IzhikevichNodeOptions = {}) {
     super(baseNodeOptions(options));
@@ -67,12 +68,26 @@ export class IzhikevichNode extends BaseNode {
     this.tauW = options.tauW ?? 2;
     this.a = options.a ?? 0;
     this.b = options.b ?? 0;
-    if (!(this.a0 > 0) || !Number.isFinite(this.a0)) throw new SpikeflowError('invalid-options', `IzhikevichNode: a0 must be a finite number > 0, got ${this.a0}`, { option: 'a0' });
+    if (!(this.a0 > 0) || !Number.isFinite(this.a0))
+      throw new SpikeflowError('invalid-options', `IzhikevichNode: a0 must be a finite number > 0, got ${this.a0}`, { option: 'a0' });
     // τ_w = 0 would divide by zero; SpikingJelly only asserts it is a float.
-    if (!Number.isFinite(this.tauW) || this.tauW === 0) throw new SpikeflowError('invalid-options', `IzhikevichNode: tauW must be a finite non-zero number, got ${this.tauW}`, { option: 'tauW' });
-    for (const [name, value] of [['vC', this.vC], ['vRest', this.vRest], ['wRest', this.wRest], ['a', this.a], ['b', this.b]] as const) {
+    if (!Number.isFinite(this.tauW) || this.tauW === 0)
+      throw new SpikeflowError('invalid-options', `IzhikevichNode: tauW must be a finite non-zero number, got ${this.tauW}`, { option: 'tauW' });
+    for (const [name, value] of [
+      ['vC', this.vC],
+      ['vRest', this.vRest],
+      ['wRest', this.wRest],
+      ['a', this.a],
+      ['b', this.b],
+    ] as const) {
       if (!Number.isFinite(value)) throw new SpikeflowError('invalid-options', `IzhikevichNode: ${name} must be a finite number, got ${value}`, { option: name });
     }
+    this.registerState('w', this.wRest);
+  }
+
+  /** Adaptation current after the last single step (single-step mode only), else null. */
+  get w(): Tensor | null {
+    return this.stateOf('w');
   }
 
   /** The membrane charge given the adaptation current `w` (BaseNode's two-argument form uses w = 0). */
@@ -83,93 +98,63 @@ export class IzhikevichNode extends BaseNode {
   }
 
   /** One time step from input `x`, voltage `v` and adaptation `w`: spikes, new voltage and new adaptation. */
-  izhikevichStep(x: Tensor, v: Tensor, w: Tensor): { spikes: Tensor; v: Tensor; w: Tensor } {
+  override transition(x: Tensor, { v, w }: IzhikevichState): NeuronTransition<IzhikevichState> {
     const h = this.neuronalCharge(x, v, w);
     const wNext = tf.add(w, tf.div(tf.sub(tf.mul(tf.sub(h, this.vRest), this.a), w), this.tauW));
     const spikes = this.neuronalFire(h);
     const sd = this.detachReset ? detach(spikes) : spikes;
     const vNext = this.vReset === null ? tf.sub(h, tf.mul(sd, this.vThreshold)) : tf.add(tf.mul(tf.sub(1, sd), h), tf.mul(spikes, this.vReset));
-    return { spikes, v: vNext, w: this.b === 0 ? wNext : tf.add(wNext, tf.mul(spikes, this.b)) };
+    return { spikes, state: { v: vNext, w: this.b === 0 ? wNext : tf.add(wNext, tf.mul(spikes, this.b)) } };
   }
 
-  /** BaseNode's one-state step cannot carry `w`; use {@link izhikevichStep} or {@link step}. */
-  override singleStep(_x: Tensor, _v: Tensor): { spikes: Tensor; v: Tensor } {
-    throw new SpikeflowError('not-supported', 'IzhikevichNode has two state variables (voltage and adaptation w): use izhikevichStep(x, v, w), step(x) or forward(xSeq) instead of singleStep(x, v)');
-  }
-
-  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes, from V = V_reset, w = w_rest. */
-  override forward(xSeq: Tensor): Tensor {
-    if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${this.describe()} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`);
-    const T = xSeq.shape[0];
-    const steps = T === 1 ? [tf.reshape(xSeq, xSeq.shape.slice(1))] : tf.unstack(xSeq, 0);
-    let v = this.initialV(steps[0].shape);
-    let w: Tensor = tf.fill([...steps[0].shape], this.wRest);
-    const out: Tensor[] = [];
-    for (const x of steps) {
-      const r = this.izhikevichStep(x, v, w);
-      out.push(r.spikes);
-      v = r.v;
-      w = r.w;
-    }
-    const spikes = T === 1 ? tf.expandDims(out[0], 0) : tf.stack(out, 0);
-    this.recordSpikes(spikes);
-    return spikes;
-  }
-
-  /** Single-step streaming mode: `v` and `w` persist until resetState(). */
-  override step(x: Tensor): Tensor {
-    const v0 = this.v ?? this.initialV(x.shape);
-    const w0 = this.w ?? tf.fill([...x.shape], this.wRest);
-    const r = tf.tidy(() => {
-      const { spikes, v, w } = this.izhikevichStep(x, v0, w0);
-      return [spikes, v, w] as [Tensor, Tensor, Tensor];
-    });
-    if (this.v) this.v.dispose();
-    else v0.dispose();
-    if (this.w) this.w.dispose();
-    else w0.dispose();
-    this.v = tf.keep(r[1]);
-    this.w = tf.keep(r[2]);
-    this.recordSpikes(r[0]);
-    return r[0];
-  }
-
-  protected override onResetState(): void {
-    super.onResetState();
-    this.w?.dispose();
-    this.w = null;
+  /** {@link transition} with the states as arguments. */
+  izhikevichStep(x: Tensor, v: Tensor, w: Tensor): { spikes: Tensor; v: Tensor; w: Tensor } {
+    const { spikes, state } = this.transition(x, { v, w });
+    return { spikes, ...state };
   }
 
   override describe(): string {
-    return describeNode('IzhikevichNode', this, [
-      `tau=${formatNumber(this.tau)}`, `v_c=${formatNumber(this.vC)}`, `a0=${formatNumber(this.a0)}`, `v_rest=${formatNumber(this.vRest)}`,
-      `w_rest=${formatNumber(this.wRest)}`, `tau_w=${formatNumber(this.tauW)}`, `a=${formatNumber(this.a)}`, `b=${formatNumber(this.b)}`,
-    ]);
+    return describeNode(
+      'IzhikevichNode',
+      this,
+      formatParams({
+        tau: this.tau,
+        v_c: this.vC,
+        a0: this.a0,
+        v_rest: this.vRest,
+        w_rest: this.wRest,
+        tau_w: this.tauW,
+        a: this.a,
+        b: this.b,
+      }),
+    );
   }
 }
 
-const schema = z.object({
-  ...spikingNodeOptionsShape,
-  tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
-  vC: z.number().default(0.8),
-  a0: z.number().gt(0, 'a0 must be greater than 0').default(1),
-  vRest: z.number().default(-0.1),
-  wRest: z.number().default(0),
-  tauW: z.number().refine((t) => t !== 0, 'tauW must be non-zero').default(2),
-  a: z.number().default(0),
-  b: z.number().default(0),
-}).strict();
+const schema = z
+  .object({
+    ...spikingNodeOptionsShape,
+    ...tauOptionShape,
+    vC: z.number().default(0.8),
+    a0: z.number().gt(0, 'a0 must be greater than 0').default(1),
+    vRest: z.number().default(-0.1),
+    wRest: z.number().default(0),
+    tauW: z
+      .number()
+      .refine((t) => t !== 0, 'tauW must be non-zero')
+      .default(2),
+    a: z.number().default(0),
+    b: z.number().default(0),
+  })
+  .strict();
 
 /** Validated options of the `izhikevich` descriptor. */
 export type IzhikevichDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/izhikevich`. */
-export const izhikevichDescriptor: NeuronDescriptor<IzhikevichDescriptorOptions> = {
-  id: 'izhikevich',
-  description: 'Izhikevich (SpikingJelly IzhikevichNode): QIF membrane minus adaptation w; w += (a·(H − V_rest) − w)/tau_w + b·S',
-  options: schema,
-  create: (options, context) => new IzhikevichNode({
-    ...resolveNodeOptions(options, context), tau: options.tau, vC: options.vC, a0: options.a0, vRest: options.vRest,
-    wRest: options.wRest, tauW: options.tauW, a: options.a, b: options.b,
-  }),
-};
+export const izhikevichDescriptor = neuronDescriptor(
+  'izhikevich',
+  'Izhikevich (SpikingJelly IzhikevichNode): QIF membrane minus adaptation w; w += (a·(H − V_rest) − w)/tau_w + b·S',
+  schema,
+  (options) => new IzhikevichNode(options),
+);

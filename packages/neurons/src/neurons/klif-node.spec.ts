@@ -1,28 +1,14 @@
-import { createSpikeflow, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { createSpikeflow, tf, type Tensor } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
 import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf } from '../test-utils/spec-helpers.js';
+import { disposeAfterEach, errorOf, stepColumn } from '../test-utils/spec-helpers.js';
 import { expectGradientsMatch, sigmoidPrim64, type Ref64 } from '../test-utils/grad-check.js';
 import { KLIFNode } from './klif-node.js';
 import { LIFNode } from './lif-node.js';
 
 const track = disposeAfterEach();
-
-function stepThrough(node: KLIFNode, xs: number[]): { spikes: number[]; v: number[] } {
-  return tf.tidy(() => {
-    let v: Tensor = tf.fill([1], node.vReset ?? 0);
-    const out = { spikes: [] as number[], v: [] as number[] };
-    for (const x of xs) {
-      const r = node.singleStep(tf.tensor1d([x]), v);
-      out.spikes.push(r.spikes.dataSync()[0]);
-      out.v.push(r.v.dataSync()[0]);
-      v = r.v;
-    }
-    return out;
-  });
-}
 
 const close = (actual: number[], expected: number[], tol = 1e-6) => actual.forEach((x, i) => expect(Math.abs(x - expected[i]), `${i}: ${x} vs ${expected[i]}`).toBeLessThan(tol));
 
@@ -31,7 +17,7 @@ describe('KLIFNode: hand-computed cases (τ = 2, V_th = 1)', () => {
     const node = track(new KLIFNode({ initK: 2 }));
     // t0: H = 0.6/2 = 0.3, F = 0.6 → 0, V = F = 0.6 | t1: H = 0.6 + 0/2 = 0.6, F = 1.2 → 1, V = 0
     // t2: as t0, V 0.6 | t3: H = 0.6 + (−1 − 0.6)/2 = −0.2, F = ReLU(−0.4) = 0 → 0, V = 0
-    const r = stepThrough(node, [0.6, 0.6, 0.6, -1]);
+    const r = stepColumn(node, [0.6, 0.6, 0.6, -1]);
     expect(r.spikes).toEqual([0, 1, 0, 0]);
     close(r.v, [0.6, 0, 0.6, 0]);
     expect((node.forward(tf.tensor2d([[0.6], [0.6], [0.6], [-1]])).arraySync() as number[][]).flat()).toEqual([0, 1, 0, 0]);
@@ -41,7 +27,7 @@ describe('KLIFNode: hand-computed cases (τ = 2, V_th = 1)', () => {
     const node = track(new KLIFNode({ initK: 2, vReset: null, scaleReset: true }));
     // t0: H = 0.75, F = 1.5 → 1, V = 0.5/2 = 0.25 | t1: H = 0.25 + 1.25/2 = 0.875, F = 1.75 → 1, V = 0.375
     // t2: H = 0.375 + 1.125/2 = 0.9375, F = 1.875 → 1, V = 0.4375
-    const r = stepThrough(node, [1.5, 1.5, 1.5]);
+    const r = stepColumn(node, [1.5, 1.5, 1.5]);
     expect(r.spikes).toEqual([1, 1, 1]);
     close(r.v, [0.25, 0.375, 0.4375]);
   });
@@ -49,10 +35,15 @@ describe('KLIFNode: hand-computed cases (τ = 2, V_th = 1)', () => {
   it('k = 1 on a non-negative membrane is LIF: same spikes and input gradients', () => {
     const xs = randomMatrix(8, 6, 0, 2.5, 3);
     const c = tf.tensor2d(randomMatrix(8, 6, -1, 1, 4));
-    const run = (n: KLIFNode | LIFNode) => tf.tidy(() => ({
-      s: n.forward(tf.tensor2d(xs)).arraySync(),
-      g: (tf.grad((x: Tensor) => tf.sum(tf.mul(n.forward(x), c)))(tf.tensor2d(xs)).arraySync() as number[][]).flat(),
-    }));
+    const run = (n: KLIFNode | LIFNode) =>
+      tf.tidy(() => ({
+        s: n.forward(tf.tensor2d(xs)).arraySync(),
+        g: (
+          tf
+            .grad((x: Tensor) => tf.sum(tf.mul(n.forward(x), c)))(tf.tensor2d(xs))
+            .arraySync() as number[][]
+        ).flat(),
+      }));
     const a = run(track(new KLIFNode()));
     const b = run(track(new LIFNode({ fused: false })));
     expect(a.s).toEqual(b.s);
@@ -73,15 +64,17 @@ function klifRef(cfg: Cfg, tau: number, vTh: number): Ref64 {
     const k = p.k[0];
     const vr = cfg.vReset ?? 0;
     const v = xs[0].map(() => vr);
-    return xs.map((x) => x.map((xk, j) => {
-      const h = cfg.decayInput ? v[j] + (xk - (v[j] - vr)) / tau : v[j] - (v[j] - vr) / tau + xk;
-      const f = Math.max(0, k * h);
-      const s = fire(f - vTh);
-      const base = cfg.scaleReset ? f / k : f;
-      const th = cfg.scaleReset ? vTh / k : vTh;
-      v[j] = cfg.vReset === null ? base - s * th : s * cfg.vReset + (1 - s) * base;
-      return s;
-    }));
+    return xs.map((x) =>
+      x.map((xk, j) => {
+        const h = cfg.decayInput ? v[j] + (xk - (v[j] - vr)) / tau : v[j] - (v[j] - vr) / tau + xk;
+        const f = Math.max(0, k * h);
+        const s = fire(f - vTh);
+        const base = cfg.scaleReset ? f / k : f;
+        const th = cfg.scaleReset ? vTh / k : vTh;
+        v[j] = cfg.vReset === null ? base - s * th : s * cfg.vReset + (1 - s) * base;
+        return s;
+      }),
+    );
   };
 }
 

@@ -1,6 +1,16 @@
-import { BaseNode, SpikeflowError, detach, tf, type NeuronDescriptor, type Tensor, type Variable } from '@spikeflow/core';
+import { BaseNode, SpikeflowError, detach, tf, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+import {
+  baseNodeOptions,
+  describeNode,
+  formatParams,
+  lifCharge,
+  lifOptionShape,
+  neuronDescriptor,
+  requireTau,
+  spikingNodeOptionsShape,
+  type NodeConstructorOptions,
+} from './node-options.js';
 
 /** Constructor options of {@link KLIFNode}. */
 export type KLIFNodeOptions = NodeConstructorOptions & {
@@ -58,10 +68,7 @@ export class KLIFNode extends BaseNode {
 
   /** Returns `F = ReLU(k·H)`, the value that fires and is reset. */
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
-    const vReset = this.vReset ?? 0;
-    const leak = vReset === 0 ? v : tf.sub(v, vReset);
-    const h = this.decayInput ? tf.add(v, tf.div(tf.sub(x, leak), this.tau)) : tf.add(tf.sub(v, tf.div(leak, this.tau)), x);
-    return tf.relu(tf.mul(this.k, h));
+    return tf.relu(tf.mul(this.k, lifCharge(x, v, this.tau, this.decayInput, this.vReset)));
   }
 
   protected override neuronalReset(f: Tensor, s: Tensor): Tensor {
@@ -72,30 +79,32 @@ export class KLIFNode extends BaseNode {
   }
 
   override describe(): string {
-    const leading = [`tau=${formatNumber(this.tau)}`, `k=${formatNumber(this.k.dataSync()[0])}`];
+    const leading = formatParams({ tau: this.tau, k: this.k.dataSync()[0] });
     if (!this.decayInput) leading.push('decay_input=false');
     if (this.scaleReset) leading.push('scale_reset=true');
     return describeNode('KLIFNode', this, leading);
   }
 }
 
-const schema = z.object({
-  ...spikingNodeOptionsShape,
-  tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
-  decayInput: z.boolean().default(true),
-  scaleReset: z.boolean().default(false),
-  initK: z.number().refine((k) => k !== 0 && Number.isFinite(k), 'initK must be a finite non-zero number').default(1),
-}).strict();
+const schema = z
+  .object({
+    ...spikingNodeOptionsShape,
+    ...lifOptionShape,
+    scaleReset: z.boolean().default(false),
+    initK: z
+      .number()
+      .refine((k) => k !== 0 && Number.isFinite(k), 'initK must be a finite non-zero number')
+      .default(1),
+  })
+  .strict();
 
 /** Validated options of the `klif` descriptor. */
 export type KLIFDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/klif`. */
-export const klifDescriptor: NeuronDescriptor<KLIFDescriptorOptions> = {
-  id: 'klif',
-  description: 'KLIF (Jiang & Zhang 2023, SpikingJelly KLIFNode): LIF charge, F = ReLU(k·H), S = Θ(F − V_th), learnable k',
-  options: schema,
-  create: (options, context) => new KLIFNode({
-    ...resolveNodeOptions(options, context), tau: options.tau, decayInput: options.decayInput, scaleReset: options.scaleReset, initK: options.initK,
-  }),
-};
+export const klifDescriptor = neuronDescriptor(
+  'klif',
+  'KLIF (Jiang & Zhang 2023, SpikingJelly KLIFNode): LIF charge, F = ReLU(k·H), S = Θ(F − V_th), learnable k',
+  schema,
+  (options) => new KLIFNode(options),
+);

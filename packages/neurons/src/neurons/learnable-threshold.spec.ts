@@ -1,4 +1,4 @@
-import { createSpikeflow, Linear, manualSeed, Sequential, SGD, SpikeflowError, tf } from '@spikeflow/core';
+import { createSpikeflow, Linear, manualSeed, Sequential, SGD, tf } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
@@ -12,13 +12,18 @@ import { ParametricLIFNode } from './parametric-lif-node.js';
 const track = disposeAfterEach();
 
 describe('learnableThreshold: hand-computed case', () => {
-  it("IF with a per-channel threshold [1, 2]: each channel fires at its own threshold", () => {
+  it('IF with a per-channel threshold [1, 2]: each channel fires at its own threshold', () => {
     const node = track(new IFNode({ learnableThreshold: 'channel', channels: 2, fused: true }));
     node.threshold!.assign(tf.tensor1d([1, 2]));
     // channel 0: H 0.6, 1.2 → fire → 0, 0.6, 1.2 → fire | channel 1: 0.6, 1.2, 1.8, 2.4 → fire at t = 3
     const x = tf.fill([4, 1, 2], 0.6);
     const s = node.forward(x).arraySync() as number[][][];
-    expect(s.map((t) => t[0])).toEqual([[0, 0], [1, 0], [0, 0], [1, 1]]);
+    expect(s.map((t) => t[0])).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 0],
+      [1, 1],
+    ]);
     x.dispose();
   });
 });
@@ -34,15 +39,17 @@ interface Cfg {
 function ref(cfg: Cfg, tau: number): Ref64 {
   return (xs, p, fire) => {
     const vr = cfg.vReset ?? 0;
-    let v = xs[0].map(() => vr);
-    return xs.map((x) => x.map((xk, k) => {
-      const th = p.vThreshold.length === 1 ? p.vThreshold[0] : p.vThreshold[k];
-      const leak = cfg.model === 'plif' ? sig64(p.w[0]) : 1 / tau;
-      const h = cfg.model === 'if' ? v[k] + xk : v[k] + (xk - (v[k] - vr)) * leak;
-      const s = fire(h - th);
-      v[k] = cfg.vReset === null ? h - s * th : s * cfg.vReset + (1 - s) * h;
-      return s;
-    }));
+    const v = xs[0].map(() => vr);
+    return xs.map((x) =>
+      x.map((xk, k) => {
+        const th = p.vThreshold.length === 1 ? p.vThreshold[0] : p.vThreshold[k];
+        const leak = cfg.model === 'plif' ? sig64(p.w[0]) : 1 / tau;
+        const h = cfg.model === 'if' ? v[k] + xk : v[k] + (xk - (v[k] - vr)) * leak;
+        const s = fire(h - th);
+        v[k] = cfg.vReset === null ? h - s * th : s * cfg.vReset + (1 - s) * h;
+        return s;
+      }),
+    );
   };
 }
 
@@ -72,7 +79,12 @@ describe('learnableThreshold options', () => {
     expect(Array.from(node.threshold!.dataSync())).toEqual([0.699999988079071, 0.699999988079071, 0.699999988079071]);
     expect(node.threshold!.trainable).toBe(true);
     const plif = track(new ParametricLIFNode({ learnableThreshold: 'layer' }));
-    expect(plif.namedParameters().map(([n]) => n).sort()).toEqual(['vThreshold', 'w']);
+    expect(
+      plif
+        .namedParameters()
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['vThreshold', 'w']);
     expect(track(new IFNode()).threshold).toBeNull();
   });
 
@@ -86,7 +98,10 @@ describe('learnableThreshold options', () => {
     const before = Array.from(lif.threshold!.dataSync());
     tf.tidy(() => {
       const x = tf.tensor3d(randomMatrix(4, 8, 0, 2, 5).flat(), [4, 2, 4]);
-      const { grads } = tf.variableGrads(() => tf.neg(tf.sum(model.forward(x))) as tf.Scalar, named.map(([, v]) => v));
+      const { grads } = tf.variableGrads(
+        () => tf.neg(tf.sum(model.forward(x))) as tf.Scalar,
+        named.map(([, v]) => v),
+      );
       optimizer.step(new Map(named.map(([n, v]) => [n, grads[v.name]])));
     });
     const after = Array.from(lif.threshold!.dataSync());
@@ -113,7 +128,9 @@ describe('learnableThreshold options', () => {
       expect(node.threshold!.shape).toEqual([3]);
       expect(node.describe()).toMatch(/learnable_threshold=channel\(3\)/);
     }
-    expect(track(sf.neuron('lif', { learnableThreshold: 'layer' }) as LIFNode).describe()).toBe('LIFNode(tau=2, learnable_threshold=layer, v_th=1, v_reset=0, surrogate=sigmoid(alpha=4))');
+    expect(track(sf.neuron('lif', { learnableThreshold: 'layer' }) as LIFNode).describe()).toBe(
+      'LIFNode(tau=2, learnable_threshold=layer, v_th=1, v_reset=0, surrogate=sigmoid(alpha=4))',
+    );
     expect(errorOf(() => sf.neuron('lif', { learnableThreshold: 'neuron' })).kind).toBe('invalid-options');
     expect(errorOf(() => sf.neuron('if', { learnableThreshold: 'channel' })).message).toMatch(/channels/);
   });

@@ -36,10 +36,13 @@ export function initialThreshold(owner: string, vThreshold: number, options: Lea
     return null;
   }
   if (mode === 'layer') return tf.scalar(vThreshold);
-  if (mode !== 'channel') throw new SpikeflowError('invalid-options', `${owner}: learnableThreshold must be 'layer' or 'channel', got ${String(mode)}`, { option: 'learnableThreshold' });
+  if (mode !== 'channel')
+    throw new SpikeflowError('invalid-options', `${owner}: learnableThreshold must be 'layer' or 'channel', got ${String(mode)}`, { option: 'learnableThreshold' });
   const c = options.channels;
   if (typeof c !== 'number' || !Number.isInteger(c) || c < 1) {
-    throw new SpikeflowError('invalid-options', `${owner}: learnableThreshold 'channel' needs channels (the size of the last axis) as a positive integer, got ${String(c)}`, { option: 'channels' });
+    throw new SpikeflowError('invalid-options', `${owner}: learnableThreshold 'channel' needs channels (the size of the last axis) as a positive integer, got ${String(c)}`, {
+      option: 'channels',
+    });
   }
   return tf.fill([c], vThreshold);
 }

@@ -1,18 +1,16 @@
-import { BaseNode, tf, type NeuronDescriptor, type Tensor, type Variable } from '@spikeflow/core';
+import { tf, type NeuronDynamics, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { fusedMultiStep } from '../fused/multi-step-node.js';
-import { fusedByDefault, fusedOptionShape, requireTimeFirst } from '../fused/fused-forward.js';
-import { initialThreshold, learnableThresholdOptionShape, thresholdTag, type LearnableThresholdOptions } from './learnable-threshold.js';
-import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+import { fusedOptionShape } from '../fused/fused-forward.js';
+import { FusableNode, type FusableNodeOptions } from './fusable-node.js';
+import { learnableThresholdOptionShape } from './learnable-threshold.js';
+import { formatNumber, lifOptionShape, neuronDescriptor, requireTau, spikingNodeOptionsShape } from './node-options.js';
 
 /** Constructor options of {@link LIFNode}. */
-export type LIFNodeOptions = NodeConstructorOptions & LearnableThresholdOptions & {
+export type LIFNodeOptions = FusableNodeOptions & {
   /** Membrane time constant τ > 1 (default 2). */
   readonly tau?: number;
   /** Whether the input is divided by τ too (default true). */
   readonly decayInput?: boolean;
-  /** Run multi-step `forward` as one fused op (default: where it is faster, see `fusedByDefault`); `false` uses BaseNode's composed tf ops. */
-  readonly fused?: boolean;
 };
 
 /**
@@ -31,33 +29,19 @@ export type LIFNodeOptions = NodeConstructorOptions & LearnableThresholdOptions 
  * lif.describe(); // 'LIFNode(tau=2, v_th=1, v_reset=0, surrogate=atan(alpha=2))'
  * ```
  */
-export class LIFNode extends BaseNode {
+export class LIFNode extends FusableNode {
   readonly tau: number;
   readonly decayInput: boolean;
-  /** Whether multi-step `forward` runs as one fused op. */
-  /** Fused multi-step op: true/false, or undefined to choose by backend ({@link fusedByDefault}). */
-  readonly fused: boolean | undefined;
 
   constructor(options: LIFNodeOptions = {}) {
-    super(baseNodeOptions(options));
+    super(options);
     this.tau = requireTau('LIFNode', 'tau', options.tau ?? 2);
     this.decayInput = options.decayInput ?? true;
-    this.fused = options.fused;
-    const threshold = initialThreshold('LIFNode', this.vThreshold, options);
-    if (threshold) this.learnThreshold(threshold);
+    this.setUpThreshold('LIFNode', options);
   }
 
-  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes (fused unless `fused: false`). */
-  override forward(xSeq: Tensor): Tensor {
-    // A learnable threshold takes the composed path: the fused op has no gradient for V_th.
-    if (this.threshold || !(this.fused ?? fusedByDefault())) return super.forward(xSeq);
-    requireTimeFirst(this, xSeq);
-    const spikes = fusedMultiStep(xSeq, {
-      model: 'lif', tau: this.tau, decayInput: this.decayInput,
-      vThreshold: this.vThreshold, vReset: this.vReset, detachReset: this.detachReset, surrogate: this.surrogate,
-    });
-    this.recordSpikes(spikes);
-    return spikes;
+  protected fusedModel() {
+    return { model: 'lif' as const, tau: this.tau, decayInput: this.decayInput };
   }
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
@@ -71,29 +55,32 @@ export class LIFNode extends BaseNode {
     return tf.add(tf.sub(v, tf.div(tf.sub(v, vReset), this.tau)), x);
   }
 
+  /** `lif` dynamics: τ, decay_input, the (trained) threshold and the reset. */
+  override dynamics(): NeuronDynamics {
+    return { kind: 'lif', tau: this.tau, decayInput: this.decayInput, ...this.thresholdDynamics() };
+  }
+
   override describe(): string {
-    const leading = [`tau=${formatNumber(this.tau)}`];
-    if (!this.decayInput) leading.push('decay_input=false');
-    leading.push(...thresholdTag(this.threshold));
-    return describeNode('LIFNode', this, leading);
+    return this.describeAs('LIFNode', [`tau=${formatNumber(this.tau)}`, ...(this.decayInput ? [] : ['decay_input=false'])]);
   }
 }
 
-const schema = z.object({
-  ...spikingNodeOptionsShape,
-  tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
-  decayInput: z.boolean().default(true),
-  ...fusedOptionShape,
-  ...learnableThresholdOptionShape,
-}).strict();
+const schema = z
+  .object({
+    ...spikingNodeOptionsShape,
+    ...lifOptionShape,
+    ...fusedOptionShape,
+    ...learnableThresholdOptionShape,
+  })
+  .strict();
 
 /** Validated options of the `lif` descriptor. */
 export type LIFDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/lif`. */
-export const lifDescriptor: NeuronDescriptor<LIFDescriptorOptions> = {
-  id: 'lif',
-  description: 'Leaky integrate-and-fire neuron (SpikingJelly LIFNode): H = V + (X − (V − V_reset))/tau',
-  options: schema,
-  create: (options, context) => new LIFNode({ ...resolveNodeOptions(options, context), tau: options.tau, decayInput: options.decayInput, fused: options.fused, learnableThreshold: options.learnableThreshold, channels: options.channels }),
-};
+export const lifDescriptor = neuronDescriptor(
+  'lif',
+  'Leaky integrate-and-fire neuron (SpikingJelly LIFNode): H = V + (X − (V − V_reset))/tau',
+  schema,
+  (options) => new LIFNode(options),
+);

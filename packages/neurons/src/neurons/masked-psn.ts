@@ -1,8 +1,8 @@
-import { Module, NeuronModule, SpikeflowError, tf, type NeuronDescriptor, type SurrogateFunction, type Tensor, type TrainerCallback, type Variable } from '@spikeflow/core';
+import { Module, SpikeflowError, tf, type NeuronTransition, type SurrogateFunction, type Tensor, type TrainerCallback, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { atan } from '../surrogates/atan.js';
-import { describeSurrogate, formatNumber } from './node-options.js';
-import { kaimingUniform, parallelFire, requireInt, requireTimeSteps } from './psn-kit.js';
+import { describeSurrogate, formatNumber, neuronDescriptor, surrogateOptionShape } from './node-options.js';
+import { ParallelNeuron, type PSNHistory } from './parallel-neuron.js';
+import { kaimingUniform, requireInt, requireTimeSteps } from './psn-kit.js';
 
 /** Constructor options of {@link MaskedPSN}. */
 export interface MaskedPSNOptions {
@@ -39,7 +39,9 @@ function requireLambda(value: number): number {
  * {@link maskedPsnLambda} / {@link maskedPsnLambdaCallback} for the linear ramp the authors'
  * example uses, `λ = min(1, (epoch + 1)/rampEpochs)`. λ is a buffer (`lambda`), so a checkpoint
  * resumes the schedule; the band is the buffer `mask`. Parameters `weight` `[T, T]`
- * (`U(−1/√T, 1/√T)`, seeded) and `bias` `[T, 1]` (−1), as SpikingJelly. Multi-step only.
+ * (`U(−1/√T, 1/√T)`, seeded) and `bias` `[T, 1]` (−1), as SpikingJelly. At λ = 1 it also runs
+ * step by step (`step(x)` keeps the last k inputs, at most T steps between resets); below 1 the
+ * mask still lets step t read later inputs, so single-step mode is refused (`not-supported`).
  *
  * @example
  * ```ts
@@ -47,10 +49,9 @@ function requireLambda(value: number): number {
  * layer.lambda = maskedPsnLambda(epoch, 20); // ramp the mask in over 20 epochs
  * ```
  */
-export class MaskedPSN extends NeuronModule {
+export class MaskedPSN extends ParallelNeuron {
   readonly timeSteps: number;
   readonly order: number;
-  readonly surrogate: SurrogateFunction;
   readonly weight: Variable;
   readonly bias: Variable;
   /** The order-k band M_k `[T, T]` (buffer). */
@@ -58,10 +59,9 @@ export class MaskedPSN extends NeuronModule {
   private readonly lambdaBuffer: Variable;
 
   constructor(options: MaskedPSNOptions) {
-    super();
+    super(options?.surrogate);
     this.timeSteps = requireInt('MaskedPSN', 'timeSteps', options?.timeSteps);
     this.order = requireInt('MaskedPSN', 'order', options.order);
-    this.surrogate = options.surrogate ?? atan();
     const T = this.timeSteps;
     this.weight = this.registerParameter('weight', kaimingUniform([T, T], T));
     this.bias = this.registerParameter('bias', tf.fill([T, 1], -1));
@@ -69,6 +69,7 @@ export class MaskedPSN extends NeuronModule {
     for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) band[i * T + j] = j <= i && i <= j + this.order - 1 ? 1 : 0;
     this.mask = this.registerBuffer('mask', tf.tensor2d(band, [T, T]));
     this.lambdaBuffer = this.registerBuffer('lambda', tf.scalar(requireLambda(options.lambdaInit ?? 0)));
+    this.registerHistory(this.order);
   }
 
   /** The mask-annealing λ in [0, 1]. */
@@ -87,12 +88,40 @@ export class MaskedPSN extends NeuronModule {
     return tf.mul(this.weight, tf.add(tf.mul(this.mask, lambda), 1 - lambda));
   }
 
-  /** Multi-step: `[T, B, ...]` to `[T, B, ...]` spikes in one matrix product. */
-  forward(xSeq: Tensor): Tensor {
+  protected sequenceWeight(): Tensor {
+    return this.maskedWeight();
+  }
+
+  protected override checkSequence(xSeq: Tensor): void {
     requireTimeSteps(this.describe(), xSeq, this.timeSteps);
-    const spikes = parallelFire(this.maskedWeight(), this.bias, xSeq, this.surrogate);
-    this.recordSpikes(spikes);
-    return spikes;
+  }
+
+  protected override checkStep(_x: Tensor, t: number): void {
+    if (this.lambda < 1) {
+      throw new SpikeflowError('not-supported', `${this.describe()} runs step by step only once the mask is fully on (lambda = 1): below 1, step t still reads later inputs`);
+    }
+    if (t >= this.timeSteps) {
+      throw new SpikeflowError(
+        'invalid-state',
+        `${this.describe()} has run ${t} single steps, and its weight has one row per step for ${this.timeSteps}: call resetNet(model) before the next sequence`,
+      );
+    }
+  }
+
+  /** Step t: H[t] = Σ_j (W ⊙ M_k)[t][j]·X[j] over the last k inputs, + b[t]. */
+  transition(x: Tensor, { history }: PSNHistory, t: number): NeuronTransition<PSNHistory> {
+    const k = this.order;
+    const first = Math.max(0, t - k + 1);
+    const row = tf.slice(this.maskedWeight(), [t, first], [1, t - first + 1]);
+    // Steps before 0 have no weight: zeros for the history slots they occupy.
+    const padded =
+      t - first + 1 < k
+        ? tf.pad(row, [
+            [0, 0],
+            [k - (t - first + 1), 0],
+          ])
+        : row;
+    return this.causalStep(x, history, padded, tf.reshape(tf.slice(this.bias, [t, 0], [1, 1]), []));
   }
 
   override describe(): string {
@@ -135,23 +164,22 @@ export function maskedPsnLambdaCallback(model: Module, rampEpochs: number): Trai
   };
 }
 
-const schema = z.object({
-  timeSteps: z.number().int().positive(),
-  order: z.number().int().positive(),
-  lambdaInit: z.number().min(0).max(1).default(0),
-  surrogate: z.string().min(1).default('atan'),
-  surrogateOptions: z.record(z.string(), z.number()).default({}),
-}).strict();
+const schema = z
+  .object({
+    timeSteps: z.number().int().positive(),
+    order: z.number().int().positive(),
+    lambdaInit: z.number().min(0).max(1).default(0),
+    ...surrogateOptionShape('atan'),
+  })
+  .strict();
 
 /** Validated options of the `masked-psn` descriptor. */
 export type MaskedPSNDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/masked-psn`. */
-export const maskedPsnDescriptor: NeuronDescriptor<MaskedPSNDescriptorOptions> = {
-  id: 'masked-psn',
-  description: 'Masked PSN of order k (Fang et al. 2023): H = (W ⊙ M_k(λ))·X + b, causal band of k steps, λ annealed 0 → 1',
-  options: schema,
-  create: (options, context) => new MaskedPSN({
-    timeSteps: options.timeSteps, order: options.order, lambdaInit: options.lambdaInit, surrogate: context.surrogate(options.surrogate, options.surrogateOptions),
-  }),
-};
+export const maskedPsnDescriptor = neuronDescriptor(
+  'masked-psn',
+  'Masked PSN of order k (Fang et al. 2023): H = (W ⊙ M_k(λ))·X + b, causal band of k steps, λ annealed 0 → 1',
+  schema,
+  (options) => new MaskedPSN(options),
+);

@@ -1,42 +1,15 @@
 import { tf, type BaseNode, type Tensor } from '@spikeflow/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
 import { bptt, randomMatrix, refIF, refLIF, simulate, sigmoidGrad64, atanGrad64, type RefModel } from '../test-utils/reference.js';
+import { disposeAfterEach, matrix, stepRows } from '../test-utils/spec-helpers.js';
 import { IFNode } from './if-node.js';
 import { LIFNode } from './lif-node.js';
 import { ParametricLIFNode } from './parametric-lif-node.js';
 
 const TOL = 1e-5;
-const disposables: Array<{ dispose(): void }> = [];
-afterEach(() => {
-  for (const d of disposables.splice(0)) d.dispose();
-});
-
-function track<T extends { dispose(): void }>(x: T): T {
-  disposables.push(x);
-  return x;
-}
-
-function matrix(t: Tensor): number[][] {
-  return t.arraySync() as number[][];
-}
-
-/** Membrane and spikes of a tf node by stepping `singleStep` from rest, inputs `[T][N]`. */
-function stepThrough(node: BaseNode, xs: number[][]): { spikes: number[][]; v: number[][] } {
-  return tf.tidy(() => {
-    let v: Tensor = tf.fill([xs[0].length], node.vReset ?? 0);
-    const spikes: number[][] = [];
-    const vs: number[][] = [];
-    for (const row of xs) {
-      const r = node.singleStep(tf.tensor1d(row), v);
-      spikes.push(Array.from(r.spikes.dataSync()));
-      vs.push(Array.from(r.v.dataSync()));
-      v = r.v;
-    }
-    return { spikes, v: vs };
-  });
-}
+const track = disposeAfterEach();
 
 function expectClose(actual: number[][], expected: number[][], tol = TOL, label = ''): void {
   expect(actual.length).toBe(expected.length);
@@ -49,7 +22,7 @@ describe('hand-computed multi-step cases', () => {
     const node = track(new IFNode());
     // 0.6→0,0.6 | 1.1→1,0 | 0.2→0,0.2 | 1.1→1,0 | 0.5→0,0.5 | 1.0→1,0 (H = V_th fires: x >= 0)
     const xs = [[0.6], [0.5], [0.2], [0.9], [0.5], [0.5]];
-    const r = stepThrough(node, xs);
+    const r = stepRows(node, xs);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 1, 0, 1]);
     expectClose(r.v, [[0.6], [0], [0.2], [0], [0.5], [0]]);
     expect(matrix(node.forward(tf.tensor2d(xs))).flat()).toEqual([0, 1, 0, 1, 0, 1]);
@@ -58,7 +31,7 @@ describe('hand-computed multi-step cases', () => {
   it('IF, soft reset: V = H − S·V_th', () => {
     const node = track(new IFNode({ vReset: null }));
     // 0.6→0,0.6 | 1.1→1,0.1 | 0.3→0,0.3 | 1.2→1,0.2
-    const r = stepThrough(node, [[0.6], [0.5], [0.2], [0.9]]);
+    const r = stepRows(node, [[0.6], [0.5], [0.2], [0.9]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 1]);
     expectClose(r.v, [[0.6], [0.1], [0.3], [0.2]]);
   });
@@ -66,7 +39,7 @@ describe('hand-computed multi-step cases', () => {
   it('LIF τ=2 with decay_input, hard reset: H = V + (X − V)/2', () => {
     const node = track(new LIFNode());
     // 0.75→0,0.75 | 1.125→1,0 | 0.2→0,0.2 | 1.1→1,0
-    const r = stepThrough(node, [[1.5], [1.5], [0.4], [2.0]]);
+    const r = stepRows(node, [[1.5], [1.5], [0.4], [2.0]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 1]);
     expectClose(r.v, [[0.75], [0], [0.2], [0]]);
   });
@@ -74,7 +47,7 @@ describe('hand-computed multi-step cases', () => {
   it('LIF τ=2 without decay_input, hard reset: H = V − V/2 + X', () => {
     const node = track(new LIFNode({ decayInput: false }));
     // 0.6→0,0.6 | 1.1→1,0 | 0.3→0,0.3 | 0.25→0,0.25
-    const r = stepThrough(node, [[0.6], [0.8], [0.3], [0.1]]);
+    const r = stepRows(node, [[0.6], [0.8], [0.3], [0.1]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 0]);
     expectClose(r.v, [[0.6], [0], [0.3], [0.25]]);
   });
@@ -82,7 +55,7 @@ describe('hand-computed multi-step cases', () => {
   it('LIF τ=2 with V_reset = −0.5: starts at V_reset and leaks towards it', () => {
     const node = track(new LIFNode({ vReset: -0.5 }));
     // V0 = −0.5. 1: −0.5 + (2 − 0)/2 = 0.5→0 | 2: 0.5 + (2.5 − 1)/2 = 1.25→1, −0.5 | 3: −0.5 + (0.5 − 0)/2 = −0.25→0
-    const r = stepThrough(node, [[2], [2.5], [0.5]]);
+    const r = stepRows(node, [[2], [2.5], [0.5]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0]);
     expectClose(r.v, [[0.5], [-0.5], [-0.25]]);
   });
@@ -90,7 +63,7 @@ describe('hand-computed multi-step cases', () => {
   it('LIF τ=2, soft reset, with decay_input: leaks towards 0 and subtracts V_th', () => {
     const node = track(new LIFNode({ vReset: null }));
     // 1: 0 + 2.4/2 = 1.2→1, 0.2 | 2: 0.2 + (1 − 0.2)/2 = 0.6→0 | 3: 0.6 + (2.2 − 0.6)/2 = 1.4→1, 0.4
-    const r = stepThrough(node, [[2.4], [1], [2.2]]);
+    const r = stepRows(node, [[2.4], [1], [2.2]]);
     expect(r.spikes.flat()).toEqual([1, 0, 1]);
     expectClose(r.v, [[0.2], [0.6], [0.4]]);
   });
@@ -98,7 +71,7 @@ describe('hand-computed multi-step cases', () => {
   it('PLIF starts with 1/τ = sigmoid(w0) = 1/initTau, so it matches LIF(τ = initTau)', () => {
     const plif = track(new ParametricLIFNode({ initTau: 2 }));
     expect(plif.w.dataSync()[0]).toBeCloseTo(0, 10); // −ln(2 − 1)
-    const r = stepThrough(plif, [[1.5], [1.5], [0.4], [2.0]]);
+    const r = stepRows(plif, [[1.5], [1.5], [0.4], [2.0]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 1]);
     expectClose(r.v, [[0.75], [0], [0.2], [0]]);
     const plif3 = track(new ParametricLIFNode({ initTau: 3 }));
@@ -116,7 +89,11 @@ interface Config {
 
 function configs(): Config[] {
   const out: Config[] = [];
-  const resets: Array<[string, number | null]> = [['hard V_reset=0', 0], ['hard V_reset=-0.3', -0.3], ['soft', null]];
+  const resets: Array<[string, number | null]> = [
+    ['hard V_reset=0', 0],
+    ['hard V_reset=-0.3', -0.3],
+    ['soft', null],
+  ];
   for (const [resetName, vReset] of resets) {
     out.push({
       name: `IF ${resetName}`,
@@ -152,7 +129,7 @@ describe.each(configs())('$name', (config) => {
     expect(ref.minMargin, 'inputs keep every H clear of the threshold').toBeGreaterThan(1e-4);
     expect(ref.spikes.flat().some((s) => s === 1) && ref.spikes.flat().some((s) => s === 0)).toBe(true);
     const node = track(config.make(false));
-    const r = stepThrough(node, xs);
+    const r = stepRows(node, xs);
     expect(r.spikes).toEqual(ref.spikes);
     expectClose(r.v, ref.v, TOL, 'V');
     expect(matrix(tf.tidy(() => node.forward(tf.tensor2d(xs))))).toEqual(ref.spikes);
@@ -262,16 +239,17 @@ describe('ParametricLIFNode parameter w', () => {
       it(`dL/dw of a smooth membrane loss matches finite differences (decayInput=${decayInput}, vReset=${vReset})`, () => {
         // V_th is out of reach, so no neuron fires and the loss is smooth in w; the surrogate plays no part.
         const node = track(new ParametricLIFNode({ initTau: 2.5, decayInput, vReset, vThreshold: 100 }));
-        const lossTf = () => tf.tidy(() => {
-          let v: Tensor = tf.fill([4], vReset ?? 0);
-          let total: Tensor = tf.scalar(0);
-          xs.forEach((row, t) => {
-            const r = node.singleStep(tf.tensor1d(row), v);
-            total = tf.add(total, tf.sum(tf.mul(r.v, tf.tensor1d(cV[t]))));
-            v = r.v;
+        const lossTf = () =>
+          tf.tidy(() => {
+            let v: Tensor = tf.fill([4], vReset ?? 0);
+            let total: Tensor = tf.scalar(0);
+            xs.forEach((row, t) => {
+              const r = node.singleStep(tf.tensor1d(row), v);
+              total = tf.add(total, tf.sum(tf.mul(r.v, tf.tensor1d(cV[t]))));
+              v = r.v;
+            });
+            return total as tf.Scalar;
           });
-          return total as tf.Scalar;
-        });
         const { value, grads } = tf.variableGrads(lossTf, [node.w]);
         const gradW = grads[node.w.name].dataSync()[0];
         value.dispose();
@@ -284,7 +262,7 @@ describe('ParametricLIFNode parameter w', () => {
           return run.v.reduce((acc, row, t) => acc + row.reduce((a, vi, i) => a + vi * cV[t][i], 0), 0);
         };
         const w0 = node.w.dataSync()[0];
-        const numeric = (4 * (lossRef(w0 + 5e-5) - lossRef(w0 - 5e-5)) / 1e-4 - (lossRef(w0 + 1e-4) - lossRef(w0 - 1e-4)) / 2e-4) / 3;
+        const numeric = ((4 * (lossRef(w0 + 5e-5) - lossRef(w0 - 5e-5))) / 1e-4 - (lossRef(w0 + 1e-4) - lossRef(w0 - 1e-4)) / 2e-4) / 3;
         expect(Math.abs(numeric)).toBeGreaterThan(0.05);
         expect(Math.abs(gradW - numeric)).toBeLessThan(TOL * Math.max(1, Math.abs(numeric)));
 
@@ -311,16 +289,20 @@ describe('ParametricLIFNode parameter w', () => {
       expect(simulate(ref, xs).minMargin).toBeGreaterThan(1e-4);
       const { gradK } = bptt(ref, xs, cS, cV);
       const expected = gradK * 0.5 * (1 - 0.5); // dk/dw = sigmoid'(0)
-      const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
-        let v: Tensor = tf.zeros([4]);
-        let total: Tensor = tf.scalar(0);
-        xs.forEach((row, t) => {
-          const r = node.singleStep(tf.tensor1d(row), v);
-          total = tf.add(total, tf.add(tf.sum(tf.mul(r.spikes, tf.tensor1d(cS[t]))), tf.sum(tf.mul(r.v, tf.tensor1d(cV[t])))));
-          v = r.v;
-        });
-        return total as tf.Scalar;
-      }), [node.w]);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          tf.tidy(() => {
+            let v: Tensor = tf.zeros([4]);
+            let total: Tensor = tf.scalar(0);
+            xs.forEach((row, t) => {
+              const r = node.singleStep(tf.tensor1d(row), v);
+              total = tf.add(total, tf.add(tf.sum(tf.mul(r.spikes, tf.tensor1d(cS[t]))), tf.sum(tf.mul(r.v, tf.tensor1d(cV[t])))));
+              v = r.v;
+            });
+            return total as tf.Scalar;
+          }),
+        [node.w],
+      );
       const gradW = grads[node.w.name].dataSync()[0];
       value.dispose();
       tf.dispose(grads);
@@ -347,8 +329,9 @@ describe('constructor validation and describe()', () => {
 
   it('describes itself the way SpikingJelly prints its modules', () => {
     expect(track(new LIFNode()).describe()).toBe('LIFNode(tau=2, v_th=1, v_reset=0, surrogate=sigmoid(alpha=4))');
-    expect(track(new LIFNode({ tau: 3, decayInput: false, vReset: null, detachReset: true, surrogate: atan() })).describe())
-      .toBe('LIFNode(tau=3, decay_input=false, v_th=1, v_reset=null, detach_reset=true, surrogate=atan(alpha=2))');
+    expect(track(new LIFNode({ tau: 3, decayInput: false, vReset: null, detachReset: true, surrogate: atan() })).describe()).toBe(
+      'LIFNode(tau=3, decay_input=false, v_th=1, v_reset=null, detach_reset=true, surrogate=atan(alpha=2))',
+    );
     expect(track(new IFNode({ vThreshold: 0.5 })).describe()).toBe('IFNode(v_th=0.5, v_reset=0, surrogate=sigmoid(alpha=4))');
     expect(track(new ParametricLIFNode({ initTau: 3 })).describe()).toBe('ParametricLIFNode(tau=3, v_th=1, v_reset=0, surrogate=sigmoid(alpha=4))');
   });

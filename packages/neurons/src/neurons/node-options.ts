@@ -1,8 +1,18 @@
 // What the three neuron descriptors share: the zod shape of the charge–fire–reset options, turning
 // validated options into BaseNode options (resolving the surrogate by id), and `describe()` text.
-import { SpikeflowError, type BaseNode, type BaseNodeOptions, type NeuronContext, type SurrogateFunction } from '@spikeflow/core';
+import { SpikeflowError, tf, type BaseNode, type BaseNodeOptions, type NeuronDescriptor, type NeuronModule, type SurrogateFunction, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
 import { sigmoid } from '../surrogates/sigmoid.js';
+
+/** The surrogate options of a neuron descriptor: a registered surrogate id (default `fallback`) and its hyper-parameters. */
+export function surrogateOptionShape(fallback: string) {
+  return {
+    /** Id of a registered surrogate, short (`atan`) or full (`neurons/atan`). */
+    surrogate: z.string().min(1).default(fallback),
+    /** Hyper-parameters of that surrogate, validated by its own schema (e.g. `{ alpha: 2 }`). */
+    surrogateOptions: z.record(z.string(), z.number()).default({}),
+  };
+}
 
 /**
  * The options every spiking node descriptor accepts, with SpikingJelly's defaults. Third-party
@@ -15,10 +25,18 @@ export const spikingNodeOptionsShape = {
   vReset: z.number().nullable().default(0),
   /** Detach the spike in the reset term only (SpikingJelly's `detach_reset`). */
   detachReset: z.boolean().default(false),
-  /** Id of a registered surrogate, short (`atan`) or full (`neurons/atan`). */
-  surrogate: z.string().min(1).default('sigmoid'),
-  /** Hyper-parameters of that surrogate, validated by its own schema (e.g. `{ alpha: 2 }`). */
-  surrogateOptions: z.record(z.string(), z.number()).default({}),
+  ...surrogateOptionShape('sigmoid'),
+};
+
+/** τ > 1 (default 2), checked as SpikingJelly asserts it; spread into the schema of every neuron with a membrane τ. */
+export const tauOptionShape = {
+  tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
+};
+
+/** τ and `decayInput` (default true), the membrane options of LIF and its variants. */
+export const lifOptionShape = {
+  ...tauOptionShape,
+  decayInput: z.boolean().default(true),
 };
 
 /** The validated shared options (output of {@link spikingNodeOptionsShape}). */
@@ -41,14 +59,33 @@ export function baseNodeOptions(options: NodeConstructorOptions): BaseNodeOption
   return { vThreshold: options.vThreshold, vReset: options.vReset, detachReset: options.detachReset, surrogate: options.surrogate ?? sigmoid() };
 }
 
-/** BaseNode options from validated descriptor options, resolving the surrogate through the registry. */
-export function resolveNodeOptions(options: SpikingNodeOptions, context: NeuronContext): BaseNodeOptions {
+/**
+ * A neuron descriptor whose `create` hands the validated options to `make`, with the surrogate id
+ * and its options resolved through the registry into a surrogate function.
+ */
+export function neuronDescriptor<O extends { readonly surrogate: string; readonly surrogateOptions: Record<string, number> }>(
+  id: string,
+  description: string,
+  options: z.ZodType<O>,
+  make: (options: Omit<O, 'surrogate' | 'surrogateOptions'> & { readonly surrogate: SurrogateFunction }) => NeuronModule,
+): NeuronDescriptor<O> {
   return {
-    vThreshold: options.vThreshold,
-    vReset: options.vReset,
-    detachReset: options.detachReset,
-    surrogate: context.surrogate(options.surrogate, options.surrogateOptions),
+    id,
+    description,
+    options,
+    create: ({ surrogateOptions, ...rest }, context) =>
+      make({ ...rest, surrogate: context.surrogate(rest.surrogate, surrogateOptions) } as Omit<O, 'surrogate' | 'surrogateOptions'> & { readonly surrogate: SurrogateFunction }),
   };
+}
+
+/**
+ * SpikingJelly's LIF charge as ALIF and KLIF compute it: `H = V + (X − (V − V_reset))/τ` with
+ * `decayInput`, else `H = V − (V − V_reset)/τ + X`; a soft reset (`vReset` null) leaks towards 0.
+ */
+export function lifCharge(x: Tensor, v: Tensor, tau: number, decayInput: boolean, vReset: number | null): Tensor {
+  const leak = vReset === null || vReset === 0 ? v : tf.sub(v, vReset);
+  if (decayInput) return tf.add(v, tf.div(tf.sub(x, leak), tau));
+  return tf.add(tf.sub(v, tf.div(leak, tau)), x);
 }
 
 /**
@@ -67,11 +104,15 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
+/** `describe()` fragments `name=value` with short numbers, in the record's order. */
+export function formatParams(params: Readonly<Record<string, number>>): string[] {
+  return Object.entries(params).map(([k, v]) => `${k}=${formatNumber(v)}`);
+}
+
 /** `sigmoid(alpha=4)`: the surrogate's short id and its hyper-parameters. */
 export function describeSurrogate(surrogate: SurrogateFunction): string {
   const name = surrogate.id.slice(surrogate.id.lastIndexOf('/') + 1);
-  const params = Object.entries(surrogate.params).map(([k, v]) => `${k}=${formatNumber(v)}`);
-  return `${name}(${params.join(', ')})`;
+  return `${name}(${formatParams(surrogate.params).join(', ')})`;
 }
 
 /**
@@ -79,7 +120,7 @@ export function describeSurrogate(surrogate: SurrogateFunction): string {
  * `LIFNode(tau=2, v_th=1, v_reset=0, surrogate=sigmoid(alpha=4))`; options at their defaults
  * (decay_input, detach_reset) are left out.
  */
-export function describeNode(name: string, node: BaseNode, leading: readonly string[] = []): string {
+export function describeNode(name: string, node: BaseNode<any>, leading: readonly string[] = []): string {
   const parts = [...leading, `v_th=${formatNumber(node.vThreshold)}`, `v_reset=${node.vReset === null ? 'null' : formatNumber(node.vReset)}`];
   if (node.detachReset) parts.push('detach_reset=true');
   parts.push(`surrogate=${describeSurrogate(node.surrogate)}`);

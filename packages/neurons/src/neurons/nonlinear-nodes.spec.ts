@@ -1,11 +1,11 @@
 // QIF, EIF and Izhikevich: the explicit Euler updates of SpikingJelly's QIFNode, EIFNode and IzhikevichNode.
-import { createSpikeflow, SpikeflowError, tf, type BaseNode, type Tensor } from '@spikeflow/core';
+import { createSpikeflow, tf, type BaseNode, type Tensor } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
 import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf } from '../test-utils/spec-helpers.js';
+import { disposeAfterEach, errorOf, stepColumn } from '../test-utils/spec-helpers.js';
 import { atanPrim64, expectGradientsMatch, runHard, sigmoidPrim64, type Ref64 } from '../test-utils/grad-check.js';
 import { EIFNode } from './eif-node.js';
 import { IzhikevichNode } from './izhikevich-node.js';
@@ -15,27 +15,12 @@ const track = disposeAfterEach();
 
 const close = (actual: number[], expected: number[], tol = 1e-5) => actual.forEach((x, i) => expect(Math.abs(x - expected[i]), `${i}: ${x} vs ${expected[i]}`).toBeLessThan(tol));
 
-/** One-neuron spikes and voltages by `singleStep` from V = V_reset. */
-function stepThrough(node: BaseNode, xs: number[]): { spikes: number[]; v: number[] } {
-  return tf.tidy(() => {
-    let v: Tensor = tf.fill([1], node.vReset ?? 0);
-    const out = { spikes: [] as number[], v: [] as number[] };
-    for (const x of xs) {
-      const r = node.singleStep(tf.tensor1d([x]), v);
-      out.spikes.push(r.spikes.dataSync()[0]);
-      out.v.push(r.v.dataSync()[0]);
-      v = r.v;
-    }
-    return out;
-  });
-}
-
 describe('hand-computed cases with SpikingJelly defaults', () => {
   it('QIF (τ 2, V_c 0.8, a₀ 1, V_rest 0, V_reset −0.1): starts at V_reset, the quadratic term accelerates the climb', () => {
     const node = track(new QIFNode());
     // t0: H = −0.1 + (1 + (−0.1)(−0.9))/2 = 0.445 | t1: H = 0.445 + (1 + 0.445·(−0.355))/2 = 0.8660125
     // t2: H = 0.8660125 + (1 + 0.8660125·0.0660125)/2 ≈ 1.3946 → fire, V = −0.1 | t3 = t0
-    const r = stepThrough(node, [1, 1, 1, 1]);
+    const r = stepColumn(node, [1, 1, 1, 1]);
     expect(r.spikes).toEqual([0, 0, 1, 0]);
     close(r.v, [0.445, 0.8660125, -0.1, 0.445]);
     expect((node.forward(tf.tensor2d([[1], [1], [1], [1]])).arraySync() as number[][]).flat()).toEqual([0, 0, 1, 0]);
@@ -45,7 +30,7 @@ describe('hand-computed cases with SpikingJelly defaults', () => {
     const node = track(new EIFNode());
     // t0: H = −0.1 + (1 + 0.1 + e^(−0.9))/2 = 0.65328483 | t1: H = 0.65328483 + (1 − 0.65328483 + e^(−0.14671517))/2
     //     = 1.25841237 → fire, V = −0.1 | t2 = t0
-    const r = stepThrough(node, [1, 1, 1]);
+    const r = stepColumn(node, [1, 1, 1]);
     expect(r.spikes).toEqual([0, 1, 0]);
     close(r.v, [0.6532848298702997, -0.1, 0.6532848298702997]);
   });
@@ -66,8 +51,14 @@ describe('hand-computed cases with SpikingJelly defaults', () => {
       });
     });
     expect(out.map((r) => r[0])).toEqual([0, 1, 0]);
-    close(out.map((r) => r[1]), [0.71, 0, 0.3815875]);
-    close(out.map((r) => r[2]), [0.2025, 0.656825, 0.448809375]);
+    close(
+      out.map((r) => r[1]),
+      [0.71, 0, 0.3815875],
+    );
+    close(
+      out.map((r) => r[2]),
+      [0.2025, 0.656825, 0.448809375],
+    );
   });
 });
 
@@ -80,16 +71,18 @@ function ref(kind: Kind, vReset: number | null): Ref64 {
     const start = vReset ?? 0;
     const v = xs[0].map(() => start);
     const w = xs[0].map(() => 0);
-    return xs.map((x) => x.map((xk, k) => {
-      let h: number;
-      if (kind === 'qif') h = v[k] + (xk + 1.2 * (v[k] - 0) * (v[k] - 0.7)) / tau;
-      else if (kind === 'eif') h = v[k] + (xk - (v[k] - 0) + 0.8 * Math.exp((v[k] - 0.6) / 0.8)) / tau;
-      else h = v[k] + (xk + 1 * (v[k] + 0.1) * (v[k] - 0.8) - w[k]) / tau;
-      const s = fire(h - 1);
-      if (kind === 'izhikevich') w[k] = w[k] + (0.4 * (h + 0.1) - w[k]) / 3 + 0.3 * s;
-      v[k] = vReset === null ? h - s : s * vReset + (1 - s) * h;
-      return s;
-    }));
+    return xs.map((x) =>
+      x.map((xk, k) => {
+        let h: number;
+        if (kind === 'qif') h = v[k] + (xk + 1.2 * (v[k] - 0) * (v[k] - 0.7)) / tau;
+        else if (kind === 'eif') h = v[k] + (xk - (v[k] - 0) + 0.8 * Math.exp((v[k] - 0.6) / 0.8)) / tau;
+        else h = v[k] + (xk + 1 * (v[k] + 0.1) * (v[k] - 0.8) - w[k]) / tau;
+        const s = fire(h - 1);
+        if (kind === 'izhikevich') w[k] = w[k] + (0.4 * (h + 0.1) - w[k]) / 3 + 0.3 * s;
+        v[k] = vReset === null ? h - s : s * vReset + (1 - s) * h;
+        return s;
+      }),
+    );
   };
 }
 
@@ -101,9 +94,12 @@ function make(kind: Kind, vReset: number | null, surrogate: 'sigmoid' | 'atan'):
 }
 
 describe.each([
-  ['qif', -0.1, 'sigmoid'], ['qif', null, 'atan'],
-  ['eif', -0.1, 'atan'], ['eif', null, 'sigmoid'],
-  ['izhikevich', 0, 'sigmoid'], ['izhikevich', null, 'atan'],
+  ['qif', -0.1, 'sigmoid'],
+  ['qif', null, 'atan'],
+  ['eif', -0.1, 'atan'],
+  ['eif', null, 'sigmoid'],
+  ['izhikevich', 0, 'sigmoid'],
+  ['izhikevich', null, 'atan'],
 ] as const)('%s, vReset %s, %s surrogate', (kind, vReset, surrogate) => {
   const xs = randomMatrix(6, 5, 0, 1.6, 71);
   const c = randomMatrix(6, 5, -1, 1, 72);
@@ -127,7 +123,7 @@ describe.each([
 });
 
 describe('validation and registry', () => {
-  it("rejects what SpikingJelly asserts against, with typed errors", () => {
+  it('rejects what SpikingJelly asserts against, with typed errors', () => {
     expect(errorOf(() => new QIFNode({ tau: 1 })).kind).toBe('invalid-options');
     expect(errorOf(() => new QIFNode({ a0: 0 })).message).toMatch(/a0 must be a finite number > 0/);
     expect(errorOf(() => new QIFNode({ vRest: -0.5 })).message).toMatch(/vRest \(-0.5\) must be ≥ vReset \(-0.1\)/);

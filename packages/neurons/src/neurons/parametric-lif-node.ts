@@ -1,18 +1,16 @@
-import { BaseNode, tf, type NeuronDescriptor, type Tensor, type Variable } from '@spikeflow/core';
+import { tf, type NeuronDynamics, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { fusedMultiStep } from '../fused/multi-step-node.js';
-import { fusedByDefault, fusedOptionShape, requireTimeFirst } from '../fused/fused-forward.js';
-import { initialThreshold, learnableThresholdOptionShape, thresholdTag, type LearnableThresholdOptions } from './learnable-threshold.js';
-import { baseNodeOptions, describeNode, formatNumber, requireTau, resolveNodeOptions, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+import { fusedOptionShape } from '../fused/fused-forward.js';
+import { FusableNode, type FusableNodeOptions } from './fusable-node.js';
+import { learnableThresholdOptionShape } from './learnable-threshold.js';
+import { formatNumber, neuronDescriptor, requireTau, spikingNodeOptionsShape } from './node-options.js';
 
 /** Constructor options of {@link ParametricLIFNode}. */
-export type ParametricLIFNodeOptions = NodeConstructorOptions & LearnableThresholdOptions & {
+export type ParametricLIFNodeOptions = FusableNodeOptions & {
   /** Initial membrane time constant τ₀ > 1 (default 2). */
   readonly initTau?: number;
   /** Whether the input is scaled by 1/τ too (default true). */
   readonly decayInput?: boolean;
-  /** Run multi-step `forward` as one fused op (default: where it is faster, see `fusedByDefault`); `false` uses BaseNode's composed tf ops. */
-  readonly fused?: boolean;
 };
 
 /**
@@ -34,36 +32,22 @@ export type ParametricLIFNodeOptions = NodeConstructorOptions & LearnableThresho
  * const optimizer = new Adam(plif.namedParameters(), { lr: 1e-3 }); // trains w
  * ```
  */
-export class ParametricLIFNode extends BaseNode {
+export class ParametricLIFNode extends FusableNode {
   readonly decayInput: boolean;
   readonly initTau: number;
-  /** Whether multi-step `forward` runs as one fused op. */
-  /** Fused multi-step op: true/false, or undefined to choose by backend ({@link fusedByDefault}). */
-  readonly fused: boolean | undefined;
   /** The learnable scalar w with `1/τ = sigmoid(w)`. */
   readonly w: Variable;
 
   constructor(options: ParametricLIFNodeOptions = {}) {
-    super(baseNodeOptions(options));
+    super(options);
     this.initTau = requireTau('ParametricLIFNode', 'initTau', options.initTau ?? 2);
     this.decayInput = options.decayInput ?? true;
-    this.fused = options.fused;
     this.w = this.registerParameter('w', tf.scalar(-Math.log(this.initTau - 1)));
-    const threshold = initialThreshold('ParametricLIFNode', this.vThreshold, options);
-    if (threshold) this.learnThreshold(threshold);
+    this.setUpThreshold('ParametricLIFNode', options);
   }
 
-  /** Multi-step: `[T, B, ...]` input currents to `[T, B, ...]` spikes (fused unless `fused: false`). */
-  override forward(xSeq: Tensor): Tensor {
-    // A learnable threshold takes the composed path: the fused op has no gradient for V_th.
-    if (this.threshold || !(this.fused ?? fusedByDefault())) return super.forward(xSeq);
-    requireTimeFirst(this, xSeq);
-    const spikes = fusedMultiStep(xSeq, {
-      model: 'plif', w: this.w, decayInput: this.decayInput,
-      vThreshold: this.vThreshold, vReset: this.vReset, detachReset: this.detachReset, surrogate: this.surrogate,
-    });
-    this.recordSpikes(spikes);
-    return spikes;
+  protected fusedModel() {
+    return { model: 'plif' as const, w: this.w, decayInput: this.decayInput };
   }
 
   /** The current time constant `1/sigmoid(w) = 1 + e^(−w)` (reads the parameter). */
@@ -78,29 +62,34 @@ export class ParametricLIFNode extends BaseNode {
     return tf.add(tf.sub(v, tf.mul(leak, reciprocalTau)), x);
   }
 
+  /** `lif` dynamics with the learned τ (parameter `w`), the (trained) threshold and the reset. */
+  override dynamics(): NeuronDynamics {
+    const common = this.thresholdDynamics();
+    return { kind: 'lif', tau: this.tau, decayInput: this.decayInput, ...common, learnable: [{ parameter: 'w', role: 'tau', shape: [] }, ...common.learnable] };
+  }
+
   override describe(): string {
-    const leading = [`tau=${formatNumber(this.tau)}`];
-    if (!this.decayInput) leading.push('decay_input=false');
-    leading.push(...thresholdTag(this.threshold));
-    return describeNode('ParametricLIFNode', this, leading);
+    return this.describeAs('ParametricLIFNode', [`tau=${formatNumber(this.tau)}`, ...(this.decayInput ? [] : ['decay_input=false'])]);
   }
 }
 
-const schema = z.object({
-  ...spikingNodeOptionsShape,
-  initTau: z.number().gt(1, 'initTau must be greater than 1 (SpikingJelly requires init_tau > 1)').default(2),
-  decayInput: z.boolean().default(true),
-  ...fusedOptionShape,
-  ...learnableThresholdOptionShape,
-}).strict();
+const schema = z
+  .object({
+    ...spikingNodeOptionsShape,
+    initTau: z.number().gt(1, 'initTau must be greater than 1 (SpikingJelly requires init_tau > 1)').default(2),
+    decayInput: z.boolean().default(true),
+    ...fusedOptionShape,
+    ...learnableThresholdOptionShape,
+  })
+  .strict();
 
 /** Validated options of the `plif` descriptor. */
 export type PLIFDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/plif`. */
-export const plifDescriptor: NeuronDescriptor<PLIFDescriptorOptions> = {
-  id: 'plif',
-  description: 'Parametric LIF neuron (SpikingJelly ParametricLIFNode): learnable 1/tau = sigmoid(w), w0 = −ln(initTau − 1)',
-  options: schema,
-  create: (options, context) => new ParametricLIFNode({ ...resolveNodeOptions(options, context), initTau: options.initTau, decayInput: options.decayInput, fused: options.fused, learnableThreshold: options.learnableThreshold, channels: options.channels }),
-};
+export const plifDescriptor = neuronDescriptor(
+  'plif',
+  'Parametric LIF neuron (SpikingJelly ParametricLIFNode): learnable 1/tau = sigmoid(w), w0 = −ln(initTau − 1)',
+  schema,
+  (options) => new ParametricLIFNode(options),
+);

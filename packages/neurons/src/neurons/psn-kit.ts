@@ -1,5 +1,5 @@
-// What the three parallel spiking neurons share: the time-step check, the one-matmul charge over
-// time, SpikingJelly's weight initialisation, and the spike.
+// What the parallel spiking neurons share: the time-step check, the one-matmul charge over time,
+// SpikingJelly's weight initialisation and the spike.
 import { SpikeflowError, globalRng, spike, tf, type SurrogateFunction, type Tensor } from '@spikeflow/core';
 
 /** Throw `invalid-options` unless `value` is an integer ≥ `min`. */
@@ -14,7 +14,11 @@ export function requireInt(owner: string, option: string, value: unknown, min = 
 export function requireTimeSteps(owner: string, xSeq: Tensor, timeSteps?: number): void {
   if (xSeq.rank < 2) throw new SpikeflowError('shape-mismatch', `${owner} expects a time-first input [T, B, ...], got shape [${xSeq.shape}]`, { actual: [...xSeq.shape] });
   if (timeSteps !== undefined && xSeq.shape[0] !== timeSteps) {
-    throw new SpikeflowError('shape-mismatch', `${owner} was built for T = ${timeSteps} time steps (its weight is [${timeSteps}, ${timeSteps}]) but got an input with T = ${xSeq.shape[0]}, shape [${xSeq.shape}]`, { expected: timeSteps, actual: [...xSeq.shape] });
+    throw new SpikeflowError(
+      'shape-mismatch',
+      `${owner} was built for T = ${timeSteps} time steps (its weight is [${timeSteps}, ${timeSteps}]) but got an input with T = ${xSeq.shape[0]}, shape [${xSeq.shape}]`,
+      { expected: timeSteps, actual: [...xSeq.shape] },
+    );
   }
 }
 
@@ -26,7 +30,10 @@ export function kaimingUniform(shape: number[], fanIn: number): Tensor {
   const bound = 1 / Math.sqrt(fanIn);
   const rng = globalRng();
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: size }, () => (rng.uniform() * 2 - 1) * bound), shape);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => (rng.uniform() * 2 - 1) * bound),
+    shape,
+  );
 }
 
 /** `S = Θ(W·X + b)` over time: `x [T, B, ...]` flattened to `[T, N]`, one `[T, T]·[T, N]` product. */

@@ -1,5 +1,5 @@
 // The PSN family: PSN, MaskedPSN (with the λ schedule) and SlidingPSN.
-import { createSpikeflow, Sequential, SpikeflowError, tf } from '@spikeflow/core';
+import { createSpikeflow, Sequential, tf } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
@@ -43,7 +43,14 @@ describe('PSN', () => {
     const xs = randomMatrix(T, 5, -1, 2, 51);
     const c = randomMatrix(T, 5, -1, 1, 52);
     const weight = randomMatrix(T, T, -0.6, 0.9, 53).flat();
-    expectGradientsMatch(psn, parallelRef(denseOf, (p, t) => p.bias[t]), xs, { weight, bias: [-0.5, -0.2, -0.8, -0.4] }, c, atanPrim64(2));
+    expectGradientsMatch(
+      psn,
+      parallelRef(denseOf, (p, t) => p.bias[t]),
+      xs,
+      { weight, bias: [-0.5, -0.2, -0.8, -0.4] },
+      c,
+      atanPrim64(2),
+    );
   });
 
   it('initialises as SpikingJelly (W ~ U(−1/√T, 1/√T), b = −1) and refuses another T with a typed error', () => {
@@ -67,7 +74,11 @@ describe('MaskedPSN', () => {
     const w = [1, 2, 3, 4, 5, 6, 7, 8, 9];
     assignParams(m, { weight: w, bias: [0, 0, 0] });
     // M_2 for T = 3: [[1,0,0],[1,1,0],[0,1,1]]
-    expect(m.mask.arraySync()).toEqual([[1, 0, 0], [1, 1, 0], [0, 1, 1]]);
+    expect(m.mask.arraySync()).toEqual([
+      [1, 0, 0],
+      [1, 1, 0],
+      [0, 1, 1],
+    ]);
     const masked = () => Array.from(tf.tidy(() => m.maskedWeight().dataSync()));
     expect(masked()).toEqual(w);
     m.lambda = 0.5;
@@ -80,8 +91,17 @@ describe('MaskedPSN', () => {
     const T = 5;
     const m = track(new MaskedPSN({ timeSteps: T, order: 2, lambdaInit: 1 }));
     const xs = randomMatrix(T, 4, -1, 2, 61);
-    const grad = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.slice(m.forward(x), [2, 0], [1, 4])))(tf.tensor2d(xs)).arraySync() as number[][]);
-    for (const s of [0, 3, 4]) expect(grad[s].every((g) => g === 0), `row ${s}`).toBe(true);
+    const grad = tf.tidy(
+      () =>
+        tf
+          .grad((x: tf.Tensor) => tf.sum(tf.slice(m.forward(x), [2, 0], [1, 4])))(tf.tensor2d(xs))
+          .arraySync() as number[][],
+    );
+    for (const s of [0, 3, 4])
+      expect(
+        grad[s].every((g) => g === 0),
+        `row ${s}`,
+      ).toBe(true);
     expect(grad[1].some((g) => g !== 0) || grad[2].some((g) => g !== 0)).toBe(true);
   });
 
@@ -93,7 +113,14 @@ describe('MaskedPSN', () => {
     const M = band(T, 2);
     const matrix = (p: Record<string, number[]>) => denseOf(p, T).map((row, i) => row.map((w, j) => w * (0.3 * M[i][j] + 0.7)));
     const weight = randomMatrix(T, T, -0.6, 0.9, 64).flat();
-    expectGradientsMatch(m, parallelRef(matrix, (p, t) => p.bias[t]), xs, { weight, bias: [-0.5, -0.2, -0.8, -0.4] }, c, sigmoidPrim64(4));
+    expectGradientsMatch(
+      m,
+      parallelRef(matrix, (p, t) => p.bias[t]),
+      xs,
+      { weight, bias: [-0.5, -0.2, -0.8, -0.4] },
+      c,
+      sigmoidPrim64(4),
+    );
   });
 
   it('λ schedule: min(1, (epoch + 1)/ramp); the callback sets every MaskedPSN of a model; λ is a checkpointed buffer', async () => {
@@ -106,7 +133,12 @@ describe('MaskedPSN', () => {
     expect([a.lambda, b.lambda]).toEqual([0.5, 0.5]);
     await callback.onEpochStart!(5, 10, 0);
     expect([a.lambda, b.lambda]).toEqual([1, 1]);
-    expect(a.namedTensors().filter((e) => !e.trainable).map((e) => e.name)).toEqual(['mask', 'lambda']);
+    expect(
+      a
+        .namedTensors()
+        .filter((e) => !e.trainable)
+        .map((e) => e.name),
+    ).toEqual(['mask', 'lambda']);
     expect(errorOf(() => maskedPsnLambda(-1, 4)).kind).toBe('invalid-options');
     expect(errorOf(() => maskedPsnLambda(0, 0)).kind).toBe('invalid-options');
     expect(errorOf(() => (a.lambda = 1.5)).message).toMatch(/lambda must be a number in \[0, 1\]/);
@@ -124,7 +156,10 @@ describe('SlidingPSN', () => {
       [0.25, 0.5, 1, 0],
       [0, 0.25, 0.5, 1],
     ]);
-    expect(tf.tidy(() => s.gemmWeight(2).arraySync())).toEqual([[1, 0], [0.5, 1]]);
+    expect(tf.tidy(() => s.gemmWeight(2).arraySync())).toEqual([
+      [1, 0],
+      [0.5, 1],
+    ]);
     // H[t] = 0.25·X[t−2] + 0.5·X[t−1] + X[t] − 1 with X = 0.6: 0.6 − 1 < 0, 0.9 − 1 < 0, 1.05 − 1 ≥ 0 → [0, 0, 1, 1, 1]
     const x = tf.fill([5, 1], 0.6);
     expect((s.forward(x).arraySync() as number[][]).flat()).toEqual([0, 0, 1, 1, 1]);
@@ -135,8 +170,16 @@ describe('SlidingPSN', () => {
     const s = track(new SlidingPSN({ order: 3, expInit: false }));
     const xs = randomMatrix(T, 4, -1, 2, 70 + T);
     const c = randomMatrix(T, 4, -1, 1, 80 + T);
-    const matrix = (p: Record<string, number[]>, n: number) => Array.from({ length: n }, (_, t) => Array.from({ length: n }, (_, u) => (t - u >= 0 && t - u < 3 ? p.weight[2 - (t - u)] : 0)));
-    expectGradientsMatch(s, parallelRef(matrix, (p) => p.bias[0]), xs, { weight: [0.3, -0.5, 0.9], bias: [-0.3] }, c, atanPrim64(2));
+    const matrix = (p: Record<string, number[]>, n: number) =>
+      Array.from({ length: n }, (_, t) => Array.from({ length: n }, (_, u) => (t - u >= 0 && t - u < 3 ? p.weight[2 - (t - u)] : 0)));
+    expectGradientsMatch(
+      s,
+      parallelRef(matrix, (p) => p.bias[0]),
+      xs,
+      { weight: [0.3, -0.5, 0.9], bias: [-0.3] },
+      c,
+      atanPrim64(2),
+    );
   });
 
   it('kaiming init lies in U(−1/√k, 1/√k); rank-1 input is refused', () => {

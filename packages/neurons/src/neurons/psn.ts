@@ -1,8 +1,8 @@
-import { NeuronModule, type NeuronDescriptor, type SurrogateFunction, type Tensor, type Variable, tf } from '@spikeflow/core';
+import { SpikeflowError, tf, type NeuronTransition, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { atan } from '../surrogates/atan.js';
-import { describeSurrogate } from './node-options.js';
-import { kaimingUniform, parallelFire, requireInt, requireTimeSteps } from './psn-kit.js';
+import { describeSurrogate, neuronDescriptor, surrogateOptionShape } from './node-options.js';
+import { ParallelNeuron, type PSNHistory } from './parallel-neuron.js';
+import { kaimingUniform, requireInt, requireTimeSteps } from './psn-kit.js';
 
 /** Constructor options of {@link PSN}. */
 export interface PSNOptions {
@@ -24,8 +24,9 @@ export interface PSNOptions {
  *
  * Inputs are `[T, B, ...]`, flattened to `[T, N]`; T must equal `timeSteps` (else a
  * `shape-mismatch` error). Initialisation as SpikingJelly: `W ~ U(−1/√T, 1/√T)` from the global
- * seeded generator, `b = −1`. No state, so every `forward` is independent; there is no single-step
- * mode (step t reads future inputs). Use {@link MaskedPSN} or {@link SlidingPSN} for causal variants.
+ * seeded generator, `b = −1`. No state, so every `forward` is independent. There is no single-step
+ * mode: row t of W reads every step's input, future ones included, so `step(x)` throws
+ * `not-supported`; {@link MaskedPSN} (at λ = 1) and {@link SlidingPSN} are the causal variants.
  *
  * @example
  * ```ts
@@ -33,28 +34,41 @@ export interface PSNOptions {
  * const spikes = psn.forward(tf.randomUniform([4, 32, 128])); // [T, B, features]
  * ```
  */
-export class PSN extends NeuronModule {
+export class PSN extends ParallelNeuron {
   readonly timeSteps: number;
-  readonly surrogate: SurrogateFunction;
   /** `[T, T]`: row t mixes the inputs of every step into H[t]. */
   readonly weight: Variable;
   /** `[T, 1]`: the per-step bias (−threshold). */
   readonly bias: Variable;
 
   constructor(options: PSNOptions) {
-    super();
+    super(options?.surrogate);
     this.timeSteps = requireInt('PSN', 'timeSteps', options?.timeSteps);
-    this.surrogate = options.surrogate ?? atan();
     this.weight = this.registerParameter('weight', kaimingUniform([this.timeSteps, this.timeSteps], this.timeSteps));
     this.bias = this.registerParameter('bias', tf.fill([this.timeSteps, 1], -1));
   }
 
-  /** Multi-step: `[T, B, ...]` to `[T, B, ...]` spikes in one matrix product. */
-  forward(xSeq: Tensor): Tensor {
+  protected sequenceWeight(): Tensor {
+    return this.weight;
+  }
+
+  protected override checkSequence(xSeq: Tensor): void {
     requireTimeSteps(this.describe(), xSeq, this.timeSteps);
-    const spikes = parallelFire(this.weight, this.bias, xSeq, this.surrogate);
-    this.recordSpikes(spikes);
-    return spikes;
+  }
+
+  protected override checkStep(): void {
+    throw this.notCausal();
+  }
+
+  transition(): NeuronTransition<PSNHistory> {
+    throw this.notCausal();
+  }
+
+  private notCausal(): SpikeflowError {
+    return new SpikeflowError(
+      'not-supported',
+      `${this.describe()} has no single-step mode: its weight [T, T] mixes every time step into H[t], so step t would read inputs that have not arrived yet (it is not causal); use MaskedPSN (order-k band, at lambda = 1) or SlidingPSN, which run step by step`,
+    );
   }
 
   override describe(): string {
@@ -62,19 +76,20 @@ export class PSN extends NeuronModule {
   }
 }
 
-const schema = z.object({
-  timeSteps: z.number().int().positive(),
-  surrogate: z.string().min(1).default('atan'),
-  surrogateOptions: z.record(z.string(), z.number()).default({}),
-}).strict();
+const schema = z
+  .object({
+    timeSteps: z.number().int().positive(),
+    ...surrogateOptionShape('atan'),
+  })
+  .strict();
 
 /** Validated options of the `psn` descriptor. */
 export type PSNDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/psn`. */
-export const psnDescriptor: NeuronDescriptor<PSNDescriptorOptions> = {
-  id: 'psn',
-  description: 'Parallel Spiking Neuron (Fang et al. 2023, SpikingJelly PSN): H = W·X + b over time (W [T, T]), S = Θ(H); needs timeSteps',
-  options: schema,
-  create: (options, context) => new PSN({ timeSteps: options.timeSteps, surrogate: context.surrogate(options.surrogate, options.surrogateOptions) }),
-};
+export const psnDescriptor = neuronDescriptor(
+  'psn',
+  'Parallel Spiking Neuron (Fang et al. 2023, SpikingJelly PSN): H = W·X + b over time (W [T, T]), S = Θ(H); needs timeSteps',
+  schema,
+  (options) => new PSN(options),
+);

@@ -1,8 +1,8 @@
-import { NeuronModule, tf, type NeuronDescriptor, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
+import { tf, type NeuronTransition, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { atan } from '../surrogates/atan.js';
-import { describeSurrogate } from './node-options.js';
-import { kaimingUniform, parallelFire, requireInt, requireTimeSteps } from './psn-kit.js';
+import { describeSurrogate, neuronDescriptor, surrogateOptionShape } from './node-options.js';
+import { ParallelNeuron, type PSNHistory } from './parallel-neuron.js';
+import { kaimingUniform, requireInt } from './psn-kit.js';
 
 /** Constructor options of {@link SlidingPSN}. */
 export interface SlidingPSNOptions {
@@ -25,7 +25,8 @@ export interface SlidingPSNOptions {
  *
  * Parameters `weight` `[k]` (W_{k−1} multiplies the current step) and `bias` (a scalar, −1). The
  * forward pass builds the banded `[T, T]` matrix from the k weights for the input's T and runs one
- * matrix product (SpikingJelly's `gemm` backend). Multi-step only.
+ * matrix product (SpikingJelly's `gemm` backend); `step(x)` runs it one step at a time from the last
+ * k inputs, for as many steps as wanted.
  *
  * @example
  * ```ts
@@ -33,20 +34,19 @@ export interface SlidingPSNOptions {
  * layer.forward(tf.ones([16, 2, 10])); // any T
  * ```
  */
-export class SlidingPSN extends NeuronModule {
+export class SlidingPSN extends ParallelNeuron {
   readonly order: number;
-  readonly surrogate: SurrogateFunction;
   readonly weight: Variable;
   readonly bias: Variable;
 
   constructor(options: SlidingPSNOptions) {
-    super();
+    super(options?.surrogate);
     this.order = requireInt('SlidingPSN', 'order', options?.order);
-    this.surrogate = options.surrogate ?? atan();
     const k = this.order;
     const init = (options.expInit ?? true) ? tf.tensor1d(Array.from({ length: k }, (_, i) => 2 ** -(k - 1 - i))) : kaimingUniform([k], k);
     this.weight = this.registerParameter('weight', init);
     this.bias = this.registerParameter('bias', tf.scalar(-1));
+    this.registerHistory(k);
   }
 
   /** The `[T, T]` matrix with `W_{k−1−(t−s)}` at `[t][s]` for `0 ≤ t − s < k` (differentiable in W). */
@@ -54,19 +54,21 @@ export class SlidingPSN extends NeuronModule {
     const k = this.order;
     // bands[i] marks the entries that take W_i: t − s = k − 1 − i.
     const bands = new Float32Array(k * T * T);
-    for (let i = 0; i < k; i++) for (let t = 0; t < T; t++) {
-      const s = t - (k - 1 - i);
-      if (s >= 0) bands[i * T * T + t * T + s] = 1;
-    }
+    for (let i = 0; i < k; i++)
+      for (let t = 0; t < T; t++) {
+        const s = t - (k - 1 - i);
+        if (s >= 0) bands[i * T * T + t * T + s] = 1;
+      }
     return tf.reshape(tf.matMul(tf.reshape(this.weight, [1, k]), tf.tensor2d(bands, [k, T * T])), [T, T]);
   }
 
-  /** Multi-step: `[T, B, ...]` to `[T, B, ...]` spikes, any T. */
-  forward(xSeq: Tensor): Tensor {
-    requireTimeSteps(this.describe(), xSeq);
-    const spikes = parallelFire(this.gemmWeight(xSeq.shape[0]), this.bias, xSeq, this.surrogate);
-    this.recordSpikes(spikes);
-    return spikes;
+  protected sequenceWeight(T: number): Tensor {
+    return this.gemmWeight(T);
+  }
+
+  /** One step: H[t] = Σ_i W_i·X[t − k + 1 + i] + b over the last k inputs. */
+  transition(x: Tensor, { history }: PSNHistory): NeuronTransition<PSNHistory> {
+    return this.causalStep(x, history, tf.reshape(this.weight, [1, this.order]), this.bias);
   }
 
   override describe(): string {
@@ -74,20 +76,21 @@ export class SlidingPSN extends NeuronModule {
   }
 }
 
-const schema = z.object({
-  order: z.number().int().positive(),
-  expInit: z.boolean().default(true),
-  surrogate: z.string().min(1).default('atan'),
-  surrogateOptions: z.record(z.string(), z.number()).default({}),
-}).strict();
+const schema = z
+  .object({
+    order: z.number().int().positive(),
+    expInit: z.boolean().default(true),
+    ...surrogateOptionShape('atan'),
+  })
+  .strict();
 
 /** Validated options of the `sliding-psn` descriptor. */
 export type SlidingPSNDescriptorOptions = z.infer<typeof schema>;
 
 /** Registry entry `neurons/sliding-psn`. */
-export const slidingPsnDescriptor: NeuronDescriptor<SlidingPSNDescriptorOptions> = {
-  id: 'sliding-psn',
-  description: 'Sliding PSN of order k (Fang et al. 2023): H[t] = Σ W_i·X[t − k + 1 + i] + b with k shared weights; any T',
-  options: schema,
-  create: (options, context) => new SlidingPSN({ order: options.order, expInit: options.expInit, surrogate: context.surrogate(options.surrogate, options.surrogateOptions) }),
-};
+export const slidingPsnDescriptor = neuronDescriptor(
+  'sliding-psn',
+  'Sliding PSN of order k (Fang et al. 2023): H[t] = Σ W_i·X[t − k + 1 + i] + b with k shared weights; any T',
+  schema,
+  (options) => new SlidingPSN(options),
+);

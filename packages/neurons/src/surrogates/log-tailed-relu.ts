@@ -1,37 +1,33 @@
-import { tf, type SurrogateDescriptor, type SurrogateFunction } from '@spikeflow/core';
-import { z } from 'zod';
-import { createSurrogate, finite, parseSurrogateOptions } from './surrogate-kit.js';
-
-const schema = z.object({ alpha: finite(0) }).strict();
-
-/** Options of {@link logTailedRelu}. */
-export type LogTailedReluOptions = z.infer<typeof schema>;
+import { tf } from '@spikeflow/core';
+import { defineSurrogate, finite, type SurrogateOptionsOf } from './surrogate-kit.js';
 
 /**
  * SpikingJelly's `LogTailedReLU` surrogate (Cai et al., half-wave Gaussian quantization):
  * `g'(x) = α` for `x ≤ 0`, `1` for `0 < x ≤ 1`, `1/x` for `x > 1`; `g(x) = αx`, `x`, `ln x + 1` on
  * the same pieces. Default `α = 0`. Like LeakyKReLU its primitive is not a smooth step.
  */
-export function logTailedRelu(options: Partial<LogTailedReluOptions> = {}): SurrogateFunction {
-  const { alpha } = parseSurrogateOptions('log-tailed-relu', schema, options);
-  return createSurrogate('log-tailed-relu', { alpha }, {
-    primitive: (x) => {
-      // max(x, 1) keeps ln finite in the branch tf.where discards. Masks use greaterEqual, the one
-      // comparison tfjs can differentiate through, so the primitive also works as a smooth forward.
-      const tail = tf.add(tf.log(tf.maximum(x, 1)), 1);
-      return tf.where(tf.greaterEqual(1, x), tf.where(tf.greaterEqual(0, x), tf.mul(x, alpha), x), tail);
-    },
-    derivative: (x) => {
-      const tail = tf.div(1, tf.maximum(x, 1));
-      return tf.where(tf.greaterEqual(1, x), tf.where(tf.greaterEqual(0, x), tf.fill(x.shape, alpha), tf.onesLike(x)), tail);
-    },
-  });
-}
+export const logTailedRelu = defineSurrogate(
+  'log-tailed-relu',
+  { alpha: finite(0) },
+  {
+    description: "SpikingJelly's LogTailedReLU: g'(x) = α for x ≤ 0, 1 for 0 < x ≤ 1, 1/x for x > 1; α = 0",
+    formulas: ({ alpha }) => ({
+      primitive: (x) => {
+        // max(x, 1) keeps ln finite in the branch tf.where discards. Masks use greaterEqual, the one
+        // comparison tfjs can differentiate through, so the primitive also works as a smooth forward.
+        const tail = tf.add(tf.log(tf.maximum(x, 1)), 1);
+        return tf.where(tf.greaterEqual(1, x), tf.where(tf.greaterEqual(0, x), tf.mul(x, alpha), x), tail);
+      },
+      derivative: (x) => {
+        const tail = tf.div(1, tf.maximum(x, 1));
+        return tf.where(tf.greaterEqual(1, x), tf.where(tf.greaterEqual(0, x), tf.fill(x.shape, alpha), tf.onesLike(x)), tail);
+      },
+    }),
+  },
+);
+
+/** Options of {@link logTailedRelu}. */
+export type LogTailedReluOptions = SurrogateOptionsOf<typeof logTailedRelu>;
 
 /** Registry entry `neurons/log-tailed-relu`. */
-export const logTailedReluDescriptor: SurrogateDescriptor<LogTailedReluOptions> = {
-  id: 'log-tailed-relu',
-  description: "SpikingJelly's LogTailedReLU: g'(x) = α for x ≤ 0, 1 for 0 < x ≤ 1, 1/x for x > 1; α = 0",
-  options: schema,
-  create: (options) => logTailedRelu(options),
-};
+export const logTailedReluDescriptor = logTailedRelu.descriptor;

@@ -1,11 +1,6 @@
-import { tf, type SurrogateDescriptor, type SurrogateFunction } from '@spikeflow/core';
-import { z } from 'zod';
-import { createSurrogate, finite, parseSurrogateOptions, positive } from './surrogate-kit.js';
-
-const schema = z.object({ w: positive(1), c: finite(0.01) }).strict();
-
-/** Options of {@link piecewiseLeakyRelu}. */
-export type PiecewiseLeakyReluOptions = z.infer<typeof schema>;
+import { tf } from '@spikeflow/core';
+import { SurrogateKind } from '../fused/kernels/neuron-codes.js';
+import { defineSurrogate, finite, positive, type SurrogateOptionsOf } from './surrogate-kit.js';
 
 /**
  * SpikingJelly's `PiecewiseLeakyReLU` surrogate: `g'(x) = 1/(2w)` for `|x| < w`, else `c`;
@@ -15,22 +10,25 @@ export type PiecewiseLeakyReluOptions = z.infer<typeof schema>;
  * The inner slope is `1/(2w)`, as SpikingJelly's PyTorch backward has computed since August 2023
  * (it matches the primitive); releases before that used `1/w`.
  */
-export function piecewiseLeakyRelu(options: Partial<PiecewiseLeakyReluOptions> = {}): SurrogateFunction {
-  const { w, c } = parseSurrogateOptions('piecewise-leaky-relu', schema, options);
-  return createSurrogate('piecewise-leaky-relu', { w, c }, {
-    primitive: (x) => {
-      // Clamp to the window for the middle piece; the part of x outside it rises with slope c.
-      const u = tf.clipByValue(x, -w, w);
-      return tf.add(tf.add(tf.div(u, 2 * w), 0.5), tf.mul(tf.sub(x, u), c));
-    },
-    derivative: (x) => tf.where(tf.greaterEqual(tf.abs(x), w), tf.fill(x.shape, c), tf.fill(x.shape, 1 / (2 * w))),
-  }, { kind: 8, p: w, q: c });
-}
+export const piecewiseLeakyRelu = defineSurrogate(
+  'piecewise-leaky-relu',
+  { w: positive(1), c: finite(0.01) },
+  {
+    description: "SpikingJelly's PiecewiseLeakyReLU: g'(x) = 1/(2w) for |x| < w, else c; w = 1, c = 0.01",
+    formulas: ({ w, c }) => ({
+      primitive: (x) => {
+        // Clamp to the window for the middle piece; the part of x outside it rises with slope c.
+        const u = tf.clipByValue(x, -w, w);
+        return tf.add(tf.add(tf.div(u, 2 * w), 0.5), tf.mul(tf.sub(x, u), c));
+      },
+      derivative: (x) => tf.where(tf.greaterEqual(tf.abs(x), w), tf.fill(x.shape, c), tf.fill(x.shape, 1 / (2 * w))),
+      native: { kind: SurrogateKind.PiecewiseLeakyRelu, p: w, q: c },
+    }),
+  },
+);
+
+/** Options of {@link piecewiseLeakyRelu}. */
+export type PiecewiseLeakyReluOptions = SurrogateOptionsOf<typeof piecewiseLeakyRelu>;
 
 /** Registry entry `neurons/piecewise-leaky-relu`. */
-export const piecewiseLeakyReluDescriptor: SurrogateDescriptor<PiecewiseLeakyReluOptions> = {
-  id: 'piecewise-leaky-relu',
-  description: "SpikingJelly's PiecewiseLeakyReLU: g'(x) = 1/(2w) for |x| < w, else c; w = 1, c = 0.01",
-  options: schema,
-  create: (options) => piecewiseLeakyRelu(options),
-};
+export const piecewiseLeakyReluDescriptor = piecewiseLeakyRelu.descriptor;

@@ -1,11 +1,6 @@
-import { tf, type SurrogateDescriptor, type SurrogateFunction } from '@spikeflow/core';
-import { z } from 'zod';
-import { createSurrogate, parseSurrogateOptions, positive } from './surrogate-kit.js';
-
-const schema = z.object({ alpha: positive(1) }).strict();
-
-/** Options of {@link piecewiseQuadratic}. */
-export type PiecewiseQuadraticOptions = z.infer<typeof schema>;
+import { tf } from '@spikeflow/core';
+import { SurrogateKind } from '../fused/kernels/neuron-codes.js';
+import { defineSurrogate, positive, type SurrogateOptionsOf } from './surrogate-kit.js';
 
 /**
  * SpikingJelly's `PiecewiseQuadratic` surrogate (a triangular gradient window):
@@ -14,23 +9,28 @@ export type PiecewiseQuadraticOptions = z.infer<typeof schema>;
  *
  * The primitive clamps x to the window first, which gives the same three pieces in one formula.
  */
-export function piecewiseQuadratic(options: Partial<PiecewiseQuadraticOptions> = {}): SurrogateFunction {
-  const { alpha } = parseSurrogateOptions('piecewise-quadratic', schema, options);
-  const edge = 1 / alpha;
-  return createSurrogate('piecewise-quadratic', { alpha }, {
-    primitive: (x) => {
-      const u = tf.clipByValue(x, -edge, edge);
-      return tf.add(tf.add(tf.mul(tf.mul(u, tf.abs(u)), -(alpha * alpha) / 2), tf.mul(u, alpha)), 0.5);
+export const piecewiseQuadratic = defineSurrogate(
+  'piecewise-quadratic',
+  { alpha: positive(1) },
+  {
+    description: "SpikingJelly's PiecewiseQuadratic: g'(x) = α − α²|x| for |x| ≤ 1/α, else 0; α = 1",
+    formulas: ({ alpha }) => {
+      const edge = 1 / alpha;
+      return {
+        primitive: (x) => {
+          const u = tf.clipByValue(x, -edge, edge);
+          return tf.add(tf.add(tf.mul(tf.mul(u, tf.abs(u)), -(alpha * alpha) / 2), tf.mul(u, alpha)), 0.5);
+        },
+        // α − α²|x| is negative exactly where |x| > 1/α, so relu gives SpikingJelly's masked window.
+        derivative: (x) => tf.relu(tf.sub(alpha, tf.mul(tf.abs(x), alpha * alpha))),
+        native: { kind: SurrogateKind.PiecewiseQuadratic, p: alpha, q: alpha * alpha },
+      };
     },
-    // α − α²|x| is negative exactly where |x| > 1/α, so relu gives SpikingJelly's masked window.
-    derivative: (x) => tf.relu(tf.sub(alpha, tf.mul(tf.abs(x), alpha * alpha))),
-  }, { kind: 3, p: alpha, q: alpha * alpha });
-}
+  },
+);
+
+/** Options of {@link piecewiseQuadratic}. */
+export type PiecewiseQuadraticOptions = SurrogateOptionsOf<typeof piecewiseQuadratic>;
 
 /** Registry entry `neurons/piecewise-quadratic`. */
-export const piecewiseQuadraticDescriptor: SurrogateDescriptor<PiecewiseQuadraticOptions> = {
-  id: 'piecewise-quadratic',
-  description: "SpikingJelly's PiecewiseQuadratic: g'(x) = α − α²|x| for |x| ≤ 1/α, else 0; α = 1",
-  options: schema,
-  create: (options) => piecewiseQuadratic(options),
-};
+export const piecewiseQuadraticDescriptor = piecewiseQuadratic.descriptor;

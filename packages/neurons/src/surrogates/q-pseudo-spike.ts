@@ -1,14 +1,6 @@
-import { tf, type SurrogateDescriptor, type SurrogateFunction, type Tensor } from '@spikeflow/core';
+import { tf, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { createSurrogate, nonNegativeMask, parseSurrogateOptions } from './surrogate-kit.js';
-
-const schema = z.object({
-  // The gradient's tail exponent; the formulas divide by α − 1, and SpikingJelly documents α > 1.
-  alpha: z.number().gt(1, 'alpha must be greater than 1 (q-PseudoSpike divides by alpha − 1)').default(2),
-}).strict();
-
-/** Options of {@link qPseudoSpike}. */
-export type QPseudoSpikeOptions = z.infer<typeof schema>;
+import { defineSurrogate, nonNegativeMask, type SurrogateOptionsOf } from './surrogate-kit.js';
 
 /**
  * SpikingJelly's `QPseudoSpike` surrogate (Herranz-Celotti & Rouat, "Surrogate Gradients Design";
@@ -16,22 +8,29 @@ export type QPseudoSpikeOptions = z.infer<typeof schema>;
  * `g(x) = ½(1 − 2x/(α − 1))^(1−α)` for `x < 0`, `1 − ½(1 + 2x/(α − 1))^(1−α)` for `x ≥ 0`.
  * Default `α = 2`.
  */
-export function qPseudoSpike(options: Partial<QPseudoSpikeOptions> = {}): SurrogateFunction {
-  const { alpha } = parseSurrogateOptions('q-pseudo-spike', schema, options);
-  const base = (x: Tensor) => tf.add(tf.mul(tf.abs(x), 2 / (alpha - 1)), 1);
-  return createSurrogate('q-pseudo-spike', { alpha }, {
-    primitive: (x) => {
-      const tail = tf.mul(tf.pow(base(x), 1 - alpha), 0.5);
-      return tf.where(nonNegativeMask(x), tf.sub(1, tail), tail);
+export const qPseudoSpike = defineSurrogate(
+  'q-pseudo-spike',
+  {
+    // The gradient's tail exponent; the formulas divide by α − 1, and SpikingJelly documents α > 1.
+    alpha: z.number().gt(1, 'alpha must be greater than 1 (q-PseudoSpike divides by alpha − 1)').default(2),
+  },
+  {
+    description: "SpikingJelly's QPseudoSpike: g'(x) = (1 + 2|x|/(α − 1))^(−α); α = 2 (α > 1)",
+    formulas: ({ alpha }) => {
+      const base = (x: Tensor) => tf.add(tf.mul(tf.abs(x), 2 / (alpha - 1)), 1);
+      return {
+        primitive: (x) => {
+          const tail = tf.mul(tf.pow(base(x), 1 - alpha), 0.5);
+          return tf.where(nonNegativeMask(x), tf.sub(1, tail), tail);
+        },
+        derivative: (x) => tf.pow(base(x), -alpha),
+      };
     },
-    derivative: (x) => tf.pow(base(x), -alpha),
-  });
-}
+  },
+);
+
+/** Options of {@link qPseudoSpike}. */
+export type QPseudoSpikeOptions = SurrogateOptionsOf<typeof qPseudoSpike>;
 
 /** Registry entry `neurons/q-pseudo-spike`. */
-export const qPseudoSpikeDescriptor: SurrogateDescriptor<QPseudoSpikeOptions> = {
-  id: 'q-pseudo-spike',
-  description: "SpikingJelly's QPseudoSpike: g'(x) = (1 + 2|x|/(α − 1))^(−α); α = 2 (α > 1)",
-  options: schema,
-  create: (options) => qPseudoSpike(options),
-};
+export const qPseudoSpikeDescriptor = qPseudoSpike.descriptor;

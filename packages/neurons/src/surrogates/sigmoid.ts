@@ -1,11 +1,6 @@
-import { tf, type SurrogateDescriptor, type SurrogateFunction } from '@spikeflow/core';
-import { z } from 'zod';
-import { createSurrogate, parseSurrogateOptions, positive } from './surrogate-kit.js';
-
-const schema = z.object({ alpha: positive(4) }).strict();
-
-/** Options of {@link sigmoid}. */
-export type SigmoidOptions = z.infer<typeof schema>;
+import { tf } from '@spikeflow/core';
+import { SurrogateKind } from '../fused/kernels/neuron-codes.js';
+import { defineSurrogate, positive, type SurrogateOptionsOf } from './surrogate-kit.js';
 
 /**
  * SpikingJelly's `Sigmoid` surrogate, the default of every neuron:
@@ -17,21 +12,24 @@ export type SigmoidOptions = z.infer<typeof schema>;
  * const lif = new LIFNode({ surrogate: sigmoid({ alpha: 4 }) });
  * ```
  */
-export function sigmoid(options: Partial<SigmoidOptions> = {}): SurrogateFunction {
-  const { alpha } = parseSurrogateOptions('sigmoid', schema, options);
-  return createSurrogate('sigmoid', { alpha }, {
-    primitive: (x) => tf.sigmoid(tf.mul(x, alpha)),
-    derivative: (x) => {
-      const s = tf.sigmoid(tf.mul(x, alpha));
-      return tf.mul(tf.mul(s, tf.sub(1, s)), alpha);
-    },
-  }, { kind: 2, p: alpha, q: 0 });
-}
+export const sigmoid = defineSurrogate(
+  'sigmoid',
+  { alpha: positive(4) },
+  {
+    description: "SpikingJelly's Sigmoid: g(x) = sigmoid(αx), g'(x) = α·sigmoid(αx)·(1 − sigmoid(αx)); α = 4",
+    formulas: ({ alpha }) => ({
+      primitive: (x) => tf.sigmoid(tf.mul(x, alpha)),
+      derivative: (x) => {
+        const s = tf.sigmoid(tf.mul(x, alpha));
+        return tf.mul(tf.mul(s, tf.sub(1, s)), alpha);
+      },
+      native: { kind: SurrogateKind.Sigmoid, p: alpha, q: 0 },
+    }),
+  },
+);
+
+/** Options of {@link sigmoid}. */
+export type SigmoidOptions = SurrogateOptionsOf<typeof sigmoid>;
 
 /** Registry entry `neurons/sigmoid`. */
-export const sigmoidDescriptor: SurrogateDescriptor<SigmoidOptions> = {
-  id: 'sigmoid',
-  description: "SpikingJelly's Sigmoid: g(x) = sigmoid(αx), g'(x) = α·sigmoid(αx)·(1 − sigmoid(αx)); α = 4",
-  options: schema,
-  create: (options) => sigmoid(options),
-};
+export const sigmoidDescriptor = sigmoid.descriptor;

@@ -1,11 +1,6 @@
-import { tf, type SurrogateDescriptor, type SurrogateFunction } from '@spikeflow/core';
-import { z } from 'zod';
-import { createSurrogate, parseSurrogateOptions, positive } from './surrogate-kit.js';
-
-const schema = z.object({ alpha: positive(1) }).strict();
-
-/** Options of {@link superSpike}. */
-export type SuperSpikeOptions = z.infer<typeof schema>;
+import { tf } from '@spikeflow/core';
+import { SurrogateKind } from '../fused/kernels/neuron-codes.js';
+import { defineSurrogate, positive, type SurrogateOptionsOf } from './surrogate-kit.js';
 
 /**
  * SpikingJelly's `SuperSpike` surrogate (Zenke & Ganguli 2018): `g'(x) = α / (1 + |x|)²`,
@@ -15,18 +10,21 @@ export type SuperSpikeOptions = z.infer<typeof schema>;
  * interface needs one, so this uses the antiderivative `g(x) = α·x / (1 + |x|) + 1/2`, centred at
  * 1/2 at the threshold like the other primitives.
  */
-export function superSpike(options: Partial<SuperSpikeOptions> = {}): SurrogateFunction {
-  const { alpha } = parseSurrogateOptions('super-spike', schema, options);
-  return createSurrogate('super-spike', { alpha }, {
-    primitive: (x) => tf.add(tf.mul(tf.div(x, tf.add(1, tf.abs(x))), alpha), 0.5),
-    derivative: (x) => tf.div(alpha, tf.square(tf.add(tf.abs(x), 1))),
-  }, { kind: 6, p: alpha, q: 0 });
-}
+export const superSpike = defineSurrogate(
+  'super-spike',
+  { alpha: positive(1) },
+  {
+    description: "SpikingJelly's SuperSpike: g'(x) = α/(1 + |x|)²; α = 1",
+    formulas: ({ alpha }) => ({
+      primitive: (x) => tf.add(tf.mul(tf.div(x, tf.add(1, tf.abs(x))), alpha), 0.5),
+      derivative: (x) => tf.div(alpha, tf.square(tf.add(tf.abs(x), 1))),
+      native: { kind: SurrogateKind.SuperSpike, p: alpha, q: 0 },
+    }),
+  },
+);
+
+/** Options of {@link superSpike}. */
+export type SuperSpikeOptions = SurrogateOptionsOf<typeof superSpike>;
 
 /** Registry entry `neurons/super-spike`. */
-export const superSpikeDescriptor: SurrogateDescriptor<SuperSpikeOptions> = {
-  id: 'super-spike',
-  description: "SpikingJelly's SuperSpike: g'(x) = α/(1 + |x|)²; α = 1",
-  options: schema,
-  create: (options) => superSpike(options),
-};
+export const superSpikeDescriptor = superSpike.descriptor;

@@ -1,7 +1,8 @@
 // Shared plumbing for the surrogate factories: option validation with clear errors, and wrapping
 // the element-wise formulas so that intermediate tensors never leak.
-import { SpikeflowError, tf, type SurrogateFunction, type Tensor } from '@spikeflow/core';
+import { SpikeflowError, tf, type SurrogateDescriptor, type SurrogateFunction, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
+import type { SurrogateKind } from '../fused/kernels/neuron-codes.js';
 
 /** The namespace this package's plugin registers under; surrogate ids are `neurons/<id>`. */
 export const NAMESPACE = 'neurons';
@@ -39,12 +40,51 @@ export function createSurrogate(id: string, params: Record<string, number>, form
   return fn;
 }
 
+/** What one surrogate is besides its id and hyper-parameters: its registry description and formulas. */
+export interface SurrogateDefinition<P extends z.ZodRawShape> {
+  readonly description: string;
+  /** The primitive g and its derivative g' for validated parameters, and the kernels' inline form if they have one. */
+  formulas(params: z.infer<z.ZodObject<P>>): SurrogateFormulas & { readonly native?: NativeSurrogate };
+}
+
+/** A surrogate factory (`sigmoid({ alpha: 4 })`) that also carries its registry entry. */
+export type SurrogateFactory<O> = ((options?: Partial<O>) => SurrogateFunction) & { readonly descriptor: SurrogateDescriptor<O> };
+
+/** The validated options of a surrogate factory. */
+export type SurrogateOptionsOf<F> = F extends SurrogateFactory<infer O> ? O : never;
+
+/**
+ * Make a surrogate's factory and registry entry from its short id (registered as `neurons/<id>`), its
+ * hyper-parameters (zod, with defaults and checks) and its definition. The factory validates its
+ * options with the same strict schema the descriptor exposes, so a direct call (`sigmoid({ alpha: -1 })`)
+ * fails exactly like `sf.surrogate('sigmoid', { alpha: -1 })`.
+ *
+ * @example
+ * ```ts
+ * export const erf = defineSurrogate('erf', { alpha: positive(2) }, {
+ *   description: 'Gaussian gradient',
+ *   formulas: ({ alpha }) => ({ primitive: (x) => ..., derivative: (x) => ... }),
+ * });
+ * ```
+ */
+export function defineSurrogate<P extends z.ZodRawShape>(id: string, params: P, definition: SurrogateDefinition<P>): SurrogateFactory<z.infer<z.ZodObject<P>>> {
+  type Options = z.infer<z.ZodObject<P>>;
+  const schema = z.object(params).strict() as unknown as z.ZodType<Options>;
+  const factory = (options: Partial<Options> = {}): SurrogateFunction => {
+    const values = parseSurrogateOptions(id, schema, options);
+    const { native, primitive, derivative } = definition.formulas(values);
+    return createSurrogate(id, values as Record<string, number>, { primitive, derivative }, native);
+  };
+  const descriptor: SurrogateDescriptor<Options> = { id, description: definition.description, options: schema, create: (options) => factory(options) };
+  return Object.assign(factory, { descriptor });
+}
+
 /**
  * A surrogate derivative the compiled neuron kernels evaluate inline (csrc/neuron-kernels.c,
- * `surrogate()`): the kernel's formula number and its two parameters.
+ * `surrogate()`): the kernel's formula and its two parameters.
  */
 export interface NativeSurrogate {
-  readonly kind: number;
+  readonly kind: SurrogateKind;
   readonly p: number;
   readonly q: number;
 }

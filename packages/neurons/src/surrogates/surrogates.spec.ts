@@ -37,46 +37,82 @@ interface Case {
 
 const cases: Case[] = [
   {
-    id: 'sigmoid', make: (p) => sigmoid(p), defaults: { alpha: 4 }, custom: { alpha: 2.5 },
-    primitive64: (x, { alpha }) => sigmoid64(alpha * x), kinks: () => [],
+    id: 'sigmoid',
+    make: (p) => sigmoid(p),
+    defaults: { alpha: 4 },
+    custom: { alpha: 2.5 },
+    primitive64: (x, { alpha }) => sigmoid64(alpha * x),
+    kinks: () => [],
   },
   {
-    id: 'atan', make: (p) => atan(p), defaults: { alpha: 2 }, custom: { alpha: 3 },
-    primitive64: (x, { alpha }) => Math.atan((Math.PI / 2) * alpha * x) / Math.PI + 0.5, kinks: () => [],
+    id: 'atan',
+    make: (p) => atan(p),
+    defaults: { alpha: 2 },
+    custom: { alpha: 3 },
+    primitive64: (x, { alpha }) => Math.atan((Math.PI / 2) * alpha * x) / Math.PI + 0.5,
+    kinks: () => [],
   },
   {
-    id: 'piecewise-quadratic', make: (p) => piecewiseQuadratic(p), defaults: { alpha: 1 }, custom: { alpha: 1.5 },
-    primitive64: (x, { alpha }) => (x > 1 / alpha ? 1 : x < -1 / alpha ? 0 : -(alpha ** 2) / 2 * x * Math.abs(x) + alpha * x + 0.5),
+    id: 'piecewise-quadratic',
+    make: (p) => piecewiseQuadratic(p),
+    defaults: { alpha: 1 },
+    custom: { alpha: 1.5 },
+    primitive64: (x, { alpha }) => (x > 1 / alpha ? 1 : x < -1 / alpha ? 0 : (-(alpha ** 2) / 2) * x * Math.abs(x) + alpha * x + 0.5),
     kinks: ({ alpha }) => [-1 / alpha, 0, 1 / alpha],
   },
   {
-    id: 'piecewise-exp', make: (p) => piecewiseExp(p), defaults: { alpha: 1 }, custom: { alpha: 2 },
-    primitive64: (x, { alpha }) => (x < 0 ? Math.exp(alpha * x) / 2 : 1 - Math.exp(-alpha * x) / 2), kinks: () => [0],
+    id: 'piecewise-exp',
+    make: (p) => piecewiseExp(p),
+    defaults: { alpha: 1 },
+    custom: { alpha: 2 },
+    primitive64: (x, { alpha }) => (x < 0 ? Math.exp(alpha * x) / 2 : 1 - Math.exp(-alpha * x) / 2),
+    kinks: () => [0],
   },
   {
-    id: 'soft-sign', make: (p) => softSign(p), defaults: { alpha: 2 }, custom: { alpha: 5 },
-    primitive64: (x, { alpha }) => 0.5 * ((alpha * x) / (1 + Math.abs(alpha * x)) + 1), kinks: () => [0],
+    id: 'soft-sign',
+    make: (p) => softSign(p),
+    defaults: { alpha: 2 },
+    custom: { alpha: 5 },
+    primitive64: (x, { alpha }) => 0.5 * ((alpha * x) / (1 + Math.abs(alpha * x)) + 1),
+    kinks: () => [0],
   },
   {
-    id: 'super-spike', make: (p) => superSpike(p), defaults: { alpha: 1 }, custom: { alpha: 0.5 },
-    primitive64: (x, { alpha }) => (alpha * x) / (1 + Math.abs(x)) + 0.5, kinks: () => [0],
+    id: 'super-spike',
+    make: (p) => superSpike(p),
+    defaults: { alpha: 1 },
+    custom: { alpha: 0.5 },
+    primitive64: (x, { alpha }) => (alpha * x) / (1 + Math.abs(x)) + 0.5,
+    kinks: () => [0],
   },
   {
-    id: 'erf', make: (p) => erf(p), defaults: { alpha: 2 }, custom: { alpha: 1.25 },
-    primitive64: (x, { alpha }) => 0.5 * (1 + erf64(alpha * x)), kinks: () => [],
+    id: 'erf',
+    make: (p) => erf(p),
+    defaults: { alpha: 2 },
+    custom: { alpha: 1.25 },
+    primitive64: (x, { alpha }) => 0.5 * (1 + erf64(alpha * x)),
+    kinks: () => [],
   },
   {
-    id: 'piecewise-leaky-relu', make: (p) => piecewiseLeakyRelu(p), defaults: { w: 1, c: 0.01 }, custom: { w: 0.5, c: 0.1 },
+    id: 'piecewise-leaky-relu',
+    make: (p) => piecewiseLeakyRelu(p),
+    defaults: { w: 1, c: 0.01 },
+    custom: { w: 0.5, c: 0.1 },
     primitive64: (x, { w, c }) => (x < -w ? c * x + c * w : x > w ? c * x - c * w + 1 : x / (2 * w) + 0.5),
     kinks: ({ w }) => [-w, w],
   },
   {
-    id: 'rect', make: (p) => rect(p), defaults: { alpha: 1 }, custom: { alpha: 1.5 },
+    id: 'rect',
+    make: (p) => rect(p),
+    defaults: { alpha: 1 },
+    custom: { alpha: 1.5 },
     primitive64: (x, { alpha }) => Math.min(1, Math.max(0, alpha * x + 0.5)),
     kinks: ({ alpha }) => [-0.5 / alpha, 0.5 / alpha],
   },
   {
-    id: 's2nn', make: (p) => s2nn(p), defaults: { alpha: 4, beta: 1 }, custom: { alpha: 2, beta: 0.5 },
+    id: 's2nn',
+    make: (p) => s2nn(p),
+    defaults: { alpha: 4, beta: 1 },
+    custom: { alpha: 2, beta: 0.5 },
     primitive64: (x, { alpha, beta }) => (x < 0 ? sigmoid64(alpha * x) : beta * Math.log(Math.abs(x + 1) + 1e-5) + 0.5),
     kinks: () => [-1, 0],
     // SpikingJelly's primitive adds 1e-5 inside the log while its backward is exactly β/(x + 1):
@@ -84,20 +120,34 @@ const cases: Case[] = [
     skip: (x) => x >= 0 && x < 0.5,
   },
   {
-    id: 'q-pseudo-spike', make: (p) => qPseudoSpike(p), defaults: { alpha: 2 }, custom: { alpha: 3.5 },
+    id: 'q-pseudo-spike',
+    make: (p) => qPseudoSpike(p),
+    defaults: { alpha: 2 },
+    custom: { alpha: 3.5 },
     primitive64: (x, { alpha }) => (x < 0 ? 0.5 * (1 - (2 * x) / (alpha - 1)) ** (1 - alpha) : 1 - 0.5 * (1 + (2 * x) / (alpha - 1)) ** (1 - alpha)),
     kinks: () => [0],
   },
   {
-    id: 'nonzero-sign-log-abs', make: (p) => nonzeroSignLogAbs(p), defaults: { alpha: 1 }, custom: { alpha: 3 },
-    primitive64: (x, { alpha }) => (x >= 0 ? Math.log(alpha * x + 1) : -Math.log(-alpha * x + 1)), kinks: () => [0],
+    id: 'nonzero-sign-log-abs',
+    make: (p) => nonzeroSignLogAbs(p),
+    defaults: { alpha: 1 },
+    custom: { alpha: 3 },
+    primitive64: (x, { alpha }) => (x >= 0 ? Math.log(alpha * x + 1) : -Math.log(-alpha * x + 1)),
+    kinks: () => [0],
   },
   {
-    id: 'leaky-k-relu', make: (p) => leakyKRelu(p), defaults: { leak: 0, k: 1 }, custom: { leak: 0.1, k: 0.5 },
-    primitive64: (x, { leak, k }) => (x >= 0 ? k * x : leak * x), kinks: () => [0],
+    id: 'leaky-k-relu',
+    make: (p) => leakyKRelu(p),
+    defaults: { leak: 0, k: 1 },
+    custom: { leak: 0.1, k: 0.5 },
+    primitive64: (x, { leak, k }) => (x >= 0 ? k * x : leak * x),
+    kinks: () => [0],
   },
   {
-    id: 'squarewave-fourier-series', make: (p) => squarewaveFourierSeries(p), defaults: { n: 2, period: 8 }, custom: { n: 4, period: 5 },
+    id: 'squarewave-fourier-series',
+    make: (p) => squarewaveFourierSeries(p),
+    defaults: { n: 2, period: 8 },
+    custom: { n: 4, period: 5 },
     primitive64: (x, { n, period }) => {
       let sum = 0;
       for (let i = 1; i < n; i++) sum += Math.sin((2 * i - 1) * ((2 * Math.PI) / period) * x) / (2 * i - 1);
@@ -106,8 +156,12 @@ const cases: Case[] = [
     kinks: () => [],
   },
   {
-    id: 'log-tailed-relu', make: (p) => logTailedRelu(p), defaults: { alpha: 0 }, custom: { alpha: 0.05 },
-    primitive64: (x, { alpha }) => (x > 1 ? Math.log(x) + 1 : x > 0 ? x : alpha * x), kinks: () => [0, 1],
+    id: 'log-tailed-relu',
+    make: (p) => logTailedRelu(p),
+    defaults: { alpha: 0 },
+    custom: { alpha: 0.05 },
+    primitive64: (x, { alpha }) => (x > 1 ? Math.log(x) + 1 : x > 0 ? x : alpha * x),
+    kinks: () => [0, 1],
   },
 ];
 
@@ -123,13 +177,16 @@ function values(t: tf.Tensor): number[] {
 }
 
 describe.each(cases)('surrogate $id', (c) => {
-  it('has SpikingJelly\'s default hyper-parameters and the id neurons/<id>', () => {
+  it("has SpikingJelly's default hyper-parameters and the id neurons/<id>", () => {
     const s = c.make({});
     expect(s.id).toBe(`neurons/${c.id}`);
     expect(s.params).toEqual(c.defaults);
   });
 
-  it.each([['default', false], ['custom', true]] as const)('derivative equals the numeric derivative of the primitive (%s parameters)', (_, custom) => {
+  it.each([
+    ['default', false],
+    ['custom', true],
+  ] as const)('derivative equals the numeric derivative of the primitive (%s parameters)', (_, custom) => {
     const p = custom ? c.custom : c.defaults;
     const s = c.make(custom ? p : {});
     expect(s.params).toEqual(p);
@@ -173,7 +230,10 @@ describe.each(cases)('surrogate $id', (c) => {
 
   it('keeps no intermediate tensors', () => {
     const s = c.make({});
-    const x = tf.tensor2d([[-0.4, 0.3], [1.2, -2]]);
+    const x = tf.tensor2d([
+      [-0.4, 0.3],
+      [1.2, -2],
+    ]);
     const before = tf.memory().numTensors;
     const d = s.derivative(x);
     const g = s.primitive(x);

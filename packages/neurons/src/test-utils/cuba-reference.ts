@@ -102,15 +102,23 @@ export function smoothCubaLoss(m: CubaRef, x0: number[][], cS: number[][], cV?: 
 
 /** ∂f/∂x[t][k] for every entry by central differences with one Richardson step (float64). */
 export function numericGradient(f: (xs: number[][]) => number, x0: number[][], h = 1e-4): number[][] {
-  return x0.map((row, t) => row.map((_, k) => {
-    const at = (d: number) => f(x0.map((r, tt) => r.map((x, kk) => (tt === t && kk === k ? x + d : x))));
-    const d = (s: number) => (at(s) - at(-s)) / (2 * s);
-    return (4 * d(h / 2) - d(h)) / 3;
-  }));
+  return x0.map((row, t) =>
+    row.map((_, k) => {
+      const at = (d: number) => f(x0.map((r, tt) => r.map((x, kk) => (tt === t && kk === k ? x + d : x))));
+      const d = (s: number) => (at(s) - at(-s)) / (2 * s);
+      return (4 * d(h / 2) - d(h)) / 3;
+    }),
+  );
 }
 
 /** SpikingJelly's Sigmoid primitive σ(αu) in float64. */
-export const sigmoidPrimitive64 = (alpha: number) => (u: number): number => 1 / (1 + Math.exp(-alpha * u));
+export const sigmoidPrimitive64 =
+  (alpha: number) =>
+  (u: number): number =>
+    1 / (1 + Math.exp(-alpha * u));
 
 /** SpikingJelly's ATan primitive `arctan(π/2·αu)/π + 1/2` in float64. */
-export const atanPrimitive64 = (alpha: number) => (u: number): number => Math.atan((Math.PI / 2) * alpha * u) / Math.PI + 0.5;
+export const atanPrimitive64 =
+  (alpha: number) =>
+  (u: number): number =>
+    Math.atan((Math.PI / 2) * alpha * u) / Math.PI + 0.5;

@@ -47,7 +47,18 @@ const richardson = (at: (d: number) => number, h: number): number => {
 
 /** Central differences (one Richardson step) of `f` for every input entry and every parameter entry. */
 export function numericGrads(f: (xs: number[][], p: Params64) => number, xs0: number[][], p0: Params64, h = 1e-4): { x: number[][]; p: Params64 } {
-  const x = xs0.map((row, t) => row.map((_, k) => richardson((d) => f(xs0.map((r, tt) => r.map((v, kk) => (tt === t && kk === k ? v + d : v))), p0), h)));
+  const x = xs0.map((row, t) =>
+    row.map((_, k) =>
+      richardson(
+        (d) =>
+          f(
+            xs0.map((r, tt) => r.map((v, kk) => (tt === t && kk === k ? v + d : v))),
+            p0,
+          ),
+        h,
+      ),
+    ),
+  );
   const p: Params64 = {};
   for (const [name, values] of Object.entries(p0)) {
     p[name] = values.map((_, j) => richardson((d) => f(xs0, { ...p0, [name]: values.map((v, jj) => (jj === j ? v + d : v)) }), h));
@@ -65,7 +76,12 @@ export function assignParams(module: Module, p: Params64): void {
 }
 
 /** tf gradients of `Σ c·forward(x)` for the input and every parameter, with the spikes. */
-export function tfGrads(module: Module, xs: number[][], c: number[][], forward: (x: Tensor) => Tensor = (x) => module.forward(x)): { spikes: number[][]; x: number[][]; p: Params64 } {
+export function tfGrads(
+  module: Module,
+  xs: number[][],
+  c: number[][],
+  forward: (x: Tensor) => Tensor = (x) => module.forward(x),
+): { spikes: number[][]; x: number[][]; p: Params64 } {
   return tf.tidy(() => {
     const xv = tf.variable(tf.tensor2d(xs));
     const cT = tf.tensor2d(c);
@@ -93,8 +109,14 @@ export function maxRelError(a: number[] | number[][], b: number[] | number[][]):
 }
 
 /** SpikingJelly's Sigmoid primitive σ(αu) and ATan primitive in float64. */
-export const sigmoidPrim64 = (alpha: number) => (u: number): number => 1 / (1 + Math.exp(-alpha * u));
-export const atanPrim64 = (alpha: number) => (u: number): number => Math.atan((Math.PI / 2) * alpha * u) / Math.PI + 0.5;
+export const sigmoidPrim64 =
+  (alpha: number) =>
+  (u: number): number =>
+    1 / (1 + Math.exp(-alpha * u));
+export const atanPrim64 =
+  (alpha: number) =>
+  (u: number): number =>
+    Math.atan((Math.PI / 2) * alpha * u) / Math.PI + 0.5;
 
 export const sig64 = (z: number): number => 1 / (1 + Math.exp(-z));
 export const softplus64 = (z: number): number => Math.log1p(Math.exp(z));
@@ -105,7 +127,12 @@ export const softplus64 = (z: number): number => Math.log1p(Math.exp(z));
  * central differences of the smooth reference. Returns the gradients for extra assertions.
  */
 export function expectGradientsMatch(
-  module: Module, ref: Ref64, xs: number[][], p: Params64, c: number[][], primitive: (u: number) => number,
+  module: Module,
+  ref: Ref64,
+  xs: number[][],
+  p: Params64,
+  c: number[][],
+  primitive: (u: number) => number,
   options: { tol?: number; forward?: (x: Tensor) => Tensor; minMargin?: number } = {},
 ): { x: number[][]; p: Params64 } {
   const tol = options.tol ?? 2e-4;

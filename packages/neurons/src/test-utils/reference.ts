@@ -62,7 +62,10 @@ export interface RefModel {
 
 export function refIF(o: { vThreshold?: number; vReset?: number | null; detachReset?: boolean; surrogateGrad: (u: number) => number }): RefModel {
   return {
-    k: 0, vThreshold: o.vThreshold ?? 1, vReset: o.vReset === undefined ? 0 : o.vReset, detachReset: o.detachReset ?? false,
+    k: 0,
+    vThreshold: o.vThreshold ?? 1,
+    vReset: o.vReset === undefined ? 0 : o.vReset,
+    detachReset: o.detachReset ?? false,
     charge: (v, x) => v + x,
     dHdV: () => 1,
     dHdX: () => 1,
@@ -77,7 +80,10 @@ export function refLIF(o: { k: number; decayInput?: boolean; vThreshold?: number
   const target = vReset ?? 0;
   const decayInput = o.decayInput ?? true;
   return {
-    k: o.k, vThreshold: o.vThreshold ?? 1, vReset, detachReset: o.detachReset ?? false,
+    k: o.k,
+    vThreshold: o.vThreshold ?? 1,
+    vReset,
+    detachReset: o.detachReset ?? false,
     charge: (v, x, k) => (decayInput ? v + (x - (v - target)) * k : v - (v - target) * k + x),
     dHdV: (k) => 1 - k,
     dHdX: (k) => (decayInput ? k : 1),
@@ -149,10 +155,15 @@ export function bptt(m: RefModel, xs: number[][], cS: number[][], cV?: number[][
 export const sigmoid64 = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** SpikingJelly's Sigmoid surrogate gradient in float64. */
-export const sigmoidGrad64 = (alpha: number) => (u: number): number => {
-  const s = sigmoid64(alpha * u);
-  return alpha * s * (1 - s);
-};
+export const sigmoidGrad64 =
+  (alpha: number) =>
+  (u: number): number => {
+    const s = sigmoid64(alpha * u);
+    return alpha * s * (1 - s);
+  };
 
 /** SpikingJelly's ATan surrogate gradient in float64. */
-export const atanGrad64 = (alpha: number) => (u: number): number => alpha / 2 / (1 + ((Math.PI / 2) * alpha * u) ** 2);
+export const atanGrad64 =
+  (alpha: number) =>
+  (u: number): number =>
+    alpha / 2 / (1 + ((Math.PI / 2) * alpha * u) ** 2);

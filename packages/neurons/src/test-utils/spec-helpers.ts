@@ -1,6 +1,7 @@
-// Helpers the neuron specs share: tensor/module tracking disposed after each test, and catching a typed error.
+// Helpers the neuron specs share: tensor/module tracking disposed after each test, catching a typed
+// error, and a neuron's spikes and states step by step as plain numbers.
 import { afterEach } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
+import { SpikeflowError, tf, type StatefulNeuron, type Tensor } from '@spikeflow/core';
 
 /** Returns `track(x)`: x is disposed after the current test (call at the top level of a spec file). */
 export function disposeAfterEach(): <T extends { dispose(): void }>(x: T) => T {
@@ -20,4 +21,29 @@ export function errorOf(fn: () => unknown): SpikeflowError {
     throw e;
   }
   throw new Error('expected a SpikeflowError');
+}
+
+/** `[T][N]` rows of a tensor. */
+export function matrix(t: Tensor): number[][] {
+  return t.arraySync() as number[][];
+}
+
+/**
+ * The spikes and every state variable after each step (`[T][N]` rows, keyed by state name) of
+ * `node` run from rest over the inputs `xs` `[T][N]`: the neuron's transition unrolled (`trace`).
+ */
+export function stepRows(node: StatefulNeuron<any>, xs: number[][]): Record<string, number[][]> & { spikes: number[][] } {
+  return tf.tidy(() => {
+    const { spikes, states } = node.trace(tf.tensor2d(xs));
+    return { spikes: matrix(spikes), ...Object.fromEntries(Object.entries(states).map(([name, t]) => [name, matrix(t)])) };
+  });
+}
+
+/** {@link stepRows} for one neuron: inputs and results as one value per step. */
+export function stepColumn(node: StatefulNeuron<any>, xs: number[]): Record<string, number[]> & { spikes: number[] } {
+  const rows = stepRows(
+    node,
+    xs.map((x) => [x]),
+  );
+  return Object.fromEntries(Object.entries(rows).map(([name, r]) => [name, r.flat()])) as Record<string, number[]> & { spikes: number[] };
 }
