@@ -52,14 +52,14 @@ describe('ConvSynapse (hand-computed, Lava fixed-point Conv)', () => {
     // (0,1): rows −1..0, cols 1..2 → 3·s(0,1) + 4·s(0,2) = 0 + 8; (1,0): rows 1..2, cols −1..0 → 2·s(1,0) + 4·s(2,0) = 12; (1,1): 1·s(1,1) + 2·s(1,2) + 3·s(2,1) + 4·s(2,2) = 1 + 0 + 0 + 4
     expect(Array.from(pad.accumulate([1, 0, 2, 0, 1, 0, 3, 0, 1]))).toEqual([4, 8, 12, 5]);
   });
-  it('wraps the accumulation to signed 24 bits as Lava\'s signed_clamp', () => {
+  it("wraps the accumulation to signed 24 bits as Lava's signed_clamp", () => {
     expect(signedWrap(2 ** 23, 24)).toBe(-(2 ** 23));
     expect(signedWrap(2 ** 23 - 1, 24)).toBe(2 ** 23 - 1);
     expect(signedWrap(-(2 ** 23) - 1, 24)).toBe(2 ** 23 - 1);
     const syn = new ConvSynapse(Int32Array.from([256]), { inShape: [1, 1, 1], outShape: [1, 1, 1], kernel: [1, 1], stride: [1, 1], padding: [0, 0] });
     expect(syn.accumulate([2 ** 15])[0]).toBe(-(2 ** 23)); // 256·2^15 = 2^23 wraps
   });
-  it('rejects a weight exponent (Lava\'s Conv has none) and inconsistent geometry', () => {
+  it("rejects a weight exponent (Lava's Conv has none) and inconsistent geometry", () => {
     const g = { inShape: [1, 2, 2] as const, outShape: [1, 1, 1] as const, kernel: [2, 2] as const, stride: [1, 1] as const, padding: [0, 0] as const };
     expect(() => new ConvSynapse([1, 1, 1, 1], g, { weightExp: 1 })).toThrow(/no weight exponent/);
     expect(() => new ConvSynapse([1, 1, 1, 1], { ...g, outShape: [1, 2, 2] })).toThrow(/does not follow/);
@@ -70,7 +70,10 @@ describe('conv networks', () => {
   it('readFloatNetwork: conv weights to [out, in, kH, kW], BN folded, the pool folded into the Linear', () => {
     const model = convNet(3);
     const net = readFloatNetwork(model, [4, 4, 2]);
-    expect(net.layers.map((l) => [l.kind, l.inFeatures, l.outFeatures])).toEqual([['conv', 32, 48], ['dense', 48, 4]]);
+    expect(net.layers.map((l) => [l.kind, l.inFeatures, l.outFeatures])).toEqual([
+      ['conv', 32, 48],
+      ['dense', 48, 4],
+    ]);
     const rnd = makeRandom(8);
     const x = Float32Array.from({ length: 32 }, () => rnd());
     // Conv + BN drive from tf (NHWC) against layerDrive (CHW) + folded bias.
@@ -121,7 +124,12 @@ describe('conv networks', () => {
     const file = path.join(tmp(), 'conv.net');
     await writeNetx(file, q);
     const back = await readNetx(file);
-    expect(back.layers.map((l) => [l.type, ...l.shape])).toEqual([['input', 2, 4, 4], ['conv', 3, 4, 4], ['flatten', 1, 1, 48], ['dense', 4]]);
+    expect(back.layers.map((l) => [l.type, ...l.shape])).toEqual([
+      ['input', 2, 4, 4],
+      ['conv', 3, 4, 4],
+      ['flatten', 1, 1, 48],
+      ['dense', 4],
+    ]);
     expect(back.layers[1].weight?.shape).toEqual([3, 2, 3, 3, 1]);
     expect(back.layers[1].fields).toMatchObject({ stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1, inChannels: 2, outChannels: 3, kernelSize: [3, 3] });
     const spec = netxToNetwork(back);
@@ -130,7 +138,10 @@ describe('conv networks', () => {
     const rnd = makeRandom(4);
     let spikes = 0;
     for (let s = 0; s < 4; s++) {
-      const p = encodeInput(q, Float32Array.from({ length: 32 }, () => rnd()));
+      const p = encodeInput(
+        q,
+        Float32Array.from({ length: 32 }, () => rnd()),
+      );
       const want = a.run(p, 8).counts.map((c) => Array.from(c));
       spikes += want[1].reduce((x, y) => x + y, 0);
       expect(b.run(p, 8).counts.map((c) => Array.from(c))).toEqual(want);
@@ -138,7 +149,7 @@ describe('conv networks', () => {
     expect(spikes).toBeGreaterThan(0);
   });
 
-  it.skipIf(!existsSync(path.join(NETX_DIR, 'tiny.net')))('netx: our conv layer has the datasets and HDF5 types of lava-dl\'s (tiny.net layer 1)', async () => {
+  it.skipIf(!existsSync(path.join(NETX_DIR, 'tiny.net')))("netx: our conv layer has the datasets and HDF5 types of lava-dl's (tiny.net layer 1)", async () => {
     const q = quantizeNetwork(readFloatNetwork(convNet(7), [4, 4, 2]), { inputBits: 5 });
     const file = path.join(tmp(), 'conv.net');
     await writeNetx(file, q);
@@ -162,11 +173,22 @@ describe('conv networks', () => {
     const file = path.join(tmp(), 'conv.nir');
     await writeNir(file, toNirGraph(readFloatNetwork(model, [4, 4, 2])));
     const g = await readNir(file);
-    expect(g.edges).toEqual([['input', 'conv0'], ['conv0', 'lif0'], ['lif0', 'pool1'], ['pool1', 'flatten'], ['flatten', 'fc1'], ['fc1', 'lif1'], ['lif1', 'output']]);
+    expect(g.edges).toEqual([
+      ['input', 'conv0'],
+      ['conv0', 'lif0'],
+      ['lif0', 'pool1'],
+      ['pool1', 'flatten'],
+      ['flatten', 'fc1'],
+      ['fc1', 'lif1'],
+      ['lif1', 'output'],
+    ]);
     expect(g.nodes.conv0.type).toBe('Conv2d');
     const { model: imported } = nirToNetwork(g, (n) => new TestLif(n.tau, n.decayInput, { vThreshold: n.vThreshold, vReset: n.vReset }));
     const rnd = makeRandom(12);
-    const x = tf.tensor(Float32Array.from({ length: 6 * 5 * 32 }, () => rnd() * 4), [6, 5, 4, 4, 2]);
+    const x = tf.tensor(
+      Float32Array.from({ length: 6 * 5 * 32 }, () => rnd() * 4),
+      [6, 5, 4, 4, 2],
+    );
     const a = tf.tidy(() => Array.from(model.forward(x).dataSync()));
     const b = tf.tidy(() => Array.from(imported.eval().forward(x).dataSync()));
     expect(a.reduce((s, v) => s + v, 0)).toBeGreaterThan(0);

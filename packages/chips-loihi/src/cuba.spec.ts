@@ -21,7 +21,15 @@ import { TestCubaLif, TestLif, makeRandom, testNeuronFactory } from './test-util
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-cuba-'));
 
-const cuba = (tauSyn: number, tauMem: number, extra: Partial<FloatNeuron> = {}): FloatNeuron => ({ kind: 'cuba', tau: tauMem, tauSyn, decayInput: false, vThreshold: 1, vReset: 0, ...extra });
+const cuba = (tauSyn: number, tauMem: number, extra: Partial<FloatNeuron> = {}): FloatNeuron => ({
+  kind: 'cuba',
+  tau: tauMem,
+  tauSyn,
+  decayInput: false,
+  vThreshold: 1,
+  vReset: 0,
+  ...extra,
+});
 
 const oneLayer = (w: number[], neuron: FloatNeuron): FloatNetwork => ({
   inputShape: [w.length],
@@ -30,7 +38,9 @@ const oneLayer = (w: number[], neuron: FloatNeuron): FloatNetwork => ({
 
 function linear(inF: number, outF: number, rnd: () => number, scale: number, bias: boolean): Linear {
   const l = new Linear(inF, outF, { bias });
-  const entries: Array<[string, { shape: number[]; data: Float32Array }]> = [['weight', { shape: [inF, outF], data: Float32Array.from({ length: inF * outF }, () => (rnd() * 2 - 1) * scale) }]];
+  const entries: Array<[string, { shape: number[]; data: Float32Array }]> = [
+    ['weight', { shape: [inF, outF], data: Float32Array.from({ length: inF * outF }, () => (rnd() * 2 - 1) * scale) }],
+  ];
   if (bias) entries.push(['bias', { shape: [outF], data: Float32Array.from({ length: outF }, () => rnd() * 0.2 - 0.1) }]);
   l.loadStateDict(new Map(entries));
   return l;
@@ -40,7 +50,12 @@ function linear(inF: number, outF: number, rnd: () => number, scale: number, bia
 function cubaMlp(widths: [number, number, number], seed: number, bias = false): Module {
   const rnd = makeRandom(seed);
   const [a, b, c] = widths;
-  return new Sequential(linear(a, b, rnd, 3 / Math.sqrt(a), bias), new TestCubaLif(2, 4), linear(b, c, rnd, 3 / Math.sqrt(b), bias), new TestCubaLif(3, 2, { vThreshold: 0.8 })).eval();
+  return new Sequential(
+    linear(a, b, rnd, 3 / Math.sqrt(a), bias),
+    new TestCubaLif(2, 4),
+    linear(b, c, rnd, 3 / Math.sqrt(b), bias),
+    new TestCubaLif(3, 2, { vThreshold: 0.8 }),
+  ).eval();
 }
 
 describe('reading and quantising CUBA-LIF layers', () => {
@@ -166,7 +181,10 @@ describe('CUBA-LIF under Lava timing', () => {
     const rnd = makeRandom(3);
     let spikes = 0;
     for (let s = 0; s < 10; s++) {
-      const p = encodeInput(q, Float32Array.from({ length: 16 }, () => rnd()));
+      const p = encodeInput(
+        q,
+        Float32Array.from({ length: 16 }, () => rnd()),
+      );
       const lava = sim.run(p, 8).counts[1];
       spikes += lava.reduce((a, b) => a + b, 0);
       expect(Array.from(lava)).toEqual(Array.from(sim.run(p, 8, { lavaTiming: false }).counts[1]));
@@ -209,7 +227,13 @@ describe('NIR CubaLIF', () => {
     const file = path.join(tmp(), 'cuba.nir');
     await writeNir(file, toNirGraph(readFloatNetwork(model, [6])));
     const g = await readNir(file);
-    expect(g.edges).toEqual([['input', 'fc0'], ['fc0', 'lif0'], ['lif0', 'fc1'], ['fc1', 'lif1'], ['lif1', 'output']]);
+    expect(g.edges).toEqual([
+      ['input', 'fc0'],
+      ['fc0', 'lif0'],
+      ['lif0', 'fc1'],
+      ['fc1', 'lif1'],
+      ['lif1', 'output'],
+    ]);
     expect(g.nodes.lif0.type).toBe('CubaLIF');
     const p = g.nodes.lif0.params as Record<string, { data: Float32Array; shape: number[] }>;
     expect(p.tau_syn.shape).toEqual([4]);
@@ -222,19 +246,37 @@ describe('NIR CubaLIF', () => {
     expect((g.nodes.lif1.params.v_threshold as { data: Float32Array }).data[0]).toBeCloseTo(0.8, 6);
   });
 
-  for (const [label, shape] of [['vector input', [12]], ['image input [H, W, C] = [2, 3, 2]', [2, 3, 2]]] as const) {
+  for (const [label, shape] of [
+    ['vector input', [12]],
+    ['image input [H, W, C] = [2, 3, 2]', [2, 3, 2]],
+  ] as const) {
     it(`export → import round trip gives identical spikes on random inputs (${label})`, async () => {
       const inF = shape.reduce((a, b) => a * b, 1);
       const rnd = makeRandom(31);
       const layers: Module[] = shape.length > 1 ? [new Flatten()] : [];
-      const model = new Sequential(...layers, linear(inF, 7, rnd, 1.2, true), new TestCubaLif(2.5, 3), linear(7, 3, rnd, 1.5, false), new TestCubaLif(1, 5, { vThreshold: 0.7 })).eval();
+      const model = new Sequential(
+        ...layers,
+        linear(inF, 7, rnd, 1.2, true),
+        new TestCubaLif(2.5, 3),
+        linear(7, 3, rnd, 1.5, false),
+        new TestCubaLif(1, 5, { vThreshold: 0.7 }),
+      ).eval();
       const file = path.join(tmp(), 'rt.nir');
       await writeNir(file, toNirGraph(readFloatNetwork(model, shape)));
       const { model: imported, inputShape } = nirToNetwork(await readNir(file), testNeuronFactory);
       expect(inputShape).toEqual([...shape]);
-      const neurons = imported.namedChildren().map(([, m]) => m).filter((m): m is TestCubaLif => m instanceof TestCubaLif);
-      expect(neurons.map((m) => [m.tauSyn, m.tauMem].map((t) => Number(t.toFixed(5))))).toEqual([[2.5, 3], [1, 5]]);
-      const x = tf.tensor(Float32Array.from({ length: 8 * 6 * inF }, () => rnd() * 1.5), [8, 6, ...shape]);
+      const neurons = imported
+        .namedChildren()
+        .map(([, m]) => m)
+        .filter((m): m is TestCubaLif => m instanceof TestCubaLif);
+      expect(neurons.map((m) => [m.tauSyn, m.tauMem].map((t) => Number(t.toFixed(5))))).toEqual([
+        [2.5, 3],
+        [1, 5],
+      ]);
+      const x = tf.tensor(
+        Float32Array.from({ length: 8 * 6 * inF }, () => rnd() * 1.5),
+        [8, 6, ...shape],
+      );
       const a = tf.tidy(() => Array.from(model.forward(x).dataSync()));
       const b = tf.tidy(() => Array.from(imported.eval().forward(x).dataSync()));
       x.dispose();
@@ -247,7 +289,11 @@ describe('NIR CubaLIF', () => {
     const arr = (v: number[]) => ({ data: Float32Array.from(v), shape: [v.length] });
     const graph: NirGraph = {
       version: '1.0.7',
-      edges: [['input', 'fc'], ['fc', 'cuba'], ['cuba', 'output']],
+      edges: [
+        ['input', 'fc'],
+        ['fc', 'cuba'],
+        ['cuba', 'output'],
+      ],
       nodes: {
         input: { type: 'Input', params: { shape: { data: Float64Array.from([2]), shape: [1] } } },
         fc: { type: 'Linear', params: { weight: { data: Float32Array.from([1, 2]), shape: [1, 2] } } },

@@ -80,7 +80,13 @@ describe.skipIf(!haveH5py)('h5py reads our files the way netx and NIR do', () =>
     const r = python(NIR_READ, file) as Record<string, any>;
     expect(r.type).toBe('NIRGraph');
     expect(r.version).toBe('1.0.7');
-    expect(r.edges).toEqual([['input', 'fc0'], ['fc0', 'lif0'], ['lif0', 'fc1'], ['fc1', 'lif1'], ['lif1', 'output']]);
+    expect(r.edges).toEqual([
+      ['input', 'fc0'],
+      ['fc0', 'lif0'],
+      ['lif0', 'fc1'],
+      ['fc1', 'lif1'],
+      ['lif1', 'output'],
+    ]);
     expect(r.nodes.fc0).toEqual({ type: 'Linear', keys: ['type', 'weight'] });
     expect(r.nodes.lif0.keys).toEqual(['r', 'tau', 'type', 'v_leak', 'v_reset', 'v_threshold']);
     expect(r.nodes.lif0.tau).toBeCloseTo(2e-4, 10);

@@ -5,10 +5,19 @@ export { DelayDenseSynapse, MAX_SYNAPTIC_DELAY } from './simulator/delay-dense-s
 export { LoihiNetwork, expandBias } from './simulator/loihi-network.js';
 export { ConvSynapse, signedWrap, convOutSize } from './simulator/conv-synapse.js';
 export {
-  DECAY_UNITY, STATE_LIMIT, ACTIVATION_SHIFT, THRESHOLD_SHIFT, MAX_VTH_MANT, BIAS_MANT_MIN, BIAS_MANT_MAX,
-  decayTowardsZero, wrapCurrent, clipVoltage, shiftByExponent,
+  DECAY_UNITY,
+  STATE_LIMIT,
+  ACTIVATION_SHIFT,
+  THRESHOLD_SHIFT,
+  MAX_VTH_MANT,
+  BIAS_MANT_MIN,
+  BIAS_MANT_MAX,
+  decayTowardsZero,
+  wrapCurrent,
+  clipVoltage,
+  shiftByExponent,
 } from './simulator/fixed-point.js';
-export { readFloatNetwork, hwcToChw } from './quantize/float-network.js';
+export { readFloatNetwork, toFloatNetwork, hwcToChw } from './quantize/float-network.js';
 export { quantizeNetwork, encodeInput, quantizeWeight, layerDrive, toChipOrder, MAX_SAFE_DRIVE, NETX_BIAS_EXP } from './quantize/quantize.js';
 export { evaluateOnChip, evaluateFloat, argmax } from './evaluate/chip-accuracy.js';
 
@@ -22,6 +31,8 @@ export type { LabelledSamples, ChipEvaluation } from './evaluate/chip-accuracy.j
 
 export { chipsLoihi } from './plugin.js';
 export { LoihiTarget, loihi1Descriptor, loihi2Descriptor } from './loihi-target.js';
+export { quantizationAwareFinetune, quantizationGains } from './finetune/quantization-aware-finetune.js';
+export { QuantAwareAdam } from './finetune/quant-aware-adam.js';
 export { LOIHI1_LIMITS, LOIHI2_LIMITS } from './resources/loihi-limits.js';
 export { resourceReport, assertFits, formatResourceReport } from './resources/resource-report.js';
 export { writeNetx } from './netx/write-netx.js';
@@ -32,7 +43,8 @@ export { readNir } from './nir/read-nir.js';
 export { nirToNetwork } from './nir/nir-to-network.js';
 export { NIR_VERSION, NIR_DT } from './nir/nir-graph.js';
 
-export type { LoihiTargetOptions } from './loihi-target.js';
+export type { LoihiTargetOptions, LoihiRunFlags } from './loihi-target.js';
+export type { QuantizationAwareFinetuneOptions } from './finetune/quantization-aware-finetune.js';
 export type { LoihiLimits } from './resources/loihi-limits.js';
 export type { LayerResources, ResourceReport } from './resources/resource-report.js';
 export type { WriteNetxOptions } from './netx/write-netx.js';

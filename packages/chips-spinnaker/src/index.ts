@@ -1,5 +1,20 @@
 // @spikeflow/chips-spinnaker — public API. Values first, then types in separate blocks.
-export { S1615_ONE, S1615_MAX_BITS, S1615_MIN_BITS, toS1615, fromS1615, mulS1615, mulS1615Unsaturated, addS1615, subS1615, saturateS1615, roundHalfEven, decayFactorS1615, decayS1615, U032_ONE } from './fixed/s1615.js';
+export {
+  S1615_ONE,
+  S1615_MAX_BITS,
+  S1615_MIN_BITS,
+  toS1615,
+  fromS1615,
+  mulS1615,
+  mulS1615Unsaturated,
+  addS1615,
+  subS1615,
+  saturateS1615,
+  roundHalfEven,
+  decayFactorS1615,
+  decayS1615,
+  U032_ONE,
+} from './fixed/s1615.js';
 export { expSynapseU032 } from './fixed/exp-synapse-u032.js';
 export type { ExpSynapseU032 } from './fixed/exp-synapse-u032.js';
 export { MAX_WEIGHT_WORD, ringBufferShift, shiftForBound, weightScale, quantizeWeight, dequantizeWeight } from './fixed/ring-buffer-scaling.js';
@@ -15,8 +30,8 @@ export { cubaParameters } from './network/cuba-parameters.js';
 export type { CubaNeuronSpec } from './network/cuba-parameters.js';
 export { expSynapseFactors, exponentialCurrentInput } from './network/exp-synapse.js';
 export type { ExpSynapseFactors, ExpCurrentInput } from './network/exp-synapse.js';
-export { mapModel, describeNeuron, offchipCurrents } from './network/map-model.js';
-export { unrollConv2d, convOutShape } from './network/unroll-conv2d.js';
+export { mapModel, mapNetwork, describeNeuron, offchipCurrents } from './network/map-model.js';
+export { unrollConv2d, unrollConvLayer, convOutShape } from './network/unroll-conv2d.js';
 export type { MapModelOptions } from './network/map-model.js';
 export type { CellParameters, CellType, PopulationSpec, ProjectionSpec, NetworkInput, SpinnakerNetwork, NetworkSample, PopulationSpikes } from './network/spinnaker-network.js';
 

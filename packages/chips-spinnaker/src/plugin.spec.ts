@@ -40,9 +40,36 @@ describe('spinnaker plugin', () => {
     const wide = sf.model('lif-mlp', { hidden: [800] }, { inputShape: [28, 28, 1], numClasses: 10, neuron: { id: 'lif' }, staticInput: true });
     expect(tiny.check(wide).fits).toBe(false);
     let err: unknown;
-    try { await tiny.export(wide, dir); } catch (e) { err = e; }
+    try {
+      await tiny.export(wide, dir);
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'does-not-fit')).toBe(true);
     model.dispose();
     wide.dispose();
+  });
+
+  it('through the contract: the alias, one format, and the format and simulator flags checked with their names', async () => {
+    const d = sf.hardwareTargets.get('spinnaker1');
+    expect(d.aliases).toEqual(['spinnaker']);
+    const target = d.create(d.options.parse({}));
+    expect(target.formats?.map((f) => f.id)).toEqual(['pynn']);
+    expect(typeof target.simulate).toBe('function');
+    expect(target.finetune).toBeUndefined();
+    const model = sf.model('lif-mlp', {}, { inputShape: [28, 28, 1], numClasses: 10, neuron: { id: 'lif' }, staticInput: true });
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-flags-'));
+    const message = async (request: Parameters<typeof target.export>[2]) => {
+      try {
+        await target.export(model, dir, request);
+      } catch (e) {
+        return `${(e as SpikeflowError).kind}: ${(e as Error).message}`;
+      }
+      return 'exported';
+    };
+    expect(await message({ format: 'netx' })).toBe("invalid-options: --format for SpiNNaker must be pynn (a PyNN script and its data file), got 'netx'");
+    expect(await message({ options: { simulator: 'loihi' } })).toBe("invalid-options: --simulator must be spinnaker, brian2 or nest, got 'loihi'");
+    expect(existsSync(path.join(dir, 'run.py'))).toBe(false);
+    model.dispose();
   });
 });

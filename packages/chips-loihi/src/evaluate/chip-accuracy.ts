@@ -41,7 +41,12 @@ export interface ChipEvaluation {
  * console.log(r.accuracy);
  * ```
  */
-export function evaluateOnChip(q: QuantizedNetwork, data: LabelledSamples, timeSteps: number, options: LoihiRunOptions & { onProgress?: (done: number, total: number) => void } = {}): ChipEvaluation {
+export function evaluateOnChip(
+  q: QuantizedNetwork,
+  data: LabelledSamples,
+  timeSteps: number,
+  options: LoihiRunOptions & { onProgress?: (done: number, total: number) => void } = {},
+): ChipEvaluation {
   const size = sampleSize(data.sampleShape);
   const n = data.y.length;
   if (data.x.length !== n * size) throw new SpikeflowError('shape-mismatch', `samples hold ${data.x.length} values, expected ${n}×${size}`);

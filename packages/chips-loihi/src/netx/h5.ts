@@ -38,7 +38,11 @@ export async function openH5(file: string, what: string): Promise<H5File> {
   try {
     f.keys();
   } catch (e) {
-    try { f.close(); } catch { /* already unusable */ }
+    try {
+      f.close();
+    } catch {
+      /* already unusable */
+    }
     throw new SpikeflowError('file-truncated', `${what} '${file}' has an HDF5 signature but cannot be read (truncated or corrupt): ${(e as Error).message}`);
   }
   return f;
@@ -59,7 +63,11 @@ export async function writeH5Atomic(file: string, build: (f: H5File) => void): P
     f.close();
     await fs.rename(tmp, target);
   } catch (e) {
-    try { f.close(); } catch { /* closed already */ }
+    try {
+      f.close();
+    } catch {
+      /* closed already */
+    }
     await fs.rm(tmp, { force: true });
     throw e;
   }

@@ -83,7 +83,10 @@ function synapticDelays(l: NetxLayer, out: number, inFeatures: number): Int32Arr
   for (let i = 0; i < n; i++) {
     const x = d.data[i];
     if (!Number.isFinite(x) || x < 0 || Math.trunc(x) > MAX_SYNAPTIC_DELAY) {
-      throw new SpikeflowError('unrepresentable', `netx dense layer ${l.index}: delay[${i}] = ${x}; synaptic delays must be in [0, ${MAX_SYNAPTIC_DELAY}] steps (netx clamps larger ones, which would change the network)`);
+      throw new SpikeflowError(
+        'unrepresentable',
+        `netx dense layer ${l.index}: delay[${i}] = ${x}; synaptic delays must be in [0, ${MAX_SYNAPTIC_DELAY}] steps (netx clamps larger ones, which would change the network)`,
+      );
     }
   }
   const at = (i: number) => Math.trunc(d.data[i]);
@@ -91,7 +94,11 @@ function synapticDelays(l: NetxLayer, out: number, inFeatures: number): Int32Arr
   else if (d.shape.length <= 1 && n === out) for (let o = 0; o < out; o++) full.fill(at(o), o * inFeatures, (o + 1) * inFeatures);
   else if (d.shape.length <= 1 && n === inFeatures) for (let o = 0; o < out; o++) for (let i = 0; i < inFeatures; i++) full[o * inFeatures + i] = at(i);
   else if (d.shape.length === 2 && d.shape[0] === out && d.shape[1] === inFeatures) for (let k = 0; k < n; k++) full[k] = at(k);
-  else throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index}: delay of shape (${d.shape.join(', ')}) fits neither ${out} neurons, ${inFeatures} inputs nor the (${out}, ${inFeatures}) weight`);
+  else
+    throw new SpikeflowError(
+      'shape-mismatch',
+      `netx dense layer ${l.index}: delay of shape (${d.shape.join(', ')}) fits neither ${out} neurons, ${inFeatures} inputs nor the (${out}, ${inFeatures}) weight`,
+    );
   return full;
 }
 
@@ -122,7 +129,8 @@ export function netxToNetwork(file: NetxFile, options: { inputMessageBits?: numb
   let image: [number, number, number] | undefined; // CHW of the current activation, if an image
   const neuronOf = (l: NetxLayer, biasCount: number) => {
     const type = l.neuron?.type;
-    if (type !== undefined && type !== 'CUBA' && type !== 'LOIHI') throw new SpikeflowError('not-supported', `netx layer ${l.index}: neuron type '${String(type)}' is not a Loihi LIF (CUBA/LOIHI)`);
+    if (type !== undefined && type !== 'CUBA' && type !== 'LOIHI')
+      throw new SpikeflowError('not-supported', `netx layer ${l.index}: neuron type '${String(type)}' is not a Loihi LIF (CUBA/LOIHI)`);
     // netx's default for a layer without a neuron group: a non-leaky integrator.
     const iDecay = l.neuron ? num(l, 'iDecay') : 0;
     const vDecay = l.neuron ? num(l, 'vDecay') : 4096;
@@ -131,7 +139,8 @@ export function netxToNetwork(file: NetxFile, options: { inputMessageBits?: numb
     if (l.bias) {
       const b = Int32Array.from(l.bias.data, (x) => Math.trunc(x));
       biasMant = b.length === 1 ? b[0] : b;
-      if (typeof biasMant !== 'number' && biasMant.length !== biasCount) throw new SpikeflowError('shape-mismatch', `netx layer ${l.index}: bias has ${biasMant.length} values, expected ${biasCount}`);
+      if (typeof biasMant !== 'number' && biasMant.length !== biasCount)
+        throw new SpikeflowError('shape-mismatch', `netx layer ${l.index}: bias has ${biasMant.length} values, expected ${biasCount}`);
     }
     return { du: iDecay - 1, dv: vDecay, vth: vThMant, biasMant, biasExp: 6 };
   };
@@ -157,43 +166,73 @@ export function netxToNetwork(file: NetxFile, options: { inputMessageBits?: numb
       if (!l.weight || l.weight.shape.length < 4) throw new SpikeflowError('format-unknown', `netx conv layer ${l.index} needs a (out, in, kH, kW[, 1]) weight`);
       if (!image) throw new SpikeflowError('not-supported', `netx conv layer ${l.index}: the input shape is unknown (add a shape-only input layer)`);
       // netx builds conv layers without their delays; simulating them without would be silently wrong.
-      if (l.delay) throw new SpikeflowError('not-supported', `netx conv layer ${l.index} has synaptic delays; only dense layers with delays are simulated (netx drops conv delays)`);
+      if (l.delay)
+        throw new SpikeflowError('not-supported', `netx conv layer ${l.index} has synaptic delays; only dense layers with delays are simulated (netx drops conv delays)`);
       const [O, C, kh, kw] = l.weight.shape;
       const stride = pair(l, 'stride', 1);
       const padding = pair(l, 'padding', 0);
       const dilation = pair(l, 'dilation', 1);
-      if (dilation[0] !== 1 || dilation[1] !== 1 || (l.fields.groups !== undefined && l.fields.groups !== 1)) throw new SpikeflowError('not-supported', `netx conv layer ${l.index}: dilation and groups other than 1 are not simulated`);
+      if (dilation[0] !== 1 || dilation[1] !== 1 || (l.fields.groups !== undefined && l.fields.groups !== 1))
+        throw new SpikeflowError('not-supported', `netx conv layer ${l.index}: dilation and groups other than 1 are not simulated`);
       if (C !== image[0]) throw new SpikeflowError('shape-mismatch', `netx conv layer ${l.index} takes ${C} channels but receives ${image[0]}`);
       const outShape: [number, number, number] = [O, convOutSize(image[1], kh, stride[0], padding[0]), convOutSize(image[2], kw, stride[1], padding[1])];
-      if (l.shape.length === 3 && l.shape.some((d, i) => d !== outShape[i])) throw new SpikeflowError('shape-mismatch', `netx conv layer ${l.index}: stored shape [${l.shape}] but the geometry gives [${outShape}]`);
+      if (l.shape.length === 3 && l.shape.some((d, i) => d !== outShape[i]))
+        throw new SpikeflowError('shape-mismatch', `netx conv layer ${l.index}: stored shape [${l.shape}] but the geometry gives [${outShape}]`);
       const inFeatures = image[0] * image[1] * image[2];
       layers.push({
-        kind: 'conv', inShape: image, outShape, kernel: [kh, kw], stride, padding, inFeatures, outFeatures: O * outShape[1] * outShape[2],
-        weights: Int32Array.from(l.weight.data, (x) => Math.trunc(x)), weightExp: 0, numWeightBits: 8, neuron: neuronOf(l, O),
+        kind: 'conv',
+        inShape: image,
+        outShape,
+        kernel: [kh, kw],
+        stride,
+        padding,
+        inFeatures,
+        outFeatures: O * outShape[1] * outShape[2],
+        weights: Int32Array.from(l.weight.data, (x) => Math.trunc(x)),
+        weightExp: 0,
+        numWeightBits: 8,
+        neuron: neuronOf(l, O),
       });
       image = outShape;
       width = layers[layers.length - 1].outFeatures;
       continue;
     }
-    if (l.type !== 'dense') throw new SpikeflowError('not-supported', `netx layer ${l.index} has type '${l.type}'; the simulator runs dense, conv, flatten and shape-only input layers`);
+    if (l.type !== 'dense')
+      throw new SpikeflowError('not-supported', `netx layer ${l.index} has type '${l.type}'; the simulator runs dense, conv, flatten and shape-only input layers`);
     if (!l.weight) throw new SpikeflowError('format-unknown', `netx dense layer ${l.index} has no weight`);
     const out = l.shape.reduce((a, b) => a * b, 1);
     const ws = l.weight.shape;
     // netx takes a 2-D weight as (out, in) and reshapes a 1-D one to (out, −1).
     if (!out || ws.length === 0 || ws.length > 2 || (ws.length === 2 && ws[0] !== out) || l.weight.data.length % out !== 0) {
-      throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index}: weight of shape (${ws.join(', ')}) does not fit a layer of ${out} neurons; expected (${out}, inFeatures)`);
+      throw new SpikeflowError(
+        'shape-mismatch',
+        `netx dense layer ${l.index}: weight of shape (${ws.join(', ')}) does not fit a layer of ${out} neurons; expected (${out}, inFeatures)`,
+      );
     }
     const inFeatures = l.weight.data.length / out;
-    if (width !== undefined && width !== inFeatures) throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index} takes ${inFeatures} inputs (weight (${ws.join(', ')})) but the previous layer has ${width}`);
-    for (const [key, expected] of [['outFeatures', out], ['inFeatures', inFeatures]] as const) {
+    if (width !== undefined && width !== inFeatures)
+      throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index} takes ${inFeatures} inputs (weight (${ws.join(', ')})) but the previous layer has ${width}`);
+    for (const [key, expected] of [
+      ['outFeatures', out],
+      ['inFeatures', inFeatures],
+    ] as const) {
       const v = l.fields[key];
       if (v !== undefined && v !== expected) throw new SpikeflowError('shape-mismatch', `netx dense layer ${l.index}: ${key} is ${String(v)} but the weight gives ${expected}`);
     }
     const bad = l.weight.data.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new SpikeflowError('unrepresentable', `netx dense layer ${l.index}: weight [${Math.floor(bad / inFeatures)}, ${bad % inFeatures}] is ${l.weight.data[bad]}; expected finite integer-valued weights`);
+    if (bad >= 0)
+      throw new SpikeflowError(
+        'unrepresentable',
+        `netx dense layer ${l.index}: weight [${Math.floor(bad / inFeatures)}, ${bad % inFeatures}] is ${l.weight.data[bad]}; expected finite integer-valued weights`,
+      );
     const opt = optimizeWeightBits(l.weight.data);
     layers.push({
-      kind: 'dense', inFeatures, outFeatures: out, weights: opt.weights, weightExp: opt.weightExp, numWeightBits: opt.numWeightBits,
+      kind: 'dense',
+      inFeatures,
+      outFeatures: out,
+      weights: opt.weights,
+      weightExp: opt.weightExp,
+      numWeightBits: opt.numWeightBits,
       // netx does not hand its sign mode to Lava's Dense, which re-derives it from the weights
       // (all ≤ 0 is inhibitory there, so −256 clips to −255).
       signMode: determineSignMode(opt.weights),

@@ -43,7 +43,11 @@ describe.skipIf(!haveShared)('reading real lava-dl netx files', () => {
   it('tiny.net: input → conv → conv with LOIHI neurons, conv fields and (out, in, kH, kW, 1) weights', async () => {
     const net = await readNetx(path.join(NETX_DIR, 'tiny.net'));
     expect(net.layers.map((l) => l.type)).toEqual(['input', 'conv', 'conv']);
-    expect(net.layers.map((l) => l.shape)).toEqual([[3, 16, 16], [24, 6, 6], [36, 1, 1]]);
+    expect(net.layers.map((l) => l.shape)).toEqual([
+      [3, 16, 16],
+      [24, 6, 6],
+      [36, 1, 1],
+    ]);
     expect(net.layers[1].weight?.shape).toEqual([24, 3, 5, 5, 1]);
     expect(net.layers[1].fields.stride).toEqual([2, 2]);
     expect(net.layers[1].fields.groups).toBe(1);
@@ -54,12 +58,20 @@ describe.skipIf(!haveShared)('reading real lava-dl netx files', () => {
 
   it('mnist network: three dense CUBA layers with integer-valued weights, mapped as netx does', async () => {
     const net = await readNetx(path.join(NETX_DIR, 'mnist_trained_mnist_network.net'));
-    expect(net.layers.map((l) => [l.type, ...l.shape])).toEqual([['dense', 128], ['dense', 64], ['dense', 10]]);
+    expect(net.layers.map((l) => [l.type, ...l.shape])).toEqual([
+      ['dense', 128],
+      ['dense', 64],
+      ['dense', 10],
+    ]);
     expect(net.layers[0].weight?.shape).toEqual([128, 784]);
     expect(net.layers[0].weight?.data.every((x) => Number.isInteger(x) && x >= -256 && x <= 254)).toBe(true);
     expect(net.layers[0].neuron).toMatchObject({ type: 'CUBA', iDecay: 410, vDecay: 410, vThMant: 64, refDelay: 1 });
     const spec = netxToNetwork(net);
-    expect(spec.layers.map((l) => [l.inFeatures, l.outFeatures])).toEqual([[784, 128], [128, 64], [64, 10]]);
+    expect(spec.layers.map((l) => [l.inFeatures, l.outFeatures])).toEqual([
+      [784, 128],
+      [128, 64],
+      [64, 10],
+    ]);
     expect(spec.layers[0].neuron).toMatchObject({ du: 409, dv: 410, vth: 64, biasExp: 6 });
     // The simulator runs the real network: binary input spikes through all three layers.
     const sim = new LoihiNetwork(spec);
@@ -185,7 +197,10 @@ describe('netx import: the default lif-mlp export (784-512-10)', () => {
     const file = path.join(tmp(), 'lif-mlp.net');
     await writeNetx(file, q, { timeSteps: 8 });
     const spec = netxToNetwork(await readNetx(file));
-    expect(spec.layers.map((l) => [l.inFeatures, l.outFeatures])).toEqual([[784, 512], [512, 10]]);
+    expect(spec.layers.map((l) => [l.inFeatures, l.outFeatures])).toEqual([
+      [784, 512],
+      [512, 10],
+    ]);
     const a = new LoihiNetwork(q.spec);
     const b = new LoihiNetwork(spec);
     const xs = randomInputs(3, 784, 8);
@@ -203,7 +218,10 @@ describe('netx import: the default lif-mlp export (784-512-10)', () => {
 /** A one-dense-layer netx file as plain values (what readNetx returns). */
 function denseFile(weight: number[], weightShape: number[], shape: number[], extra: Partial<NetxLayer> = {}): NetxFile {
   const neuron = { type: 'CUBA', iDecay: 4096, vDecay: 0, vThMant: 10, refDelay: 1 };
-  return { attrs: {}, layers: [{ index: 0, type: 'dense', shape, weight: { data: Float64Array.from(weight), shape: weightShape, dtype: 'float32' }, neuron, fields: {}, ...extra }] };
+  return {
+    attrs: {},
+    layers: [{ index: 0, type: 'dense', shape, weight: { data: Float64Array.from(weight), shape: weightShape, dtype: 'float32' }, neuron, fields: {}, ...extra }],
+  };
 }
 
 function thrown(f: () => unknown): SpikeflowError | undefined {
@@ -323,8 +341,12 @@ describe('netx import: synaptic delays (lava-dl builds a DelayDense for a dense 
   });
 
   it('refuses delays netx would clamp, negative ones, mis-shaped ones and conv delays, naming the layer', () => {
-    const withDelay = (data: number[], shape: number[]) => () => netxToNetwork(denseFile([2, 4, 6, 8, 10, 12], [2, 3], [2], { delay: { data: Float64Array.from(data), shape, dtype: 'float32' } }));
-    expect(thrown(withDelay([63], []))).toMatchObject({ kind: 'unrepresentable', message: expect.stringMatching(/dense layer 0: delay\[0\] = 63; synaptic delays must be in \[0, 62\]/) });
+    const withDelay = (data: number[], shape: number[]) => () =>
+      netxToNetwork(denseFile([2, 4, 6, 8, 10, 12], [2, 3], [2], { delay: { data: Float64Array.from(data), shape, dtype: 'float32' } }));
+    expect(thrown(withDelay([63], []))).toMatchObject({
+      kind: 'unrepresentable',
+      message: expect.stringMatching(/dense layer 0: delay\[0\] = 63; synaptic delays must be in \[0, 62\]/),
+    });
     expect(thrown(withDelay([-1, 0], [2]))?.kind).toBe('unrepresentable');
     expect(thrown(withDelay([Number.NaN], []))?.kind).toBe('unrepresentable');
     expect(thrown(withDelay([1, 1, 1, 1], [4]))).toMatchObject({ kind: 'shape-mismatch', message: expect.stringMatching(/delay of shape \(4\) fits neither 2 neurons, 3 inputs/) });
@@ -332,7 +354,15 @@ describe('netx import: synaptic delays (lava-dl builds a DelayDense for a dense 
       attrs: {},
       layers: [
         { index: 0, type: 'input', shape: [1, 3, 3], fields: {} },
-        { index: 1, type: 'conv', shape: [1, 1, 1], weight: { data: Float64Array.from(new Array(9).fill(2)), shape: [1, 1, 3, 3, 1], dtype: 'float32' }, delay: { data: Float64Array.from([1]), shape: [1], dtype: 'float32' }, neuron: { type: 'CUBA', iDecay: 4096, vDecay: 0, vThMant: 10 }, fields: {} },
+        {
+          index: 1,
+          type: 'conv',
+          shape: [1, 1, 1],
+          weight: { data: Float64Array.from(new Array(9).fill(2)), shape: [1, 1, 3, 3, 1], dtype: 'float32' },
+          delay: { data: Float64Array.from([1]), shape: [1], dtype: 'float32' },
+          neuron: { type: 'CUBA', iDecay: 4096, vDecay: 0, vThMant: 10 },
+          fields: {},
+        },
       ],
     };
     expect(thrown(() => netxToNetwork(conv))).toMatchObject({ kind: 'not-supported', message: expect.stringMatching(/conv layer 1 has synaptic delays/) });

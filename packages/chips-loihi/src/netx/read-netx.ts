@@ -41,7 +41,11 @@ export async function readNetx(file: string): Promise<NetxFile> {
   try {
     const root = f.get('layer');
     if (!(root instanceof h5.Group)) throw new SpikeflowError('format-unknown', `netx file '${file}' has no /layer group`);
-    const keys = root.keys().filter((k) => /^\d+$/.test(k)).map(Number).sort((a, b) => a - b);
+    const keys = root
+      .keys()
+      .filter((k) => /^\d+$/.test(k))
+      .map(Number)
+      .sort((a, b) => a - b);
     keys.forEach((k, i) => {
       if (k !== i) throw new SpikeflowError('format-unknown', `netx file '${file}': layers must be numbered 0..n-1, found /layer/${k} at position ${i}`);
     });
@@ -78,7 +82,8 @@ export async function readNetx(file: string): Promise<NetxFile> {
     const attrs: Record<string, unknown> = {};
     for (const [name, a] of Object.entries(f.attrs)) {
       const v = a.value as unknown;
-      attrs[name] = typeof v === 'bigint' ? Number(v) : ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number>).length === 1 ? Number((v as unknown as ArrayLike<number>)[0]) : v;
+      attrs[name] =
+        typeof v === 'bigint' ? Number(v) : ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number>).length === 1 ? Number((v as unknown as ArrayLike<number>)[0]) : v;
     }
     return { layers, attrs };
   } finally {

@@ -69,7 +69,8 @@ export async function writeNetx(file: string, q: QuantizedNetwork, options: Writ
       const biasCount = l.kind === 'conv' ? l.outShape[0] : l.outFeatures;
       if (typeof b !== 'number') writeFloat32(g, 'bias', Float32Array.from(b), [b.length]);
       else if (b !== 0) writeFloat32(g, 'bias', new Float32Array(biasCount).fill(b), [biasCount]);
-      if (l.weightExp !== 0) throw new SpikeflowError('unrepresentable', `layer ${i}: netx derives the weight exponent from the weights; a stored exponent ${l.weightExp} cannot be expressed`);
+      if (l.weightExp !== 0)
+        throw new SpikeflowError('unrepresentable', `layer ${i}: netx derives the weight exponent from the weights; a stored exponent ${l.weightExp} cannot be expressed`);
       const n = ensureGroup(g, ['neuron']);
       n.create_dataset({ name: 'type', data: 'CUBA' });
       // netx maps iDecay to du = iDecay − 1 (Lava adds the +1 back), vDecay to dv.

@@ -17,7 +17,8 @@ function uniform(v: NirValue | undefined, what: string): number {
   const d = values(v, what);
   const x = d[0];
   for (let i = 1; i < d.length; i++) {
-    if (Math.abs(d[i] - x) > 1e-6 * Math.max(1, Math.abs(x))) throw new SpikeflowError('not-supported', `NIR ${what} differs between neurons; spikeflow neurons share one value per layer`);
+    if (Math.abs(d[i] - x) > 1e-6 * Math.max(1, Math.abs(x)))
+      throw new SpikeflowError('not-supported', `NIR ${what} differs between neurons; spikeflow neurons share one value per layer`);
   }
   return x;
 }
@@ -118,7 +119,9 @@ export function nirToNetwork(graph: NirGraph, neuron: NirNeuronFactory, options:
   const finish = (n: FloatNeuron, scale: number, name: string) => {
     if (!pending) throw new SpikeflowError('not-supported', `NIR neuron '${name}' does not follow an Affine/Linear/Conv2d node`);
     const l = pending.layer;
-    const entries: Array<[string, { shape: number[]; data: Float32Array }]> = [['weight', { shape: [...l.weight.shape], data: Float32Array.from(pending.weight, (x) => x * scale) }]];
+    const entries: Array<[string, { shape: number[]; data: Float32Array }]> = [
+      ['weight', { shape: [...l.weight.shape], data: Float32Array.from(pending.weight, (x) => x * scale) }],
+    ];
     if (pending.bias) entries.push(['bias', { shape: [pending.bias.length], data: Float32Array.from(pending.bias, (b) => b * scale) }]);
     l.loadStateDict(new Map(entries));
     model.append(l);
@@ -140,11 +143,18 @@ export function nirToNetwork(graph: NirGraph, neuron: NirNeuronFactory, options:
     const node: NirNode = graph.nodes[name];
     const p = node.params;
     if (poolScale !== 1 && !['Flatten', 'Affine', 'Linear', 'Conv2d', 'SumPool2d', 'AvgPool2d'].includes(node.type)) {
-      throw new SpikeflowError('not-supported', `NIR SumPool2d '${poolName}' is followed by '${name}' (${node.type}); its sum can only be imported when an Affine/Linear/Conv2d follows (the window size is folded into those weights)`);
+      throw new SpikeflowError(
+        'not-supported',
+        `NIR SumPool2d '${poolName}' is followed by '${name}' (${node.type}); its sum can only be imported when an Affine/Linear/Conv2d follows (the window size is folded into those weights)`,
+      );
     }
     if (node.type === 'SumPool2d' || node.type === 'AvgPool2d') {
       if (!image) throw new SpikeflowError('not-supported', `NIR ${node.type} '${name}' needs an image input`);
-      if (pending) throw new SpikeflowError('not-supported', `NIR ${node.type} '${name}' sits between a synaptic layer and its neuron; only pooling of spikes (after a neuron or the input) is imported`);
+      if (pending)
+        throw new SpikeflowError(
+          'not-supported',
+          `NIR ${node.type} '${name}' sits between a synaptic layer and its neuron; only pooling of spikes (after a neuron or the input) is imported`,
+        );
       const [kh, kw] = pair(name, p.kernel_size, null, 'kernel_size');
       const [sh, sw] = pair(name, p.stride, null, 'stride');
       const [ph, pw] = pair(name, p.padding, 0, 'padding');
@@ -185,7 +195,8 @@ export function nirToNetwork(graph: NirGraph, neuron: NirNeuronFactory, options:
       }
       const w = new Float32Array(wv.data.length); // [out, in, kh, kw] → spikeflow [kh, kw, in, out]
       const ps = takePoolScale();
-      for (let o = 0; o < O; o++) for (let c = 0; c < C; c++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) w[((y * kw + x) * C + c) * O + o] = wv.data[((o * C + c) * kh + y) * kw + x] * ps;
+      for (let o = 0; o < O; o++)
+        for (let c = 0; c < C; c++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) w[((y * kw + x) * C + c) * O + o] = wv.data[((o * C + c) * kh + y) * kw + x] * ps;
       const bias = p.bias === undefined ? null : Float32Array.from(values(p.bias, `'${name}' bias`));
       pending = { layer: new Conv2d(C, O, [kh, kw], { stride: [sh, sw], padding: [ph, pw], bias: bias !== null }), weight: w, bias };
       image = [O, Math.floor((image[1] + 2 * ph - kh) / sh) + 1, Math.floor((image[2] + 2 * pw - kw) / sw) + 1];
@@ -204,7 +215,8 @@ export function nirToNetwork(graph: NirGraph, neuron: NirNeuronFactory, options:
         // NIR flattens CHW; spikeflow's Flatten flattens HWC.
         const [C, H, W] = flattenedFrom;
         if (C * H * W !== I) throw new SpikeflowError('shape-mismatch', `NIR '${name}' takes ${I} inputs but receives ${C}×${H}×${W} = ${C * H * W}`);
-        for (let o = 0; o < O; o++) for (let h = 0; h < H; h++) for (let x = 0; x < W; x++) for (let c = 0; c < C; c++) w[((h * W + x) * C + c) * O + o] = wv.data[o * I + (c * H + h) * W + x] * ps;
+        for (let o = 0; o < O; o++)
+          for (let h = 0; h < H; h++) for (let x = 0; x < W; x++) for (let c = 0; c < C; c++) w[((h * W + x) * C + c) * O + o] = wv.data[o * I + (c * H + h) * W + x] * ps;
         flattenedFrom = null;
       } else {
         for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) w[i * O + o] = wv.data[o * I + i] * ps;
@@ -235,7 +247,10 @@ export function nirToNetwork(graph: NirGraph, neuron: NirNeuronFactory, options:
       if (uniform(p.v_leak, `'${name}' v_leak`) !== 0) throw new SpikeflowError('not-supported', `NIR CubaLIF '${name}' has a non-zero v_leak; spikeflow's CUBA-LIF leaks to 0`);
       const tauSyn = uniform(p.tau_syn, `'${name}' tau_syn`) / dt;
       const tauMem = uniform(p.tau_mem, `'${name}' tau_mem`) / dt;
-      for (const [what, t] of [['tau_syn', tauSyn], ['tau_mem', tauMem]] as const) {
+      for (const [what, t] of [
+        ['tau_syn', tauSyn],
+        ['tau_mem', tauMem],
+      ] as const) {
         // float32 storage can put dt·1 a hair below dt.
         if (!(t >= 1 - 1e-6)) throw new SpikeflowError('unrepresentable', `NIR CubaLIF '${name}': ${what}/dt = ${t} must be at least 1 (a decay 1 − dt/${what} in [0, 1])`);
       }
@@ -253,17 +268,25 @@ export function nirToNetwork(graph: NirGraph, neuron: NirNeuronFactory, options:
       // weights times dt·R (1 for SpikingJelly's r = 1/dt).
       const gain = uniform(p.r, `'${name}' r`) * dt;
       const vReset = p.v_reset === undefined ? 0 : uniform(p.v_reset, `'${name}' v_reset`);
-      finish({ kind: 'if', tau: Number.POSITIVE_INFINITY, decayInput: false, vThreshold: uniform(p.v_threshold, `'${name}' v_threshold`), vReset }, Math.abs(gain - 1) <= 1e-6 ? 1 : gain, name);
+      finish(
+        { kind: 'if', tau: Number.POSITIVE_INFINITY, decayInput: false, vThreshold: uniform(p.v_threshold, `'${name}' v_threshold`), vReset },
+        Math.abs(gain - 1) <= 1e-6 ? 1 : gain,
+        name,
+      );
       continue;
     }
-    throw new SpikeflowError('not-supported', `NIR node '${name}' of type '${node.type}' is not imported; supported: Input, Flatten, Conv2d, SumPool2d, AvgPool2d, Affine, Linear, LIF, IF, CubaLIF, Output`);
+    throw new SpikeflowError(
+      'not-supported',
+      `NIR node '${name}' of type '${node.type}' is not imported; supported: Input, Flatten, Conv2d, SumPool2d, AvgPool2d, Affine, Linear, LIF, IF, CubaLIF, Output`,
+    );
   }
   if (pending) throw new SpikeflowError('not-supported', 'the NIR graph ends with an Affine/Linear node without a neuron');
   if (poolScale !== 1) throw new SpikeflowError('not-supported', `the NIR graph ends with SumPool2d '${poolName}'; only a pool followed by an Affine/Linear/Conv2d is imported`);
   const out = graph.nodes[order[order.length - 1]];
   if (out.params.shape !== undefined) {
     const declared = Array.from(values(out.params.shape, `Output '${order[order.length - 1]}' shape`));
-    if (!sameShape(declared, current)) throw new SpikeflowError('shape-mismatch', `NIR Output '${order[order.length - 1]}' has shape [${declared}] but the last node gives [${current}]`);
+    if (!sameShape(declared, current))
+      throw new SpikeflowError('shape-mismatch', `NIR Output '${order[order.length - 1]}' has shape [${declared}] but the last node gives [${current}]`);
   }
   return { model, inputShape };
 }

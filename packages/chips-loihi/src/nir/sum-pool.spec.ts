@@ -19,7 +19,19 @@ const floats = (v: number[], shape = [v.length]) => ({ data: Float32Array.from(v
 
 function setWeights(m: Module, seed: number, scale: number): void {
   const rnd = makeRandom(seed);
-  m.loadStateDict(new Map(m.namedTensors().map((e) => [e.name, { shape: [...e.variable.shape], data: Float32Array.from({ length: e.variable.size }, () => (rnd() * 2 - 1) * scale) }] as [string, { shape: number[]; data: Float32Array }])));
+  m.loadStateDict(
+    new Map(
+      m
+        .namedTensors()
+        .map(
+          (e) =>
+            [e.name, { shape: [...e.variable.shape], data: Float32Array.from({ length: e.variable.size }, () => (rnd() * 2 - 1) * scale) }] as [
+              string,
+              { shape: number[]; data: Float32Array },
+            ],
+        ),
+    ),
+  );
 }
 
 /** Conv(2→3, 3×3, pad 1) → neuron → AvgPool 2 → Flatten → Linear(12→4) → neuron on [4, 4, 2]. */
@@ -36,18 +48,33 @@ describe('NIR SumPool2d export', () => {
     const file = path.join(tmp(), 'pool.nir');
     await writeNir(file, toNirGraph(readFloatNetwork(model, [4, 4, 2])));
     const g = await readNir(file);
-    expect(g.edges).toEqual([['input', 'conv0'], ['conv0', 'lif0'], ['lif0', 'pool1'], ['pool1', 'flatten'], ['flatten', 'fc1'], ['fc1', 'lif1'], ['lif1', 'output']]);
+    expect(g.edges).toEqual([
+      ['input', 'conv0'],
+      ['conv0', 'lif0'],
+      ['lif0', 'pool1'],
+      ['pool1', 'flatten'],
+      ['flatten', 'fc1'],
+      ['fc1', 'lif1'],
+      ['lif1', 'output'],
+    ]);
     expect(g.nodes.pool1.type).toBe('SumPool2d');
     const p = g.nodes.pool1.params as Record<string, { data: Float64Array }>;
-    expect([p.kernel_size, p.stride, p.padding].map((v) => Array.from(v.data))).toEqual([[2, 2], [2, 2], [0, 0]]);
+    expect([p.kernel_size, p.stride, p.padding].map((v) => Array.from(v.data))).toEqual([
+      [2, 2],
+      [2, 2],
+      [0, 0],
+    ]);
     expect(Array.from((g.nodes.flatten.params.input_type as { data: Float64Array }).data)).toEqual([3, 2, 2]);
     const fc = g.nodes.fc1.params.weight as { data: Float32Array; shape: number[] };
     expect(fc.shape).toEqual([4, 12]);
     // spikeflow's Linear weight is [in = 12 (pooled HWC: (y·2 + x)·3 + c), out = 4]; NIR's [out, (c·2 + y)·2 + x] / 4.
     const w = (model.namedChildren()[4][1] as Linear).weight.dataSync();
-    for (let o = 0; o < 4; o++) for (let c = 0; c < 3; c++) for (let y = 0; y < 2; y++) for (let x = 0; x < 2; x++) {
-      expect(fc.data[o * 12 + (c * 2 + y) * 2 + x]).toBeCloseTo(w[((y * 2 + x) * 3 + c) * 4 + o] / 4, 6);
-    }
+    for (let o = 0; o < 4; o++)
+      for (let c = 0; c < 3; c++)
+        for (let y = 0; y < 2; y++)
+          for (let x = 0; x < 2; x++) {
+            expect(fc.data[o * 12 + (c * 2 + y) * 2 + x]).toBeCloseTo(w[((y * 2 + x) * 3 + c) * 4 + o] / 4, 6);
+          }
   });
 
   for (const cuba of [false, true]) {
@@ -57,10 +84,20 @@ describe('NIR SumPool2d export', () => {
       await writeNir(file, toNirGraph(readFloatNetwork(model, [4, 4, 2])));
       const { model: imported, inputShape } = nirToNetwork(await readNir(file), testNeuronFactory);
       expect(inputShape).toEqual([4, 4, 2]);
-      const pool = imported.namedChildren().map(([, m]) => m).find((m): m is AvgPool2d => m instanceof AvgPool2d);
-      expect(pool && [pool.kernelSize, pool.stride, pool.padding]).toEqual([[2, 2], [2, 2], [0, 0]]);
+      const pool = imported
+        .namedChildren()
+        .map(([, m]) => m)
+        .find((m): m is AvgPool2d => m instanceof AvgPool2d);
+      expect(pool && [pool.kernelSize, pool.stride, pool.padding]).toEqual([
+        [2, 2],
+        [2, 2],
+        [0, 0],
+      ]);
       const rnd = makeRandom(12);
-      const x = tf.tensor(Float32Array.from({ length: 8 * 6 * 32 }, () => rnd() * 4), [8, 6, 4, 4, 2]);
+      const x = tf.tensor(
+        Float32Array.from({ length: 8 * 6 * 32 }, () => rnd() * 4),
+        [8, 6, 4, 4, 2],
+      );
       const a = tf.tidy(() => Array.from(model.forward(x).dataSync()));
       const b = tf.tidy(() => Array.from(imported.eval().forward(x).dataSync()));
       x.dispose();
@@ -81,7 +118,17 @@ function pooledGraph(poolType: 'SumPool2d' | 'AvgPool2d', weights: number[], thr
     if: { type: 'IF', params: { r: floats([1 / NIR_DT, 1 / NIR_DT]), v_threshold: floats([threshold, threshold]), v_reset: floats([0, 0]) } },
     output: { type: 'Output', params: { shape: ints([2]) } },
   };
-  return { version: '1.0.7', nodes, edges: [['input', 'pool'], ['pool', 'flatten'], ['flatten', 'fc'], ['fc', 'if'], ['if', 'output']] };
+  return {
+    version: '1.0.7',
+    nodes,
+    edges: [
+      ['input', 'pool'],
+      ['pool', 'flatten'],
+      ['flatten', 'fc'],
+      ['fc', 'if'],
+      ['if', 'output'],
+    ],
+  };
 }
 
 /** Plain-JS reference: zero-padded 3×3 / stride 2 window sums (÷ 9 for AvgPool2d), Linear, IF with reset to 0. */
@@ -90,25 +137,28 @@ function referenceSpikes(xs: number[][][][], weights: number[], threshold: numbe
   const v = Array.from({ length: B }, () => [0, 0]);
   const spikes: number[] = [];
   let margin = Infinity;
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) {
-    const img = xs[t][b];
-    const pooled: number[] = [];
-    for (let py = 0; py < 2; py++) for (let px = 0; px < 2; px++) {
-      let s = 0;
-      for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
-        const [y, x] = [py * 2 - 1 + ky, px * 2 - 1 + kx];
-        if (y >= 0 && y < 4 && x >= 0 && x < 4) s += img[y][x];
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++) {
+      const img = xs[t][b];
+      const pooled: number[] = [];
+      for (let py = 0; py < 2; py++)
+        for (let px = 0; px < 2; px++) {
+          let s = 0;
+          for (let ky = 0; ky < 3; ky++)
+            for (let kx = 0; kx < 3; kx++) {
+              const [y, x] = [py * 2 - 1 + ky, px * 2 - 1 + kx];
+              if (y >= 0 && y < 4 && x >= 0 && x < 4) s += img[y][x];
+            }
+          pooled.push(s / divide);
+        }
+      for (let o = 0; o < 2; o++) {
+        const h = v[b][o] + pooled.reduce((a, p, i) => a + weights[o * 4 + i] * p, 0);
+        margin = Math.min(margin, Math.abs(h - threshold));
+        const s = h >= threshold ? 1 : 0;
+        v[b][o] = s ? 0 : h;
+        spikes.push(s);
       }
-      pooled.push(s / divide);
     }
-    for (let o = 0; o < 2; o++) {
-      const h = v[b][o] + pooled.reduce((a, p, i) => a + weights[o * 4 + i] * p, 0);
-      margin = Math.min(margin, Math.abs(h - threshold));
-      const s = h >= threshold ? 1 : 0;
-      v[b][o] = s ? 0 : h;
-      spikes.push(s);
-    }
-  }
   return { spikes, margin };
 }
 
@@ -117,11 +167,17 @@ describe('NIR SumPool2d / AvgPool2d import', () => {
   const weights = Array.from({ length: 8 }, () => Math.round((rnd() * 1.6 - 0.4) * 8) / 8);
   const xs = Array.from({ length: 6 }, () => Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => Math.round(rnd() * 8) / 8))));
 
-  for (const [poolType, divide, threshold] of [['SumPool2d', 1, 3.03], ['AvgPool2d', 9, 305.5 / 576]] as const) {
+  for (const [poolType, divide, threshold] of [
+    ['SumPool2d', 1, 3.03],
+    ['AvgPool2d', 9, 305.5 / 576],
+  ] as const) {
     it(`${poolType} with stride 2 and padding 1 imports to the window ${divide === 1 ? 'sums' : 'means'} a plain-JS reference computes`, () => {
       const { model, inputShape } = nirToNetwork(pooledGraph(poolType, weights, threshold), testNeuronFactory);
       expect(inputShape).toEqual([4, 4, 1]);
-      const lin = model.namedChildren().map(([, m]) => m).find((m): m is Linear => m instanceof Linear)!;
+      const lin = model
+        .namedChildren()
+        .map(([, m]) => m)
+        .find((m): m is Linear => m instanceof Linear)!;
       // [in, out] in spikeflow; a SumPool2d's 3·3 is folded into the weights, an AvgPool2d's is not.
       expect(lin.weight.dataSync()[0]).toBeCloseTo(weights[0] * (poolType === 'SumPool2d' ? 9 : 1), 5);
       const ref = referenceSpikes(xs, weights, threshold, divide);
@@ -138,7 +194,14 @@ describe('NIR SumPool2d / AvgPool2d import', () => {
 
   it('a SumPool2d not followed by a synaptic layer is refused, naming the node', () => {
     const g = pooledGraph('SumPool2d', weights, 1);
-    const direct: NirGraph = { ...g, edges: [['input', 'pool'], ['pool', 'if'], ['if', 'output']] };
+    const direct: NirGraph = {
+      ...g,
+      edges: [
+        ['input', 'pool'],
+        ['pool', 'if'],
+        ['if', 'output'],
+      ],
+    };
     try {
       nirToNetwork(direct, testNeuronFactory);
       expect.unreachable();
@@ -146,13 +209,29 @@ describe('NIR SumPool2d / AvgPool2d import', () => {
       expect(SpikeflowError.is(e, 'not-supported')).toBe(true);
       expect((e as Error).message).toMatch(/SumPool2d 'pool' is followed by 'if' \(IF\)/);
     }
-    const last: NirGraph = { ...g, edges: [['input', 'pool'], ['pool', 'output']] };
+    const last: NirGraph = {
+      ...g,
+      edges: [
+        ['input', 'pool'],
+        ['pool', 'output'],
+      ],
+    };
     expect(() => nirToNetwork(last, testNeuronFactory)).toThrow(/ends with SumPool2d 'pool'/);
     // Pooling a synaptic layer's output before its neuron is not a pool of spikes.
     const conv: NirGraph = {
       version: '1.0.7',
-      nodes: { ...g.nodes, conv: { type: 'Conv2d', params: { weight: floats(new Array(9).fill(0.1), [1, 1, 3, 3]), bias: floats([0]), stride: ints([1, 1]), padding: ints([1, 1]) } } },
-      edges: [['input', 'conv'], ['conv', 'pool'], ['pool', 'flatten'], ['flatten', 'fc'], ['fc', 'if'], ['if', 'output']],
+      nodes: {
+        ...g.nodes,
+        conv: { type: 'Conv2d', params: { weight: floats(new Array(9).fill(0.1), [1, 1, 3, 3]), bias: floats([0]), stride: ints([1, 1]), padding: ints([1, 1]) } },
+      },
+      edges: [
+        ['input', 'conv'],
+        ['conv', 'pool'],
+        ['pool', 'flatten'],
+        ['flatten', 'fc'],
+        ['fc', 'if'],
+        ['if', 'output'],
+      ],
     };
     expect(() => nirToNetwork(conv, testNeuronFactory)).toThrow(/SumPool2d 'pool' sits between a synaptic layer and its neuron/);
     const noKernel = structuredClone(g);

@@ -1,5 +1,5 @@
-import { SpikeflowError } from '@spikeflow/core';
-import type { FloatNetwork, FloatNeuron } from '../quantize/float-network.js';
+import { SpikeflowError, type NetworkDescription } from '@spikeflow/core';
+import { toFloatNetwork, type FloatNetwork, type FloatNeuron } from '../quantize/float-network.js';
 import { ensureGroup, writeH5Atomic, writeInt } from '../netx/h5.js';
 import { NIR_DT, NIR_VERSION, type NirGraph, type NirNode, type NirValue } from './nir-graph.js';
 
@@ -25,8 +25,13 @@ function neuronNode(n: FloatNeuron, shape: readonly number[], dt: number): NirNo
     return {
       type: 'CubaLIF',
       params: {
-        tau_syn: fill(dt / (1 - alpha)), tau_mem: fill(dt / (1 - beta)), r: fill(1 / (1 - beta)), v_leak: fill(0),
-        v_threshold: fill(n.vThreshold), v_reset: fill(n.vReset), w_in: fill(1 / (1 - alpha)),
+        tau_syn: fill(dt / (1 - alpha)),
+        tau_mem: fill(dt / (1 - beta)),
+        r: fill(1 / (1 - beta)),
+        v_leak: fill(0),
+        v_threshold: fill(n.vThreshold),
+        v_reset: fill(n.vReset),
+        w_in: fill(1 / (1 - alpha)),
       },
     };
   }
@@ -50,10 +55,14 @@ function neuronNode(n: FloatNeuron, shape: readonly number[], dt: number): NirNo
  *
  * @example
  * ```ts
- * const graph = toNirGraph(readFloatNetwork(model, [28, 28, 1]));
+ * const graph = toNirGraph(describeNetwork(model, { inputShape: [28, 28, 1], target: 'NIR' }));
  * ```
  */
-export function toNirGraph(net: FloatNetwork, options: { dt?: number } = {}): NirGraph {
+export function toNirGraph(network: NetworkDescription | FloatNetwork, options: { dt?: number } = {}): NirGraph {
+  // Core's chip-neutral description, or the same in Loihi's layouts (what quantisation keeps as its source).
+  if ('weights' in network && network.weights === 'integer')
+    throw new SpikeflowError('invalid-options', 'NIR takes the float parameters of a network; this description holds integer weights');
+  const net = 'weights' in network ? toFloatNetwork(network) : network;
   const dt = options.dt ?? NIR_DT;
   const nodes: Record<string, NirNode> = {};
   const edges: Array<[string, string]> = [];
@@ -70,8 +79,13 @@ export function toNirGraph(net: FloatNetwork, options: { dt?: number } = {}): Ni
       nodes[fc] = {
         type: 'Conv2d',
         params: {
-          weight: arr(l.weight, [O, C, kh, kw]), bias: arr(l.bias ?? new Float32Array(O)), stride: ints(l.stride), padding: ints(l.padding),
-          dilation: ints([1, 1]), groups: 1, input_shape: ints(l.inShape),
+          weight: arr(l.weight, [O, C, kh, kw]),
+          bias: arr(l.bias ?? new Float32Array(O)),
+          stride: ints(l.stride),
+          padding: ints(l.padding),
+          dilation: ints([1, 1]),
+          groups: 1,
+          input_shape: ints(l.inShape),
         },
       };
       image = l.outShape;
@@ -92,9 +106,12 @@ export function toNirGraph(net: FloatNetwork, options: { dt?: number } = {}): Ni
         image = [C, PH, PW];
         inFeatures = C * PH * PW;
         weight = new Float32Array(l.outFeatures * inFeatures);
-        for (let o = 0; o < l.outFeatures; o++) for (let c = 0; c < C; c++) for (let y = 0; y < PH; y++) for (let x = 0; x < PW; x++) {
-          weight[o * inFeatures + (c * PH + y) * PW + x] = l.weight[o * l.inFeatures + (c * H + y * k) * W + x * k];
-        }
+        for (let o = 0; o < l.outFeatures; o++)
+          for (let c = 0; c < C; c++)
+            for (let y = 0; y < PH; y++)
+              for (let x = 0; x < PW; x++) {
+                weight[o * inFeatures + (c * PH + y) * PW + x] = l.weight[o * l.inFeatures + (c * H + y * k) * W + x * k];
+              }
       }
       if (image) {
         const flat = 'flatten'; // a chain leaves images at most once

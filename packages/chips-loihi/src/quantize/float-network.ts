@@ -1,4 +1,4 @@
-import { AvgPool2d, BaseNode, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, Sequential, SpikeflowError, convGeometry, standardDynamics, type tf } from '@spikeflow/core';
+import { SpikeflowError, describeNetwork, type ConvNetworkLayer, type DenseNetworkLayer, type Module, type NetworkDescription, type StandardDynamics } from '@spikeflow/core';
 
 /** A spiking neuron in float, as the chip mapping sees it. */
 export interface FloatNeuron {
@@ -79,31 +79,69 @@ export function hwcToChw(i: number, H: number, W: number, C: number): number {
   return (c * H + h) * W + w;
 }
 
-function data(v: tf.Variable): Float32Array {
-  return Float32Array.from(v.dataSync() as Float32Array);
-}
-
-/** The modules of a network in execution order, looking inside containers. */
-function leaves(module: Module, prefix: string): Array<[string, Module]> {
-  const children = module.namedChildren();
-  const isContainer = module instanceof Sequential || (children.length > 0 && module.namedTensors().length === children.reduce((a, [, c]) => a + c.namedTensors().length, 0) && !(module instanceof BaseNode));
-  if (!isContainer) return [[prefix, module]];
-  return children.flatMap(([n, c]) => leaves(c, prefix ? `${prefix}.${n}` : n));
-}
-
-function describeNeuron(node: BaseNode, where: string): FloatNeuron {
-  const d = standardDynamics(node, where, 'Loihi');
+/** The chip's neuron for a layer's standard dynamics. */
+function floatNeuron(d: StandardDynamics): FloatNeuron {
   if (d.kind === 'cuba') return { kind: 'cuba', tau: d.tauMem, tauSyn: d.tauSyn, decayInput: false, vThreshold: d.vThreshold, vReset: d.vReset };
   if (d.kind === 'lif') return { kind: 'lif', tau: d.tau, decayInput: d.decayInput, vThreshold: d.vThreshold, vReset: d.vReset };
   return { kind: 'if', tau: Number.POSITIVE_INFINITY, decayInput: false, vThreshold: d.vThreshold, vReset: d.vReset };
 }
 
+/** `[H, W, C]` → `[C, H, W]`. */
+const chw = ([h, w, c]: readonly [number, number, number]): [number, number, number] => [c, h, w];
+
+function denseLayer(l: DenseNetworkLayer): FloatDenseLayer {
+  const { inFeatures: inF, outFeatures: outF } = l;
+  const src = l.flattenedFrom;
+  const weight = new Float32Array(l.weight.length);
+  for (let i = 0; i < inF; i++) {
+    const j = src ? hwcToChw(i, src[0], src[1], src[2]) : i;
+    for (let o = 0; o < outF; o++) weight[o * inF + j] = l.weight[i * outF + o];
+  }
+  const pool = l.pool && src ? { pool: { kernel: l.pool.kernel, inShape: chw(src) } } : {};
+  return { kind: 'dense', name: l.name, inFeatures: inF, outFeatures: outF, weight, bias: l.bias, neuron: floatNeuron(l.neuron.dynamics), ...pool };
+}
+
+function convLayer(l: ConvNetworkLayer): FloatConvLayer {
+  const { top, bottom, left, right } = l.padding;
+  if (top !== bottom || left !== right) throw new SpikeflowError('not-supported', `Conv2d '${l.name}': 'same' padding is asymmetric here; netx and Loihi need symmetric padding`);
+  const [kh, kw] = l.kernel;
+  const C = l.inShape[2];
+  const O = l.outShape[2];
+  const weight = new Float32Array(l.weight.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++) for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) weight[((o * C + c) * kh + y) * kw + x] = l.weight[((y * kw + x) * C + c) * O + o];
+  return {
+    kind: 'conv',
+    name: l.name,
+    inShape: chw(l.inShape),
+    outShape: chw(l.outShape),
+    inFeatures: l.inFeatures,
+    outFeatures: l.outFeatures,
+    kernel: l.kernel,
+    stride: l.stride,
+    padding: [top, left],
+    weight,
+    bias: l.bias,
+    neuron: floatNeuron(l.neuron.dynamics),
+  };
+}
+
 /**
- * Read a trained spikeflow model into a {@link FloatNetwork}: `(Conv2d → BatchNorm2d? → neuron)*
- * → AvgPool2d? → Flatten → (Linear → BatchNorm1d? → neuron)+` (a vector input may start with
- * Linear). BatchNorm is folded into the preceding layer; an AvgPool2d with stride = kernel and no
- * padding before Flatten → Linear is folded into that Linear (pooling spikes is linear); Dropout is
- * skipped (inference). Anything else throws `not-supported` naming the layer.
+ * The chip-neutral description in Loihi's (and NIR's, PyTorch's) layouts: weights `[out, in]` and
+ * `[out, in, kH, kW]`, activations flattened in CHW order. Only the layout changes; every value is
+ * the description's.
+ */
+export function toFloatNetwork(net: NetworkDescription): FloatNetwork {
+  for (const l of net.layers)
+    if (l.delay !== 0) throw new SpikeflowError('not-supported', `layer '${l.name}' has a synaptic delay of ${l.delay} steps; the Loihi mapping of a model has none`);
+  return { inputShape: [...net.inputShape], layers: net.layers.map((l) => (l.kind === 'dense' ? denseLayer(l) : convLayer(l))) };
+}
+
+/**
+ * Read a trained spikeflow model into a {@link FloatNetwork}: core's {@link describeNetwork} (the
+ * one walk every exporter shares: BatchNorm folded, an AvgPool2d before Flatten → Linear folded
+ * into that Linear, Dropout skipped) in Loihi's layouts. What the mapping cannot carry throws
+ * `not-supported` naming the layer.
  *
  * @example
  * ```ts
@@ -112,126 +150,5 @@ function describeNeuron(node: BaseNode, where: string): FloatNeuron {
  * ```
  */
 export function readFloatNetwork(model: Module, inputShape: readonly number[]): FloatNetwork {
-  const layers: FloatLayer[] = [];
-  type Pending = { kind: 'dense' | 'conv'; name: string; layer: FloatLayer & { weight: Float32Array; bias: Float32Array | null }; folded: boolean };
-  let pending: Pending | null = null;
-  // Current activation: an image [C, H, W] (CHW) or a flat vector of `width` (CHW-ordered if it came from an image).
-  let image: [number, number, number] | null = inputShape.length === 3 ? [inputShape[2], inputShape[0], inputShape[1]] : null;
-  let width = inputShape.reduce((a, b) => a * b, 1);
-  let flat = inputShape.length === 1;
-  // Spatial shape of the image that was flattened (to reorder Linear columns HWC → CHW), and a pending pool.
-  let flattenedFrom: [number, number, number] | null = null;
-  let pool: { k: number; from: [number, number, number] } | null = null;
-  for (const [name, m] of leaves(model, '')) {
-    if (m instanceof Flatten) {
-      if (image) flattenedFrom = image;
-      image = null;
-      flat = true;
-      continue;
-    }
-    if (m instanceof Dropout) continue;
-    if (m instanceof AvgPool2d) {
-      const [kh, kw] = m.kernelSize;
-      const [sh, sw] = m.stride;
-      const [ph, pw] = m.padding;
-      if (!image || pending || kh !== kw || sh !== kh || sw !== kw || ph !== 0 || pw !== 0 || image[1] % kh !== 0 || image[2] % kw !== 0) {
-        throw new SpikeflowError('not-supported', `AvgPool2d '${name}' can only be folded into a following Linear when it follows a neuron, has stride = kernel, no padding, and tiles the input exactly`);
-      }
-      pool = { k: kh, from: image };
-      image = [image[0], image[1] / kh, image[2] / kw];
-      width = image[0] * image[1] * image[2];
-      continue;
-    }
-    if (m instanceof Linear) {
-      if (pending) throw new SpikeflowError('not-supported', `layer '${name}' follows layer '${pending.name}' without a spiking neuron between them; fold them into one layer first`);
-      if (!flat) throw new SpikeflowError('not-supported', `Linear '${name}' gets an unflattened input of shape [${inputShape}]; add a Flatten`);
-      if (m.inFeatures !== width) throw new SpikeflowError('shape-mismatch', `Linear '${name}' expects ${m.inFeatures} inputs but receives ${width}`);
-      const w = data(m.weight); // [in, out], rows in HWC order when the input was an image
-      const src = flattenedFrom;
-      const t = new Float32Array(w.length);
-      for (let i = 0; i < m.inFeatures; i++) {
-        const j = src ? hwcToChw(i, src[1], src[2], src[0]) : i;
-        for (let o = 0; o < m.outFeatures; o++) t[o * m.inFeatures + j] = w[i * m.outFeatures + o];
-      }
-      let weight = t;
-      let inFeatures = m.inFeatures;
-      let folded: FloatDenseLayer['pool'];
-      if (pool) {
-        folded = { kernel: pool.k, inShape: pool.from };
-        // Average pooling before this Linear: each pooled input spreads its weight over its k×k window.
-        const [C, H, W] = pool.from;
-        const k = pool.k;
-        const [ph, pw] = [H / k, W / k];
-        inFeatures = C * H * W;
-        weight = new Float32Array(m.outFeatures * inFeatures);
-        for (let o = 0; o < m.outFeatures; o++) {
-          for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-            weight[o * inFeatures + (c * H + y) * W + x] = t[o * m.inFeatures + (c * ph + Math.floor(y / k)) * pw + Math.floor(x / k)] / (k * k);
-          }
-        }
-        pool = null;
-      }
-      pending = { kind: 'dense', name, folded: false, layer: { kind: 'dense', name, inFeatures, outFeatures: m.outFeatures, weight, bias: m.bias ? data(m.bias) : null, neuron: PLACEHOLDER, ...(folded ? { pool: folded } : {}) } };
-      flattenedFrom = null;
-      width = m.outFeatures;
-      continue;
-    }
-    if (m instanceof Conv2d) {
-      if (pending) throw new SpikeflowError('not-supported', `layer '${name}' follows layer '${pending.name}' without a spiking neuron between them`);
-      if (pool) throw new SpikeflowError('not-supported', `AvgPool2d before Conv2d '${name}' cannot be folded; only pooling before Flatten → Linear is supported`);
-      if (!image) throw new SpikeflowError('not-supported', `Conv2d '${name}' needs an image input [H, W, C], got [${inputShape}]`);
-      const [C, H, W] = image;
-      if (m.inChannels !== C) throw new SpikeflowError('shape-mismatch', `Conv2d '${name}' expects ${m.inChannels} channels but receives ${C}`);
-      const [kh, kw] = m.kernelSize;
-      const [sh, sw] = m.stride;
-      const g = convGeometry(H, W, kh, kw, sh, sw, m.padding);
-      if (g.top !== g.bottom || g.left !== g.right) throw new SpikeflowError('not-supported', `Conv2d '${name}': 'same' padding is asymmetric here; netx and Loihi need symmetric padding`);
-      const w = data(m.weight); // [kh, kw, in, out]
-      const O = m.outChannels;
-      const t = new Float32Array(w.length);
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) t[((o * C + c) * kh + y) * kw + x] = w[((y * kw + x) * C + c) * O + o];
-      const outShape: [number, number, number] = [O, g.outH, g.outW];
-      pending = {
-        kind: 'conv', name, folded: false,
-        layer: { kind: 'conv', name, inShape: [C, H, W], outShape, inFeatures: C * H * W, outFeatures: O * g.outH * g.outW, kernel: [kh, kw], stride: [sh, sw], padding: [g.top, g.left], weight: t, bias: m.bias ? data(m.bias) : null, neuron: PLACEHOLDER },
-      };
-      image = outShape;
-      width = O * g.outH * g.outW;
-      continue;
-    }
-    if (m instanceof BatchNorm1d || m instanceof BatchNorm2d) {
-      const expected = m instanceof BatchNorm1d ? 'dense' : 'conv';
-      if (!pending || pending.folded || pending.kind !== expected) throw new SpikeflowError('not-supported', `BatchNorm '${name}' must directly follow a ${expected === 'dense' ? 'Linear' : 'Conv2d'} layer to be folded into it`);
-      const mean = data(m.runningMean);
-      const variance = data(m.runningVar);
-      const gamma = m.weight ? data(m.weight) : null;
-      const beta = m.bias ? data(m.bias) : null;
-      const l: FloatLayer = pending.layer;
-      const channels = mean.length;
-      const perChannel = l.weight.length / channels;
-      const bias = new Float32Array(channels);
-      for (let o = 0; o < channels; o++) {
-        const s = (gamma ? gamma[o] : 1) / Math.sqrt(variance[o] + m.eps);
-        for (let i = 0; i < perChannel; i++) l.weight[o * perChannel + i] *= s;
-        bias[o] = ((l.bias ? l.bias[o] : 0) - mean[o]) * s + (beta ? beta[o] : 0);
-      }
-      pending = { ...pending, folded: true, layer: { ...l, bias } };
-      continue;
-    }
-    if (m instanceof BaseNode) {
-      if (!pending) throw new SpikeflowError('not-supported', `neuron '${name}' has no Linear or Conv2d layer before it; a Loihi network starts with a synaptic layer`);
-      layers.push({ ...pending.layer, neuron: describeNeuron(m, name) });
-      pending = null;
-      continue;
-    }
-    const what = m instanceof MaxPool2d ? 'MaxPool2d (the max of spikes is not a synaptic sum)' : m.describe();
-    throw new SpikeflowError('not-supported', `layer '${name}' (${what}) is not supported by the Loihi mapping; supported: Flatten, Linear, Conv2d, BatchNorm1d/2d (folded), AvgPool2d before Flatten → Linear, Dropout, LIF/PLIF/IF/CUBA-LIF neurons`);
-  }
-  if (pending) throw new SpikeflowError('not-supported', `the network ends with layer '${pending.name}' without a spiking neuron; Loihi outputs spikes`);
-  if (pool) throw new SpikeflowError('not-supported', 'the network ends with an AvgPool2d; pooling must be followed by Flatten → Linear');
-  if (layers.length === 0) throw new SpikeflowError('invalid-options', 'the model has no synaptic layer → neuron to map to Loihi');
-  return { inputShape: [...inputShape], layers };
+  return toFloatNetwork(describeNetwork(model, { inputShape, target: 'Loihi' }));
 }
-
-/** Filled in when the neuron after a synaptic layer is read. */
-const PLACEHOLDER: FloatNeuron = { kind: 'if', tau: Number.POSITIVE_INFINITY, decayInput: false, vThreshold: 1, vReset: 0 };

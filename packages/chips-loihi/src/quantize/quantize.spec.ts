@@ -25,10 +25,14 @@ describe('readFloatNetwork', () => {
 
   it('folds BatchNorm1d into the Linear: the folded layer computes the same function', () => {
     const bn = new BatchNorm1d(2);
-    bn.loadStateDict(new Map([
-      ['weight', { shape: [2], data: Float32Array.from([2, 0.5]) }], ['bias', { shape: [2], data: Float32Array.from([0.1, -0.2]) }],
-      ['running_mean', { shape: [2], data: Float32Array.from([1, -1]) }], ['running_var', { shape: [2], data: Float32Array.from([4, 0.25]) }],
-    ]));
+    bn.loadStateDict(
+      new Map([
+        ['weight', { shape: [2], data: Float32Array.from([2, 0.5]) }],
+        ['bias', { shape: [2], data: Float32Array.from([0.1, -0.2]) }],
+        ['running_mean', { shape: [2], data: Float32Array.from([1, -1]) }],
+        ['running_var', { shape: [2], data: Float32Array.from([4, 0.25]) }],
+      ]),
+    );
     const linear = lin(3, 2, [1, 0, -1, 2, 0.5, 0.5], [0.3, 0.4]);
     const model = new Sequential(linear, bn, new TestLif());
     model.eval();
@@ -48,7 +52,17 @@ describe('readFloatNetwork', () => {
 
 const oneLayer = (w: number[], neuron: Partial<FloatNetwork['layers'][0]['neuron']> = {}, bias: number[] | null = null): FloatNetwork => ({
   inputShape: [w.length],
-  layers: [{ kind: 'dense', name: 'fc', inFeatures: w.length, outFeatures: 1, weight: Float32Array.from(w), bias: bias && Float32Array.from(bias), neuron: { kind: 'lif', tau: 2, decayInput: true, vThreshold: 1, vReset: 0, ...neuron } }],
+  layers: [
+    {
+      kind: 'dense',
+      name: 'fc',
+      inFeatures: w.length,
+      outFeatures: 1,
+      weight: Float32Array.from(w),
+      bias: bias && Float32Array.from(bias),
+      neuron: { kind: 'lif', tau: 2, decayInput: true, vThreshold: 1, vReset: 0, ...neuron },
+    },
+  ],
 });
 
 describe('quantizeNetwork (hand-computed)', () => {
@@ -181,10 +195,11 @@ describe('float model vs chip model', () => {
         });
       }
       const chip = sim.run(encodeInput(q, x), 8).counts;
-      for (let k = 0; k < fc.length; k++) for (let o = 0; o < fc[k].length; o++) {
-        total++;
-        if (Math.abs(fc[k][o] - chip[k][o]) <= 1) agree++;
-      }
+      for (let k = 0; k < fc.length; k++)
+        for (let o = 0; o < fc[k].length; o++) {
+          total++;
+          if (Math.abs(fc[k][o] - chip[k][o]) <= 1) agree++;
+        }
     }
     // Quantisation moves a few counts by more than one spike, but the bulk must agree.
     expect(agree / total).toBeGreaterThan(0.9);

@@ -100,18 +100,21 @@ export function layerDrive(l: FloatLayer, weights: ArrayLike<number>, x: ArrayLi
   const [C, H, W] = l.inShape;
   const [O, OH, OW] = l.outShape;
   const [kh, kw] = l.kernel;
-  for (let o = 0; o < O; o++) for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
-    let acc = 0;
-    for (let c = 0; c < C; c++) for (let ky = 0; ky < kh; ky++) {
-      const y = oy * l.stride[0] - l.padding[0] + ky;
-      if (y < 0 || y >= H) continue;
-      for (let kx = 0; kx < kw; kx++) {
-        const xx = ox * l.stride[1] - l.padding[1] + kx;
-        if (xx >= 0 && xx < W) acc += weights[((o * C + c) * kh + ky) * kw + kx] * x[(c * H + y) * W + xx];
+  for (let o = 0; o < O; o++)
+    for (let oy = 0; oy < OH; oy++)
+      for (let ox = 0; ox < OW; ox++) {
+        let acc = 0;
+        for (let c = 0; c < C; c++)
+          for (let ky = 0; ky < kh; ky++) {
+            const y = oy * l.stride[0] - l.padding[0] + ky;
+            if (y < 0 || y >= H) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const xx = ox * l.stride[1] - l.padding[1] + kx;
+              if (xx >= 0 && xx < W) acc += weights[((o * C + c) * kh + ky) * kw + kx] * x[(c * H + y) * W + xx];
+            }
+          }
+        out[(o * OH + oy) * OW + ox] = acc;
       }
-    }
-    out[(o * OH + oy) * OW + ox] = acc;
-  }
   return out;
 }
 
@@ -160,7 +163,8 @@ function neuronFactors(l: FloatLayer, index: number, options: QuantizeOptions, m
   if (n.kind === 'if') return { dv: 0, du: DECAY_UNITY - 1, accumulation: 1, inputFactor: 1 };
   if (n.kind === 'cuba') return { ...cubaDecays(l, index, messages), inputFactor: 1 };
   const dv = Math.round(DECAY_UNITY / n.tau);
-  if (dv < 1 || dv > DECAY_UNITY - 1) throw new SpikeflowError('unrepresentable', `layer ${index} ('${l.name}'): tau ${n.tau} gives a voltage decay ${dv}/4096 outside Loihi's 12-bit range [1, 4095]`);
+  if (dv < 1 || dv > DECAY_UNITY - 1)
+    throw new SpikeflowError('unrepresentable', `layer ${index} ('${l.name}'): tau ${n.tau} gives a voltage decay ${dv}/4096 outside Loihi's 12-bit range [1, 4095]`);
   if (Math.abs(dv / DECAY_UNITY - 1 / n.tau) > 1e-9) messages.push(`layer ${index} ('${l.name}'): 1/tau = ${1 / n.tau} is rounded to ${dv}/4096`);
   return { dv, du: DECAY_UNITY - 1, accumulation: 1, inputFactor: n.decayInput ? 1 / n.tau : 1 };
 }
@@ -177,16 +181,28 @@ function cubaDecays(l: FloatLayer, index: number, messages: string[]): { dv: num
   const tauSyn = n.tauSyn ?? 1;
   const iDecay = Math.round(DECAY_UNITY / tauSyn);
   if (iDecay < 1 || iDecay > DECAY_UNITY) {
-    throw new SpikeflowError('unrepresentable', `${where}: tauSyn ${tauSyn} gives a current decay ${iDecay}/4096 outside [1, 4096]; a current that never decays could grow past Loihi's 24-bit register`, { layer: index });
+    throw new SpikeflowError(
+      'unrepresentable',
+      `${where}: tauSyn ${tauSyn} gives a current decay ${iDecay}/4096 outside [1, 4096]; a current that never decays could grow past Loihi's 24-bit register`,
+      { layer: index },
+    );
   }
   const dv = n.tau === Number.POSITIVE_INFINITY ? 0 : Math.round(DECAY_UNITY / n.tau);
-  if (dv < 0 || dv > DECAY_UNITY - 1) throw new SpikeflowError('unrepresentable', `${where}: tauMem ${n.tau} gives a voltage decay ${dv}/4096 outside Loihi's 12-bit range [0, 4095]`, { layer: index });
+  if (dv < 0 || dv > DECAY_UNITY - 1)
+    throw new SpikeflowError('unrepresentable', `${where}: tauMem ${n.tau} gives a voltage decay ${dv}/4096 outside Loihi's 12-bit range [0, 4095]`, { layer: index });
   if (Math.abs(iDecay / DECAY_UNITY - 1 / tauSyn) > 1e-9) messages.push(`${where}: 1/tauSyn = ${1 / tauSyn} is rounded to ${iDecay}/4096`);
   if (Math.abs(dv / DECAY_UNITY - 1 / n.tau) > 1e-9) messages.push(`${where}: 1/tauMem = ${1 / n.tau} is rounded to ${dv}/4096`);
   return { dv, du: iDecay - 1, accumulation: DECAY_UNITY / iDecay };
 }
 
-function mapLayer(l: FloatLayer, index: number, payloadScale: number, driveMax: number, options: QuantizeOptions, messages: string[]): { layer: LoihiLayer; info: LayerQuantization } {
+function mapLayer(
+  l: FloatLayer,
+  index: number,
+  payloadScale: number,
+  driveMax: number,
+  options: QuantizeOptions,
+  messages: string[],
+): { layer: LoihiLayer; info: LayerQuantization } {
   const { dv, du, accumulation, inputFactor } = neuronFactors(l, index, options, messages);
   const wMax = maxAbs(l.weight);
   const bMax = l.bias ? maxAbs(l.bias) : 0;
@@ -205,7 +221,8 @@ function mapLayer(l: FloatLayer, index: number, payloadScale: number, driveMax: 
   if (fixed !== undefined) {
     if (!(fixed > 0)) throw new SpikeflowError('invalid-options', `gain for layer ${index} must be positive, got ${fixed}`);
     const current = bounds[2][1];
-    if (fixed > current * (1 + 1e-9)) messages.push(`layer ${index} ('${l.name}'): the fixed gain ${fixed.toFixed(2)} exceeds the current bound ${current.toFixed(2)}; the current may wrap on large inputs`);
+    if (fixed > current * (1 + 1e-9))
+      messages.push(`layer ${index} ('${l.name}'): the fixed gain ${fixed.toFixed(2)} exceeds the current bound ${current.toFixed(2)}; the current may wrap on large inputs`);
     [limitedBy, gain] = ['fixed', fixed];
   }
   const g = gain / payloadScale;
@@ -215,12 +232,21 @@ function mapLayer(l: FloatLayer, index: number, payloadScale: number, driveMax: 
   if (vth < 1) throw new SpikeflowError('unrepresentable', `layer ${index} ('${l.name}'): threshold mantissa rounds to ${vth}; the weights are too large for Loihi's ranges`);
   let biasMant: number | Int32Array = 0;
   if (l.bias) biasMant = Int32Array.from(l.bias, (b) => Math.round(gain * b)); // per neuron (dense) or per channel (conv)
-  const common = { inFeatures: l.inFeatures, outFeatures: l.outFeatures, weights, weightExp: 0, numWeightBits: 8, signMode: 'mixed' as const, neuron: { du, dv, vth, biasMant, biasExp: NETX_BIAS_EXP } };
+  const common = {
+    inFeatures: l.inFeatures,
+    outFeatures: l.outFeatures,
+    weights,
+    weightExp: 0,
+    numWeightBits: 8,
+    signMode: 'mixed' as const,
+    neuron: { du, dv, vth, biasMant, biasExp: NETX_BIAS_EXP },
+  };
   // Registers are checked here so a bad mapping fails at export, naming the layer and field.
   validateLifParams(common.neuron, `layer ${index} ('${l.name}')`);
-  const layer: LoihiLayer = l.kind === 'conv'
-    ? { kind: 'conv', ...common, inShape: l.inShape, outShape: l.outShape, kernel: l.kernel, stride: l.stride, padding: l.padding }
-    : { kind: 'dense', ...common };
+  const layer: LoihiLayer =
+    l.kind === 'conv'
+      ? { kind: 'conv', ...common, inShape: l.inShape, outShape: l.outShape, kernel: l.kernel, stride: l.stride, padding: l.padding }
+      : { kind: 'dense', ...common };
   return { layer, info: { name: l.name, gain, vth, du, dv, driveBound: MAX_SAFE_DRIVE / (gain * accumulation), limitedBy } };
 }
 
@@ -235,7 +261,12 @@ function firstLayerError(l: FloatLayer, xs: Float32Array, bits: number, inputMax
   for (let s = 0; s < n; s++) {
     const x = xs.subarray(s * l.inFeatures, (s + 1) * l.inFeatures);
     layerDrive(l, l.weight, x, f);
-    layerDrive(l, layer.weights, Array.from(x, (v) => Math.round(v * P)), q);
+    layerDrive(
+      l,
+      layer.weights,
+      Array.from(x, (v) => Math.round(v * P)),
+      q,
+    );
     for (let o = 0; o < l.outFeatures; o++) err += (q[o] / info.gain - f[o]) ** 2;
   }
   return err;
@@ -270,9 +301,11 @@ export function quantizeNetwork(net: FloatNetwork, options: QuantizeOptions = {}
   const first = net.layers[0];
   const xs = options.calibration && toChipOrder(net.inputShape, options.calibration);
   if (xs) {
-    if (xs.length === 0 || xs.length % first.inFeatures !== 0) throw new SpikeflowError('shape-mismatch', `calibration data has ${xs.length} values, not a multiple of the ${first.inFeatures} inputs`);
+    if (xs.length === 0 || xs.length % first.inFeatures !== 0)
+      throw new SpikeflowError('shape-mismatch', `calibration data has ${xs.length} values, not a multiple of the ${first.inFeatures} inputs`);
     for (let i = 0; i < xs.length; i++) {
-      if (!(xs[i] >= 0 && xs[i] <= inputMax)) throw new SpikeflowError('unrepresentable', `calibration input ${xs[i]} is outside [0, ${inputMax}]: the graded input payload is unsigned`);
+      if (!(xs[i] >= 0 && xs[i] <= inputMax))
+        throw new SpikeflowError('unrepresentable', `calibration input ${xs[i]} is outside [0, ${inputMax}]: the graded input payload is unsigned`);
     }
   }
   // Float drive bound of layer 0 (in input units): calibrated, else the worst case Σ|W|·inputMax.
@@ -301,7 +334,11 @@ export function quantizeNetwork(net: FloatNetwork, options: QuantizeOptions = {}
  * Turn one analog sample (spikeflow layout, values in [0, inputMax]) into the graded payload the
  * chip receives, in the chip's CHW order.
  */
-export function encodeInput(q: Pick<QuantizedNetwork, 'inputScale' | 'inputBits'> & { inputShape?: readonly number[] }, x: ArrayLike<number>, out: Int32Array = new Int32Array(x.length)): Int32Array {
+export function encodeInput(
+  q: Pick<QuantizedNetwork, 'inputScale' | 'inputBits'> & { inputShape?: readonly number[] },
+  x: ArrayLike<number>,
+  out: Int32Array = new Int32Array(x.length),
+): Int32Array {
   const max = 2 ** q.inputBits - 1;
   const shape = q.inputShape ?? [x.length];
   const permute = shape.length === 3 && shape[2] !== 1;

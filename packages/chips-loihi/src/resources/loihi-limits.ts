@@ -19,8 +19,13 @@ export interface LoihiLimits {
  * memory per core, about 130k neurons and 130M synapses per chip.
  */
 export const LOIHI1_LIMITS: LoihiLimits = {
-  id: 'loihi1', coresPerChip: 128, neuronsPerCore: 1024, synapticBytesPerCore: 128 * 1024,
-  neuronsPerChip: 131_072, synapsesPerChip: 130_000_000, sharedConvWeights: false,
+  id: 'loihi1',
+  coresPerChip: 128,
+  neuronsPerCore: 1024,
+  synapticBytesPerCore: 128 * 1024,
+  neuronsPerChip: 131_072,
+  synapsesPerChip: 130_000_000,
+  sharedConvWeights: false,
   source: 'Davies et al., IEEE Micro 38(1) 2018: 128 cores/chip, 1024 compartments/core, 128 KB synaptic memory/core, ~130k neurons and 130M synapses/chip',
 };
 
@@ -31,7 +36,12 @@ export const LOIHI1_LIMITS: LoihiLimits = {
  * connectivity compression features, so conv kernels are counted once per layer.
  */
 export const LOIHI2_LIMITS: LoihiLimits = {
-  id: 'loihi2', coresPerChip: 128, neuronsPerCore: 8192, synapticBytesPerCore: 192 * 1024,
-  neuronsPerChip: 1_048_576, synapsesPerChip: 120_000_000, sharedConvWeights: true,
+  id: 'loihi2',
+  coresPerChip: 128,
+  neuronsPerCore: 8192,
+  synapticBytesPerCore: 192 * 1024,
+  neuronsPerChip: 1_048_576,
+  synapsesPerChip: 120_000_000,
+  sharedConvWeights: true,
   source: 'Intel Loihi 2 technology brief (2021): 128 cores/chip, up to 1M neurons (8192/core) and 120M synapses/chip, 192 KB memory/core',
 };

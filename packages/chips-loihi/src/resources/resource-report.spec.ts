@@ -4,7 +4,15 @@ import { assertFits, formatResourceReport, resourceReport } from './resource-rep
 import { LOIHI1_LIMITS, LOIHI2_LIMITS } from './loihi-limits.js';
 import type { LoihiDenseLayer, LoihiNetworkSpec } from '../simulator/loihi-network.js';
 
-const dense = (inF: number, outF: number): LoihiDenseLayer => ({ kind: 'dense', inFeatures: inF, outFeatures: outF, weights: new Int32Array(inF * outF), weightExp: 0, numWeightBits: 8, neuron: { du: 4095, dv: 2048, vth: 100, biasMant: 0, biasExp: 6 } });
+const dense = (inF: number, outF: number): LoihiDenseLayer => ({
+  kind: 'dense',
+  inFeatures: inF,
+  outFeatures: outF,
+  weights: new Int32Array(inF * outF),
+  weightExp: 0,
+  numWeightBits: 8,
+  neuron: { du: 4095, dv: 2048, vth: 100, biasMant: 0, biasExp: 6 },
+});
 const mlp: LoihiNetworkSpec = { inputMessageBits: 4, layers: [dense(784, 512), dense(512, 10)] };
 
 describe('resourceReport (hand-computed)', () => {

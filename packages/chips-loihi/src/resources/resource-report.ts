@@ -64,7 +64,8 @@ export function resourceReport(spec: LoihiNetworkSpec, limits: LoihiLimits, opti
     cores: cumulativeCores,
     chips: Math.ceil(cumulativeCores / limits.coresPerChip),
   };
-  if (overflow !== null) messages.push(`layer ${overflow} does not fit: the network needs ${total.cores} cores, ${maxChips} ${limits.id} chip(s) have ${maxChips * limits.coresPerChip}`);
+  if (overflow !== null)
+    messages.push(`layer ${overflow} does not fit: the network needs ${total.cores} cores, ${maxChips} ${limits.id} chip(s) have ${maxChips * limits.coresPerChip}`);
   if (total.synapses > maxChips * limits.synapsesPerChip) messages.push(`${total.synapses} synapses exceed ${maxChips} chip(s) × ${limits.synapsesPerChip}`);
   messages.push(`limits: ${limits.source}`);
   return { target: limits.id, layers, total, fits: overflow === null && total.synapses <= maxChips * limits.synapsesPerChip, messages };
@@ -78,7 +79,8 @@ export function assertFits(report: ResourceReport): void {
 /** A printable table of a report. */
 export function formatResourceReport(report: ResourceReport): string {
   const rows = [['layer', 'compartments', 'synapses', 'syn. memory', 'cores', 'limited by']];
-  for (const l of report.layers) rows.push([String(l.layer), String(l.compartments), String(l.synapses), `${(l.synapticBytes / 1024).toFixed(1)} KiB`, String(l.cores), l.limitedBy]);
+  for (const l of report.layers)
+    rows.push([String(l.layer), String(l.compartments), String(l.synapses), `${(l.synapticBytes / 1024).toFixed(1)} KiB`, String(l.cores), l.limitedBy]);
   const t = report.total;
   rows.push(['total', String(t.compartments), String(t.synapses), `${(t.synapticBytes / 1024).toFixed(1)} KiB`, String(t.cores), `${t.chips} chip(s)`]);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -52,11 +52,15 @@ export class ConvSynapse {
     const [kh, kw] = geometry.kernel;
     if (weights.length !== O * C * kh * kw) throw new SpikeflowError('shape-mismatch', `conv weights have ${weights.length} entries, expected ${O}×${C}×${kh}×${kw}`);
     if (OH !== convOutSize(H, kh, geometry.stride[0], geometry.padding[0]) || OW !== convOutSize(W, kw, geometry.stride[1], geometry.padding[1])) {
-      throw new SpikeflowError('shape-mismatch', `conv output [${geometry.outShape}] does not follow from input [${geometry.inShape}], kernel [${geometry.kernel}], stride [${geometry.stride}], padding [${geometry.padding}]`);
+      throw new SpikeflowError(
+        'shape-mismatch',
+        `conv output [${geometry.outShape}] does not follow from input [${geometry.inShape}], kernel [${geometry.kernel}], stride [${geometry.stride}], padding [${geometry.padding}]`,
+      );
     }
     if ((options.weightExp ?? 0) !== 0) throw new SpikeflowError('not-supported', `Lava's Conv process applies no weight exponent; got ${options.weightExp}`);
     for (let i = 0; i < weights.length; i++) {
-      if (!Number.isInteger(weights[i]) || Math.abs(weights[i]) > 256) throw new SpikeflowError('unrepresentable', `conv weight ${weights[i]} is not an 8-bit signed integer (±256)`);
+      if (!Number.isInteger(weights[i]) || Math.abs(weights[i]) > 256)
+        throw new SpikeflowError('unrepresentable', `conv weight ${weights[i]} is not an 8-bit signed integer (±256)`);
     }
     this.geometry = geometry;
     this.weights = Int32Array.from(weights);

@@ -45,7 +45,10 @@ export class DelayDenseSynapse {
     for (let i = 0; i < delays.length; i++) {
       const d = delays[i];
       if (!Number.isInteger(d) || d < 0 || d > MAX_SYNAPTIC_DELAY) {
-        throw new SpikeflowError('unrepresentable', `synaptic delay [${Math.floor(i / inFeatures)}, ${i % inFeatures}] = ${d} must be an integer in [0, ${MAX_SYNAPTIC_DELAY}] steps`);
+        throw new SpikeflowError(
+          'unrepresentable',
+          `synaptic delay [${Math.floor(i / inFeatures)}, ${i % inFeatures}] = ${d} must be an integer in [0, ${MAX_SYNAPTIC_DELAY}] steps`,
+        );
       }
       if (d > max) max = d;
     }

@@ -78,8 +78,10 @@ export class DenseSynapse {
     this.inFeatures = inFeatures;
     this.weightExp = options.weightExp ?? 0;
     this.numWeightBits = options.numWeightBits ?? 8;
-    if (!Number.isInteger(this.weightExp) || Math.abs(this.weightExp) > 16) throw new SpikeflowError('unrepresentable', `weight exponent must be an integer in [-16, 16], got ${this.weightExp}`);
-    if (!Number.isInteger(this.numWeightBits) || this.numWeightBits < 1 || this.numWeightBits > 9) throw new SpikeflowError('unrepresentable', `numWeightBits must be an integer in [1, 9], got ${this.numWeightBits}`);
+    if (!Number.isInteger(this.weightExp) || Math.abs(this.weightExp) > 16)
+      throw new SpikeflowError('unrepresentable', `weight exponent must be an integer in [-16, 16], got ${this.weightExp}`);
+    if (!Number.isInteger(this.numWeightBits) || this.numWeightBits < 1 || this.numWeightBits > 9)
+      throw new SpikeflowError('unrepresentable', `numWeightBits must be an integer in [1, 9], got ${this.numWeightBits}`);
     this.signMode = options.signMode ?? determineSignMode(weights);
     this.weights = new Int32Array(weights.length);
     this.columns = new Int32Array(weights.length);

@@ -1,7 +1,17 @@
 import { SpikeflowError } from '@spikeflow/core';
 import {
-  ACTIVATION_SHIFT, BIAS_MANT_MAX, BIAS_MANT_MIN, DECAY_UNITY, MAX_VTH_MANT, THRESHOLD_SHIFT,
-  clipVoltage, decayTowardsZero, requireIntegerIn, shiftByExponent, toInt32, wrapCurrent,
+  ACTIVATION_SHIFT,
+  BIAS_MANT_MAX,
+  BIAS_MANT_MIN,
+  DECAY_UNITY,
+  MAX_VTH_MANT,
+  THRESHOLD_SHIFT,
+  clipVoltage,
+  decayTowardsZero,
+  requireIntegerIn,
+  shiftByExponent,
+  toInt32,
+  wrapCurrent,
 } from './fixed-point.js';
 
 /** Parameters of a population of Loihi CUBA LIF compartments (Lava's `LIF` process, fixed point). */

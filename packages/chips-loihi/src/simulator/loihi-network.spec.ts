@@ -30,13 +30,13 @@ function referenceRun(layers: LoihiDenseLayer[], input: number[], steps: number)
       for (let o = 0; o < l.outFeatures; o++) {
         const du = BigInt(l.neuron.du + 1);
         let d = st.u[o] * (4096n - du);
-        d = d < 0n ? -((-d) >> 12n) : d >> 12n;
+        d = d < 0n ? -(-d >> 12n) : d >> 12n;
         const cur = I32(I32(d) + I32(aIn[o] << 6n));
         let w = cur > M ? cur - 2n * M : cur;
         w = w <= -M ? cur + 2n * M : w;
         st.u[o] = w;
         let dv = st.v[o] * (4096n - BigInt(l.neuron.dv));
-        dv = dv < 0n ? -((-dv) >> 12n) : dv >> 12n;
+        dv = dv < 0n ? -(-dv >> 12n) : dv >> 12n;
         const bias = l.neuron.biasExp >= 0 ? biasMant(o) << BigInt(l.neuron.biasExp) : biasMant(o) >> BigInt(-l.neuron.biasExp);
         let v = dv + w + bias;
         if (v > M - 1n) v = M - 1n;
@@ -60,9 +60,13 @@ function randomLayers(seed: number, widths: number[], opts: { big?: boolean } = 
   return widths.slice(1).map((out, k) => {
     const inF = widths[k];
     return {
-      kind: 'dense', inFeatures: inF, outFeatures: out,
+      kind: 'dense',
+      inFeatures: inF,
+      outFeatures: out,
       weights: Int32Array.from({ length: inF * out }, () => 2 * int(-128, 127)),
-      weightExp: int(-2, opts.big ? 3 : 1), numWeightBits: 8, signMode: 'mixed',
+      weightExp: int(-2, opts.big ? 3 : 1),
+      numWeightBits: 8,
+      signMode: 'mixed',
       neuron: { du: int(0, 4095), dv: int(0, 4095), vth: int(1, opts.big ? 2000 : 400), biasMant: Int32Array.from({ length: out }, () => int(-50, 50)), biasExp: int(0, 6) },
     };
   });
@@ -88,13 +92,24 @@ describe('LoihiNetwork', () => {
   });
 
   it('wraps are counted when the drive is too large', () => {
-    const layers: LoihiDenseLayer[] = [{ kind: 'dense', inFeatures: 1, outFeatures: 1, weights: Int32Array.from([254]), weightExp: 0, numWeightBits: 8, signMode: 'mixed', neuron: { du: 0, dv: 0, vth: 131071, biasMant: 0, biasExp: 0 } }];
+    const layers: LoihiDenseLayer[] = [
+      {
+        kind: 'dense',
+        inFeatures: 1,
+        outFeatures: 1,
+        weights: Int32Array.from([254]),
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'mixed',
+        neuron: { du: 0, dv: 0, vth: 131071, biasMant: 0, biasExp: 0 },
+      },
+    ];
     // a = 254·255 = 64770 per step, u accumulates (du = 0 keeps it) past 2^23 within a few steps.
     const r = new LoihiNetwork({ layers, inputMessageBits: 8 }).run([255], 4, { lavaTiming: false });
     expect(r.wraps).toBeGreaterThan(0);
   });
 
-  it('with zero biases and du = 4095 (the current is this step\'s input), Lava timing only delays the output', () => {
+  it("with zero biases and du = 4095 (the current is this step's input), Lava timing only delays the output", () => {
     // Without input a neuron's voltage only decays, so the extra steps after the input window add
     // no spikes; with du < 4095 a lingering current would (the next test shows it).
     for (let seed = 10; seed < 14; seed++) {
@@ -111,7 +126,18 @@ describe('LoihiNetwork', () => {
 
   it('du < 4095 carries current across steps (hand case), unlike the du = 4095 mapping', () => {
     // du = 2047: u halves each step. a = 10 → u = 640 at step 1; vth·64 = 640, dv = 4095 (v ≈ 0 each step).
-    const layers: LoihiDenseLayer[] = [{ kind: 'dense', inFeatures: 1, outFeatures: 1, weights: Int32Array.from([10]), weightExp: 0, numWeightBits: 8, signMode: 'mixed', neuron: { du: 2047, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 } }];
+    const layers: LoihiDenseLayer[] = [
+      {
+        kind: 'dense',
+        inFeatures: 1,
+        outFeatures: 1,
+        weights: Int32Array.from([10]),
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'mixed',
+        neuron: { du: 2047, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 },
+      },
+    ];
     const net = new LoihiNetwork({ layers, inputMessageBits: 0 });
     // Same-step timing, 1 step: u = 640, v = 640 > 320 → 1 spike.
     expect(Array.from(net.run([1], 1, { lavaTiming: false }).counts[0])).toEqual([1]);
@@ -124,7 +150,19 @@ describe('LoihiNetwork', () => {
 
   it('a synaptic delay of 2 (hand case): Lava timing adds d + 1 steps and runs them, spikeflow timing adds d', () => {
     // du = 4095 clears u, dv = 4095 clears v: the neuron spikes exactly in the steps a = 10 arrives.
-    const layers: LoihiDenseLayer[] = [{ kind: 'dense', inFeatures: 1, outFeatures: 1, weights: Int32Array.from([10]), weightExp: 0, numWeightBits: 8, signMode: 'mixed', delays: Int32Array.from([2]), neuron: { du: 4095, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 } }];
+    const layers: LoihiDenseLayer[] = [
+      {
+        kind: 'dense',
+        inFeatures: 1,
+        outFeatures: 1,
+        weights: Int32Array.from([10]),
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'mixed',
+        delays: Int32Array.from([2]),
+        neuron: { du: 4095, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 },
+      },
+    ];
     const net = new LoihiNetwork({ layers, inputMessageBits: 0 });
     // Input in steps 0..2. Lava: arrivals at 3, 4, 5 of 3 + 1 + 2 = 6 steps → 3 spikes.
     const lava = net.run([1], 3, { lavaTiming: true });
@@ -137,7 +175,18 @@ describe('LoihiNetwork', () => {
   it('hand case: one neuron, graded input, threshold crossing on the second step', () => {
     // w = 4, payload 5 → a = 20, u = 1280 each step (du = 4095 clears it), dv = 2048 halves v.
     // v: 1280, 640 + 1280 = 1920 > vth·64 = 1600 → spike at step 2, v = 0; step 3: 1280; step 4: 1920 → spike.
-    const layers: LoihiDenseLayer[] = [{ kind: 'dense', inFeatures: 1, outFeatures: 1, weights: Int32Array.from([4]), weightExp: 0, numWeightBits: 8, signMode: 'mixed', neuron: { du: 4095, dv: 2048, vth: 25, biasMant: 0, biasExp: 6 } }];
+    const layers: LoihiDenseLayer[] = [
+      {
+        kind: 'dense',
+        inFeatures: 1,
+        outFeatures: 1,
+        weights: Int32Array.from([4]),
+        weightExp: 0,
+        numWeightBits: 8,
+        signMode: 'mixed',
+        neuron: { du: 4095, dv: 2048, vth: 25, biasMant: 0, biasExp: 6 },
+      },
+    ];
     const r = new LoihiNetwork({ layers, inputMessageBits: 3 }).run([5], 4, { lavaTiming: false });
     expect(Array.from(r.counts[0])).toEqual([2]);
   });

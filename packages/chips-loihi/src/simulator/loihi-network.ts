@@ -4,36 +4,36 @@ import { ConvSynapse, type ConvGeometry2d } from './conv-synapse.js';
 import { LoihiLif, type LoihiLifParams } from './loihi-lif.js';
 import { DelayDenseSynapse } from './delay-dense-synapse.js';
 
-/** One fully connected layer on the chip: a dense synapse group feeding a LIF population. */
-export interface LoihiDenseLayer {
-  readonly kind: 'dense';
+/** What every layer on the chip has: integer weights and the LIF population they feed. */
+interface LoihiLayerBase {
   readonly inFeatures: number;
   readonly outFeatures: number;
-  /** Integer weights `[out, in]` row-major, as netx stores them. */
-  readonly weights: Int32Array;
   readonly weightExp: number;
   readonly numWeightBits: number;
   readonly signMode?: SignMode;
+  readonly neuron: LoihiLifParams;
+}
+
+/** One fully connected layer on the chip: a dense synapse group feeding a LIF population. */
+export interface LoihiDenseLayer extends LoihiLayerBase {
+  readonly kind: 'dense';
+  /** Integer weights `[out, in]` row-major, as netx stores them. */
+  readonly weights: Int32Array;
   /**
    * Per-synapse delays in steps, `[out, in]` row-major (0..62; Lava's DelayDense, which netx
    * builds for a layer with a `delay` dataset). Absent: a plain Dense.
    */
   readonly delays?: Int32Array;
-  readonly neuron: LoihiLifParams;
 }
 
-/** One convolutional layer: a conv synapse group feeding a LIF population (CHW activations). */
-export interface LoihiConvLayer extends ConvGeometry2d {
+/**
+ * One convolutional layer: a conv synapse group feeding a LIF population (CHW activations); its
+ * neuron's bias mantissas are per output channel (or one value).
+ */
+export interface LoihiConvLayer extends LoihiLayerBase, ConvGeometry2d {
   readonly kind: 'conv';
-  readonly inFeatures: number;
-  readonly outFeatures: number;
   /** Integer weights `[out, in, kH, kW]`. */
   readonly weights: Int32Array;
-  readonly weightExp: number;
-  readonly numWeightBits: number;
-  readonly signMode?: SignMode;
-  /** Bias mantissas are per output channel for conv layers (or one value). */
-  readonly neuron: LoihiLifParams;
 }
 
 /** Any layer the simulator runs. */
@@ -108,12 +108,17 @@ export class LoihiNetwork {
       const options = { weightExp: l.weightExp, numWeightBits: l.numWeightBits, signMode: l.signMode };
       if (l.kind === 'conv') {
         const syn = new ConvSynapse(l.weights, l, options);
-        if (syn.inSize !== l.inFeatures || syn.outSize !== l.outFeatures) throw new SpikeflowError('shape-mismatch', `conv layer sizes ${l.inFeatures}→${l.outFeatures} disagree with its geometry ${syn.inSize}→${syn.outSize}`);
+        if (syn.inSize !== l.inFeatures || syn.outSize !== l.outFeatures)
+          throw new SpikeflowError('shape-mismatch', `conv layer sizes ${l.inFeatures}→${l.outFeatures} disagree with its geometry ${syn.inSize}→${syn.outSize}`);
         return syn;
       }
       return new DenseSynapse(l.weights, l.outFeatures, l.inFeatures, options);
     });
-    this.delayed = spec.layers.map((l) => (l.kind === 'dense' && l.delays ? new DelayDenseSynapse(l.weights, l.delays, l.outFeatures, l.inFeatures, { weightExp: l.weightExp, numWeightBits: l.numWeightBits, signMode: l.signMode }) : null));
+    this.delayed = spec.layers.map((l) =>
+      l.kind === 'dense' && l.delays
+        ? new DelayDenseSynapse(l.weights, l.delays, l.outFeatures, l.inFeatures, { weightExp: l.weightExp, numWeightBits: l.numWeightBits, signMode: l.signMode })
+        : null,
+    );
     this.neurons = spec.layers.map((l) => new LoihiLif(l.outFeatures, expandBias(l)));
   }
 
@@ -121,12 +126,16 @@ export class LoihiNetwork {
   run(input: ArrayLike<number>, steps: number, options: LoihiRunOptions = {}): LoihiRunResult {
     const lavaTiming = options.lavaTiming ?? true;
     const L = this.neurons.length;
-    if (input.length !== this.spec.layers[0].inFeatures) throw new SpikeflowError('shape-mismatch', `network input has ${input.length} entries, expected ${this.spec.layers[0].inFeatures}`);
+    if (input.length !== this.spec.layers[0].inFeatures)
+      throw new SpikeflowError('shape-mismatch', `network input has ${input.length} entries, expected ${this.spec.layers[0].inFeatures}`);
     const maxPayload = this.spec.inputMessageBits === 0 ? 1 : 2 ** this.spec.inputMessageBits - 1;
     for (let i = 0; i < input.length; i++) {
       const x = input[i];
       if (!Number.isInteger(x) || x < 0 || x > maxPayload) {
-        throw new SpikeflowError('unrepresentable', `input[${i}] = ${x} is not a ${this.spec.inputMessageBits === 0 ? 'binary spike' : `${this.spec.inputMessageBits}-bit graded payload`} (integer in [0, ${maxPayload}])`);
+        throw new SpikeflowError(
+          'unrepresentable',
+          `input[${i}] = ${x} is not a ${this.spec.inputMessageBits === 0 ? 'binary spike' : `${this.spec.inputMessageBits}-bit graded payload`} (integer in [0, ${maxPayload}])`,
+        );
       }
     }
     for (const n of this.neurons) n.reset();

@@ -1,4 +1,4 @@
-import { BaseNode, tf, type SurrogateFunction, type Tensor } from '@spikeflow/core';
+import { BaseNode, tf, type NeuronDynamics, type NeuronReset, type SurrogateFunction, type Tensor } from '@spikeflow/core';
 import type { FloatNetwork } from '../quantize/float-network.js';
 
 /** A small deterministic generator for test data (xorshift32). */
@@ -14,22 +14,32 @@ export function makeRandom(seed: number): () => number {
   };
 }
 
+/** The reset a test neuron describes: hard to its V_reset, or soft (V_reset null). */
+function resetOf(vReset: number | null): NeuronReset {
+  return vReset === null ? { kind: 'soft' } : { kind: 'hard', vReset };
+}
+
 const surrogate: SurrogateFunction = {
   id: 'test/sigmoid',
   params: { alpha: 4 },
   primitive: (x: Tensor) => tf.sigmoid(tf.mul(x, 4)),
-  derivative: (x: Tensor) => tf.tidy(() => {
-    const s = tf.sigmoid(tf.mul(x, 4));
-    return tf.mul(tf.mul(s, tf.sub(1, s)), 4);
-  }),
+  derivative: (x: Tensor) =>
+    tf.tidy(() => {
+      const s = tf.sigmoid(tf.mul(x, 4));
+      return tf.mul(tf.mul(s, tf.sub(1, s)), 4);
+    }),
 };
 
 /**
  * SpikingJelly's LIF written out here (charge `H = V + (X − V)/τ` with decay_input), so the tests
- * do not depend on the neurons plugin; it exposes `tau` and `decayInput` as LIFNode does.
+ * do not depend on the neurons plugin; it describes its dynamics as `lif`.
  */
 export class TestLif extends BaseNode {
-  constructor(readonly tau = 2, readonly decayInput = true, options: { vThreshold?: number; vReset?: number | null } = {}) {
+  constructor(
+    readonly tau = 2,
+    readonly decayInput = true,
+    options: { vThreshold?: number; vReset?: number | null } = {},
+  ) {
     super({ surrogate, vThreshold: options.vThreshold, vReset: options.vReset });
   }
 
@@ -38,14 +48,17 @@ export class TestLif extends BaseNode {
     return this.decayInput ? tf.add(v, tf.div(tf.sub(x, tf.sub(v, vr)), this.tau)) : tf.add(tf.sub(v, tf.div(tf.sub(v, vr), this.tau)), x);
   }
 
+  override dynamics(): NeuronDynamics {
+    return { kind: 'lif', tau: this.tau, decayInput: this.decayInput, vThreshold: this.vThreshold, reset: resetOf(this.vReset), learnable: [] };
+  }
+
   override describe(): string {
     return `TestLif(tau=${this.tau})`;
   }
 }
 
 /**
- * SpikingJelly's IF (`H = V + X`) written out here; it describes itself as `IFNode`, which is how
- * the chip mapping recognises an IF neuron.
+ * SpikingJelly's IF (`H = V + X`) written out here; it describes its dynamics as `if`.
  */
 export class TestIf extends BaseNode {
   constructor(options: { vThreshold?: number; vReset?: number | null } = {}) {
@@ -54,6 +67,10 @@ export class TestIf extends BaseNode {
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
     return tf.add(v, x);
+  }
+
+  override dynamics(): NeuronDynamics {
+    return { kind: 'if', vThreshold: this.vThreshold, reset: resetOf(this.vReset), learnable: [] };
   }
 
   override describe(): string {
@@ -70,7 +87,15 @@ export function randomFloatNetwork(widths: readonly number[], seed: number, opti
     const bound = (options.scale ?? 3) / Math.sqrt(inF);
     const weight = Float32Array.from({ length: inF * outF }, () => (2 * rnd() - 1) * bound);
     const bias = options.bias ? Float32Array.from({ length: outF }, () => (2 * rnd() - 1) * 0.1) : null;
-    layers.push({ kind: 'dense' as const, name: `fc${i}`, inFeatures: inF, outFeatures: outF, weight, bias, neuron: { kind: 'lif' as const, tau: 2, decayInput: true, vThreshold: 1, vReset: 0 } });
+    layers.push({
+      kind: 'dense' as const,
+      name: `fc${i}`,
+      inFeatures: inF,
+      outFeatures: outF,
+      weight,
+      bias,
+      neuron: { kind: 'lif' as const, tau: 2, decayInput: true, vThreshold: 1, vReset: 0 },
+    });
   }
   return { inputShape: [widths[0]], layers };
 }
@@ -84,11 +109,14 @@ export function randomInputs(n: number, width: number, seed: number): Float32Arr
 /**
  * The CUBA-LIF of `@spikeflow/neurons` (CubaLIFNode) written out here so the tests do not depend
  * on the neurons plugin: `I = (1 − 1/τ_syn)·I + X`, `H = (1 − 1/τ_mem)·V + I`, fire at
- * `H ≥ V_th`, hard reset of V (the current is kept). It exposes `tauSyn` and `tauMem` as
- * CubaLIFNode does, which is how the Loihi mapping recognises the neuron.
+ * `H ≥ V_th`, hard reset of V (the current is kept). It describes its dynamics as `cuba-lif`.
  */
 export class TestCubaLif extends BaseNode {
-  constructor(readonly tauSyn = 2, readonly tauMem = 4, options: { vThreshold?: number; vReset?: number | null } = {}) {
+  constructor(
+    readonly tauSyn = 2,
+    readonly tauMem = 4,
+    options: { vThreshold?: number; vReset?: number | null } = {},
+  ) {
     super({ surrogate, vThreshold: options.vThreshold, vReset: options.vReset });
   }
 
@@ -111,6 +139,10 @@ export class TestCubaLif extends BaseNode {
       }
       return tf.stack(out, 0);
     });
+  }
+
+  override dynamics(): NeuronDynamics {
+    return { kind: 'cuba-lif', tauSyn: this.tauSyn, tauMem: this.tauMem, vThreshold: this.vThreshold, reset: resetOf(this.vReset), learnable: [] };
   }
 
   override describe(): string {

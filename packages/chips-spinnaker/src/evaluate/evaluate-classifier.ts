@@ -48,7 +48,8 @@ function sampleAt(samples: ExportSamples, i: number, size: number): NetworkSampl
 export function evaluateClassifier(fixed: FixedPointNetwork, samples: ExportSamples, options: { progress?: boolean; label?: string } = {}): ClassifierEvaluation {
   const net = fixed.network;
   const count = samples.kind === 'spikes' ? samples.rasters.length : samples.count;
-  if (!samples.labels || samples.labels.length !== count) throw new SpikeflowError('invalid-options', `evaluation needs one label per sample (${count}), got ${samples.labels?.length ?? 0}`);
+  if (!samples.labels || samples.labels.length !== count)
+    throw new SpikeflowError('invalid-options', `evaluation needs one label per sample (${count}), got ${samples.labels?.length ?? 0}`);
   if (count === 0) throw new SpikeflowError('invalid-options', 'evaluation needs at least one sample');
   const sim = new FixedPointSimulator(fixed);
   const out = net.populations[net.populations.length - 1];
@@ -68,7 +69,11 @@ export function evaluateClassifier(fixed: FixedPointNetwork, samples: ExportSamp
       const y = b.get(p.name)!;
       for (let j = 0; j < p.size; j++) {
         let eq = true;
-        for (let k = j; k < x.length; k += p.size) if (x[k] !== y[k]) { eq = false; break; }
+        for (let k = j; k < x.length; k += p.size)
+          if (x[k] !== y[k]) {
+            eq = false;
+            break;
+          }
         if (eq) same++;
         trains++;
       }
@@ -93,5 +98,14 @@ export function evaluateClassifier(fixed: FixedPointNetwork, samples: ExportSamp
   bar?.done();
   const firingRates: Record<string, number> = {};
   for (const p of net.populations) firingRates[p.name] = spikeTotals.get(p.name)! / (count * p.size * net.timeSteps);
-  return { samples: count, referenceAccuracy: refOk / count, fixedAccuracy: fixOk / count, agreement: agree / count, identicalTrains: same / trains, ringBufferSaturations: ringSat, arithmeticSaturations: arithSat, firingRates };
+  return {
+    samples: count,
+    referenceAccuracy: refOk / count,
+    fixedAccuracy: fixOk / count,
+    agreement: agree / count,
+    identicalTrains: same / trains,
+    ringBufferSaturations: ringSat,
+    arithmeticSaturations: arithSat,
+    firingRates,
+  };
 }

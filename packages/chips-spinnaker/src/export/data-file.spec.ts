@@ -12,8 +12,20 @@ import { layerLatency, pynnScript } from './pynn-script.js';
 
 describe('network data file', () => {
   it('round-trips a spike-input network with samples and labels', async () => {
-    const net = singleLayer([[0.5, -0.25], [1, 0]], 3);
-    const rasters = [raster(3, 2, [[0, 0], [2, 1]]), raster(3, 2, [])];
+    const net = singleLayer(
+      [
+        [0.5, -0.25],
+        [1, 0],
+      ],
+      3,
+    );
+    const rasters = [
+      raster(3, 2, [
+        [0, 0],
+        [2, 1],
+      ]),
+      raster(3, 2, []),
+    ];
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-'));
     const files = await exportNetwork(dir, net, { simulator: 'brian2', samples: { kind: 'spikes', rasters, labels: Int32Array.from([1, 0]) } });
     const back = await readNetworkFile(files.data);
@@ -34,27 +46,39 @@ describe('network data file', () => {
   it('rejects files that are not spikeflow networks or whose tensors do not match the description', () => {
     const other = encodeSafetensors(new Map(), { format: 'something-else' });
     let err: unknown;
-    try { decodeNetworkFile(other, 'x.safetensors'); } catch (e) { err = e; }
+    try {
+      decodeNetworkFile(other, 'x.safetensors');
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'format-unknown')).toBe(true);
     expect((err as Error).message).toContain('x.safetensors');
     // Swap the weight tensor for one of the wrong shape.
     const good = decodeSafetensors(encodeNetworkFile(singleLayer([[1, 2]], 2)));
     good.tensors.set('projection/input-layer1/weight', { dtype: 'F32', shape: [2, 1], data: Float32Array.from([1, 2]) });
     err = undefined;
-    try { decodeNetworkFile(encodeSafetensors(good.tensors, good.metadata), 'y'); } catch (e) { err = e; }
+    try {
+      decodeNetworkFile(encodeSafetensors(good.tensors, good.metadata), 'y');
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'dataset-corrupt')).toBe(true);
     expect((err as Error).message).toContain('expected F32 [1,2]');
   });
 
   it('rejects samples that do not fit the network', () => {
     let err: unknown;
-    try { encodeNetworkFile(singleLayer([[1]], 4), { kind: 'spikes', rasters: [new Uint8Array(3)] }); } catch (e) { err = e; }
+    try {
+      encodeNetworkFile(singleLayer([[1]], 4), { kind: 'spikes', rasters: [new Uint8Array(3)] });
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'shape-mismatch')).toBe(true);
   });
 });
 
 describe('PyNN script', () => {
-  it('imports pyNN.spiNNaker by default and knows each simulator\'s layer latency', () => {
+  it("imports pyNN.spiNNaker by default and knows each simulator's layer latency", () => {
     const script = pynnScript();
     expect(script).toContain('DEFAULT_SIMULATOR = "spinnaker"');
     expect(script).toContain('import pyNN.spiNNaker as sim');
@@ -69,7 +93,11 @@ describe('PyNN script', () => {
     expect(layerLatency('spinnaker', 'spikes', 1, ['IF_curr_exp', 'IF_curr_exp'])).toBe(2);
     expect(layerLatency('brian2', 'current', 1, ['IF_curr_exp', 'IF_curr_exp'])).toBe(2);
     let err: unknown;
-    try { pynnScript('loihi' as never); } catch (e) { err = e; }
+    try {
+      pynnScript('loihi' as never);
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'invalid-options')).toBe(true);
   });
 
@@ -79,14 +107,26 @@ describe('PyNN script', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-py-'));
     writeFileSync(path.join(dir, 'run.py'), pynnScript());
     writeFileSync(path.join(dir, 'network.safetensors'), encodeNetworkFile(singleLayer([[0.5, -0.25]], 2)));
-    const out = execFileSync(PYTHON, ['-c', [
-      'import sys, json, importlib.util',
-      `spec = importlib.util.spec_from_file_location("run", ${JSON.stringify(path.join(dir, 'run.py'))})`,
-      'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
-      `meta, t = m.read_safetensors(${JSON.stringify(path.join(dir, 'network.safetensors'))})`,
-      'print(json.dumps({"w": t["projection/input-layer1/weight"].tolist(), "fmt": meta["format"], "lat": m.latency("brian2", "spikes", 1), "nest": m.latency("nest", "spikes", 1, ["IF_curr_exp", "IF_curr_exp"])}))',
-    ].join('\n')], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ w: [[0.5, -0.25]], fmt: 'spikeflow-spinnaker-network', lat: layerLatency('brian2', 'spikes', 1), nest: layerLatency('nest', 'spikes', 1, ['IF_curr_exp', 'IF_curr_exp']) });
+    const out = execFileSync(
+      PYTHON,
+      [
+        '-c',
+        [
+          'import sys, json, importlib.util',
+          `spec = importlib.util.spec_from_file_location("run", ${JSON.stringify(path.join(dir, 'run.py'))})`,
+          'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+          `meta, t = m.read_safetensors(${JSON.stringify(path.join(dir, 'network.safetensors'))})`,
+          'print(json.dumps({"w": t["projection/input-layer1/weight"].tolist(), "fmt": meta["format"], "lat": m.latency("brian2", "spikes", 1), "nest": m.latency("nest", "spikes", 1, ["IF_curr_exp", "IF_curr_exp"])}))',
+        ].join('\n'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(out)).toEqual({
+      w: [[0.5, -0.25]],
+      fmt: 'spikeflow-spinnaker-network',
+      lat: layerLatency('brian2', 'spikes', 1),
+      nest: layerLatency('nest', 'spikes', 1, ['IF_curr_exp', 'IF_curr_exp']),
+    });
   });
   if (!py.ok) console.warn(`skipped: ${py.reason}`);
 });

@@ -15,7 +15,11 @@ export type ExportSamples =
 interface NetworkHeader {
   readonly dtMs: number;
   readonly timeSteps: number;
-  readonly input: { readonly kind: NetworkInput['kind']; readonly size: number; readonly offchip?: { readonly inFeatures: number; readonly outFeatures: number; readonly bias: boolean } };
+  readonly input: {
+    readonly kind: NetworkInput['kind'];
+    readonly size: number;
+    readonly offchip?: { readonly inFeatures: number; readonly outFeatures: number; readonly bias: boolean };
+  };
   readonly populations: SpinnakerNetwork['populations'];
   readonly projections: ReadonlyArray<{ name: string; pre: string; post: string; preSize: number; postSize: number; delaySteps: number }>;
   readonly samples: { readonly kind: 'spikes' | 'currents' | 'none'; readonly count: number; readonly labels: boolean };
@@ -93,7 +97,8 @@ function need(tensors: Map<string, StoredTensor>, name: string, dtype: 'F32' | '
 export function decodeNetworkFile(bytes: Uint8Array, source = 'network file'): { network: SpinnakerNetwork; samples?: ExportSamples } {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   if (metadata.format !== NETWORK_FILE_FORMAT) throw new SpikeflowError('format-unknown', `${source}: format '${metadata.format ?? '(none)'}' is not '${NETWORK_FILE_FORMAT}'`);
-  if (metadata.version !== String(NETWORK_FILE_VERSION)) throw new SpikeflowError('format-unknown', `${source}: version ${metadata.version} is not supported (expected ${NETWORK_FILE_VERSION})`);
+  if (metadata.version !== String(NETWORK_FILE_VERSION))
+    throw new SpikeflowError('format-unknown', `${source}: version ${metadata.version} is not supported (expected ${NETWORK_FILE_VERSION})`);
   let h: NetworkHeader;
   try {
     h = JSON.parse(metadata.network ?? '') as NetworkHeader;
@@ -117,7 +122,8 @@ export function decodeNetworkFile(bytes: Uint8Array, source = 'network file'): {
     const rasters = Array.from({ length: h.samples.count }, () => new Uint8Array(h.timeSteps * n));
     for (let k = 0; k < ev.length; k += 3) {
       const [s, t, i] = [ev[k], ev[k + 1], ev[k + 2]];
-      if (!(s >= 0 && s < rasters.length && t >= 0 && t < h.timeSteps && i >= 0 && i < n)) throw new SpikeflowError('dataset-corrupt', `${source}: input spike (${s}, ${t}, ${i}) is outside [${rasters.length}, ${h.timeSteps}, ${n}]`);
+      if (!(s >= 0 && s < rasters.length && t >= 0 && t < h.timeSteps && i >= 0 && i < n))
+        throw new SpikeflowError('dataset-corrupt', `${source}: input spike (${s}, ${t}, ${i}) is outside [${rasters.length}, ${h.timeSteps}, ${n}]`);
       rasters[s][t * n + i] = 1;
     }
     samples = { kind: 'spikes', rasters, labels };

@@ -48,7 +48,11 @@ function mismatches(a: number[][], b: number[][]): number {
   return m;
 }
 
-async function runBrian2(net: SpinnakerNetwork, samples: ExportSamples, sampleOf: (s: number) => NetworkSample): Promise<{ out: ScriptOutput; spikes: number; perLayer: Record<string, number>; mismatched: number; fixedMismatched: number }> {
+async function runBrian2(
+  net: SpinnakerNetwork,
+  samples: ExportSamples,
+  sampleOf: (s: number) => NetworkSample,
+): Promise<{ out: ScriptOutput; spikes: number; perLayer: Record<string, number>; mismatched: number; fixedMismatched: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-brian2-cuba-'));
   let out: ScriptOutput;
   try {
@@ -89,7 +93,9 @@ describe.skipIf(!brian.ok)('PyNN + Brian2 runs CUBA-LIF (IF_curr_exp) with the r
     expect(r.perLayer.layer1).toBeGreaterThan(100);
     expect(r.perLayer.layer2).toBeGreaterThan(20);
     expect(r.mismatched).toBe(0);
-    console.info(`PyNN+Brian2 IF_curr_exp vs reference (spike input): ${r.spikes} spikes (${JSON.stringify(r.perLayer)}) in 4 samples × 14 neurons × 60 steps, ${r.mismatched} mismatched spikes; s16.15 simulator: ${r.fixedMismatched} mismatched spikes`);
+    console.info(
+      `PyNN+Brian2 IF_curr_exp vs reference (spike input): ${r.spikes} spikes (${JSON.stringify(r.perLayer)}) in 4 samples × 14 neurons × 60 steps, ${r.mismatched} mismatched spikes; s16.15 simulator: ${r.fixedMismatched} mismatched spikes`,
+    );
   }, 600_000);
 
   it('current input with a bias, 12 → 8 → 3, 30 steps: i_offset and initial isyn_exc per sample; τ_syn = τ_mem = 3 at the output', async () => {
@@ -101,12 +107,18 @@ describe.skipIf(!brian.ok)('PyNN + Brian2 runs CUBA-LIF (IF_curr_exp) with the r
     model.dispose();
     const rnd = lcg(9);
     const count = 4;
-    const currents = offchipCurrents(net, Float32Array.from({ length: count * 12 }, () => rnd()), count);
+    const currents = offchipCurrents(
+      net,
+      Float32Array.from({ length: count * 12 }, () => rnd()),
+      count,
+    );
     const r = await runBrian2(net, { kind: 'currents', count, currents }, (s) => ({ currents: currents.subarray(s * 8, (s + 1) * 8) }));
     expect(r.out.latency).toEqual({ layer1: 0, layer2: 2 });
     expect(r.perLayer.layer1).toBeGreaterThan(100);
     expect(r.perLayer.layer2).toBeGreaterThan(20);
     expect(r.mismatched).toBe(0);
-    console.info(`PyNN+Brian2 IF_curr_exp vs reference (current input): ${r.spikes} spikes (${JSON.stringify(r.perLayer)}) in 4 samples × 11 neurons × 30 steps, ${r.mismatched} mismatched spikes; s16.15 simulator: ${r.fixedMismatched} mismatched spikes`);
+    console.info(
+      `PyNN+Brian2 IF_curr_exp vs reference (current input): ${r.spikes} spikes (${JSON.stringify(r.perLayer)}) in 4 samples × 11 neurons × 30 steps, ${r.mismatched} mismatched spikes; s16.15 simulator: ${r.fixedMismatched} mismatched spikes`,
+    );
   }, 600_000);
 });

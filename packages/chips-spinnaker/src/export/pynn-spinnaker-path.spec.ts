@@ -22,7 +22,7 @@ if (!py.ok) console.warn(`skipped the script's sPyNNaker-path test: ${py.reason}
 
 function rnd(seed: number): () => number {
   let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function trains(spikes: Uint8Array, T: number, n: number): number[][] {
@@ -41,7 +41,9 @@ describe.skipIf(!py.ok)('run.py on (a stand-in for) pyNN.spiNNaker', () => {
     const r = rnd(11);
     const w = (n: number) => Float32Array.from({ length: n }, () => (r() - 0.35) * 2.5);
     const net: SpinnakerNetwork = {
-      dtMs: 1, timeSteps: 20, input: { kind: 'spikes', size: 8 },
+      dtMs: 1,
+      timeSteps: 20,
+      input: { kind: 'spikes', size: 8 },
       populations: [6, 3].map((size, k) => ({ name: `layer${k + 1}`, size, cellType: 'IF_curr_delta' as const, params: lif, vInit: 0, origin: 'test' })),
       projections: [
         { name: 'input-layer1', pre: 'input', post: 'layer1', weights: w(48), preSize: 8, postSize: 6, delaySteps: 1 },
@@ -68,10 +70,13 @@ describe.skipIf(!py.ok)('run.py on (a stand-in for) pyNN.spiNNaker', () => {
   it('current input: i_offset per sample, then 5 → 2', async () => {
     const r = rnd(5);
     const net: SpinnakerNetwork = {
-      dtMs: 1, timeSteps: 10,
+      dtMs: 1,
+      timeSteps: 10,
       input: { kind: 'current', size: 4, offchip: { weight: new Float32Array(20), bias: null, inFeatures: 4, outFeatures: 5 } },
       populations: [5, 2].map((size, k) => ({ name: `layer${k + 1}`, size, cellType: 'IF_curr_delta' as const, params: lif, vInit: 0, origin: 'test' })),
-      projections: [{ name: 'layer1-layer2', pre: 'layer1', post: 'layer2', weights: Float32Array.from({ length: 10 }, () => (r() - 0.3) * 3), preSize: 5, postSize: 2, delaySteps: 1 }],
+      projections: [
+        { name: 'layer1-layer2', pre: 'layer1', post: 'layer2', weights: Float32Array.from({ length: 10 }, () => (r() - 0.3) * 3), preSize: 5, postSize: 2, delaySteps: 1 },
+      ],
     };
     const currents = Float32Array.from({ length: 2 * 5 }, () => r() * 2.5);
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-fake-'));
@@ -89,7 +94,9 @@ describe.skipIf(!py.ok)('run.py on (a stand-in for) pyNN.spiNNaker', () => {
     const w = (n: number) => Float32Array.from({ length: n }, () => (r() - 0.35) * 1.6);
     const params = [cubaParameters({ tauSyn: 2, tauMem: 4, vThreshold: 1, vReset: 0 }, 1), cubaParameters({ tauSyn: 3, tauMem: 2, vThreshold: 0.8, vReset: -0.3 }, 1)];
     const net: SpinnakerNetwork = {
-      dtMs: 1, timeSteps: 25, input: { kind: 'spikes', size: 8 },
+      dtMs: 1,
+      timeSteps: 25,
+      input: { kind: 'spikes', size: 8 },
       populations: [6, 3].map((size, k) => ({ name: `layer${k + 1}`, size, cellType: 'IF_curr_exp' as const, params: params[k], vInit: params[k].v_reset, origin: 'test' })),
       projections: [
         { name: 'input-layer1', pre: 'input', post: 'layer1', weights: w(48), preSize: 8, postSize: 6, delaySteps: 1 },
@@ -118,10 +125,13 @@ describe.skipIf(!py.ok)('run.py on (a stand-in for) pyNN.spiNNaker', () => {
     const r = rnd(8);
     const params = cubaParameters({ tauSyn: 2.5, tauMem: 3, vThreshold: 1, vReset: 0 }, 1);
     const net: SpinnakerNetwork = {
-      dtMs: 1, timeSteps: 12,
+      dtMs: 1,
+      timeSteps: 12,
       input: { kind: 'current', size: 4, offchip: { weight: new Float32Array(20), bias: null, inFeatures: 4, outFeatures: 5 } },
       populations: [5, 2].map((size, k) => ({ name: `layer${k + 1}`, size, cellType: 'IF_curr_exp' as const, params, vInit: 0, origin: 'test' })),
-      projections: [{ name: 'layer1-layer2', pre: 'layer1', post: 'layer2', weights: Float32Array.from({ length: 10 }, () => (r() - 0.3) * 1.5), preSize: 5, postSize: 2, delaySteps: 1 }],
+      projections: [
+        { name: 'layer1-layer2', pre: 'layer1', post: 'layer2', weights: Float32Array.from({ length: 10 }, () => (r() - 0.3) * 1.5), preSize: 5, postSize: 2, delaySteps: 1 },
+      ],
     };
     const currents = Float32Array.from({ length: 2 * 5 }, () => r() * 0.8);
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-fake-'));

@@ -60,7 +60,9 @@ describe('expSynapseU032', () => {
 function oneNeuron(w: number[], T: number, tauSyn: number, tauMem: number, vThreshold: number, vReset = 0): SpinnakerNetwork {
   const params = cubaParameters({ tauSyn, tauMem, vThreshold, vReset }, 1);
   return {
-    dtMs: 1, timeSteps: T, input: { kind: 'spikes', size: w.length },
+    dtMs: 1,
+    timeSteps: T,
+    input: { kind: 'spikes', size: w.length },
     populations: [{ name: 'layer1', size: 1, cellType: 'IF_curr_exp', params, vInit: vReset, origin: 'test' }],
     projections: [{ name: 'input-layer1', pre: 'input', post: 'layer1', weights: Float32Array.from(w), preSize: w.length, postSize: 1, delaySteps: 1 }],
   };
@@ -94,7 +96,10 @@ describe('FixedPointSimulator with IF_curr_exp (CUBA-LIF)', () => {
       for (let i = 0; i < 3; i++) if (sample.spikes[t * 3 + i]) X += w[i];
       I = 0.5 * I + X;
       const H = 0.75 * V + I;
-      if (H >= 1.1) { floatSpikes.push(t); V = -0.3; } else V = H;
+      if (H >= 1.1) {
+        floatSpikes.push(t);
+        V = -0.3;
+      } else V = H;
       maxDi = Math.max(maxDi, Math.abs(tr.synaptic[t] - init * I));
       maxDv = Math.max(maxDv, Math.abs(tr.v[t] - V));
     }
@@ -124,7 +129,11 @@ describe('FixedPointSimulator with IF_curr_exp (CUBA-LIF)', () => {
     model.dispose();
     const rnd = lcg(9);
     const B = 6;
-    const currents = offchipCurrents(net, Float32Array.from({ length: B * 12 }, () => rnd()), B);
+    const currents = offchipCurrents(
+      net,
+      Float32Array.from({ length: B * 12 }, () => rnd()),
+      B,
+    );
     const sim = new FixedPointSimulator(quantizeNetwork(net));
     const spikes = { layer1: 0, layer2: 0 } as Record<string, number>;
     let differ = 0;

@@ -85,7 +85,8 @@ function maxFanIn(weights: Float32Array, pre: number, post: number, sign: 1 | -1
 function expSynapse(tauE: number | undefined, tauI: number | undefined, dtMs: number, where: (k: string) => string): ExpSynapseU032 {
   if (tauE === undefined || tauI === undefined) throw new SpikeflowError('invalid-options', `${where('IF_curr_exp')} needs tau_syn_E and tau_syn_I`);
   const e = toS1615(tauE, where('tau_syn_E'));
-  if (e !== toS1615(tauI, where('tau_syn_I'))) throw new SpikeflowError('not-supported', `${where('tau_syn_E')} = ${tauE} differs from tau_syn_I = ${tauI}; the exported CUBA-LIF mapping uses one synaptic time constant`);
+  if (e !== toS1615(tauI, where('tau_syn_I')))
+    throw new SpikeflowError('not-supported', `${where('tau_syn_E')} = ${tauE} differs from tau_syn_I = ${tauI}; the exported CUBA-LIF mapping uses one synaptic time constant`);
   return expSynapseU032(e, dtMs);
 }
 
@@ -118,7 +119,10 @@ export function quantizeNetwork(network: SpinnakerNetwork, options: QuantizeOpti
     else {
       const exc = incoming.map((q) => maxFanIn(q.weights, q.preSize, q.postSize, 1)).map((s) => ({ maxAbsWeight: s.maxAbs, maxFanIn: s.fanIn }));
       const inh = incoming.map((q) => maxFanIn(q.weights, q.preSize, q.postSize, -1)).map((s) => ({ maxAbsWeight: s.maxAbs, maxFanIn: s.fanIn }));
-      shifts = [ringBufferShift({ projections: exc, spikesPerSecond: options.spikesPerSecond, dtMs: network.dtMs }), ringBufferShift({ projections: inh, spikesPerSecond: options.spikesPerSecond, dtMs: network.dtMs })];
+      shifts = [
+        ringBufferShift({ projections: exc, spikesPerSecond: options.spikesPerSecond, dtMs: network.dtMs }),
+        ringBufferShift({ projections: inh, spikesPerSecond: options.spikesPerSecond, dtMs: network.dtMs }),
+      ];
     }
     let weights = 0;
     let zeroed = 0;

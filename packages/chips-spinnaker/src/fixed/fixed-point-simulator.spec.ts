@@ -42,7 +42,14 @@ describe('FixedPointSimulator', () => {
   it('fires where the hand-computed membrane crosses threshold (w = 1.5, τ = 2)', () => {
     // V: 0.75, 1.125 → spike/reset, 0.75, 1.125 → spike: the SpikingJelly trace, exact in s16.15.
     const net = singleLayer([[1.5]], 4);
-    const { spikes } = new FixedPointSimulator(quantizeNetwork(net)).run({ spikes: raster(4, 1, [[0, 0], [1, 0], [2, 0], [3, 0]]) });
+    const { spikes } = new FixedPointSimulator(quantizeNetwork(net)).run({
+      spikes: raster(4, 1, [
+        [0, 0],
+        [1, 0],
+        [2, 0],
+        [3, 0],
+      ]),
+    });
     expect(spikeSteps(spikes.get('layer1')!, 1, 0)).toEqual([1, 3]);
   });
 
@@ -53,10 +60,20 @@ describe('FixedPointSimulator', () => {
     const net = singleLayer([[0.1]], 2, { tau: 2, vThreshold: 2457 / 32768, vReset: 0 });
     const fixed = quantizeNetwork(net);
     expect(fixed.projections[0].excWords[0]).toBe(3277);
-    const { spikes } = new FixedPointSimulator(fixed).run({ spikes: raster(2, 1, [[0, 0], [1, 0]]) });
+    const { spikes } = new FixedPointSimulator(fixed).run({
+      spikes: raster(2, 1, [
+        [0, 0],
+        [1, 0],
+      ]),
+    });
     expect(spikeSteps(spikes.get('layer1')!, 1, 0)).toEqual([1]);
     const net2 = singleLayer([[0.1]], 2, { tau: 2, vThreshold: 2458 / 32768, vReset: 0 });
-    const again = new FixedPointSimulator(quantizeNetwork(net2)).run({ spikes: raster(2, 1, [[0, 0], [1, 0]]) });
+    const again = new FixedPointSimulator(quantizeNetwork(net2)).run({
+      spikes: raster(2, 1, [
+        [0, 0],
+        [1, 0],
+      ]),
+    });
     expect(spikeSteps(again.spikes.get('layer1')!, 1, 0)).toEqual([]);
     // The float reference reaches 0.075 > 2457/32768 = 0.07498…, so it fires too — but not at
     // 2458/32768 = 0.07501…: both agree here; the difference shows in the hand-computed bits above.
@@ -66,14 +83,32 @@ describe('FixedPointSimulator', () => {
     // Shift forced to 0: a weight of 1 is the word 32768; three coincident spikes saturate at 0xFFFF.
     const net = singleLayer([[1], [1], [1]], 1, { tau: 2, vThreshold: 1.4, vReset: 0 });
     const fixed = quantizeNetwork(net, { shifts: { layer1: [0, 0] } });
-    const run = new FixedPointSimulator(fixed).run({ spikes: raster(1, 3, [[0, 0], [0, 1], [0, 2]]) });
+    const run = new FixedPointSimulator(fixed).run({
+      spikes: raster(1, 3, [
+        [0, 0],
+        [0, 1],
+        [0, 2],
+      ]),
+    });
     expect(run.ringBufferSaturations).toBe(2);
     // Input 65535/32768 ≈ 2.0 instead of 3: V = 1.0 < 1.4, so no spike (float: 1.5 would fire).
     expect(spikeSteps(run.spikes.get('layer1')!, 1, 0)).toEqual([]);
-    const float = simulateReference(net, { spikes: raster(1, 3, [[0, 0], [0, 1], [0, 2]]) });
+    const float = simulateReference(net, {
+      spikes: raster(1, 3, [
+        [0, 0],
+        [0, 1],
+        [0, 2],
+      ]),
+    });
     expect(spikeSteps(float.get('layer1')!, 1, 0)).toEqual([0]);
     // sPyNNaker's own shift (bound 3 → shift 2) avoids the saturation.
-    const safe = new FixedPointSimulator(quantizeNetwork(net)).run({ spikes: raster(1, 3, [[0, 0], [0, 1], [0, 2]]) });
+    const safe = new FixedPointSimulator(quantizeNetwork(net)).run({
+      spikes: raster(1, 3, [
+        [0, 0],
+        [0, 1],
+        [0, 2],
+      ]),
+    });
     expect(safe.ringBufferSaturations).toBe(0);
     expect(spikeSteps(safe.spikes.get('layer1')!, 1, 0)).toEqual([0]);
   });
@@ -83,9 +118,24 @@ describe('FixedPointSimulator', () => {
     // without the inhibitory source it fires at step 1.
     const net = singleLayer([[1.5], [-1]], 3);
     const sim = new FixedPointSimulator(quantizeNetwork(net));
-    const both = sim.run({ spikes: raster(3, 2, [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]]) });
+    const both = sim.run({
+      spikes: raster(3, 2, [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+        [2, 0],
+        [2, 1],
+      ]),
+    });
     expect(spikeSteps(both.spikes.get('layer1')!, 1, 0)).toEqual([]);
-    const exc = sim.run({ spikes: raster(3, 2, [[0, 0], [1, 0], [2, 0]]) });
+    const exc = sim.run({
+      spikes: raster(3, 2, [
+        [0, 0],
+        [1, 0],
+        [2, 0],
+      ]),
+    });
     expect(spikeSteps(exc.spikes.get('layer1')!, 1, 0)).toEqual([1]);
   });
 
@@ -93,7 +143,7 @@ describe('FixedPointSimulator', () => {
     // Weights on the 2^−10 grid under a shift ≤ 5 (resolution ≥ 2^−10) lose nothing, and with τ = 2 the
     // decay 0.5 is exact: only the membrane's half-LSB rounding differs, far below the margins.
     let seed = 7;
-    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const W = Array.from({ length: 12 }, () => Array.from({ length: 5 }, () => Math.round((rnd() - 0.3) * 1.2 * 1024) / 1024));
     const net = singleLayer(W, 30);
     const events: Array<[number, number]> = [];
@@ -114,7 +164,8 @@ describe('FixedPointSimulator', () => {
     // −0.5 → 0.25 → 0.625 → 0.8125 (≥ θ = 0.8125: fire, reset to −0.5) → 0.25 → 0.625 → 0.8125 …
     const params = neuronParameters({ kind: 'lif', tau: 2, decayInput: true, vThreshold: 0.8125, vReset: -0.5 }, 1);
     const net: SpinnakerNetwork = {
-      dtMs: 1, timeSteps: 9,
+      dtMs: 1,
+      timeSteps: 9,
       input: { kind: 'current', size: 1, offchip: { weight: Float32Array.of(1), bias: null, inFeatures: 1, outFeatures: 1 } },
       populations: [{ name: 'layer1', size: 1, cellType: 'IF_curr_delta', params, vInit: -0.5, origin: 'test' }],
       projections: [],
@@ -129,7 +180,11 @@ describe('FixedPointSimulator', () => {
   it('rejects a sample of the wrong shape', () => {
     const sim = new FixedPointSimulator(quantizeNetwork(singleLayer([[1]], 4)));
     let err: unknown;
-    try { sim.run({ spikes: new Uint8Array(3) }); } catch (e) { err = e; }
+    try {
+      sim.run({ spikes: new Uint8Array(3) });
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'shape-mismatch')).toBe(true);
     expect((err as Error).message).toContain('[T=4, 1]');
   });

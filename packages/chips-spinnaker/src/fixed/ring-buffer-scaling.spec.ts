@@ -6,7 +6,14 @@ describe('ringBufferShift (sPyNNaker, equal delays)', () => {
   it('bounds one step by Σ max|w|·max fan-in and takes the next power of two strictly above', () => {
     expect(ringBufferShift({ projections: [{ maxAbsWeight: 0.5, maxFanIn: 10 }] })).toBe(3); // bound 5 → 2^3
     expect(ringBufferShift({ projections: [{ maxAbsWeight: 0.5, maxFanIn: 8 }] })).toBe(3); // bound 4 = 2^2 → one more
-    expect(ringBufferShift({ projections: [{ maxAbsWeight: 0.25, maxFanIn: 8 }, { maxAbsWeight: 0.5, maxFanIn: 2 }] })).toBe(2); // 2 + 1 = 3
+    expect(
+      ringBufferShift({
+        projections: [
+          { maxAbsWeight: 0.25, maxFanIn: 8 },
+          { maxAbsWeight: 0.5, maxFanIn: 2 },
+        ],
+      }),
+    ).toBe(2); // 2 + 1 = 3
     expect(ringBufferShift({ projections: [{ maxAbsWeight: 0.3, maxFanIn: 1 }] })).toBe(0); // below 1
     expect(ringBufferShift({ projections: [{ maxAbsWeight: 1, maxFanIn: 1 }] })).toBe(1); // exactly 1
     expect(ringBufferShift({ projections: [] })).toBe(0);
@@ -34,7 +41,11 @@ describe('weight words', () => {
 
   it('rejects weights above the 16-bit word', () => {
     let err: unknown;
-    try { quantizeWeight(2.5, 0); } catch (e) { err = e; }
+    try {
+      quantizeWeight(2.5, 0);
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'unrepresentable')).toBe(true);
     expect((err as Error).message).toContain('16-bit');
   });

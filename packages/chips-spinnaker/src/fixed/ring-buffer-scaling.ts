@@ -37,7 +37,8 @@ export function ringBufferShift(inputs: RingBufferInputs): number {
   let total = 0;
   let biggest = 0;
   for (const p of inputs.projections) {
-    if (!(p.maxAbsWeight >= 0) || !Number.isFinite(p.maxAbsWeight)) throw new SpikeflowError('unrepresentable', `ring-buffer scaling needs finite weights, got max |w| = ${p.maxAbsWeight}`);
+    if (!(p.maxAbsWeight >= 0) || !Number.isFinite(p.maxAbsWeight))
+      throw new SpikeflowError('unrepresentable', `ring-buffer scaling needs finite weights, got max |w| = ${p.maxAbsWeight}`);
     total += spikesPerTick * p.maxAbsWeight * p.maxFanIn;
     biggest = Math.max(biggest, p.maxAbsWeight);
   }
@@ -69,7 +70,11 @@ export function weightScale(shift: number): number {
 export function quantizeWeight(weight: number, shift: number): number {
   const word = roundHalfEven(Math.abs(weight) * weightScale(shift));
   if (word > MAX_WEIGHT_WORD) {
-    throw new SpikeflowError('unrepresentable', `weight ${weight} does not fit a 16-bit synaptic word with ring-buffer shift ${shift} (largest ${MAX_WEIGHT_WORD / weightScale(shift)})`, { weight, shift });
+    throw new SpikeflowError(
+      'unrepresentable',
+      `weight ${weight} does not fit a 16-bit synaptic word with ring-buffer shift ${shift} (largest ${MAX_WEIGHT_WORD / weightScale(shift)})`,
+      { weight, shift },
+    );
   }
   return word;
 }

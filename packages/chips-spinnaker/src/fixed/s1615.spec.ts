@@ -26,7 +26,11 @@ describe('s16.15 conversion', () => {
   it('rejects values outside [-65536, 65536) and non-finite values with unrepresentable', () => {
     for (const v of [65536, -65536.0001, Number.NaN, Infinity]) {
       let err: unknown;
-      try { toS1615(v, 'v_thresh'); } catch (e) { err = e; }
+      try {
+        toS1615(v, 'v_thresh');
+      } catch (e) {
+        err = e;
+      }
       expect(SpikeflowError.is(err, 'unrepresentable')).toBe(true);
       expect((err as Error).message).toContain('v_thresh');
     }

@@ -6,7 +6,11 @@ import { neuronParameters } from './neuron-parameters.js';
 
 function expectKind(fn: () => unknown, kind: string, text: string): void {
   let err: unknown;
-  try { fn(); } catch (e) { err = e; }
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
   expect(SpikeflowError.is(err, kind as never), String(err)).toBe(true);
   expect((err as Error).message).toContain(text);
 }
@@ -19,7 +23,7 @@ describe('expSynapseFactors', () => {
     expect(f.init).toBeCloseTo(0.7213475204444817, 15);
   });
 
-  it('a weight\'s total charge Σ init·decay^k is τ_syn/dt, as the continuous synapse', () => {
+  it("a weight's total charge Σ init·decay^k is τ_syn/dt, as the continuous synapse", () => {
     const { decay, init } = expSynapseFactors(5, 0.5);
     expect(init / (1 - decay)).toBeCloseTo(10, 12);
   });

@@ -13,7 +13,10 @@ export interface CubaNeuronSpec {
 
 function timeConstant(name: 'tauSyn' | 'tauMem', tau: number, dtMs: number): number {
   if (!(tau > 1) || !Number.isFinite(tau)) {
-    throw new SpikeflowError('not-supported', `CUBA-LIF ${name} = ${tau} has no IF_curr_exp equivalent: it needs a finite ${name} > 1 step (decay 1 − 1/${name} strictly between 0 and 1)`);
+    throw new SpikeflowError(
+      'not-supported',
+      `CUBA-LIF ${name} = ${tau} has no IF_curr_exp equivalent: it needs a finite ${name} > 1 step (decay 1 − 1/${name} strictly between 0 and 1)`,
+    );
   }
   return -dtMs / Math.log(1 - 1 / tau);
 }
@@ -38,7 +41,10 @@ function timeConstant(name: 'tauSyn' | 'tauMem', tau: number, dtMs: number): num
  */
 export function cubaParameters(spec: CubaNeuronSpec, dtMs: number): CellParameters {
   if (spec.vReset === null) {
-    throw new SpikeflowError('not-supported', 'soft reset (vReset: null) cannot be exported to PyNN: IF_curr_exp resets to a fixed v_reset; train the CUBA-LIF neuron with a hard reset');
+    throw new SpikeflowError(
+      'not-supported',
+      'soft reset (vReset: null) cannot be exported to PyNN: IF_curr_exp resets to a fixed v_reset; train the CUBA-LIF neuron with a hard reset',
+    );
   }
   if (!Number.isFinite(spec.vThreshold)) throw new SpikeflowError('invalid-options', `vThreshold must be finite, got ${spec.vThreshold}`);
   if (!(dtMs > 0)) throw new SpikeflowError('invalid-options', `dtMs must be positive, got ${dtMs}`);

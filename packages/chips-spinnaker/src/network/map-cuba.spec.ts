@@ -33,13 +33,17 @@ describe('mapModel with CUBA-LIF layers', () => {
     for (const node of [new CubaLIFNode({ vReset: null, surrogate: atan() }), new CubaLIFNode({ tauSyn: 1, surrogate: atan() })]) {
       const model = new Sequential(new Linear(2, 2, { bias: false }), node);
       let err: unknown;
-      try { mapModel(model, { timeSteps: 4, input: 'spikes' }); } catch (e) { err = e; }
+      try {
+        mapModel(model, { timeSteps: 4, input: 'spikes' });
+      } catch (e) {
+        err = e;
+      }
       expect(SpikeflowError.is(err, 'not-supported'), String(err)).toBe(true);
       model.dispose();
     }
   });
 
-  it('spike input, trained 20 → 10 → 4: the reference of the exported parameters gives the model\'s spikes', () => {
+  it("spike input, trained 20 → 10 → 4: the reference of the exported parameters gives the model's spikes", () => {
     const model = trainCubaNetwork(30);
     const net = mapModel(model, { timeSteps: SMALL.timeSteps, input: 'spikes' });
     const { rasters } = poissonPatterns(6, 77);
@@ -49,7 +53,10 @@ describe('mapModel with CUBA-LIF layers', () => {
     const counts = { layer1: 0, layer2: 0 };
     rasters.forEach((r, b) => {
       const ref = simulateReference(net, { spikes: r });
-      for (const [name, tfSpikes, n] of [['layer1', hidden, SMALL.hidden], ['layer2', output, SMALL.classes]] as const) {
+      for (const [name, tfSpikes, n] of [
+        ['layer1', hidden, SMALL.hidden],
+        ['layer2', output, SMALL.classes],
+      ] as const) {
         const mine = Array.from(ref.get(name)!);
         expect(mine, `${name} of sample ${b}`).toEqual(sampleOf(tfSpikes, SMALL.timeSteps, rasters.length, n, b));
         counts[name] += mine.reduce((s, v) => s + v, 0);

@@ -8,7 +8,11 @@ import { IF_TAU_M_STEPS, neuronParameters } from './neuron-parameters.js';
 
 function expectKind(fn: () => unknown, kind: string, text: string): void {
   let err: unknown;
-  try { fn(); } catch (e) { err = e; }
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
   expect(SpikeflowError.is(err, kind as never), String(err)).toBe(true);
   expect((err as Error).message).toContain(text);
 }
@@ -45,17 +49,32 @@ describe('neuronParameters', () => {
 describe('mapModel', () => {
   it('maps a lif-mlp shaped model with analog input: first layer off-chip, one projection', () => {
     manualSeed(1);
-    const model = new Sequential(new Flatten(), new Linear(12, 6, { bias: true }), new LIFNode({ surrogate: atan() }), new Linear(6, 3, { bias: false }), new LIFNode({ surrogate: atan(), tau: 3 }));
+    const model = new Sequential(
+      new Flatten(),
+      new Linear(12, 6, { bias: true }),
+      new LIFNode({ surrogate: atan() }),
+      new Linear(6, 3, { bias: false }),
+      new LIFNode({ surrogate: atan(), tau: 3 }),
+    );
     const net = mapModel(model, { timeSteps: 8 });
     expect(net.input.kind).toBe('current');
-    expect(net.populations.map((p) => [p.name, p.size])).toEqual([['layer1', 6], ['layer2', 3]]);
+    expect(net.populations.map((p) => [p.name, p.size])).toEqual([
+      ['layer1', 6],
+      ['layer2', 3],
+    ]);
     expect(net.projections.map((p) => [p.name, p.preSize, p.postSize, p.delaySteps])).toEqual([['layer1-layer2', 6, 3, 1]]);
     expect(Math.exp(-1 / net.populations[1].params.tau_m)).toBeCloseTo(2 / 3, 14);
     // Off-chip currents are x·W + b.
     const x = Float32Array.from({ length: 12 }, (_, i) => i / 12);
     const I = offchipCurrents(net, x, 1);
-    const W = (model.namedParameters().find(([n]) => n === '1.weight')![1]).dataSync();
-    const b = (model.namedParameters().find(([n]) => n === '1.bias')![1]).dataSync();
+    const W = model
+      .namedParameters()
+      .find(([n]) => n === '1.weight')![1]
+      .dataSync();
+    const b = model
+      .namedParameters()
+      .find(([n]) => n === '1.bias')![1]
+      .dataSync();
     let i0 = b[0];
     for (let i = 0; i < 12; i++) i0 += x[i] * W[i * 6];
     expect(I[0]).toBeCloseTo(i0, 5);
@@ -72,7 +91,10 @@ describe('mapModel', () => {
     let total = 0;
     rasters.forEach((r, b) => {
       const ref = simulateReference(net, { spikes: r });
-      for (const [name, tfSpikes, n] of [['layer1', hidden, SMALL.hidden], ['layer2', output, SMALL.classes]] as const) {
+      for (const [name, tfSpikes, n] of [
+        ['layer1', hidden, SMALL.hidden],
+        ['layer2', output, SMALL.classes],
+      ] as const) {
         const mine = ref.get(name)!;
         const theirs = new Uint8Array(SMALL.timeSteps * n);
         for (let t = 0; t < SMALL.timeSteps; t++) for (let j = 0; j < n; j++) theirs[t * n + j] = tfSpikes[(t * rasters.length + b) * n + j];
@@ -85,7 +107,12 @@ describe('mapModel', () => {
   });
 
   it('maps PLIF with its learnt tau and IF nodes', () => {
-    const model = new Sequential(new Linear(4, 3, { bias: false }), new ParametricLIFNode({ surrogate: atan(), initTau: 3 }), new Linear(3, 2, { bias: false }), new IFNode({ surrogate: atan() }));
+    const model = new Sequential(
+      new Linear(4, 3, { bias: false }),
+      new ParametricLIFNode({ surrogate: atan(), initTau: 3 }),
+      new Linear(3, 2, { bias: false }),
+      new IFNode({ surrogate: atan() }),
+    );
     const net = mapModel(model, { timeSteps: 4, input: 'spikes' });
     expect(Math.exp(-1 / net.populations[0].params.tau_m)).toBeCloseTo(2 / 3, 6);
     expect(net.populations[1].params.tau_m).toBe(IF_TAU_M_STEPS);
@@ -101,7 +128,12 @@ describe('mapModel', () => {
     const soft = new Sequential(new Linear(2, 2), new LIFNode({ surrogate: atan(), vReset: null }));
     expectKind(() => mapModel(soft, { timeSteps: 4 }), 'not-supported', 'soft reset');
     const bias2 = new Sequential(new Linear(2, 2), new LIFNode({ surrogate: atan() }), new Linear(2, 2, { bias: true }), new LIFNode({ surrogate: atan() }));
-    tf.tidy(() => (bias2.namedParameters().find(([n]) => n === '2.bias')![1]).assign(tf.ones([2])));
+    tf.tidy(() =>
+      bias2
+        .namedParameters()
+        .find(([n]) => n === '2.bias')![1]
+        .assign(tf.ones([2])),
+    );
     expectKind(() => mapModel(bias2, { timeSteps: 4 }), 'not-supported', 'bias');
     const twoLinear = new Sequential(new Linear(2, 2), new Linear(2, 2));
     expectKind(() => mapModel(twoLinear, { timeSteps: 4 }), 'not-supported', 'Linear/Conv2d then a neuron');

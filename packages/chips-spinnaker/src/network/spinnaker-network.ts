@@ -61,7 +61,11 @@ export interface ProjectionSpec {
  */
 export type NetworkInput =
   | { readonly kind: 'spikes'; readonly size: number }
-  | { readonly kind: 'current'; readonly size: number; readonly offchip: { readonly weight: Float32Array; readonly bias: Float32Array | null; readonly inFeatures: number; readonly outFeatures: number } };
+  | {
+      readonly kind: 'current';
+      readonly size: number;
+      readonly offchip: { readonly weight: Float32Array; readonly bias: Float32Array | null; readonly inFeatures: number; readonly outFeatures: number };
+    };
 
 /** A spikeflow network mapped to PyNN populations and projections at a fixed time step. */
 export interface SpinnakerNetwork {

@@ -20,14 +20,20 @@ describe('unrollConv2d', () => {
     conv.dispose();
   });
 
-  it('equals TensorFlow\'s conv on every one-hot input (stride 2, padding 1, 2 → 3 channels)', () => {
+  it("equals TensorFlow's conv on every one-hot input (stride 2, padding 1, 2 → 3 channels)", () => {
     manualSeed(5);
     const conv = new Conv2d(2, 3, 3, { stride: 2, padding: 1, bias: false });
     const shape: [number, number, number] = [5, 4, 2];
     const { weights, inFeatures, outFeatures } = unrollConv2d(conv, shape);
-    const eye = tf.oneHot(tf.range(0, inFeatures, 1, 'int32'), inFeatures).reshape([1, inFeatures, ...shape]).toFloat();
+    const eye = tf
+      .oneHot(tf.range(0, inFeatures, 1, 'int32'), inFeatures)
+      .reshape([1, inFeatures, ...shape])
+      .toFloat();
     // conv(e_i) for every i at once, as [T=1, B=inFeatures, H, W, C].
-    const y = conv.forward(eye as tf.Tensor).reshape([inFeatures, outFeatures]).dataSync();
+    const y = conv
+      .forward(eye as tf.Tensor)
+      .reshape([inFeatures, outFeatures])
+      .dataSync();
     eye.dispose();
     for (let k = 0; k < weights.length; k++) expect(weights[k]).toBeCloseTo(y[k], 6);
     conv.dispose();
@@ -35,19 +41,27 @@ describe('unrollConv2d', () => {
 });
 
 describe('mapModel with a conv layer', () => {
-  it('the reference of the unrolled network reproduces the model\'s spikes', () => {
+  it("the reference of the unrolled network reproduces the model's spikes", () => {
     manualSeed(9);
     const model = new Sequential(
-      new Conv2d(1, 4, 3, { padding: 1, bias: false }), new LIFNode({ surrogate: atan(), fused: false }),
-      new Flatten(), new Linear(6 * 6 * 4, 5, { bias: false }), new LIFNode({ surrogate: atan(), fused: false }),
+      new Conv2d(1, 4, 3, { padding: 1, bias: false }),
+      new LIFNode({ surrogate: atan(), fused: false }),
+      new Flatten(),
+      new Linear(6 * 6 * 4, 5, { bias: false }),
+      new LIFNode({ surrogate: atan(), fused: false }),
     );
     // Scale the weights up so both layers fire.
-    tf.tidy(() => { for (const [name, v] of model.namedParameters()) v.assign(tf.add(tf.mul(v, name.startsWith('0') ? 3 : 4), name.startsWith('0') ? 0 : 0.05)); });
+    tf.tidy(() => {
+      for (const [name, v] of model.namedParameters()) v.assign(tf.add(tf.mul(v, name.startsWith('0') ? 3 : 4), name.startsWith('0') ? 0 : 0.05));
+    });
     const net = mapModel(model, { timeSteps: 12, input: 'spikes', inputShape: [6, 6, 1] });
     expect(net.populations.map((p) => p.size)).toEqual([144, 5]);
-    expect(net.projections.map((p) => [p.preSize, p.postSize])).toEqual([[36, 144], [144, 5]]);
+    expect(net.projections.map((p) => [p.preSize, p.postSize])).toEqual([
+      [36, 144],
+      [144, 5],
+    ]);
     let seed = 1;
-    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const raster = Uint8Array.from({ length: 12 * 36 }, () => (rnd() < 0.5 ? 1 : 0));
     const x = tf.tensor(Float32Array.from(raster), [12, 1, 6, 6, 1]);
     const [conv, out] = layerSpikes(model, x);

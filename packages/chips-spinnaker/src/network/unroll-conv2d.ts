@@ -1,4 +1,4 @@
-import { convGeometry, SpikeflowError, type Conv2d } from '@spikeflow/core';
+import { convGeometry, SpikeflowError, type Conv2d, type ConvNetworkLayer } from '@spikeflow/core';
 
 /** Output shape `[outH, outW, outC]` of a Conv2d on an `[H, W, C]` input. */
 export function convOutShape(conv: Conv2d, inShape: readonly number[]): number[] {
@@ -24,29 +24,48 @@ export function unrollConv2d(conv: Conv2d, inShape: readonly [number, number, nu
   const [kh, kw] = conv.kernelSize;
   const [sh, sw] = conv.stride;
   const g = convGeometry(H, W, kh, kw, sh, sw, conv.padding);
-  const Co = conv.outChannels;
+  return unrollConvLayer(
+    { weight: conv.weight.dataSync() as Float32Array, inShape, outShape: [g.outH, g.outW, conv.outChannels], kernel: [kh, kw], stride: [sh, sw], padding: g },
+    conv.describe(),
+  );
+}
+
+/**
+ * {@link unrollConv2d} for a conv layer of core's network description (weights `[kH, kW, C, Co]`,
+ * BatchNorm already folded in); `what` names it in errors.
+ */
+export function unrollConvLayer(
+  layer: Pick<ConvNetworkLayer, 'weight' | 'inShape' | 'outShape' | 'kernel' | 'stride'> & { readonly padding: { readonly top: number; readonly left: number } },
+  what: string,
+): { weights: Float32Array; inFeatures: number; outFeatures: number; outShape: number[] } {
+  const [H, W, C] = layer.inShape;
+  const [outH, outW, Co] = layer.outShape;
+  const [kh, kw] = layer.kernel;
+  const [sh, sw] = layer.stride;
+  const { top, left } = layer.padding;
   const inFeatures = H * W * C;
-  const outFeatures = g.outH * g.outW * Co;
-  if (inFeatures * outFeatures > 2 ** 28) throw new SpikeflowError('not-supported', `${conv.describe()} on [${inShape}] unrolls to a ${inFeatures}×${outFeatures} matrix; too large for a dense export`);
-  const f = conv.weight.dataSync() as Float32Array; // [kh, kw, C, Co]
+  const outFeatures = outH * outW * Co;
+  if (inFeatures * outFeatures > 2 ** 28)
+    throw new SpikeflowError('not-supported', `${what} on [${layer.inShape}] unrolls to a ${inFeatures}×${outFeatures} matrix; too large for a dense export`);
+  const f = layer.weight; // [kh, kw, C, Co]
   const weights = new Float32Array(inFeatures * outFeatures);
-  for (let oy = 0; oy < g.outH; oy++) {
-    for (let ox = 0; ox < g.outW; ox++) {
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
       for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * sh - g.top + ky;
+        const iy = oy * sh - top + ky;
         if (iy < 0 || iy >= H) continue;
         for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * sw - g.left + kx;
+          const ix = ox * sw - left + kx;
           if (ix < 0 || ix >= W) continue;
           for (let ci = 0; ci < C; ci++) {
             const row = ((iy * W + ix) * C + ci) * outFeatures;
             const tap = ((ky * kw + kx) * C + ci) * Co;
-            const col = (oy * g.outW + ox) * Co;
+            const col = (oy * outW + ox) * Co;
             for (let co = 0; co < Co; co++) weights[row + col + co] += f[tap + co];
           }
         }
       }
     }
   }
-  return { weights, inFeatures, outFeatures, outShape: [g.outH, g.outW, Co] };
+  return { weights, inFeatures, outFeatures, outShape: [outH, outW, Co] };
 }

@@ -7,12 +7,14 @@ export function checkSample(network: SpinnakerNetwork, sample: NetworkSample): {
   const T = network.timeSteps;
   if ('spikes' in sample) {
     if (network.input.kind !== 'spikes') throw new SpikeflowError('invalid-options', 'this network takes currents (its first layer runs off-chip), got a spike raster');
-    if (sample.spikes.length !== T * network.input.size) throw new SpikeflowError('shape-mismatch', `spike raster must be [T=${T}, ${network.input.size}] (${T * network.input.size} values), got ${sample.spikes.length}`);
+    if (sample.spikes.length !== T * network.input.size)
+      throw new SpikeflowError('shape-mismatch', `spike raster must be [T=${T}, ${network.input.size}] (${T * network.input.size} values), got ${sample.spikes.length}`);
     return { spikes: sample.spikes };
   }
   if (network.input.kind !== 'current') throw new SpikeflowError('invalid-options', 'this network takes a spike raster, got currents');
   const size = network.populations[0].size;
-  if (sample.currents.length !== size) throw new SpikeflowError('shape-mismatch', `currents must have ${size} values (one per neuron of ${network.populations[0].name}), got ${sample.currents.length}`);
+  if (sample.currents.length !== size)
+    throw new SpikeflowError('shape-mismatch', `currents must have ${size} values (one per neuron of ${network.populations[0].name}), got ${sample.currents.length}`);
   return { currents: sample.currents };
 }
 
@@ -66,7 +68,11 @@ export function simulateReference(network: SpinnakerNetwork, sample: NetworkSamp
       I.fill(0);
       for (const proj of incoming) {
         const pre = out.get(proj.pre);
-        if (!pre) throw new SpikeflowError('invalid-state', `projection ${proj.name} comes from '${proj.pre}', which is not simulated before '${pop.name}' (the network must be feed-forward in order)`);
+        if (!pre)
+          throw new SpikeflowError(
+            'invalid-state',
+            `projection ${proj.name} comes from '${proj.pre}', which is not simulated before '${pop.name}' (the network must be feed-forward in order)`,
+          );
         const m = proj.preSize;
         for (let i = 0; i < m; i++) {
           if (!pre[t * m + i]) continue;

@@ -15,7 +15,10 @@ function net(sizes: number[], weight: (pre: number, post: number, layer: number)
     for (let i = 0; i < pre; i++) for (let j = 0; j < size; j++) w[i * size + j] = weight(i, j, k);
     return { name: `p${k}`, pre: k === 0 ? 'input' : `layer${k}`, post: `layer${k + 1}`, weights: w, preSize: pre, postSize: size, delaySteps: 1 };
   });
-  const inp = input === 'spikes' ? { kind: 'spikes' as const, size: sizes[0] } : { kind: 'current' as const, size: sizes[0], offchip: { weight: new Float32Array(0), bias: null, inFeatures: 0, outFeatures: 0 } };
+  const inp =
+    input === 'spikes'
+      ? { kind: 'spikes' as const, size: sizes[0] }
+      : { kind: 'current' as const, size: sizes[0], offchip: { weight: new Float32Array(0), bias: null, inFeatures: 0, outFeatures: 0 } };
   return { dtMs: 1, timeSteps: 8, input: inp, populations: input === 'spikes' ? populations : populations, projections: input === 'spikes' ? projections : projections.slice(1) };
 }
 
@@ -62,18 +65,37 @@ describe('mapResources (hand counts)', () => {
     expect(big.messages.join('\n')).toContain('population layer1 needs 782 cores');
     expect(big.messages.join('\n')).toContain('783 cores on 49 chips (2 board(s))');
     let err: unknown;
-    try { assertFits(big); } catch (e) { err = e; }
+    try {
+      assertFits(big);
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'does-not-fit')).toBe(true);
-    expect(mapResources(net([8, 200000], () => 0), { ...SPINNAKER1, boards: 2 }).fits).toBe(true);
+    expect(
+      mapResources(
+        net([8, 200000], () => 0),
+        { ...SPINNAKER1, boards: 2 },
+      ).fits,
+    ).toBe(true);
     // A core whose rows exceed its SDRAM share (a tiny machine: 16 KiB per chip → 1 KiB per core).
-    const tiny = mapResources(net([100, 10], () => 1), { ...SPINNAKER1, sdramPerChipBytes: 16 * 1024 });
+    const tiny = mapResources(
+      net([100, 10], () => 1),
+      { ...SPINNAKER1, sdramPerChipBytes: 16 * 1024 },
+    );
     expect(tiny.fits).toBe(false);
     expect(tiny.messages[0]).toContain("one core's synaptic rows take 5200 bytes"); // 100·4·(3 + 10)
   });
 
   it('rejects more than 256 neurons per core', () => {
     let err: unknown;
-    try { mapResources(net([2, 2], () => 1), { ...SPINNAKER1, neuronsPerCore: 300 }); } catch (e) { err = e; }
+    try {
+      mapResources(
+        net([2, 2], () => 1),
+        { ...SPINNAKER1, neuronsPerCore: 300 },
+      );
+    } catch (e) {
+      err = e;
+    }
     expect(SpikeflowError.is(err, 'invalid-options')).toBe(true);
   });
 });

@@ -53,7 +53,8 @@ export function mapResources(network: SpinnakerNetwork, machine: SpinnakerMachin
   for (const k of ['neuronsPerCore', 'sourcesPerCore', 'coresPerChip', 'chipsPerBoard', 'boards', 'sdramPerChipBytes'] as const) {
     if (!Number.isInteger(machine[k]) || machine[k] < 1) throw new SpikeflowError('invalid-options', `machine.${k} must be a positive integer, got ${machine[k]}`);
   }
-  if (machine.neuronsPerCore > 256) throw new SpikeflowError('invalid-options', `machine.neuronsPerCore is ${machine.neuronsPerCore}; a synaptic word has 8 bits of neuron index (at most 256 per core)`);
+  if (machine.neuronsPerCore > 256)
+    throw new SpikeflowError('invalid-options', `machine.neuronsPerCore is ${machine.neuronsPerCore}; a synaptic word has 8 bits of neuron index (at most 256 per core)`);
   const totalCores = machine.boards * machine.chipsPerBoard * machine.coresPerChip;
   const coreShare = Math.floor(machine.sdramPerChipBytes / machine.coresPerChip);
   const messages: string[] = [];
@@ -95,7 +96,9 @@ export function mapResources(network: SpinnakerNetwork, machine: SpinnakerMachin
     }
     if (maxCoreBytes > coreShare) {
       fits = false;
-      messages.push(`population ${pop.name}: one core's synaptic rows take ${maxCoreBytes} bytes, more than its share of chip SDRAM (${coreShare} bytes); use fewer neurons per core`);
+      messages.push(
+        `population ${pop.name}: one core's synaptic rows take ${maxCoreBytes} bytes, more than its share of chip SDRAM (${coreShare} bytes); use fewer neurons per core`,
+      );
     }
   }
   const cores = inputCores + populations.reduce((a, p) => a + p.cores, 0);
@@ -106,28 +109,46 @@ export function mapResources(network: SpinnakerNetwork, machine: SpinnakerMachin
     messages.push(`the network needs ${cores} cores on ${chips} chips (${boards} board(s)); the machine has ${machine.boards} board(s), ${totalCores} application cores`);
   }
   if (inputCores) messages.push(`input SpikeSourceArray: ${network.input.size} sources on ${inputCores} core(s)`);
-  else messages.push(`input: the first Linear layer runs off-chip; its currents drive the first population as i_offset${network.populations[0]?.cellType === 'IF_curr_exp' ? ' and an initial isyn_exc' : ''} (no input cores)`);
+  else
+    messages.push(
+      `input: the first Linear layer runs off-chip; its currents drive the first population as i_offset${network.populations[0]?.cellType === 'IF_curr_exp' ? ' and an initial isyn_exc' : ''} (no input cores)`,
+    );
   return {
-    machine, populations, cores, chips, boards,
+    machine,
+    populations,
+    cores,
+    chips,
+    boards,
     neurons: populations.reduce((a, p) => a + p.neurons, 0),
     synapses: populations.reduce((a, p) => a + p.synapses, 0),
     rows: populations.reduce((a, p) => a + p.rows, 0),
     synapticBytes: populations.reduce((a, p) => a + p.synapticBytes, 0),
-    fits, messages,
+    fits,
+    messages,
   };
 }
 
 /** Throw `does-not-fit` with the report's messages when it does not fit. */
 export function assertFits(report: SpinnakerResourceReport): void {
-  if (!report.fits) throw new SpikeflowError('does-not-fit', `the network does not fit ${report.machine.boards} ${report.machine.name} board(s): ${report.messages.filter((m) => !m.startsWith('input')).join('; ')}`, { cores: report.cores, chips: report.chips });
+  if (!report.fits)
+    throw new SpikeflowError(
+      'does-not-fit',
+      `the network does not fit ${report.machine.boards} ${report.machine.name} board(s): ${report.messages.filter((m) => !m.startsWith('input')).join('; ')}`,
+      { cores: report.cores, chips: report.chips },
+    );
 }
 
 /** A table of the report, one line per population and a total. */
 export function formatResourceReport(r: SpinnakerResourceReport): string {
   const lines = [`SpiNNaker (${r.machine.name}, ${r.machine.neuronsPerCore} neurons/core, ${r.machine.coresPerChip} cores/chip, ${r.machine.chipsPerBoard} chips/board):`];
   lines.push('  population   neurons  cores  synapses     rows  synaptic bytes');
-  for (const p of r.populations) lines.push(`  ${p.name.padEnd(11)} ${String(p.neurons).padStart(8)} ${String(p.cores).padStart(6)} ${String(p.synapses).padStart(9)} ${String(p.rows).padStart(8)} ${String(p.synapticBytes).padStart(15)}`);
-  lines.push(`  total: ${r.cores} cores, ${r.chips} chip(s), ${r.boards} board(s), ${r.neurons} neurons, ${r.synapses} synapses, ${r.rows} rows, ${r.synapticBytes} bytes — ${r.fits ? 'fits' : 'does NOT fit'}`);
+  for (const p of r.populations)
+    lines.push(
+      `  ${p.name.padEnd(11)} ${String(p.neurons).padStart(8)} ${String(p.cores).padStart(6)} ${String(p.synapses).padStart(9)} ${String(p.rows).padStart(8)} ${String(p.synapticBytes).padStart(15)}`,
+    );
+  lines.push(
+    `  total: ${r.cores} cores, ${r.chips} chip(s), ${r.boards} board(s), ${r.neurons} neurons, ${r.synapses} synapses, ${r.rows} rows, ${r.synapticBytes} bytes — ${r.fits ? 'fits' : 'does NOT fit'}`,
+  );
   for (const m of r.messages) lines.push(`  note: ${m}`);
   return lines.join('\n');
 }

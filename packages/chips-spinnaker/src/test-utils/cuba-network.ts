@@ -17,7 +17,7 @@ export function trainCubaNetwork(steps = 30): Module {
 /** A seeded linear congruential generator in [0, 1). */
 export function lcg(seed: number): () => number {
   let s = seed;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** `in → hidden → out` with CUBA-LIF layers (`neuron`, default {@link cubaNeuron}); weights uniform in [−0.8, 1.2]·scale/√fan-in (skewed positive so both layers fire); a bias in the first layer only. */
@@ -25,7 +25,9 @@ export function cubaMlp(inF: number, hidden: number, out: number, seed: number, 
   const rnd = lcg(seed);
   const layer = (a: number, b: number, bias: boolean): Linear => {
     const l = new Linear(a, b, { bias });
-    const entries: Array<[string, { shape: number[]; data: Float32Array }]> = [['weight', { shape: [a, b], data: Float32Array.from({ length: a * b }, () => (rnd() * 2 - 0.8) * scale / Math.sqrt(a)) }]];
+    const entries: Array<[string, { shape: number[]; data: Float32Array }]> = [
+      ['weight', { shape: [a, b], data: Float32Array.from({ length: a * b }, () => ((rnd() * 2 - 0.8) * scale) / Math.sqrt(a)) }],
+    ];
     if (bias) entries.push(['bias', { shape: [b], data: Float32Array.from({ length: b }, () => rnd() * 0.2 - 0.05) }]);
     l.loadStateDict(new Map(entries));
     return l;

@@ -36,10 +36,7 @@ export function rastersToTensor(rasters: readonly Uint8Array[], T: number, n: nu
  */
 export function trainSmallNetwork(steps = 60, neuron: (layer: number) => Module = () => new LIFNode({ surrogate: atan(), fused: false })): Module {
   manualSeed(3);
-  const model = new Sequential(
-    new Linear(SMALL.inputs, SMALL.hidden, { bias: false }), neuron(0),
-    new Linear(SMALL.hidden, SMALL.classes, { bias: false }), neuron(1),
-  );
+  const model = new Sequential(new Linear(SMALL.inputs, SMALL.hidden, { bias: false }), neuron(0), new Linear(SMALL.hidden, SMALL.classes, { bias: false }), neuron(1));
   const opt = new Adam(model.namedParameters(), { lr: 0.02 });
   const loss = mseRateLoss();
   const params = model.namedParameters();
@@ -48,7 +45,10 @@ export function trainSmallNetwork(steps = 60, neuron: (layer: number) => Module 
     tf.tidy(() => {
       const x = rastersToTensor(rasters, SMALL.timeSteps, SMALL.inputs);
       const y = tf.tensor1d(labels, 'int32');
-      const { grads } = tf.variableGrads(() => loss.compute(model.forward(x), y, SMALL.classes) as tf.Scalar, params.map(([, v]) => v));
+      const { grads } = tf.variableGrads(
+        () => loss.compute(model.forward(x), y, SMALL.classes) as tf.Scalar,
+        params.map(([, v]) => v),
+      );
       opt.step(new Map(params.map(([name, v]) => [name, grads[v.name]])));
     });
   }
