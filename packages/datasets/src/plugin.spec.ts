@@ -2,10 +2,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSpikeflow, SpikeflowError } from '@spikeflow/core';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as api from './index.js';
 import defaultExport, { datasets } from './plugin.js';
-import { tempDir } from './test-utils/idx-fixtures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -51,7 +51,10 @@ describe('datasets plugin', () => {
     vi.stubEnv('SPIKEFLOW_DATA', path.join(root, 'data'));
     vi.stubEnv('XDG_CACHE_HOME', path.join(root, 'cache'));
     const sf = createSpikeflow({ plugins: [datasets()] });
-    const e = await sf.dataset('kmnist', { split: 'test', download: false }).then(() => expect.unreachable(), (err: unknown) => err as SpikeflowError);
+    const e = await sf.dataset('kmnist', { split: 'test', download: false }).then(
+      () => expect.unreachable(),
+      (err: unknown) => err as SpikeflowError,
+    );
     expect(SpikeflowError.is(e, 'dataset-missing')).toBe(true);
     expect(e.message).toContain(path.join(root, 'data', 'kmnist'));
     expect(e.message).toContain(path.join(root, 'cache', 'spikeflow', 'kmnist'));
@@ -67,7 +70,22 @@ describe('datasets plugin', () => {
   });
 
   it('exports the public API from the package root', () => {
-    for (const name of ['datasets', 'readIdx', 'parseIdx', 'DataLoader', 'IdxDataset', 'openIdxDataset', 'resolveSplitFiles', 'downloadFile', 'datasetSearchPath', 'verifyChecksum', 'mnistSpec', 'fashionMnistSpec', 'kmnistSpec', 'subsetIndices']) {
+    for (const name of [
+      'datasets',
+      'readIdx',
+      'parseIdx',
+      'DataLoader',
+      'IdxDataset',
+      'openIdxDataset',
+      'resolveSplitFiles',
+      'downloadFile',
+      'datasetSearchPath',
+      'verifyChecksum',
+      'mnistSpec',
+      'fashionMnistSpec',
+      'kmnistSpec',
+      'subsetIndices',
+    ]) {
       expect(api, name).toHaveProperty(name);
     }
   });

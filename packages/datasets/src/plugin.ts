@@ -33,7 +33,10 @@ export const datasetDescriptors: readonly IdxDatasetDescriptor[] = Object.freeze
  * ```
  */
 export function datasets(): Plugin {
-  return definePlugin({ name: '@spikeflow/datasets', version: '0.1.0', namespace: NAMESPACE }, { datasets: [...datasetDescriptors, cifar10Dataset, ...eventDatasetDescriptors, ...timeSeriesDescriptors], encoders: [eventFramesEncoderDescriptor] });
+  return definePlugin(
+    { name: '@spikeflow/datasets', version: '0.1.0', namespace: NAMESPACE },
+    { datasets: [...datasetDescriptors, cifar10Dataset, ...eventDatasetDescriptors, ...timeSeriesDescriptors], encoders: [eventFramesEncoderDescriptor] },
+  );
 }
 
 export default datasets;

@@ -22,11 +22,14 @@ import { mseCountDescriptor } from './losses/mse-count-loss.js';
  * ```
  */
 export function models(): Plugin {
-  return definePlugin({ name: '@spikeflow/models', version: '0.1.0', namespace: 'models' }, {
-    architectures: [lifMlpDescriptor, convFmnistDescriptor, ...cnnArchitectures, ...transformerArchitectures],
-    encoders: [poissonEncoderDescriptor, latencyEncoderDescriptor, deltaEncoderDescriptor],
-    losses: [ceRateDescriptor, mseCountDescriptor],
-  });
+  return definePlugin(
+    { name: '@spikeflow/models', version: '0.1.0', namespace: 'models' },
+    {
+      architectures: [lifMlpDescriptor, convFmnistDescriptor, ...cnnArchitectures, ...transformerArchitectures],
+      encoders: [poissonEncoderDescriptor, latencyEncoderDescriptor, deltaEncoderDescriptor],
+      losses: [ceRateDescriptor, mseCountDescriptor],
+    },
+  );
 }
 
 export default models;

@@ -2,9 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { link, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractTar } from './extract-tar.js';
-import { tempDir } from '../test-utils/event-writers.js';
 import { tarHeader, writeTar } from '../test-utils/tar-writer.js';
 import { truncatedCopy } from '../test-utils/truncate-copy.js';
 
@@ -106,11 +106,17 @@ describe('extractTar on archives made by GNU tar', () => {
     execFileSync('tar', ['-cf', plain, '-C', src, 'DvsGesture/user01_fluorescent.aedat']);
     const out = join(dir, 'cut-plain');
     // Inside the 3 MB member's data: the member must not appear, not even partly.
-    await expect(extractTar(await truncatedCopy(plain, 512 + 1_000_000), out)).rejects.toMatchObject({ kind: 'file-truncated', message: expect.stringMatching(/user01_fluorescent\.aedat/) });
+    await expect(extractTar(await truncatedCopy(plain, 512 + 1_000_000), out)).rejects.toMatchObject({
+      kind: 'file-truncated',
+      message: expect.stringMatching(/user01_fluorescent\.aedat/),
+    });
     expect(existsSync(join(out, 'DvsGesture/user01_fluorescent.aedat'))).toBe(false);
     expect(readdirSync(join(out, 'DvsGesture'))).toEqual([]);
     // After the member's padding but before the closing zero blocks.
-    await expect(extractTar(await truncatedCopy(plain, 512 + 3_000_000 + ((512 - (3_000_000 % 512)) % 512)), join(dir, 'cut-end'))).rejects.toMatchObject({ kind: 'file-truncated', message: expect.stringMatching(/zero blocks/) });
+    await expect(extractTar(await truncatedCopy(plain, 512 + 3_000_000 + ((512 - (3_000_000 % 512)) % 512)), join(dir, 'cut-end'))).rejects.toMatchObject({
+      kind: 'file-truncated',
+      message: expect.stringMatching(/zero blocks/),
+    });
     // Inside a header.
     await expect(extractTar(await truncatedCopy(plain, 200), join(dir, 'cut-head'))).rejects.toMatchObject({ kind: 'file-truncated', message: expect.stringMatching(/header/) });
   });
@@ -154,10 +160,23 @@ describe('extractTar refuses members that leave the destination', () => {
       { members: [{ name: 'a/up', type: '2', linkName: '../../x' }], why: /symbolic link/ },
       { members: [{ name: 'abs', type: '2', linkName: dir }], why: /symbolic link/ },
       // `a/l` points at the destination itself (allowed), but `a/l/..` is then above it.
-      { members: [{ name: 'a/l', type: '2', linkName: '..' }, { name: 'esc', type: '2', linkName: 'a/l/..' }], why: /symbolic link 'esc'/ },
+      {
+        members: [
+          { name: 'a/l', type: '2', linkName: '..' },
+          { name: 'esc', type: '2', linkName: 'a/l/..' },
+        ],
+        why: /symbolic link 'esc'/,
+      },
       { members: [{ name: 'hard', type: '1', linkName: '../outside.txt' }], why: /hard link 'hard' -> '\.\.\/outside\.txt' points outside/ },
       // An allowed link inside, then a member written through it.
-      { members: [{ name: 'sub', type: '5' }, { name: 'in', type: '2', linkName: 'sub' }, { name: 'in/evil.txt', data: Buffer.from('x') }], why: /through the symbolic link/ },
+      {
+        members: [
+          { name: 'sub', type: '5' },
+          { name: 'in', type: '2', linkName: 'sub' },
+          { name: 'in/evil.txt', data: Buffer.from('x') },
+        ],
+        why: /through the symbolic link/,
+      },
     ];
     for (const [i, c] of cases.entries()) {
       const tar = join(dir, `evil-${i}.tar`);
@@ -176,10 +195,16 @@ describe('extractTar refuses members that leave the destination', () => {
     for (const [i, type] of ['3', '4', '6'].entries()) {
       const tar = join(dir, `dev-${i}.tar`);
       await writeTar(tar, [{ name: 'dev/thing', type }]);
-      await expect(extractTar(tar, join(dir, `o${i}`))).rejects.toMatchObject({ kind: 'not-supported', message: expect.stringMatching(/'dev\/thing' is a (character device|block device|FIFO)/) });
+      await expect(extractTar(tar, join(dir, `o${i}`))).rejects.toMatchObject({
+        kind: 'not-supported',
+        message: expect.stringMatching(/'dev\/thing' is a (character device|block device|FIFO)/),
+      });
     }
     const tar = join(dir, 'hard.tar');
-    await writeTar(tar, [{ name: 'h.bin', type: '1', linkName: 'later.bin' }, { name: 'later.bin', data: Buffer.from('x') }]);
+    await writeTar(tar, [
+      { name: 'h.bin', type: '1', linkName: 'later.bin' },
+      { name: 'later.bin', data: Buffer.from('x') },
+    ]);
     await expect(extractTar(tar, join(dir, 'oh'))).rejects.toMatchObject({ kind: 'dataset-corrupt', message: expect.stringMatching(/not extracted before it/) });
   });
 

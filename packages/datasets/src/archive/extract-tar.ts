@@ -88,7 +88,10 @@ function numeric(b: Buffer, start: number, len: number): number | undefined {
     for (let i = 1; i < len; i++) v = v * 256 + b[start + i]!;
     return Number.isSafeInteger(v) ? v : undefined;
   }
-  const s = b.toString('latin1', start, start + len).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  const s = b
+    .toString('latin1', start, start + len)
+    .replace(/[\0 ]+$/, '')
+    .replace(/^ +/, '');
   if (!/^[0-7]*$/.test(s)) return undefined;
   return s === '' ? 0 : parseInt(s, 8);
 }

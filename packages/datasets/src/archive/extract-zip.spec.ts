@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { extractZip, listZip } from './extract-zip.js';
-import { tempDir } from '../test-utils/event-writers.js';
 import { writeZip } from '../test-utils/zip-writer.js';
 import { truncatedCopy } from '../test-utils/truncate-copy.js';
 
@@ -13,8 +13,18 @@ describe('extractZip', () => {
     const zip = join(dir, 'Train.zip');
     const big = Buffer.alloc(200_000);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 253;
-    await writeZip(zip, [{ name: 'Train/' }, { name: 'Train/0/00002.bin', data: big }, { name: 'Train/1/a.bin', data: Buffer.from('hello'), store: true }, { name: 'Train/1/empty.bin' }]);
-    expect((await listZip(zip)).map((e) => [e.name, e.method])).toEqual([['Train/', 0], ['Train/0/00002.bin', 8], ['Train/1/a.bin', 0], ['Train/1/empty.bin', 8]]);
+    await writeZip(zip, [
+      { name: 'Train/' },
+      { name: 'Train/0/00002.bin', data: big },
+      { name: 'Train/1/a.bin', data: Buffer.from('hello'), store: true },
+      { name: 'Train/1/empty.bin' },
+    ]);
+    expect((await listZip(zip)).map((e) => [e.name, e.method])).toEqual([
+      ['Train/', 0],
+      ['Train/0/00002.bin', 8],
+      ['Train/1/a.bin', 0],
+      ['Train/1/empty.bin', 8],
+    ]);
     const out = join(dir, 'out');
     await extractZip(zip, out);
     expect(readFileSync(join(out, 'Train/0/00002.bin')).equals(big)).toBe(true);

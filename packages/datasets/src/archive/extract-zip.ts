@@ -102,7 +102,8 @@ export async function extractZip(file: string, dest: string, onEntry?: (done: nu
     const hv = new DataView(head.buffer);
     for (const [k, e] of entries.entries()) {
       const rel = normalize(e.name);
-      if (rel.startsWith('..') || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel)) throw corruptError(file, 'zip', e.localHeaderOffset, `member '${e.name}' points outside the destination`);
+      if (rel.startsWith('..') || rel.startsWith(sep) || /^[a-zA-Z]:/.test(rel))
+        throw corruptError(file, 'zip', e.localHeaderOffset, `member '${e.name}' points outside the destination`);
       const target = join(dest, rel);
       if (e.name.endsWith('/')) {
         await mkdir(target, { recursive: true });
@@ -111,7 +112,8 @@ export async function extractZip(file: string, dest: string, onEntry?: (done: nu
       await fh.read(head, 0, 30, e.localHeaderOffset);
       if (hv.getUint32(0, true) !== 0x04034b50) throw corruptError(file, 'zip', e.localHeaderOffset, `expected the local header of '${e.name}'`);
       const start = e.localHeaderOffset + 30 + hv.getUint16(26, true) + hv.getUint16(28, true);
-      if (e.method !== 0 && e.method !== 8) throw new SpikeflowError('not-supported', `zip '${file}': member '${e.name}' uses compression method ${e.method}; only stored (0) and deflate (8) are supported`, { file });
+      if (e.method !== 0 && e.method !== 8)
+        throw new SpikeflowError('not-supported', `zip '${file}': member '${e.name}' uses compression method ${e.method}; only stored (0) and deflate (8) are supported`, { file });
       await mkdir(dirname(target), { recursive: true });
       const tmp = `${target}.${process.pid}.part`;
       if (e.compressedSize === 0) {

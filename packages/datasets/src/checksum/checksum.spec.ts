@@ -24,7 +24,10 @@ describe('checksums', () => {
   it('reports the first differing digest with expected and actual, and the size when it differs too', () => {
     const other = Buffer.from('spikeflow datasetz!');
     expect(compareChecksum(good, digestBytes(other, good))).toEqual({
-      algorithm: 'sha256', expected: good.sha256, actual: sha256(other), size: { expected: bytes.length, actual: other.length },
+      algorithm: 'sha256',
+      expected: good.sha256,
+      actual: sha256(other),
+      size: { expected: bytes.length, actual: other.length },
     });
     expect(compareChecksum({ md5: good.md5 }, digestBytes(other, { md5: good.md5 }))).toEqual({ algorithm: 'md5', expected: good.md5, actual: md5(other), size: undefined });
     expect(compareChecksum({ size: 3 }, { size: 4 })).toEqual({ algorithm: 'size', expected: '3 bytes', actual: '4 bytes' });

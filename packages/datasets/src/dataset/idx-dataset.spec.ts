@@ -11,8 +11,22 @@ const make = () => new IdxDataset({ name: 'toy', split: 'train', pixels, labels,
 describe('IdxDataset', () => {
   it('describes itself', () => {
     const ds = make();
-    expect({ name: ds.name, split: ds.split, length: ds.length, sampleShape: ds.sampleShape, numClasses: ds.numClasses, classNames: ds.classNames, sampleSize: ds.sampleSize }).toEqual({
-      name: 'toy', split: 'train', length: 3, sampleShape: [2, 2, 2], numClasses: 3, classNames: ['a', 'b', 'c'], sampleSize: 8,
+    expect({
+      name: ds.name,
+      split: ds.split,
+      length: ds.length,
+      sampleShape: ds.sampleShape,
+      numClasses: ds.numClasses,
+      classNames: ds.classNames,
+      sampleSize: ds.sampleSize,
+    }).toEqual({
+      name: 'toy',
+      split: 'train',
+      length: 3,
+      sampleShape: [2, 2, 2],
+      numClasses: 3,
+      classNames: ['a', 'b', 'c'],
+      sampleSize: 8,
     });
     expect(ds.classCounts()).toEqual([1, 1, 1]);
   });
@@ -41,7 +55,9 @@ describe('IdxDataset', () => {
   });
 
   it('refuses pixels that do not make whole samples, and wrong class-name counts', () => {
-    expect(() => new IdxDataset({ name: 't', split: 'x', pixels: pixels.subarray(1), labels, sampleShape: [2, 2, 2], numClasses: 3 })).toThrowError(/23 pixel bytes do not make 3 samples of shape \[2, 2, 2\]/);
+    expect(() => new IdxDataset({ name: 't', split: 'x', pixels: pixels.subarray(1), labels, sampleShape: [2, 2, 2], numClasses: 3 })).toThrowError(
+      /23 pixel bytes do not make 3 samples of shape \[2, 2, 2\]/,
+    );
     expect(() => new IdxDataset({ name: 't', split: 'x', pixels, labels, sampleShape: [2, 2, 2], numClasses: 3, classNames: ['a'] })).toThrowError(/1 class names for 3 classes/);
   });
 });

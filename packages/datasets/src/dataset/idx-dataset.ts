@@ -1,16 +1,12 @@
 import { SpikeflowError, type Dataset } from '@spikeflow/core';
+import { gatherBatch } from './gather-batch.js';
 
-/** What an {@link IdxDataset} is made from. */
-export interface IdxDatasetInit {
-  readonly name: string;
-  readonly split: string;
+/** What an {@link IdxDataset} is made from: what it says about itself as a {@link Dataset}, and its bytes. */
+export interface IdxDatasetInit extends Pick<Dataset, 'name' | 'split' | 'sampleShape' | 'numClasses' | 'classNames'> {
   /** `length * prod(sampleShape)` pixel bytes, sample-major, NHWC. */
   readonly pixels: Uint8Array;
   /** One class index per sample. */
   readonly labels: Uint8Array;
-  readonly sampleShape: readonly number[];
-  readonly numClasses: number;
-  readonly classNames?: readonly string[];
   /** The files the samples were read from (for logs: which copy a run used). */
   readonly sources?: readonly string[];
 }
@@ -57,7 +53,10 @@ export class IdxDataset implements Dataset {
     this.labels = init.labels;
     this.sources = Object.freeze([...(init.sources ?? [])]);
     if (init.pixels.length !== this.length * this.sampleSize) {
-      throw new SpikeflowError('shape-mismatch', `${this.describe()}: ${init.pixels.length} pixel bytes do not make ${this.length} samples of shape [${this.sampleShape.join(', ')}]`);
+      throw new SpikeflowError(
+        'shape-mismatch',
+        `${this.describe()}: ${init.pixels.length} pixel bytes do not make ${this.length} samples of shape [${this.sampleShape.join(', ')}]`,
+      );
     }
     if (this.classNames && this.classNames.length !== this.numClasses) {
       throw new SpikeflowError('invalid-options', `${this.describe()}: ${this.classNames.length} class names for ${this.numClasses} classes`);
@@ -70,21 +69,17 @@ export class IdxDataset implements Dataset {
    * @throws SpikeflowError `invalid-options` when an index is not an integer in `[0, length)`.
    */
   getBatch(indices: ArrayLike<number>): { x: Float32Array; y: Int32Array } {
-    const n = indices.length;
     const size = this.sampleSize;
-    const x = new Float32Array(n * size);
-    const y = new Int32Array(n);
-    for (let b = 0; b < n; b++) {
-      const i = indices[b];
-      if (!Number.isInteger(i) || i < 0 || i >= this.length) {
-        throw new SpikeflowError('invalid-options', `${this.describe()}: sample index ${i} (position ${b} of the batch) is outside 0..${this.length - 1}`);
-      }
-      const src = i * size;
-      const dst = b * size;
-      for (let k = 0; k < size; k++) x[dst + k] = SCALE[this.pixels[src + k]];
-      y[b] = this.labels[i];
-    }
-    return { x, y };
+    return gatherBatch(indices, {
+      what: this.describe(),
+      length: this.length,
+      sampleSize: size,
+      fill: (i, x, dst) => {
+        const src = i * size;
+        for (let k = 0; k < size; k++) x[dst + k] = SCALE[this.pixels[src + k]];
+      },
+      label: (i) => this.labels[i],
+    });
   }
 
   /** How many samples each class has (index = class). */

@@ -1,10 +1,11 @@
 import { open, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { SpikeflowError } from '@spikeflow/core';
 import { fashionMnistSpec } from '../descriptors/fashion-mnist.js';
-import { encodeIdx, tempDir } from '../test-utils/idx-fixtures.js';
+import { encodeIdx } from '../test-utils/idx-fixtures.js';
 import { canMeasurePeakRss, peakRssGrowth } from '../test-utils/peak-rss.js';
 import { loadIdxSplit } from './load-idx-split.js';
 
@@ -49,7 +50,9 @@ describe.skipIf(!measurable)('loadIdxSplit keeps memory near what the IDX header
     const labels = await labelsFile(dir);
     const r = await peakRssGrowth(() => loadIdxSplit(fashionMnistSpec, 'train', { images, labels }, { verify: false }));
     expect(SpikeflowError.is(r.error, 'dataset-corrupt'), String(r.error)).toBe(true);
-    expect((r.error as Error).message).toContain(`${images} is corrupt: longer than its header says: dims [60000, 28, 28] of uint8 need ${HEADER_BYTES} bytes, the file has 1900000000`);
+    expect((r.error as Error).message).toContain(
+      `${images} is corrupt: longer than its header says: dims [60000, 28, 28] of uint8 need ${HEADER_BYTES} bytes, the file has 1900000000`,
+    );
     expect(r.growthMiB).toBeLessThan(64);
   });
 
@@ -57,9 +60,8 @@ describe.skipIf(!measurable)('loadIdxSplit keeps memory near what the IDX header
     const dir = await tempDir();
     const images = await sparseImages(dir, 2 ** 31 + 16);
     const labels = await labelsFile(dir);
-    const err = await loadIdxSplit(fashionMnistSpec, 'train', { images, labels }, { verify: false }).catch((e: unknown) => e);
-    expect(SpikeflowError.is(err, 'dataset-corrupt'), String(err)).toBe(true);
-    expect((err as Error).message).toContain(`the file has ${2 ** 31 + 16}`);
+    const err = await expectSpikeflowError(loadIdxSplit(fashionMnistSpec, 'train', { images, labels }, { verify: false }), 'dataset-corrupt');
+    expect(err.message).toContain(`the file has ${2 ** 31 + 16}`);
   });
 
   it('a gzip bomb (a right header, then 1.5 GiB of zeros) is stopped at the size the header gives', async () => {

@@ -1,19 +1,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { SpikeflowError } from '@spikeflow/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { serve, startServer } from '../test-utils/http-server.js';
-import { encodeIdx, labelOf, pixelOf, tempDir, tinyFiles, tinySplit, tinySpec, TINY_COUNTS, writeFiles } from '../test-utils/idx-fixtures.js';
+import { encodeIdx, labelOf, pixelOf, tinyFiles, tinySplit, tinySpec, TINY_COUNTS, writeFiles } from '../test-utils/idx-fixtures.js';
 import { loadIdxSplit } from './load-idx-split.js';
 import { openIdxDataset } from './open-idx-dataset.js';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await tempDir();
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  dir = tempDir();
 });
 
 async function put(name: string, bytes: Uint8Array): Promise<string> {
@@ -22,19 +19,20 @@ async function put(name: string, bytes: Uint8Array): Promise<string> {
   return file;
 }
 
-async function rejection(promise: Promise<unknown>, kind: SpikeflowError['kind']): Promise<SpikeflowError> {
-  const e = await promise.then(() => expect.unreachable('expected a failure'), (err: unknown) => err);
-  expect(SpikeflowError.is(e, kind), String(e)).toBe(true);
-  return e as SpikeflowError;
-}
-
 const train = tinySplit('train', TINY_COUNTS.train);
 
 describe('loadIdxSplit', () => {
   it('exposes the files it read as sources (so a run can say which copy it used)', async () => {
     const copy = path.join(dir, 'copy');
     await writeFiles(copy, [train.images, train.labels], 'gz');
-    const ds = await openIdxDataset(tinySpec(), { split: 'train', dataDir: copy, download: false, env: {}, cacheRoot: path.join(dir, 'cache'), systemRoot: path.join(dir, 'system') });
+    const ds = await openIdxDataset(tinySpec(), {
+      split: 'train',
+      dataDir: copy,
+      download: false,
+      env: {},
+      cacheRoot: path.join(dir, 'cache'),
+      systemRoot: path.join(dir, 'system'),
+    });
     expect(ds.sources).toEqual([path.join(copy, 'train-images-idx3-ubyte.gz'), path.join(copy, 'train-labels-idx1-ubyte.gz')]);
   });
 
@@ -54,8 +52,14 @@ describe('loadIdxSplit', () => {
 
   it('refuses images and labels with different counts, naming both files', async () => {
     const images = await put('images', train.images.raw);
-    const labels = await put('labels', encodeIdx([TINY_COUNTS.train - 1], Array.from({ length: TINY_COUNTS.train - 1 }, (_, i) => labelOf(i))));
-    const e = await rejection(loadIdxSplit(tinySpec(), 'train', { images, labels }, { verify: false }), 'dataset-corrupt');
+    const labels = await put(
+      'labels',
+      encodeIdx(
+        [TINY_COUNTS.train - 1],
+        Array.from({ length: TINY_COUNTS.train - 1 }, (_, i) => labelOf(i)),
+      ),
+    );
+    const e = await expectSpikeflowError(loadIdxSplit(tinySpec(), 'train', { images, labels }, { verify: false }), 'dataset-corrupt');
     expect(e.message).toBe(`${images} has 30 images but ${labels} has 29 labels; expected one label per image`);
   });
 
@@ -63,7 +67,7 @@ describe('loadIdxSplit', () => {
     const small = tinySplit('train', 10);
     const images = await put('images', small.images.raw);
     const labels = await put('labels', small.labels.raw);
-    const e = await rejection(loadIdxSplit(tinySpec(), 'train', { images, labels }, { verify: false }), 'dataset-corrupt');
+    const e = await expectSpikeflowError(loadIdxSplit(tinySpec(), 'train', { images, labels }, { verify: false }), 'dataset-corrupt');
     expect(e.message).toMatch(/hold 10 samples; Tiny train has 30/);
   });
 
@@ -72,17 +76,28 @@ describe('loadIdxSplit', () => {
     const bad = Array.from({ length: TINY_COUNTS.train }, (_, i) => labelOf(i));
     bad[17] = 10;
     const labels = await put('labels', encodeIdx([TINY_COUNTS.train], bad));
-    const e = await rejection(loadIdxSplit(tinySpec(), 'train', { images, labels }, { verify: false }), 'dataset-corrupt');
+    const e = await expectSpikeflowError(loadIdxSplit(tinySpec(), 'train', { images, labels }, { verify: false }), 'dataset-corrupt');
     expect(e.message).toBe(`${labels}: label 10 at sample 17 is out of range; expected 0..9`);
   });
 
   it('refuses images of another shape or type', async () => {
     const labels = await put('labels', train.labels.raw);
     const wide = await put('wide', encodeIdx([TINY_COUNTS.train, 4, 5], new Array(TINY_COUNTS.train * 20).fill(0)));
-    expect((await rejection(loadIdxSplit(tinySpec(), 'train', { images: wide, labels }, { verify: false }), 'dataset-corrupt')).message).toContain(`${wide} is corrupt: dims are [30, 4, 5], expected [*, 4, 4]`);
-    const ints = await put('ints', encodeIdx([TINY_COUNTS.train], Array.from({ length: TINY_COUNTS.train }, (_, i) => labelOf(i)), 'int32'));
+    expect((await expectSpikeflowError(loadIdxSplit(tinySpec(), 'train', { images: wide, labels }, { verify: false }), 'dataset-corrupt')).message).toContain(
+      `${wide} is corrupt: dims are [30, 4, 5], expected [*, 4, 4]`,
+    );
+    const ints = await put(
+      'ints',
+      encodeIdx(
+        [TINY_COUNTS.train],
+        Array.from({ length: TINY_COUNTS.train }, (_, i) => labelOf(i)),
+        'int32',
+      ),
+    );
     const images = await put('images', train.images.raw);
-    expect((await rejection(loadIdxSplit(tinySpec(), 'train', { images, labels: ints }, { verify: false }), 'dataset-corrupt')).message).toContain('element type is int32, expected uint8');
+    expect((await expectSpikeflowError(loadIdxSplit(tinySpec(), 'train', { images, labels: ints }, { verify: false }), 'dataset-corrupt')).message).toContain(
+      'element type is int32, expected uint8',
+    );
   });
 
   it('verifies the decompressed content: a changed pixel is checksum-mismatch naming file, expected and actual', async () => {
@@ -91,7 +106,7 @@ describe('loadIdxSplit', () => {
     const images = await put('train-images-idx3-ubyte.gz', gzipSync(edited));
     const labels = await put('train-labels-idx1-ubyte.gz', train.labels.gz);
     const spec = tinySpec();
-    const e = await rejection(loadIdxSplit(spec, 'train', { images, labels }), 'checksum-mismatch');
+    const e = await expectSpikeflowError(loadIdxSplit(spec, 'train', { images, labels }), 'checksum-mismatch');
     expect(e.message).toContain(`${images} (decompressed IDX bytes): SHA-256 mismatch, expected ${spec.splits.train.images.content!.sha256}`);
     expect(e.message).toMatch(/, got [0-9a-f]{64}\. The file is not the official one/);
     expect(e.details).toMatchObject({ file: images, algorithm: 'sha256', expected: spec.splits.train.images.content!.sha256 });
@@ -111,7 +126,7 @@ describe('loadIdxSplit', () => {
     const original = await put('images.gz', train.images.gz);
     expect((await loadIdxSplit(spec, 'train', { images: original, labels })).length).toBe(30);
     const recompressed = await put('images-level1.gz', gzipSync(train.images.raw, { level: 1 }));
-    const e = await rejection(loadIdxSplit(spec, 'train', { images: recompressed, labels }), 'checksum-mismatch');
+    const e = await expectSpikeflowError(loadIdxSplit(spec, 'train', { images: recompressed, labels }), 'checksum-mismatch');
     expect(e.message).toContain(`${recompressed} (gzip file): MD5 mismatch, expected ${spec.splits.train.images.archive.md5}`);
     expect(e.message).toContain('verify: false');
     const raw = await put('images.raw', train.images.raw);

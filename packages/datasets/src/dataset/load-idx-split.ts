@@ -71,15 +71,29 @@ export async function loadIdxSplit(
   const n = images.dims[0];
   const m = labels.dims[0];
   if (n !== m) {
-    throw new SpikeflowError('dataset-corrupt', `${files.images} has ${n} images but ${files.labels} has ${m} labels; expected one label per image`, { images: files.images, labels: files.labels, imageCount: n, labelCount: m });
+    throw new SpikeflowError('dataset-corrupt', `${files.images} has ${n} images but ${files.labels} has ${m} labels; expected one label per image`, {
+      images: files.images,
+      labels: files.labels,
+      imageCount: n,
+      labelCount: m,
+    });
   }
   if (n !== expected) {
-    throw new SpikeflowError('dataset-corrupt', `${files.images} and ${files.labels} hold ${n} samples; ${spec.title} ${split} has ${expected}`, { images: files.images, labels: files.labels, count: n, expected });
+    throw new SpikeflowError('dataset-corrupt', `${files.images} and ${files.labels} hold ${n} samples; ${spec.title} ${split} has ${expected}`, {
+      images: files.images,
+      labels: files.labels,
+      count: n,
+      expected,
+    });
   }
   const labelBytes = labels.data as Uint8Array;
   for (let i = 0; i < labelBytes.length; i++) {
     if (labelBytes[i] >= spec.numClasses) {
-      throw new SpikeflowError('dataset-corrupt', `${files.labels}: label ${labelBytes[i]} at sample ${i} is out of range; expected 0..${spec.numClasses - 1}`, { file: files.labels, index: i, label: labelBytes[i] });
+      throw new SpikeflowError('dataset-corrupt', `${files.labels}: label ${labelBytes[i]} at sample ${i} is out of range; expected 0..${spec.numClasses - 1}`, {
+        file: files.labels,
+        index: i,
+        label: labelBytes[i],
+      });
     }
   }
   return new IdxDataset({

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { SpikeflowError, type Dataset, type DatasetDescriptor, type DatasetOpenOptions } from '@spikeflow/core';
 import { CIFAR10_CLASSES, readCifar10Bin, type Cifar10Batch } from '../formats/cifar10/read-cifar10-bin.js';
 import { checkDataDir, datasetSearchPath } from '../locate/search-path.js';
+import { checkSplit } from './open-options.js';
+import { gatherBatch } from '../dataset/gather-batch.js';
 
 /** The official archive (Krizhevsky 2009, "binary version"). MD5 from the dataset page; SHA-256 as published alongside it by other projects. */
 export const cifar10Archive = {
@@ -39,16 +41,17 @@ export class Cifar10Dataset implements Dataset {
   }
 
   getBatch(indices: ArrayLike<number>): { x: Float32Array; y: Int32Array } {
-    const x = new Float32Array(indices.length * 3072);
-    const y = new Int32Array(indices.length);
-    for (let b = 0; b < indices.length; b++) {
-      const i = indices[b]!;
-      if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new SpikeflowError('invalid-options', `cifar10/${this.split}: sample index ${i} is outside 0..${this.length - 1}`);
-      const src = this.data.images.subarray(i * 3072, (i + 1) * 3072);
-      for (let k = 0; k < 3072; k++) x[b * 3072 + k] = src[k]! / 255;
-      y[b] = this.data.labels[i]!;
-    }
-    return { x, y };
+    const { images, labels } = this.data;
+    return gatherBatch(indices, {
+      what: `cifar10/${this.split}`,
+      length: this.length,
+      sampleSize: 3072,
+      fill: (i, x, offset) => {
+        const src = images.subarray(i * 3072, (i + 1) * 3072);
+        for (let k = 0; k < 3072; k++) x[offset + k] = src[k]! / 255;
+      },
+      label: (i) => labels[i]!,
+    });
   }
 }
 
@@ -79,10 +82,18 @@ export async function openCifar10(options: DatasetOpenOptions): Promise<Cifar10D
         labels.set(p.labels, at);
         at += p.count;
       }
-      return new Cifar10Dataset(options.split, { count, images, labels }, names.map((n) => join(dir, n)));
+      return new Cifar10Dataset(
+        options.split,
+        { count, images, labels },
+        names.map((n) => join(dir, n)),
+      );
     }
   }
-  throw new SpikeflowError('dataset-missing', `CIFAR-10 (${names.join(', ')}) is not in any of: ${tried.join(', ')}; download ${cifar10Archive.urls[0]} (md5 ${cifar10Archive.md5}) and extract it into one of them`, { searched: tried });
+  throw new SpikeflowError(
+    'dataset-missing',
+    `CIFAR-10 (${names.join(', ')}) is not in any of: ${tried.join(', ')}; download ${cifar10Archive.urls[0]} (md5 ${cifar10Archive.md5}) and extract it into one of them`,
+    { searched: tried },
+  );
 }
 
 /** The `datasets/cifar10` registry entry (static images, 50000 train / 10000 test). */
@@ -94,7 +105,7 @@ export const cifar10Dataset: DatasetDescriptor<Record<string, never>> & { readon
   numClasses: 10,
   classNames: CIFAR10_CLASSES,
   async open(options) {
-    if (options.split !== 'train' && options.split !== 'test') throw new SpikeflowError('invalid-options', `dataset 'cifar10': split must be 'train' or 'test', got ${JSON.stringify(options.split)}`);
+    checkSplit('cifar10', options.split);
     return openCifar10(options);
   },
 };

@@ -5,13 +5,13 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createSpikeflow, SpikeflowError } from '@spikeflow/core';
+import { tempDir } from '@spikeflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdxDataset } from '../dataset/idx-dataset.js';
 import { openIdxDataset } from '../dataset/open-idx-dataset.js';
 import { resolveSplitFiles } from '../locate/resolve-split-files.js';
 import { datasets } from '../plugin.js';
 import { serve, startServer, type TestServer } from '../test-utils/http-server.js';
-import { tempDir } from '../test-utils/idx-fixtures.js';
 import { fashionMnistSpec as spec } from './fashion-mnist.js';
 import { splitFiles } from './idx-dataset-spec.js';
 
@@ -122,7 +122,13 @@ describe.skipIf(!installed)(`real Fashion-MNIST in ${DIR} (skipped unless \`apt-
       const events: string[] = [];
       const target = path.join(dir, 'good');
       await fs.mkdir(target); // an explicit data folder must exist
-      const ds = await openIdxDataset(spec, { ...hidden(), split: 'test', dataDir: target, mirrors: [`${server.base}official/`], onProgress: (e) => events.push(`${e.phase}:${e.file}`) });
+      const ds = await openIdxDataset(spec, {
+        ...hidden(),
+        split: 'test',
+        dataDir: target,
+        mirrors: [`${server.base}official/`],
+        onProgress: (e) => events.push(`${e.phase}:${e.file}`),
+      });
       expect(ds.length).toBe(10000);
       expect((await fs.readdir(target)).sort()).toEqual(['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);
       expect(new Set(events)).toEqual(new Set(['download:t10k-images-idx3-ubyte.gz', 'download:t10k-labels-idx1-ubyte.gz']));

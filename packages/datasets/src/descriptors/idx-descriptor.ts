@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { SpikeflowError, type DatasetDescriptor, type DatasetOpenOptions } from '@spikeflow/core';
+import type { DatasetDescriptor, DatasetOpenOptions } from '@spikeflow/core';
 import type { IdxDataset } from '../dataset/idx-dataset.js';
 import { openIdxDataset } from '../dataset/open-idx-dataset.js';
 import type { IdxDatasetSpec } from './idx-dataset-spec.js';
+import { parseOpenOptions } from './open-options.js';
 
 /**
  * Options every IDX dataset accepts besides core's `split`, `dataDir`, `download` and
@@ -43,15 +44,8 @@ export function idxDatasetDescriptor(spec: IdxDatasetSpec): IdxDatasetDescriptor
     classNames: spec.classNames,
     spec,
     async open(options) {
-      const { split, dataDir, download, onProgress, ...rest } = options;
-      if (split !== 'train' && split !== 'test') {
-        throw new SpikeflowError('invalid-options', `dataset '${spec.id}': split must be 'train' or 'test', got ${JSON.stringify(split)}`);
-      }
-      const parsed = idxDatasetOptions.safeParse(rest);
-      if (!parsed.success) {
-        throw new SpikeflowError('invalid-options', `invalid options for dataset '${spec.id}':\n${z.prettifyError(parsed.error)}`);
-      }
-      return openIdxDataset(spec, { ...parsed.data, split, dataDir, download, onProgress });
+      const { common, own } = parseOpenOptions(spec.id, options, idxDatasetOptions);
+      return openIdxDataset(spec, { ...own, ...common });
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { IdxDatasetSpec } from './idx-dataset-spec.js';
 import { idxDatasetDescriptor } from './idx-descriptor.js';
+import { mnistLayoutSpec } from './mnist-layout-spec.js';
 
 /**
  * Kuzushiji-MNIST (Clanuwat et al., 2018): ten classes of cursive Japanese (Kuzushiji) hiragana,
@@ -9,32 +9,21 @@ import { idxDatasetDescriptor } from './idx-descriptor.js';
  * (`torchvision/datasets/mnist.py`, class KMNIST). No SHA-256 and no digest of the decompressed
  * bytes is stored: no copy of the files was at hand to establish them.
  */
-export const kmnistSpec: IdxDatasetSpec = {
+export const kmnistSpec = mnistLayoutSpec({
   id: 'kmnist',
   title: 'Kuzushiji-MNIST',
   description: 'cursive Japanese hiragana, 28x28 grey, 10 classes, 60000 train / 10000 test (IDX)',
   homepage: 'https://github.com/rois-codh/kmnist',
   license: 'CC BY-SA 4.0',
-  sampleShape: [28, 28, 1],
-  numClasses: 10,
   classNames: ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'],
-  splits: {
-    train: {
-      count: 60000,
-      images: { name: 'train-images-idx3-ubyte', archive: { md5: 'bdb82020997e1d708af4cf47b453dcf7' } },
-      labels: { name: 'train-labels-idx1-ubyte', archive: { md5: 'e144d726b3acfaa3e44228e80efcd344' } },
-    },
-    test: {
-      count: 10000,
-      images: { name: 't10k-images-idx3-ubyte', archive: { md5: '5c965bf0a639b31b8f53240b1b52f4d7' } },
-      labels: { name: 't10k-labels-idx1-ubyte', archive: { md5: '7320c461ea6c1c855c0b718fb2a4b134' } },
-    },
-  },
-  mirrors: [
-    'http://codh.rois.ac.jp/kmnist/dataset/kmnist/',
-    'https://codh.rois.ac.jp/kmnist/dataset/kmnist/',
+  files: [
+    { archive: { md5: 'bdb82020997e1d708af4cf47b453dcf7' } },
+    { archive: { md5: 'e144d726b3acfaa3e44228e80efcd344' } },
+    { archive: { md5: '5c965bf0a639b31b8f53240b1b52f4d7' } },
+    { archive: { md5: '7320c461ea6c1c855c0b718fb2a4b134' } },
   ],
-};
+  mirrors: ['http://codh.rois.ac.jp/kmnist/dataset/kmnist/', 'https://codh.rois.ac.jp/kmnist/dataset/kmnist/'],
+});
 
 /** The `datasets/kmnist` registry entry. */
 export const kmnistDataset = idxDatasetDescriptor(kmnistSpec);

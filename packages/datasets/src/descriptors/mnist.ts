@@ -1,5 +1,5 @@
-import type { IdxDatasetSpec } from './idx-dataset-spec.js';
 import { idxDatasetDescriptor } from './idx-descriptor.js';
+import { mnistLayoutSpec } from './mnist-layout-spec.js';
 
 /**
  * MNIST (LeCun, Cortes & Burges): handwritten digits.
@@ -9,33 +9,21 @@ import { idxDatasetDescriptor } from './idx-descriptor.js';
  * no copy of the files was at hand to establish them. Local copies are therefore verified against
  * the archive MD5 when they are the original `.gz`, and only structurally when they are raw.
  */
-export const mnistSpec: IdxDatasetSpec = {
+export const mnistSpec = mnistLayoutSpec({
   id: 'mnist',
   title: 'MNIST',
   description: 'handwritten digits, 28x28 grey, 10 classes, 60000 train / 10000 test (IDX)',
   homepage: 'http://yann.lecun.com/exdb/mnist/',
   license: 'not stated by its authors',
-  sampleShape: [28, 28, 1],
-  numClasses: 10,
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  splits: {
-    train: {
-      count: 60000,
-      images: { name: 'train-images-idx3-ubyte', archive: { md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' } },
-      labels: { name: 'train-labels-idx1-ubyte', archive: { md5: 'd53e105ee54ea40749a09fcbcd1e9432' } },
-    },
-    test: {
-      count: 10000,
-      images: { name: 't10k-images-idx3-ubyte', archive: { md5: '9fb629c4189551a2d022fa330f9573f3' } },
-      labels: { name: 't10k-labels-idx1-ubyte', archive: { md5: 'ec29112dd5afa0611ce80d1b7f02629c' } },
-    },
-  },
-  mirrors: [
-    'http://yann.lecun.com/exdb/mnist/',
-    'https://ossci-datasets.s3.amazonaws.com/mnist/',
-    'https://storage.googleapis.com/cvdf-datasets/mnist/',
+  files: [
+    { archive: { md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' } },
+    { archive: { md5: 'd53e105ee54ea40749a09fcbcd1e9432' } },
+    { archive: { md5: '9fb629c4189551a2d022fa330f9573f3' } },
+    { archive: { md5: 'ec29112dd5afa0611ce80d1b7f02629c' } },
   ],
-};
+  mirrors: ['http://yann.lecun.com/exdb/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'],
+});
 
 /** The `datasets/mnist` registry entry. */
 export const mnistDataset = idxDatasetDescriptor(mnistSpec);

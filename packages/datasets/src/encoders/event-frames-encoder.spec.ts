@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { Adam, BaseNode, Flatten, Linear, Sequential, Trainer, manualSeed, mseRateLoss, tf, type SurrogateFunction, type Tensor } from '@spikeflow/core';
 import { eventFramesEncoder } from './event-frames-encoder.js';
@@ -6,15 +7,16 @@ import { EventFrameLoader } from '../event-dataset/event-frame-loader.js';
 import { FrameDataset } from '../event-dataset/frame-dataset.js';
 import { buildFrameCache } from '../frames/build-frame-cache.js';
 import { FrameCache } from '../frames/frame-cache.js';
-import { tempDir, writeNmnistBin, type TestEvent } from '../test-utils/event-writers.js';
+import { writeNmnistBin, type TestEvent } from '../test-utils/event-writers.js';
 
 // Sigmoid surrogate (alpha 4), written out here so the test needs no neuron plugin.
 const sigmoid: SurrogateFunction = {
   primitive: (x: Tensor) => tf.sigmoid(tf.mul(x, 4)),
-  derivative: (x: Tensor) => tf.tidy(() => {
-    const s = tf.sigmoid(tf.mul(x, 4));
-    return tf.mul(tf.mul(s, tf.sub(1, s)), 4);
-  }),
+  derivative: (x: Tensor) =>
+    tf.tidy(() => {
+      const s = tf.sigmoid(tf.mul(x, 4));
+      return tf.mul(tf.mul(s, tf.sub(1, s)), 4);
+    }),
 } as unknown as SurrogateFunction;
 
 class IFNode extends BaseNode {
@@ -25,7 +27,10 @@ class IFNode extends BaseNode {
 
 describe('eventFramesEncoder', () => {
   it('moves time first: [B, T, H, W, C] -> [T, B, H, W, C]', () => {
-    const x = tf.tensor(Float32Array.from({ length: 2 * 3 * 2 * 2 * 1 }, (_, i) => i), [2, 3, 2, 2, 1]);
+    const x = tf.tensor(
+      Float32Array.from({ length: 2 * 3 * 2 * 2 * 1 }, (_, i) => i),
+      [2, 3, 2, 2, 1],
+    );
     const y = eventFramesEncoder().encode(x, { timeSteps: 3, sampleIndices: [0, 1], epoch: 0, seed: 0 });
     expect(y.shape).toEqual([3, 2, 2, 2, 1]);
     const xa = x.arraySync() as number[][][][][];
@@ -48,11 +53,34 @@ describe('eventFramesEncoder', () => {
       await writeNmnistBin(file, ev);
       sources.push({ file, format: 'nmnist-bin' as const, samples: [{ index: i, label }] });
     }
-    const r = await buildFrameCache({ root: join(dir, 'c'), key: { dataset: 'halves', split: 'train', pipeline: { width: 8, height: 4, split: { by: 'number', frames: 4 } } }, sources, threads: 0, progress: false });
+    const r = await buildFrameCache({
+      root: join(dir, 'c'),
+      key: { dataset: 'halves', split: 'train', pipeline: { width: 8, height: 4, split: { by: 'number', frames: 4 } } },
+      sources,
+      threads: 0,
+      progress: false,
+    });
     const ds = new FrameDataset({ name: 'halves', split: 'train', cache: FrameCache.open(r.dir), numClasses: 2, binary: true });
     manualSeed(0);
-    const model = new Sequential(new Flatten(), new Linear(eventFramesEncoder().stepShape(ds.sampleShape).reduce((a, b) => a * b, 1), 2), new IFNode({ surrogate: sigmoid }));
-    const trainer = new Trainer({ model, optimizer: new Adam(model.namedParameters(), { lr: 0.05 }), encoder: eventFramesEncoder(), loss: mseRateLoss(), timeSteps: eventFramesEncoder().framesPerSample(ds.sampleShape), numClasses: 2, seed: 0 });
+    const model = new Sequential(
+      new Flatten(),
+      new Linear(
+        eventFramesEncoder()
+          .stepShape(ds.sampleShape)
+          .reduce((a, b) => a * b, 1),
+        2,
+      ),
+      new IFNode({ surrogate: sigmoid }),
+    );
+    const trainer = new Trainer({
+      model,
+      optimizer: new Adam(model.namedParameters(), { lr: 0.05 }),
+      encoder: eventFramesEncoder(),
+      loss: mseRateLoss(),
+      timeSteps: eventFramesEncoder().framesPerSample(ds.sampleShape),
+      numClasses: 2,
+      seed: 0,
+    });
     const loader = new EventFrameLoader({ dataset: ds, batchSize: 8, seed: 1 });
     const before = await trainer.evaluate(new EventFrameLoader({ dataset: ds, batchSize: 16, shuffle: false }));
     for (let epoch = 0; epoch < 15; epoch++) for await (const b of loader.batches(epoch)) trainer.trainStep(b, epoch);

@@ -31,7 +31,10 @@ export function eventFramesEncoder(): EventFramesEncoder {
     stepShape: (sampleShape) => sampleShape.slice(1),
     encode(x: Tensor, { timeSteps }) {
       if (x.rank < 3 || x.shape[1] !== timeSteps) {
-        throw new SpikeflowError('shape-mismatch', `event-frames encoder: expected a batch [B, T=${timeSteps}, ...] of frame sequences, got [${x.shape}]; set timeSteps to the dataset's frames per sample`);
+        throw new SpikeflowError(
+          'shape-mismatch',
+          `event-frames encoder: expected a batch [B, T=${timeSteps}, ...] of frame sequences, got [${x.shape}]; set timeSteps to the dataset's frames per sample`,
+        );
       }
       const perm = [1, 0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2)];
       return tf.transpose(x, perm);

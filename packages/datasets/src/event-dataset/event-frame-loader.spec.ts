@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { Rng, epochPermutation } from '@spikeflow/core';
 import { EventFrameLoader } from './event-frame-loader.js';
@@ -7,7 +8,7 @@ import { augmentFrames, drawAugment } from './event-augment.js';
 import { seededClassSplit } from './seeded-split.js';
 import { buildFrameCache } from '../frames/build-frame-cache.js';
 import { FrameCache } from '../frames/frame-cache.js';
-import { randomEvents, tempDir, writeNmnistBin } from '../test-utils/event-writers.js';
+import { randomEvents, writeNmnistBin } from '../test-utils/event-writers.js';
 
 async function smallCache(n: number, split: { by: 'number'; frames: number } | { by: 'duration'; duration: number } = { by: 'number', frames: 3 }): Promise<FrameCache> {
   const dir = await tempDir();
@@ -17,7 +18,13 @@ async function smallCache(n: number, split: { by: 'number'; frames: number } | {
     await writeNmnistBin(file, randomEvents(200 + 30 * i, 8, 6, i + 7, 40));
     sources.push({ file, format: 'nmnist-bin' as const, samples: [{ index: i, label: i % 3 }] });
   }
-  const r = await buildFrameCache({ root: join(dir, 'cache'), key: { dataset: 'toy', split: 'train', pipeline: { width: 8, height: 6, split } }, sources, threads: 0, progress: false });
+  const r = await buildFrameCache({
+    root: join(dir, 'cache'),
+    key: { dataset: 'toy', split: 'train', pipeline: { width: 8, height: 6, split } },
+    sources,
+    threads: 0,
+    progress: false,
+  });
   return FrameCache.open(r.dir);
 }
 

@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { fetchEventDataset } from './fetch-event-dataset.js';
 import { openEventDataset } from './open-event-dataset.js';
 import { nMnistSpec } from '../descriptors/neuromorphic/n-mnist.js';
 import { dvs128GestureSpec } from '../descriptors/neuromorphic/dvs128-gesture.js';
-import { randomEvents, tempDir, writeAedat31, writeNmnistBin } from '../test-utils/event-writers.js';
+import { randomEvents, writeAedat31, writeNmnistBin } from '../test-utils/event-writers.js';
 import { writeZip } from '../test-utils/zip-writer.js';
 import { startServer } from '../test-utils/http-server.js';
 
@@ -18,11 +19,20 @@ describe('fetchEventDataset', () => {
     const sample = join(dir, 's.bin');
     await writeNmnistBin(sample, randomEvents(100, 34, 34, 1));
     const bin = readFileSync(sample);
-    const train = await writeZip(join(dir, 'Train.zip'), [{ name: 'Train/3/00001.bin', data: bin }, { name: 'Train/7/00002.bin', data: bin }]);
+    const train = await writeZip(join(dir, 'Train.zip'), [
+      { name: 'Train/3/00001.bin', data: bin },
+      { name: 'Train/7/00002.bin', data: bin },
+    ]);
     const test = await writeZip(join(dir, 'Test.zip'), [{ name: 'Test/1/00001.bin', data: bin }]);
     const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');
     // The real spec with this test's archives' MD5s (the addresses come from `mirror`).
-    const spec = { ...nMnistSpec, files: [{ ...nMnistSpec.files[0]!, md5: md5(train) }, { ...nMnistSpec.files[1]!, md5: md5(test) }] };
+    const spec = {
+      ...nMnistSpec,
+      files: [
+        { ...nMnistSpec.files[0]!, md5: md5(train) },
+        { ...nMnistSpec.files[1]!, md5: md5(test) },
+      ],
+    };
     const server = await startServer({
       '/Train.zip': (_req, res) => res.end(train),
       '/Test.zip': (_req, res) => res.end(test),

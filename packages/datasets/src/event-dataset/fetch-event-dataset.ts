@@ -33,7 +33,11 @@ export interface FetchEventDatasetOptions extends DataLocationOptions {
 export async function fetchEventDataset(spec: NeuromorphicDatasetSpec, options: FetchEventDatasetOptions = {}): Promise<string> {
   const dest = downloadFolder(spec.id, options).dir;
   if (!spec.downloadable) {
-    throw new SpikeflowError('dataset-missing', `${spec.title} cannot be downloaded automatically (the publisher needs a browser): fetch ${spec.files.map((f) => f.name).join(', ')} from ${spec.files[0]?.urls[0]} and extract it as ${spec.layout} into ${dest}`, { dataset: spec.id, dest });
+    throw new SpikeflowError(
+      'dataset-missing',
+      `${spec.title} cannot be downloaded automatically (the publisher needs a browser): fetch ${spec.files.map((f) => f.name).join(', ')} from ${spec.files[0]?.urls[0]} and extract it as ${spec.layout} into ${dest}`,
+      { dataset: spec.id, dest },
+    );
   }
   const files = spec.files.filter((f) => f.split === undefined || options.split === undefined || f.split === options.split);
   for (const f of files) {

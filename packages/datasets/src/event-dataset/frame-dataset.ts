@@ -1,14 +1,11 @@
 import type { Dataset } from '@spikeflow/core';
 import { SpikeflowError } from '@spikeflow/core';
+import { gatherBatch } from '../dataset/gather-batch.js';
 import { FrameCache } from '../frames/frame-cache.js';
 
 /** Options of a {@link FrameDataset}. */
-export interface FrameDatasetInit {
-  readonly name: string;
-  readonly split: string;
+export interface FrameDatasetInit extends Pick<Dataset, 'name' | 'split' | 'numClasses' | 'classNames'> {
   readonly cache: FrameCache;
-  readonly numClasses: number;
-  readonly classNames?: readonly string[];
   /**
    * Frames per sample in batches. Defaults to the cache's common T; required when samples differ
    * in length (fixed-duration frames), which are then cut or padded with empty frames.
@@ -53,10 +50,14 @@ export class FrameDataset implements Dataset {
     this.sources = Object.freeze([...(init.sources ?? [])]);
     const counts = new Set(init.cache.index.frames);
     if (init.frames === undefined && counts.size > 1) {
-      throw new SpikeflowError('invalid-options', `${init.name}/${init.split}: samples have between ${Math.min(...counts)} and ${Math.max(...counts)} frames; give 'frames' to cut or pad them to one length`);
+      throw new SpikeflowError(
+        'invalid-options',
+        `${init.name}/${init.split}: samples have between ${Math.min(...counts)} and ${Math.max(...counts)} frames; give 'frames' to cut or pad them to one length`,
+      );
     }
     this.frames = init.frames ?? init.cache.index.frames[0] ?? 0;
-    if (!Number.isInteger(this.frames) || this.frames < 1) throw new SpikeflowError('invalid-options', `${init.name}/${init.split}: frames must be a positive integer, got ${this.frames}`);
+    if (!Number.isInteger(this.frames) || this.frames < 1)
+      throw new SpikeflowError('invalid-options', `${init.name}/${init.split}: frames must be a positive integer, got ${this.frames}`);
     this.sampleShape = [this.frames, ...init.cache.index.frameShape];
   }
 
@@ -84,15 +85,13 @@ export class FrameDataset implements Dataset {
   }
 
   getBatch(indices: ArrayLike<number>): { x: Float32Array; y: Int32Array } {
-    const size = this.sampleShape.reduce((a, b) => a * b, 1);
-    const x = new Float32Array(indices.length * size);
-    const y = new Int32Array(indices.length);
-    for (let b = 0; b < indices.length; b++) {
-      const i = indices[b]!;
-      if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new SpikeflowError('invalid-options', `${this.name}/${this.split}: sample index ${i} is outside 0..${this.length - 1}`);
-      this.readInto(i, x, b * size);
-      y[b] = this.label(i);
-    }
-    return { x, y };
+    const sampleSize = this.sampleShape.reduce((a, b) => a * b, 1);
+    return gatherBatch(indices, {
+      what: `${this.name}/${this.split}`,
+      length: this.length,
+      sampleSize,
+      fill: (i, x, offset) => this.readInto(i, x, offset),
+      label: (i) => this.label(i),
+    });
   }
 }

@@ -17,11 +17,17 @@ export interface SplitSources {
 const SHD_CHUNK = 256;
 
 async function sortedDirs(dir: string): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 async function sortedFiles(dir: string, exts: readonly string[]): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && exts.some((e) => d.name.toLowerCase().endsWith(e))).map((d) => d.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isFile() && exts.some((e) => d.name.toLowerCase().endsWith(e)))
+    .map((d) => d.name)
+    .sort();
 }
 
 function missing(spec: NeuromorphicDatasetSpec, dir: string, what: string): SpikeflowError {
@@ -29,7 +35,12 @@ function missing(spec: NeuromorphicDatasetSpec, dir: string, what: string): Spik
 }
 
 /** Class folders of files: one sample per file, labelled by its folder. */
-async function classFolders(spec: NeuromorphicDatasetSpec, root: string, exts: readonly string[], classNames?: readonly string[]): Promise<{ files: string[]; labels: number[]; classNames: string[] }> {
+async function classFolders(
+  spec: NeuromorphicDatasetSpec,
+  root: string,
+  exts: readonly string[],
+  classNames?: readonly string[],
+): Promise<{ files: string[]; labels: number[]; classNames: string[] }> {
   const names = classNames ? [...classNames] : await sortedDirs(root);
   const files: string[] = [];
   const labels: number[] = [];
@@ -72,12 +83,25 @@ export async function listSplitSources(spec: NeuromorphicDatasetSpec, root: stri
       const dir = join(root, split === 'train' ? 'Train' : 'Test');
       if (!existsSync(dir)) throw missing(spec, root, `the folder '${split === 'train' ? 'Train' : 'Test'}'`);
       const { files, labels } = await classFolders(spec, dir, ['.bin'], spec.classNames);
-      return { sources: perFile(spec, files, labels, files.map((_, i) => i)), classNames: spec.classNames };
+      return {
+        sources: perFile(
+          spec,
+          files,
+          labels,
+          files.map((_, i) => i),
+        ),
+        classNames: spec.classNames,
+      };
     }
     case 'n-caltech101':
     case 'cifar10-dvs': {
       const base = spec.id === 'n-caltech101' && existsSync(join(root, 'Caltech101')) ? join(root, 'Caltech101') : root;
-      const { files, labels, classNames } = await classFolders(spec, base, spec.id === 'n-caltech101' ? ['.bin'] : ['.aedat', '.aedat4'], spec.classNames.length ? spec.classNames : undefined);
+      const { files, labels, classNames } = await classFolders(
+        spec,
+        base,
+        spec.id === 'n-caltech101' ? ['.bin'] : ['.aedat', '.aedat4'],
+        spec.classNames.length ? spec.classNames : undefined,
+      );
       if (spec.split.kind !== 'seeded') throw new SpikeflowError('invalid-state', `${spec.id}: expected a seeded split`);
       const { train, test } = seededClassSplit(labels, spec.split.trainRatio, spec.split.seed);
       return { sources: perFile(spec, files, labels, split === 'train' ? train : test, 'cifar10-dvs'), classNames };
@@ -86,7 +110,10 @@ export async function listSplitSources(spec: NeuromorphicDatasetSpec, root: stri
       const dir = existsSync(join(root, 'DvsGesture')) ? join(root, 'DvsGesture') : root;
       const list = join(dir, split === 'train' ? 'trials_to_train.txt' : 'trials_to_test.txt');
       if (!existsSync(list)) throw missing(spec, root, `'${split === 'train' ? 'trials_to_train.txt' : 'trials_to_test.txt'}'`);
-      const trials = (await readFile(list, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+      const trials = (await readFile(list, 'utf8'))
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
       const sources: SampleSource[] = [];
       let index = 0;
       for (const trial of trials) {

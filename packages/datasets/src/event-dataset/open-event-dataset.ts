@@ -55,7 +55,11 @@ export function framePipeline(spec: NeuromorphicDatasetSpec, o: EventFrameOption
 }
 
 /** Find the folder holding a dataset's extracted files on the search path (only `dataDir`, which must exist, when given). */
-export async function locateEventDataset(spec: NeuromorphicDatasetSpec, split: 'train' | 'test', options: DataLocationOptions = {}): Promise<{ root: string; sources: SplitSources }> {
+export async function locateEventDataset(
+  spec: NeuromorphicDatasetSpec,
+  split: 'train' | 'test',
+  options: DataLocationOptions = {},
+): Promise<{ root: string; sources: SplitSources }> {
   if (options.dataDir) await checkDataDir(spec.id, options.dataDir, `${spec.title} extracted as ${spec.layout}`);
   const tried: string[] = [];
   for (const folder of datasetSearchPath(spec.id, options)) {
@@ -83,7 +87,10 @@ export async function locateEventDataset(spec: NeuromorphicDatasetSpec, split: '
  * console.log(r.dir, r.index.count);
  * ```
  */
-export async function prepareEventDataset(spec: NeuromorphicDatasetSpec, options: OpenEventDatasetOptions): Promise<BuildFrameCacheResult & { classNames: readonly string[]; root: string; files: readonly string[] }> {
+export async function prepareEventDataset(
+  spec: NeuromorphicDatasetSpec,
+  options: OpenEventDatasetOptions,
+): Promise<BuildFrameCacheResult & { classNames: readonly string[]; root: string; files: readonly string[] }> {
   // A wrong --data-dir is an error even when downloading is allowed (it would create that folder).
   if (options.dataDir) await checkDataDir(spec.id, options.dataDir, `${spec.title} extracted as ${spec.layout}`);
   let found: { root: string; sources: SplitSources };

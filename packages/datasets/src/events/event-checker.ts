@@ -64,13 +64,21 @@ export class EventChecker {
   private fail(t: number, x: number, y: number, offset: number, which: string): SpikeflowError {
     const { width, height, sizeFrom } = this.geometry;
     if (t >= this.prevT) {
-      return this.error(offset, `${which} at x=${x}, y=${y} lies outside the ${width}x${height} sensor declared by ${sizeFrom ?? 'the header'} (expected x < ${width}, y < ${height})`);
+      return this.error(
+        offset,
+        `${which} at x=${x}, y=${y} lies outside the ${width}x${height} sensor declared by ${sizeFrom ?? 'the header'} (expected x < ${width}, y < ${height})`,
+      );
     }
     return this.error(offset, `${which} has t=${t} µs, before the previous event's t=${this.prevT} µs; timestamps must not decrease`);
   }
 
   /** A `dataset-corrupt` error at `offset`, naming the file and how many events were good before it. */
   error(offset: number, what: string): SpikeflowError {
-    return new SpikeflowError('dataset-corrupt', `${this.format} file '${this.file}' is not valid at byte ${offset}: ${what}`, { file: this.file, format: this.format, offset, event: this.n });
+    return new SpikeflowError('dataset-corrupt', `${this.format} file '${this.file}' is not valid at byte ${offset}: ${what}`, {
+      file: this.file,
+      format: this.format,
+      offset,
+      event: this.n,
+    });
   }
 }

@@ -21,11 +21,17 @@ async function checkEventPath(file: string): Promise<void> {
   const st = await stat(file).catch((e: NodeJS.ErrnoException) => {
     throw new SpikeflowError('dataset-missing', `cannot open event file '${file}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { file });
   });
-  if (!st.isFile()) throw new SpikeflowError('invalid-options', `'${file}' is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; expected an event recording file (.aedat4, .aedat, .raw, .dat, .bin, .h5)`, { file });
+  if (!st.isFile())
+    throw new SpikeflowError(
+      'invalid-options',
+      `'${file}' is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; expected an event recording file (.aedat4, .aedat, .raw, .dat, .bin, .h5)`,
+      { file },
+    );
   await access(file, constants.R_OK).catch((e: NodeJS.ErrnoException) => {
     throw new SpikeflowError('dataset-missing', `cannot open event file '${file}': ${e.message}`, { file });
   });
-  if (st.size === 0) throw new SpikeflowError('file-truncated', `event file '${file}' is empty (0 bytes); expected a recording (a header or at least one event)`, { file, offset: 0 });
+  if (st.size === 0)
+    throw new SpikeflowError('file-truncated', `event file '${file}' is empty (0 bytes); expected a recording (a header or at least one event)`, { file, offset: 0 });
 }
 
 /**
@@ -57,8 +63,27 @@ export async function detectEventFormat(file: string): Promise<EventFormat> {
     if (ext === '.dat' || fields['Version'] !== undefined || fields['Data'] !== undefined) return 'prophesee-dat';
   }
   if (ext === '.bin' || ext === '.bs2') return 'nmnist-bin';
-  throw new SpikeflowError('format-unknown', `cannot tell the event format of '${file}': expected an AEDAT 2/3.1/4 magic, an HDF5 signature, a Prophesee '% ' header (.raw EVT2/EVT3 or .dat), or an N-MNIST .bin/.bs2 file`, { file });
+  throw new SpikeflowError(
+    'format-unknown',
+    `cannot tell the event format of '${file}': expected an AEDAT 2/3.1/4 magic, an HDF5 signature, a Prophesee '% ' header (.raw EVT2/EVT3 or .dat), or an N-MNIST .bin/.bs2 file`,
+    { file },
+  );
 }
+
+/** What {@link openEventFile} accepts: every reader's options. */
+type OpenEventOptions = EventReadOptions & { format?: EventFormat; orientation?: Aedat2Orientation };
+
+/** The reader of each format; a new format cannot be added without one. */
+const READERS: Readonly<Record<EventFormat, (file: string, options: OpenEventOptions) => Promise<EventFile>>> = {
+  'nmnist-bin': openNmnistBin,
+  aedat4: openAedat4,
+  aedat3: openAedat3,
+  aedat2: openAedat2,
+  'prophesee-dat': openPropheseeDat,
+  evt2: openEvt2,
+  evt3: openEvt3,
+  'shd-hdf5': (file) => openShd(file),
+};
 
 /**
  * Open an event recording of any supported format, detected from its content.
@@ -69,25 +94,10 @@ export async function detectEventFormat(file: string): Promise<EventFormat> {
  * console.log(file.info.format, file.info.width, file.info.height);
  * ```
  */
-export async function openEventFile(file: string, options: EventReadOptions & { format?: EventFormat; orientation?: Aedat2Orientation } = {}): Promise<EventFile> {
+export async function openEventFile(file: string, options: OpenEventOptions = {}): Promise<EventFile> {
   if (options.format !== undefined) await checkEventPath(file);
   const format = options.format ?? (await detectEventFormat(file));
-  switch (format) {
-    case 'nmnist-bin':
-      return openNmnistBin(file, options);
-    case 'aedat4':
-      return openAedat4(file, options);
-    case 'aedat3':
-      return openAedat3(file, options);
-    case 'aedat2':
-      return openAedat2(file, options);
-    case 'prophesee-dat':
-      return openPropheseeDat(file, options);
-    case 'evt2':
-      return openEvt2(file, options);
-    case 'evt3':
-      return openEvt3(file, options);
-    case 'shd-hdf5':
-      return openShd(file);
-  }
+  const read = Object.hasOwn(READERS, format) ? READERS[format] : undefined;
+  if (!read) throw new SpikeflowError('invalid-options', `unknown event format '${String(format)}' for '${file}'; expected one of ${Object.keys(READERS).join(', ')}`, { file });
+  return read(file, options);
 }

@@ -1,5 +1,5 @@
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
 import { openEventFile, detectEventFormat } from './open-event-file.js';
 import { readAllEvents } from './read-all-events.js';
 import { summarizeEvents } from './event-summary.js';
@@ -109,9 +109,8 @@ describe('readers on the real sample recordings', () => {
       const path = eventSample(c.rel);
       if (path === undefined) return;
       const cut = await truncatedCopy(path, -3);
-      const err = await readAllEvents(await openEventFile(cut, { format: c.format })).catch((e: unknown) => e);
-      expect(SpikeflowError.is(err, 'file-truncated')).toBe(true);
-      expect((err as Error).message).toContain(cut);
+      const err = await expectSpikeflowError(readAllEvents(await openEventFile(cut, { format: c.format })), 'file-truncated');
+      expect(err.message).toContain(cut);
     });
   }
 
@@ -119,9 +118,8 @@ describe('readers on the real sample recordings', () => {
     const path = eventSample('aedat4/sample.aedat4');
     if (path === undefined) return;
     const cut = await truncatedCopy(path, 500_000);
-    const err = await readAllEvents(await openEventFile(cut)).catch((e: unknown) => e);
-    expect(SpikeflowError.is(err, 'file-truncated')).toBe(true);
-    expect((err as Error).message).toMatch(/inside a \d+-byte packet of stream 0/);
+    const err = await expectSpikeflowError(readAllEvents(await openEventFile(cut)), 'file-truncated');
+    expect(err.message).toMatch(/inside a \d+-byte packet of stream 0/);
   });
 
   it('the first AEDAT4 packet holds 918 events', async () => {

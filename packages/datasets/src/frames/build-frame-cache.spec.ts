@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { buildFrameCache, frameWorkerUrl } from './build-frame-cache.js';
 import { FrameCache, frameCacheName } from './frame-cache.js';
@@ -11,7 +12,7 @@ import type { SampleSource } from './sample-source.js';
 import { openEventFile } from '../events/open-event-file.js';
 import { readAllEvents } from '../events/read-all-events.js';
 import { openShd } from '../formats/shd/open-shd.js';
-import { randomEvents, tempDir, writeAedat31, writeNmnistBin } from '../test-utils/event-writers.js';
+import { randomEvents, writeAedat31, writeNmnistBin } from '../test-utils/event-writers.js';
 
 const pipeline: FramePipeline = { width: 34, height: 34, split: { by: 'number', frames: 5 } };
 
@@ -79,7 +80,10 @@ describe('buildFrameCache', () => {
     cb.close();
     // A worker's failure comes back as the same typed error, and no cache is left behind.
     const broken = [...sources.slice(0, 3), { file: join(dir, 'missing.bin'), format: 'nmnist-bin' as const, samples: [{ index: 3, label: 0 }] }];
-    await expect(buildFrameCache({ root: join(dir, 'c'), key, sources: broken, threads: 2, progress: false })).rejects.toMatchObject({ name: 'SpikeflowError', kind: 'dataset-missing' });
+    await expect(buildFrameCache({ root: join(dir, 'c'), key, sources: broken, threads: 2, progress: false })).rejects.toMatchObject({
+      name: 'SpikeflowError',
+      kind: 'dataset-missing',
+    });
   });
 
   it('a failed build leaves no complete-looking cache and no temporary file', async () => {
@@ -92,7 +96,9 @@ describe('buildFrameCache', () => {
     const folder = join(root, frameCacheName(key));
     expect(existsSync(join(folder, 'index.json'))).toBe(false);
     expect(readdirSync(folder)).toEqual([]);
-    await expect(buildFrameCache({ root, key, sources: [{ ...sources[0]!, samples: [{ index: 5, label: 0 }] }], threads: 0, progress: false })).rejects.toMatchObject({ kind: 'invalid-options' });
+    await expect(buildFrameCache({ root, key, sources: [{ ...sources[0]!, samples: [{ index: 5, label: 0 }] }], threads: 0, progress: false })).rejects.toMatchObject({
+      kind: 'invalid-options',
+    });
   });
 
   it('cuts DVS128 Gesture recordings into labelled segments, and integrates SHD samples on one channel', async () => {
@@ -101,8 +107,23 @@ describe('buildFrameCache', () => {
     const ev = randomEvents(4000, 128, 128, 11, 5);
     await writeAedat31(file, [ev]);
     const mid = ev[2000]!.t;
-    const sources: SampleSource[] = [{ file, format: 'aedat3', samples: [{ index: 0, label: 4, start: ev[0]!.t, end: mid }, { index: 1, label: 7, start: mid, end: ev[3999]!.t + 1 }] }];
-    const r = await buildFrameCache({ root: join(dir, 'c'), key: { dataset: 'dvs128-gesture', split: 'train', pipeline: { width: 128, height: 128, split: { by: 'number', frames: 4 } } }, sources, threads: 0, progress: false });
+    const sources: SampleSource[] = [
+      {
+        file,
+        format: 'aedat3',
+        samples: [
+          { index: 0, label: 4, start: ev[0]!.t, end: mid },
+          { index: 1, label: 7, start: mid, end: ev[3999]!.t + 1 },
+        ],
+      },
+    ];
+    const r = await buildFrameCache({
+      root: join(dir, 'c'),
+      key: { dataset: 'dvs128-gesture', split: 'train', pipeline: { width: 128, height: 128, split: { by: 'number', frames: 4 } } },
+      sources,
+      threads: 0,
+      progress: false,
+    });
     expect(r.index.labels).toEqual([4, 7]);
     const firstIdx = ev.findIndex((e) => e.t >= mid);
     expect(r.index.events).toEqual([firstIdx, 4000 - firstIdx]);

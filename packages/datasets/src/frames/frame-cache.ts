@@ -57,7 +57,10 @@ function canonical(value: unknown): string {
  * ```
  */
 export function frameCacheName(key: FrameCacheKey): string {
-  const hash = createHash('sha256').update(canonical({ ...key, version: FRAME_CACHE_VERSION })).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(canonical({ ...key, version: FRAME_CACHE_VERSION }))
+    .digest('hex')
+    .slice(0, 12);
   return `${key.dataset}-${key.split}-${hash}`;
 }
 
@@ -69,7 +72,11 @@ export function readFrameCacheIndex(dir: string): FrameCacheIndex | undefined {
   const index = JSON.parse(readFileSync(indexFile, 'utf8')) as FrameCacheIndex;
   if (index.format !== 'spikeflow-frames' || index.version !== FRAME_CACHE_VERSION) return undefined;
   if (statSync(dataFile).size !== index.bytes) {
-    throw new SpikeflowError('dataset-corrupt', `frame cache '${dir}': frames.bin is ${statSync(dataFile).size} bytes, index.json says ${index.bytes}; delete the folder to rebuild it`, { dir });
+    throw new SpikeflowError(
+      'dataset-corrupt',
+      `frame cache '${dir}': frames.bin is ${statSync(dataFile).size} bytes, index.json says ${index.bytes}; delete the folder to rebuild it`,
+      { dir },
+    );
   }
   return index;
 }

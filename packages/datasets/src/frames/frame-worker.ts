@@ -10,7 +10,11 @@ const { processSource } = await import('./frame-worker-task.js');
 
 parentPort?.on('message', (msg: { id: number; source: SampleSource; pipeline: FramePipeline }) => {
   processSource(msg.source, msg.pipeline).then(
-    (samples) => parentPort!.postMessage({ id: msg.id, samples }, samples.map((s) => s.blob.buffer as ArrayBuffer)),
+    (samples) =>
+      parentPort!.postMessage(
+        { id: msg.id, samples },
+        samples.map((s) => s.blob.buffer as ArrayBuffer),
+      ),
     (e: unknown) => {
       const err = e as { name?: string; kind?: string; message?: string; details?: unknown };
       parentPort!.postMessage({ id: msg.id, error: { name: err.name, kind: err.kind, message: err.message ?? String(e), details: err.details } });

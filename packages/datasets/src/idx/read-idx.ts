@@ -87,7 +87,10 @@ function parseHeader(head: Uint8Array, source: string, expect: IdxExpectation): 
   const typeByte = head[2];
   const type = DTYPES[typeByte];
   if (!type) {
-    throw corrupt(source, `unknown IDX type byte 0x${typeByte.toString(16).padStart(2, '0')}; expected one of 0x08 (ubyte), 0x09 (sbyte), 0x0b (short), 0x0c (int), 0x0d (float), 0x0e (double)`);
+    throw corrupt(
+      source,
+      `unknown IDX type byte 0x${typeByte.toString(16).padStart(2, '0')}; expected one of 0x08 (ubyte), 0x09 (sbyte), 0x0b (short), 0x0c (int), 0x0d (float), 0x0e (double)`,
+    );
   }
   const rank = head[3];
   if (rank === 0) throw corrupt(source, 'rank 0 in the magic number; expected at least one dimension');
@@ -108,7 +111,8 @@ function parseHeader(head: Uint8Array, source: string, expect: IdxExpectation): 
   const totalBytes = headerBytes + count * type.bytes;
   const limit = Math.min(expect.maxBytes ?? Infinity, buffer.constants.MAX_LENGTH);
   if (totalBytes > limit) {
-    const why = expect.maxBytes !== undefined && totalBytes > expect.maxBytes ? `expected at most ${expect.maxBytes}` : `more than one buffer can hold (${buffer.constants.MAX_LENGTH})`;
+    const why =
+      expect.maxBytes !== undefined && totalBytes > expect.maxBytes ? `expected at most ${expect.maxBytes}` : `more than one buffer can hold (${buffer.constants.MAX_LENGTH})`;
     throw corrupt(source, `its header claims dims [${dims.join(', ')}] of ${type.dtype}, ${totalBytes} bytes; ${why}`, { dims, expectedBytes: totalBytes });
   }
   return { dtype: type.dtype, dims, count, headerBytes, totalBytes };
@@ -116,7 +120,11 @@ function parseHeader(head: Uint8Array, source: string, expect: IdxExpectation): 
 
 function sizeError(source: string, h: IdxHeader, actual: number, atLeast = false): SpikeflowError {
   const how = actual < h.totalBytes ? 'truncated' : 'longer than its header says';
-  return corrupt(source, `${how}: dims [${h.dims.join(', ')}] of ${h.dtype} need ${h.totalBytes} bytes, the file has ${atLeast ? 'at least ' : ''}${actual}`, { dims: h.dims, expectedBytes: h.totalBytes, actualBytes: actual });
+  return corrupt(source, `${how}: dims [${h.dims.join(', ')}] of ${h.dtype} need ${h.totalBytes} bytes, the file has ${atLeast ? 'at least ' : ''}${actual}`, {
+    dims: h.dims,
+    expectedBytes: h.totalBytes,
+    actualBytes: actual,
+  });
 }
 
 function shortError(source: string, head: Uint8Array): SpikeflowError {
@@ -207,10 +215,14 @@ function decode(bytes: Uint8Array, offset: number, count: number, dtype: IdxDTyp
   if (dtype === 'int8') return new Int8Array(bytes.buffer, bytes.byteOffset + offset, count);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset);
   switch (dtype) {
-    case 'int16': return Int16Array.from({ length: count }, (_, i) => view.getInt16(2 * i, false));
-    case 'int32': return Int32Array.from({ length: count }, (_, i) => view.getInt32(4 * i, false));
-    case 'float32': return Float32Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, false));
-    case 'float64': return Float64Array.from({ length: count }, (_, i) => view.getFloat64(8 * i, false));
+    case 'int16':
+      return Int16Array.from({ length: count }, (_, i) => view.getInt16(2 * i, false));
+    case 'int32':
+      return Int32Array.from({ length: count }, (_, i) => view.getInt32(4 * i, false));
+    case 'float32':
+      return Float32Array.from({ length: count }, (_, i) => view.getFloat32(4 * i, false));
+    case 'float64':
+      return Float64Array.from({ length: count }, (_, i) => view.getFloat64(8 * i, false));
   }
 }
 
@@ -248,7 +260,8 @@ export async function readIdx(file: string, expect: IdxExpectation = {}, options
   let size: number;
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new SpikeflowError('invalid-options', `${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; expected an IDX file (raw or .gz)`, { file });
+    if (!st.isFile())
+      throw new SpikeflowError('invalid-options', `${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; expected an IDX file (raw or .gz)`, { file });
     size = st.size;
     const head = new Uint8Array(Math.min(size, MAX_HEADER_BYTES));
     const n = await readAt(fh, head, 0);

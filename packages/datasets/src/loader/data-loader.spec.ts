@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { SpikeflowError, epochPermutation, type Batch, type Dataset, type TaskDataset } from '@spikeflow/core';
+import { epochPermutation, type Batch, type Dataset, type TaskDataset } from '@spikeflow/core';
 import { etth1Spec } from '../timeseries/time-series-spec.js';
 import { openTimeSeries } from '../timeseries/open-time-series.js';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { IdxDataset } from '../dataset/idx-dataset.js';
 import { DataLoader, type DataLoaderOptions } from './data-loader.js';
@@ -26,21 +27,17 @@ async function collect(iterable: AsyncIterable<Batch>): Promise<Batch[]> {
 const indicesOf = (batches: Batch[]) => batches.flatMap((b) => Array.from(b.indices));
 const loader = (o: Partial<DataLoaderOptions> = {}) => new DataLoader({ dataset, batchSize: 10, seed: 3, ...o });
 
-function invalid(fn: () => unknown, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(SpikeflowError.is(e, 'invalid-options'), String(e)).toBe(true);
-    expect((e as Error).message).toMatch(pattern);
-    return;
-  }
-  expect.unreachable(`expected invalid-options matching ${pattern}`);
-}
+const invalid = (fn: () => unknown, pattern: RegExp) => expectSpikeflowError(fn, 'invalid-options', pattern);
 
 describe('DataLoader', () => {
   it('visits every index exactly once per epoch, with batches that hold those samples', async () => {
     const l = loader();
-    expect({ length: l.length, batchesPerEpoch: l.batchesPerEpoch, sampleShape: l.sampleShape, numClasses: l.numClasses }).toEqual({ length: N, batchesPerEpoch: 11, sampleShape: [2, 2, 1], numClasses: 10 });
+    expect({ length: l.length, batchesPerEpoch: l.batchesPerEpoch, sampleShape: l.sampleShape, numClasses: l.numClasses }).toEqual({
+      length: N,
+      batchesPerEpoch: 11,
+      sampleShape: [2, 2, 1],
+      numClasses: 10,
+    });
     for (const epoch of [0, 1, 7]) {
       const batches = await collect(l.batches(epoch));
       expect(batches.map((b) => b.size)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 3]);
@@ -135,7 +132,15 @@ describe('DataLoader', () => {
   });
 
   it('passes a dataset error to the consumer, and stops cleanly when the consumer stops early', async () => {
-    const failing: Dataset = { ...dataset, length: N, sampleShape: [2, 2, 1], numClasses: 10, getBatch: () => { throw new Error('disk gone'); } };
+    const failing: Dataset = {
+      ...dataset,
+      length: N,
+      sampleShape: [2, 2, 1],
+      numClasses: 10,
+      getBatch: () => {
+        throw new Error('disk gone');
+      },
+    };
     await expect(collect(loader({ dataset: failing }).batches(0))).rejects.toThrow('disk gone');
     let seen = 0;
     for await (const _ of loader({ prefetch: 4 }).batches(0)) {
@@ -159,9 +164,10 @@ describe('DataLoader', () => {
   const haveSeries = existsSync(path.join(DATA, 'ETTh1.csv'));
   if (!haveSeries) console.warn(`skipping the task-dataset loader tests: ${DATA}/ETTh1.csv is absent (the shared data folder ../shared is not beside the repository)`);
   describe.skipIf(!haveSeries)('with a task dataset (float targets, train / valid / test)', () => {
-    const open = (split: 'train' | 'valid' | 'test') => openTimeSeries(etth1Spec, { split, dataDir: DATA, window: 6, horizon: 2, forecast: 'span', targets: ['HUFL', 'OT'], inputs: 'all', normalize: true });
+    const open = (split: 'train' | 'valid' | 'test') =>
+      openTimeSeries(etth1Spec, { split, dataDir: DATA, window: 6, horizon: 2, forecast: 'span', targets: ['HUFL', 'OT'], inputs: 'all', normalize: true });
 
-    it('carries y as a Float32Array of prod(target shape) values per sample, the dataset\'s own rows', async () => {
+    it("carries y as a Float32Array of prod(target shape) values per sample, the dataset's own rows", async () => {
       for (const split of ['train', 'valid', 'test'] as const) {
         const ds = await open(split);
         const l = new DataLoader({ dataset: ds, batchSize: 33, shuffle: split === 'train', seed: 5, subset: 100 });
@@ -185,11 +191,19 @@ describe('DataLoader', () => {
 
     it('refuses a dataset whose y does not match its declared target, naming both', async () => {
       const ds = await open('valid');
-      const short: TaskDataset = { ...ds, name: ds.name, split: ds.split, length: ds.length, sampleShape: ds.sampleShape, targetSpec: ds.targetSpec, getBatch: (idx) => ({ x: ds.getBatch(idx).x, y: new Float32Array(idx.length * 3) }) };
+      const short: TaskDataset = {
+        ...ds,
+        name: ds.name,
+        split: ds.split,
+        length: ds.length,
+        sampleShape: ds.sampleShape,
+        targetSpec: ds.targetSpec,
+        getBatch: (idx) => ({ x: ds.getBatch(idx).x, y: new Float32Array(idx.length * 3) }),
+      };
       const asLabels: TaskDataset = { ...short, getBatch: (idx) => ({ x: ds.getBatch(idx).x, y: new Int32Array(idx.length * 4) }) };
       for (const bad of [short, asLabels]) {
         const l = new DataLoader({ dataset: bad, batchSize: 8, prefetch: 0 });
-        await expect(collect(l.batches(0))).rejects.toSatisfy((e: unknown) => SpikeflowError.is(e, 'dataset-corrupt') && /expected a Float32Array of 32 \(4 per sample\)/.test((e as Error).message));
+        await expectSpikeflowError(collect(l.batches(0)), 'dataset-corrupt', /expected a Float32Array of 32 \(4 per sample\)/);
       }
     });
   });

@@ -96,7 +96,8 @@ export class DataLoader implements BatchLoader {
     const task = dataset as Partial<TaskDataset>;
     this.targetSpec = task.targetSpec ?? { kind: 'class', numClasses: (dataset as Dataset).numClasses };
     this.numClasses = this.targetSpec.kind === 'class' ? this.targetSpec.numClasses : 0;
-    this.targetPerSample = this.targetSpec.kind === 'none' ? 0 : targetLayout(this.targetSpec, ['class', 'regression'], `DataLoader of ${dataset.name}/${dataset.split}`).targetPerSample;
+    this.targetPerSample =
+      this.targetSpec.kind === 'none' ? 0 : targetLayout(this.targetSpec, ['class', 'regression'], `DataLoader of ${dataset.name}/${dataset.split}`).targetPerSample;
     this.pool = o.subset === undefined ? Int32Array.from({ length: dataset.length }, (_, i) => i) : subsetIndices(dataset.length, o.subset, o.seed);
     this.length = this.pool.length;
     this.batchesPerEpoch = o.dropLast ? Math.floor(this.length / o.batchSize) : Math.ceil(this.length / o.batchSize);
@@ -123,7 +124,10 @@ export class DataLoader implements BatchLoader {
     // A dataset whose targets do not match its declared target would train on shifted rows: refuse it here.
     const wantFloat = this.targetSpec.kind === 'regression' || (this.targetSpec.kind === 'sequence' && this.targetSpec.item.kind === 'regression');
     if (!(wantFloat ? y instanceof Float32Array : y instanceof Int32Array) || y.length !== indices.length * this.targetPerSample) {
-      throw new SpikeflowError('dataset-corrupt', `dataset ${this.dataset.name}/${this.dataset.split} returned y as ${y?.constructor?.name ?? typeof y}[${y?.length}] for ${indices.length} samples; expected ${wantFloat ? 'a Float32Array' : 'an Int32Array'} of ${indices.length * this.targetPerSample} (${this.targetPerSample} per sample)`);
+      throw new SpikeflowError(
+        'dataset-corrupt',
+        `dataset ${this.dataset.name}/${this.dataset.split} returned y as ${y?.constructor?.name ?? typeof y}[${y?.length}] for ${indices.length} samples; expected ${wantFloat ? 'a Float32Array' : 'an Int32Array'} of ${indices.length * this.targetPerSample} (${this.targetPerSample} per sample)`,
+      );
     }
     return { x, y, indices, size: indices.length, sampleShape: this.sampleShape };
   }

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { SpikeflowError } from '@spikeflow/core';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort, redirect, serve, startServer, type TestServer } from '../test-utils/http-server.js';
-import { md5, sha256, tempDir } from '../test-utils/idx-fixtures.js';
+import { md5, sha256 } from '../test-utils/idx-fixtures.js';
 import { downloadFile } from './download-file.js';
 
 const BODY = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31 + 7) % 251));
@@ -11,25 +11,18 @@ const GOOD = { size: BODY.length, sha256: sha256(BODY), md5: md5(BODY) };
 
 let dir: string;
 let servers: TestServer[];
-beforeEach(async () => {
-  dir = await tempDir();
+beforeEach(() => {
+  dir = tempDir();
   servers = [];
 });
 afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 async function server(routes: Parameters<typeof startServer>[0]): Promise<TestServer> {
   const s = await startServer(routes);
   servers.push(s);
   return s;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SpikeflowError> {
-  const e = await promise.then(() => expect.unreachable('expected a failure'), (err: unknown) => err);
-  expect(SpikeflowError.is(e), String(e)).toBe(true);
-  return e as SpikeflowError;
 }
 
 /** Files left in the download folder (a failed download must leave neither the file nor a temp file). */
@@ -54,8 +47,7 @@ describe('downloadFile', () => {
     corrupt[1000] ^= 1;
     const s = await server({ '/file.gz': serve(corrupt) });
     const dest = path.join(dir, 'file.gz');
-    const e = await rejection(downloadFile({ urls: [`${s.base}file.gz`], dest, checksum: { sha256: GOOD.sha256 } }));
-    expect(e.kind).toBe('checksum-mismatch');
+    const e = await expectSpikeflowError(downloadFile({ urls: [`${s.base}file.gz`], dest, checksum: { sha256: GOOD.sha256 } }), 'checksum-mismatch');
     expect(e.message).toContain(dest);
     expect(e.message).toContain(GOOD.sha256);
     expect(e.message).toContain(sha256(corrupt));
@@ -65,8 +57,7 @@ describe('downloadFile', () => {
 
   it('checks MD5 when that is the only digest known', async () => {
     const s = await server({ '/file.gz': serve(BODY) });
-    const e = await rejection(downloadFile({ urls: [`${s.base}file.gz`], dest: path.join(dir, 'file.gz'), checksum: { md5: '0'.repeat(32) } }));
-    expect(e.kind).toBe('checksum-mismatch');
+    const e = await expectSpikeflowError(downloadFile({ urls: [`${s.base}file.gz`], dest: path.join(dir, 'file.gz'), checksum: { md5: '0'.repeat(32) } }), 'checksum-mismatch');
     expect(e.message).toMatch(new RegExp(`MD5 mismatch, expected 0{32}, got ${GOOD.md5}`));
     expect(await leftovers()).toEqual([]);
   });
@@ -74,16 +65,14 @@ describe('downloadFile', () => {
   it('404 gives download-failed naming the address', async () => {
     const s = await server({});
     const url = `${s.base}missing.gz`;
-    const e = await rejection(downloadFile({ urls: [url], dest: path.join(dir, 'missing.gz'), checksum: GOOD }));
-    expect(e.kind).toBe('download-failed');
+    const e = await expectSpikeflowError(downloadFile({ urls: [url], dest: path.join(dir, 'missing.gz'), checksum: GOOD }), 'download-failed');
     expect(e.message).toContain(`${url} (HTTP 404 Not Found)`);
     expect(await leftovers()).toEqual([]);
   });
 
   it('connection refused gives download-failed naming the address', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/file.gz`;
-    const e = await rejection(downloadFile({ urls: [url], dest: path.join(dir, 'file.gz'), timeoutMs: 2000 }));
-    expect(e.kind).toBe('download-failed');
+    const e = await expectSpikeflowError(downloadFile({ urls: [url], dest: path.join(dir, 'file.gz'), timeoutMs: 2000 }), 'download-failed');
     expect(e.message).toContain(url);
     expect(e.message).toMatch(/ECONNREFUSED/);
     expect(await leftovers()).toEqual([]);
@@ -99,8 +88,7 @@ describe('downloadFile', () => {
     const got = await downloadFile({ urls: [`${s.base}old/file.gz`], dest: path.join(dir, 'file.gz'), checksum: GOOD });
     expect(got.url).toBe(`${s.base}final/file.gz`);
     expect(s.requests).toEqual(['/old/file.gz', '/new/file.gz', '/final/file.gz']);
-    const e = await rejection(downloadFile({ urls: [`${s.base}loop`], dest: path.join(dir, 'loop.gz'), maxRedirects: 3 }));
-    expect(e.kind).toBe('download-failed');
+    const e = await expectSpikeflowError(downloadFile({ urls: [`${s.base}loop`], dest: path.join(dir, 'loop.gz'), maxRedirects: 3 }), 'download-failed');
     expect(e.message).toMatch(/more than 3 redirects/);
     expect(s.requests.filter((r) => r === '/loop')).toHaveLength(4);
   });
@@ -131,11 +119,9 @@ describe('downloadFile', () => {
         res.write(BODY.subarray(0, 1000));
       },
     });
-    const silent = await rejection(downloadFile({ urls: [`${s.base}silent`], dest: path.join(dir, 'a.gz'), timeoutMs: 200 }));
-    expect(silent.kind).toBe('download-failed');
+    const silent = await expectSpikeflowError(downloadFile({ urls: [`${s.base}silent`], dest: path.join(dir, 'a.gz'), timeoutMs: 200 }), 'download-failed');
     expect(silent.message).toContain(`${s.base}silent (no response within 200 ms)`);
-    const stall = await rejection(downloadFile({ urls: [`${s.base}stall`], dest: path.join(dir, 'b.gz'), timeoutMs: 200 }));
-    expect(stall.kind).toBe('download-failed');
+    const stall = await expectSpikeflowError(downloadFile({ urls: [`${s.base}stall`], dest: path.join(dir, 'b.gz'), timeoutMs: 200 }), 'download-failed');
     expect(stall.message).toContain(`${s.base}stall`);
     expect(await leftovers()).toEqual([]);
   });
@@ -147,8 +133,7 @@ describe('downloadFile', () => {
         res.write(BODY.subarray(0, 5000), () => req.socket.destroy());
       },
     });
-    const e = await rejection(downloadFile({ urls: [`${s.base}cut`], dest: path.join(dir, 'cut.gz'), timeoutMs: 2000 }));
-    expect(e.kind).toBe('download-failed');
+    await expectSpikeflowError(downloadFile({ urls: [`${s.base}cut`], dest: path.join(dir, 'cut.gz'), timeoutMs: 2000 }), 'download-failed');
     expect(await leftovers()).toEqual([]);
   });
 
@@ -156,7 +141,7 @@ describe('downloadFile', () => {
     const dest = path.join(dir, 'file.gz');
     await fs.writeFile(dest, 'previous');
     const s = await server({});
-    await rejection(downloadFile({ urls: [`${s.base}x`], dest }));
+    await expectSpikeflowError(downloadFile({ urls: [`${s.base}x`], dest }), 'download-failed');
     expect(await fs.readFile(dest, 'utf8')).toBe('previous');
     expect(await leftovers()).toEqual(['file.gz']);
   });

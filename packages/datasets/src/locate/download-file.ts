@@ -43,7 +43,10 @@ export interface DownloadAttempt {
 const USER_AGENT = 'spikeflow-datasets/0.1.0 (+https://github.com/spikeflow)';
 
 class AttemptError extends Error {
-  constructor(message: string, readonly mismatch?: ChecksumMismatch) {
+  constructor(
+    message: string,
+    readonly mismatch?: ChecksumMismatch,
+  ) {
     super(message);
   }
 }
@@ -152,7 +155,11 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
   const tried = attempts.map((a) => `${a.url} (${a.error})`).join('; ');
   const bad = attempts.find((a) => a.mismatch);
   if (bad?.mismatch) {
-    throw checksumError(dest, bad.mismatch, { form: `downloaded from ${bad.url}`, hint: `The download was discarded. Addresses tried: ${tried}`, details: { url: bad.url, attempts } });
+    throw checksumError(dest, bad.mismatch, {
+      form: `downloaded from ${bad.url}`,
+      hint: `The download was discarded. Addresses tried: ${tried}`,
+      details: { url: bad.url, attempts },
+    });
   }
   throw new SpikeflowError('download-failed', `could not download ${path.basename(dest)} into ${path.dirname(dest)}: ${tried}`, { file: dest, urls: options.urls, attempts });
 }

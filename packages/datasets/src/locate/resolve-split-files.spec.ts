@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { SpikeflowError } from '@spikeflow/core';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fashionMnistSpec } from '../descriptors/fashion-mnist.js';
 import { closedPort, serve, startServer, type TestServer } from '../test-utils/http-server.js';
-import { tempDir, tinyFiles, tinySpec, writeFiles } from '../test-utils/idx-fixtures.js';
+import { tinyFiles, tinySpec, writeFiles } from '../test-utils/idx-fixtures.js';
 import { datasetMirrors, fileUrls } from './mirrors.js';
 import { resolveSplitFiles } from './resolve-split-files.js';
 
@@ -13,13 +13,12 @@ const byName = new Map(files.map((f) => [f.name, f]));
 
 let root: string;
 let server: TestServer | undefined;
-beforeEach(async () => {
-  root = await tempDir();
+beforeEach(() => {
+  root = tempDir();
 });
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  await fs.rm(root, { recursive: true, force: true });
 });
 
 /** Serve the tiny dataset's .gz files under `/<prefix>/`. */
@@ -30,12 +29,6 @@ async function serveTiny(prefix: string): Promise<TestServer> {
 
 const location = () => ({ env: {}, cacheRoot: path.join(root, 'cache'), systemRoot: path.join(root, 'system') });
 
-async function rejection(promise: Promise<unknown>): Promise<SpikeflowError> {
-  const e = await promise.then(() => expect.unreachable('expected a failure'), (err: unknown) => err);
-  expect(SpikeflowError.is(e), String(e)).toBe(true);
-  return e as SpikeflowError;
-}
-
 describe('datasetMirrors', () => {
   const spec = tinySpec({ mirrors: ['http://a.example/x/', 'http://b.example/y'] });
 
@@ -43,10 +36,7 @@ describe('datasetMirrors', () => {
     expect(datasetMirrors(spec, { env: {} })).toEqual(['http://a.example/x/', 'http://b.example/y/']);
     expect(datasetMirrors(spec, { env: { SPIKEFLOW_DATASET_MIRROR: 'http://m1/{dataset}, http://m2/' } })).toEqual(['http://m1/tiny/', 'http://m2/']);
     expect(datasetMirrors(spec, { env: { SPIKEFLOW_DATASET_MIRROR: 'http://m1/' }, mirrors: ['http://opt/'] })).toEqual(['http://opt/']);
-    expect(fileUrls(spec, spec.splits.test.labels, { env: {} })).toEqual([
-      'http://a.example/x/t10k-labels-idx1-ubyte.gz',
-      'http://b.example/y/t10k-labels-idx1-ubyte.gz',
-    ]);
+    expect(fileUrls(spec, spec.splits.test.labels, { env: {} })).toEqual(['http://a.example/x/t10k-labels-idx1-ubyte.gz', 'http://b.example/y/t10k-labels-idx1-ubyte.gz']);
   });
 
   it('lists the official Fashion-MNIST address first', () => {
@@ -96,8 +86,7 @@ describe('resolveSplitFiles', () => {
   });
 
   it('with downloading off, dataset-missing names the files and every folder searched', async () => {
-    const e = await rejection(resolveSplitFiles(tinySpec(), 'train', { ...location(), download: false }));
-    expect(e.kind).toBe('dataset-missing');
+    const e = await expectSpikeflowError(resolveSplitFiles(tinySpec(), 'train', { ...location(), download: false }), 'dataset-missing');
     expect(e.message).toContain('train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]');
     for (const dir of [path.join(root, 'cache', 'tiny'), path.join(root, 'system', 'tiny')]) expect(e.message).toContain(dir);
     expect(e.message).toMatch(/--no-download/);
@@ -110,14 +99,14 @@ describe('resolveSplitFiles', () => {
     expect((await resolveSplitFiles(spec, 'train', { ...location(), download: false })).folder.source).toBe('system');
     // ...but a wrong dataDir is an error even with downloading on (it would create that folder).
     const gone = path.join(root, 'nonexistent');
-    const e = await rejection(resolveSplitFiles(spec, 'train', { ...location(), dataDir: gone }));
-    expect(e.kind).toBe('dataset-missing');
-    expect(e.message).toBe(`--data-dir ${gone} does not exist; expected a folder holding train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (itself or in ${path.join(gone, 'tiny')}). No other folder is searched when --data-dir is given.`);
+    const e = await expectSpikeflowError(resolveSplitFiles(spec, 'train', { ...location(), dataDir: gone }), 'dataset-missing');
+    expect(e.message).toBe(
+      `--data-dir ${gone} does not exist; expected a folder holding train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] (itself or in ${path.join(gone, 'tiny')}). No other folder is searched when --data-dir is given.`,
+    );
     await expect(fs.stat(gone)).rejects.toThrow();
     const empty = path.join(root, 'empty');
     await fs.mkdir(empty);
-    const m = await rejection(resolveSplitFiles(spec, 'train', { ...location(), dataDir: empty, download: false }));
-    expect(m.kind).toBe('dataset-missing');
+    const m = await expectSpikeflowError(resolveSplitFiles(spec, 'train', { ...location(), dataDir: empty, download: false }), 'dataset-missing');
     expect(m.message).toContain('train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]');
     expect(m.message).toContain(`${empty} (--data-dir)`);
     expect(m.message).not.toContain(path.join(root, 'system'));
@@ -127,8 +116,7 @@ describe('resolveSplitFiles', () => {
     const port = await closedPort();
     const mirrors = [`http://127.0.0.1:${port}/a/`, `http://127.0.0.1:${port}/b/`];
     const spec = tinySpec({ systemPackage: 'dataset-tiny' });
-    const e = await rejection(resolveSplitFiles(spec, 'train', { ...location(), mirrors, timeoutMs: 2000, onProgress: () => {} }));
-    expect(e.kind).toBe('download-failed');
+    const e = await expectSpikeflowError(resolveSplitFiles(spec, 'train', { ...location(), mirrors, timeoutMs: 2000, onProgress: () => {} }), 'download-failed');
     expect(e.message).toContain('train-images-idx3-ubyte.gz');
     expect(e.message).toContain(`http://127.0.0.1:${port}/a/train-images-idx3-ubyte.gz`);
     expect(e.message).toContain(`http://127.0.0.1:${port}/b/train-images-idx3-ubyte.gz`);
@@ -142,10 +130,10 @@ describe('resolveSplitFiles', () => {
 
   it('suggests apt-get install dataset-fashion-mnist for Fashion-MNIST', async () => {
     const port = await closedPort();
-    const e = await rejection(
+    const e = await expectSpikeflowError(
       resolveSplitFiles(fashionMnistSpec, 'test', { ...location(), mirrors: [`http://127.0.0.1:${port}/`], timeoutMs: 2000, onProgress: () => {} }),
+      'download-failed',
     );
-    expect(e.kind).toBe('download-failed');
     expect(e.message).toContain('sudo apt-get install dataset-fashion-mnist');
     expect(e.message).toContain('t10k-images-idx3-ubyte.gz');
   });
@@ -154,8 +142,7 @@ describe('resolveSplitFiles', () => {
     const wrong = Buffer.from(byName.get('train-images-idx3-ubyte')!.gz);
     wrong[wrong.length - 1] ^= 0xff;
     server = await startServer({ '/train-images-idx3-ubyte.gz': serve(wrong) });
-    const e = await rejection(resolveSplitFiles(tinySpec(), 'train', { ...location(), mirrors: [server.base], onProgress: () => {} }));
-    expect(e.kind).toBe('checksum-mismatch');
+    const e = await expectSpikeflowError(resolveSplitFiles(tinySpec(), 'train', { ...location(), mirrors: [server.base], onProgress: () => {} }), 'checksum-mismatch');
     expect(e.message).toContain(path.join(root, 'cache', 'tiny', 'train-images-idx3-ubyte.gz'));
     expect(await fs.readdir(path.join(root, 'cache', 'tiny'))).toEqual([]);
   });

@@ -25,15 +25,15 @@ const SOURCE_LABEL: Record<DataFolder['source'], string> = {
 };
 
 function describeSearch(spec: IdxDatasetSpec, split: Split, searched: readonly DataFolder[]): string {
-  const names = splitFiles(spec, split).map((f) => `${f.name}[.gz]`).join(' and ');
+  const names = splitFiles(spec, split)
+    .map((f) => `${f.name}[.gz]`)
+    .join(' and ');
   const folders = searched.map((f) => `  ${f.dir} (${SOURCE_LABEL[f.source]})`).join('\n');
   return `no folder has both ${names}. Searched, in order:\n${folders}`;
 }
 
 function advice(spec: IdxDatasetSpec): string {
-  const apt = spec.systemPackage
-    ? `\`sudo apt-get install ${spec.systemPackage}\` (Debian/Ubuntu; installs them into /usr/share/datasets/${spec.id}), or `
-    : '';
+  const apt = spec.systemPackage ? `\`sudo apt-get install ${spec.systemPackage}\` (Debian/Ubuntu; installs them into /usr/share/datasets/${spec.id}), or ` : '';
   return `Other ways to get the files: ${apt}put them in a folder and pass --data-dir <folder> (option dataDir), or set SPIKEFLOW_DATA=<root> with them in <root>/${spec.id}/. Sources: ${spec.homepage}`;
 }
 
@@ -48,7 +48,14 @@ function advice(spec: IdxDatasetSpec): string {
  *   get the files otherwise; `checksum-mismatch` when a mirror served wrong bytes.
  */
 export async function resolveSplitFiles(spec: IdxDatasetSpec, split: Split, options: ResolveSplitOptions = {}): Promise<SplitFiles> {
-  if (options.dataDir) await checkDataDir(spec.id, options.dataDir, splitFiles(spec, split).map((f) => `${f.name}[.gz]`).join(' and '));
+  if (options.dataDir)
+    await checkDataDir(
+      spec.id,
+      options.dataDir,
+      splitFiles(spec, split)
+        .map((f) => `${f.name}[.gz]`)
+        .join(' and '),
+    );
   const { found, searched } = await findSplitFiles(spec, split, options);
   if (found) return found;
   const where = `${spec.id} (${split})`;

@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir, tinyFiles, tinySpec, writeFiles } from '../test-utils/idx-fixtures.js';
+import { tempDir } from '@spikeflow/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tinyFiles, tinySpec, writeFiles } from '../test-utils/idx-fixtures.js';
 import { findSplitFiles } from './find-split-files.js';
 import { datasetSearchPath, defaultCacheRoot, downloadFolder } from './search-path.js';
 
@@ -11,12 +12,9 @@ const [trainImages, trainLabels] = tinyFiles();
 
 let root: string;
 let roots: { dataDir: string; env: string; cache: string; system: string };
-beforeEach(async () => {
-  root = await tempDir();
+beforeEach(() => {
+  root = tempDir();
   roots = { dataDir: path.join(root, 'data-dir'), env: path.join(root, 'env'), cache: path.join(root, 'cache'), system: path.join(root, 'system') };
-});
-afterEach(async () => {
-  await fs.rm(root, { recursive: true, force: true });
 });
 
 const standard = () => ({ env: { SPIKEFLOW_DATA: roots.env }, cacheRoot: roots.cache, systemRoot: roots.system });

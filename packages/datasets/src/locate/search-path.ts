@@ -52,7 +52,10 @@ export function datasetSearchPath(id: string, options: DataLocationOptions = {})
   const env = options.env ?? process.env;
   if (options.dataDir) {
     const dir = path.resolve(options.dataDir);
-    return [{ dir, source: 'data-dir' }, { dir: path.join(dir, id), source: 'data-dir' }];
+    return [
+      { dir, source: 'data-dir' },
+      { dir: path.join(dir, id), source: 'data-dir' },
+    ];
   }
   const folders: DataFolder[] = [];
   if (env.SPIKEFLOW_DATA) folders.push({ dir: path.join(path.resolve(env.SPIKEFLOW_DATA), id), source: 'SPIKEFLOW_DATA' });

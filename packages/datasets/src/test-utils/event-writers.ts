@@ -1,6 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 
 /** A plain event for test files. */
 export interface TestEvent {
@@ -8,11 +6,6 @@ export interface TestEvent {
   x: number;
   y: number;
   p: number;
-}
-
-/** A temp folder for generated files. */
-export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'spikeflow-events-'));
 }
 
 /** A seeded stream of `n` events with non-decreasing t in a `width x height` frame. */
@@ -74,7 +67,10 @@ export async function writeAedat31(file: string, packets: TestEvent[][], invalid
 
 /** Write a jAER AEDAT 2.0 file with DVS128 addresses (big-endian address, timestamp). */
 export async function writeAedat2(file: string, events: TestEvent[]): Promise<void> {
-  const head = Buffer.from('#!AER-DAT2.0\r\n# This is a raw AE data file - do not edit\r\n# Data format is int32 address, int32 timestamp (8 bytes total), repeated for each event\r\n# Timestamps tick is 1 us\r\n# created Mon Jan 01 00:00:00 CET 2017\r\n', 'latin1');
+  const head = Buffer.from(
+    '#!AER-DAT2.0\r\n# This is a raw AE data file - do not edit\r\n# Data format is int32 address, int32 timestamp (8 bytes total), repeated for each event\r\n# Timestamps tick is 1 us\r\n# created Mon Jan 01 00:00:00 CET 2017\r\n',
+    'latin1',
+  );
   const b = Buffer.alloc(events.length * 8);
   events.forEach((e, i) => {
     b.writeUInt32BE((e.y << 8) | (e.x << 1) | e.p, 8 * i);

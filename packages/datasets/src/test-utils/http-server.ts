@@ -39,16 +39,20 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
 }
 
 /** A route answering 200 with `body` and its Content-Length. */
-export const serve = (body: Uint8Array): Route => (_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
-  res.end(body);
-};
+export const serve =
+  (body: Uint8Array): Route =>
+  (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    res.end(body);
+  };
 
 /** A route redirecting to `location`. */
-export const redirect = (location: string, status = 302): Route => (_req, res) => {
-  res.writeHead(status, { location });
-  res.end();
-};
+export const redirect =
+  (location: string, status = 302): Route =>
+  (_req, res) => {
+    res.writeHead(status, { location });
+    res.end();
+  };
 
 /** A port on 127.0.0.1 that nothing listens on (bound, then released). */
 export async function closedPort(): Promise<number> {

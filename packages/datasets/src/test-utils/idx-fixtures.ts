@@ -2,7 +2,6 @@
 // and helpers to lay them out in folders. Not part of the published package.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { IdxDatasetSpec, IdxFileSpec } from '../descriptors/idx-dataset-spec.js';
@@ -21,12 +20,24 @@ export function encodeIdx(dims: readonly number[], values: ArrayLike<number>, dt
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     switch (dtype) {
-      case 'uint8': body.writeUInt8(v, i); break;
-      case 'int8': body.writeInt8(v, i); break;
-      case 'int16': body.writeInt16BE(v, 2 * i); break;
-      case 'int32': body.writeInt32BE(v, 4 * i); break;
-      case 'float32': body.writeFloatBE(v, 4 * i); break;
-      case 'float64': body.writeDoubleBE(v, 8 * i); break;
+      case 'uint8':
+        body.writeUInt8(v, i);
+        break;
+      case 'int8':
+        body.writeInt8(v, i);
+        break;
+      case 'int16':
+        body.writeInt16BE(v, 2 * i);
+        break;
+      case 'int32':
+        body.writeInt32BE(v, 4 * i);
+        break;
+      case 'float32':
+        body.writeFloatBE(v, 4 * i);
+        break;
+      case 'float64':
+        body.writeDoubleBE(v, 8 * i);
+        break;
     }
   }
   return Buffer.concat([header, body]);
@@ -103,9 +114,4 @@ export function tinySpec(options: { checksums?: 'full' | 'archive-md5'; mirrors?
 export async function writeFiles(dir: string, files: readonly GeneratedFile[], form: 'gz' | 'raw' = 'gz'): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
   for (const f of files) await fs.writeFile(path.join(dir, form === 'gz' ? `${f.name}.gz` : f.name), form === 'gz' ? f.gz : f.raw);
-}
-
-/** A fresh temporary folder; remove it with `fs.rm(dir, { recursive: true })`. */
-export function tempDir(prefix = 'spikeflow-datasets-'): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
 }

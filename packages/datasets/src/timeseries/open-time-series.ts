@@ -93,7 +93,10 @@ export async function openTimeSeries(spec: TimeSeriesSpec, options: OpenTimeSeri
   if (!['train', 'valid', 'test'].includes(options.split)) {
     throw new SpikeflowError('invalid-options', `${spec.id}: split must be 'train', 'valid' or 'test', got ${JSON.stringify(options.split)}`);
   }
-  for (const [k, v] of [['window', window], ['horizon', horizon]] as const) {
+  for (const [k, v] of [
+    ['window', window],
+    ['horizon', horizon],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new SpikeflowError('invalid-options', `${spec.id}: ${k} must be a positive integer, got ${v}`);
   }
   const file = await locate(spec, options);
@@ -102,15 +105,24 @@ export async function openTimeSeries(spec: TimeSeriesSpec, options: OpenTimeSeri
   if (splits.test[1] > table.rows) {
     throw new SpikeflowError('dataset-corrupt', `${spec.id}: ${file} has ${table.rows} rows; its standard splits (${spec.splitNote}) need ${splits.test[1]}`, { file });
   }
-  const stats = options.normalize === false
-    ? { mean: new Float64Array(table.columns.length), std: new Float64Array(table.columns.length).fill(1) }
-    : trainStatistics(table, splits.train[1]);
+  const stats =
+    options.normalize === false ? { mean: new Float64Array(table.columns.length), std: new Float64Array(table.columns.length).fill(1) } : trainStatistics(table, splits.train[1]);
   const D = table.columns.length;
   const values = new Float64Array(table.values.length);
   for (let i = 0; i < values.length; i++) values[i] = (table.values[i]! - stats.mean[i % D]!) / stats.std[i % D]!;
   const targetColumns = columnIndices(spec, table, options.targets ?? 'all');
   const inputColumns = (options.inputs ?? 'all') === 'all' ? table.columns.map((_, j) => j) : targetColumns;
   return new TimeSeriesDataset({
-    name: spec.id, split: options.split, values, columns: table.columns, rows: splits[options.split], window, horizon, forecast, inputColumns, targetColumns, stats,
+    name: spec.id,
+    split: options.split,
+    values,
+    columns: table.columns,
+    rows: splits[options.split],
+    window,
+    horizon,
+    forecast,
+    inputColumns,
+    targetColumns,
+    stats,
   });
 }

@@ -59,8 +59,17 @@ export function parseSeries(text: string, file: string, layout: SeriesFileLayout
   if (lines.length <= first) throw new SpikeflowError('dataset-corrupt', `series file ${file} has no data rows`, { file });
   const skip = layout.dateColumn ? 1 : 0;
   const width = lines[0]!.split(',').length;
-  if (width <= skip) throw new SpikeflowError('dataset-corrupt', `series file ${file}: line 1 has ${width} column(s); expected at least one variable${skip ? ' after the date' : ''}`, { file, line: 1 });
-  const names = layout.header ? lines[0]!.split(',').slice(skip).map((s) => s.trim()) : Array.from({ length: width - skip }, (_, j) => String(j));
+  if (width <= skip)
+    throw new SpikeflowError('dataset-corrupt', `series file ${file}: line 1 has ${width} column(s); expected at least one variable${skip ? ' after the date' : ''}`, {
+      file,
+      line: 1,
+    });
+  const names = layout.header
+    ? lines[0]!
+        .split(',')
+        .slice(skip)
+        .map((s) => s.trim())
+    : Array.from({ length: width - skip }, (_, j) => String(j));
   const columns = names.length;
   const rows = lines.length - first;
   const values = new Float64Array(rows * columns);

@@ -1,4 +1,5 @@
 import { SpikeflowError, type TargetSpec, type TaskDataset, type TaskSplit } from '@spikeflow/core';
+import { checkSampleIndex } from '../dataset/gather-batch.js';
 
 /** Everything a {@link TimeSeriesDataset} is made from. */
 export interface TimeSeriesDatasetInit {
@@ -117,9 +118,7 @@ export class TimeSeriesDataset implements TaskDataset {
   }
 
   private checkIndex(i: number, position: number): void {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) {
-      throw new SpikeflowError('invalid-options', `${this.describe()}: sample index ${i} (position ${position} of the batch) is outside 0..${this.length - 1}`);
-    }
+    checkSampleIndex(this.describe(), i, position, this.length);
   }
 
   private describe(): string {

@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { createSpikeflow, SpikeflowError } from '@spikeflow/core';
+import { createSpikeflow } from '@spikeflow/core';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { datasets } from '../plugin.js';
-import { tempDir } from '../test-utils/idx-fixtures.js';
 import { readSeriesFile } from './read-series-file.js';
 import { etth1Spec, exchangeRateSpec } from './time-series-spec.js';
 import { openTimeSeries } from './open-time-series.js';
@@ -20,7 +20,15 @@ const sf = createSpikeflow({ plugins: [datasets()] });
 function rawRows(file: string, header: boolean, dateColumn: boolean): number[][] {
   const bytes = readFileSync(file);
   const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').trim();
-  return text.split('\n').slice(header ? 1 : 0).map((l) => l.split(',').slice(dateColumn ? 1 : 0).map(Number));
+  return text
+    .split('\n')
+    .slice(header ? 1 : 0)
+    .map((l) =>
+      l
+        .split(',')
+        .slice(dateColumn ? 1 : 0)
+        .map(Number),
+    );
 }
 
 /** Float64 mean and population std per column over rows [0, end). */
@@ -31,28 +39,40 @@ function stats(rows: number[][], end: number): { mean: number[]; std: number[] }
   return { mean, std };
 }
 
-function expectWindow(ds: TimeSeriesDataset, i: number, rows: number[][], s: { mean: number[]; std: number[] }, inputStart: number, targetStart: number, targetRows: number, targets: number[]): void {
+function expectWindow(
+  ds: TimeSeriesDataset,
+  i: number,
+  rows: number[][],
+  s: { mean: number[]; std: number[] },
+  inputStart: number,
+  targetStart: number,
+  targetRows: number,
+  targets: number[],
+): void {
   const { x, y } = ds.getBatch([i]);
   const D = rows[0]!.length;
   expect(x.length).toBe(ds.window * D);
-  for (let t = 0; t < ds.window; t++) for (let j = 0; j < D; j++) {
-    expect(x[t * D + j]).toBeCloseTo((rows[inputStart + t]![j]! - s.mean[j]!) / s.std[j]!, 5);
-  }
+  for (let t = 0; t < ds.window; t++)
+    for (let j = 0; j < D; j++) {
+      expect(x[t * D + j]).toBeCloseTo((rows[inputStart + t]![j]! - s.mean[j]!) / s.std[j]!, 5);
+    }
   expect(y.length).toBe(targetRows * targets.length);
-  for (let t = 0; t < targetRows; t++) targets.forEach((j, k) => {
-    expect(y[t * targets.length + k]).toBeCloseTo((rows[targetStart + t]![j]! - s.mean[j]!) / s.std[j]!, 5);
-  });
+  for (let t = 0; t < targetRows; t++)
+    targets.forEach((j, k) => {
+      expect(y[t * targets.length + k]).toBeCloseTo((rows[targetStart + t]![j]! - s.mean[j]!) / s.std[j]!, 5);
+    });
 }
 
 describe.skipIf(!installed)(`real forecasting series in ${DIR} (skipped when ../shared is absent; set SPIKEFLOW_TIMESERIES_DIR)`, () => {
-  it('ETTh1: 17,420 rows of 7 variables, Informer\'s 12/4/4-month splits, train-split z-scores, windows from the raw rows', async () => {
+  it("ETTh1: 17,420 rows of 7 variables, Informer's 12/4/4-month splits, train-split z-scores, windows from the raw rows", async () => {
     const table = await readSeriesFile(path.join(DIR, 'ETTh1.csv'), etth1Spec);
     expect(table.rows).toBe(17420);
     expect(table.columns).toEqual(['HUFL', 'HULL', 'MUFL', 'MULL', 'LUFL', 'LULL', 'OT']);
     const rows = rawRows(path.join(DIR, 'ETTh1.csv'), true, true);
     expect(rows.length).toBe(17420);
     const ref = stats(rows, 8640);
-    const window = 96, horizon = 24;
+    const window = 96,
+      horizon = 24;
     const open = (split: 'train' | 'valid' | 'test') => sf.taskDataset('etth1', { split, dataDir: DIR, window, horizon, targets: ['OT'] }) as Promise<TimeSeriesDataset>;
     const [train, valid, test] = await Promise.all([open('train'), open('valid'), open('test')]);
     // Informer: border1s = [0, 8640 − window, 11520 − window], border2s = [8640, 11520, 14400]; len = border2 − border1 − window − horizon + 1.
@@ -72,13 +92,15 @@ describe.skipIf(!installed)(`real forecasting series in ${DIR} (skipped when ../
     expect(test.sampleRows(test.length - 1).targetStart + horizon).toBe(14400);
   });
 
-  it('exchange_rate: 7,588 rows of 8 countries, LSTNet\'s 60/20/20 split and point targets h steps ahead', async () => {
+  it("exchange_rate: 7,588 rows of 8 countries, LSTNet's 60/20/20 split and point targets h steps ahead", async () => {
     const rows = rawRows(path.join(DIR, 'exchange_rate.txt.gz'), false, false);
     expect(rows.length).toBe(7588);
     expect(rows[0]!.length).toBe(8);
-    const trainEnd = Math.trunc(0.6 * 7588), validEnd = Math.trunc(0.8 * 7588);
+    const trainEnd = Math.trunc(0.6 * 7588),
+      validEnd = Math.trunc(0.8 * 7588);
     const ref = stats(rows, trainEnd);
-    const P = 168, h = 3;
+    const P = 168,
+      h = 3;
     const open = (split: 'train' | 'valid' | 'test') => sf.taskDataset('exchange-rate', { split, dataDir: DIR }) as Promise<TimeSeriesDataset>;
     const [train, valid, test] = await Promise.all([open('train'), open('valid'), open('test')]);
     // LSTNet: train idx in range(P + h − 1, train), valid range(train, valid), test range(valid, n); X = dat[idx − h − P + 1 : idx − h + 1], Y = dat[idx].
@@ -93,19 +115,25 @@ describe.skipIf(!installed)(`real forecasting series in ${DIR} (skipped when ../
   });
 
   it('refuses options that do not fit with typed errors', async () => {
-    const kind = (p: Promise<unknown>) => p.then(() => 'none', (e: unknown) => (SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : 'untyped'));
-    expect(await kind(sf.taskDataset('etth1', { split: 'train', dataDir: DIR, targets: ['XX'] }))).toMatch(/^invalid-options: etth1: unknown target column 'XX'; the columns are HUFL, .*OT/);
-    expect(await kind(sf.taskDataset('etth1', { split: 'valid', dataDir: DIR, window: 96, horizon: 3000 }))).toMatch(/^invalid-options: etth1 valid: a window of 96 and a horizon of 3000 leave no sample/);
-    expect(await kind(sf.taskDataset('etth1', { split: 'train', dataDir: DIR, window: 0 }))).toMatch(/^invalid-options: invalid options for dataset 'datasets\/etth1'/);
-    expect(await kind(sf.dataset('etth1', { split: 'train', dataDir: DIR }))).toMatch(/^not-supported: .*float targets, not class labels; open it with sf.taskDataset/);
-    expect(await kind(sf.taskDataset('mnist', { split: 'train' }))).toMatch(/^not-supported: dataset 'datasets\/mnist' has class labels.*datasets\/etth1/);
+    await expectSpikeflowError(
+      sf.taskDataset('etth1', { split: 'train', dataDir: DIR, targets: ['XX'] }),
+      'invalid-options',
+      /^etth1: unknown target column 'XX'; the columns are HUFL, .*OT/,
+    );
+    await expectSpikeflowError(
+      sf.taskDataset('etth1', { split: 'valid', dataDir: DIR, window: 96, horizon: 3000 }),
+      'invalid-options',
+      /^etth1 valid: a window of 96 and a horizon of 3000 leave no sample/,
+    );
+    await expectSpikeflowError(sf.taskDataset('etth1', { split: 'train', dataDir: DIR, window: 0 }), 'invalid-options', /^invalid options for dataset 'datasets\/etth1'/);
+    await expectSpikeflowError(sf.dataset('etth1', { split: 'train', dataDir: DIR }), 'not-supported', /float targets, not class labels; open it with sf.taskDataset/);
+    await expectSpikeflowError(sf.taskDataset('mnist', { split: 'train' }), 'not-supported', /^dataset 'datasets\/mnist' has class labels.*datasets\/etth1/);
     const ds = (await sf.taskDataset('etth2', { split: 'test', dataDir: DIR })) as TimeSeriesDataset;
     expect(() => ds.getBatch([ds.length])).toThrowError(/sample index \d+ \(position 0 of the batch\) is outside 0\.\./);
   });
 });
 
 describe('series files', () => {
-  const kindOf = (p: Promise<unknown>) => p.then(() => 'none', (e: unknown) => (SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : 'untyped'));
   const layout = { header: true, dateColumn: true };
 
   it('reads csv and gzip-compressed txt, naming columns by header or position', async () => {
@@ -123,25 +151,34 @@ describe('series files', () => {
 
   it('names the line and column of ragged rows and non-numeric cells, and the path of a missing file', async () => {
     const dir = await tempDir();
-    const write = async (name: string, text: string) => { await fs.writeFile(path.join(dir, name), text); return path.join(dir, name); };
+    const write = async (name: string, text: string) => {
+      await fs.writeFile(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
     const ragged = await write('r.csv', 'date,u,v\nd,1,2\nd,3\n');
-    expect(await kindOf(readSeriesFile(ragged, layout))).toBe(`dataset-corrupt: series file ${ragged}: line 3 has 2 cell(s); expected 3 like line 1`);
+    expect((await expectSpikeflowError(readSeriesFile(ragged, layout), 'dataset-corrupt')).message).toBe(`series file ${ragged}: line 3 has 2 cell(s); expected 3 like line 1`);
     const word = await write('w.csv', 'date,u,v\nd,1,2\nd,3,abc\n');
-    expect(await kindOf(readSeriesFile(word, layout))).toBe(`dataset-corrupt: series file ${word}: line 3, column 3 ('v') is "abc"; expected a decimal number`);
+    expect((await expectSpikeflowError(readSeriesFile(word, layout), 'dataset-corrupt')).message).toBe(
+      `series file ${word}: line 3, column 3 ('v') is "abc"; expected a decimal number`,
+    );
     const empty = await write('e.csv', 'date,u,v\nd,,2\n');
-    expect(await kindOf(readSeriesFile(empty, layout))).toMatch(/line 2, column 2 \('u'\) is ""; expected a decimal number/);
+    await expectSpikeflowError(readSeriesFile(empty, layout), 'dataset-corrupt', /line 2, column 2 \('u'\) is ""; expected a decimal number/);
     const hex = await write('h.txt', '1,0x10\n');
-    expect(await kindOf(readSeriesFile(hex, { header: false, dateColumn: false }))).toMatch(/line 1, column 2 \(variable 1\) is "0x10"/);
+    await expectSpikeflowError(readSeriesFile(hex, { header: false, dateColumn: false }), 'dataset-corrupt', /line 1, column 2 \(variable 1\) is "0x10"/);
     const missing = path.join(dir, 'nope.csv');
-    expect(await kindOf(readSeriesFile(missing, layout))).toMatch(new RegExp(`^dataset-missing: cannot read series file ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    await expectSpikeflowError(readSeriesFile(missing, layout), 'dataset-missing', new RegExp(`^cannot read series file ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
     const notGzip = path.join(dir, 'z.txt.gz');
     await fs.writeFile(notGzip, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not really')]));
-    expect(await kindOf(readSeriesFile(notGzip, layout))).toMatch(/^dataset-corrupt: .*starts like gzip but does not inflate/);
+    await expectSpikeflowError(readSeriesFile(notGzip, layout), 'dataset-corrupt', /starts like gzip but does not inflate/);
   });
 
   it('a data folder without the files is dataset-missing naming where it looked; a short file is dataset-corrupt', async () => {
     const dir = await tempDir();
-    expect(await kindOf(openTimeSeries(etth1Spec, { split: 'train', dataDir: dir }))).toMatch(new RegExp(`^dataset-missing: etth1: none of ETTh1\\.csv, ETTh1\\.csv\\.gz found; looked in ${dir}, ${dir}/etth1`));
+    await expectSpikeflowError(
+      openTimeSeries(etth1Spec, { split: 'train', dataDir: dir }),
+      'dataset-missing',
+      new RegExp(`^etth1: none of ETTh1\\.csv, ETTh1\\.csv\\.gz found; looked in ${dir}, ${dir}/etth1`),
+    );
     await fs.writeFile(path.join(dir, 'exchange_rate.txt'), Array.from({ length: 50 }, (_, i) => `${i},${i * 2}`).join('\n'));
     const small = await openTimeSeries(exchangeRateSpec, { split: 'test', dataDir: dir, window: 4, horizon: 1 });
     // 50 rows: test rows 40..49, train statistics over rows 0..29 (mean 14.5, population std sqrt((30² − 1)/12)).
@@ -150,6 +187,10 @@ describe('series files', () => {
     expect(small.stats.std[0]).toBeCloseTo(Math.sqrt((30 ** 2 - 1) / 12), 12);
     expect(small.getBatch([0]).y[1]).toBeCloseTo((80 - 29) / (2 * Math.sqrt((30 ** 2 - 1) / 12)), 5);
     await fs.writeFile(path.join(dir, 'ETTh1.csv'), 'date,a\nd,1\nd,2\n');
-    expect(await kindOf(openTimeSeries(etth1Spec, { split: 'train', dataDir: dir }))).toMatch(/^dataset-corrupt: etth1: .*ETTh1\.csv has 2 rows; its standard splits .* need 14400/);
+    await expectSpikeflowError(
+      openTimeSeries(etth1Spec, { split: 'train', dataDir: dir }),
+      'dataset-corrupt',
+      /^etth1: .*ETTh1\.csv has 2 rows; its standard splits .* need 14400/,
+    );
   });
 });

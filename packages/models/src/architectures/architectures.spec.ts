@@ -1,8 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
-import { Adam, Trainer, createSpikeflow, decodeSafetensors, directEncoder, encodeSafetensors, loadCheckpoint, manualSeed, saveCheckpoint, spikingLayers, tf, type Module } from '@spikeflow/core';
+import {
+  Adam,
+  Trainer,
+  createSpikeflow,
+  decodeSafetensors,
+  directEncoder,
+  encodeSafetensors,
+  loadCheckpoint,
+  manualSeed,
+  saveCheckpoint,
+  spikingLayers,
+  tf,
+  type Module,
+} from '@spikeflow/core';
 import { neurons } from '@spikeflow/neurons';
 import { DataLoader, datasets } from '@spikeflow/datasets';
 import { models } from '../plugin.js';
@@ -64,9 +77,18 @@ describe('conv-fmnist', () => {
     manualSeed(0);
     const m = sf.model('conv-fmnist', { channels: 8 }, ctx());
     expect(shapes(m)).toEqual({
-      'stem.conv1.weight': [3, 3, 1, 8], 'stem.bn1.weight': [8], 'stem.bn1.bias': [8], 'stem.bn1.running_mean': [8], 'stem.bn1.running_var': [8],
-      'conv2.weight': [3, 3, 8, 8], 'bn2.weight': [8], 'bn2.bias': [8], 'bn2.running_mean': [8], 'bn2.running_var': [8],
-      'fc1.weight': [8 * 7 * 7, 8 * 4 * 4], 'fc2.weight': [8 * 4 * 4, 10],
+      'stem.conv1.weight': [3, 3, 1, 8],
+      'stem.bn1.weight': [8],
+      'stem.bn1.bias': [8],
+      'stem.bn1.running_mean': [8],
+      'stem.bn1.running_var': [8],
+      'conv2.weight': [3, 3, 8, 8],
+      'bn2.weight': [8],
+      'bn2.bias': [8],
+      'bn2.running_mean': [8],
+      'bn2.running_var': [8],
+      'fc1.weight': [8 * 7 * 7, 8 * 4 * 4],
+      'fc2.weight': [8 * 4 * 4, 10],
     });
     expect(spikingLayers(m).map(([n]) => n)).toEqual(['lif1', 'lif2', 'lif3', 'lif4']);
     expect(m.namedChildren().map(([n]) => n)).toEqual(['stem', 'lif1', 'pool1', 'conv2', 'bn2', 'lif2', 'pool2', 'flatten', 'fc1', 'lif3', 'fc2', 'lif4']);
@@ -92,9 +114,18 @@ describe('conv-fmnist', () => {
     const test = await sf.dataset('fashion-mnist', { split: 'test', dataDir: FMNIST });
     manualSeed(0);
     const model = sf.model('conv-fmnist', { channels: 8 }, ctx('lif', true));
-    const trainer = new Trainer({ model, optimizer: new Adam(model.namedParameters(), { lr: 3e-3 }), encoder: directEncoder(), loss: sf.loss('mse-rate'), timeSteps: 4, numClasses: 10, seed: 0 });
+    const trainer = new Trainer({
+      model,
+      optimizer: new Adam(model.namedParameters(), { lr: 3e-3 }),
+      encoder: directEncoder(),
+      loss: sf.loss('mse-rate'),
+      timeSteps: 4,
+      numClasses: 10,
+      seed: 0,
+    });
     const summary = await trainer.fit(new DataLoader({ dataset: train, batchSize: 32, seed: 0, subset: 1024 }), {
-      epochs: 2, test: new DataLoader({ dataset: test, batchSize: 128, shuffle: false, seed: 0, subset: 512 }),
+      epochs: 2,
+      test: new DataLoader({ dataset: test, batchSize: 128, shuffle: false, seed: 0, subset: 512 }),
     });
     expect(summary.epochs[1].trainLoss).toBeLessThan(summary.epochs[0].trainLoss);
     expect(summary.epochs[1].testAccuracy).toBeGreaterThan(0.5);
@@ -107,8 +138,20 @@ describe('checkpoints written when Sequential children were numbered', () => {
   const OLD = {
     'lif-mlp static': ['0.inner.1.weight', '0.inner.1.bias', '2.weight', '2.bias'],
     'lif-mlp': ['0.1.weight', '0.1.bias', '2.weight', '2.bias'],
-    'conv-fmnist static': ['0.inner.0.weight', '0.inner.1.weight', '0.inner.1.bias', '0.inner.1.running_mean', '0.inner.1.running_var',
-      '3.weight', '4.weight', '4.bias', '4.running_mean', '4.running_var', '8.weight', '10.weight'],
+    'conv-fmnist static': [
+      '0.inner.0.weight',
+      '0.inner.1.weight',
+      '0.inner.1.bias',
+      '0.inner.1.running_mean',
+      '0.inner.1.running_var',
+      '3.weight',
+      '4.weight',
+      '4.bias',
+      '4.running_mean',
+      '4.running_var',
+      '8.weight',
+      '10.weight',
+    ],
   } as const;
   const build = (key: keyof typeof OLD) =>
     key.startsWith('lif-mlp') ? sf.model('lif-mlp', { hidden: [16], bias: true }, ctx('lif', key.endsWith('static'))) : sf.model('conv-fmnist', { channels: 4 }, ctx('lif', true));
@@ -119,7 +162,10 @@ describe('checkpoints written when Sequential children were numbered', () => {
       const saved = build(key);
       // Trained-looking BN statistics, so buffers are checked too.
       for (const e of saved.namedTensors()) if (!e.trainable) e.variable.assign(tf.randomUniform(e.variable.shape, 0.5, 1.5, 'float32', 5));
-      const dir = await saveCheckpoint(path.join(mkdtempSync(path.join(tmpdir(), 'sf-legacy-')), 'ckpt'), { model: saved, state: { epoch: 1, step: 1, batchInEpoch: 0, seed: 11, rng: [1, 2, 3, 4], config: {}, spikeflowVersion: '0.1.0' } });
+      const dir = await saveCheckpoint(path.join(tempDir('sf-legacy-'), 'ckpt'), {
+        model: saved,
+        state: { epoch: 1, step: 1, batchInEpoch: 0, seed: 11, rng: [1, 2, 3, 4], config: {}, spikeflowVersion: '0.1.0' },
+      });
       // Rewrite the weights file with the old names, as an older spikeflow wrote it.
       const file = path.join(dir, 'model.safetensors');
       const { tensors } = decodeSafetensors(new Uint8Array(readFileSync(file)), file);

@@ -27,7 +27,10 @@ describe('lif-mlp output: membrane', () => {
     for (const [name, m] of net.namedChildren()) if (name !== 'readout') h = m.forward(h);
     const currents = h.arraySync() as number[][][];
     const got = out.arraySync() as number[][][];
-    const v = [[0, 0, 0], [0, 0, 0]];
+    const v = [
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < 2; b++) {
         for (let c = 0; c < 3; c++) {

@@ -29,7 +29,10 @@ export interface LifMlpOptions {
  * const net = lifMlp({ hidden: [512], bias: false }, { inputShape: [28, 28, 1], numClasses: 10, neuron: () => new LIFNode({ surrogate }), staticInput: true });
  * ```
  */
-export function lifMlp(options: Pick<LifMlpOptions, 'hidden' | 'bias'> & Partial<Pick<LifMlpOptions, 'output' | 'outputTau'>>, context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronFactory; staticInput?: boolean }): Module {
+export function lifMlp(
+  options: Pick<LifMlpOptions, 'hidden' | 'bias'> & Partial<Pick<LifMlpOptions, 'output' | 'outputTau'>>,
+  context: { inputShape: readonly number[]; numClasses: number; neuron: NeuronFactory; staticInput?: boolean },
+): Module {
   const inFeatures = context.inputShape.reduce((a, b) => a * b, 1);
   if (!Number.isInteger(inFeatures) || inFeatures < 1) throw new SpikeflowError('invalid-options', `lif-mlp needs a positive input shape, got [${context.inputShape}]`);
   const widths = [inFeatures, ...options.hidden, context.numClasses];

@@ -40,7 +40,11 @@ describe('published parameter counts', () => {
 
 describe('normalisation chosen by name', () => {
   const ctx = { inputShape: [16, 16, 3], numClasses: 4, neuron: { id: 'lif' } };
-  const norms = (m: ReturnType<typeof sf.model>) => m.namedModules().map(([, x]) => x).filter((x) => x instanceof BatchNorm2d || x instanceof TdBatchNorm || x instanceof TEBN);
+  const norms = (m: ReturnType<typeof sf.model>) =>
+    m
+      .namedModules()
+      .map(([, x]) => x)
+      .filter((x) => x instanceof BatchNorm2d || x instanceof TdBatchNorm || x instanceof TEBN);
 
   it('tdbn puts a tdBN after every conv of sew-resnet18, scaled by α·V_th', () => {
     const m = sf.model('sew-resnet18', { width: 4, stem: 'cifar', norm: 'tdbn' }, ctx);

@@ -40,7 +40,10 @@ export function deltaEncoder(options: DeltaEncoderOptions = {}): Encoder & { fra
     stepShape: (sampleShape) => widen(sampleShape.slice(1)),
     encode(x: Tensor, { timeSteps }: EncodeContext): Tensor {
       if (x.rank < 3 || x.shape[1] !== timeSteps) {
-        throw new SpikeflowError('shape-mismatch', `models/delta: expected a batch of time series [B, T=${timeSteps}, ...features], got [${x.shape}]; set timeSteps to the series length`);
+        throw new SpikeflowError(
+          'shape-mismatch',
+          `models/delta: expected a batch of time series [B, T=${timeSteps}, ...features], got [${x.shape}]; set timeSteps to the series length`,
+        );
       }
       const [B, T] = [x.shape[0]!, x.shape[1]!];
       const featShape = x.shape.slice(2);
@@ -78,10 +81,12 @@ export function deltaEncoder(options: DeltaEncoderOptions = {}): Encoder & { fra
 export const deltaEncoderDescriptor: EncoderDescriptor<DeltaEncoderOptions> = {
   id: 'delta',
   description: 'Delta (send-on-delta) coding of time series [B, T, F]: spike when the change since the last reference crosses a threshold; on/off channels',
-  options: z.object({
-    threshold: z.number().positive().default(0.1),
-    output: z.enum(['on-off', 'signed', 'on']).default('on-off'),
-    initial: z.enum(['first', 'zero']).default('first'),
-  }).strict(),
+  options: z
+    .object({
+      threshold: z.number().positive().default(0.1),
+      output: z.enum(['on-off', 'signed', 'on']).default('on-off'),
+      initial: z.enum(['first', 'zero']).default('first'),
+    })
+    .strict(),
   create: (o) => deltaEncoder(o),
 };

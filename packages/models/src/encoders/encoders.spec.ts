@@ -43,7 +43,16 @@ describe('poissonEncoder', () => {
     const x = tf.randomUniform([4, 3, 3, 1], 0, 1, 'float32', 5);
     const ids = [10, 11, 12, 13];
     const whole = poissonEncoder().encode(x, ctx(6, ids, 2, 7));
-    const part = (rows: number[]) => poissonEncoder().encode(tf.gather(x, rows), ctx(6, rows.map((r) => ids[r]!), 2, 7));
+    const part = (rows: number[]) =>
+      poissonEncoder().encode(
+        tf.gather(x, rows),
+        ctx(
+          6,
+          rows.map((r) => ids[r]!),
+          2,
+          7,
+        ),
+      );
     const a = part([2, 0]);
     const b = part([3, 1]);
     const sample = (s: tf.Tensor, row: number) => Array.from(tf.gather(s, [row], 1).dataSync());
@@ -51,9 +60,27 @@ describe('poissonEncoder', () => {
     expect(sample(a, 1)).toEqual(sample(whole, 0));
     expect(sample(b, 0)).toEqual(sample(whole, 3));
     expect(sample(b, 1)).toEqual(sample(whole, 1));
-    expect(Array.from(poissonEncoder().encode(x, ctx(6, ids, 2, 7)).dataSync())).toEqual(Array.from(whole.dataSync()));
-    expect(Array.from(poissonEncoder().encode(x, ctx(6, ids, 3, 7)).dataSync())).not.toEqual(Array.from(whole.dataSync()));
-    expect(Array.from(poissonEncoder().encode(x, ctx(6, ids, 2, 8)).dataSync())).not.toEqual(Array.from(whole.dataSync()));
+    expect(
+      Array.from(
+        poissonEncoder()
+          .encode(x, ctx(6, ids, 2, 7))
+          .dataSync(),
+      ),
+    ).toEqual(Array.from(whole.dataSync()));
+    expect(
+      Array.from(
+        poissonEncoder()
+          .encode(x, ctx(6, ids, 3, 7))
+          .dataSync(),
+      ),
+    ).not.toEqual(Array.from(whole.dataSync()));
+    expect(
+      Array.from(
+        poissonEncoder()
+          .encode(x, ctx(6, ids, 2, 8))
+          .dataSync(),
+      ),
+    ).not.toEqual(Array.from(whole.dataSync()));
     expect(() => poissonEncoder().encode(x, ctx(6, [1, 2]))).toThrowError(/one global sample index per batch row \(4\)/);
   });
 });
@@ -92,7 +119,14 @@ describe('latencyEncoder', () => {
 describe('deltaEncoder', () => {
   // Feature 0: rise at 1 (ref 0.6), nothing at 2 (Δ 0.1), fall at 3 (ref 0), nothing at 4, fall at 5 (Δ = -θ exactly).
   // Feature 1: a slow ramp of 0.2 per step: rise at 3 (ref 0.6), then 1.0 − 0.6 < θ, no more.
-  const series = [[0, 0], [0.6, 0.2], [0.7, 0.4], [0, 0.6], [0.05, 0.8], [-0.5, 1.0]];
+  const series = [
+    [0, 0],
+    [0.6, 0.2],
+    [0.7, 0.4],
+    [0, 0.6],
+    [0.05, 0.8],
+    [-0.5, 1.0],
+  ];
   const x = tf.tensor3d([series]); // [B=1, T=6, F=2]
 
   it('emits rise/fall spikes on separate channels when the change since the last reference crosses θ', () => {
@@ -106,8 +140,22 @@ describe('deltaEncoder', () => {
   });
 
   it('signed and on-only outputs, and a zero initial reference', () => {
-    expect((deltaEncoder({ threshold: 0.5, output: 'signed' }).encode(x, ctx(6)).arraySync() as number[][][]).map((r) => r[0])).toEqual([[0, 0], [1, 0], [0, 0], [-1, 1], [0, 0], [-1, 0]]);
-    expect((deltaEncoder({ threshold: 0.5, output: 'on' }).encode(x, ctx(6)).arraySync() as number[][][]).map((r) => r[0])).toEqual([[0, 0], [1, 0], [0, 0], [0, 1], [0, 0], [0, 0]]);
+    expect((deltaEncoder({ threshold: 0.5, output: 'signed' }).encode(x, ctx(6)).arraySync() as number[][][]).map((r) => r[0])).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 0],
+      [-1, 1],
+      [0, 0],
+      [-1, 0],
+    ]);
+    expect((deltaEncoder({ threshold: 0.5, output: 'on' }).encode(x, ctx(6)).arraySync() as number[][][]).map((r) => r[0])).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 0],
+      [0, 1],
+      [0, 0],
+      [0, 0],
+    ]);
     const y = tf.tensor3d([[[0.7], [0.7], [0.1]]]);
     expect((deltaEncoder({ threshold: 0.5, output: 'signed', initial: 'zero' }).encode(y, ctx(3)).arraySync() as number[][][]).map((r) => r[0])).toEqual([[1], [0], [-1]]);
     expect((deltaEncoder({ threshold: 0.5, output: 'signed' }).encode(y, ctx(3)).arraySync() as number[][][]).map((r) => r[0])).toEqual([[0], [0], [-1]]);

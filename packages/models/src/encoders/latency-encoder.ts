@@ -44,16 +44,15 @@ export function latencyEncoder(options: LatencyEncoderOptions = {}): Encoder {
   const silent = options.silent ?? 'none';
   if (!(theta >= 0 && theta < 1)) throw new SpikeflowError('invalid-options', `models/latency: threshold must be in [0, 1), got ${theta}`);
   if (mode !== 'linear' && mode !== 'log') throw new SpikeflowError('invalid-options', `models/latency: mode must be 'linear' or 'log', got '${String(mode)}'`);
-  if (mode === 'log' && theta === 0) throw new SpikeflowError('invalid-options', 'models/latency: the log code needs a threshold > 0 (the RC time to reach 0 is 0 for every input)');
+  if (mode === 'log' && theta === 0)
+    throw new SpikeflowError('invalid-options', 'models/latency: the log code needs a threshold > 0 (the RC time to reach 0 is 0 for every input)');
   if (options.tau !== undefined && !(options.tau > 0)) throw new SpikeflowError('invalid-options', `models/latency: tau must be positive, got ${options.tau}`);
   return {
     id: 'models/latency',
     timeInvariant: false,
     encode(x: Tensor, { timeSteps: T }: EncodeContext): Tensor {
       if (!Number.isInteger(T) || T < 1) throw new SpikeflowError('invalid-options', `models/latency: timeSteps must be a positive integer, got ${T}`);
-      const tau = options.normalize
-        ? (mode === 'linear' ? T - 1 : (T - 1) / Math.log((theta + LOG_EPS) / LOG_EPS))
-        : (options.tau ?? 1);
+      const tau = options.normalize ? (mode === 'linear' ? T - 1 : (T - 1) / Math.log((theta + LOG_EPS) / LOG_EPS)) : (options.tau ?? 1);
       const values = x.dataSync();
       const n = values.length;
       const out = new Float32Array(T * n);
@@ -76,12 +75,14 @@ export function latencyEncoder(options: LatencyEncoderOptions = {}): Encoder {
 export const latencyEncoderDescriptor: EncoderDescriptor<LatencyEncoderOptions> = {
   id: 'latency',
   description: 'Latency coding: one spike per input, earlier for stronger intensity (linear or log/RC)',
-  options: z.object({
-    mode: z.enum(['linear', 'log']).default('linear'),
-    tau: z.number().positive().default(1),
-    threshold: z.number().min(0).lt(1).default(0.01),
-    normalize: z.boolean().default(false),
-    silent: z.enum(['none', 'last']).default('none'),
-  }).strict(),
+  options: z
+    .object({
+      mode: z.enum(['linear', 'log']).default('linear'),
+      tau: z.number().positive().default(1),
+      threshold: z.number().min(0).lt(1).default(0.01),
+      normalize: z.boolean().default(false),
+      silent: z.enum(['none', 'last']).default('none'),
+    })
+    .strict(),
   create: (o) => latencyEncoder(o),
 };

@@ -5,7 +5,10 @@ import { Rng, SpikeflowError, tf, type EncodeContext, type Encoder, type Encoder
 export function checkSampleIndices(encoder: string, x: Tensor, context: EncodeContext): void {
   const B = x.shape[0]!;
   if (!context.sampleIndices || context.sampleIndices.length !== B) {
-    throw new SpikeflowError('shape-mismatch', `${encoder}: expected one global sample index per batch row (${B}), got ${context.sampleIndices?.length ?? 'none'}; stochastic encoders are keyed by sample index`);
+    throw new SpikeflowError(
+      'shape-mismatch',
+      `${encoder}: expected one global sample index per batch row (${B}), got ${context.sampleIndices?.length ?? 'none'}; stochastic encoders are keyed by sample index`,
+    );
   }
 }
 

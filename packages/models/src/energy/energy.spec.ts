@@ -16,8 +16,21 @@ import type { OpCount, OpCounter } from './op-counter.js';
 function tinyNet(): { net: Sequential; fc1: Linear; fc2: Linear } {
   const fc1 = new Linear(4, 3, { bias: false });
   const fc2 = new Linear(3, 2, { bias: false });
-  fc1.weight.assign(tf.tensor2d([[10, -10, 0.75], [10, -10, 0.75], [10, -10, 0.75], [10, -10, 0.75]]));
-  fc2.weight.assign(tf.tensor2d([[10, 0], [0, 0], [0, 0]]));
+  fc1.weight.assign(
+    tf.tensor2d([
+      [10, -10, 0.75],
+      [10, -10, 0.75],
+      [10, -10, 0.75],
+      [10, -10, 0.75],
+    ]),
+  );
+  fc2.weight.assign(
+    tf.tensor2d([
+      [10, 0],
+      [0, 0],
+      [0, 0],
+    ]),
+  );
   const net = new Sequential(fc1, new LIFNode({ surrogate: atan() }), fc2, new LIFNode({ surrogate: atan() }));
   return { net, fc1, fc2 };
 }
@@ -29,7 +42,10 @@ describe('measureEnergy', () => {
     const r = measureEnergy(net, x);
     expect(r.timeSteps).toBe(3);
     expect(r.batchSize).toBe(2);
-    expect(r.layers.map((l) => [l.name, l.kind, l.inputRate, l.macs])).toEqual([['0', 'linear', 'analog', 12], ['2', 'linear', 4 / 9, 6]]);
+    expect(r.layers.map((l) => [l.name, l.kind, l.inputRate, l.macs])).toEqual([
+      ['0', 'linear', 'analog', 12],
+      ['2', 'linear', 4 / 9, 6],
+    ]);
     const [l1, l2] = r.layers;
     expect(l1!.flops).toBe(36); // T·MACs = 3·12
     expect(l1!.sops).toBe(0);
@@ -37,7 +53,10 @@ describe('measureEnergy', () => {
     expect(l2!.flops).toBe(0);
     expect(r.energyPj).toBeCloseTo(36 * 4.6 + 8 * 0.9, 4); // 172.8 pJ
     expect(r.annEnergyPj).toBeCloseTo(18 * 4.6, 6);
-    expect(r.neurons.map((n) => [n.name, n.neurons])).toEqual([['1', 3], ['3', 2]]);
+    expect(r.neurons.map((n) => [n.name, n.neurons])).toEqual([
+      ['1', 3],
+      ['3', 2],
+    ]);
     expect(r.neurons[0]!.rate).toBeCloseTo(4 / 9, 6);
     expect(r.neurons[1]!.rate).toBeCloseTo(1 / 2, 6);
     // Energy constants can be overridden.
@@ -78,11 +97,18 @@ describe('measureEnergy', () => {
         return this.fc.forward(x);
       }
       countOps(input: Tensor): OpCount[] {
-        return [{ name: 'mix', macs: 100, inputRate: 0.25 }, { name: 'dense', macs: input.shape[2]! * 10, inputRate: null }];
+        return [
+          { name: 'mix', macs: 100, inputRate: 0.25 },
+          { name: 'dense', macs: input.shape[2]! * 10, inputRate: null },
+        ];
       }
     }
     const r = measureEnergy(new Sequential(new Counted()), tf.fill([4, 1, 4], 0.3));
-    expect(r.layers.map((l) => [l.name, l.kind, l.inputRate, l.macs])).toEqual([['0.fc', 'linear', 'analog', 8], ['0/mix', 'Counted', 0.25, 100], ['0/dense', 'Counted', 'analog', 40]]);
+    expect(r.layers.map((l) => [l.name, l.kind, l.inputRate, l.macs])).toEqual([
+      ['0.fc', 'linear', 'analog', 8],
+      ['0/mix', 'Counted', 0.25, 100],
+      ['0/dense', 'Counted', 'analog', 40],
+    ]);
     expect(r.energyPj).toBeCloseTo(8 * 4 * 4.6 + 0.25 * 4 * 100 * 0.9 + 40 * 4 * 4.6, 4);
   });
 

@@ -1,5 +1,5 @@
 import { Conv2d, Linear, NeuronModule, SpikeflowError, repeatTime, tf, type Module, type Tensor } from '@spikeflow/core';
-import type { OpCount, OpCounter } from './op-counter.js';
+import type { OpCounter } from './op-counter.js';
 
 /** Energy per operation at 45 nm (Horowitz, ISSCC 2014): a 32-bit float multiply-accumulate. */
 export const E_MAC_PJ = 4.6;
@@ -118,7 +118,10 @@ export function measureEnergy(model: Module, input: Tensor, options: EnergyOptio
     throw new SpikeflowError('invalid-options', `measureEnergy: timeSteps must be a positive integer, got ${options.timeSteps}`);
   }
   if (input.rank < (staticInput ? 1 : 2)) {
-    throw new SpikeflowError('shape-mismatch', `measureEnergy: expected input ${staticInput ? '[B, ...]' : '[T, B, ...] (or a static [B, ...] with options.timeSteps)'}, got [${input.shape}]`);
+    throw new SpikeflowError(
+      'shape-mismatch',
+      `measureEnergy: expected input ${staticInput ? '[B, ...]' : '[T, B, ...] (or a static [B, ...] with options.timeSteps)'}, got [${input.shape}]`,
+    );
   }
   const T = staticInput ? options.timeSteps! : input.shape[0]!;
   const batchSize = staticInput ? input.shape[0]! : input.shape[1]!;

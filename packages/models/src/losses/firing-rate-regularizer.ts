@@ -47,8 +47,10 @@ export class FiringRateRegularizer {
     if (!(this.low >= 0 && this.low <= this.high && this.high <= 1)) {
       throw new SpikeflowError('invalid-options', `FiringRateRegularizer: expected 0 <= low <= high <= 1, got low=${this.low}, high=${this.high}`);
     }
-    if (this.target !== undefined && !(this.target >= 0 && this.target <= 1)) throw new SpikeflowError('invalid-options', `FiringRateRegularizer: target must be a rate in [0, 1], got ${this.target}`);
-    if (!(this.weight >= 0) || !Number.isFinite(this.weight)) throw new SpikeflowError('invalid-options', `FiringRateRegularizer: weight must be a non-negative number, got ${this.weight}`);
+    if (this.target !== undefined && !(this.target >= 0 && this.target <= 1))
+      throw new SpikeflowError('invalid-options', `FiringRateRegularizer: target must be a rate in [0, 1], got ${this.target}`);
+    if (!(this.weight >= 0) || !Number.isFinite(this.weight))
+      throw new SpikeflowError('invalid-options', `FiringRateRegularizer: weight must be a non-negative number, got ${this.weight}`);
   }
 
   /** Watch the spiking layers of `model` (all, or `options.layers`). Throws if there is none to watch. */
@@ -59,7 +61,11 @@ export class FiringRateRegularizer {
     if (options.layers) {
       const byName = new Map(all);
       const unknown = options.layers.filter((n) => !byName.has(n));
-      if (unknown.length) throw new SpikeflowError('unknown-id', `FiringRateRegularizer: no spiking layer named ${unknown.map((n) => `'${n}'`).join(', ')}; the model has ${all.map(([n]) => `'${n}'`).join(', ') || 'none'}`);
+      if (unknown.length)
+        throw new SpikeflowError(
+          'unknown-id',
+          `FiringRateRegularizer: no spiking layer named ${unknown.map((n) => `'${n}'`).join(', ')}; the model has ${all.map(([n]) => `'${n}'`).join(', ') || 'none'}`,
+        );
       chosen = options.layers.map((n) => [n, byName.get(n)!]);
     }
     if (chosen.length === 0) throw new SpikeflowError('invalid-options', 'FiringRateRegularizer: the model has no spiking layer (NeuronModule) to regularise');
@@ -100,9 +106,9 @@ export class FiringRateRegularizer {
         if (list.length === 0) continue;
         const count = list.reduce((a, t) => a + t.size, 0);
         const rate = tf.div(tf.addN(list.map((t) => tf.sum(t))), count);
-        terms.push(this.target !== undefined
-          ? tf.square(tf.sub(rate, this.target))
-          : tf.add(tf.square(tf.relu(tf.sub(this.low, rate))), tf.square(tf.relu(tf.sub(rate, this.high)))));
+        terms.push(
+          this.target !== undefined ? tf.square(tf.sub(rate, this.target)) : tf.add(tf.square(tf.relu(tf.sub(this.low, rate))), tf.square(tf.relu(tf.sub(rate, this.high)))),
+        );
       }
       return (terms.length ? tf.mul(tf.addN(terms), this.weight) : tf.scalar(0)) as tf.Scalar;
     });

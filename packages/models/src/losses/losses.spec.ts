@@ -8,7 +8,16 @@ import { FiringRateRegularizer } from './firing-rate-regularizer.js';
 import { mseCountLoss } from './mse-count-loss.js';
 
 // Output [T=2, B=2, C=3] (spike-like values) and labels.
-const O = [[[1, 0, 1], [0, 1, 1]], [[1, 1, 0], [0, 0, 1]]];
+const O = [
+  [
+    [1, 0, 1],
+    [0, 1, 1],
+  ],
+  [
+    [1, 1, 0],
+    [0, 0, 1],
+  ],
+];
 const labels = [0, 2];
 const [T, B, C] = [2, 2, 3];
 const at = (t: number, b: number, c: number) => O[t]![b]![c]!;
@@ -34,7 +43,9 @@ describe('ceRateLoss', () => {
     const y = tf.tensor1d(labels, 'int32');
     const loss = ceRateLoss({ scale: s });
     closeTo(loss.compute(out, y, C).dataSync(), [expected]);
-    const grad = tf.grad((o: Tensor) => loss.compute(o, y, C))(out).dataSync();
+    const grad = tf
+      .grad((o: Tensor) => loss.compute(o, y, C))(out)
+      .dataSync();
     const expectedGrad: number[] = [];
     for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) expectedGrad.push(((s / T) * (probs[b]![c]! - (labels[b] === c ? 1 : 0))) / B);
     closeTo(grad, expectedGrad);
@@ -57,9 +68,23 @@ describe('mseCountLoss', () => {
     const out = tf.tensor3d(O);
     const y = tf.tensor1d(labels, 'int32');
     closeTo(loss.compute(out, y, C).dataSync(), [expected]);
-    closeTo(tf.grad((o: Tensor) => loss.compute(o, y, C))(out).dataSync(), expectedGrad);
+    closeTo(
+      tf
+        .grad((o: Tensor) => loss.compute(o, y, C))(out)
+        .dataSync(),
+      expectedGrad,
+    );
     // Defaults 1 / 0: a perfect spike train (correct class every step, others never) costs 0.
-    const perfect = tf.tensor3d([[[1, 0, 0], [0, 0, 1]], [[1, 0, 0], [0, 0, 1]]]);
+    const perfect = tf.tensor3d([
+      [
+        [1, 0, 0],
+        [0, 0, 1],
+      ],
+      [
+        [1, 0, 0],
+        [0, 0, 1],
+      ],
+    ]);
     expect(mseCountLoss().compute(perfect, y, C).dataSync()[0]).toBe(0);
     expect(() => mseCountLoss({ correctRate: 2 })).toThrowError(/correctRate must be a rate in \[0, 1\], got 2/);
   });
@@ -96,10 +121,12 @@ describe('FiringRateRegularizer', () => {
     // mean σ(x) = 0.6187 is below low; mean σ(σ(x)) = 0.6483 is inside: only layer 0 counts.
     expect(Math.abs(value - refPenalty(xs, 0.62, 0.66, 2))).toBeLessThan(1e-7);
     expect(value).toBeGreaterThan(0);
-    const g = tf.grad((xi: Tensor) => {
-      model.forward(xi);
-      return reg.penalty();
-    })(x).dataSync();
+    const g = tf
+      .grad((xi: Tensor) => {
+        model.forward(xi);
+        return reg.penalty();
+      })(x)
+      .dataSync();
     const h = 1e-5;
     const numeric = xs.map((_, i) => {
       const plus = xs.slice();
@@ -163,13 +190,22 @@ describe('FiringRateRegularizer', () => {
     const reg = FiringRateRegularizer.attach(model, { high: 0.1, weight: 10, layers: ['1'] });
     // Only the penalty has a gradient: the base loss is 0·Σ output.
     const zero: LossFunction = { id: 'zero', compute: (o) => tf.mul(tf.sum(o), 0) };
-    const trainer = new Trainer({ model, encoder: poissonEncoder(), loss: reg.wrap(zero), optimizer: new SGD(model.namedParameters(), { lr: 2 }), timeSteps: 8, numClasses: 3, seed: 1 });
+    const trainer = new Trainer({
+      model,
+      encoder: poissonEncoder(),
+      loss: reg.wrap(zero),
+      optimizer: new SGD(model.namedParameters(), { lr: 2 }),
+      timeSteps: 8,
+      numClasses: 3,
+      seed: 1,
+    });
     const x = Float32Array.from({ length: 16 * 6 }, (_, i) => ((i * 7) % 10) / 10);
     const batch: Batch = { x, y: new Int32Array(16), indices: Int32Array.from({ length: 16 }, (_, i) => i), size: 16, sampleShape: [6] };
-    const rate = () => tf.tidy(() => {
-      const enc = poissonEncoder().encode(tf.tensor(x, [16, 6]), { timeSteps: 8, sampleIndices: batch.indices, epoch: 0, seed: 1 });
-      return lif.forward(fc1.forward(enc)).mean().dataSync()[0]!;
-    });
+    const rate = () =>
+      tf.tidy(() => {
+        const enc = poissonEncoder().encode(tf.tensor(x, [16, 6]), { timeSteps: 8, sampleIndices: batch.indices, epoch: 0, seed: 1 });
+        return lif.forward(fc1.forward(enc)).mean().dataSync()[0]!;
+      });
     const before = rate();
     const losses: number[] = [];
     for (let i = 0; i < 15; i++) losses.push(trainer.trainStep(batch, 0).loss);

@@ -24,7 +24,10 @@ export interface MseCountOptions {
 export function mseCountLoss(options: MseCountOptions = {}): LossFunction {
   const correct = options.correctRate ?? 1;
   const incorrect = options.incorrectRate ?? 0;
-  for (const [name, v] of [['correctRate', correct], ['incorrectRate', incorrect]] as const) {
+  for (const [name, v] of [
+    ['correctRate', correct],
+    ['incorrectRate', incorrect],
+  ] as const) {
     if (!(v >= 0 && v <= 1)) throw new SpikeflowError('invalid-options', `models/mse-count: ${name} must be a rate in [0, 1], got ${v}`);
   }
   return {

@@ -1,5 +1,5 @@
 import { Module, SpikeflowError, batchNormTrain, tf, type Tensor } from '@spikeflow/core';
-import { checkNormInput, normSettings, type NormOptions } from './channel-stats.js';
+import { checkFeatures, checkNormInput, checkStepInput, normSettings, stepCount, type NormOptions } from './channel-stats.js';
 
 export interface BNTTOptions extends NormOptions {
   /** Number of time steps T (statistics and γ per step). */
@@ -29,11 +29,13 @@ export class BNTT extends Module {
   readonly momentum: number;
   readonly timeSteps: number;
 
-  constructor(readonly numFeatures: number, options: BNTTOptions) {
+  constructor(
+    readonly numFeatures: number,
+    options: BNTTOptions,
+  ) {
     super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new SpikeflowError('invalid-options', `BNTT: numFeatures must be a positive integer, got ${numFeatures}`);
-    this.timeSteps = options?.timeSteps;
-    if (!Number.isInteger(this.timeSteps) || this.timeSteps < 1) throw new SpikeflowError('invalid-options', `BNTT: timeSteps must be a positive integer (statistics per step), got ${this.timeSteps}`);
+    checkFeatures('BNTT', numFeatures);
+    this.timeSteps = stepCount('BNTT', options?.timeSteps, 'statistics per step');
     ({ eps: this.eps, momentum: this.momentum } = normSettings('BNTT', options));
     const T = this.timeSteps;
     this.weight = this.registerParameter('weight', tf.ones([T, numFeatures]));
@@ -46,7 +48,7 @@ export class BNTT extends Module {
     checkNormInput(this.describe(), x, this.numFeatures);
     const T = this.timeSteps;
     const C = this.numFeatures;
-    if (x.shape[0] !== T) throw new SpikeflowError('shape-mismatch', `${this.describe()}: expected T=${T} time steps, got input [${x.shape}]`);
+    checkStepInput(this.describe(), x, T);
     if (!this.training) {
       const bshape = [T, ...Array<number>(x.rank - 2).fill(1), C];
       const scale = tf.mul(tf.rsqrt(tf.add(this.runningVar, this.eps)), this.weight);

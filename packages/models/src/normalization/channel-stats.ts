@@ -1,4 +1,4 @@
-import { SpikeflowError, batchNormTrain, tf, type Tensor } from '@spikeflow/core';
+import { SpikeflowError, tf, type Tensor } from '@spikeflow/core';
 
 /** Options every normalisation layer of this folder shares (PyTorch's BatchNorm conventions). */
 export interface NormOptions {
@@ -17,42 +17,27 @@ export function normSettings(layer: string, options: NormOptions): { eps: number
   return { eps, momentum };
 }
 
+/** Throws `invalid-options` unless `numFeatures` is a positive integer. */
+export function checkFeatures(layer: string, numFeatures: number): void {
+  if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new SpikeflowError('invalid-options', `${layer}: numFeatures must be a positive integer, got ${numFeatures}`);
+}
+
+/** The time steps of a layer that keeps something per step (`why`, for the message), checked: a positive integer. */
+export function stepCount(layer: string, timeSteps: number, why: string): number {
+  if (!Number.isInteger(timeSteps) || timeSteps < 1) throw new SpikeflowError('invalid-options', `${layer}: timeSteps must be a positive integer (${why}), got ${timeSteps}`);
+  return timeSteps;
+}
+
+/** Throws `shape-mismatch` unless `x` has the `timeSteps` steps a per-step layer was built for. */
+export function checkStepInput(layer: string, x: Tensor, timeSteps: number): void {
+  if (x.shape[0] !== timeSteps) throw new SpikeflowError('shape-mismatch', `${layer}: expected T=${timeSteps} time steps, got input [${x.shape}]`);
+}
+
 /** Throws unless `x` is time-first `[T, B, ..., C]` (rank 3 or 5) with `channels` channels. */
 export function checkNormInput(layer: string, x: Tensor, channels: number): void {
   if ((x.rank !== 3 && x.rank !== 5) || x.shape[x.rank - 1] !== channels) {
     throw new SpikeflowError('shape-mismatch', `${layer}: expected [T, B, ${channels}] or [T, B, H, W, ${channels}] (NHWC), got [${x.shape}]`, { actual: [...x.shape] });
   }
-}
-
-/** A normalisation layer with one set of statistics over all of T, B and space (tdBN, TEBN). */
-export interface SharedStatisticsLayer {
-  readonly training: boolean;
-  readonly numFeatures: number;
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable;
-  readonly runningMean: tf.Variable;
-  readonly runningVar: tf.Variable;
-  readonly eps: number;
-  readonly momentum: number;
-  describe(): string;
-}
-
-/**
- * `γ·(x − μ)/√(σ² + ε) + β` per channel of `x` with the batch statistics over every other axis in
- * training (updating the running ones), the running statistics in eval mode.
- */
-export function sharedStatisticsNorm(layer: SharedStatisticsLayer, x: Tensor): Tensor {
-  if (layer.training) {
-    const x2 = tf.reshape(x, [-1, layer.numFeatures]);
-    const n = x2.shape[0];
-    if (n < 2) throw new SpikeflowError('shape-mismatch', `${layer.describe()}: expected more than 1 value per channel when training, got [${x.shape}]`);
-    const { y, mean, variance } = batchNormTrain(x2, layer.weight, layer.bias, layer.eps);
-    updateRunning({ mean: layer.runningMean, variance: layer.runningVar }, mean, variance, n, layer.momentum);
-    tf.dispose([mean, variance]);
-    return tf.reshape(y, x.shape);
-  }
-  const scale = tf.mul(tf.rsqrt(tf.add(layer.runningVar, layer.eps)), layer.weight);
-  return tf.add(tf.mul(x, scale), tf.sub(layer.bias, tf.mul(layer.runningMean, scale)));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { expectClose } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, BatchNorm2d, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
 import { BNTT } from './bntt.js';
@@ -7,7 +8,11 @@ import { TEBN } from './tebn.js';
 
 // Independent float64 reference: x is [T, M, C] (M = batch·space folded), statistics per channel
 // over all of T·M, or per step t when `perStep`; y = post[t]·(γ[t][c]·x̂ + β[t][c]).
-interface RefParams { gamma: (t: number, c: number) => number; beta: (t: number, c: number) => number; post: (t: number) => number }
+interface RefParams {
+  gamma: (t: number, c: number) => number;
+  beta: (t: number, c: number) => number;
+  post: (t: number) => number;
+}
 function refNorm(x: ArrayLike<number>, T: number, M: number, C: number, perStep: boolean, eps: number, p: RefParams) {
   const groups = perStep ? T : 1;
   const mean = Array.from({ length: groups }, () => new Float64Array(C));
@@ -17,11 +22,13 @@ function refNorm(x: ArrayLike<number>, T: number, M: number, C: number, perStep:
   for (let t = 0; t < T; t++) for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) mean[perStep ? t : 0]![c]! += at(t, m, c) / count;
   for (let t = 0; t < T; t++) for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) variance[perStep ? t : 0]![c]! += (at(t, m, c) - mean[perStep ? t : 0]![c]!) ** 2 / count;
   const y = new Float64Array(T * M * C);
-  for (let t = 0; t < T; t++) for (let m = 0; m < M; m++) for (let c = 0; c < C; c++) {
-    const g = perStep ? t : 0;
-    const xhat = (at(t, m, c) - mean[g]![c]!) / Math.sqrt(variance[g]![c]! + eps);
-    y[(t * M + m) * C + c] = p.post(t) * (p.gamma(t, c) * xhat + p.beta(t, c));
-  }
+  for (let t = 0; t < T; t++)
+    for (let m = 0; m < M; m++)
+      for (let c = 0; c < C; c++) {
+        const g = perStep ? t : 0;
+        const xhat = (at(t, m, c) - mean[g]![c]!) / Math.sqrt(variance[g]![c]! + eps);
+        y[(t * M + m) * C + c] = p.post(t) * (p.gamma(t, c) * xhat + p.beta(t, c));
+      }
   return { y, mean, variance, count };
 }
 
@@ -32,11 +39,6 @@ function randomData(n: number, seed: number): Float64Array {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return (s / 2 ** 32) * 4 - 2 + (i % 3) * 0.7;
   });
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(tol * Math.max(1, Math.abs(expected[i]!)));
 }
 
 /** Central-difference gradient of `f` (float64) at `v`, one coordinate at a time. */
@@ -67,8 +69,16 @@ describe('TdBatchNorm', () => {
     expectClose(y.dataSync(), ref.y, 1e-4);
     expect(y.shape).toEqual([T, B, H, W, C]);
     const n = ref.count;
-    expectClose(bn.runningMean.dataSync(), Array.from(ref.mean[0]!, (m) => 0.1 * m), 1e-5);
-    expectClose(bn.runningVar.dataSync(), Array.from(ref.variance[0]!, (v) => 0.9 + (0.1 * v * n) / (n - 1)), 1e-5);
+    expectClose(
+      bn.runningMean.dataSync(),
+      Array.from(ref.mean[0]!, (m) => 0.1 * m),
+      1e-5,
+    );
+    expectClose(
+      bn.runningVar.dataSync(),
+      Array.from(ref.variance[0]!, (v) => 0.9 + (0.1 * v * n) / (n - 1)),
+      1e-5,
+    );
     y.dispose();
     bn.dispose();
   });
@@ -81,7 +91,7 @@ describe('TdBatchNorm', () => {
     const rm = Array.from(bn.runningMean.dataSync());
     const rv = Array.from(bn.runningVar.dataSync());
     const y = tf.tidy(() => bn.forward(x));
-    const expected = Array.from(data, (v, i) => 2 * (v - rm[i % C]!) / Math.sqrt(rv[i % C]! + 1e-5));
+    const expected = Array.from(data, (v, i) => (2 * (v - rm[i % C]!)) / Math.sqrt(rv[i % C]! + 1e-5));
     expectClose(y.dataSync(), expected, 1e-4);
     tf.dispose([x, y]);
     bn.dispose();
@@ -114,12 +124,16 @@ describe('TEBN', () => {
     const y = tf.tidy(() => bn.forward(tf.tensor(Array.from(data), [T, B, C])));
     const ref = refNorm(data, T, B, C, false, 1e-5, { gamma: (_t, c) => gamma[c]!, beta: (_t, c) => beta[c]!, post: (t) => p[t]! });
     expectClose(y.dataSync(), ref.y, 1e-4);
-    expectClose(bn.runningMean.dataSync(), Array.from(ref.mean[0]!, (m) => 0.1 * m), 1e-5);
+    expectClose(
+      bn.runningMean.dataSync(),
+      Array.from(ref.mean[0]!, (m) => 0.1 * m),
+      1e-5,
+    );
     bn.eval();
     const ye = tf.tidy(() => bn.forward(tf.tensor(Array.from(data), [T, B, C])));
     const rm = Array.from(bn.runningMean.dataSync());
     const rv = Array.from(bn.runningVar.dataSync());
-    const expected = Array.from(data, (v, i) => p[Math.floor(i / (B * C))]! * (gamma[i % C]! * (v - rm[i % C]!) / Math.sqrt(rv[i % C]! + 1e-5) + beta[i % C]!));
+    const expected = Array.from(data, (v, i) => p[Math.floor(i / (B * C))]! * ((gamma[i % C]! * (v - rm[i % C]!)) / Math.sqrt(rv[i % C]! + 1e-5) + beta[i % C]!));
     expectClose(ye.dataSync(), expected, 1e-4);
     tf.dispose([y, ye]);
     bn.dispose();
@@ -133,10 +147,26 @@ describe('TEBN', () => {
     const dx = tf.grad((xi: Tensor) => tf.sum(tf.mul(bn.forward(xi), tf.tensor(Array.from(r), [T, B, C]))))(x);
     const loss = (xs: ArrayLike<number>, g: number[], b: number[], ps: number[]) =>
       dot(refNorm(xs, T, B, C, false, 1e-5, { gamma: (_t, c) => g[c]!, beta: (_t, c) => b[c]!, post: (t) => ps[t]! }).y, r);
-    expectClose(dx.dataSync(), numericGrad((v) => loss(v, gamma, beta, p), data), 2e-3);
-    expectClose(grads[bn.weight.name]!.dataSync(), numericGrad((v) => loss(data, Array.from(v), beta, p), Float64Array.from(gamma)), 2e-3);
-    expectClose(grads[bn.bias.name]!.dataSync(), numericGrad((v) => loss(data, gamma, Array.from(v), p), Float64Array.from(beta)), 2e-3);
-    expectClose(grads[bn.stepScale.name]!.dataSync(), numericGrad((v) => loss(data, gamma, beta, Array.from(v)), Float64Array.from(p)), 2e-3);
+    expectClose(
+      dx.dataSync(),
+      numericGrad((v) => loss(v, gamma, beta, p), data),
+      2e-3,
+    );
+    expectClose(
+      grads[bn.weight.name]!.dataSync(),
+      numericGrad((v) => loss(data, Array.from(v), beta, p), Float64Array.from(gamma)),
+      2e-3,
+    );
+    expectClose(
+      grads[bn.bias.name]!.dataSync(),
+      numericGrad((v) => loss(data, gamma, Array.from(v), p), Float64Array.from(beta)),
+      2e-3,
+    );
+    expectClose(
+      grads[bn.stepScale.name]!.dataSync(),
+      numericGrad((v) => loss(data, gamma, beta, Array.from(v)), Float64Array.from(p)),
+      2e-3,
+    );
     tf.dispose([x, dx, ...Object.values(grads)]);
     bn.dispose();
   });
@@ -153,7 +183,11 @@ describe('BNTT', () => {
   const [T, B, H, W, C] = [3, 2, 2, 1, 2];
   const M = B * H * W;
   const data = randomData(T * M * C, 4);
-  const gamma = [[1, 2], [0.5, -1], [3, 0.25]];
+  const gamma = [
+    [1, 2],
+    [0.5, -1],
+    [3, 0.25],
+  ];
 
   it('keeps statistics, γ and running stats per time step', () => {
     const bn = new BNTT(C, { timeSteps: T });
@@ -162,8 +196,16 @@ describe('BNTT', () => {
     const ref = refNorm(data, T, M, C, true, 1e-5, { gamma: (t, c) => gamma[t]![c]!, beta: () => 0, post: () => 1 });
     expectClose(y.dataSync(), ref.y, 1e-4);
     const n = ref.count;
-    expectClose(bn.runningMean.dataSync(), ref.mean.flatMap((row) => Array.from(row, (m) => 0.1 * m)), 1e-5);
-    expectClose(bn.runningVar.dataSync(), ref.variance.flatMap((row) => Array.from(row, (v) => 0.9 + (0.1 * v * n) / (n - 1))), 1e-5);
+    expectClose(
+      bn.runningMean.dataSync(),
+      ref.mean.flatMap((row) => Array.from(row, (m) => 0.1 * m)),
+      1e-5,
+    );
+    expectClose(
+      bn.runningVar.dataSync(),
+      ref.variance.flatMap((row) => Array.from(row, (v) => 0.9 + (0.1 * v * n) / (n - 1))),
+      1e-5,
+    );
     bn.eval();
     const ye = tf.tidy(() => bn.forward(tf.tensor(Array.from(data), [T, B, H, W, C])));
     const rm = Array.from(bn.runningMean.dataSync());
@@ -171,7 +213,7 @@ describe('BNTT', () => {
     const expected = Array.from(data, (v, i) => {
       const t = Math.floor(i / (M * C));
       const k = t * C + (i % C);
-      return gamma[t]![i % C]! * (v - rm[k]!) / Math.sqrt(rv[k]! + 1e-5);
+      return (gamma[t]![i % C]! * (v - rm[k]!)) / Math.sqrt(rv[k]! + 1e-5);
     });
     expectClose(ye.dataSync(), expected, 1e-4);
     tf.dispose([y, ye]);
@@ -181,7 +223,11 @@ describe('BNTT', () => {
   it('has gradients for x, γ[t] and β[t] matching central differences of the float64 reference', () => {
     const bn = new BNTT(C, { timeSteps: T, bias: true });
     bn.weight.assign(tf.tensor(gamma));
-    const beta = [[0.2, -0.1], [0, 0.3], [-0.5, 1]];
+    const beta = [
+      [0.2, -0.1],
+      [0, 0.3],
+      [-0.5, 1],
+    ];
     bn.bias!.assign(tf.tensor(beta));
     const r = randomData(T * M * C, 5);
     const rt = tf.tensor(Array.from(r), [T, M, C]);
@@ -192,9 +238,21 @@ describe('BNTT', () => {
       dot(refNorm(xs, T, M, C, true, 1e-5, { gamma: (t, c) => g[t * C + c]!, beta: (t, c) => b[t * C + c]!, post: () => 1 }).y, r);
     const g0 = Float64Array.from(gamma.flat());
     const b0 = Float64Array.from(beta.flat());
-    expectClose(dx.dataSync(), numericGrad((v) => loss(v, g0, b0), data), 2e-3);
-    expectClose(grads[bn.weight.name]!.dataSync(), numericGrad((v) => loss(data, v, b0), g0), 2e-3);
-    expectClose(grads[bn.bias!.name]!.dataSync(), numericGrad((v) => loss(data, g0, v), b0), 2e-3);
+    expectClose(
+      dx.dataSync(),
+      numericGrad((v) => loss(v, g0, b0), data),
+      2e-3,
+    );
+    expectClose(
+      grads[bn.weight.name]!.dataSync(),
+      numericGrad((v) => loss(data, v, b0), g0),
+      2e-3,
+    );
+    expectClose(
+      grads[bn.bias!.name]!.dataSync(),
+      numericGrad((v) => loss(data, g0, v), b0),
+      2e-3,
+    );
     tf.dispose([x, rt, dx, ...Object.values(grads)]);
     bn.dispose();
   });

@@ -1,5 +1,6 @@
-import { Module, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
-import { checkNormInput, normSettings, sharedStatisticsNorm, type NormOptions } from './channel-stats.js';
+import { SpikeflowError, type Tensor } from '@spikeflow/core';
+import { checkNormInput, type NormOptions } from './channel-stats.js';
+import { SharedStatisticsNorm } from './shared-statistics-norm.js';
 
 export interface TdBatchNormOptions extends NormOptions {
   /** α of tdBN: the normalised input is scaled to α·V_th. Default 1. */
@@ -21,32 +22,22 @@ export interface TdBatchNormOptions extends NormOptions {
  * const y = bn.forward(x); // x [T, B, H, W, 64]
  * ```
  */
-export class TdBatchNorm extends Module {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable;
-  readonly runningMean: tf.Variable;
-  readonly runningVar: tf.Variable;
-  readonly eps: number;
-  readonly momentum: number;
+export class TdBatchNorm extends SharedStatisticsNorm {
   readonly alpha: number;
   readonly vThreshold: number;
 
-  constructor(readonly numFeatures: number, options: TdBatchNormOptions = {}) {
-    super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new SpikeflowError('invalid-options', `TdBatchNorm: numFeatures must be a positive integer, got ${numFeatures}`);
-    ({ eps: this.eps, momentum: this.momentum } = normSettings('TdBatchNorm', options));
-    this.alpha = options.alpha ?? 1;
-    this.vThreshold = options.vThreshold ?? 1;
-    if (!Number.isFinite(this.alpha * this.vThreshold)) throw new SpikeflowError('invalid-options', `TdBatchNorm: alpha and vThreshold must be finite, got ${this.alpha} and ${this.vThreshold}`);
-    this.weight = this.registerParameter('weight', tf.fill([numFeatures], this.alpha * this.vThreshold));
-    this.bias = this.registerParameter('bias', tf.zeros([numFeatures]));
-    this.runningMean = this.registerBuffer('running_mean', tf.zeros([numFeatures]));
-    this.runningVar = this.registerBuffer('running_var', tf.ones([numFeatures]));
+  constructor(numFeatures: number, options: TdBatchNormOptions = {}) {
+    const alpha = options.alpha ?? 1;
+    const vThreshold = options.vThreshold ?? 1;
+    if (!Number.isFinite(alpha * vThreshold)) throw new SpikeflowError('invalid-options', `TdBatchNorm: alpha and vThreshold must be finite, got ${alpha} and ${vThreshold}`);
+    super('TdBatchNorm', numFeatures, options, alpha * vThreshold);
+    this.alpha = alpha;
+    this.vThreshold = vThreshold;
   }
 
   override forward(x: Tensor): Tensor {
     checkNormInput(this.describe(), x, this.numFeatures);
-    return sharedStatisticsNorm(this, x);
+    return this.normalize(x);
   }
 
   override describe(): string {

@@ -1,5 +1,6 @@
-import { Module, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
-import { checkNormInput, normSettings, sharedStatisticsNorm, type NormOptions } from './channel-stats.js';
+import { tf, type Tensor } from '@spikeflow/core';
+import { checkFeatures, checkNormInput, checkStepInput, stepCount, type NormOptions } from './channel-stats.js';
+import { SharedStatisticsNorm } from './shared-statistics-norm.js';
 
 export interface TEBNOptions extends NormOptions {
   /** Number of time steps T (one learnable scale per step). */
@@ -19,33 +20,23 @@ export interface TEBNOptions extends NormOptions {
  * const y = bn.forward(x); // x [4, B, H, W, 64]
  * ```
  */
-export class TEBN extends Module {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable;
+export class TEBN extends SharedStatisticsNorm {
   readonly stepScale: tf.Variable;
-  readonly runningMean: tf.Variable;
-  readonly runningVar: tf.Variable;
-  readonly eps: number;
-  readonly momentum: number;
   readonly timeSteps: number;
 
-  constructor(readonly numFeatures: number, options: TEBNOptions) {
-    super();
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new SpikeflowError('invalid-options', `TEBN: numFeatures must be a positive integer, got ${numFeatures}`);
-    this.timeSteps = options?.timeSteps;
-    if (!Number.isInteger(this.timeSteps) || this.timeSteps < 1) throw new SpikeflowError('invalid-options', `TEBN: timeSteps must be a positive integer (one scale per step), got ${this.timeSteps}`);
-    ({ eps: this.eps, momentum: this.momentum } = normSettings('TEBN', options));
-    this.weight = this.registerParameter('weight', tf.ones([numFeatures]));
-    this.bias = this.registerParameter('bias', tf.zeros([numFeatures]));
-    this.stepScale = this.registerParameter('scale', tf.ones([this.timeSteps]));
-    this.runningMean = this.registerBuffer('running_mean', tf.zeros([numFeatures]));
-    this.runningVar = this.registerBuffer('running_var', tf.ones([numFeatures]));
+  constructor(numFeatures: number, options: TEBNOptions) {
+    checkFeatures('TEBN', numFeatures); // before timeSteps, so a bad numFeatures is the error reported
+    const timeSteps = stepCount('TEBN', options?.timeSteps, 'one scale per step');
+    super('TEBN', numFeatures, options, 1);
+    this.timeSteps = timeSteps;
+    // Registered after the shared statistics' tensors; parameters stay in the order weight, bias, scale.
+    this.stepScale = this.registerParameter('scale', tf.ones([timeSteps]));
   }
 
   override forward(x: Tensor): Tensor {
     checkNormInput(this.describe(), x, this.numFeatures);
-    if (x.shape[0] !== this.timeSteps) throw new SpikeflowError('shape-mismatch', `${this.describe()}: expected T=${this.timeSteps} time steps, got input [${x.shape}]`);
-    const bn = sharedStatisticsNorm(this, x);
+    checkStepInput(this.describe(), x, this.timeSteps);
+    const bn = this.normalize(x);
     return tf.mul(bn, tf.reshape(this.stepScale, [this.timeSteps, ...Array<number>(x.rank - 1).fill(1)]));
   }
 

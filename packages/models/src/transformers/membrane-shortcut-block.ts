@@ -24,7 +24,11 @@ export class MembraneShortcutBlock extends Module {
   readonly attn: SpikeDrivenSelfAttention;
   readonly mlp: MembraneShortcutMlp;
 
-  constructor(readonly dim: number, neuron: NeuronFactory, options: MembraneShortcutBlockOptions = {}) {
+  constructor(
+    readonly dim: number,
+    neuron: NeuronFactory,
+    options: MembraneShortcutBlockOptions = {},
+  ) {
     super();
     this.attn = this.registerModule('attn', new SpikeDrivenSelfAttention(dim, neuron, { ...options, leadingNeuron: true, name: options.name ? `${options.name}.attn` : 'attn' }));
     this.mlp = this.registerModule('mlp', new MembraneShortcutMlp(dim, Math.round(dim * (options.mlpRatio ?? 4)), neuron, options.name ? `${options.name}.mlp` : 'mlp'));

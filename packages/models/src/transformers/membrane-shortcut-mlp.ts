@@ -19,7 +19,12 @@ export class MembraneShortcutMlp extends Module {
   readonly fc2Neuron: NeuronModule;
   readonly fc2: Sequential;
 
-  constructor(readonly dim: number, readonly hidden: number, neuron: NeuronFactory, name = '') {
+  constructor(
+    readonly dim: number,
+    readonly hidden: number,
+    neuron: NeuronFactory,
+    name = '',
+  ) {
     super();
     const n = name ? `${name}.` : '';
     this.fc1Neuron = this.registerModule('fc1_neuron', neuron(`${n}fc1`));

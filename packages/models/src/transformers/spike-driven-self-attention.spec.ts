@@ -43,7 +43,10 @@ describe('SpikeDrivenSelfAttention', () => {
       const [a, b, masked] = form === 'qk-v' ? [q, k, v] : [k, v, q];
       const g = neuronRef(columnSumRef(a, b, dims), dims.T, 0.5);
       const want = bn('proj', linearRef(maskRef(g, masked, dims), C, w['proj.linear.weight']!, C, w['proj.linear.bias']!));
-      for (const r of [rate(s), rate(q), rate(g)]) expect(r).toBeGreaterThan(0.05), expect(r).toBeLessThan(0.95);
+      for (const r of [rate(s), rate(q), rate(g)]) {
+        expect(r).toBeGreaterThan(0.05);
+        expect(r).toBeLessThan(0.95);
+      }
       closeAll(flat(y), want);
 
       const ops = sdsa.countOps(x, y);
@@ -78,7 +81,10 @@ describe('MembraneShortcutMlp', () => {
         identity = h;
       }
       const branch = batchNormRef(linearRef(neuronRef(h, T, 1), hidden, w['fc2.0.weight']!, 8, w['fc2.0.bias']!), 8, w['fc2.1.weight']!, w['fc2.1.bias']!);
-      closeAll(flat(mlp.forward(x)), branch.map((v, i) => v + identity[i]!));
+      closeAll(
+        flat(mlp.forward(x)),
+        branch.map((v, i) => v + identity[i]!),
+      );
     });
   }
 });

@@ -1,5 +1,6 @@
-import { BatchNorm2d, Linear, Module, Sequential, SpikeflowError, tf, type NeuronFactory, type NeuronModule, type Tensor } from '@spikeflow/core';
-import { OpRates, type AttentionOp } from './op-rates.js';
+import { BatchNorm2d, Linear, Sequential, SpikeflowError, tf, type NeuronFactory, type NeuronModule, type Tensor } from '@spikeflow/core';
+import { attentionHeads, QkvAttention, spikingLinear } from './attention-parts.js';
+import type { AttentionOp } from './op-rates.js';
 import { checkTokens } from './spiking-self-attention.js';
 import { ThresholdScaledNeuron } from './threshold-scaled-neuron.js';
 
@@ -43,33 +44,27 @@ export interface SpikeDrivenSelfAttentionOptions {
  * const y = tf.add(x, sdsa.forward(x)); // membrane shortcut, x [T, B, 8, 8, 512]
  * ```
  */
-export class SpikeDrivenSelfAttention extends Module {
+export class SpikeDrivenSelfAttention extends QkvAttention {
   readonly shortcutNeuron: NeuronModule | null;
-  readonly q: Sequential;
-  readonly k: Sequential;
-  readonly v: Sequential;
-  readonly attnNeuron: ThresholdScaledNeuron;
-  readonly proj: Sequential;
-  readonly heads: number;
   readonly form: SdsaForm;
-  private readonly rates = new OpRates();
 
-  constructor(readonly dim: number, neuron: NeuronFactory, options: SpikeDrivenSelfAttentionOptions = {}) {
-    super();
-    this.heads = options.heads ?? 8;
-    this.form = options.form ?? 'qk-v';
-    if (!Number.isInteger(this.heads) || this.heads < 1 || dim % this.heads !== 0) {
-      throw new SpikeflowError('invalid-options', `SpikeDrivenSelfAttention: heads must be a positive integer dividing dim ${dim}, got ${this.heads}`);
-    }
-    if (this.form !== 'qk-v' && this.form !== 'q-kv') throw new SpikeflowError('invalid-options', `SpikeDrivenSelfAttention: form must be 'qk-v' or 'q-kv', got '${String(this.form)}'`);
+  constructor(dim: number, neuron: NeuronFactory, options: SpikeDrivenSelfAttentionOptions = {}) {
+    const heads = attentionHeads('SpikeDrivenSelfAttention', dim, options.heads);
+    const form = options.form ?? 'qk-v';
+    if (form !== 'qk-v' && form !== 'q-kv') throw new SpikeflowError('invalid-options', `SpikeDrivenSelfAttention: form must be 'qk-v' or 'q-kv', got '${String(form)}'`);
     const n = options.name ? `${options.name}.` : '';
-    this.shortcutNeuron = (options.leadingNeuron ?? true) ? this.registerModule('shortcut', neuron(`${n}shortcut`)) : null;
-    const branch = (id: string) => new Sequential({ linear: new Linear(dim, dim, { bias: options.qkvBias ?? false }), bn: new BatchNorm2d(dim), lif: neuron(`${n}${id}`) });
-    this.q = this.registerModule('q', branch('q'));
-    this.k = this.registerModule('k', branch('k'));
-    this.v = this.registerModule('v', branch('v'));
-    this.attnNeuron = this.registerModule('attn', new ThresholdScaledNeuron(neuron(`${n}attn`), options.attnThreshold ?? 0.5));
-    this.proj = this.registerModule('proj', new Sequential({ linear: new Linear(dim, dim), bn: new BatchNorm2d(dim) }));
+    const shortcut = (options.leadingNeuron ?? true) ? neuron(`${n}shortcut`) : null;
+    const qkvBias = options.qkvBias ?? false;
+    super(dim, heads, {
+      shortcut,
+      q: spikingLinear(dim, qkvBias, neuron, `${n}q`),
+      k: spikingLinear(dim, qkvBias, neuron, `${n}k`),
+      v: spikingLinear(dim, qkvBias, neuron, `${n}v`),
+      attn: new ThresholdScaledNeuron(neuron(`${n}attn`), options.attnThreshold ?? 0.5),
+      proj: new Sequential({ linear: new Linear(dim, dim), bn: new BatchNorm2d(dim) }),
+    });
+    this.shortcutNeuron = shortcut;
+    this.form = form;
   }
 
   /** `SUM_c(a ⊗ b)`: per channel, the sum over the H·W tokens of the elementwise product; `[T, B, 1, 1, C]`. */
@@ -107,11 +102,6 @@ export class SpikeDrivenSelfAttention extends Module {
       { name: `sum_c(${first})`, macs: nc, inputRate: this.rates.read('first') },
       { name: second, macs: nc, inputRate: this.rates.read('g') },
     ];
-  }
-
-  override dispose(): void {
-    this.rates.dispose();
-    super.dispose();
   }
 
   override describe(): string {

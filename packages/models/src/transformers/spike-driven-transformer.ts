@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BatchNorm2d, Conv2d, Linear, MaxPool2d, Sequential, type ArchitectureDescriptor, type Module, type NeuronFactory } from '@spikeflow/core';
-import { TimeInvariant } from '../layers/time-invariant.js';
+import { BatchNorm2d, Linear, Sequential, type ArchitectureDescriptor, type Module } from '@spikeflow/core';
+import { patchSplitting, stemConv, type TransformerContext } from './patch-splitting.js';
 import { MembraneShortcutBlock } from './membrane-shortcut-block.js';
 import { Residual } from './residual.js';
 import type { SdsaForm } from './spike-driven-self-attention.js';
@@ -24,8 +24,6 @@ export interface SpikeDrivenTransformerOptions {
   readonly form: SdsaForm;
 }
 
-type Context = { inputShape: readonly number[]; numClasses: number; neuron: NeuronFactory; staticInput?: boolean };
-
 /**
  * Spike-driven Transformer (Yao et al., NeurIPS 2023), CIFAR variant, NHWC, membrane shortcuts:
  *
@@ -45,28 +43,23 @@ type Context = { inputShape: readonly number[]; numClasses: number; neuron: Neur
  * const net = sf.model('sdt', { depth: 1, dim: 64 }, { inputShape: [32, 32, 2], numClasses: 10, neuron: { id: 'lif' } });
  * ```
  */
-export function spikeDrivenTransformer(options: SpikeDrivenTransformerOptions, context: Context): Module {
+export function spikeDrivenTransformer(options: SpikeDrivenTransformerOptions, context: TransformerContext): Module {
   const id = 'spike-driven-transformer';
   const pools = [...options.poolingStat].map((d) => d === '1');
   const [, , c] = tokenGridInput(id, context.inputShape, pools.filter(Boolean).length);
   const D = options.dim;
   checkDims(id, D, options.heads);
   const n = context.neuron;
-  const conv = (i: number, o: number) => new Conv2d(i, o, 3, { padding: 1, bias: false });
   // Named children (`sps.lif1`, `blocks.0.attn.q.lif`, `head.lif`) give readable parameter names and
   // firing-rate keys; construction order (and so every RNG draw) is the same as when they were numbered.
-  const first = new Sequential({ conv0: conv(c, D / 8), bn0: new BatchNorm2d(D / 8) });
-  const sps = new Sequential().append(context.staticInput ? new TimeInvariant(first) : first, 'stem');
-  const widths = [D / 8, D / 4, D / 2, D];
-  for (let s = 0; s < 4; s++) {
-    if (s > 0) sps.append(conv(widths[s - 1], widths[s]), `conv${s}`).append(new BatchNorm2d(widths[s]), `bn${s}`);
-    if (s < 3) sps.append(n(`sps.${s}`), `lif${s}`);
-    if (pools[s]) sps.append(new MaxPool2d(3, 2, 1), `pool${s}`);
-  }
-  sps.append(new Residual(new Sequential({ lif: n('sps.3'), conv: conv(D, D), bn: new BatchNorm2d(D) })), 'rpe');
+  // The last stage does not fire: its membrane value goes on to the position embedding's neuron.
+  const sps = patchSplitting(c, D, context, pools, (s) => s < 3);
+  sps.append(new Residual(new Sequential({ lif: n('sps.3'), conv: stemConv(D, D), bn: new BatchNorm2d(D) })), 'rpe');
   const blocks = new Sequential();
   for (let i = 0; i < options.depth; i++) {
-    blocks.append(new MembraneShortcutBlock(D, n, { heads: options.heads, mlpRatio: options.mlpRatio, attnThreshold: options.attnThreshold, form: options.form, name: `block${i}` }));
+    blocks.append(
+      new MembraneShortcutBlock(D, n, { heads: options.heads, mlpRatio: options.mlpRatio, attnThreshold: options.attnThreshold, form: options.form, name: `block${i}` }),
+    );
   }
   return new Sequential({ sps, blocks, head: new Sequential({ mean: new TokenMean(), lif: n('head'), fc: new Linear(D, context.numClasses) }) });
 }
@@ -81,7 +74,10 @@ export const spikeDrivenTransformerDescriptor: ArchitectureDescriptor<SpikeDrive
       dim: z.number().int().positive().default(512),
       heads: z.number().int().positive().default(8),
       mlpRatio: z.number().positive().default(4),
-      poolingStat: z.string().regex(/^[01]{4}$/, 'four digits 0/1, one per stem stage').default('0011'),
+      poolingStat: z
+        .string()
+        .regex(/^[01]{4}$/, 'four digits 0/1, one per stem stage')
+        .default('0011'),
       attnThreshold: z.number().positive().default(0.5),
       form: z.enum(['qk-v', 'q-kv']).default('qk-v'),
     })

@@ -20,14 +20,25 @@ export class SpikformerBlock extends Module {
   readonly attn: SpikingSelfAttention;
   readonly mlp: Sequential;
 
-  constructor(readonly dim: number, neuron: NeuronFactory, options: SpikformerBlockOptions = {}) {
+  constructor(
+    readonly dim: number,
+    neuron: NeuronFactory,
+    options: SpikformerBlockOptions = {},
+  ) {
     super();
     const hidden = Math.round(dim * (options.mlpRatio ?? 4));
     const n = options.name ? `${options.name}.` : '';
     this.attn = this.registerModule('attn', new SpikingSelfAttention(dim, neuron, { ...options, name: `${n}attn` }));
     this.mlp = this.registerModule(
       'mlp',
-      new Sequential({ fc1: new Linear(dim, hidden), bn1: new BatchNorm2d(hidden), lif1: neuron(`${n}mlp.fc1`), fc2: new Linear(hidden, dim), bn2: new BatchNorm2d(dim), lif2: neuron(`${n}mlp.fc2`) }),
+      new Sequential({
+        fc1: new Linear(dim, hidden),
+        bn1: new BatchNorm2d(hidden),
+        lif1: neuron(`${n}mlp.fc1`),
+        fc2: new Linear(hidden, dim),
+        bn2: new BatchNorm2d(dim),
+        lif2: neuron(`${n}mlp.fc2`),
+      }),
     );
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BatchNorm2d, Conv2d, Linear, MaxPool2d, Sequential, SpikeflowError, type ArchitectureDescriptor, type Module, type NeuronFactory } from '@spikeflow/core';
-import { TimeInvariant } from '../layers/time-invariant.js';
+import { BatchNorm2d, Linear, Sequential, SpikeflowError, type ArchitectureDescriptor, type Module } from '@spikeflow/core';
+import { patchSplitting, stemConv, type TransformerContext } from './patch-splitting.js';
 import { Residual } from './residual.js';
 import { SpikformerBlock } from './spikformer-block.js';
 import { TokenMean } from './token-mean.js';
@@ -21,8 +21,6 @@ export interface SpikformerOptions {
   /** Bias in the Q/K/V linears (reference CIFAR code: true). */
   readonly qkvBias: boolean;
 }
-
-type Context = { inputShape: readonly number[]; numClasses: number; neuron: NeuronFactory; staticInput?: boolean };
 
 /** The `[H, W, C]` input shape, checked: H and W divisible by `2^pools`. */
 export function tokenGridInput(id: string, inputShape: readonly number[], pools: number): [number, number, number] {
@@ -58,27 +56,28 @@ export function checkDims(id: string, dim: number, heads: number): void {
  * const net = sf.model('spikformer', { depth: 2, dim: 128, heads: 4 }, { inputShape: [32, 32, 3], numClasses: 10, neuron: { id: 'lif' } });
  * ```
  */
-export function spikformer(options: SpikformerOptions, context: Context): Module {
+export function spikformer(options: SpikformerOptions, context: TransformerContext): Module {
   const id = 'spikformer';
   const [, , c] = tokenGridInput(id, context.inputShape, 2);
   const D = options.dim;
   checkDims(id, D, options.heads);
   const n = context.neuron;
-  const conv = (i: number, o: number) => new Conv2d(i, o, 3, { padding: 1, bias: false });
   // Named children (`sps.lif1`, `blocks.0.attn.q.lif`, `head.fc`) give readable parameter names and
   // firing-rate keys; construction order (and so every RNG draw) is the same as when they were numbered.
-  const first = new Sequential({ conv0: conv(c, D / 8), bn0: new BatchNorm2d(D / 8) });
-  const sps = new Sequential({
-    stem: context.staticInput ? new TimeInvariant(first) : first,
-    lif0: n('sps.0'),
-    conv1: conv(D / 8, D / 4), bn1: new BatchNorm2d(D / 4), lif1: n('sps.1'),
-    conv2: conv(D / 4, D / 2), bn2: new BatchNorm2d(D / 2), lif2: n('sps.2'), pool2: new MaxPool2d(3, 2, 1),
-    conv3: conv(D / 2, D), bn3: new BatchNorm2d(D), lif3: n('sps.3'), pool3: new MaxPool2d(3, 2, 1),
-    rpe: new Residual(new Sequential({ conv: conv(D, D), bn: new BatchNorm2d(D), lif: n('sps.rpe') })),
-  });
+  const sps = patchSplitting(c, D, context, [false, false, true, true], () => true);
+  sps.append(new Residual(new Sequential({ conv: stemConv(D, D), bn: new BatchNorm2d(D), lif: n('sps.rpe') })), 'rpe');
   const blocks = new Sequential();
   for (let i = 0; i < options.depth; i++) {
-    blocks.append(new SpikformerBlock(D, n, { heads: options.heads, mlpRatio: options.mlpRatio, scale: options.scale, attnThreshold: options.attnThreshold, qkvBias: options.qkvBias, name: `block${i}` }));
+    blocks.append(
+      new SpikformerBlock(D, n, {
+        heads: options.heads,
+        mlpRatio: options.mlpRatio,
+        scale: options.scale,
+        attnThreshold: options.attnThreshold,
+        qkvBias: options.qkvBias,
+        name: `block${i}`,
+      }),
+    );
   }
   return new Sequential({ sps, blocks, head: new Sequential({ mean: new TokenMean(), fc: new Linear(D, context.numClasses) }) });
 }

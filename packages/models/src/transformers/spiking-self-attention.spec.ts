@@ -48,11 +48,17 @@ describe('SpikingSelfAttention', () => {
     const want = branch('proj', attn);
     const rate = (s: number[]) => s.reduce((a, b) => a + b, 0) / s.length;
     // The case must exercise firing and silence in every stage.
-    for (const s of [q!, attn, want]) expect(rate(s)).toBeGreaterThan(0.05), expect(rate(s)).toBeLessThan(0.95);
+    for (const s of [q!, attn, want]) {
+      expect(rate(s)).toBeGreaterThan(0.05);
+      expect(rate(s)).toBeLessThan(0.95);
+    }
     expect(mismatches(flat(y), want)).toBe(0);
 
     const ops = ssa.countOps(x, y);
-    expect(ops.map((o) => [o.name, o.macs])).toEqual([['q·kᵀ', 9 * 9 * 16], ['(q·kᵀ)·v', 9 * 9 * 16]]);
+    expect(ops.map((o) => [o.name, o.macs])).toEqual([
+      ['q·kᵀ', 9 * 9 * 16],
+      ['(q·kᵀ)·v', 9 * 9 * 16],
+    ]);
     expect(ops[0]!.inputRate).toBeCloseTo(rate(q!), 6);
     expect(ops[1]!.inputRate).toBeCloseTo(rate(v!), 6);
     ssa.dispose();

@@ -1,5 +1,6 @@
-import { BatchNorm2d, Linear, Module, Sequential, SpikeflowError, tf, type NeuronFactory, type Tensor } from '@spikeflow/core';
-import { OpRates, type AttentionOp } from './op-rates.js';
+import { SpikeflowError, tf, type NeuronFactory, type Tensor } from '@spikeflow/core';
+import { attentionHeads, QkvAttention, spikingLinear } from './attention-parts.js';
+import type { AttentionOp } from './op-rates.js';
 import { ThresholdScaledNeuron } from './threshold-scaled-neuron.js';
 
 export interface SpikingSelfAttentionOptions {
@@ -35,30 +36,21 @@ export interface SpikingSelfAttentionOptions {
  * const y = ssa.forward(x); // x [T, B, 8, 8, 384] -> spikes [T, B, 8, 8, 384]
  * ```
  */
-export class SpikingSelfAttention extends Module {
-  readonly q: Sequential;
-  readonly k: Sequential;
-  readonly v: Sequential;
-  readonly attnNeuron: ThresholdScaledNeuron;
-  readonly proj: Sequential;
-  readonly heads: number;
+export class SpikingSelfAttention extends QkvAttention {
   readonly scale: number;
-  private readonly rates = new OpRates();
 
-  constructor(readonly dim: number, neuron: NeuronFactory, options: SpikingSelfAttentionOptions = {}) {
-    super();
-    this.heads = options.heads ?? 8;
-    this.scale = options.scale ?? 0.125;
-    if (!Number.isInteger(this.heads) || this.heads < 1 || dim % this.heads !== 0) {
-      throw new SpikeflowError('invalid-options', `SpikingSelfAttention: heads must be a positive integer dividing dim ${dim}, got ${this.heads}`);
-    }
+  constructor(dim: number, neuron: NeuronFactory, options: SpikingSelfAttentionOptions = {}) {
+    const heads = attentionHeads('SpikingSelfAttention', dim, options.heads);
     const n = options.name ? `${options.name}.` : '';
-    const branch = (id: string, bias: boolean) => new Sequential({ linear: new Linear(dim, dim, { bias }), bn: new BatchNorm2d(dim), lif: neuron(`${n}${id}`) });
-    this.q = this.registerModule('q', branch('q', options.qkvBias ?? true));
-    this.k = this.registerModule('k', branch('k', options.qkvBias ?? true));
-    this.v = this.registerModule('v', branch('v', options.qkvBias ?? true));
-    this.attnNeuron = this.registerModule('attn', new ThresholdScaledNeuron(neuron(`${n}attn`), options.attnThreshold ?? 0.5));
-    this.proj = this.registerModule('proj', branch('proj', true));
+    const qkvBias = options.qkvBias ?? true;
+    super(dim, heads, {
+      q: spikingLinear(dim, qkvBias, neuron, `${n}q`),
+      k: spikingLinear(dim, qkvBias, neuron, `${n}k`),
+      v: spikingLinear(dim, qkvBias, neuron, `${n}v`),
+      attn: new ThresholdScaledNeuron(neuron(`${n}attn`), options.attnThreshold ?? 0.5),
+      proj: spikingLinear(dim, true, neuron, `${n}proj`),
+    });
+    this.scale = options.scale ?? 0.125;
   }
 
   /**
@@ -102,11 +94,6 @@ export class SpikingSelfAttention extends Module {
       { name: 'q·kᵀ', macs: n * n * this.dim, inputRate: this.rates.read('q') },
       { name: '(q·kᵀ)·v', macs: n * n * this.dim, inputRate: this.rates.read('v') },
     ];
-  }
-
-  override dispose(): void {
-    this.rates.dispose();
-    super.dispose();
   }
 
   override describe(): string {

@@ -23,7 +23,10 @@ import { Module, SpikeflowError, tf, type NeuronModule, type Tensor } from '@spi
 export class ThresholdScaledNeuron extends Module {
   readonly neuron: NeuronModule;
 
-  constructor(neuron: NeuronModule, readonly threshold: number) {
+  constructor(
+    neuron: NeuronModule,
+    readonly threshold: number,
+  ) {
     super();
     if (!(threshold > 0) || !Number.isFinite(threshold)) {
       throw new SpikeflowError('invalid-options', `ThresholdScaledNeuron: threshold must be a positive finite number, got ${threshold}`);

@@ -7,14 +7,19 @@ const sf = createSpikeflow({ plugins: [neurons(), models()] });
 const ctx = (inputShape: number[], numClasses = 10) => ({ inputShape, numClasses, neuron: { id: 'lif' } });
 
 /** Trainable scalars whose dotted name starts with `prefix`. */
-const countUnder = (m: Module, prefix: string) => m.namedParameters().filter(([n]) => n.startsWith(prefix)).reduce((a, [, v]) => a + v.size, 0);
+const countUnder = (m: Module, prefix: string) =>
+  m
+    .namedParameters()
+    .filter(([n]) => n.startsWith(prefix))
+    .reduce((a, [, v]) => a + v.size, 0);
 
 // Parameter counts written from the reference models' layer lists (biases and BN affine pairs counted by hand).
 const conv3 = (i: number, o: number) => 9 * i * o; // bias-free 3x3
 const bn = (c: number) => 2 * c;
 const lin = (i: number, o: number, bias = true) => i * o + (bias ? o : 0);
 /** SPS / MS-SPS: four conv-BN stages (D/8, D/4, D/2, D) and the 3x3 position-embedding conv + BN. */
-const spsCount = (cin: number, D: number) => conv3(cin, D / 8) + conv3(D / 8, D / 4) + conv3(D / 4, D / 2) + conv3(D / 2, D) + conv3(D, D) + bn(D / 8) + bn(D / 4) + bn(D / 2) + bn(D) + bn(D);
+const spsCount = (cin: number, D: number) =>
+  conv3(cin, D / 8) + conv3(D / 8, D / 4) + conv3(D / 4, D / 2) + conv3(D / 2, D) + conv3(D, D) + bn(D / 8) + bn(D / 4) + bn(D / 2) + bn(D) + bn(D);
 const mlpCount = (D: number, hid: number) => lin(D, hid) + bn(hid) + lin(hid, D) + bn(D);
 /** Spikformer block: biased Q/K/V linears + BN, biased projection + BN, MLP. */
 const spikformerBlock = (D: number) => 3 * (lin(D, D) + bn(D)) + lin(D, D) + bn(D) + mlpCount(D, 4 * D);

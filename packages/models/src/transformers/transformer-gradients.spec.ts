@@ -18,11 +18,14 @@ function checkAllGradients(id: string, options: Record<string, unknown>, inputSh
   tf.tidy(() => {
     const x = tf.randomUniform([T, B, ...inputShape], 0, 1, 'float32', 3);
     const labels = tf.tensor1d([1, 3].slice(0, B), 'int32');
-    const { value, grads } = tf.variableGrads(() => {
-      const out = m.forward(x);
-      expect(out.shape).toEqual([T, B, 4]);
-      return crossEntropy(tf.mean(out, 0), labels, 4) as tf.Scalar;
-    }, params.map(([, v]) => v));
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const out = m.forward(x);
+        expect(out.shape).toEqual([T, B, 4]);
+        return crossEntropy(tf.mean(out, 0), labels, 4) as tf.Scalar;
+      },
+      params.map(([, v]) => v),
+    );
     expect(Number.isFinite(value.dataSync()[0])).toBe(true);
     const problems: string[] = [];
     for (const [name, v] of params) {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { SpikeflowError, type DatasetDescriptor, type DatasetOpenOptions } from '@spikeflow/core';
+import type { DatasetDescriptor, DatasetOpenOptions } from '@spikeflow/core';
 import { openEventDataset } from '../../event-dataset/open-event-dataset.js';
 import type { FrameDataset } from '../../event-dataset/frame-dataset.js';
 import { pipelineFrameShape } from '../../frames/frame-pipeline.js';
 import { framePipeline } from '../../event-dataset/open-event-dataset.js';
+import { parseOpenOptions } from '../open-options.js';
 import type { NeuromorphicDatasetSpec } from './neuromorphic-spec.js';
 
 /** Options of every neuromorphic dataset (given to `sf.dataset`, or `dataset.options` in a run config). */
@@ -61,14 +62,9 @@ export function eventDatasetDescriptor(spec: NeuromorphicDatasetSpec): EventData
     classNames: spec.classNames,
     spec,
     async open(options) {
-      const { split, dataDir, download, onProgress, ...rest } = options;
-      if (split !== 'train' && split !== 'test') {
-        throw new SpikeflowError('invalid-options', `dataset '${spec.id}': split must be 'train' or 'test', got ${JSON.stringify(split)}`);
-      }
-      const parsed = eventDatasetOptions.safeParse(rest);
-      if (!parsed.success) throw new SpikeflowError('invalid-options', `invalid options for dataset '${spec.id}':\n${z.prettifyError(parsed.error)}`);
+      const { common, own } = parseOpenOptions(spec.id, options, eventDatasetOptions);
       // Like the static datasets, a missing dataset is downloaded unless the caller says not to.
-      return openEventDataset(spec, { ...parsed.data, split, dataDir, onProgress, download: download !== false });
+      return openEventDataset(spec, { ...own, ...common, download: common.download !== false });
     },
   };
 }

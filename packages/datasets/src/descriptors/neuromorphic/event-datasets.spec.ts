@@ -1,8 +1,9 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
-import { createSpikeflow, SpikeflowError } from '@spikeflow/core';
+import { createSpikeflow } from '@spikeflow/core';
 import { datasets } from '../../plugin.js';
 import { neuromorphicSpecs } from './event-datasets.js';
 import type { FrameDataset } from '../../event-dataset/frame-dataset.js';
@@ -11,7 +12,7 @@ import { integrateFrames } from '../../frames/integrate-frames.js';
 import { openEventFile } from '../../events/open-event-file.js';
 import { readAllEvents } from '../../events/read-all-events.js';
 import { eventSample } from '../../test-utils/event-data.js';
-import { randomEvents, tempDir, writeAedat2, writeAedat31, writeCifar10 } from '../../test-utils/event-writers.js';
+import { randomEvents, writeAedat2, writeAedat31, writeCifar10 } from '../../test-utils/event-writers.js';
 
 const sf = createSpikeflow({ plugins: [datasets()] });
 
@@ -40,7 +41,13 @@ describe('neuromorphic dataset descriptors', () => {
     if (src === undefined) return;
     const root = await tempDir();
     // Labels from SLAYER's train1K.txt / test100.txt (see SOURCES.md): 1→5, 2→0, 3→4, 4→1, 5→9; 60001→7, 60002→2.
-    const train: [string, number][] = [['1', 5], ['2', 0], ['3', 4], ['4', 1], ['5', 9]];
+    const train: [string, number][] = [
+      ['1', 5],
+      ['2', 0],
+      ['3', 4],
+      ['4', 1],
+      ['5', 9],
+    ];
     for (const [name, label] of train) {
       await mkdir(join(root, 'n-mnist', 'Train', String(label)), { recursive: true });
       await copyFile(eventSample(`nmnist/${name}.bs2`)!, join(root, 'n-mnist', 'Train', String(label), `${name}.bin`));
@@ -109,10 +116,9 @@ describe('neuromorphic dataset descriptors', () => {
 
   it('a dataset that is nowhere is dataset-missing, naming the official file and the folders searched', async () => {
     const root = await tempDir();
-    const err = await sf.dataset('dvs128-gesture', { split: 'train', dataDir: root } as never).catch((e: unknown) => e);
-    expect(SpikeflowError.is(err, 'dataset-missing')).toBe(true);
-    expect((err as Error).message).toContain('DvsGesture.tar.gz');
-    expect((err as Error).message).toContain(root);
+    const err = await expectSpikeflowError(sf.dataset('dvs128-gesture', { split: 'train', dataDir: root } as never), 'dataset-missing');
+    expect(err.message).toContain('DvsGesture.tar.gz');
+    expect(err.message).toContain(root);
     await expect(sf.dataset('n-mnist', { split: 'train', frames: 0 } as never)).rejects.toMatchObject({ kind: 'invalid-options' });
   });
 

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
 import { openAedat2 } from './open-aedat2.js';
 import { readAllEvents } from '../../events/read-all-events.js';
 import { detectEventFormat } from '../../events/open-event-file.js';
-import { randomEvents, tempDir, writeAedat2 } from '../../test-utils/event-writers.js';
+import { randomEvents, writeAedat2 } from '../../test-utils/event-writers.js';
 import { truncatedCopy } from '../../test-utils/truncate-copy.js';
 
 describe('openAedat2 (jAER AEDAT 2.0, DVS128 addresses)', () => {
@@ -25,8 +25,7 @@ describe('openAedat2 (jAER AEDAT 2.0, DVS128 addresses)', () => {
     const dir = await tempDir();
     const file = join(dir, 'x.aedat');
     await writeAedat2(file, randomEvents(10, 128, 128, 2));
-    const err = await readAllEvents(await openAedat2(await truncatedCopy(file, -5))).catch((e: unknown) => e);
-    expect(SpikeflowError.is(err, 'file-truncated')).toBe(true);
-    expect((err as Error).message).toContain('3 of 8 bytes');
+    const err = await expectSpikeflowError(readAllEvents(await openAedat2(await truncatedCopy(file, -5))), 'file-truncated');
+    expect(err.message).toContain('3 of 8 bytes');
   });
 });

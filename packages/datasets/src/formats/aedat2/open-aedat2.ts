@@ -1,9 +1,8 @@
 import type { EventBatch } from '../../events/event-batch.js';
 import { eventBatch } from '../../events/event-batch.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
-import { recordChunks } from '../../events/file-chunks.js';
 import { readHeaderLines } from '../../events/header-lines.js';
-import { truncatedError } from '../../events/truncated.js';
+import { RecordStream } from '../../events/record-stream.js';
 
 /** How to turn a jAER DVS128 address into coordinates. */
 export type Aedat2Orientation = 'sensor' | 'cifar10-dvs';
@@ -31,16 +30,8 @@ export async function openAedat2(file: string, options: EventReadOptions & { ori
   return {
     info: { format: 'aedat2', file, width: 128, height: 128, header },
     async *batches(): AsyncGenerator<EventBatch> {
-      const it = recordChunks(file, end, 8, options.chunkBytes);
-      let offset = end;
-      for (;;) {
-        const r = await it.next();
-        if (r.done) {
-          if (r.value !== 0) throw truncatedError(file, 'AEDAT 2.0', offset + r.value, `an event (${r.value} of 8 bytes)`);
-          return;
-        }
-        const bytes = r.value;
-        offset += bytes.length;
+      const records = new RecordStream(file, 'AEDAT 2.0', end, 8, options.chunkBytes);
+      for await (const { bytes } of records) {
         const n = bytes.length / 8;
         const out = eventBatch(n);
         const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -56,6 +47,7 @@ export async function openAedat2(file: string, options: EventReadOptions & { ori
         }
         yield out;
       }
+      records.checkEnd((torn) => `an event (${torn} of 8 bytes)`);
     },
   };
 }

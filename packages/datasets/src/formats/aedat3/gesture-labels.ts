@@ -24,13 +24,20 @@ export async function readGestureLabels(file: string): Promise<GestureSegment[]>
   const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const head = rows.shift()?.replace(/\s/g, '');
   if (head !== 'class,startTime_usec,endTime_usec') {
-    throw new SpikeflowError('format-unknown', `'${file}' is not a DVS128 Gesture labels file: its header is ${JSON.stringify(head ?? '')}, expected "class,startTime_usec,endTime_usec"`, { file });
+    throw new SpikeflowError(
+      'format-unknown',
+      `'${file}' is not a DVS128 Gesture labels file: its header is ${JSON.stringify(head ?? '')}, expected "class,startTime_usec,endTime_usec"`,
+      { file },
+    );
   }
   return rows.map((row, i) => {
     const cells = row.split(',').map((c) => Number(c.trim()));
     const [cls, start, end] = cells;
     if (cells.length !== 3 || !Number.isInteger(cls) || cls! < 1 || cls! > 11 || !Number.isFinite(start) || !Number.isFinite(end) || end! < start!) {
-      throw new SpikeflowError('dataset-corrupt', `'${file}' line ${i + 2}: expected "class(1..11),start,end" with start <= end, got ${JSON.stringify(row)}`, { file, line: i + 2 });
+      throw new SpikeflowError('dataset-corrupt', `'${file}' line ${i + 2}: expected "class(1..11),start,end" with start <= end, got ${JSON.stringify(row)}`, {
+        file,
+        line: i + 2,
+      });
     }
     return { label: cls! - 1, start: start!, end: end! };
   });

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
 import { openAedat3 } from './open-aedat3.js';
 import { readGestureLabels, splitGestureSegments } from './gesture-labels.js';
 import { readAllEvents } from '../../events/read-all-events.js';
 import { detectEventFormat } from '../../events/open-event-file.js';
-import { randomEvents, tempDir, writeAedat31, type TestEvent } from '../../test-utils/event-writers.js';
+import { randomEvents, writeAedat31, type TestEvent } from '../../test-utils/event-writers.js';
 import { truncatedCopy } from '../../test-utils/truncate-copy.js';
 
 describe('openAedat3 (AEDAT 3.1, generated in the cAER layout)', () => {
@@ -15,7 +15,10 @@ describe('openAedat3 (AEDAT 3.1, generated in the cAER layout)', () => {
     const file = join(dir, 'user01_fluorescent.aedat');
     const events = randomEvents(3000, 128, 128, 5);
     // The last packet's events lie past 2^31 µs, so the overflow field carries their high bits.
-    const late: TestEvent[] = [{ t: 2 ** 31 + 5, x: 127, y: 0, p: 1 }, { t: 2 ** 31 + 9, x: 0, y: 127, p: 0 }];
+    const late: TestEvent[] = [
+      { t: 2 ** 31 + 5, x: 127, y: 0, p: 1 },
+      { t: 2 ** 31 + 9, x: 0, y: 127, p: 0 },
+    ];
     const invalid = new Set([events[10]!, events[2000]!]);
     await writeAedat31(file, [events.slice(0, 1000), events.slice(1000, 1001), events.slice(1001), late], invalid);
     expect(await detectEventFormat(file)).toBe('aedat3');
@@ -35,8 +38,7 @@ describe('openAedat3 (AEDAT 3.1, generated in the cAER layout)', () => {
     const file = join(dir, 'a.aedat');
     await writeAedat31(file, [randomEvents(50, 128, 128, 1)]);
     const cut = await truncatedCopy(file, -4);
-    const err = await readAllEvents(await openAedat3(cut)).catch((e: unknown) => e);
-    expect(SpikeflowError.is(err, 'file-truncated')).toBe(true);
+    await expectSpikeflowError(readAllEvents(await openAedat3(cut)), 'file-truncated');
     const other = join(dir, 'b.aedat');
     await writeFile(other, '#!AER-DAT2.0\r\n');
     await expect(openAedat3(other)).rejects.toMatchObject({ kind: 'format-unknown' });

@@ -32,7 +32,11 @@ export const AEDAT3_PACKET_HEADER_BYTES = 28;
 export async function openAedat3(file: string, options: EventReadOptions = {}): Promise<EventFile> {
   const { lines, end, fileSize } = await readHeaderLines(file, '#', ['#!END-HEADER']);
   if (lines[0] !== AEDAT31_MAGIC) {
-    throw new SpikeflowError('format-unknown', `'${file}' is not an AEDAT 3.1 file: its first line is ${JSON.stringify(lines[0] ?? '')}, expected ${JSON.stringify(AEDAT31_MAGIC)}`, { file });
+    throw new SpikeflowError(
+      'format-unknown',
+      `'${file}' is not an AEDAT 3.1 file: its first line is ${JSON.stringify(lines[0] ?? '')}, expected ${JSON.stringify(AEDAT31_MAGIC)}`,
+      { file },
+    );
   }
   const header: Record<string, string> = {};
   for (const line of lines) {

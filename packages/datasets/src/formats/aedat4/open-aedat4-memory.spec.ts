@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressFrameSync } from 'lz4-napi';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { SpikeflowError } from '@spikeflow/core';
 import { openAedat4 } from './open-aedat4.js';
 import { readAllEvents } from '../../events/read-all-events.js';
 import { eventSample } from '../../test-utils/event-data.js';
-import { tempDir } from '../../test-utils/event-writers.js';
 import { canMeasurePeakRss, peakRssGrowth } from '../../test-utils/peak-rss.js';
 
 const measurable = canMeasurePeakRss();
@@ -47,7 +47,9 @@ describe.skipIf(!measurable)('openAedat4 bounds what a packet may inflate to', (
 
     const r = await peakRssGrowth(async () => readAllEvents(await openAedat4(file)));
     expect(SpikeflowError.is(r.error, 'dataset-corrupt'), String(r.error)).toBe(true);
-    expect((r.error as Error).message).toContain(`at byte ${first}: the packet of stream 0 would decompress to as much as ${384 * (4 << 20)} bytes, more than the ${64 << 20}-byte packet limit`);
+    expect((r.error as Error).message).toContain(
+      `at byte ${first}: the packet of stream 0 would decompress to as much as ${384 * (4 << 20)} bytes, more than the ${64 << 20}-byte packet limit`,
+    );
     expect(r.growthMiB).toBeLessThan(64);
   });
 });

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openAedat4, readAedat4Header } from './open-aedat4.js';
 import { zstdFrameLength } from './zstd-frame-length.js';
 import { readAllEvents } from '../../events/read-all-events.js';
 import type { EventBatch } from '../../events/event-batch.js';
 import { eventSample } from '../../test-utils/event-data.js';
-import { tempDir } from '../../test-utils/event-writers.js';
 import { reencodeAedat4 } from '../../test-utils/reencode-aedat4.js';
 import { truncatedCopy } from '../../test-utils/truncate-copy.js';
 
@@ -101,19 +101,29 @@ describe('openAedat4 on Zstd-compressed files (the real sample re-encoded with z
     // frame itself is incomplete.
     const cut = join(dir, 'cut.aedat4');
     let i = 0;
-    await reencodeAedat4(src, cut, () => {
-      const b = cache[i++]!;
-      return i === 1 ? b.subarray(0, b.length - 5) : b;
-    }, 3);
+    await reencodeAedat4(
+      src,
+      cut,
+      () => {
+        const b = cache[i++]!;
+        return i === 1 ? b.subarray(0, b.length - 5) : b;
+      },
+      3,
+    );
     await expect(readAllEvents(await openAedat4(cut))).rejects.toMatchObject({ kind: 'dataset-corrupt', message: expect.stringMatching(/Zstd frame.*not a whole Zstd frame/) });
     // Same length, garbage in the middle of the compressed data.
     const garbled = join(dir, 'garbled.aedat4');
     i = 0;
-    await reencodeAedat4(src, garbled, () => {
-      const b = Buffer.from(cache[i++]!);
-      if (i === 1) b.fill(0xa5, 40, b.length - 20);
-      return b;
-    }, 3);
+    await reencodeAedat4(
+      src,
+      garbled,
+      () => {
+        const b = Buffer.from(cache[i++]!);
+        if (i === 1) b.fill(0xa5, 40, b.length - 20);
+        return b;
+      },
+      3,
+    );
     await expect(readAllEvents(await openAedat4(garbled))).rejects.toMatchObject({ kind: 'dataset-corrupt' });
   });
 });

@@ -1,12 +1,12 @@
 import { copyFile } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { openAedat4, readAedat4Header } from './open-aedat4.js';
 import { FlatbufferTable } from './flatbuffer-table.js';
 import { readAllEvents } from '../../events/read-all-events.js';
 import { eventSample } from '../../test-utils/event-data.js';
-import { tempDir } from '../../test-utils/event-writers.js';
 
 // Variants of the real DVXplorer sample with one header field changed in place.
 async function patched(edit: (bytes: Buffer) => void): Promise<string | undefined> {
@@ -28,7 +28,11 @@ describe('openAedat4 header handling (real sample)', () => {
     expect(h.compression).toBe('lz4');
     expect(h.dataTablePosition).toBe(945243); // SOURCES.md
     expect(h.packetsStart).toBe(14 + 4 + 2316);
-    expect(h.streams.map((s) => [s.id, s.typeIdentifier])).toEqual([[0, 'EVTS'], [2, 'IMUS'], [3, 'TRIG']]);
+    expect(h.streams.map((s) => [s.id, s.typeIdentifier])).toEqual([
+      [0, 'EVTS'],
+      [2, 'IMUS'],
+      [3, 'TRIG'],
+    ]);
     expect(h.streams[0]).toMatchObject({ width: 320, height: 240, source: 'DVXplorer_DXB00010' });
   });
 

@@ -74,7 +74,9 @@ async function loadLz4(file: string): Promise<(data: Buffer) => Buffer> {
   try {
     return (await import('lz4-napi')).decompressFrameSync;
   } catch (e) {
-    throw new SpikeflowError('not-supported', `cannot read LZ4-compressed AEDAT4 file '${file}': the lz4-napi library has no binary for this platform (${(e as Error).message})`, { file });
+    throw new SpikeflowError('not-supported', `cannot read LZ4-compressed AEDAT4 file '${file}': the lz4-napi library has no binary for this platform (${(e as Error).message})`, {
+      file,
+    });
   }
 }
 
@@ -196,7 +198,11 @@ export async function openAedat4(file: string, options: EventReadOptions & { str
   const header = await readAedat4Header(file);
   const stream = options.streamId === undefined ? header.streams.find((s) => s.typeIdentifier === 'EVTS') : header.streams.find((s) => s.id === options.streamId);
   if (stream === undefined) {
-    throw new SpikeflowError('not-supported', `AEDAT4 file '${file}' has no event stream (EVTS); its streams are ${header.streams.map((s) => `${s.id}:${s.typeIdentifier}`).join(', ') || 'none'}`, { file });
+    throw new SpikeflowError(
+      'not-supported',
+      `AEDAT4 file '${file}' has no event stream (EVTS); its streams are ${header.streams.map((s) => `${s.id}:${s.typeIdentifier}`).join(', ') || 'none'}`,
+      { file },
+    );
   }
   const codec = await codecFor(file, header.compression);
   const maxPacket = options.maxPacketBytes ?? AEDAT4_MAX_PACKET_BYTES;
@@ -215,7 +221,12 @@ export async function openAedat4(file: string, options: EventReadOptions & { str
         // only when the file really ends before the data table.
         const overrun = (pos: number, size: number, id: number): SpikeflowError =>
           fileSize > end
-            ? corruptError(file, 'AEDAT4', pos, `the packet of stream ${id} declares ${size} bytes, which runs ${pos + 8 + size - end} bytes past the file data table at byte ${end} (the file has ${fileSize} bytes, so it is not cut short there); the packet size is wrong`)
+            ? corruptError(
+                file,
+                'AEDAT4',
+                pos,
+                `the packet of stream ${id} declares ${size} bytes, which runs ${pos + 8 + size - end} bytes past the file data table at byte ${end} (the file has ${fileSize} bytes, so it is not cut short there); the packet size is wrong`,
+              )
             : truncatedError(file, 'AEDAT4', fileSize, `a ${size}-byte packet of stream ${id}`);
         let pos = header.packetsStart;
         while (pos < end) {
@@ -234,7 +245,12 @@ export async function openAedat4(file: string, options: EventReadOptions & { str
             // Every packet (of any stream) is one whole frame; its headers bound what it inflates to.
             const bound = codec.bound(raw);
             if (bound === undefined || bound.length !== size) {
-              throw corruptError(file, 'AEDAT4', pos + 8, `the packet of stream ${id} declares ${size} bytes, but its ${codec.name} frame ${bound === undefined ? `does not end there (they are not a whole ${codec.name} frame)` : `is ${bound.length} bytes`}; the packet size or the frame is wrong`);
+              throw corruptError(
+                file,
+                'AEDAT4',
+                pos + 8,
+                `the packet of stream ${id} declares ${size} bytes, but its ${codec.name} frame ${bound === undefined ? `does not end there (they are not a whole ${codec.name} frame)` : `is ${bound.length} bytes`}; the packet size or the frame is wrong`,
+              );
             }
             if (bound.maxContentBytes > maxPacket) throw tooLarge(file, pos, id, bound.maxContentBytes, maxPacket);
           }
@@ -259,7 +275,8 @@ export async function openAedat4(file: string, options: EventReadOptions & { str
           // The file data table (a compressed frame to the end of the file) is written last, so a
           // file cut after its packets shows up only here.
           const size = fileSize - header.dataTablePosition;
-          if (size > maxPacket) throw corruptError(file, 'AEDAT4', header.dataTablePosition, `the file data table would be ${size} bytes (to the end of the file); expected at most ${maxPacket}`);
+          if (size > maxPacket)
+            throw corruptError(file, 'AEDAT4', header.dataTablePosition, `the file data table would be ${size} bytes (to the end of the file); expected at most ${maxPacket}`);
           const table = await readExactly(fh, header.dataTablePosition, Math.max(0, size));
           if (codec.bound(table) === undefined) {
             throw truncatedError(file, 'AEDAT4', header.dataTablePosition + table.length, `the file data table (its ${codec.name} frame does not end)`);
@@ -273,5 +290,10 @@ export async function openAedat4(file: string, options: EventReadOptions & { str
 }
 
 function tooLarge(file: string, pos: number, id: number, bytes: number, max: number): SpikeflowError {
-  return corruptError(file, 'AEDAT4', pos, `the packet of stream ${id} would decompress to as much as ${bytes} bytes, more than the ${max}-byte packet limit (option maxPacketBytes); refusing it rather than exhausting memory`);
+  return corruptError(
+    file,
+    'AEDAT4',
+    pos,
+    `the packet of stream ${id} would decompress to as much as ${bytes} bytes, more than the ${max}-byte packet limit (option maxPacketBytes); refusing it rather than exhausting memory`,
+  );
 }

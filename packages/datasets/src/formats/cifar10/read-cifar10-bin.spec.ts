@@ -1,23 +1,35 @@
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { SpikeflowError } from '@spikeflow/core';
 import { canMeasurePeakRss, peakRssGrowth } from '../../test-utils/peak-rss.js';
 import { openCifar10 } from '../../descriptors/cifar10.js';
 import { readCifar10Bin } from './read-cifar10-bin.js';
-import { tempDir, writeCifar10 } from '../../test-utils/event-writers.js';
+import { writeCifar10 } from '../../test-utils/event-writers.js';
 import { truncatedCopy } from '../../test-utils/truncate-copy.js';
 
 describe('readCifar10Bin', () => {
   it('turns the R, G, B planes of each record into NHWC pixels and reads labels', async () => {
     const dir = await tempDir();
     const file = join(dir, 'test_batch.bin');
-    const pixel = (n: number) => (x: number, y: number, c: number): number => (x * 7 + y * 3 + c * 50 + n * 11) & 0xff;
-    await writeCifar10(file, [{ label: 3, pixel: pixel(0) }, { label: 9, pixel: pixel(1) }]);
+    const pixel =
+      (n: number) =>
+      (x: number, y: number, c: number): number =>
+        (x * 7 + y * 3 + c * 50 + n * 11) & 0xff;
+    await writeCifar10(file, [
+      { label: 3, pixel: pixel(0) },
+      { label: 9, pixel: pixel(1) },
+    ]);
     const b = await readCifar10Bin(file);
     expect(b.count).toBe(2);
     expect(Array.from(b.labels)).toEqual([3, 9]);
-    for (const [n, x, y, c] of [[0, 0, 0, 0], [0, 31, 0, 2], [1, 5, 17, 1], [1, 31, 31, 2]] as const) {
+    for (const [n, x, y, c] of [
+      [0, 0, 0, 0],
+      [0, 31, 0, 2],
+      [1, 5, 17, 1],
+      [1, 31, 31, 2],
+    ] as const) {
       expect(b.images[((n * 32 + y) * 32 + x) * 3 + c]).toBe(pixel(n)(x, y, c));
     }
   });
@@ -32,7 +44,10 @@ describe('readCifar10Bin', () => {
   it('refuses a label outside 0..9 naming the record, and a folder or missing file with a typed error', async () => {
     const dir = await tempDir();
     const file = join(dir, 'data_batch_1.bin');
-    await writeCifar10(file, [{ label: 1, pixel: () => 0 }, { label: 2, pixel: () => 0 }]);
+    await writeCifar10(file, [
+      { label: 1, pixel: () => 0 },
+      { label: 2, pixel: () => 0 },
+    ]);
     const b = await readFile(file);
     b[3073] = 12; // the second record's label byte
     await writeFile(file, b);
@@ -55,7 +70,10 @@ describe('readCifar10Bin', () => {
   it('openCifar10: a --data-dir that does not exist is dataset-missing naming it; the opened split lists the files it read', async () => {
     const dir = await tempDir();
     const gone = join(dir, 'nonexistent');
-    await expect(openCifar10({ split: 'test', dataDir: gone })).rejects.toMatchObject({ kind: 'dataset-missing', message: expect.stringContaining(`--data-dir ${gone} does not exist; expected a folder holding test_batch.bin`) });
+    await expect(openCifar10({ split: 'test', dataDir: gone })).rejects.toMatchObject({
+      kind: 'dataset-missing',
+      message: expect.stringContaining(`--data-dir ${gone} does not exist; expected a folder holding test_batch.bin`),
+    });
     await writeCifar10(join(dir, 'test_batch.bin'), [{ label: 4, pixel: () => 9 }]);
     const ds = await openCifar10({ split: 'test', dataDir: dir });
     expect(ds.length).toBe(1);

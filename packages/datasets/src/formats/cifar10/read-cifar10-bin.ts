@@ -37,18 +37,26 @@ export async function readCifar10Bin(file: string, options: { maxRecords?: numbe
   const st = await stat(file).catch((e: NodeJS.ErrnoException) => {
     throw new SpikeflowError('dataset-missing', `cannot read CIFAR-10 file '${file}': ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { file });
   });
-  if (!st.isFile()) throw new SpikeflowError('invalid-options', `'${file}' is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; expected a CIFAR-10 binary batch file`, { file });
+  if (!st.isFile())
+    throw new SpikeflowError('invalid-options', `'${file}' is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; expected a CIFAR-10 binary batch file`, { file });
   const rest = st.size % CIFAR10_RECORD_BYTES;
   if (rest !== 0) throw truncatedError(file, 'CIFAR-10 binary', st.size, `a record (${rest} of ${CIFAR10_RECORD_BYTES} bytes)`);
   // Checked before reading: every official batch file holds 10000 records.
   const max = options.maxRecords ?? CIFAR10_BATCH_RECORDS;
   if (st.size / CIFAR10_RECORD_BYTES > max) {
-    throw new SpikeflowError('dataset-corrupt', `CIFAR-10 file '${file}' has ${st.size} bytes, ${st.size / CIFAR10_RECORD_BYTES} records; a batch file holds at most ${max}`, { file, size: st.size });
+    throw new SpikeflowError('dataset-corrupt', `CIFAR-10 file '${file}' has ${st.size} bytes, ${st.size / CIFAR10_RECORD_BYTES} records; a batch file holds at most ${max}`, {
+      file,
+      size: st.size,
+    });
   }
   const batch = decodeCifar10(await readFile(file));
   const bad = batch.labels.findIndex((l) => l >= CIFAR10_CLASSES.length);
   if (bad >= 0) {
-    throw new SpikeflowError('dataset-corrupt', `CIFAR-10 file '${file}' is not valid at byte ${bad * CIFAR10_RECORD_BYTES}: record ${bad} has label ${batch.labels[bad]}, expected 0..${CIFAR10_CLASSES.length - 1}`, { file, offset: bad * CIFAR10_RECORD_BYTES, record: bad });
+    throw new SpikeflowError(
+      'dataset-corrupt',
+      `CIFAR-10 file '${file}' is not valid at byte ${bad * CIFAR10_RECORD_BYTES}: record ${bad} has label ${batch.labels[bad]}, expected 0..${CIFAR10_CLASSES.length - 1}`,
+      { file, offset: bad * CIFAR10_RECORD_BYTES, record: bad },
+    );
   }
   return batch;
 }

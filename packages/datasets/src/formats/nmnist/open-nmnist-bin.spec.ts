@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { openNmnistBin } from './open-nmnist-bin.js';
 import { readAllEvents } from '../../events/read-all-events.js';
-import { randomEvents, tempDir, writeNmnistBin } from '../../test-utils/event-writers.js';
+import { randomEvents, writeNmnistBin } from '../../test-utils/event-writers.js';
 
 describe('openNmnistBin', () => {
   it('round-trips events through the 40-bit encoding, including 23-bit timestamps', async () => {

@@ -2,8 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { EventBatch } from '../../events/event-batch.js';
 import { eventBatch, sliceEvents } from '../../events/event-batch.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
-import { recordChunks } from '../../events/file-chunks.js';
-import { truncatedError } from '../../events/truncated.js';
+import { RecordStream } from '../../events/record-stream.js';
 
 /** Bytes per N-MNIST / N-Caltech101 event. */
 export const NMNIST_EVENT_BYTES = 5;
@@ -31,19 +30,10 @@ export async function openNmnistBin(file: string, options: EventReadOptions & { 
   return {
     info,
     async *batches(): AsyncGenerator<EventBatch> {
-      const it = recordChunks(file, 0, NMNIST_EVENT_BYTES, options.chunkBytes);
-      let offset = 0;
+      const records = new RecordStream(file, 'N-MNIST', 0, NMNIST_EVENT_BYTES, options.chunkBytes);
       const state = { overflow: 0 };
-      for (;;) {
-        const r = await it.next();
-        if (r.done) {
-          if (r.value !== 0) throw truncatedError(file, 'N-MNIST', offset + r.value, `an event (${r.value} of ${NMNIST_EVENT_BYTES} bytes)`);
-          return;
-        }
-        const bytes = r.value;
-        offset += bytes.length;
-        yield decodeNmnist(bytes, state);
-      }
+      for await (const { bytes } of records) yield decodeNmnist(bytes, state);
+      records.checkEnd((torn) => `an event (${torn} of ${NMNIST_EVENT_BYTES} bytes)`);
     },
   };
 }

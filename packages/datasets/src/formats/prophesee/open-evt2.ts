@@ -1,10 +1,10 @@
 import type { EventBatch } from '../../events/event-batch.js';
 import { EventBuilder } from '../../events/event-builder.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
-import { recordChunks } from '../../events/file-chunks.js';
+import { RecordStream } from '../../events/record-stream.js';
 import { EventChecker } from '../../events/event-checker.js';
-import { truncatedError } from '../../events/truncated.js';
 import { readPropheseeHeader } from './prophesee-header.js';
+import { TimeHighClock } from './time-high-clock.js';
 
 /**
  * Open a Prophesee EVT 2.0 `.raw` recording (Metavision Gen3 and later cameras).
@@ -28,53 +28,30 @@ export async function openEvt2(file: string, options: EventReadOptions = {}): Pr
   return {
     info: { format: 'evt2', file, width: header.width, height: header.height, header: header.fields },
     async *batches(): AsyncGenerator<EventBatch> {
-      const it = recordChunks(file, header.end, 4, options.chunkBytes);
+      const records = new RecordStream(file, 'EVT 2.0', header.end, 4, options.chunkBytes);
       const out = new EventBuilder(options.batchEvents);
       const check = new EventChecker(file, 'EVT 2.0', header);
-      let timeHigh = 0;
-      let highBase = 0; // 2^28 · wraps of TIME_HIGH
-      let highAt = -1; // byte offset of the last TIME_HIGH word
-      let offset = header.end;
-      // A corrupt word ends the read early: close the file reader (and its handle) too.
-      try {
-        for (;;) {
-          const r = await it.next();
-          if (r.done) {
-            const last = out.take();
-            if (last) yield last;
-            if (r.value !== 0) throw truncatedError(file, 'EVT 2.0', offset + r.value, `a 32-bit word (${r.value} of 4 bytes)`);
-            return;
-          }
-          const bytes = r.value;
-          const base = offset;
-          offset += bytes.length;
-          const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-          for (let o = 0; o < bytes.length; o += 4) {
-            const w = v.getUint32(o, true);
-            const type = w >>> 28;
-            if (type <= 1) {
-              const t = (highBase + timeHigh) * 64 + ((w >>> 22) & 0x3f);
-              const x = (w >>> 11) & 0x7ff;
-              const y = w & 0x7ff;
-              check.event(t, x, y, base + o);
-              out.push(t, x, y, type);
-              if (out.full) yield out.take()!;
-            } else if (type === 0x8) {
-              const h = w & 0x0fffffff;
-              if (highAt >= 0 && h < timeHigh) {
-                if (timeHigh - h <= 1 << 27) {
-                  throw check.error(base + o, `EVT_TIME_HIGH goes back from ${timeHigh} (set at byte ${highAt}) to ${h}, which is not a wrap of its 28 bits; after event ${check.count}`);
-                }
-                highBase += 2 ** 28;
-              }
-              timeHigh = h;
-              highAt = base + o;
-            }
+      const clock = new TimeHighClock(28);
+      for await (const { bytes, offset: base } of records) {
+        const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        for (let o = 0; o < bytes.length; o += 4) {
+          const w = v.getUint32(o, true);
+          const type = w >>> 28;
+          if (type <= 1) {
+            const t = clock.high * 64 + ((w >>> 22) & 0x3f);
+            const x = (w >>> 11) & 0x7ff;
+            const y = w & 0x7ff;
+            check.event(t, x, y, base + o);
+            out.push(t, x, y, type);
+            if (out.full) yield out.take()!;
+          } else if (type === 0x8) {
+            clock.set(w & 0x0fffffff, base + o, check);
           }
         }
-      } finally {
-        await it.return(0);
       }
+      const last = out.take();
+      if (last) yield last;
+      records.checkEnd((torn) => `a 32-bit word (${torn} of 4 bytes)`);
     },
   };
 }

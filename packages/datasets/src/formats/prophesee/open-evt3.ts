@@ -1,10 +1,10 @@
 import type { EventBatch } from '../../events/event-batch.js';
 import { EventBuilder } from '../../events/event-builder.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
-import { recordChunks } from '../../events/file-chunks.js';
+import { RecordStream } from '../../events/record-stream.js';
 import { EventChecker } from '../../events/event-checker.js';
-import { truncatedError } from '../../events/truncated.js';
 import { readPropheseeHeader } from './prophesee-header.js';
+import { TimeHighClock } from './time-high-clock.js';
 
 /**
  * Open a Prophesee EVT 3.0 `.raw` recording (Gen4.1 / IMX636 cameras).
@@ -31,82 +31,58 @@ export async function openEvt3(file: string, options: EventReadOptions = {}): Pr
   return {
     info: { format: 'evt3', file, width: header.width, height: header.height, header: header.fields },
     async *batches(): AsyncGenerator<EventBatch> {
-      const it = recordChunks(file, header.end, 2, options.chunkBytes);
+      const records = new RecordStream(file, 'EVT 3.0', header.end, 2, options.chunkBytes);
       const out = new EventBuilder(options.batchEvents);
       let y = 0;
       let baseX = 0;
       let pol = 0;
-      let high = 0;
       let low = 0;
-      let highBase = 0; // 2^24 · wraps of TIME_HIGH
-      let highAt = -1; // byte offset of the last TIME_HIGH word
+      const clock = new TimeHighClock(12);
       const check = new EventChecker(file, 'EVT 3.0', header);
-      let offset = header.end;
-      // A corrupt word ends the read early: close the file reader (and its handle) too.
-      try {
-        for (;;) {
-          const r = await it.next();
-          if (r.done) {
-            const last = out.take();
-            if (last) yield last;
-            if (r.value !== 0) throw truncatedError(file, 'EVT 3.0', offset + r.value, 'a 16-bit word (1 of 2 bytes)');
-            return;
-          }
-          const bytes = r.value;
-          const base = offset;
-          offset += bytes.length;
-          for (let o = 0; o < bytes.length; o += 2) {
-            const w = bytes[o]! | (bytes[o + 1]! << 8);
-            const t0 = highBase + high * 4096 + low;
-            switch (w >>> 12) {
-              case 0x0:
-                y = w & 0x7ff;
-                break;
-              case 0x2:
-                check.event(t0, w & 0x7ff, y, base + o);
-                out.push(t0, w & 0x7ff, y, (w >>> 11) & 1);
-                if (out.full) yield out.take()!;
-                break;
-              case 0x3:
-                baseX = w & 0x7ff;
-                pol = (w >>> 11) & 1;
-                break;
-              case 0x4:
-              case 0x5: {
-                const bits = w >>> 12 === 0x4 ? 12 : 8;
-                for (let b = 0; b < bits; b++) {
-                  if ((w >>> b) & 1) {
-                    check.event(t0, baseX + b, y, base + o);
-                    out.push(t0, baseX + b, y, pol);
-                    if (out.full) yield out.take()!;
-                  }
+      for await (const { bytes, offset: base } of records) {
+        for (let o = 0; o < bytes.length; o += 2) {
+          const w = bytes[o]! | (bytes[o + 1]! << 8);
+          const t0 = clock.high * 4096 + low;
+          switch (w >>> 12) {
+            case 0x0:
+              y = w & 0x7ff;
+              break;
+            case 0x2:
+              check.event(t0, w & 0x7ff, y, base + o);
+              out.push(t0, w & 0x7ff, y, (w >>> 11) & 1);
+              if (out.full) yield out.take()!;
+              break;
+            case 0x3:
+              baseX = w & 0x7ff;
+              pol = (w >>> 11) & 1;
+              break;
+            case 0x4:
+            case 0x5: {
+              const bits = w >>> 12 === 0x4 ? 12 : 8;
+              for (let b = 0; b < bits; b++) {
+                if ((w >>> b) & 1) {
+                  check.event(t0, baseX + b, y, base + o);
+                  out.push(t0, baseX + b, y, pol);
+                  if (out.full) yield out.take()!;
                 }
-                baseX += bits;
-                break;
               }
-              case 0x6:
-                low = w & 0xfff;
-                break;
-              case 0x8: {
-                const h = w & 0xfff;
-                if (highAt >= 0 && h < high) {
-                  if (high - h <= 2048) {
-                    throw check.error(base + o, `EVT_TIME_HIGH goes back from ${high} (set at byte ${highAt}) to ${h}, which is not a wrap of its 12 bits; after event ${check.count}`);
-                  }
-                  highBase += 1 << 24;
-                }
-                high = h;
-                highAt = base + o;
-                break;
-              }
-              default:
-                break;
+              baseX += bits;
+              break;
             }
+            case 0x6:
+              low = w & 0xfff;
+              break;
+            case 0x8:
+              clock.set(w & 0xfff, base + o, check);
+              break;
+            default:
+              break;
           }
         }
-      } finally {
-        await it.return(0);
       }
+      const last = out.take();
+      if (last) yield last;
+      records.checkEnd(() => 'a 16-bit word (1 of 2 bytes)');
     },
   };
 }

@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { openPropheseeDat } from './open-prophesee-dat.js';
 import { readAllEvents } from '../../events/read-all-events.js';
 import { detectEventFormat } from '../../events/open-event-file.js';
-import { randomEvents, tempDir } from '../../test-utils/event-writers.js';
+import { randomEvents } from '../../test-utils/event-writers.js';
 
 describe('openPropheseeDat (generated in the DAT layout)', () => {
   it('reads Width/Height header lines and decodes t, x (bits 13..0), y (27..14), p (31..28)', async () => {

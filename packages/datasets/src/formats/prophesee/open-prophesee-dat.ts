@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { SpikeflowError } from '@spikeflow/core';
 import { eventBatch, type EventBatch } from '../../events/event-batch.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
-import { recordChunks } from '../../events/file-chunks.js';
+import { RecordStream } from '../../events/record-stream.js';
 import { EventChecker } from '../../events/event-checker.js';
 import { truncatedError } from '../../events/truncated.js';
 import { readPropheseeHeader } from './prophesee-header.js';
@@ -39,36 +39,23 @@ export async function openPropheseeDat(file: string, options: EventReadOptions =
     info: { format: 'prophesee-dat', file, width: header.width, height: header.height, header: fields },
     async *batches(): AsyncGenerator<EventBatch> {
       const start = header.end + 2;
-      const it = recordChunks(file, start, size, options.chunkBytes);
+      const records = new RecordStream(file, 'Prophesee DAT', start, size, options.chunkBytes);
       const check = new EventChecker(file, 'Prophesee DAT', header);
-      let offset = start;
-      // A corrupt event ends the read early: close the file reader (and its handle) too.
-      try {
-        for (;;) {
-          const r = await it.next();
-          if (r.done) {
-            if (r.value !== 0) throw truncatedError(file, 'Prophesee DAT', offset + r.value, `an event (${r.value} of ${size} bytes)`);
-            return;
-          }
-          const bytes = r.value;
-          const base = offset;
-          offset += bytes.length;
-          const n = bytes.length / size;
-          const out = eventBatch(n);
-          const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-          for (let i = 0, o = 0; i < n; i++, o += size) {
-            out.t[i] = v.getUint32(o, true);
-            const d = v.getUint32(o + 4, true);
-            out.x[i] = d & 0x3fff;
-            out.y[i] = (d >>> 14) & 0x3fff;
-            out.p[i] = (d >>> 28) & 0xf ? 1 : 0;
-            check.event(out.t[i]!, out.x[i]!, out.y[i]!, base + o);
-          }
-          yield out;
+      for await (const { bytes, offset: base } of records) {
+        const n = bytes.length / size;
+        const out = eventBatch(n);
+        const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        for (let i = 0, o = 0; i < n; i++, o += size) {
+          out.t[i] = v.getUint32(o, true);
+          const d = v.getUint32(o + 4, true);
+          out.x[i] = d & 0x3fff;
+          out.y[i] = (d >>> 14) & 0x3fff;
+          out.p[i] = (d >>> 28) & 0xf ? 1 : 0;
+          check.event(out.t[i]!, out.x[i]!, out.y[i]!, base + o);
         }
-      } finally {
-        await it.return(0);
+        yield out;
       }
+      records.checkEnd((torn) => `an event (${torn} of ${size} bytes)`);
     },
   };
 }

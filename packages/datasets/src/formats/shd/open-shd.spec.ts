@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { SpikeflowError } from '@spikeflow/core';
 import { openShd } from './open-shd.js';
 import { detectEventFormat } from '../../events/open-event-file.js';
 import { summarizeEvents } from '../../events/event-summary.js';
-import { tempDir } from '../../test-utils/event-writers.js';
 import { canMeasurePeakRss, peakRssGrowth } from '../../test-utils/peak-rss.js';
 import { truncatedCopy } from '../../test-utils/truncate-copy.js';
 

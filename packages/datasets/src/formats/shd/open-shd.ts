@@ -37,9 +37,11 @@ function readStructure(f: InstanceType<H5Module['default']['File']>, lib: H5Modu
   const times = f.get('spikes/times');
   const units = f.get('spikes/units');
   const labelsDs = f.get('labels');
-  if (!(times instanceof lib.Dataset) || !(units instanceof lib.Dataset) || !(labelsDs instanceof lib.Dataset)) throw bad('expected datasets /spikes/times, /spikes/units and /labels');
+  if (!(times instanceof lib.Dataset) || !(units instanceof lib.Dataset) || !(labelsDs instanceof lib.Dataset))
+    throw bad('expected datasets /spikes/times, /spikes/units and /labels');
   const n = times.shape?.[0] ?? 0;
-  if ((units.shape?.[0] ?? -1) !== n || (labelsDs.shape?.[0] ?? -1) !== n) throw bad(`/spikes/times, /spikes/units and /labels differ in length (${n}, ${units.shape?.[0]}, ${labelsDs.shape?.[0]})`);
+  if ((units.shape?.[0] ?? -1) !== n || (labelsDs.shape?.[0] ?? -1) !== n)
+    throw bad(`/spikes/times, /spikes/units and /labels differ in length (${n}, ${units.shape?.[0]}, ${labelsDs.shape?.[0]})`);
   // The sample count comes from the file's dataspaces; check it against the file's size before
   // reading /labels, so a forged count is refused instead of allocated. Every sample stores a
   // label and one variable-length reference (16 bytes: length and global-heap id) in each of
@@ -48,7 +50,9 @@ function readStructure(f: InstanceType<H5Module['default']['File']>, lib: H5Modu
   const filtered = [times, units, labelsDs].some((d) => d.filters.length > 0);
   const capacity = fileSize * (filtered ? 1032 : 1);
   if (n * perSample > capacity) {
-    throw bad(`its datasets claim ${n} samples, which need at least ${n * perSample} bytes of ${filtered ? 'storage before compression' : 'storage'}, but the file has ${fileSize} bytes${filtered ? ' (and deflate packs at most 1032:1)' : ''}`);
+    throw bad(
+      `its datasets claim ${n} samples, which need at least ${n * perSample} bytes of ${filtered ? 'storage before compression' : 'storage'}, but the file has ${fileSize} bytes${filtered ? ' (and deflate packs at most 1032:1)' : ''}`,
+    );
   }
   const labels = Uint16Array.from(labelsDs.value as ArrayLike<number>);
   const speakerDs = f.get('extra/speaker');
@@ -95,7 +99,12 @@ export async function openShd(file: string): Promise<ShdFile> {
     f.close();
     if (SpikeflowError.is(e)) throw e;
     // The HDF5 library refuses some damage itself (say, a dataspace larger than its storage).
-    throw new SpikeflowError('dataset-corrupt', `'${file}' is not a readable SHD/SSC file: the HDF5 library reports '${(e as Error).message}' while reading /spikes/times, /spikes/units and /labels`, { file }, { cause: e });
+    throw new SpikeflowError(
+      'dataset-corrupt',
+      `'${file}' is not a readable SHD/SSC file: the HDF5 library reports '${(e as Error).message}' while reading /spikes/times, /spikes/units and /labels`,
+      { file },
+      { cause: e },
+    );
   }
   const { times, units, n, labels, speakers } = parts;
   const info: EventFileInfo = { format: 'shd-hdf5', file, width: SHD_CHANNELS, height: 1, header: { samples: String(n) } };

@@ -133,9 +133,23 @@ describe('network structure', () => {
     manualSeed(0);
     const r = sf.model('sew-resnet18', { width: 4 }, ctx);
     expect(names(r)).toEqual(['conv1', 'bn1', 'sn1', 'maxpool', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool', 'flatten', 'fc']);
-    expect(names(sf.model('spiking-resnet18', { width: 4, stem: 'cifar' }, ctx))).toEqual(['conv1', 'bn1', 'sn1', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool', 'flatten', 'fc']);
+    expect(names(sf.model('spiking-resnet18', { width: 4, stem: 'cifar' }, ctx))).toEqual([
+      'conv1',
+      'bn1',
+      'sn1',
+      'layer1',
+      'layer2',
+      'layer3',
+      'layer4',
+      'avgpool',
+      'flatten',
+      'fc',
+    ]);
     const r19 = sf.model('resnet19', {}, ctx);
-    const convs = r19.namedParameters().filter(([n]) => /layer\d\.\d\.conv2\.weight$/.test(n)).map(([n, v]) => `${n.split('.').slice(0, 2).join('.')}:${v.shape[3]}`);
+    const convs = r19
+      .namedParameters()
+      .filter(([n]) => /layer\d\.\d\.conv2\.weight$/.test(n))
+      .map(([n, v]) => `${n.split('.').slice(0, 2).join('.')}:${v.shape[3]}`);
     expect(convs).toEqual(['layer1.0:128', 'layer1.1:128', 'layer1.2:128', 'layer2.0:256', 'layer2.1:256', 'layer2.2:256', 'layer3.0:512', 'layer3.1:512']);
     expect(names(r19).slice(-4)).toEqual(['flatten', 'fc1', 'sn_fc1', 'fc2']);
     r19.dispose();
@@ -151,10 +165,25 @@ describe('network structure', () => {
     const net = spikingResNet({ depth: 18, width: 2, stem: 'imagenet', norm }, { inputShape: [32, 32, 3], numClasses: 10, neuron });
     expect(calls).toEqual([
       'bn1:2',
-      'layer1.0.bn1:2', 'layer1.0.bn2:2', 'layer1.1.bn1:2', 'layer1.1.bn2:2',
-      'layer2.0.bn1:4', 'layer2.0.bn2:4', 'layer2.0.downsample.1:4', 'layer2.1.bn1:4', 'layer2.1.bn2:4',
-      'layer3.0.bn1:8', 'layer3.0.bn2:8', 'layer3.0.downsample.1:8', 'layer3.1.bn1:8', 'layer3.1.bn2:8',
-      'layer4.0.bn1:16', 'layer4.0.bn2:16', 'layer4.0.downsample.1:16', 'layer4.1.bn1:16', 'layer4.1.bn2:16',
+      'layer1.0.bn1:2',
+      'layer1.0.bn2:2',
+      'layer1.1.bn1:2',
+      'layer1.1.bn2:2',
+      'layer2.0.bn1:4',
+      'layer2.0.bn2:4',
+      'layer2.0.downsample.1:4',
+      'layer2.1.bn1:4',
+      'layer2.1.bn2:4',
+      'layer3.0.bn1:8',
+      'layer3.0.bn2:8',
+      'layer3.0.downsample.1:8',
+      'layer3.1.bn1:8',
+      'layer3.1.bn2:8',
+      'layer4.0.bn1:16',
+      'layer4.0.bn2:16',
+      'layer4.0.downsample.1:16',
+      'layer4.1.bn1:16',
+      'layer4.1.bn2:16',
     ]);
     expect(net.namedParameters().some(([n]) => n.includes('bn'))).toBe(false); // only the factory's (parameter-free) layers
     calls.length = 0;

@@ -8,7 +8,16 @@ import { vgg11BnDescriptor, vgg11Descriptor, vgg13BnDescriptor, vgg13Descriptor,
 /** Every CNN architecture descriptor, in the order the models plugin registers them. */
 // `any`: the descriptors differ in their options type (PluginContributions takes the same).
 export const cnnArchitectures: ReadonlyArray<ArchitectureDescriptor<any>> = [
-  vgg11Descriptor, vgg11BnDescriptor, vgg13Descriptor, vgg13BnDescriptor, vgg16Descriptor, vgg16BnDescriptor,
-  spikingResNet18Descriptor, spikingResNet34Descriptor, sewResNet18Descriptor, sewResNet34Descriptor,
-  msResNet18Descriptor, resNet19Descriptor,
+  vgg11Descriptor,
+  vgg11BnDescriptor,
+  vgg13Descriptor,
+  vgg13BnDescriptor,
+  vgg16Descriptor,
+  vgg16BnDescriptor,
+  spikingResNet18Descriptor,
+  spikingResNet34Descriptor,
+  sewResNet18Descriptor,
+  sewResNet34Descriptor,
+  msResNet18Descriptor,
+  resNet19Descriptor,
 ];

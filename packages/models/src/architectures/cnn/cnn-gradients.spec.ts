@@ -38,7 +38,10 @@ function step(model: Module, x: tf.Tensor) {
   return tf.tidy(() => {
     const params = model.namedParameters();
     const r = tf.randomUniform([T, B, 10], -1, 1, 'float32', 3);
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.forward(x), r)) as tf.Scalar, params.map(([, v]) => v));
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(model.forward(x), r)) as tf.Scalar,
+      params.map(([, v]) => v),
+    );
     const report = params.map(([name, v]) => {
       const g = grads[v.name];
       const data = g ? Array.from(g.dataSync()) : [];

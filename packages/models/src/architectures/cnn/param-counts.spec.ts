@@ -44,8 +44,15 @@ describe('CNN parameter counts', () => {
   it.each(torchvisionVgg)('%s equals torchvision (%i): built features + 4096-wide classifier', (id, expected) => {
     manualSeed(0);
     const m = sf.model(id, { hidden: 8 }, imagenet);
-    const linears = m.namedParameters().filter(([n]) => n.startsWith('classifier.') && n.endsWith('.weight')).map(([, v]) => v.shape);
-    expect(linears).toEqual([[512 * 49, 8], [8, 8], [8, 1000]]);
+    const linears = m
+      .namedParameters()
+      .filter(([n]) => n.startsWith('classifier.') && n.endsWith('.weight'))
+      .map(([, v]) => v.shape);
+    expect(linears).toEqual([
+      [512 * 49, 8],
+      [8, 8],
+      [8, 1000],
+    ]);
     expect(m.parameterCount() - classifier(8) + classifier(4096)).toBe(expected);
     m.dispose();
   });
@@ -61,7 +68,7 @@ describe('CNN parameter counts', () => {
     expect(count(id, options, imagenet)).toBe(expected);
   });
 
-  it('ms-resnet18 is resnet18 plus the stage-1 projection of the authors\' code (11.69M in the paper)', () => {
+  it("ms-resnet18 is resnet18 plus the stage-1 projection of the authors' code (11.69M in the paper)", () => {
     // The authors' ResNet_origin_18 strides stage 1 (instead of a max pool), so its first block
     // projects its shortcut too: a 1x1 conv 64→64 and a BN(64).
     const n = count('ms-resnet18', {}, imagenet);
@@ -74,11 +81,16 @@ describe('CNN parameter counts', () => {
     const bn = (c: number) => 2 * c;
     const block = (i: number, o: number) => conv(i, o, 3) + bn(o) + conv(o, o, 3) + bn(o) + (i !== o ? conv(i, o, 1) + bn(o) : 0);
     const expected = (stem: number) =>
-      conv(3, stem, 3) + bn(stem) +
-      block(stem, 128) + 2 * block(128, 128) +
-      block(128, 256) + 2 * block(256, 256) +
-      block(256, 512) + block(512, 512) +
-      (512 * 256 + 256) + (256 * 10 + 10);
+      conv(3, stem, 3) +
+      bn(stem) +
+      block(stem, 128) +
+      2 * block(128, 128) +
+      block(128, 256) +
+      2 * block(256, 256) +
+      block(256, 512) +
+      block(512, 512) +
+      (512 * 256 + 256) +
+      (256 * 10 + 10);
     expect(count('resnet19', {}, cifar10)).toBe(expected(128));
     expect(expected(128)).toBe(12_697_994);
     const tet = count('resnet19', { stemChannels: 64 }, cifar10);

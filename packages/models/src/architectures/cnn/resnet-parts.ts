@@ -11,7 +11,10 @@ export type BlockBuilder = (inChannels: number, outChannels: number, stride: num
 /** Check an NHWC `[H, W, C]` input shape and return it. */
 export function imageShape(arch: string, inputShape: readonly number[]): [number, number, number] {
   if (inputShape.length !== 3 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new SpikeflowError('invalid-options', `${arch} needs an NHWC image shape [H, W, C] of positive integers (C = 3 or 1 for images, 2 for event frames), got [${inputShape}]`);
+    throw new SpikeflowError(
+      'invalid-options',
+      `${arch} needs an NHWC image shape [H, W, C] of positive integers (C = 3 or 1 for images, 2 for event frames), got [${inputShape}]`,
+    );
   }
   return [inputShape[0], inputShape[1], inputShape[2]];
 }
@@ -32,8 +35,12 @@ export function staticStem(norm: NormChoice | undefined, context: { readonly sta
  * runs once, wrapped as `stem` in a TimeInvariant (parameter names then read `stem.inner.conv1...`).
  */
 export function stemEntries(kind: 'imagenet' | 'cifar', inChannels: number, outChannels: number, norm: NormFactory, staticInput: boolean | undefined): Array<[string, Module]> {
-  const conv = kind === 'imagenet' ? new Conv2d(inChannels, outChannels, 7, { stride: 2, padding: 3, bias: false }) : new Conv2d(inChannels, outChannels, 3, { padding: 1, bias: false });
-  const entries: Array<[string, Module]> = [['conv1', conv], ['bn1', norm(outChannels, 'bn1')]];
+  const conv =
+    kind === 'imagenet' ? new Conv2d(inChannels, outChannels, 7, { stride: 2, padding: 3, bias: false }) : new Conv2d(inChannels, outChannels, 3, { padding: 1, bias: false });
+  const entries: Array<[string, Module]> = [
+    ['conv1', conv],
+    ['bn1', norm(outChannels, 'bn1')],
+  ];
   return staticInput ? [['stem', new TimeInvariant(new Chain(entries))]] : entries;
 }
 
@@ -46,7 +53,15 @@ export function stemPool(): MaxPool2d {
  * The residual stages `layer1..layerN`: stage i has `channels[i]` channels and `blocks[i]` blocks,
  * the first block of a stage strided by `strides[i]`. Returns the entries and the final width.
  */
-export function stages(inChannels: number, channels: readonly number[], blocks: readonly number[], strides: readonly number[], block: BlockBuilder, neuron: NeuronFactory, norm: NormFactory): { entries: Array<[string, Module]>; outChannels: number } {
+export function stages(
+  inChannels: number,
+  channels: readonly number[],
+  blocks: readonly number[],
+  strides: readonly number[],
+  block: BlockBuilder,
+  neuron: NeuronFactory,
+  norm: NormFactory,
+): { entries: Array<[string, Module]>; outChannels: number } {
   const entries: Array<[string, Module]> = [];
   let c = inChannels;
   channels.forEach((width, i) => {
@@ -59,4 +74,3 @@ export function stages(inChannels: number, channels: readonly number[], blocks: 
   });
   return { entries, outChannels: c };
 }
-

@@ -37,7 +37,11 @@ export function resNet19(options: ResNet19Options, context: ArchitectureContext)
   const [, , c] = imageShape('resnet19', context.inputShape);
   const w = options.width;
   const stemC = options.stemChannels ?? w;
-  for (const [k, v] of [['width', w], ['stemChannels', stemC], ['hidden', options.hidden]] as const) {
+  for (const [k, v] of [
+    ['width', w],
+    ['stemChannels', stemC],
+    ['hidden', options.hidden],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new SpikeflowError('invalid-options', `resnet19: ${k} must be a positive integer, got ${v}`);
   }
   const norm = normOrDefault(options.norm, context);

@@ -25,7 +25,13 @@ export class SewBasicBlock extends Module {
   readonly downsample: Module | null;
   readonly downsampleSn: NeuronModule | null;
 
-  constructor(inChannels: number, outChannels: number, stride: number, deps: BlockDeps, readonly connect: SewConnect = 'ADD') {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    stride: number,
+    deps: BlockDeps,
+    readonly connect: SewConnect = 'ADD',
+  ) {
     super();
     if (!SEW_CONNECT_FUNCTIONS.includes(connect)) {
       throw new SpikeflowError('invalid-options', `SewBasicBlock ${deps.name}: connect must be one of ${SEW_CONNECT_FUNCTIONS.join(', ')}, got ${JSON.stringify(connect)}`);

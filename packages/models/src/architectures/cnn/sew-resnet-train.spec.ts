@@ -21,10 +21,13 @@ describe('sew-resnet18 training', () => {
     for (let step = 0; step < 15; step++) {
       tf.tidy(() => {
         model.resetState();
-        const { value, grads } = tf.variableGrads(() => {
-          const out = model.forwardStatic(images, T) ?? model.forward(directEncoder().encode(images, { timeSteps: T, sampleIndices: [], epoch: 0, seed: 0 }));
-          return loss.compute(out, labels, 10) as tf.Scalar;
-        }, params.map(([, v]) => v));
+        const { value, grads } = tf.variableGrads(
+          () => {
+            const out = model.forwardStatic(images, T) ?? model.forward(directEncoder().encode(images, { timeSteps: T, sampleIndices: [], epoch: 0, seed: 0 }));
+            return loss.compute(out, labels, 10) as tf.Scalar;
+          },
+          params.map(([, v]) => v),
+        );
         optimizer.step(new Map(params.map(([name, v]) => [name, grads[v.name]!])));
         losses.push(value.dataSync()[0]!);
       });

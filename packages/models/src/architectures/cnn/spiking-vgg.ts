@@ -53,11 +53,18 @@ export function spikingVgg(options: SpikingVggOptions, context: ArchitectureCont
   if (!config) throw new SpikeflowError('invalid-options', `spiking VGG: depth must be 11, 13 or 16, got ${options.depth}`);
   const [h, w, c] = imageShape(arch, context.inputShape);
   if (h < 32 || w < 32) throw new SpikeflowError('invalid-options', `${arch} needs H and W >= 32 (five 2x2 max pools), got [${context.inputShape}]`);
-  for (const [k, v] of [['width', options.width], ['hidden', options.hidden], ['poolSize', options.poolSize]] as const) {
+  for (const [k, v] of [
+    ['width', options.width],
+    ['hidden', options.hidden],
+    ['poolSize', options.poolSize],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new SpikeflowError('invalid-options', `${arch}: ${k} must be a positive integer, got ${v}`);
   }
   if (!options.batchNorm && options.norm !== undefined) {
-    throw new SpikeflowError('invalid-options', `${arch} has no normalisation layers, so norm '${typeof options.norm === 'string' ? options.norm : 'factory'}' cannot apply; use ${arch}-bn`);
+    throw new SpikeflowError(
+      'invalid-options',
+      `${arch} has no normalisation layers, so norm '${typeof options.norm === 'string' ? options.norm : 'factory'}' cannot apply; use ${arch}-bn`,
+    );
   }
   const norm = normOrDefault(options.norm, context);
   const features = new Sequential();

@@ -2,7 +2,12 @@
 // (independent of the tfjs implementation). Tensors are flat arrays of [T, B, N, C] (N = H·W tokens).
 import { tf, type Module, type Tensor } from '@spikeflow/core';
 
-export interface Dims { T: number; B: number; N: number; C: number }
+export interface Dims {
+  T: number;
+  B: number;
+  N: number;
+  C: number;
+}
 
 export const flat = (t: Tensor): number[] => Array.from(t.dataSync());
 
@@ -10,11 +15,12 @@ export const flat = (t: Tensor): number[] => Array.from(t.dataSync());
 export function linearRef(x: number[], cin: number, w: number[], cout: number, b: number[] | null): number[] {
   const rows = x.length / cin;
   const y = new Array<number>(rows * cout).fill(0);
-  for (let r = 0; r < rows; r++) for (let o = 0; o < cout; o++) {
-    let s = b ? b[o]! : 0;
-    for (let i = 0; i < cin; i++) s += x[r * cin + i]! * w[i * cout + o]!;
-    y[r * cout + o] = s;
-  }
+  for (let r = 0; r < rows; r++)
+    for (let o = 0; o < cout; o++) {
+      let s = b ? b[o]! : 0;
+      for (let i = 0; i < cin; i++) s += x[r * cin + i]! * w[i * cout + o]!;
+      y[r * cout + o] = s;
+    }
   return y;
 }
 
@@ -39,12 +45,13 @@ export function neuronRef(x: number[], T: number, vTh: number, tau: number | nul
   const per = x.length / T;
   const v = new Array<number>(per).fill(0);
   const s = new Array<number>(x.length);
-  for (let t = 0; t < T; t++) for (let i = 0; i < per; i++) {
-    const h = tau === null ? v[i]! + x[t * per + i]! : v[i]! + (x[t * per + i]! - v[i]!) / tau;
-    const fire = h >= vTh ? 1 : 0;
-    s[t * per + i] = fire;
-    v[i] = fire ? 0 : h;
-  }
+  for (let t = 0; t < T; t++)
+    for (let i = 0; i < per; i++) {
+      const h = tau === null ? v[i]! + x[t * per + i]! : v[i]! + (x[t * per + i]! - v[i]!) / tau;
+      const fire = h >= vTh ? 1 : 0;
+      s[t * per + i] = fire;
+      v[i] = fire ? 0 : h;
+    }
   return s;
 }
 
@@ -52,11 +59,14 @@ export function neuronRef(x: number[], T: number, vTh: number, tau: number | nul
 export function ssaRef(q: number[], k: number[], v: number[], { T, B, N, C }: Dims, heads: number, scale: number): number[] {
   const d = C / heads;
   const out = new Array<number>(T * B * N * C).fill(0);
-  for (let tb = 0; tb < T * B; tb++) for (let h = 0; h < heads; h++) for (let n = 0; n < N; n++) for (let m = 0; m < N; m++) {
-    let a = 0;
-    for (let i = 0; i < d; i++) a += q[(tb * N + n) * C + h * d + i]! * k[(tb * N + m) * C + h * d + i]!;
-    for (let j = 0; j < d; j++) out[(tb * N + n) * C + h * d + j]! += scale * a * v[(tb * N + m) * C + h * d + j]!;
-  }
+  for (let tb = 0; tb < T * B; tb++)
+    for (let h = 0; h < heads; h++)
+      for (let n = 0; n < N; n++)
+        for (let m = 0; m < N; m++) {
+          let a = 0;
+          for (let i = 0; i < d; i++) a += q[(tb * N + n) * C + h * d + i]! * k[(tb * N + m) * C + h * d + i]!;
+          for (let j = 0; j < d; j++) out[(tb * N + n) * C + h * d + j]! += scale * a * v[(tb * N + m) * C + h * d + j]!;
+        }
   return out;
 }
 
@@ -91,6 +101,8 @@ export function randomizeBatchNorms(m: Module, seed: number, betaRange: [number,
     // BN sits at index 1 of an unnamed branch, or is named `bn`.
     if (!/\.(1|bn)\.(weight|bias)$/.test(e.name) || e.variable.rank !== 1) continue;
     const isWeight = e.name.endsWith('weight');
-    tf.tidy(() => e.variable.assign(isWeight ? tf.randomUniform(e.variable.shape, 0.5, 1.5, 'float32', s++) : tf.randomUniform(e.variable.shape, betaRange[0], betaRange[1], 'float32', s++)));
+    tf.tidy(() =>
+      e.variable.assign(isWeight ? tf.randomUniform(e.variable.shape, 0.5, 1.5, 'float32', s++) : tf.randomUniform(e.variable.shape, betaRange[0], betaRange[1], 'float32', s++)),
+    );
   }
 }
