@@ -29,14 +29,26 @@ function reference(): Reference {
   const b0 = batchAt(0);
   const grad0 = new Map<string, Float32Array>();
   tf.tidy(() => {
-    const { grads } = tf.variableGrads(() => {
-      job.model.resetState();
-      const seq = job.encoder.encode(tf.tensor(b0.x, [b0.size, ...b0.sampleShape]), { timeSteps: job.timeSteps, sampleIndices: b0.indices, epoch: 0, seed: job.seed });
-      return job.loss.compute(job.model.forward(seq), tf.tensor1d(b0.y, 'int32'), job.numClasses) as tf.Scalar;
-    }, params.map(([, v]) => v));
+    const { grads } = tf.variableGrads(
+      () => {
+        job.model.resetState();
+        const seq = job.encoder.encode(tf.tensor(b0.x, [b0.size, ...b0.sampleShape]), { timeSteps: job.timeSteps, sampleIndices: b0.indices, epoch: 0, seed: job.seed });
+        return job.loss!.compute(job.model.forward(seq), tf.tensor1d(b0.y, 'int32'), job.numClasses) as tf.Scalar;
+      },
+      params.map(([, v]) => v),
+    );
     for (const [name, v] of params) grad0.set(name, grads[v.name].dataSync() as Float32Array);
   });
-  const trainer = new Trainer({ model: job.model, optimizer: job.optimizer, encoder: job.encoder, loss: job.loss, schedule: job.schedule, timeSteps: job.timeSteps, numClasses: job.numClasses, seed: job.seed });
+  const trainer = new Trainer({
+    model: job.model,
+    optimizer: job.optimizer,
+    encoder: job.encoder,
+    loss: job.loss!,
+    schedule: job.schedule,
+    timeSteps: job.timeSteps,
+    numClasses: job.numClasses,
+    seed: job.seed,
+  });
   const losses: number[] = [];
   for (let s = 0; s < STEPS; s++) losses.push(trainer.trainStep(batchAt(s), 0).loss);
   const final = new Map(job.model.namedTensors().map((e) => [e.name, e.variable.dataSync() as Float32Array]));
@@ -58,10 +70,21 @@ describe('data-parallel equivalence with one process of batch N·B', () => {
     it(`${workers} workers: identical parameters on every rank after every step, step-0 gradient within 1e-6, 20-step losses within 1e-4`, async () => {
       const dir = tempDir();
       // Small buckets (70 values) so the all-reduce runs many buckets with uneven chunks.
-      const coord = start('coordinator-main.js', { bind: 'tcp://127.0.0.1:0', minWorkers: workers, config: CONFIG, plan: { globalBatch: 12, epochs: 1, commitEvery: 5, bucketBytes: 280 }, runDir: path.join(dir, 'run'), joinTimeoutMs: 60_000 });
+      const coord = start('coordinator-main.js', {
+        bind: 'tcp://127.0.0.1:0',
+        minWorkers: workers,
+        config: CONFIG,
+        plan: { globalBatch: 12, epochs: 1, commitEvery: 5, bucketBytes: 280 },
+        runDir: path.join(dir, 'run'),
+        joinTimeoutMs: 60_000,
+      });
       const { endpoint } = await waitLine<{ endpoint: string }>(coord, (l) => 'endpoint' in l, 20_000);
       const ws = Array.from({ length: workers }, (_, i) => start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: `w${i}`, stepTimeoutMs: 30_000 }));
-      const { result } = await waitLine<{ result: { steps: number; losses: Record<string, number>; checkpoint: string } }>(coord, (l) => 'result' in l || 'error' in l, 90_000).then((l) => {
+      const { result } = await waitLine<{ result: { steps: number; losses: Record<string, number>; checkpoint: string } }>(
+        coord,
+        (l) => 'result' in l || 'error' in l,
+        90_000,
+      ).then((l) => {
         if (!('result' in l)) throw new Error(`coordinator failed: ${JSON.stringify(l)}`);
         return l;
       });
@@ -69,7 +92,13 @@ describe('data-parallel equivalence with one process of batch N·B', () => {
       expect(result.steps).toBe(STEPS);
 
       // Bitwise-identical parameters across ranks, step by step (each worker hashes its own).
-      const perWorker = ws.map((_, i) => readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => 'paramHash' in l));
+      const perWorker = ws.map((_, i) =>
+        readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+          .filter((l) => 'paramHash' in l),
+      );
       for (const rows of perWorker) expect(rows.map((r) => r.step)).toEqual(Array.from({ length: STEPS }, (_, s) => s));
       for (let s = 0; s < STEPS; s++) expect(new Set(perWorker.map((rows) => rows[s].paramHash)).size).toBe(1);
       if (workers === 2) hashesOf2.push(...perWorker[0].map((r) => r.paramHash as string));
@@ -107,20 +136,40 @@ describe('data-parallel equivalence with one process of batch N·B', () => {
   it('through the chaos transport (seeded drops, duplicates, reordering, delays) the result is bit-identical to the clean run', async () => {
     expect(hashesOf2).toHaveLength(STEPS); // the clean 2-worker run above
     const dir = tempDir();
-    const coord = start('coordinator-main.js', { bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: CONFIG, plan: { globalBatch: 12, epochs: 1, commitEvery: 5, bucketBytes: 280 }, runDir: path.join(dir, 'run'), joinTimeoutMs: 60_000 });
+    const coord = start('coordinator-main.js', {
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 2,
+      config: CONFIG,
+      plan: { globalBatch: 12, epochs: 1, commitEvery: 5, bucketBytes: 280 },
+      runDir: path.join(dir, 'run'),
+      joinTimeoutMs: 60_000,
+    });
     const { endpoint } = await waitLine<{ endpoint: string }>(coord, (l) => 'endpoint' in l, 20_000);
-    const ws = [0, 1].map((i) => start('worker-main.js', {
-      connect: endpoint, dumpDir: dir, workerId: `w${i}`, stepTimeoutMs: 30_000,
-      chaos: { seed: 11 + i, drop: 0.05, duplicate: 0.1, reorder: 0.1, delay: 0.1, maxDelayMs: 5 },
-    }));
+    const ws = [0, 1].map((i) =>
+      start('worker-main.js', {
+        connect: endpoint,
+        dumpDir: dir,
+        workerId: `w${i}`,
+        stepTimeoutMs: 30_000,
+        chaos: { seed: 11 + i, drop: 0.05, duplicate: 0.1, reorder: 0.1, delay: 0.1, maxDelayMs: 5 },
+      }),
+    );
     const l = await waitLine<Record<string, unknown>>(coord, (x) => 'result' in x || 'error' in x, 120_000);
     expect(l.result).toBeDefined();
     for (const w of ws) expect(await waitExit(w, 10_000)).toBe(0);
     for (let i = 0; i < 2; i++) {
-      const rows = readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8').trim().split('\n').map((x) => JSON.parse(x)).filter((x) => 'paramHash' in x);
+      const rows = readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((x) => JSON.parse(x))
+        .filter((x) => 'paramHash' in x);
       expect(rows.map((r) => r.paramHash)).toEqual(hashesOf2);
       // The faults really happened: frames were lost (and re-requested), duplicated and reordered.
-      const fin = readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8').trim().split('\n').map((x) => JSON.parse(x)).find((x) => 'finished' in x).finished;
+      const fin = readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((x) => JSON.parse(x))
+        .find((x) => 'finished' in x).finished;
       expect(fin.ring.chaos.dropped).toBeGreaterThan(0);
       expect(fin.ring.chaos.duplicated).toBeGreaterThan(0);
       expect(fin.ring.chaos.reordered).toBeGreaterThan(0);

@@ -13,8 +13,15 @@ const events = (p: Proc, type: string) => p.lines.filter((l): l is Line => typeo
 
 function coordinator(dir: string, extra: Record<string, unknown> = {}): Proc {
   return start('coordinator-main.js', {
-    bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: CONFIG, plan: { globalBatch: 12, epochs: 2, commitEvery: 4 }, runDir: path.join(dir, 'run'),
-    heartbeatTimeoutMs: 3000, stepTimeoutMs: 8000, joinTimeoutMs: 30_000, ...extra,
+    bind: 'tcp://127.0.0.1:0',
+    minWorkers: 2,
+    config: CONFIG,
+    plan: { globalBatch: 12, epochs: 2, commitEvery: 4 },
+    runDir: path.join(dir, 'run'),
+    heartbeatTimeoutMs: 3000,
+    stepTimeoutMs: 8000,
+    joinTimeoutMs: 30_000,
+    ...extra,
   });
 }
 
@@ -22,7 +29,8 @@ async function endpointOf(c: Proc): Promise<string> {
   return (await waitLine<{ endpoint: string }>(c, (l) => 'endpoint' in l, 20_000)).endpoint;
 }
 
-const worker = (endpoint: string, dir: string, id: string, extra: Record<string, unknown> = {}) => start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: id, ...FAST, ...extra });
+const worker = (endpoint: string, dir: string, id: string, extra: Record<string, unknown> = {}) =>
+  start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: id, ...FAST, ...extra });
 
 /** Start workers, let them all finish starting up, then let them connect at once (so all are in the first generations). */
 async function workersTogether(endpoint: string, dir: string, ids: string[]): Promise<Proc[]> {
@@ -37,6 +45,16 @@ async function workersTogether(endpoint: string, dir: string, ids: string[]): Pr
   return ws;
 }
 
+/** A coordinator (max-workers 3) whose three workers a, b, c have all joined and run past step 6. */
+async function threeWorkersPastStep6(): Promise<{ dir: string; c: Proc; ws: Proc[] }> {
+  const dir = tempDir();
+  const c = coordinator(dir, { maxWorkers: 3 });
+  const ws = await workersTogether(await endpointOf(c), dir, ['a', 'b', 'c']);
+  await waitLine(c, (l) => l.type === 'generation' && (l.workers as string[]).length === 3, 60_000);
+  await waitLine(c, (l) => l.type === 'step' && (l.step as number) >= 6, 60_000);
+  return { dir, c, ws };
+}
+
 async function result(c: Proc, ms = 90_000): Promise<{ steps: number; fenced: string[]; checkpoint: string; losses: Record<string, number> }> {
   const l = await waitLine<Line>(c, (x) => 'result' in x || 'error' in x, ms);
   if (!('result' in l)) throw new Error(`coordinator failed: ${JSON.stringify(l)}`);
@@ -47,12 +65,7 @@ describe('faults (loopback, hard deadlines)', () => {
   afterEach(killAll);
 
   it('kill -9 of a worker mid-epoch: it is fenced, the survivors re-form the ring and finish both epochs', async () => {
-    const dir = tempDir();
-    const c = coordinator(dir, { maxWorkers: 3 });
-    const ep = await endpointOf(c);
-    const ws = await workersTogether(ep, dir, ['a', 'b', 'c']);
-    await waitLine(c, (l) => l.type === 'generation' && (l.workers as string[]).length === 3, 60_000);
-    await waitLine(c, (l) => l.type === 'step' && (l.step as number) >= 6, 60_000);
+    const { dir, c, ws } = await threeWorkersPastStep6();
     ws[1].child.kill('SIGKILL');
     const fenced = await waitLine<Line>(c, (l) => l.type === 'fenced', 20_000);
     expect(fenced.workerId).toBe('b');
@@ -67,18 +80,16 @@ describe('faults (loopback, hard deadlines)', () => {
     expect(steps.size).toBe(40);
     // The global batch is kept with 2 workers: 12 samples per step after the failure too.
     for (const s of events(c, 'step')) expect(s.samples).toBe(12);
-    const metrics = readFileSync(path.join(dir, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = readFileSync(path.join(dir, 'run', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     // Epochs count from 1, as a single-process run's metrics lines do.
     expect(metrics.map((m) => m.epoch)).toEqual([1, 2]);
   });
 
   it('SIGSTOP of a worker: fenced within seconds, training continues, and the resumed process is refused, never rejoining', async () => {
-    const dir = tempDir();
-    const c = coordinator(dir, { maxWorkers: 3 });
-    const ep = await endpointOf(c);
-    const ws = await workersTogether(ep, dir, ['a', 'b', 'c']);
-    await waitLine(c, (l) => l.type === 'generation' && (l.workers as string[]).length === 3, 60_000);
-    await waitLine(c, (l) => l.type === 'step' && (l.step as number) >= 6, 60_000);
+    const { c, ws } = await threeWorkersPastStep6();
     ws[2].child.kill('SIGSTOP');
     const t0 = Date.now();
     const fenced = await waitLine<Line>(c, (l) => l.type === 'fenced', 20_000);

@@ -54,21 +54,49 @@ describe.skipIf(Boolean(skip))('across network namespaces joined by veth (real i
     for (const name of ['coord', 'w0', 'w1']) await writeKeyPair(path.join(dir, `${name}.key`), generateKeyPair());
     const coordKey = (await readKeyPair(path.join(dir, 'coord.key'))).publicKey;
     const allow = [...(await readAllowList([path.join(dir, 'w0.key.pub'), path.join(dir, 'w1.key.pub')]))];
-    const c = start('coordinator-main.js', {
-      bind: 'tcp://10.213.7.1:0', minWorkers: 2, config: { samples: 96, globalBatch: 12, epochs: 1 }, plan: { globalBatch: 12, epochs: 1, commitEvery: 4 },
-      runDir: path.join(dir, 'run'), keyFile: path.join(dir, 'coord.key'), allow, joinTimeoutMs: 60_000,
-    }, { netns: NS[0] });
+    const c = start(
+      'coordinator-main.js',
+      {
+        bind: 'tcp://10.213.7.1:0',
+        minWorkers: 2,
+        config: { samples: 96, globalBatch: 12, epochs: 1 },
+        plan: { globalBatch: 12, epochs: 1, commitEvery: 4 },
+        runDir: path.join(dir, 'run'),
+        keyFile: path.join(dir, 'coord.key'),
+        allow,
+        joinTimeoutMs: 60_000,
+      },
+      { netns: NS[0] },
+    );
     const { endpoint } = await waitLine<{ endpoint: string }>(c, (l) => 'endpoint' in l, 20_000);
     expect(endpoint).toMatch(/^tcp:\/\/10\.213\.7\.1:\d+$/);
     const before = [bytes(NS[1], 'rx'), bytes(NS[2], 'rx')];
-    const ws = [1, 2].map((i) => start('worker-main.js', {
-      connect: endpoint, dumpDir: dir, workerId: `w${i - 1}`, keyFile: path.join(dir, `w${i - 1}.key`), serverKey: coordKey, stepTimeoutMs: 30_000,
-    }, { netns: NS[i] }));
+    const ws = [1, 2].map((i) =>
+      start(
+        'worker-main.js',
+        {
+          connect: endpoint,
+          dumpDir: dir,
+          workerId: `w${i - 1}`,
+          keyFile: path.join(dir, `w${i - 1}.key`),
+          serverKey: coordKey,
+          stepTimeoutMs: 30_000,
+        },
+        { netns: NS[i] },
+      ),
+    );
     const res = await waitLine<Record<string, unknown>>(c, (l) => 'result' in l || 'error' in l, 90_000);
     expect(res.result, JSON.stringify(res)).toBeDefined();
     expect((res.result as { steps: number }).steps).toBe(8);
     for (const w of ws) expect(await waitExit(w, 10_000)).toBe(0);
-    const hashes = ['w0', 'w1'].map((id) => readFileSync(path.join(dir, `${id}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => 'paramHash' in l).map((l) => l.paramHash));
+    const hashes = ['w0', 'w1'].map((id) =>
+      readFileSync(path.join(dir, `${id}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => 'paramHash' in l)
+        .map((l) => l.paramHash),
+    );
     expect(hashes[0]).toHaveLength(8);
     expect(hashes[1]).toEqual(hashes[0]);
     // Each worker published its ring endpoint on its own namespace's address.

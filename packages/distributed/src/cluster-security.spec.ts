@@ -51,7 +51,15 @@ describe('security', () => {
     expect(requireSecureEndpoint('tcp://10.0.0.1:5555', { insecure: true }, 'x')).toEqual({ insecure: true });
     const e = await Coordinator.start({ bind: 'tcp://0.0.0.0:0', minWorkers: 1, config: {}, fingerprint: FP, plan: PLAN, runDir: tempDir() }).catch((x: unknown) => x);
     expect(SpikeflowError.is(e, 'unauthorized')).toBe(true);
-    const e2 = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, fingerprint: FP, plan: PLAN, runDir: tempDir(), security: { curve: generateKeyPair() } }).catch((x: unknown) => x);
+    const e2 = await Coordinator.start({
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 1,
+      config: {},
+      fingerprint: FP,
+      plan: PLAN,
+      runDir: tempDir(),
+      security: { curve: generateKeyPair() },
+    }).catch((x: unknown) => x);
     expect((e2 as Error).message).toMatch(/no worker public key is allowed/);
   });
 
@@ -65,7 +73,9 @@ describe('security', () => {
 
   it('bad plans are typed errors naming the option: --commit-every must be an integer >= 1', async () => {
     for (const commitEvery of [0, Number.NaN, 2.5]) {
-      const e = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, fingerprint: FP, plan: { ...PLAN, commitEvery }, runDir: tempDir() }).catch((x: unknown) => x);
+      const e = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, fingerprint: FP, plan: { ...PLAN, commitEvery }, runDir: tempDir() }).catch(
+        (x: unknown) => x,
+      );
       expect(SpikeflowError.is(e, 'invalid-options')).toBe(true);
       expect((e as Error).message).toContain(`--commit-every must be an integer >= 1 (steps between commits), got ${commitEvery}`);
     }
@@ -76,27 +86,61 @@ describe('security', () => {
     for (const name of ['coord', 'w0', 'w1', 'stranger']) await writeKeyPair(path.join(dir, `${name}.key`), generateKeyPair());
     const coordKeys = await readKeyPair(path.join(dir, 'coord.key'));
     const allow = [...(await readAllowList([path.join(dir, 'w0.key.pub'), path.join(dir, 'w1.key.pub')]))];
-    const c = start('coordinator-main.js', { bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: CONFIG, plan: PLAN, runDir: path.join(dir, 'run'), keyFile: path.join(dir, 'coord.key'), allow, joinTimeoutMs: 60_000 });
+    const c = start('coordinator-main.js', {
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 2,
+      config: CONFIG,
+      plan: PLAN,
+      runDir: path.join(dir, 'run'),
+      keyFile: path.join(dir, 'coord.key'),
+      allow,
+      joinTimeoutMs: 60_000,
+    });
     const { endpoint } = await waitLine<{ endpoint: string }>(c, (l) => 'endpoint' in l, 20_000);
     // Strangers first, so they would be ranks 0 and 1 if they got in. Their join deadline is long:
     // they must learn from the refused handshake (or its absence) within the heartbeat timeout.
     const strangers = [
-      start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: 'stranger', keyFile: path.join(dir, 'stranger.key'), serverKey: coordKeys.publicKey, joinTimeoutMs: 100_000, coordinatorTimeoutMs: 4000 }),
+      start('worker-main.js', {
+        connect: endpoint,
+        dumpDir: dir,
+        workerId: 'stranger',
+        keyFile: path.join(dir, 'stranger.key'),
+        serverKey: coordKeys.publicKey,
+        joinTimeoutMs: 100_000,
+        coordinatorTimeoutMs: 4000,
+      }),
       start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: 'plain', joinTimeoutMs: 100_000, coordinatorTimeoutMs: 4000 }),
       start('worker-main.js', { connect: 'tcp://127.0.0.1:9', dumpDir: dir, workerId: 'lost', joinTimeoutMs: 100_000, coordinatorTimeoutMs: 4000 }),
       // An allowed key, but another server key than the coordinator's: every handshake fails.
-      start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: 'misdirected', keyFile: path.join(dir, 'w0.key'), serverKey: generateKeyPair().publicKey, joinTimeoutMs: 100_000, coordinatorTimeoutMs: 4000 }),
+      start('worker-main.js', {
+        connect: endpoint,
+        dumpDir: dir,
+        workerId: 'misdirected',
+        keyFile: path.join(dir, 'w0.key'),
+        serverKey: generateKeyPair().publicKey,
+        joinTimeoutMs: 100_000,
+        coordinatorTimeoutMs: 4000,
+      }),
     ];
-    const why = [/error \(unauthorized\): the coordinator at .* refused this worker's CURVE key/, /error \(unauthorized\): the coordinator at .* does not speak plain TCP \(no --key\)/, /error \(timeout\): no connection to the coordinator at tcp:\/\/127\.0\.0\.1:9 within 4\.0 s/,
-      /error \(unauthorized\): no handshake with the coordinator at .* succeeded within 4\.0 s .*is --server-key its public key\?/];
+    const why = [
+      /error \(unauthorized\): the coordinator at .* refused this worker's CURVE key/,
+      /error \(unauthorized\): the coordinator at .* does not speak plain TCP \(no --key\)/,
+      /error \(timeout\): no connection to the coordinator at tcp:\/\/127\.0\.0\.1:9 within 4\.0 s/,
+      /error \(unauthorized\): no handshake with the coordinator at .* succeeded within 4\.0 s .*is --server-key its public key\?/,
+    ];
     for (const [i, s] of strangers.entries()) {
       expect(await waitExit(s, 40_000)).toBe(2);
       expect(s.stderr).toMatch(why[i]);
     }
-    const ws = ['w0', 'w1'].map((id) => start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: id, keyFile: path.join(dir, `${id}.key`), serverKey: coordKeys.publicKey }));
+    const ws = ['w0', 'w1'].map((id) =>
+      start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: id, keyFile: path.join(dir, `${id}.key`), serverKey: coordKeys.publicKey }),
+    );
     const res = await waitLine<{ result?: { steps: number } }>(c, (l) => 'result' in l || 'error' in l, 60_000);
     expect(res.result?.steps).toBe(4);
-    const joined = c.lines.filter((l) => (l as ClusterEvent).type === 'joined').map((l) => (l as { workerId: string }).workerId).sort();
+    const joined = c.lines
+      .filter((l) => (l as ClusterEvent).type === 'joined')
+      .map((l) => (l as { workerId: string }).workerId)
+      .sort();
     expect(joined).toEqual(['w0', 'w1']);
     for (const w of ws) expect(await waitExit(w, 10_000)).toBe(0);
   });
@@ -104,7 +148,15 @@ describe('security', () => {
   it('malformed and oversized frames are dropped without crashing the coordinator, which still serves a valid hello', async () => {
     const events: ClusterEvent[] = [];
     // The default limit is what the protocol allows: a control frame or a state of the fingerprint's tensors.
-    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: { x: 1 }, fingerprint: FP, plan: PLAN, runDir: tempDir(), onEvent: (e) => events.push(e) });
+    const c = await Coordinator.start({
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 1,
+      config: { x: 1 },
+      fingerprint: FP,
+      plan: PLAN,
+      runDir: tempDir(),
+      onEvent: (e) => events.push(e),
+    });
     expect(c.maxMessageBytes).toBeLessThan(1.1 * (1 << 20));
     const running = c.run();
     running.catch(() => undefined);

@@ -16,7 +16,16 @@ const STEPS = 9;
 function reference(): Map<string, Float32Array> {
   const job = fixtureJob(CONFIG);
   const order = job.order(0);
-  const trainer = new Trainer({ model: job.model, optimizer: job.optimizer, encoder: job.encoder, loss: job.loss, schedule: job.schedule, timeSteps: job.timeSteps, numClasses: job.numClasses, seed: job.seed });
+  const trainer = new Trainer({
+    model: job.model,
+    optimizer: job.optimizer,
+    encoder: job.encoder,
+    loss: job.loss,
+    schedule: job.schedule,
+    timeSteps: job.timeSteps,
+    numClasses: job.numClasses,
+    seed: job.seed,
+  });
   for (let s = 0; s < STEPS; s++) {
     const indices = order.slice(s * 12, (s + 1) * 12);
     const { x, y } = job.getBatch(indices);
@@ -53,15 +62,38 @@ async function cluster(workers: number, syncBatchNorm: boolean, curve = false): 
     const allow = [...(await readAllowList(ids.map((id) => path.join(dir, `${id}.key.pub`))))];
     keys = { coord: { keyFile: path.join(dir, 'coord.key'), allow }, worker: (id) => ({ keyFile: path.join(dir, `${id}.key`), serverKey }) };
   }
-  const coord = start('coordinator-main.js', { bind: 'tcp://127.0.0.1:0', minWorkers: workers, config: CONFIG, plan: { globalBatch: 12, epochs: 1, commitEvery: 4, syncBatchNorm }, runDir: path.join(dir, 'run'), joinTimeoutMs: 60_000, ...keys.coord });
+  const coord = start('coordinator-main.js', {
+    bind: 'tcp://127.0.0.1:0',
+    minWorkers: workers,
+    config: CONFIG,
+    plan: { globalBatch: 12, epochs: 1, commitEvery: 4, syncBatchNorm },
+    runDir: path.join(dir, 'run'),
+    joinTimeoutMs: 60_000,
+    ...keys.coord,
+  });
   const { endpoint } = await waitLine<{ endpoint: string }>(coord, (l) => 'endpoint' in l, 20_000);
   const ws = ids.map((id) => start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: id, stepTimeoutMs: 20_000, ...keys.worker(id) }));
   const l = await waitLine<{ result?: { steps: number; checkpoint: string }; error?: { message: string } }>(coord, (x) => 'result' in x || 'error' in x, 120_000);
-  if (!l.result) return { diff: { worst: Infinity, name: '' }, hashesAgree: false, error: `${l.error?.message}; events: ${coord.lines.filter((x) => (x as { type?: string }).type !== 'step').map((x) => JSON.stringify(x)).join(' ').slice(0, 1500)}; workers: ${ws.map((w) => w.stderr.slice(-500)).join(' | ')}` };
+  if (!l.result)
+    return {
+      diff: { worst: Infinity, name: '' },
+      hashesAgree: false,
+      error: `${l.error?.message}; events: ${coord.lines
+        .filter((x) => (x as { type?: string }).type !== 'step')
+        .map((x) => JSON.stringify(x))
+        .join(' ')
+        .slice(0, 1500)}; workers: ${ws.map((w) => w.stderr.slice(-500)).join(' | ')}`,
+    };
   const codes = await Promise.all(ws.map((w) => waitExit(w, 10_000)));
   if (codes.some((c) => c !== 0)) return { diff: { worst: Infinity, name: '' }, hashesAgree: false, error: `worker exit codes ${codes.join(', ')}` };
   if (l.result.steps !== STEPS) return { diff: { worst: Infinity, name: '' }, hashesAgree: false, error: `${l.result.steps} steps, expected ${STEPS}` };
-  const rows = ws.map((_, i) => readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8').trim().split('\n').map((x) => JSON.parse(x)).filter((x) => 'paramHash' in x));
+  const rows = ws.map((_, i) =>
+    readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((x) => JSON.parse(x))
+      .filter((x) => 'paramHash' in x),
+  );
   const hashesAgree = rows.every((r) => r.length === STEPS) && Array.from({ length: STEPS }, (_, s) => new Set(rows.map((r) => r[s].paramHash)).size === 1).every(Boolean);
   const ck = await loadCheckpoint(l.result.checkpoint);
   return { diff: worstDiff(ck.weights, ref), hashesAgree };
@@ -97,7 +129,7 @@ describe('synchronised batch norm in the cluster', () => {
     expect(runs.curve2.diff.worst).toBeLessThanOrEqual(2e-5);
   });
 
-  it('without syncBatchNorm (local statistics, rank 0\'s running stats kept) the run ends measurably farther from the single process: the tests above can fail', () => {
+  it("without syncBatchNorm (local statistics, rank 0's running stats kept) the run ends measurably farther from the single process: the tests above can fail", () => {
     const r = runs.local2;
     expect(r.error).toBeUndefined();
     expect(r.hashesAgree).toBe(true); // parameters only: running statistics are per rank by design
@@ -108,13 +140,21 @@ describe('synchronised batch norm in the cluster', () => {
   it('kill -9 of one of 3 workers while the others wait in a batch-norm all-reduce: the survivors leave the wait, re-form the ring and still match one process', async () => {
     const dir = tempDir();
     const coord = start('coordinator-main.js', {
-      bind: 'tcp://127.0.0.1:0', minWorkers: 2, maxWorkers: 3, config: CONFIG, plan: { globalBatch: 12, epochs: 1, commitEvery: 2, syncBatchNorm: true },
-      runDir: path.join(dir, 'run'), heartbeatTimeoutMs: 2000, joinTimeoutMs: 60_000,
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 2,
+      maxWorkers: 3,
+      config: CONFIG,
+      plan: { globalBatch: 12, epochs: 1, commitEvery: 2, syncBatchNorm: true },
+      runDir: path.join(dir, 'run'),
+      heartbeatTimeoutMs: 2000,
+      joinTimeoutMs: 60_000,
     });
     const { endpoint } = await waitLine<{ endpoint: string }>(coord, (l) => 'endpoint' in l, 20_000);
     // Slow steps (a sleep in getBatch) so the kill lands mid-run; the victim is the slowest, so
     // the others are already blocked in its batch-norm sums when it dies.
-    const ws = ['a', 'b', 'c'].map((id) => start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: id, stepTimeoutMs: 15_000, heartbeatMs: 200, override: { slowMs: id === 'b' ? 400 : 100 } }));
+    const ws = ['a', 'b', 'c'].map((id) =>
+      start('worker-main.js', { connect: endpoint, dumpDir: dir, workerId: id, stepTimeoutMs: 15_000, heartbeatMs: 200, override: { slowMs: id === 'b' ? 400 : 100 } }),
+    );
     await waitLine(coord, (l) => l.type === 'generation' && (l.workers as string[]).length === 3, 60_000);
     await waitLine(coord, (l) => l.type === 'step' && (l.step as number) >= 2, 60_000);
     ws[1].child.kill('SIGKILL');
@@ -130,5 +170,4 @@ describe('synchronised batch norm in the cluster', () => {
     process.stdout.write(`sync-bn 3→2 workers after kill -9: worst relative L2 difference ${diff.worst.toExponential(2)} (${diff.name})\n`);
     expect(diff.worst).toBeLessThanOrEqual(2e-5);
   });
-
 });

@@ -17,9 +17,7 @@ export type { RingLinkOptions } from './transport/zmq-ring-link.js';
 export { Mailbox } from './transport/mailbox.js';
 export { ChaosTransport } from './transport/chaos.js';
 export type { ChaosOptions, ChaosStats } from './transport/chaos.js';
-export {
-  ZapAuthenticator, generateKeyPair, isLoopbackEndpoint, readAllowList, readKeyPair, requireSecureEndpoint, writeKeyPair,
-} from './transport/security.js';
+export { ZapAuthenticator, generateKeyPair, isLoopbackEndpoint, readAllowList, readKeyPair, requireSecureEndpoint, writeKeyPair } from './transport/security.js';
 export type { CurveKeyPair, Security } from './transport/security.js';
 
 export { frameMac, verifyFrameMac, FRAME_MAC_BYTES } from './transport/frame-mac.js';

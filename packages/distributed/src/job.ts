@@ -1,4 +1,4 @@
-import type { Encoder, LossFunction, LrSchedule, Module, Optimizer } from '@spikeflow/core';
+import type { Encoder, LossFunction, LrSchedule, Module, Optimizer, Task, TaskLoss } from '@spikeflow/core';
 
 /**
  * Everything a worker needs to train its shard, built on the worker from the configuration the
@@ -11,9 +11,18 @@ export interface DistributedJob {
   readonly model: Module;
   readonly optimizer: Optimizer;
   readonly encoder: Encoder;
-  readonly loss: LossFunction;
+  /** A class-label loss (`mse-rate`, `ce-mean`, ...); used through core's `taskLossOf` unless `taskLoss` is given. */
+  readonly loss?: LossFunction;
+  /** The loss under the task signature `(output, target, context)` (regression losses: `sf.taskLoss('mse')`). */
+  readonly taskLoss?: TaskLoss;
+  /**
+   * What the job learns (its target, read-out and output check); default: classification of
+   * `numClasses` classes with the mean read-out. Workers run core's training step with it.
+   */
+  readonly task?: Task;
   readonly schedule?: LrSchedule;
   readonly timeSteps: number;
+  /** Classes of a class target (0 for other targets); part of the fingerprint every worker must share. */
   readonly numClasses: number;
   readonly seed: number;
   /** Samples visited per epoch (the length of `order(epoch)`). */
@@ -22,7 +31,7 @@ export interface DistributedJob {
   /** Dataset indices of epoch `epoch` in visiting order. */
   order(epoch: number): Int32Array;
   /** Gather samples by dataset index. */
-  getBatch(indices: ArrayLike<number>): { x: Float32Array; y: Int32Array };
+  getBatch(indices: ArrayLike<number>): { x: Float32Array; y: Int32Array | Float32Array };
   /** Free tensors when the worker leaves. */
   dispose?(): void;
 }

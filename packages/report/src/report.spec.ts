@@ -47,12 +47,21 @@ describe('recordActivity', () => {
     const input = tf.tidy(() => tf.mul(tf.randomUniform([T, 1, 4], 0, 1, 'float32', 7), 3));
     const layers = recordActivity(net, input, { traceNeurons: 6, rasterNeurons: 6 });
     expect(layers.map((l) => l.name)).toEqual(['1', '3']);
-    const w1 = (net.namedParameters()[0][1]).dataSync() as Float32Array;
-    const w2 = (net.namedParameters()[1][1]).dataSync() as Float32Array;
+    const w1 = net.namedParameters()[0][1].dataSync() as Float32Array;
+    const w2 = net.namedParameters()[1][1].dataSync() as Float32Array;
     const x = input.arraySync() as number[][][];
-    const ref1 = lifReference(x.map((step) => matmul(step[0], w1, 6)), 2);
-    const ref2 = lifReference(ref1.spikes.map((s) => matmul(s, w2, 3)), 2);
-    for (const [layer, ref] of [[layers[0], ref1], [layers[1], ref2]] as const) {
+    const ref1 = lifReference(
+      x.map((step) => matmul(step[0], w1, 6)),
+      2,
+    );
+    const ref2 = lifReference(
+      ref1.spikes.map((s) => matmul(s, w2, 3)),
+      2,
+    );
+    for (const [layer, ref] of [
+      [layers[0], ref1],
+      [layers[1], ref2],
+    ] as const) {
       // Spike times per recorded neuron.
       layer.neuronIds.forEach((n, k) => {
         expect(layer.spikes[k]).toEqual(ref.spikes.flatMap((s, t) => (s[n] ? [t] : [])));
@@ -93,8 +102,19 @@ if (!haveChromium) console.warn(`report.spec: ${CHROMIUM} not found (Debian pack
 
 describe('writeReport', () => {
   const epochs: EpochMetrics[] = [1, 2, 3].map((epoch) => ({
-    epoch, step: epoch * 10, trainLoss: 1 / epoch, trainAccuracy: 0.5 + epoch / 10, testLoss: 1.1 / epoch, testAccuracy: 0.45 + epoch / 10,
-    firingRates: { '1': 0.1 * epoch, '3': 0.05 }, samplesPerSecond: 100, lr: 1e-3, trainSeconds: 1, evalSeconds: 1, peakRssMiB: 1, batches: 10,
+    epoch,
+    step: epoch * 10,
+    trainLoss: 1 / epoch,
+    trainAccuracy: 0.5 + epoch / 10,
+    testLoss: 1.1 / epoch,
+    testAccuracy: 0.45 + epoch / 10,
+    firingRates: { '1': 0.1 * epoch, '3': 0.05 },
+    samplesPerSecond: 100,
+    lr: 1e-3,
+    trainSeconds: 1,
+    evalSeconds: 1,
+    peakRssMiB: 1,
+    batches: 10,
   }));
 
   async function fullReport(dir: string) {
@@ -108,8 +128,15 @@ describe('writeReport', () => {
       epochs,
       activity: { sample: 'test sample 0', layers },
       energy: {
-        layers: [{ name: '0', inputRate: null, macs: 24, ops: 384, energyPj: 384 * 4.6 }, { name: '2', inputRate: 0.2, macs: 18, ops: 57.6, energyPj: 57.6 * 0.9 }],
-        totalPj: 384 * 4.6 + 57.6 * 0.9, samples: 8, eMacPj: 4.6, eAcPj: 0.9, formula: 'E = E_MAC·Σ FLOPs(analog-fed) + E_AC·Σ SOPs(spike-fed).',
+        layers: [
+          { name: '0', inputRate: null, macs: 24, ops: 384, energyPj: 384 * 4.6 },
+          { name: '2', inputRate: 0.2, macs: 18, ops: 57.6, energyPj: 57.6 * 0.9 },
+        ],
+        totalPj: 384 * 4.6 + 57.6 * 0.9,
+        samples: 8,
+        eMacPj: 4.6,
+        eAcPj: 0.9,
+        formula: 'E = E_MAC·Σ FLOPs(analog-fed) + E_AC·Σ SOPs(spike-fed).',
       },
     };
     return writeReport(data, dir);
@@ -144,15 +171,19 @@ describe('writeReport', () => {
     try {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       const problems: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      });
       page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
       page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
       await page.goto(`file://${written.html}`, { waitUntil: 'load', timeout: 30_000 });
-      const images = await page.$$eval('img[data-figure]', (imgs) => imgs.map((i) => {
-        // Runs in the page: an <img> element.
-        const img = i as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
-        return { id: i.getAttribute('data-figure'), ok: img.complete, w: img.naturalWidth, h: img.naturalHeight };
-      }));
+      const images = await page.$$eval('img[data-figure]', (imgs) =>
+        imgs.map((i) => {
+          // Runs in the page: an <img> element.
+          const img = i as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
+          return { id: i.getAttribute('data-figure'), ok: img.complete, w: img.naturalWidth, h: img.naturalHeight };
+        }),
+      );
       expect(problems).toEqual([]);
       expect(images.map((i) => i.id)).toEqual(written.figures.map((f) => f.id));
       for (const i of images) {
@@ -173,16 +204,25 @@ describe('writeReport', () => {
 
 /** The tick labels of every x axis titled 'epoch' in a rendered figure. */
 function epochTickLabels(svg: string): string[][] {
-  return svg.split(/aria-label="X-axis titled 'epoch'/).slice(1).map((chunk) => {
-    const group = /role-axis-label[^>]*>(.*?)<\/g>/s.exec(chunk)?.[1] ?? '';
-    return [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-  });
+  return svg
+    .split(/aria-label="X-axis titled 'epoch'/)
+    .slice(1)
+    .map((chunk) => {
+      const group = /role-axis-label[^>]*>(.*?)<\/g>/s.exec(chunk)?.[1] ?? '';
+      return [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    });
 }
 
 describe('epoch axes', () => {
-  const run = (n: number) => Array.from({ length: n }, (_, i) => ({
-    epoch: i + 1, trainLoss: 1 / (i + 1), trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, firingRates: { 'fc1.lif': 0.2 },
-  }));
+  const run = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      epoch: i + 1,
+      trainLoss: 1 / (i + 1),
+      trainAccuracy: 0.5,
+      testLoss: 1,
+      testAccuracy: 0.5,
+      firingRates: { 'fc1.lif': 0.2 },
+    }));
 
   it('labels a one-epoch run with the integer epoch 1 (not 1.000000), and a short run with each epoch', async () => {
     for (const spec of [trainingCurvesSpec(run(1)), firingRatesSpec(run(1))]) {
@@ -191,6 +231,51 @@ describe('epoch axes', () => {
       for (const labels of axes) expect(labels).toEqual(['1']);
     }
     const axes = epochTickLabels((await renderFigure(trainingCurvesSpec(run(3)))).svg);
-    expect(axes).toEqual([['1', '2', '3'], ['1', '2', '3']]);
+    expect(axes).toEqual([
+      ['1', '2', '3'],
+      ['1', '2', '3'],
+    ]);
+  });
+});
+
+describe('training curves of any task', () => {
+  it('draws one panel per metric of the task (loss first), with train, valid and test lines, and leaves out non-finite values', async () => {
+    const epochs = [1, 2].map((epoch) => ({
+      epoch,
+      trainLoss: 1 / epoch,
+      validLoss: 1.2 / epoch,
+      testLoss: 1.1 / epoch,
+      firingRates: {},
+      metrics: { mse: 0.5 / epoch, r2: 0.2 * epoch, corr: Number.NaN },
+      validMetrics: { mse: 0.6 / epoch, r2: 0.1 * epoch, corr: 0.3 },
+      testMetrics: { mse: 0.55 / epoch, r2: 0.15 * epoch, corr: 0.4 },
+    }));
+    const spec = trainingCurvesSpec(epochs) as { concat: Array<{ title: string }>; data: { values: Array<{ epoch: number; split: string; metric: string; value: number }> } };
+    expect(spec.concat.map((p) => p.title)).toEqual(['loss', 'mse', 'r2', 'corr']);
+    const rows = spec.data.values;
+    expect(rows.find((r) => r.epoch === 2 && r.split === 'valid' && r.metric === 'r2')!.value).toBeCloseTo(0.2, 12);
+    expect(rows.find((r) => r.epoch === 1 && r.split === 'test' && r.metric === 'loss')!.value).toBeCloseTo(1.1, 12);
+    // The NaN train correlation is not a point; the valid and test ones are.
+    expect(
+      rows
+        .filter((r) => r.metric === 'corr')
+        .map((r) => r.split)
+        .sort(),
+    ).toEqual(['test', 'test', 'valid', 'valid']);
+    const svg = (await renderFigure(spec as never)).svg;
+    for (const title of ['loss', 'mse', 'r2', 'corr']) expect(svg).toContain(`>${title}</text>`);
+    expect(svg).toContain('>valid</text>');
+  });
+
+  it('reads a line written before tasks (trainAccuracy/testAccuracy only) as the accuracy', () => {
+    const spec = trainingCurvesSpec([{ epoch: 1, trainLoss: 0.3, trainAccuracy: 0.7, testLoss: 0.4, testAccuracy: 0.65 }]) as {
+      concat: Array<{ title: string }>;
+      data: { values: Array<{ split: string; metric: string; value: number }> };
+    };
+    expect(spec.concat.map((p) => p.title)).toEqual(['loss', 'accuracy']);
+    expect(spec.data.values.filter((r) => r.metric === 'accuracy').map((r) => [r.split, r.value])).toEqual([
+      ['train', 0.7],
+      ['test', 0.65],
+    ]);
   });
 });

@@ -8,25 +8,36 @@ function localRing(n: number): { links: RingLink[]; sentValues: number[] } {
   const boxes = Array.from({ length: n }, () => new Mailbox());
   boxes.forEach((b) => b.reset(1));
   const sentValues = new Array(n).fill(0);
-  const links = boxes.map((box, r): RingLink => ({
-    async send(key: ChunkKey, chunk: number, data: Float32Array) {
-      sentValues[r] += data.length;
-      boxes[(r + 1) % n].put(1, key, { chunk, data });
-    },
-    receive: (key: ChunkKey) => box.take(key, { timeoutMs: 5000, describe: () => `rank ${r}` }),
-  }));
+  const links = boxes.map(
+    (box, r): RingLink => ({
+      async send(key: ChunkKey, chunk: number, data: Float32Array) {
+        sentValues[r] += data.length;
+        boxes[(r + 1) % n].put(1, key, { chunk, data });
+      },
+      receive: (key: ChunkKey) => box.take(key, { timeoutMs: 5000, describe: () => `rank ${r}` }),
+    }),
+  );
   return { links, sentValues };
 }
 
 describe('ring all-reduce', () => {
   it('planBuckets cuts a flat gradient into fixed-order buckets of at most the bound', () => {
-    expect(planBuckets(10, 4)).toEqual([[0, 4], [4, 8], [8, 10]]);
+    expect(planBuckets(10, 4)).toEqual([
+      [0, 4],
+      [4, 8],
+      [8, 10],
+    ]);
     expect(planBuckets(0, 4)).toEqual([]);
     expect(() => planBuckets(10, 0)).toThrow(/at least one value/);
   });
 
   it('chunkBounds tiles [0, length) exactly, even when there are fewer values than ranks', () => {
-    for (const [len, n] of [[10, 3], [2, 5], [0, 3], [7, 7]]) {
+    for (const [len, n] of [
+      [10, 3],
+      [2, 5],
+      [0, 3],
+      [7, 7],
+    ]) {
       const parts = Array.from({ length: n }, (_, c) => chunkBounds(len, n, c));
       expect(parts[0][0]).toBe(0);
       expect(parts[n - 1][1]).toBe(len);
@@ -34,7 +45,13 @@ describe('ring all-reduce', () => {
     }
   });
 
-  for (const [n, len, bucket] of [[2, 13, 5], [3, 100, 7], [4, 3, 2], [5, 1000, 1000], [1, 9, 4]] as const) {
+  for (const [n, len, bucket] of [
+    [2, 13, 5],
+    [3, 100, 7],
+    [4, 3, 2],
+    [5, 1000, 1000],
+    [1, 9, 4],
+  ] as const) {
     it(`${n} ranks, ${len} values, buckets of ${bucket}: every rank holds the sum, bit-identical`, async () => {
       const rng = new Rng(`ar:${n}:${len}`);
       const inputs = Array.from({ length: n }, () => Float32Array.from({ length: len }, () => rng.normal()));

@@ -84,6 +84,9 @@ function addInto(target: Float32Array, offset: number, src: Float32Array): void 
 
 function check(got: { chunk: number; data: Float32Array }, chunk: number, length: number, key: ChunkKey): void {
   if (got.chunk !== chunk || got.data.length !== length) {
-    throw new SpikeflowError('protocol-error', `ring message step ${key.step} bucket ${key.bucket} phase ${key.phase} round ${key.round}: expected chunk ${chunk} of ${length} values, got chunk ${got.chunk} of ${got.data.length}`);
+    throw new SpikeflowError(
+      'protocol-error',
+      `ring message step ${key.step} bucket ${key.bucket} phase ${key.phase} round ${key.round}: expected chunk ${chunk} of ${length} values, got chunk ${got.chunk} of ${got.data.length}`,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import * as zmq from 'zeromq';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
 import { Coordinator } from './coordinator.js';
 import type { ClusterEvent } from './cluster-event.js';
 import { decodeEnvelope, encodeEnvelope, PROTOCOL_VERSION } from '../protocol/wire.js';
@@ -46,13 +46,25 @@ const FP = (() => {
 describe('Coordinator (protocol with scripted workers)', () => {
   it('rendezvous: config, fingerprint check naming the difference, initial state from rank 0 verified and broadcast, divergence stops the run', async () => {
     const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: { samples: 48 }, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), onEvent: (e) => events.push(e) });
+    const c = await Coordinator.start({
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 2,
+      config: { samples: 48 },
+      fingerprint: FP,
+      plan: { globalBatch: 12, epochs: 1 },
+      runDir: tempDir(),
+      onEvent: (e) => events.push(e),
+    });
     const run = c.run();
     run.catch(() => undefined);
     const job = fixtureJob({ samples: 48 });
     const fp = jobFingerprint(job);
     const [a, b, odd] = ['a', 'b', 'odd'].map((id) => fakeWorker(c.endpoint, id));
-    for (const [w, id] of [[a, 'a'], [b, 'b'], [odd, 'odd']] as const) {
+    for (const [w, id] of [
+      [a, 'a'],
+      [b, 'b'],
+      [odd, 'odd'],
+    ] as const) {
       await w.send({ hello: { workerId: id, host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
       expect((await w.receive()).m).toMatchObject({ config: { json: '{"samples":48}', generation: 0, syncBatchNorm: false, bucketBytes: 4 << 20 } });
     }
@@ -81,9 +93,8 @@ describe('Coordinator (protocol with scripted workers)', () => {
     await a.send({ stepDone: { generation: 1, step: 0, lossSum: 1, correct: 0, samples: 6, paramHash: 'x' } });
     await a.send({ stepDone: { generation: 2, step: 0, lossSum: 1, correct: 0, samples: 6, paramHash: 'aaaa' } });
     await b.send({ stepDone: { generation: 2, step: 0, lossSum: 1, correct: 0, samples: 6, paramHash: 'bbbb' } });
-    const err = await run.catch((e: unknown) => e);
-    expect(SpikeflowError.is(err, 'invalid-state')).toBe(true);
-    expect((err as Error).message).toMatch(/parameters diverged after step 0 \(generation 2\): rank 1 \(worker b on test, pid 1\) differ from rank 0/);
+    const err = await expectSpikeflowError(run, 'invalid-state');
+    expect(err.message).toMatch(/parameters diverged after step 0 \(generation 2\): rank 1 \(worker b on test, pid 1\) differ from rank 0/);
     const abortA = (await a.receive()).m as { abort: { reason: string } };
     expect(abortA.abort.reason).toMatch(/diverged/);
     expect(events.filter((e) => e.type === 'refused')).toHaveLength(1);
@@ -91,7 +102,15 @@ describe('Coordinator (protocol with scripted workers)', () => {
   });
 
   it('with syncBatchNorm: Config and Start say so, Start carries every batch-norm endpoint, and a worker without one is refused', async () => {
-    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, fingerprint: FP, plan: { globalBatch: 12, epochs: 1, syncBatchNorm: true }, runDir: tempDir(), joinTimeoutMs: 60_000 });
+    const c = await Coordinator.start({
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 1,
+      config: {},
+      fingerprint: FP,
+      plan: { globalBatch: 12, epochs: 1, syncBatchNorm: true },
+      runDir: tempDir(),
+      joinTimeoutMs: 60_000,
+    });
     const run = c.run();
     run.catch(() => undefined);
     const job = fixtureJob({ samples: 48 });
@@ -118,7 +137,16 @@ describe('Coordinator (protocol with scripted workers)', () => {
 
   it('a commit that does not match its hash fences its sender instead of ending the run', async () => {
     const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), joinTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
+    const c = await Coordinator.start({
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 1,
+      config: {},
+      fingerprint: FP,
+      plan: { globalBatch: 12, epochs: 1 },
+      runDir: tempDir(),
+      joinTimeoutMs: 60_000,
+      onEvent: (e) => events.push(e),
+    });
     const run = c.run();
     run.catch(() => undefined);
     const job = fixtureJob({ samples: 48 });
@@ -140,9 +168,18 @@ describe('Coordinator (protocol with scripted workers)', () => {
     job.dispose?.();
   });
 
-  it('the expected fingerprint is the coordinator\'s own: a forged client joining first is refused and real workers train', async () => {
+  it("the expected fingerprint is the coordinator's own: a forged client joining first is refused and real workers train", async () => {
     const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: { samples: 48 }, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(), joinTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
+    const c = await Coordinator.start({
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 1,
+      config: { samples: 48 },
+      fingerprint: FP,
+      plan: { globalBatch: 12, epochs: 1 },
+      runDir: tempDir(),
+      joinTimeoutMs: 60_000,
+      onEvent: (e) => events.push(e),
+    });
     const run = c.run();
     run.catch(() => undefined);
     const job = fixtureJob({ samples: 48 });
@@ -167,11 +204,18 @@ describe('Coordinator (protocol with scripted workers)', () => {
     }
   });
 
-  it('liveness is bound to the worker\'s own connection: heartbeats naming a dead worker keep it alive for nobody', async () => {
+  it("liveness is bound to the worker's own connection: heartbeats naming a dead worker keep it alive for nobody", async () => {
     const events: ClusterEvent[] = [];
     const c = await Coordinator.start({
-      bind: 'tcp://127.0.0.1:0', minWorkers: 2, config: { samples: 48 }, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, runDir: tempDir(),
-      heartbeatTimeoutMs: 1500, joinTimeoutMs: 60_000, onEvent: (e) => events.push(e),
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: 2,
+      config: { samples: 48 },
+      fingerprint: FP,
+      plan: { globalBatch: 12, epochs: 1 },
+      runDir: tempDir(),
+      heartbeatTimeoutMs: 1500,
+      joinTimeoutMs: 60_000,
+      onEvent: (e) => events.push(e),
     });
     const run = c.run();
     run.catch(() => undefined);
@@ -185,7 +229,10 @@ describe('Coordinator (protocol with scripted workers)', () => {
     let stop = false;
     try {
       const [a, b] = ['a', 'b'].map((id) => fakeWorker(c.endpoint, id));
-      for (const [w, id] of [[a, 'a'], [b, 'b']] as const) {
+      for (const [w, id] of [
+        [a, 'a'],
+        [b, 'b'],
+      ] as const) {
         await w.send({ hello: { workerId: id, host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
         await w.receive();
         await w.send({ join: { workerId: id, fingerprint: jobFingerprint(job), dataEndpoint: 'tcp://127.0.0.1:1', dataPublicKey: '' } });

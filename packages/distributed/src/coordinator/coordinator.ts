@@ -150,11 +150,19 @@ export class Coordinator {
   malformed = 0;
   private releaseZap: (() => void) | undefined;
 
-  private constructor(readonly options: CoordinatorOptions, private readonly security: Security) {
+  private constructor(
+    readonly options: CoordinatorOptions,
+    private readonly security: Security,
+  ) {
     this.maxMessageBytes = options.maxMessageBytes ?? maxFrameBytes(options.fingerprint);
     this.router = new zmq.Router({
-      linger: 0, sendTimeout: 2000, mandatory: false, maxMessageSize: this.maxMessageBytes,
-      heartbeatInterval: 1000, heartbeatTimeout: options.heartbeatTimeoutMs ?? 5000, heartbeatTimeToLive: options.heartbeatTimeoutMs ?? 5000,
+      linger: 0,
+      sendTimeout: 2000,
+      mandatory: false,
+      maxMessageSize: this.maxMessageBytes,
+      heartbeatInterval: 1000,
+      heartbeatTimeout: options.heartbeatTimeoutMs ?? 5000,
+      heartbeatTimeToLive: options.heartbeatTimeoutMs ?? 5000,
     });
     secureServer(this.router, security, 'spikeflow-coordinator');
   }
@@ -167,21 +175,29 @@ export class Coordinator {
     if (!Number.isInteger(maxWorkers) || maxWorkers < minWorkers) throw bad(`--max-workers must be an integer >= --min-workers (${minWorkers}), got ${maxWorkers}`);
     if (!Number.isInteger(plan.globalBatch) || plan.globalBatch < 1) throw bad(`the global batch must be an integer >= 1, got ${plan.globalBatch}`);
     if (!Number.isInteger(plan.epochs) || plan.epochs < 1) throw bad(`epochs must be an integer >= 1, got ${plan.epochs}`);
-    if (plan.commitEvery !== undefined && (!Number.isInteger(plan.commitEvery) || plan.commitEvery < 1)) throw bad(`--commit-every must be an integer >= 1 (steps between commits), got ${plan.commitEvery}`);
+    if (plan.commitEvery !== undefined && (!Number.isInteger(plan.commitEvery) || plan.commitEvery < 1))
+      throw bad(`--commit-every must be an integer >= 1 (steps between commits), got ${plan.commitEvery}`);
     if (plan.maxSteps !== undefined && (!Number.isInteger(plan.maxSteps) || plan.maxSteps < 1)) throw bad(`max steps must be an integer >= 1, got ${plan.maxSteps}`);
     if (plan.bucketBytes !== undefined && (!Number.isInteger(plan.bucketBytes) || plan.bucketBytes < 4 || plan.bucketBytes > MAX_BUCKET_BYTES)) {
       throw bad(`the bucket size must be an integer number of bytes in [4, ${MAX_BUCKET_BYTES}], got ${plan.bucketBytes}`);
     }
-    for (const [name, ms] of [['heartbeat timeout', options.heartbeatTimeoutMs], ['step timeout', options.stepTimeoutMs], ['join timeout', options.joinTimeoutMs], ['rejoin timeout', options.rejoinTimeoutMs]] as const) {
+    for (const [name, ms] of [
+      ['heartbeat timeout', options.heartbeatTimeoutMs],
+      ['step timeout', options.stepTimeoutMs],
+      ['join timeout', options.joinTimeoutMs],
+      ['rejoin timeout', options.rejoinTimeoutMs],
+    ] as const) {
       if (ms !== undefined && !(Number.isFinite(ms) && ms > 0)) throw bad(`the ${name} must be a positive number of milliseconds, got ${ms}`);
     }
-    if (options.maxMessageBytes !== undefined && (!Number.isInteger(options.maxMessageBytes) || options.maxMessageBytes < 1024)) throw bad(`the message size limit must be an integer number of bytes >= 1024, got ${options.maxMessageBytes}`);
+    if (options.maxMessageBytes !== undefined && (!Number.isInteger(options.maxMessageBytes) || options.maxMessageBytes < 1024))
+      throw bad(`the message size limit must be an integer number of bytes >= 1024, got ${options.maxMessageBytes}`);
     const fp = options.fingerprint;
     if (!fp || !Array.isArray(fp.tensors) || !fp.tensors.length || !Number.isInteger(fp.datasetLength) || fp.datasetLength < 1) {
       throw bad('the expected fingerprint (from jobFingerprint of the job the config builds) must name the tensors and a dataset length >= 1');
     }
     const security = requireSecureEndpoint(options.bind, options.security, 'coordinator');
-    if ('curve' in security && !options.allow?.size) throw new SpikeflowError('unauthorized', 'CURVE is on but no worker public key is allowed: pass --allow with the workers\' .pub files');
+    if ('curve' in security && !options.allow?.size)
+      throw new SpikeflowError('unauthorized', "CURVE is on but no worker public key is allowed: pass --allow with the workers' .pub files");
     const c = new Coordinator(options, security);
     c.stepsPerEpoch = Math.ceil(fp.datasetLength / plan.globalBatch);
     const all = c.stepsPerEpoch * plan.epochs;
@@ -308,7 +324,8 @@ export class Coordinator {
       const fence = this.fenced.get(wid);
       if (fence) return this.send(id, { abort: { kind: 'peer-failed', reason: fence } });
       // A worker that was in a generation elsewhere (a previous coordinator) must not carry on here.
-      if (!m && message.heartbeat.generation > 0) return this.send(id, { abort: { kind: 'peer-failed', reason: `this coordinator does not know worker ${wid} (it was restarted?); restart the worker` } });
+      if (!m && message.heartbeat.generation > 0)
+        return this.send(id, { abort: { kind: 'peer-failed', reason: `this coordinator does not know worker ${wid} (it was restarted?); restart the worker` } });
       if (!m) return this.send(id, { heartbeatAck: { generation: this.generation } });
       m.lastSeen = now;
       m.heartbeatStep = message.heartbeat.step;
@@ -341,7 +358,15 @@ export class Coordinator {
     const token = randomBytes(24).toString('base64url');
     this.members.set(id, { id, token, host: hello.host, pid: hello.pid, order: this.joinCounter++, lastSeen: Date.now(), heartbeatStep: 0 });
     const config = { ...this.options.config };
-    this.send(id, { config: { json: JSON.stringify(config), generation: this.generation, syncBatchNorm: this.options.plan.syncBatchNorm ?? false, sessionToken: token, bucketBytes: this.bucketBytes } });
+    this.send(id, {
+      config: {
+        json: JSON.stringify(config),
+        generation: this.generation,
+        syncBatchNorm: this.options.plan.syncBatchNorm ?? false,
+        sessionToken: token,
+        bucketBytes: this.bucketBytes,
+      },
+    });
   }
 
   private onJoin(m: Member, join: Join): void {
@@ -370,7 +395,12 @@ export class Coordinator {
   private checkpointFingerprint(fp: Fingerprint): Fingerprint | undefined {
     if (!this.committed) return undefined;
     const { tensors } = decodeSafetensors(new Uint8Array(this.committed.frames[1]), `${this.committedDir}/model.safetensors`);
-    return { ...fp, tensors: [...tensors].map(([name, t]) => ({ name, shape: [...t.shape], dtype: 'float32' })).sort((a, b) => fp.tensors.findIndex((x) => x.name === a.name) - fp.tensors.findIndex((x) => x.name === b.name)) };
+    return {
+      ...fp,
+      tensors: [...tensors]
+        .map(([name, t]) => ({ name, shape: [...t.shape], dtype: 'float32' }))
+        .sort((a, b) => fp.tensors.findIndex((x) => x.name === a.name) - fp.tensors.findIndex((x) => x.name === b.name)),
+    };
   }
 
   private joined(): Member[] {
@@ -394,7 +424,14 @@ export class Coordinator {
     this.pendingResize = false;
     // A fresh secret per generation: frames of a former member (or anyone else) never authenticate.
     this.ringKey = randomBytes(32);
-    const ring = this.ring.map((m) => ({ workerId: m.id, endpoint: m.join!.dataEndpoint, publicKey: m.join!.dataPublicKey, host: m.host, pid: m.pid, bnEndpoint: m.join!.bnEndpoint ?? '' }));
+    const ring = this.ring.map((m) => ({
+      workerId: m.id,
+      endpoint: m.join!.dataEndpoint,
+      publicKey: m.join!.dataPublicKey,
+      host: m.host,
+      pid: m.pid,
+      bnEndpoint: m.join!.bnEndpoint ?? '',
+    }));
     this.stepInFlight = state.meta.step;
     this.done.clear();
     this.firstDoneAt = 0;
@@ -403,13 +440,26 @@ export class Coordinator {
     if (!this.epochAcc.t0) this.epochAcc.t0 = Date.now();
     const plan = this.options.plan;
     this.ring.forEach((m, rank) => {
-      this.send(m.id, {
-        start: {
-          generation: this.generation, rank, ring, step: state.meta.step, stepsPerEpoch: this.stepsPerEpoch, totalSteps: this.totalSteps,
-          globalBatch: plan.globalBatch, stateHash: state.hash, commitEvery: plan.commitEvery ?? 50, bucketBytes: this.bucketBytes,
-          syncBatchNorm: plan.syncBatchNorm ?? false, ringKey: this.ringKey,
+      this.send(
+        m.id,
+        {
+          start: {
+            generation: this.generation,
+            rank,
+            ring,
+            step: state.meta.step,
+            stepsPerEpoch: this.stepsPerEpoch,
+            totalSteps: this.totalSteps,
+            globalBatch: plan.globalBatch,
+            stateHash: state.hash,
+            commitEvery: plan.commitEvery ?? 50,
+            bucketBytes: this.bucketBytes,
+            syncBatchNorm: plan.syncBatchNorm ?? false,
+            ringKey: this.ringKey,
+          },
         },
-      }, state.frames);
+        state.frames,
+      );
     });
     this.emit({ type: 'generation', generation: this.generation, step: state.meta.step, workers: this.ring.map((m) => m.id) });
   }
@@ -423,7 +473,10 @@ export class Coordinator {
     const hash = this.done.get(this.ring[0].id)!.paramHash;
     const diverged = this.ring.filter((r) => this.done.get(r.id)!.paramHash !== hash);
     if (diverged.length) {
-      throw new SpikeflowError('invalid-state', `parameters diverged after step ${d.step} (generation ${this.generation}): ${diverged.map((r) => this.describe(r)).join(', ')} differ from rank 0`);
+      throw new SpikeflowError(
+        'invalid-state',
+        `parameters diverged after step ${d.step} (generation ${this.generation}): ${diverged.map((r) => this.describe(r)).join(', ')} differ from rank 0`,
+      );
     }
     const samples = all.reduce((a, x) => a + x.samples, 0);
     const lossSum = all.reduce((a, x) => a + x.lossSum, 0);
@@ -442,7 +495,9 @@ export class Coordinator {
     acc.steps++;
     acc.lr = this.done.get(this.ring[0].id)!.lr ?? 0;
     acc.peakRssMiB = Math.max(acc.peakRssMiB, ...all.map((x) => x.peakRssMib ?? 0));
-    this.emit({ type: 'step', generation: this.generation, step: d.step, totalSteps: this.totalSteps, loss, accuracy: correct / Math.max(1, samples), samples, workers: this.ring.length, paramHash: hash });
+    // Workers of a task without class labels report NaN hits: no accuracy then.
+    const accuracy = Number.isNaN(correct) ? undefined : correct / Math.max(1, samples);
+    this.emit({ type: 'step', generation: this.generation, step: d.step, totalSteps: this.totalSteps, loss, accuracy, samples, workers: this.ring.length, paramHash: hash });
     const next = d.step + 1;
     if (next % this.stepsPerEpoch === 0 || next >= this.totalSteps) this.endEpoch(next);
     const last = next >= this.totalSteps;
@@ -464,8 +519,17 @@ export class Coordinator {
     const acc = this.epochAcc;
     const seconds = (Date.now() - acc.t0) / 1000;
     const line = {
-      epoch: Math.ceil(next / this.stepsPerEpoch), step: next, trainLoss: acc.loss / Math.max(1, acc.samples), trainAccuracy: acc.correct / Math.max(1, acc.samples),
-      firingRates: {}, samplesPerSecond: acc.samples / Math.max(1e-9, seconds), lr: acc.lr, trainSeconds: seconds, evalSeconds: 0, peakRssMiB: acc.peakRssMiB, batches: acc.steps,
+      epoch: Math.ceil(next / this.stepsPerEpoch),
+      step: next,
+      trainLoss: acc.loss / Math.max(1, acc.samples),
+      trainAccuracy: Number.isNaN(acc.correct) ? undefined : acc.correct / Math.max(1, acc.samples),
+      firingRates: {},
+      samplesPerSecond: acc.samples / Math.max(1e-9, seconds),
+      lr: acc.lr,
+      trainSeconds: seconds,
+      evalSeconds: 0,
+      peakRssMiB: acc.peakRssMiB,
+      batches: acc.steps,
     };
     this.emit({ type: 'epoch', ...line, workers: this.ring.length, generation: this.generation });
     const file = path.join(this.options.runDir, 'metrics.jsonl');
@@ -510,11 +574,14 @@ export class Coordinator {
     if (this.phase === 'done') return;
     const now = Date.now();
     const hbTimeout = this.options.heartbeatTimeoutMs ?? 5000;
-    const joinTimeout = this.phase === 'waiting' ? this.options.rejoinTimeoutMs ?? this.options.joinTimeoutMs ?? 120_000 : this.options.joinTimeoutMs ?? 120_000;
+    const joinTimeout = this.phase === 'waiting' ? (this.options.rejoinTimeoutMs ?? this.options.joinTimeoutMs ?? 120_000) : (this.options.joinTimeoutMs ?? 120_000);
     if (this.phase === 'gathering' || this.phase === 'waiting') {
       if (now - this.waitingSince > joinTimeout) {
         const have = this.joined().length;
-        throw new SpikeflowError('peer-failed', `only ${have} of at least ${this.options.minWorkers} workers joined within ${(joinTimeout / 1000).toFixed(0)} s${this.generation ? ` after generation ${this.generation}` : ''}; ${this.committedDir ? `resume with --resume ${this.committedDir}` : 'no training state was committed'}`);
+        throw new SpikeflowError(
+          'peer-failed',
+          `only ${have} of at least ${this.options.minWorkers} workers joined within ${(joinTimeout / 1000).toFixed(0)} s${this.generation ? ` after generation ${this.generation}` : ''}; ${this.committedDir ? `resume with --resume ${this.committedDir}` : 'no training state was committed'}`,
+        );
       }
     }
     // Forget hello-only or standby workers that went silent; fence ring members that did. A worker
@@ -565,8 +632,13 @@ export class Coordinator {
     await this.queue.run(async () => undefined);
     await new Promise((r) => setTimeout(r, 50));
     this.settle?.resolve({
-      steps: this.committed?.meta.step ?? 0, generations: this.generation, checkpoint, losses: this.losses, paramHashes: this.hashes,
-      fenced: [...this.fenced.keys()], samplesPerSecond: this.trainSamples / Math.max(1e-9, this.trainMs / 1000),
+      steps: this.committed?.meta.step ?? 0,
+      generations: this.generation,
+      checkpoint,
+      losses: this.losses,
+      paramHashes: this.hashes,
+      fenced: [...this.fenced.keys()],
+      samplesPerSecond: this.trainSamples / Math.max(1e-9, this.trainMs / 1000),
     });
   }
 

@@ -17,11 +17,38 @@ export interface Fingerprint {
   backend: string;
 }
 
-export interface Hello { workerId: string; host: string; pid: number; protocol: string }
-export interface Config { json: string; generation: number; syncBatchNorm?: boolean; sessionToken?: string; bucketBytes?: number }
-export interface Join { workerId: string; fingerprint: Fingerprint; dataEndpoint: string; dataPublicKey: string; bnEndpoint?: string }
-export interface Refuse { kind: string; reason: string }
-export interface Peer { workerId: string; endpoint: string; publicKey: string; host: string; pid: number; bnEndpoint?: string }
+export interface Hello {
+  workerId: string;
+  host: string;
+  pid: number;
+  protocol: string;
+}
+export interface Config {
+  json: string;
+  generation: number;
+  syncBatchNorm?: boolean;
+  sessionToken?: string;
+  bucketBytes?: number;
+}
+export interface Join {
+  workerId: string;
+  fingerprint: Fingerprint;
+  dataEndpoint: string;
+  dataPublicKey: string;
+  bnEndpoint?: string;
+}
+export interface Refuse {
+  kind: string;
+  reason: string;
+}
+export interface Peer {
+  workerId: string;
+  endpoint: string;
+  publicKey: string;
+  host: string;
+  pid: number;
+  bnEndpoint?: string;
+}
 export interface Start {
   generation: number;
   rank: number;
@@ -36,15 +63,50 @@ export interface Start {
   syncBatchNorm?: boolean;
   ringKey?: Uint8Array;
 }
-export interface StateRequest { generation: number }
-export interface Heartbeat { workerId: string; generation: number; step: number }
-export interface HeartbeatAck { generation: number }
-export interface StepDone { generation: number; step: number; lossSum: number; correct: number; samples: number; paramHash: string; lr?: number; peakRssMib?: number }
-export interface Proceed { generation: number; step: number; commit: boolean; pause: boolean }
-export interface Commit { generation: number; step: number; stateHash: string }
-export interface Abort { kind: string; reason: string }
-export interface Finish { step: number; checkpoint: string }
-export interface Hold { generation: number; reason: string }
+export interface StateRequest {
+  generation: number;
+}
+export interface Heartbeat {
+  workerId: string;
+  generation: number;
+  step: number;
+}
+export interface HeartbeatAck {
+  generation: number;
+}
+export interface StepDone {
+  generation: number;
+  step: number;
+  lossSum: number;
+  correct: number;
+  samples: number;
+  paramHash: string;
+  lr?: number;
+  peakRssMib?: number;
+}
+export interface Proceed {
+  generation: number;
+  step: number;
+  commit: boolean;
+  pause: boolean;
+}
+export interface Commit {
+  generation: number;
+  step: number;
+  stateHash: string;
+}
+export interface Abort {
+  kind: string;
+  reason: string;
+}
+export interface Finish {
+  step: number;
+  checkpoint: string;
+}
+export interface Hold {
+  generation: number;
+  reason: string;
+}
 
 /** One control message: exactly one body field is set. */
 export type Envelope =

@@ -7,8 +7,18 @@ import { diffFingerprints } from './fingerprint.js';
 import type { Envelope, Fingerprint } from './messages.js';
 
 const fp = (over: Partial<Fingerprint> = {}): Fingerprint => ({
-  tensors: [{ name: 'l1.weight', shape: [16, 24], dtype: 'float32' }, { name: 'l1.bias', shape: [24], dtype: 'float32' }],
-  coreVersion: '0.1.0', distributedVersion: '0.1.0', protocol: 'spikeflow-cluster/1', datasetLength: 96, numClasses: 4, optimizer: 'adam', backend: 'wasm', ...over,
+  tensors: [
+    { name: 'l1.weight', shape: [16, 24], dtype: 'float32' },
+    { name: 'l1.bias', shape: [24], dtype: 'float32' },
+  ],
+  coreVersion: '0.1.0',
+  distributedVersion: '0.1.0',
+  protocol: 'spikeflow-cluster/1',
+  datasetLength: 96,
+  numClasses: 4,
+  optimizer: 'adam',
+  backend: 'wasm',
+  ...over,
 });
 
 describe('wire format', () => {
@@ -17,7 +27,22 @@ describe('wire format', () => {
     { config: { json: '{"a":1}', generation: 0, syncBatchNorm: true, sessionToken: 'tok', bucketBytes: 1 << 20 } },
     { join: { workerId: 'w1', fingerprint: fp(), dataEndpoint: 'tcp://10.0.0.2:4411', dataPublicKey: '', bnEndpoint: 'tcp://10.0.0.2:4412' } },
     { refuse: { kind: 'shape-mismatch', reason: 'x' } },
-    { start: { generation: 3, rank: 1, ring: [{ workerId: 'a', endpoint: 'tcp://1.2.3.4:5', publicKey: '', host: 'h', pid: 1, bnEndpoint: 'tcp://1.2.3.4:6' }], step: 40, stepsPerEpoch: 20, totalSteps: 60, globalBatch: 12, stateHash: 'ab', commitEvery: 5, bucketBytes: 4096, syncBatchNorm: true, ringKey: Buffer.alloc(32, 7) } },
+    {
+      start: {
+        generation: 3,
+        rank: 1,
+        ring: [{ workerId: 'a', endpoint: 'tcp://1.2.3.4:5', publicKey: '', host: 'h', pid: 1, bnEndpoint: 'tcp://1.2.3.4:6' }],
+        step: 40,
+        stepsPerEpoch: 20,
+        totalSteps: 60,
+        globalBatch: 12,
+        stateHash: 'ab',
+        commitEvery: 5,
+        bucketBytes: 4096,
+        syncBatchNorm: true,
+        ringKey: Buffer.alloc(32, 7),
+      },
+    },
     { stateRequest: { generation: 1 } },
     { heartbeat: { workerId: 'w1', generation: 2, step: 4_000_000_000 } },
     { heartbeatAck: { generation: 2 } },
@@ -33,7 +58,7 @@ describe('wire format', () => {
     for (const m of samples) expect(decodeEnvelope(encodeEnvelope(m))).toEqual(m);
   });
 
-  it('a worker\'s session token travels beside the body and is read back apart from it', () => {
+  it("a worker's session token travels beside the body and is read back apart from it", () => {
     const m: Envelope = { heartbeat: { workerId: 'w1', generation: 2, step: 4 } };
     expect(decodeControlFrame(encodeEnvelope(m, 'secret-token'))).toEqual({ message: m, token: 'secret-token' });
     expect(decodeControlFrame(encodeEnvelope(m))).toEqual({ message: m, token: '' });
@@ -43,7 +68,8 @@ describe('wire format', () => {
   it('the schema file is the one the code loads and names every message', () => {
     const text = readFileSync(PROTO_PATH, 'utf8');
     const root = protobuf.parse(text).root;
-    for (const name of ['Envelope', 'ChunkHeader', 'Fingerprint', 'Start', 'Heartbeat', 'StepDone', 'Commit', 'Abort']) expect(root.lookupType(`spikeflow.cluster.${name}`)).toBeTruthy();
+    for (const name of ['Envelope', 'ChunkHeader', 'Fingerprint', 'Start', 'Heartbeat', 'StepDone', 'Commit', 'Abort'])
+      expect(root.lookupType(`spikeflow.cluster.${name}`)).toBeTruthy();
   });
 
   it('chunk headers round-trip', () => {
@@ -76,8 +102,12 @@ describe('diffFingerprints', () => {
 
   it('names each difference: shape, missing and extra tensors, versions, data', () => {
     const other = fp({
-      tensors: [{ name: 'l1.weight', shape: [16, 32], dtype: 'float32' }, { name: 'l2.weight', shape: [32, 4], dtype: 'float32' }],
-      coreVersion: '0.2.0', datasetLength: 100,
+      tensors: [
+        { name: 'l1.weight', shape: [16, 32], dtype: 'float32' },
+        { name: 'l2.weight', shape: [32, 4], dtype: 'float32' },
+      ],
+      coreVersion: '0.2.0',
+      datasetLength: 100,
     });
     const d = diffFingerprints(fp(), other);
     expect(d).toContain("tensor 'l1.weight': expected [16,24] float32, got [16,32] float32");

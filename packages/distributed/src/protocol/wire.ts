@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
-import { SpikeflowError } from '@spikeflow/core';
+import { SpikeflowError } from '@spikeflow/core/errors';
 import type { ChunkHeader, Envelope, EnvelopeKind } from './messages.js';
 
 /** Protocol name and version carried in Hello and the fingerprint; bump on incompatible changes. */
@@ -22,7 +22,22 @@ function schema(): { envelope: protobuf.Type; chunk: protobuf.Type } {
   return types;
 }
 
-const KINDS: readonly EnvelopeKind[] = ['hello', 'config', 'join', 'refuse', 'start', 'stateRequest', 'heartbeat', 'heartbeatAck', 'stepDone', 'proceed', 'commit', 'abort', 'finish', 'hold'];
+const KINDS: readonly EnvelopeKind[] = [
+  'hello',
+  'config',
+  'join',
+  'refuse',
+  'start',
+  'stateRequest',
+  'heartbeat',
+  'heartbeatAck',
+  'stepDone',
+  'proceed',
+  'commit',
+  'abort',
+  'finish',
+  'hold',
+];
 
 /**
  * Encode a control message; a worker adds its session token (from Config) to every message.

@@ -20,8 +20,17 @@ export async function writeStateCheckpoint(checkpointsDir: string, name: string,
     await writeFileAtomic(path.join(tmp, 'optimizer.safetensors'), state.frames[2]);
     const m = state.meta;
     const json: CheckpointState = {
-      format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, epoch: m.epoch, step: m.step, batchInEpoch: m.batchInEpoch, seed: m.seed, rng: m.rng,
-      optimizer: m.optimizer, config, createdAt: new Date().toISOString(), spikeflowVersion: CORE_VERSION,
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      epoch: m.epoch,
+      step: m.step,
+      batchInEpoch: m.batchInEpoch,
+      seed: m.seed,
+      rng: m.rng,
+      optimizer: m.optimizer,
+      config,
+      createdAt: new Date().toISOString(),
+      spikeflowVersion: CORE_VERSION,
     };
     await writeFileAtomic(path.join(tmp, 'state.json'), `${JSON.stringify(json, null, 2)}\n`);
     let old: string | undefined;

@@ -73,7 +73,11 @@ export function captureState(job: DistributedJob, position: TrainPosition, rng: 
   const slots = new Map<string, StoredTensor>();
   for (const [k, v] of os.slots) slots.set(k, { dtype: 'F32', shape: v.shape, data: v.data });
   const meta: StateMeta = {
-    step: position.step, epoch: position.epoch, batchInEpoch: position.batchInEpoch, seed: job.seed, rng,
+    step: position.step,
+    epoch: position.epoch,
+    batchInEpoch: position.batchInEpoch,
+    seed: job.seed,
+    rng,
     optimizer: { kind: os.kind, step: os.step, hyper: os.hyper },
   };
   const frames: [Buffer, Buffer, Buffer] = [
@@ -88,7 +92,8 @@ export function captureState(job: DistributedJob, position: TrainPosition, rng: 
 export function parseStateFrames(frames: readonly Uint8Array[], expectedHash: string, from: string): StateFrames {
   if (frames.length !== 3) throw new SpikeflowError('protocol-error', `state from ${from} has ${frames.length} frames; 3 expected (meta, model, optimizer)`);
   const hash = hashFrames(frames);
-  if (hash !== expectedHash) throw new SpikeflowError('protocol-error', `state from ${from} does not match its hash: announced ${expectedHash.slice(0, 16)}…, received ${hash.slice(0, 16)}…`);
+  if (hash !== expectedHash)
+    throw new SpikeflowError('protocol-error', `state from ${from} does not match its hash: announced ${expectedHash.slice(0, 16)}…, received ${hash.slice(0, 16)}…`);
   let meta: StateMeta;
   try {
     meta = JSON.parse(Buffer.from(frames[0]).toString('utf8')) as StateMeta;

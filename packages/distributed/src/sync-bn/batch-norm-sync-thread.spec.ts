@@ -42,7 +42,7 @@ describe('BatchNormSyncThread', () => {
     for (const s of open.splice(0)) await s.close();
   });
 
-  it('returns the rank-ordered sum of both ranks\' values and sends its own to the peer', async () => {
+  it("returns the rank-ordered sum of both ranks' values and sends its own to the peer", async () => {
     const { bn, peer, inbox } = await pair();
     await peer.send(frame(3, 7, 0, 1, 'BatchNorm1d(3) forward', [0.1, 2, -3]));
     await peer.send(frame(3, 7, 1, 1, 'BatchNorm1d(3) backward', [1, 1]));
@@ -109,7 +109,7 @@ describe('BatchNormSyncThread', () => {
     expect((e as Error).message).toContain('1 of 2 ranks');
   });
 
-  it('with CURVE accepts only the configured peers\' keys', async () => {
+  it("with CURVE accepts only the configured peers' keys", async () => {
     const me = zmq.curveKeyPair();
     const other = zmq.curveKeyPair();
     const stranger = zmq.curveKeyPair();
@@ -132,10 +132,15 @@ describe('BatchNormSyncThread', () => {
     // Start has): the handshake waits for the configuration instead of refusing and losing the frame.
     await client(other).send(frame(5, 0, 0, 1, 'BatchNorm1d(1) forward', [1, 1, 1]));
     await settle();
-    bn.configure(5, 0, [
-      { workerId: 'me', endpoint: '', publicKey: me.publicKey, host: 'here', pid: 1, bnEndpoint: bn.endpoint },
-      { workerId: 'other', endpoint: '', publicKey: other.publicKey, host: 'there', pid: 2, bnEndpoint: inbox.lastEndpoint! },
-    ], KEY);
+    bn.configure(
+      5,
+      0,
+      [
+        { workerId: 'me', endpoint: '', publicKey: me.publicKey, host: 'here', pid: 1, bnEndpoint: bn.endpoint },
+        { workerId: 'other', endpoint: '', publicKey: other.publicKey, host: 'there', pid: 2, bnEndpoint: inbox.lastEndpoint! },
+      ],
+      KEY,
+    );
     bn.beginStep(0, 1);
     expect(Array.from(bn.allReduceSum(Float32Array.from([1, 2, 3]), { layer: 'BatchNorm1d(1)', phase: 'forward' }))).toEqual([2, 3, 4]);
     // A stranger's frame for the next call is refused at the handshake: the call times out.

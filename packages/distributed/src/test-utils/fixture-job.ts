@@ -2,8 +2,22 @@
 // (core layers + an IF neuron), a synthetic 4-class dataset, Poisson encoding keyed by the global
 // sample index, Adam with a cosine schedule. Built only from @spikeflow/core's public API.
 import {
-  Adam, BaseNode, BatchNorm1d, Linear, Module, Rng, cosineLr, epochPermutation, manualSeed, mseRateLoss, tf,
-  type Encoder, type SurrogateFunction, type Tensor,
+  Adam,
+  BaseNode,
+  BatchNorm1d,
+  Linear,
+  Module,
+  Rng,
+  cosineLr,
+  epochPermutation,
+  manualSeed,
+  mseRateLoss,
+  mseRegressionLoss,
+  regressionTask,
+  tf,
+  type Encoder,
+  type SurrogateFunction,
+  type Tensor,
 } from '@spikeflow/core';
 import type { DistributedJob } from '../job.js';
 
@@ -22,16 +36,22 @@ export interface FixtureConfig {
   readonly variant?: string;
   /** Put a BatchNorm1d between the first Linear layer and its neuron (synchronised-BN tests). */
   readonly batchNorm?: boolean;
+  /**
+   * `regression`: the target is one float per sample (the mean of the first feature group, in
+   * [0, 1]), read out as the output's firing rate with core's regression task and MSE.
+   */
+  readonly task?: 'classification' | 'regression';
 }
 
 const sigmoid4: SurrogateFunction = {
   id: 'fixture/sigmoid',
   params: { alpha: 4 },
   primitive: (x) => tf.sigmoid(tf.mul(x, 4)),
-  derivative: (x) => tf.tidy(() => {
-    const s = tf.sigmoid(tf.mul(x, 4));
-    return tf.mul(tf.mul(s, tf.sub(1, s)), 4);
-  }),
+  derivative: (x) =>
+    tf.tidy(() => {
+      const s = tf.sigmoid(tf.mul(x, 4));
+      return tf.mul(tf.mul(s, tf.sub(1, s)), 4);
+    }),
 };
 
 /** Integrate-and-fire: H = V + X. */
@@ -106,22 +126,32 @@ export function fixtureJob(config: FixtureConfig = {}): DistributedJob {
   const timeSteps = config.timeSteps ?? 4;
   const globalBatch = config.globalBatch ?? 12;
   manualSeed(seed);
-  const model = new FixtureNet(features, hidden, 4, config.batchNorm ?? false);
+  const regression = config.task === 'regression';
+  const model = new FixtureNet(features, hidden, regression ? 1 : 4, config.batchNorm ?? false);
   const optimizer = new Adam(model.namedParameters(), { lr: config.lr ?? 5e-3 });
   const stepsPerEpoch = Math.ceil(n / globalBatch);
   return {
-    model, optimizer, encoder: poissonByIndex(), loss: mseRateLoss(),
+    model,
+    optimizer,
+    encoder: poissonByIndex(),
+    ...(regression
+      ? { task: regressionTask({ readOut: 'mean', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } }), taskLoss: mseRegressionLoss() }
+      : { loss: mseRateLoss() }),
     schedule: cosineLr({ lr: config.lr ?? 5e-3, totalSteps: stepsPerEpoch * (config.epochs ?? 1) }),
-    timeSteps, numClasses: 4, seed, samplesPerEpoch: n, sampleShape: [features],
+    timeSteps,
+    numClasses: regression ? 0 : 4,
+    seed,
+    samplesPerEpoch: n,
+    sampleShape: [features],
     order: (epoch) => epochPermutation(n, seed, epoch),
     getBatch(indices) {
       if (config.slowMs) Atomics.wait(sleeper, 0, 0, config.slowMs);
       const x = new Float32Array(indices.length * features);
-      const y = new Int32Array(indices.length);
+      const y = regression ? new Float32Array(indices.length) : new Int32Array(indices.length);
       for (let i = 0; i < indices.length; i++) {
         const s = fixtureSample(indices[i], features);
         x.set(s.x, i * features);
-        y[i] = s.y;
+        y[i] = regression ? s.x.subarray(0, features / 4).reduce((a, v) => a + v, 0) / (features / 4) : s.y;
       }
       return { x, y };
     },

@@ -28,7 +28,9 @@ export function tempDir(prefix = 'sf-dist-'): string {
 export function start(script: string, args: unknown, o: { netns?: string } = {}): Proc {
   const file = path.isAbsolute(script) ? script : path.join(DIST_TEST, script);
   const argv = [file, JSON.stringify(args)];
-  const child = o.netns ? spawn('ip', ['netns', 'exec', o.netns, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = o.netns
+    ? spawn('ip', ['netns', 'exec', o.netns, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const p: Proc = { child, lines: [], stdout: '', stderr: '', exit: Promise.resolve(null), exitCode: undefined };
   child.stdout!.on('data', (d: Buffer) => {
     p.stdout += d.toString();
@@ -43,11 +45,13 @@ export function start(script: string, args: unknown, o: { netns?: string } = {})
     }
   });
   child.stderr!.on('data', (d: Buffer) => (p.stderr += d.toString()));
-  p.exit = new Promise((resolve) => child.on('exit', (code, signal) => {
-    p.exitCode = code ?? (signal ? -1 : null);
-    live.delete(p);
-    resolve(p.exitCode);
-  }));
+  p.exit = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      p.exitCode = code ?? (signal ? -1 : null);
+      live.delete(p);
+      resolve(p.exitCode);
+    }),
+  );
   live.add(p);
   return p;
 }
@@ -58,12 +62,23 @@ export async function waitLine<T = Record<string, unknown>>(p: Proc, pred: (l: R
   for (;;) {
     const hit = p.lines.find((l) => typeof l === 'object' && l !== null && pred(l as Record<string, unknown>));
     if (hit) return hit as T;
-    if (Date.now() - t0 > ms) throw new Error(`no matching line within ${ms} ms; stdout so far:\n${p.lines.map((l) => JSON.stringify(l)).join('\n').slice(-3000)}\nstderr:\n${p.stderr.slice(-2000)}`);
+    if (Date.now() - t0 > ms)
+      throw new Error(
+        `no matching line within ${ms} ms; stdout so far:\n${p.lines
+          .map((l) => JSON.stringify(l))
+          .join('\n')
+          .slice(-3000)}\nstderr:\n${p.stderr.slice(-2000)}`,
+      );
     if (p.exitCode !== undefined && !p.lines.some((l) => typeof l === 'object' && l !== null && pred(l as Record<string, unknown>))) {
       await new Promise((r) => setTimeout(r, 50));
       const again = p.lines.find((l) => typeof l === 'object' && l !== null && pred(l as Record<string, unknown>));
       if (again) return again as T;
-      throw new Error(`process exited (${p.exitCode}) without a matching line; stdout:\n${p.lines.map((l) => JSON.stringify(l)).join('\n').slice(-3000)}\nstderr:\n${p.stderr.slice(-2000)}`);
+      throw new Error(
+        `process exited (${p.exitCode}) without a matching line; stdout:\n${p.lines
+          .map((l) => JSON.stringify(l))
+          .join('\n')
+          .slice(-3000)}\nstderr:\n${p.stderr.slice(-2000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 25));
   }

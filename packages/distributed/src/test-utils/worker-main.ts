@@ -39,9 +39,16 @@ if (args.waitForFile) {
 const log = path.join(args.dumpDir, `${id}.jsonl`);
 try {
   const r = await runWorker({
-    connect: args.connect, workerId: id, dataHost: args.dataHost,
-    security: keys ? { curve: keys } : args.insecure ? { insecure: true } : undefined, serverKey: args.serverKey,
-    stepTimeoutMs: args.stepTimeoutMs, heartbeatMs: args.heartbeatMs, coordinatorTimeoutMs: args.coordinatorTimeoutMs, joinTimeoutMs: args.joinTimeoutMs, chaos: args.chaos,
+    connect: args.connect,
+    workerId: id,
+    dataHost: args.dataHost,
+    security: keys ? { curve: keys } : args.insecure ? { insecure: true } : undefined,
+    serverKey: args.serverKey,
+    stepTimeoutMs: args.stepTimeoutMs,
+    heartbeatMs: args.heartbeatMs,
+    coordinatorTimeoutMs: args.coordinatorTimeoutMs,
+    joinTimeoutMs: args.joinTimeoutMs,
+    chaos: args.chaos,
     factory: (config) => fixtureJob({ ...(config as FixtureConfig), ...args.override }),
     onStep: (s) => appendFileSync(log, `${JSON.stringify(s)}\n`),
     log: (line) => appendFileSync(log, `${JSON.stringify({ log: line })}\n`),

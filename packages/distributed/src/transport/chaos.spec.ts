@@ -30,7 +30,10 @@ describe('ChaosTransport', () => {
     expect(dups).toBe(stats.duplicated);
     expect(stats.sent).toBe(out.length);
     expect(inversions).toBeGreaterThan(0);
-    for (const v of [stats.dropped, stats.duplicated]) expect(v / 2000).toBeGreaterThan(0.06), expect(v / 2000).toBeLessThan(0.14);
+    for (const v of [stats.dropped, stats.duplicated]) {
+      expect(v / 2000).toBeGreaterThan(0.06);
+      expect(v / 2000).toBeLessThan(0.14);
+    }
   });
 
   it('with all probabilities zero it is the identity', async () => {

@@ -40,7 +40,10 @@ export class ChaosTransport<F> {
   private readonly rng: Rng;
   private held: F | undefined;
 
-  constructor(readonly options: ChaosOptions, private readonly deliver: (frame: F) => Promise<void>) {
+  constructor(
+    readonly options: ChaosOptions,
+    private readonly deliver: (frame: F) => Promise<void>,
+  ) {
     for (const k of ['drop', 'duplicate', 'reorder', 'delay'] as const) {
       const p = options[k] ?? 0;
       if (!(p >= 0 && p < 1)) throw new SpikeflowError('invalid-options', `chaos ${k} must be a probability in [0, 1), got ${p}`);

@@ -1,5 +1,5 @@
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
 import { Mailbox } from './mailbox.js';
 
 const key = (step: number, round = 0) => ({ step, bucket: 0, phase: 0, round });
@@ -27,14 +27,22 @@ describe('Mailbox', () => {
     const p = m.take(key(0), { timeoutMs: 1000, describe: () => 'left' });
     m.put(1, key(0), item(5));
     expect((await p).data[0]).toBe(5);
-    const err = await m.take(key(1), { timeoutMs: 120, pollMs: 20, describe: () => 'left neighbour w9' }).catch((e: unknown) => e);
-    expect(SpikeflowError.is(err, 'timeout')).toBe(true);
-    expect((err as Error).message).toMatch(/no ring message 1\/0\/0\/0 .*left neighbour w9/);
+    const err = await expectSpikeflowError(m.take(key(1), { timeoutMs: 120, pollMs: 20, describe: () => 'left neighbour w9' }), 'timeout');
+    expect(err.message).toMatch(/no ring message 1\/0\/0\/0 .*left neighbour w9/);
   });
 
   it('poll can abandon the wait', async () => {
     const m = new Mailbox();
     m.reset(1);
-    await expect(m.take(key(0), { timeoutMs: 5000, pollMs: 10, poll: () => { throw new Error('new generation'); }, describe: () => '' })).rejects.toThrow('new generation');
+    await expect(
+      m.take(key(0), {
+        timeoutMs: 5000,
+        pollMs: 10,
+        poll: () => {
+          throw new Error('new generation');
+        },
+        describe: () => '',
+      }),
+    ).rejects.toThrow('new generation');
   });
 });

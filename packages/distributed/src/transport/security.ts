@@ -29,7 +29,10 @@ export function isLoopbackEndpoint(endpoint: string): boolean {
 export function requireSecureEndpoint(endpoint: string, security: Security | undefined, role: string): Security {
   if (security) return security;
   if (isLoopbackEndpoint(endpoint)) return { insecure: true };
-  throw new SpikeflowError('unauthorized', `${role} endpoint ${endpoint} is not loopback: give CURVE keys (spikeflow cluster keygen; --key, and --allow on the coordinator) or pass --insecure to use plain TCP`);
+  throw new SpikeflowError(
+    'unauthorized',
+    `${role} endpoint ${endpoint} is not loopback: give CURVE keys (spikeflow cluster keygen; --key, and --allow on the coordinator) or pass --insecure to use plain TCP`,
+  );
 }
 
 /** Make a fresh CURVE key pair. */

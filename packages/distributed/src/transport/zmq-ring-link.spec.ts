@@ -52,7 +52,9 @@ describe('ZmqRingLink (loopback)', () => {
     try {
       const ghost: Peer = { workerId: 'ghost', endpoint: 'tcp://127.0.0.1:9', publicKey: '', host: 'nowhere', pid: 77 };
       await a.configure(3, 0, ghost, ghost, KEY);
-      await expect(a.receive({ step: 0, bucket: 0, phase: 0, round: 0 })).rejects.toThrow(/no ring message 0\/0\/0\/0 after 0\.\d s: left neighbour ghost on nowhere \(pid 77\) \(generation 3, rank 0\)/);
+      await expect(a.receive({ step: 0, bucket: 0, phase: 0, round: 0 })).rejects.toThrow(
+        /no ring message 0\/0\/0\/0 after 0\.\d s: left neighbour ghost on nowhere \(pid 77\) \(generation 3, rank 0\)/,
+      );
     } finally {
       a.close();
     }

@@ -98,7 +98,11 @@ export class ZmqRingLink implements RingLink {
    * generation's secret (from Start) that every frame is authenticated with.
    */
   async configure(generation: number, rank: number, left: Peer, right: Peer, ringKey: Uint8Array): Promise<void> {
-    if (ringKey.byteLength < 16) throw new SpikeflowError('protocol-error', `generation ${generation} came with a ring key of ${ringKey.byteLength} bytes; at least 16 expected (coordinator and worker versions differ?)`);
+    if (ringKey.byteLength < 16)
+      throw new SpikeflowError(
+        'protocol-error',
+        `generation ${generation} came with a ring key of ${ringKey.byteLength} bytes; at least 16 expected (coordinator and worker versions differ?)`,
+      );
     this.ringKey = Uint8Array.from(ringKey);
     this.generation = generation;
     this.rank = rank;
@@ -129,13 +133,24 @@ export class ZmqRingLink implements RingLink {
     if (!this.chaos) return this.pastChaos;
     const c = this.chaos.stats;
     const p = this.pastChaos;
-    return p ? { sent: c.sent + p.sent, dropped: c.dropped + p.dropped, duplicated: c.duplicated + p.duplicated, reordered: c.reordered + p.reordered, delayed: c.delayed + p.delayed } : { ...c };
+    return p
+      ? { sent: c.sent + p.sent, dropped: c.dropped + p.dropped, duplicated: c.duplicated + p.duplicated, reordered: c.reordered + p.reordered, delayed: c.delayed + p.delayed }
+      : { ...c };
   }
 
   async send(key: ChunkKey, chunk: number, data: Float32Array): Promise<void> {
     const d = this.outbound;
     if (!d) throw new SpikeflowError('invalid-state', 'ring link used before configure()');
-    const header: ChunkHeader = { generation: this.generation, step: key.step, bucket: key.bucket, chunk, phase: key.phase, round: key.round, fromRank: this.rank, length: data.length };
+    const header: ChunkHeader = {
+      generation: this.generation,
+      step: key.step,
+      bucket: key.bucket,
+      chunk,
+      phase: key.phase,
+      round: key.round,
+      fromRank: this.rank,
+      length: data.length,
+    };
     // `data` is a fresh copy owned by this frame: zero-copy sends must never see it change.
     const head = encodeChunkHeader(header);
     const payload = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -165,7 +180,16 @@ export class ZmqRingLink implements RingLink {
         void this.chaos?.flush();
         if (waited - lastAsk >= resendAfter && this.left) {
           lastAsk = waited;
-          const req = encodeChunkHeader({ generation: this.generation, step: key.step, bucket: key.bucket, chunk: key.phase, phase: PHASE_RESEND, round: key.round, fromRank: this.rank, length: 0 });
+          const req = encodeChunkHeader({
+            generation: this.generation,
+            step: key.step,
+            bucket: key.bucket,
+            chunk: key.phase,
+            phase: PHASE_RESEND,
+            round: key.round,
+            fromRank: this.rank,
+            length: 0,
+          });
           const to = this.peerId(this.left);
           // A lost resend request is asked again at the next poll; the deadline reports a dead neighbour.
           void this.inQueue.run(() => this.inbound.send([to, req, frameMac(this.ringKey, req)])).catch(() => undefined);

@@ -1,7 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as dgram from 'node:dgram';
-import { CORE_VERSION, SpikeflowError, globalRng, markDataTensor, setBatchNormSync, tf, type Tensor } from '@spikeflow/core';
+import {
+  CORE_VERSION,
+  SpikeflowError,
+  applyGradients,
+  classificationTask,
+  countCorrect,
+  globalRng,
+  lossAndGradients,
+  markDataTensor,
+  requireFiniteLoss,
+  setBatchNormSync,
+  taskLossOf,
+  tf,
+  type StepParts,
+  type Tensor,
+} from '@spikeflow/core';
 import { ringAllReduce } from '../collective/ring-all-reduce.js';
 import type { DistributedJob, JobFactory } from '../job.js';
 import type { Config, Fingerprint, Peer, Start } from '../protocol/messages.js';
@@ -119,16 +134,34 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   const workerId = options.workerId ?? randomUUID();
   const security = requireSecureEndpoint(options.connect, options.security, 'coordinator');
   // The ring socket obeys the coordinator's rule: plain TCP only on loopback unless the user said insecure.
-  if (options.dataHost && !('curve' in security)) requireSecureEndpoint(`tcp://${options.dataHost.includes(':') ? `[${options.dataHost}]` : options.dataHost}:0`, options.security, 'ring socket (--data-host)');
+  if (options.dataHost && !('curve' in security))
+    requireSecureEndpoint(`tcp://${options.dataHost.includes(':') ? `[${options.dataHost}]` : options.dataHost}:0`, options.security, 'ring socket (--data-host)');
   const log = options.log ?? (() => {});
   const stepTimeout = options.stepTimeoutMs ?? 60_000;
   const coordinatorTimeout = options.coordinatorTimeoutMs ?? 10_000;
-  for (const [name, ms] of [['step timeout', stepTimeout], ['coordinator timeout', coordinatorTimeout], ['join timeout', options.joinTimeoutMs ?? 1], ['heartbeat period', options.heartbeatMs ?? 1]] as const) {
+  for (const [name, ms] of [
+    ['step timeout', stepTimeout],
+    ['coordinator timeout', coordinatorTimeout],
+    ['join timeout', options.joinTimeoutMs ?? 1],
+    ['heartbeat period', options.heartbeatMs ?? 1],
+  ] as const) {
     if (!(Number.isFinite(ms) && ms > 0)) throw new SpikeflowError('invalid-options', `worker: the ${name} must be a positive number of milliseconds, got ${ms}`);
   }
   const host = os.hostname();
-  const hb = new HeartbeatThread({ endpoint: options.connect, workerId, security, serverKey: options.serverKey, intervalMs: options.heartbeatMs ?? 500, timeoutMs: coordinatorTimeout });
-  const lostMessage = () => (hb.coordinatorLost ? hb.abortReason ? `the coordinator at ${options.connect} stopped this worker: ${hb.abortReason}` : `the coordinator at ${options.connect} has not answered for ${(coordinatorTimeout / 1000).toFixed(1)} s (rank ${currentRank}, worker ${workerId} on ${host}, generation ${ctl.generation}, step ${currentStep})` : undefined);
+  const hb = new HeartbeatThread({
+    endpoint: options.connect,
+    workerId,
+    security,
+    serverKey: options.serverKey,
+    intervalMs: options.heartbeatMs ?? 500,
+    timeoutMs: coordinatorTimeout,
+  });
+  const lostMessage = () =>
+    hb.coordinatorLost
+      ? hb.abortReason
+        ? `the coordinator at ${options.connect} stopped this worker: ${hb.abortReason}`
+        : `the coordinator at ${options.connect} has not answered for ${(coordinatorTimeout / 1000).toFixed(1)} s (rank ${currentRank}, worker ${workerId} on ${host}, generation ${ctl.generation}, step ${currentStep})`
+      : undefined;
   let currentStep = 0;
   let currentRank = -1;
   const ctl = new ControlChannel(options.connect, workerId, security, options.serverKey, lostMessage, coordinatorTimeout);
@@ -155,23 +188,34 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     if (cfgMessage.syncBatchNorm) {
       // Batch-norm sums travel on their own sockets, owned by a thread (the main thread blocks in them).
       bnSync = await BatchNormSyncThread.bind(dataHost, {
-        security: ringSecurity, timeoutMs: stepTimeout,
+        security: ringSecurity,
+        timeoutMs: stepTimeout,
         check: () => {
           ctl.check(false);
           if (hb.coordinatorGeneration > ctl.generation) throw new GenerationChanged(hb.coordinatorGeneration);
         },
       });
     }
-    await ctl.send({ join: { workerId, fingerprint: jobFingerprint(job), dataEndpoint: link.endpoint, dataPublicKey: 'curve' in ringSecurity ? ringSecurity.curve.publicKey : '', bnEndpoint: bnSync?.endpoint ?? '' } });
+    await ctl.send({
+      join: {
+        workerId,
+        fingerprint: jobFingerprint(job),
+        dataEndpoint: link.endpoint,
+        dataPublicKey: 'curve' in ringSecurity ? ringSecurity.curve.publicKey : '',
+        bnEndpoint: bnSync?.endpoint ?? '',
+      },
+    });
     log(`worker ${workerId} joined ${options.connect}; ring socket ${link.endpoint}`);
 
     let next: Received = await ctl.wait(['start', 'stateRequest', 'refuse', 'finish'], 'start of training', options.joinTimeoutMs ?? 120_000, () => true, false);
     const params = job.model.namedParameters();
+    const parts = stepPartsOf(job);
     const sizes = params.map(([, v]) => v.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     let orderCache: { epoch: number; order: Int32Array } | undefined;
     for (;;) {
-      if ('refuse' in next.message) throw new SpikeflowError(next.message.refuse.kind as 'unauthorized', `the coordinator refused worker ${workerId}: ${next.message.refuse.reason}`);
+      if ('refuse' in next.message)
+        throw new SpikeflowError(next.message.refuse.kind as 'unauthorized', `the coordinator refused worker ${workerId}: ${next.message.refuse.reason}`);
       if ('hold' in next.message) {
         // Survivors wait for joiners; the coordinator decides when (and whether) to go on.
         ctl.generation = next.message.hold.generation;
@@ -180,7 +224,14 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         continue;
       }
       if ('finish' in next.message) {
-        return { workerId, steps: currentStep, generations, checkpoint: next.message.finish.checkpoint, ring: { dropped: link.mailbox.dropped, malformed: link.malformed, chaos: link.chaosStats }, batchNorm: bnSync ? { ...bnSync.stats } : undefined };
+        return {
+          workerId,
+          steps: currentStep,
+          generations,
+          checkpoint: next.message.finish.checkpoint,
+          ring: { dropped: link.mailbox.dropped, malformed: link.malformed, chaos: link.chaosStats },
+          batchNorm: bnSync ? { ...bnSync.stats } : undefined,
+        };
       }
       if ('stateRequest' in next.message) {
         // Rank 0 of a fresh run: its freshly initialised weights become everyone's (verified by hash).
@@ -201,7 +252,11 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       const right: Peer = start.ring[(rank + 1) % n];
       await link.configure(start.generation, rank, left, right, start.ringKey ?? new Uint8Array(0));
       const bn = start.syncBatchNorm ? bnSync : undefined;
-      if (start.syncBatchNorm && !bn) throw new SpikeflowError('protocol-error', `generation ${start.generation} synchronises batch norm but the configuration did not say so; coordinator and worker versions differ`);
+      if (start.syncBatchNorm && !bn)
+        throw new SpikeflowError(
+          'protocol-error',
+          `generation ${start.generation} synchronises batch norm but the configuration did not say so; coordinator and worker versions differ`,
+        );
       bn?.configure(start.generation, rank, start.ring, start.ringKey ?? new Uint8Array(0));
       currentStep = pos.step;
       hb.update(start.generation, currentStep);
@@ -219,12 +274,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
             // The trainer weights rank r's gradient by n_r / N; the batch-norm backward must know it.
             if (local.length > 0) {
               bn.beginStep(step, local.length / globalCount);
-              r = localGradients(job!, local, epoch, step, params, flat);
+              r = localGradients(job!, parts, local, epoch, step, params, flat);
             } else bn.skipStep(step, () => emptyForward(job!));
           } finally {
             setBatchNormSync(null);
           }
-        } else if (local.length > 0) r = localGradients(job!, local, epoch, step, params, flat);
+        } else if (local.length > 0) r = localGradients(job!, parts, local, epoch, step, params, flat);
         return { step, flat, local, globalCount, lossSum: r.loss * local.length, correct: r.correct };
       };
       let ahead: ReturnType<typeof compute> | undefined;
@@ -243,7 +298,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
             const m = new Map<string, Float32Array>();
             let off = 0;
             params.forEach(([name], i) => {
-              m.set(name, flat.slice(off, off + sizes[i]).map((v) => v / globalCount));
+              m.set(
+                name,
+                flat.slice(off, off + sizes[i]).map((v) => v / globalCount),
+              );
               off += sizes[i];
             });
             options.onGradients(step, m);
@@ -261,18 +319,32 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           // state a commit records is the one before this look-ahead.
           const rngAtStep = globalRng().getState();
           // Likewise the buffers: the look-ahead's forward pass moves batch-norm running statistics.
-          const buffersAtStep = new Map(job.model.namedTensors().filter((e) => !e.trainable).map((e) => [e.name, (e.variable.dataSync() as Float32Array).slice()]));
+          const buffersAtStep = new Map(
+            job.model
+              .namedTensors()
+              .filter((e) => !e.trainable)
+              .map((e) => [e.name, (e.variable.dataSync() as Float32Array).slice()]),
+          );
           if (currentStep < start.totalSteps) ahead = compute(currentStep);
-          const pr = await ctl.wait(['proceed', 'finish'], `barrier of step ${step} (generation ${start.generation})`, stepTimeout,
-            (m) => ('proceed' in m ? m.proceed.generation === start.generation && m.proceed.step === step : true));
-          if (process.env.SPIKEFLOW_TRACE) log(`step ${step}: grads ${(tB - tA).toFixed(1)} ms, all-reduce ${(tC - tB).toFixed(1)} ms, hash ${(tD - tC).toFixed(1)} ms, barrier ${(performance.now() - tD).toFixed(1)} ms`);
+          const pr = await ctl.wait(['proceed', 'finish'], `barrier of step ${step} (generation ${start.generation})`, stepTimeout, (m) =>
+            'proceed' in m ? m.proceed.generation === start.generation && m.proceed.step === step : true,
+          );
+          if (process.env.SPIKEFLOW_TRACE)
+            log(
+              `step ${step}: grads ${(tB - tA).toFixed(1)} ms, all-reduce ${(tC - tB).toFixed(1)} ms, hash ${(tD - tC).toFixed(1)} ms, barrier ${(performance.now() - tD).toFixed(1)} ms`,
+            );
           if ('finish' in pr.message) {
             next = pr;
             break;
           }
           const p = (pr.message as { proceed: { commit: boolean; pause: boolean } }).proceed;
           if (p.commit && rank === 0) {
-            const st = captureState(job, { step: currentStep, epoch: Math.floor(currentStep / start.stepsPerEpoch), batchInEpoch: currentStep % start.stepsPerEpoch }, rngAtStep, buffersAtStep);
+            const st = captureState(
+              job,
+              { step: currentStep, epoch: Math.floor(currentStep / start.stepsPerEpoch), batchInEpoch: currentStep % start.stepsPerEpoch },
+              rngAtStep,
+              buffersAtStep,
+            );
             await ctl.send({ commit: { generation: start.generation, step: currentStep, stateHash: st.hash } }, st.frames);
           }
           if (p.pause) {
@@ -296,7 +368,13 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     if (SpikeflowError.is(e)) {
       // Name who and where, as every cluster error must.
       const where = `${currentRank >= 0 ? `rank ${currentRank}, ` : ''}worker ${workerId} on ${host} (pid ${process.pid}), generation ${ctl.generation}, step ${currentStep}`;
-      if (!e.message.includes(workerId)) throw new SpikeflowError(e.kind, `${e.message} [${where}]`, { ...e.details, rank: currentRank, workerId, host, generation: ctl.generation, step: currentStep }, { cause: e });
+      if (!e.message.includes(workerId))
+        throw new SpikeflowError(
+          e.kind,
+          `${e.message} [${where}]`,
+          { ...e.details, rank: currentRank, workerId, host, generation: ctl.generation, step: currentStep },
+          { cause: e },
+        );
     }
     throw e;
   } finally {
@@ -308,38 +386,44 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   }
 }
 
-/** Forward and backward on this rank's samples; writes `count × ∇(mean loss)` into `flat`. */
-function localGradients(job: DistributedJob, indices: Int32Array, epoch: number, step: number, params: Array<[string, tf.Variable]>, flat: Float32Array): { loss: number; correct: number } {
-  const { x: xs, y: ys } = job.getBatch(indices);
+/**
+ * The step parts of a job: its task (classification of `numClasses` classes with the mean read-out
+ * when it names none, as the cluster trained before tasks) and its loss under the task signature.
+ */
+export function stepPartsOf(job: DistributedJob): StepParts {
+  const task = job.task ?? classificationTask({ readOut: 'mean', topK: 5, loss: 'mse-rate' }, { target: { kind: 'class', numClasses: job.numClasses } });
+  const loss = job.taskLoss ?? (job.loss ? taskLossOf(job.loss) : undefined);
+  if (!loss) throw new SpikeflowError('invalid-options', `the distributed job has no loss: give it loss (class labels) or taskLoss (e.g. sf.taskLoss('${task.defaultLoss}'))`);
+  return { model: job.model, encoder: job.encoder, task, loss, timeSteps: job.timeSteps, seed: job.seed };
+}
+
+/**
+ * Forward and backward on this rank's samples with core's step (the one `Trainer` runs); writes
+ * `count × ∇(mean loss)` into `flat`. `correct` is NaN for tasks without class labels.
+ */
+function localGradients(
+  job: DistributedJob,
+  parts: StepParts,
+  indices: Int32Array,
+  epoch: number,
+  step: number,
+  params: Array<[string, tf.Variable]>,
+  flat: Float32Array,
+): { loss: number; correct: number } {
+  const { x, y } = job.getBatch(indices);
   job.model.train();
   return tf.tidy(() => {
-    const x = tf.tensor(xs, [indices.length, ...job.sampleShape]);
-    const y = tf.tensor1d(ys, 'int32');
-    let output: Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      job.model.resetState();
-      // Exactly as core's Trainer.trainStep: a time-invariant encoding goes to forwardStatic, and the
-      // input is marked as data so no layer computes a gradient nobody reads.
-      const out = (job.encoder.timeInvariant ? job.model.forwardStatic(markDataTensor(x), job.timeSteps) : null)
-        ?? job.model.forward(markDataTensor(job.encoder.encode(x, { timeSteps: job.timeSteps, sampleIndices: indices, epoch, seed: job.seed })));
-      if (out.rank !== 3 || out.shape[0] !== job.timeSteps || out.shape[1] !== indices.length || out.shape[2] !== job.numClasses) {
-        throw new SpikeflowError('shape-mismatch', `the model output must be [T=${job.timeSteps}, B=${indices.length}, C=${job.numClasses}], got [${out.shape}]`);
-      }
-      output = tf.keep(out);
-      return job.loss.compute(out, y, job.numClasses) as tf.Scalar;
-    }, params.map(([, v]) => v));
+    const batch = { x, y, indices, size: indices.length, sampleShape: job.sampleShape };
+    const { loss, grads, prediction } = lossAndGradients(parts, params, batch, epoch);
     let off = 0;
-    for (const [, v] of params) {
-      const g = grads[v.name];
+    for (const [name, v] of params) {
+      const g = grads.get(name);
       // Unused parameters contribute zeros (as PyTorch DDP does), so every rank sends the same layout.
       if (g) flat.set(tf.mul(g, indices.length).dataSync() as Float32Array, off);
       off += v.size;
     }
-    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(tf.mean(output!, 0), -1), y), 'float32')).dataSync()[0];
-    output!.dispose();
-    const loss = value.dataSync()[0];
-    if (!Number.isFinite(loss)) throw new SpikeflowError('invalid-state', `loss became ${loss} at step ${step} (epoch ${epoch}); lower the learning rate or check the data`);
-    return { loss, correct };
+    requireFiniteLoss(loss, `step ${step} (epoch ${epoch})`);
+    return { loss, correct: countCorrect(parts.task.target, prediction, y) };
   });
 }
 
@@ -359,7 +443,6 @@ function emptyForward(job: DistributedJob): void {
 
 /** Optimizer step with the summed gradient divided by the global sample count (the mean over the global batch). */
 function applyUpdate(job: DistributedJob, params: Array<[string, tf.Variable]>, flat: Float32Array, globalCount: number, step: number): void {
-  if (job.schedule) job.optimizer.lr = job.schedule.lrAt(step);
   tf.tidy(() => {
     const grads = new Map<string, Tensor>();
     let off = 0;
@@ -367,6 +450,6 @@ function applyUpdate(job: DistributedJob, params: Array<[string, tf.Variable]>, 
       grads.set(name, tf.div(tf.tensor(flat.subarray(off, off + v.size), v.shape), globalCount));
       off += v.size;
     }
-    job.optimizer.step(grads);
+    applyGradients(job.optimizer, grads, job.schedule, step);
   });
 }

@@ -1,6 +1,6 @@
 import * as zmq from 'zeromq';
 import { SpikeflowError, type SpikeflowErrorKind } from '@spikeflow/core';
-import type { Envelope, EnvelopeKind, Hold, Start } from '../protocol/messages.js';
+import type { Envelope, EnvelopeKind, Hold } from '../protocol/messages.js';
 
 const generationOf = (m: Envelope): number => ('start' in m ? m.start.generation : 'hold' in m ? m.hold.generation : 0);
 import { decodeEnvelope, encodeEnvelope } from '../protocol/wire.js';
@@ -59,7 +59,14 @@ export class ControlChannel {
    * @param handshakeTimeoutMs no connection to the coordinator within this long, or only failed
    * handshakes (another server key), is fatal; a refused CURVE key or a security mismatch is fatal at once.
    */
-  constructor(readonly endpoint: string, workerId: string, security: Security, serverKey: string | undefined, private readonly lost: () => string | undefined, private readonly handshakeTimeoutMs = 10_000) {
+  constructor(
+    readonly endpoint: string,
+    workerId: string,
+    security: Security,
+    serverKey: string | undefined,
+    private readonly lost: () => string | undefined,
+    private readonly handshakeTimeoutMs = 10_000,
+  ) {
     // Only the coordinator this socket connected to can send on it; a Start carries a whole
     // training state, whose size the worker learns only later, so the cap is the protocol's 1 GiB.
     this.socket = new zmq.Dealer({ linger: 0, sendTimeout: 5000, routingId: workerId, maxMessageSize: 1 << 30 });
@@ -77,7 +84,10 @@ export class ControlChannel {
         else if (e.type === 'handshake') this.handshaken = true;
         else if (e.type === 'handshake:error:other') this.handshakeError = e.error.message;
         else if (e.type === 'handshake:error:auth') {
-          this.fatal ??= new SpikeflowError('unauthorized', `the coordinator at ${this.endpoint} refused this worker's CURVE key: its public key must be on the coordinator's --allow list`);
+          this.fatal ??= new SpikeflowError(
+            'unauthorized',
+            `the coordinator at ${this.endpoint} refused this worker's CURVE key: its public key must be on the coordinator's --allow list`,
+          );
         } else if (e.type === 'handshake:error:protocol') {
           const mine = 'curve' in security ? 'CURVE (--key)' : 'plain TCP (no --key)';
           this.fatal ??= new SpikeflowError('unauthorized', `the coordinator at ${this.endpoint} does not speak ${mine}: ${e.error.message}; use the same security on both sides`);
@@ -121,11 +131,13 @@ export class ControlChannel {
   async send(message: Envelope, frames: readonly Buffer[] = []): Promise<void> {
     this.check(false);
     const head = encodeEnvelope(message, this.token);
-    await this.sendQueue.run(() => this.socket.send([head, ...frames])).catch((e: Error) => {
-      // A refused handshake or none at all explains the failed send better than the timeout does.
-      this.check(false);
-      throw new SpikeflowError('timeout', `cannot reach the coordinator at ${this.endpoint}: ${e.message}`, {}, { cause: e });
-    });
+    await this.sendQueue
+      .run(() => this.socket.send([head, ...frames]))
+      .catch((e: Error) => {
+        // A refused handshake or none at all explains the failed send better than the timeout does.
+        this.check(false);
+        throw new SpikeflowError('timeout', `cannot reach the coordinator at ${this.endpoint}: ${e.message}`, {}, { cause: e });
+      });
   }
 
   /** Throw the fatal error (abort, coordinator lost) or, with `interrupt`, a pending newer Start. */
@@ -133,9 +145,14 @@ export class ControlChannel {
     if (this.fatal) throw this.fatal;
     if (!this.handshaken && Date.now() - this.openedAt > this.handshakeTimeoutMs) {
       const within = `within ${(this.handshakeTimeoutMs / 1000).toFixed(1)} s`;
-      if (this.handshakeError) throw (this.fatal = new SpikeflowError('unauthorized', `no handshake with the coordinator at ${this.endpoint} succeeded ${within} (${this.handshakeError}): is --server-key its public key?`));
+      if (this.handshakeError)
+        throw (this.fatal = new SpikeflowError(
+          'unauthorized',
+          `no handshake with the coordinator at ${this.endpoint} succeeded ${within} (${this.handshakeError}): is --server-key its public key?`,
+        ));
       // Connected but no handshake event yet: the answer to hello (or the join deadline) decides.
-      if (!this.connected) throw (this.fatal = new SpikeflowError('timeout', `no connection to the coordinator at ${this.endpoint} ${within}: nothing listens there (check --connect)`));
+      if (!this.connected)
+        throw (this.fatal = new SpikeflowError('timeout', `no connection to the coordinator at ${this.endpoint} ${within}: nothing listens there (check --connect)`));
     }
     const lost = this.lost();
     if (lost) throw (this.fatal = new SpikeflowError('peer-failed', lost));

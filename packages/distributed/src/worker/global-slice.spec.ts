@@ -3,7 +3,7 @@ import { epochPermutation } from '@spikeflow/core';
 import { globalSlice } from './global-slice.js';
 
 describe('globalSlice', () => {
-  it('the ranks\' slices concatenate to exactly the global batch, for any worker count and a short last batch', () => {
+  it("the ranks' slices concatenate to exactly the global batch, for any worker count and a short last batch", () => {
     const order = epochPermutation(103, 5, 2);
     const g = 24;
     for (const n of [1, 2, 3, 4, 5]) {

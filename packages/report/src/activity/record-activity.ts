@@ -112,18 +112,18 @@ function describeLayer(name: string, layer: NeuronModule, input: Tensor, output:
   const spikes = output.dataSync();
   const counts = new Float64Array(neurons);
   let total = 0;
-  for (let t = 0; t < T; t++) for (let n = 0; n < neurons; n++) {
-    const s = spikes[t * neurons + n];
-    counts[n] += s;
-    total += s;
-  }
+  for (let t = 0; t < T; t++)
+    for (let n = 0; n < neurons; n++) {
+      const s = spikes[t * neurons + n];
+      counts[n] += s;
+      total += s;
+    }
   // Most active first (ties by index); from the neurons that fired, evenly spaced ranks.
   const order = Array.from({ length: neurons }, (_, n) => n).sort((a, b) => counts[b] - counts[a] || a - b);
   const firing = order.filter((n) => counts[n] > 0);
   const want = Math.min(rasterNeurons, neurons);
-  const neuronIds = firing.length > want
-    ? Array.from({ length: want }, (_, k) => firing[Math.floor((k * firing.length) / want)])
-    : [...firing, ...order.slice(firing.length, want)];
+  const neuronIds =
+    firing.length > want ? Array.from({ length: want }, (_, k) => firing[Math.floor((k * firing.length) / want)]) : [...firing, ...order.slice(firing.length, want)];
   // Traces are most telling for neurons that fire about every other step (one that fires at every step
   // is reset to the same value each time).
   const traceIds = Array.from({ length: neurons }, (_, n) => n)

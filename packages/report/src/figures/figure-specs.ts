@@ -21,15 +21,41 @@ function epochX(epochs: readonly EpochMetricsLike[]): Record<string, unknown> {
   return { field: 'epoch', type: 'quantitative', scale: { domain, nice: false }, axis, title: 'epoch' };
 }
 
-/** Train/test loss and accuracy per epoch: two panels side by side. */
-export function trainingCurvesSpec(epochs: readonly EpochMetricsLike[]): VegaLiteSpec {
+/**
+ * One row per (epoch, split, metric): the loss of every split, and every metric the run's task
+ * reports (`metrics`, `validMetrics`, `testMetrics`); lines written before tasks had only
+ * `trainAccuracy`/`testAccuracy`, which stand in for the accuracy then. Non-finite values are left out.
+ */
+function curveRows(epochs: readonly EpochMetricsLike[]): Array<{ epoch: number; split: string; metric: string; value: number }> {
   const rows: Array<{ epoch: number; split: string; metric: string; value: number }> = [];
+  const add = (epoch: number, split: string, metric: string, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) rows.push({ epoch, split, metric, value });
+  };
   for (const m of epochs) {
-    rows.push({ epoch: m.epoch, split: 'train', metric: 'loss', value: m.trainLoss });
-    if (m.trainAccuracy !== undefined) rows.push({ epoch: m.epoch, split: 'train', metric: 'accuracy', value: m.trainAccuracy });
-    if (m.testLoss !== undefined) rows.push({ epoch: m.epoch, split: 'test', metric: 'loss', value: m.testLoss });
-    if (m.testAccuracy !== undefined) rows.push({ epoch: m.epoch, split: 'test', metric: 'accuracy', value: m.testAccuracy });
+    const splits: Array<[string, number | undefined, Readonly<Record<string, number>> | undefined, number | undefined]> = [
+      ['train', m.trainLoss, m.metrics, m.trainAccuracy],
+      ['valid', m.validLoss, m.validMetrics, undefined],
+      ['test', m.testLoss, m.testMetrics, m.testAccuracy],
+    ];
+    for (const [split, loss, metrics, accuracy] of splits) {
+      add(m.epoch, split, 'loss', loss);
+      if (metrics) for (const [name, v] of Object.entries(metrics)) add(m.epoch, split, name, v);
+      else add(m.epoch, split, 'accuracy', accuracy);
+    }
   }
+  return rows;
+}
+
+/**
+ * Loss and every metric of the run's task per epoch, one panel each (train, valid and test as
+ * colours), three panels to a row: a classification run shows loss, accuracy and top-5; a
+ * forecasting run loss, MSE, MAE, RMSE, R², RRSE and CORR.
+ */
+export function trainingCurvesSpec(epochs: readonly EpochMetricsLike[]): VegaLiteSpec {
+  const rows = curveRows(epochs);
+  const names = [...new Set(['loss', ...rows.map((r) => r.metric)])];
+  // The same colour for a split in every panel, listing only the splits the run has.
+  const splits = ['train', 'valid', 'test'].filter((s) => rows.some((r) => r.split === s));
   const panel = (metric: string) => ({
     title: metric,
     transform: [{ filter: { field: 'metric', equal: metric } }],
@@ -39,15 +65,19 @@ export function trainingCurvesSpec(epochs: readonly EpochMetricsLike[]): VegaLit
     encoding: {
       x: epochX(epochs),
       y: { field: 'value', type: 'quantitative', scale: { zero: false }, title: metric },
-      color: { field: 'split', type: 'nominal', title: null },
+      color: { field: 'split', type: 'nominal', title: null, scale: { domain: splits } },
     },
   });
-  return { $schema: SCHEMA, title: 'Training curves', data: { values: rows }, hconcat: [panel('loss'), panel('accuracy')] };
+  return { $schema: SCHEMA, title: 'Training curves', data: { values: rows }, concat: names.map(panel), columns: 3 };
 }
 
 /** Mean firing rate of every spiking layer over the epochs. */
 export function firingRatesSpec(epochs: readonly EpochMetricsLike[]): VegaLiteSpec {
-  const rows = epochs.flatMap((m) => Object.entries(m.firingRates ?? {}).filter(([, r]) => Number.isFinite(r)).map(([layer, rate]) => ({ epoch: m.epoch, layer, rate })));
+  const rows = epochs.flatMap((m) =>
+    Object.entries(m.firingRates ?? {})
+      .filter(([, r]) => Number.isFinite(r))
+      .map(([layer, rate]) => ({ epoch: m.epoch, layer, rate })),
+  );
   return {
     $schema: SCHEMA,
     title: 'Firing rate per spiking layer',
@@ -89,7 +119,9 @@ export function spikeRasterSpec(layers: readonly LayerActivity[]): VegaLiteSpec 
 /** Membrane potential of a few neurons per layer, with the threshold as a rule. */
 export function membraneTracesSpec(layers: readonly LayerActivity[]): VegaLiteSpec {
   const traced = layers.filter((l) => l.membrane && l.membrane.length > 0);
-  const rows = traced.flatMap((l) => l.membrane!.flatMap((vs, t) => vs.map((v, k) => ({ layer: l.name, neuron: String(l.traceIds[k]), t, v, threshold: l.vThreshold ?? null }))).filter((r) => Number.isFinite(r.v)));
+  const rows = traced.flatMap((l) =>
+    l.membrane!.flatMap((vs, t) => vs.map((v, k) => ({ layer: l.name, neuron: String(l.traceIds[k]), t, v, threshold: l.vThreshold ?? null }))).filter((r) => Number.isFinite(r.v)),
+  );
   return {
     $schema: SCHEMA,
     title: 'Membrane potential of one sample (after reset, per step)',

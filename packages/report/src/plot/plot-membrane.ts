@@ -45,14 +45,21 @@ export async function plotMembrane(v: Tensor | readonly (readonly number[])[], o
   };
   const layers: Record<string, unknown>[] = [line];
   if (options.threshold !== undefined) {
-    layers.push({ data: { values: [{ threshold: options.threshold }] }, mark: { type: 'rule', strokeDash: [4, 3], color: 'gray' }, encoding: { y: { field: 'threshold', type: 'quantitative' } } });
+    layers.push({
+      data: { values: [{ threshold: options.threshold }] },
+      mark: { type: 'rule', strokeDash: [4, 3], color: 'gray' },
+      encoding: { y: { field: 'threshold', type: 'quantitative' } },
+    });
   }
-  return renderFigure({
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: options.title ?? `Membrane potential (${neurons.length} of ${N} neurons)`,
-    data: { values },
-    width: 480,
-    height: 220,
-    layer: layers,
-  }, { scale: options.scale });
+  return renderFigure(
+    {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title: options.title ?? `Membrane potential (${neurons.length} of ${N} neurons)`,
+      data: { values },
+      width: 480,
+      height: 220,
+      layer: layers,
+    },
+    { scale: options.scale },
+  );
 }

@@ -32,21 +32,25 @@ export async function plotRaster(spikes: Tensor | readonly (readonly number[])[]
   rows.forEach((row, t) => {
     for (let k = 0; k < n; k++) {
       const s = row[k];
-      if (s !== 0 && s !== 1) throw new SpikeflowError('invalid-options', `plotRaster expects spikes of 0 or 1, got ${s} at step ${t}, neuron ${k} (plot a membrane with plotMembrane)`);
+      if (s !== 0 && s !== 1)
+        throw new SpikeflowError('invalid-options', `plotRaster expects spikes of 0 or 1, got ${s} at step ${t}, neuron ${k} (plot a membrane with plotMembrane)`);
       if (s === 1) points.push({ t, neuron: k });
     }
   });
   const T = rows.length;
-  return renderFigure({
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: options.title ?? `Spike raster (${points.length} spikes, ${n} neurons, ${T} steps)`,
-    data: { values: points },
-    width: 480,
-    height: Math.min(600, Math.max(80, n * 4)),
-    mark: { type: 'tick', orient: 'vertical', thickness: 2, color: 'black' },
-    encoding: {
-      x: { field: 't', type: 'quantitative', scale: { domain: [-0.5, T - 0.5] }, axis: { tickMinStep: 1, format: 'd' }, title: 'time step' },
-      y: { field: 'neuron', type: 'quantitative', scale: { domain: [-0.5, n - 0.5] }, axis: { tickMinStep: 1, format: 'd' }, title: 'neuron' },
+  return renderFigure(
+    {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title: options.title ?? `Spike raster (${points.length} spikes, ${n} neurons, ${T} steps)`,
+      data: { values: points },
+      width: 480,
+      height: Math.min(600, Math.max(80, n * 4)),
+      mark: { type: 'tick', orient: 'vertical', thickness: 2, color: 'black' },
+      encoding: {
+        x: { field: 't', type: 'quantitative', scale: { domain: [-0.5, T - 0.5] }, axis: { tickMinStep: 1, format: 'd' }, title: 'time step' },
+        y: { field: 'neuron', type: 'quantitative', scale: { domain: [-0.5, n - 0.5] }, axis: { tickMinStep: 1, format: 'd' }, title: 'neuron' },
+      },
     },
-  }, { scale: options.scale });
+    { scale: options.scale },
+  );
 }

@@ -1,5 +1,6 @@
+import { tf } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError, tf } from '@spikeflow/core';
 import { plotMembrane } from './plot-membrane.js';
 import { plotRaster } from './plot-raster.js';
 
@@ -15,7 +16,13 @@ describe('plotRaster / plotMembrane', () => {
     // Sample 1 has spikes at (t, n) = (0, 2), (1, 0), (1, 2), (3, 1); sample 0 has one spike.
     const s = tf.buffer([4, 2, 3]);
     s.set(1, 2, 0, 0);
-    for (const [t, n] of [[0, 2], [1, 0], [1, 2], [3, 1]]) s.set(1, t, 1, n);
+    for (const [t, n] of [
+      [0, 2],
+      [1, 0],
+      [1, 2],
+      [3, 1],
+    ])
+      s.set(1, t, 1, n);
     const fig = await plotRaster(s.toTensor(), { sample: 1 });
     expect(items(fig.svg, 'tick').sort()).toEqual(['time step: 0; neuron: 2', 'time step: 1; neuron: 0', 'time step: 1; neuron: 2', 'time step: 3; neuron: 1']);
     expect(fig.svg).toContain('4 spikes, 3 neurons, 4 steps');
@@ -25,7 +32,11 @@ describe('plotRaster / plotMembrane', () => {
   });
 
   it('plotMembrane draws one line per neuron and the threshold', async () => {
-    const v = [[0, 0.5, 0.2], [0.5, 0.9, 0.1], [0.75, 0, 0.4]];
+    const v = [
+      [0, 0.5, 0.2],
+      [0.5, 0.9, 0.1],
+      [0.75, 0, 0.4],
+    ];
     const fig = await plotMembrane(v, { neurons: [0, 1], threshold: 1 });
     expect(items(fig.svg, 'line mark').length).toBe(2);
     // One point per (step, neuron) drawn, at the recorded values.
@@ -38,9 +49,9 @@ describe('plotRaster / plotMembrane', () => {
   });
 
   it('reject values that are not spikes, a sample outside the batch and an unknown neuron with typed errors', async () => {
-    await expect(plotRaster([[0, 0.5]])).rejects.toSatisfy((e) => SpikeflowError.is(e, 'invalid-options') && /0 or 1/.test((e as Error).message));
-    await expect(plotRaster(tf.zeros([2, 2, 3]), { sample: 5 })).rejects.toSatisfy((e) => SpikeflowError.is(e, 'invalid-options'));
-    await expect(plotMembrane([[0, 1]], { neurons: [2] })).rejects.toSatisfy((e) => SpikeflowError.is(e, 'invalid-options') && /neuron 2/.test((e as Error).message));
-    await expect(plotMembrane([])).rejects.toSatisfy((e) => SpikeflowError.is(e, 'shape-mismatch'));
+    await expectSpikeflowError(plotRaster([[0, 0.5]]), 'invalid-options', /0 or 1/);
+    await expectSpikeflowError(plotRaster(tf.zeros([2, 2, 3]), { sample: 5 }), 'invalid-options');
+    await expectSpikeflowError(plotMembrane([[0, 1]], { neurons: [2] }), 'invalid-options', /neuron 2/);
+    await expectSpikeflowError(plotMembrane([]), 'shape-mismatch');
   });
 });

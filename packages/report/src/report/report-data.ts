@@ -8,6 +8,12 @@ export interface EpochMetricsLike {
   readonly trainAccuracy?: number;
   readonly testLoss?: number;
   readonly testAccuracy?: number;
+  /** Loss on the validation split, when the run had one. */
+  readonly validLoss?: number;
+  /** Every metric of the run's task over the epoch's training batches (`accuracy`, `r2`, ...). */
+  readonly metrics?: Readonly<Record<string, number>>;
+  readonly validMetrics?: Readonly<Record<string, number>>;
+  readonly testMetrics?: Readonly<Record<string, number>>;
   readonly firingRates?: Readonly<Record<string, number>>;
   readonly samplesPerSecond?: number;
   readonly lr?: number;

@@ -41,16 +41,36 @@ export async function writeReport(data: ReportData, outDir: string): Promise<Wri
   await fs.mkdir(figuresDir, { recursive: true });
   const wanted: Array<{ id: string; title: string; spec: VegaLiteSpec; caption: string }> = [];
   if (data.epochs.length > 0) {
-    wanted.push({ id: 'training-curves', title: 'Training curves', spec: trainingCurvesSpec(data.epochs), caption: 'Loss and accuracy per epoch on the training data and the test data.' });
+    wanted.push({
+      id: 'training-curves',
+      title: 'Training curves',
+      spec: trainingCurvesSpec(data.epochs),
+      caption: 'Loss and accuracy per epoch on the training data and the test data.',
+    });
     if (data.epochs.some((m) => Object.keys(m.firingRates ?? {}).length > 0)) {
-      wanted.push({ id: 'firing-rates', title: 'Firing rates', spec: firingRatesSpec(data.epochs), caption: 'Mean firing rate of each spiking layer on the evaluation data after each epoch.' });
+      wanted.push({
+        id: 'firing-rates',
+        title: 'Firing rates',
+        spec: firingRatesSpec(data.epochs),
+        caption: 'Mean firing rate of each spiking layer on the evaluation data after each epoch.',
+      });
     }
   }
   if (data.activity && data.activity.layers.length > 0) {
     const a = data.activity;
-    wanted.push({ id: 'spike-raster', title: 'Spike raster', spec: spikeRasterSpec(a.layers), caption: `Spikes of ${escapeHtml(a.sample)}; per layer a sample of the neurons that fired, spread over their activity ranks, most active at the top.` });
+    wanted.push({
+      id: 'spike-raster',
+      title: 'Spike raster',
+      spec: spikeRasterSpec(a.layers),
+      caption: `Spikes of ${escapeHtml(a.sample)}; per layer a sample of the neurons that fired, spread over their activity ranks, most active at the top.`,
+    });
     if (a.layers.some((l) => l.membrane && l.membrane.length > 0)) {
-      wanted.push({ id: 'membrane-traces', title: 'Membrane traces', spec: membraneTracesSpec(a.layers), caption: `Membrane potential after each step of the neurons of each layer that fire about every other step, for ${escapeHtml(a.sample)}; dashed: threshold.` });
+      wanted.push({
+        id: 'membrane-traces',
+        title: 'Membrane traces',
+        spec: membraneTracesSpec(a.layers),
+        caption: `Membrane potential after each step of the neurons of each layer that fire about every other step, for ${escapeHtml(a.sample)}; dashed: threshold.`,
+      });
     }
   }
   if (data.energy) {
@@ -81,9 +101,7 @@ function page(data: ReportData, sections: readonly string[]): string {
   const summary = last
     ? `<table class="summary"><tr><th>epochs</th><td>${data.epochs.length}</td><th>test accuracy</th><td>${percent(last.testAccuracy)}</td><th>train accuracy</th><td>${percent(last.trainAccuracy)}</td>${last.samplesPerSecond !== undefined ? `<th>samples/s</th><td>${last.samplesPerSecond.toFixed(0)}</td>` : ''}</tr></table>`
     : '<p>No epochs recorded.</p>';
-  const config = data.run?.config
-    ? `<details><summary>Configuration</summary><pre>${escapeHtml(JSON.stringify(data.run.config, null, 2))}</pre></details>`
-    : '';
+  const config = data.run?.config ? `<details><summary>Configuration</summary><pre>${escapeHtml(JSON.stringify(data.run.config, null, 2))}</pre></details>` : '';
   const energy = data.energy
     ? `<section id="energy-table"><h2>Energy per layer</h2>
 <p>Per sample: the mean over the ${data.energy.samples} test sample${data.energy.samples === 1 ? '' : 's'} measured${data.energy.selection ? ` (${escapeHtml(data.energy.selection)})` : ''}. ${escapeHtml(data.energy.formula)} E<sub>MAC</sub> = ${data.energy.eMacPj} pJ, E<sub>AC</sub> = ${data.energy.eAcPj} pJ (45 nm CMOS).</p>
