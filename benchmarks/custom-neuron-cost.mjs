@@ -42,7 +42,10 @@ const variants = {
   'built-in lif (fused)': network(() => new LIFNode({ tau: 2, surrogate: atan() })),
 };
 const x = tf.randomUniform([T, B, IN], 0, 1, 'float32', 1);
-const y = tf.tensor1d(Array.from({ length: B }, (_, i) => i % OUT), 'int32');
+const y = tf.tensor1d(
+  Array.from({ length: B }, (_, i) => i % OUT),
+  'int32',
+);
 const loss = mseRateLoss();
 
 function step(model) {
@@ -70,7 +73,13 @@ for (let r = 0; r < REPS; r++) {
   }
 }
 const median = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
-const results = Object.keys(variants).map((k) => ({ variant: k, medianMs: median(samples[k]), samplesMs: samples[k], outputSpikes: spikes[k], samplesPerSecond: (B * 1000) / median(samples[k]) }));
+const results = Object.keys(variants).map((k) => ({
+  variant: k,
+  medianMs: median(samples[k]),
+  samplesMs: samples[k],
+  outputSpikes: spikes[k],
+  samplesPerSecond: (B * 1000) / median(samples[k]),
+}));
 const base = results[1].medianMs;
 const header = ['variant', 'median fwd+bwd', 'samples/s', 'vs fused'];
 const rows = results.map((r) => [r.variant, `${r.medianMs.toFixed(1)} ms`, r.samplesPerSecond.toFixed(0), `${(r.medianMs / base).toFixed(2)}x`]);
@@ -85,5 +94,8 @@ console.log(`same output spikes: ${same ? 'yes' : `NO (${results[0].outputSpikes
 
 const out = join(here, 'results', 'custom-neuron-cost.json');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ benchmark: 'custom-neuron-cost', what: `${IN}-${HIDDEN}-${OUT} LIF tau=2 ATan, T=${T}, B=${B}, MSE-rate loss, forward + backward w.r.t. every parameter`, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), backend: info.name, reps: REPS, tfjs: tf.version.tfjs, sameSpikes: same, results }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ benchmark: 'custom-neuron-cost', what: `${IN}-${HIDDEN}-${OUT} LIF tau=2 ATan, T=${T}, B=${B}, MSE-rate loss, forward + backward w.r.t. every parameter`, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), backend: info.name, reps: REPS, tfjs: tf.version.tfjs, sameSpikes: same, results }, null, 2)}\n`,
+);
 console.log(`\nwrote ${out}`);

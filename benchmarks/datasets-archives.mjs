@@ -105,7 +105,10 @@ try {
     parts.push(zstd(decompressFrameSync(bytes.subarray(tablePos))));
     const zfile = join(tmp, 'zstd.aedat4');
     writeFileSync(zfile, Buffer.concat(parts));
-    for (const [name, file] of [['lz4 (real sample)', lz4], ['zstd -3 (re-encoded)', zfile]]) {
+    for (const [name, file] of [
+      ['lz4 (real sample)', lz4],
+      ['zstd -3 (re-encoded)', zfile],
+    ]) {
       const count = (await readAllEvents(await openAedat4(file))).length;
       const r = await timeIt(async () => readAllEvents(await openAedat4(file)));
       results.aedat4.push({ file: name, bytes: statSync(file).size, events: count, ...r, eventsPerSec: count / (r.medianMs / 1000) });
@@ -117,11 +120,27 @@ try {
 
 const f = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
 console.log('tool'.padEnd(16), 'archive MB'.padStart(11), 'data MB'.padStart(8), 'ms'.padStart(8), 'MB/s'.padStart(7), 'peak RSS +MB'.padStart(13));
-for (const r of results.tar) console.log(r.tool.padEnd(16), (r.archiveBytes / 1e6).toFixed(1).padStart(11), (r.dataBytes / 1e6).toFixed(1).padStart(8), r.medianMs.toFixed(0).padStart(8), r.mbPerSec.toFixed(0).padStart(7), (r.peakRssGrowthBytes === undefined ? '-' : (r.peakRssGrowthBytes / 1e6).toFixed(1)).padStart(13));
+for (const r of results.tar)
+  console.log(
+    r.tool.padEnd(16),
+    (r.archiveBytes / 1e6).toFixed(1).padStart(11),
+    (r.dataBytes / 1e6).toFixed(1).padStart(8),
+    r.medianMs.toFixed(0).padStart(8),
+    r.mbPerSec.toFixed(0).padStart(7),
+    (r.peakRssGrowthBytes === undefined ? '-' : (r.peakRssGrowthBytes / 1e6).toFixed(1)).padStart(13),
+  );
 console.log();
 console.log('AEDAT4'.padEnd(22), 'bytes'.padStart(9), 'events'.padStart(8), 'ms'.padStart(8), 'events/s'.padStart(10));
-for (const r of results.aedat4) console.log(r.file.padEnd(22), String(r.bytes).padStart(9), String(r.events).padStart(8), r.medianMs.toFixed(1).padStart(8), f(r.eventsPerSec).padStart(10));
+for (const r of results.aedat4)
+  console.log(r.file.padEnd(22), String(r.bytes).padStart(9), String(r.events).padStart(8), r.medianMs.toFixed(1).padStart(8), f(r.eventsPerSec).padStart(10));
 const out = join(here, 'results', 'datasets-archives.json');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ benchmark: 'datasets-archives', date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), reps: REPS, ...results }, null, 2));
+writeFileSync(
+  out,
+  JSON.stringify(
+    { benchmark: 'datasets-archives', date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), reps: REPS, ...results },
+    null,
+    2,
+  ),
+);
 console.log(`\nwrote ${out}`);

@@ -8,11 +8,19 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: {
-  child: { type: 'boolean', default: false }, workers: { type: 'string', default: '2,4' }, 'sizes-mib': { type: 'string', default: '1,4,16' },
-  repeats: { type: 'string', default: '7' }, 'bucket-mib': { type: 'string', default: '4' },
-} });
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const { values } = parseArgs({
+  options: {
+    child: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '2,4' },
+    'sizes-mib': { type: 'string', default: '1,4,16' },
+    repeats: { type: 'string', default: '7' },
+    'bucket-mib': { type: 'string', default: '4' },
+  },
+});
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 if (values.child) {
   // One rank: bind, report the endpoint, read the ring, then time all-reduces on request.
@@ -49,7 +57,12 @@ for (const n of values.workers.split(',').map(Number)) {
   const queues = kids.map((k) => {
     const q = [];
     const waiters = [];
-    createInterface({ input: k.stdout }).on('line', (l) => { const v = JSON.parse(l); const w = waiters.shift(); if (w) w(v); else q.push(v); });
+    createInterface({ input: k.stdout }).on('line', (l) => {
+      const v = JSON.parse(l);
+      const w = waiters.shift();
+      if (w) w(v);
+      else q.push(v);
+    });
     return () => (q.length ? Promise.resolve(q.shift()) : new Promise((r) => waiters.push(r)));
   });
   try {
@@ -67,15 +80,28 @@ for (const n of values.workers.split(',').map(Number)) {
       }
       const ms = median(times);
       const bytes = size * 4;
-      rows.push({ workers: n, mib, medianMs: +ms.toFixed(2), algBandwidthMBs: +(bytes / ms / 1e3).toFixed(1), busBandwidthMBs: +(((2 * (n - 1)) / n) * bytes / ms / 1e3).toFixed(1), repeats: times.length });
+      rows.push({
+        workers: n,
+        mib,
+        medianMs: +ms.toFixed(2),
+        algBandwidthMBs: +(bytes / ms / 1e3).toFixed(1),
+        busBandwidthMBs: +((((2 * (n - 1)) / n) * bytes) / ms / 1e3).toFixed(1),
+        repeats: times.length,
+      });
       console.error(JSON.stringify(rows.at(-1)));
     }
   } finally {
-    for (const k of kids) { k.stdin.write('{"quit":true}\n'); setTimeout(() => k.kill('SIGKILL'), 2000).unref(); }
+    for (const k of kids) {
+      k.stdin.write('{"quit":true}\n');
+      setTimeout(() => k.kill('SIGKILL'), 2000).unref();
+    }
   }
 }
 console.log('\n| workers | size (MiB) | median time (ms) | algorithm bandwidth (MB/s) | bus bandwidth (MB/s) |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.workers} | ${r.mib} | ${r.medianMs} | ${r.algBandwidthMBs} | ${r.busBandwidthMBs} |`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/distributed-allreduce.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: (await import('node:os')).cpus().length, rows }, null, 2));
+writeFileSync(
+  new URL('./results/distributed-allreduce.json', import.meta.url),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: (await import('node:os')).cpus().length, rows }, null, 2),
+);

@@ -11,10 +11,15 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: {
-  workers: { type: 'string', default: '1,2,4' }, steps: { type: 'string', default: '30' }, 'batch-size': { type: 'string', default: '64' },
-  'data-dir': { type: 'string' }, backend: { type: 'string', default: 'wasm' },
-} });
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '1,2,4' },
+    steps: { type: 'string', default: '30' },
+    'batch-size': { type: 'string', default: '64' },
+    'data-dir': { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
+  },
+});
 const cli = fileURLToPath(new URL('../apps/cli/bin/spikeflow.js', import.meta.url));
 const b = Number(values['batch-size']);
 const steps = Number(values.steps);
@@ -22,14 +27,35 @@ const steps = Number(values.steps);
 function train(workers) {
   const out = mkdtempSync(path.join(tmpdir(), 'sf-dist-bench-'));
   const global = (workers ?? 1) * b;
-  const args = [cli, 'train', '--json', '--backend', values.backend, '--max-steps', String(steps), '--subset', String(global * steps), '--test-subset', '256', '--out', out, '--batch-size', String(b)];
+  const args = [
+    cli,
+    'train',
+    '--json',
+    '--backend',
+    values.backend,
+    '--max-steps',
+    String(steps),
+    '--subset',
+    String(global * steps),
+    '--test-subset',
+    '256',
+    '--out',
+    out,
+    '--batch-size',
+    String(b),
+  ];
   if (workers) args.push('--workers', String(workers));
   if (values['data-dir']) args.push('--data-dir', values['data-dir']);
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`spikeflow train ${workers ? `--workers ${workers}` : ''} failed:\n${r.stderr.slice(-2000)}`);
-  const summary = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.type === 'summary');
+  const summary = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l))
+    .find((l) => l.type === 'summary');
   return { samplesPerSecond: summary.samplesPerSecond, wallSeconds: wall, testAccuracy: summary.testAccuracy };
 }
 
@@ -47,6 +73,12 @@ for (const n of values.workers.split(',').map(Number)) {
 console.log(`\n${cpus().length} cores; lif-mlp T=8, per-worker batch ${b}, ${steps} steps each\n`);
 console.log('| setup | global batch | samples/s (training) | scaling efficiency | wall (s) |');
 console.log('| --- | --- | --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.setup} | ${r.globalBatch} | ${r.samplesPerSecond.toFixed(0)} | ${r.efficiency === undefined ? '' : `${(r.efficiency * 100).toFixed(0)} %`} | ${r.wallSeconds.toFixed(1)} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.setup} | ${r.globalBatch} | ${r.samplesPerSecond.toFixed(0)} | ${r.efficiency === undefined ? '' : `${(r.efficiency * 100).toFixed(0)} %`} | ${r.wallSeconds.toFixed(1)} |`,
+  );
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/distributed-train.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, steps, perWorkerBatch: b, rows }, null, 2));
+writeFileSync(
+  new URL('./results/distributed-train.json', import.meta.url),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: cpus().length, steps, perWorkerBatch: b, rows }, null, 2),
+);

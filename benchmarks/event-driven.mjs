@@ -33,13 +33,22 @@ for (const layer of layers) {
   for (const p of densities) {
     const x = spikes(layer.x, p, 7);
     const timeMode = (mode) => {
-      if (layer.kind === 'linear') setEventDriven(mode); else setEventDrivenConv(mode);
+      if (layer.kind === 'linear') setEventDriven(mode);
+      else setEventDrivenConv(mode);
       const f = (a, b) => (layer.kind === 'linear' ? linear(a, b) : conv2d(a, b, { padding: 1 }));
       const g = tf.grads((b) => tf.sum(f(x, b)));
-      const once = () => tf.tidy(() => { const [dw] = g([w]); return dw.dataSync()[0]; });
+      const once = () =>
+        tf.tidy(() => {
+          const [dw] = g([w]);
+          return dw.dataSync()[0];
+        });
       once();
       const ts = [];
-      for (let r = 0; r < REPEATS; r++) { const t0 = performance.now(); once(); ts.push(performance.now() - t0); }
+      for (let r = 0; r < REPEATS; r++) {
+        const t0 = performance.now();
+        once();
+        ts.push(performance.now() - t0);
+      }
       return median(ts);
     };
     const dense = timeMode('never');
@@ -53,7 +62,12 @@ for (const layer of layers) {
 setEventDriven('auto');
 setEventDrivenConv('auto');
 console.log(['layer'.padEnd(40), 'density', 'dense ms', 'event ms', 'speedup'].join('  '));
-for (const r of rows) console.log([r.layer.padEnd(40), String(r.density).padStart(7), r.denseMs.toFixed(2).padStart(8), r.eventDrivenMs.toFixed(2).padStart(8), `${r.speedup.toFixed(2)}x`.padStart(7)].join('  '));
+for (const r of rows)
+  console.log(
+    [r.layer.padEnd(40), String(r.density).padStart(7), r.denseMs.toFixed(2).padStart(8), r.eventDrivenMs.toFixed(2).padStart(8), `${r.speedup.toFixed(2)}x`.padStart(7)].join(
+      '  ',
+    ),
+  );
 const out = join(dirname(fileURLToPath(import.meta.url)), 'results');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'event-driven.json'), `${JSON.stringify({ date: new Date().toISOString(), repeats: REPEATS, rows }, null, 2)}\n`);

@@ -14,21 +14,29 @@ import { LoihiNetwork, quantizeNetwork, encodeInput } from '@spikeflow/chips-loi
 
 const here = dirname(fileURLToPath(import.meta.url));
 let s = 12345;
-const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 
 function randomNet(widths, scale) {
   return {
     inputShape: [widths[0]],
     layers: widths.slice(1).map((out, i) => ({
-      kind: 'dense', name: `fc${i}`, inFeatures: widths[i], outFeatures: out,
-      weight: Float32Array.from({ length: widths[i] * out }, () => (2 * rnd() - 1) * scale / Math.sqrt(widths[i])), bias: null,
+      kind: 'dense',
+      name: `fc${i}`,
+      inFeatures: widths[i],
+      outFeatures: out,
+      weight: Float32Array.from({ length: widths[i] * out }, () => ((2 * rnd() - 1) * scale) / Math.sqrt(widths[i])),
+      bias: null,
       neuron: { kind: 'lif', tau: 2, decayInput: true, vThreshold: 1, vReset: 0 },
     })),
   };
 }
 
 const rows = [];
-for (const [label, widths, density] of [['784-512-10, dense image-like input', [784, 512, 10], 0.5], ['784-512-10, sparse input', [784, 512, 10], 0.1], ['784-1024-1024-10', [784, 1024, 1024, 10], 0.5]]) {
+for (const [label, widths, density] of [
+  ['784-512-10, dense image-like input', [784, 512, 10], 0.5],
+  ['784-512-10, sparse input', [784, 512, 10], 0.1],
+  ['784-1024-1024-10', [784, 1024, 1024, 10], 0.5],
+]) {
   const n = 300;
   const xs = Float32Array.from({ length: n * widths[0] }, () => (rnd() < density ? rnd() : 0));
   const q = quantizeNetwork(randomNet(widths, 4), { calibration: xs.subarray(0, 100 * widths[0]) });
@@ -50,4 +58,7 @@ const table = [header, ...rows.map((r) => [r.network, String(r.samples), String(
 const widths = header.map((_, c) => Math.max(...table.map((r) => r[c].length)));
 for (const r of table) console.log(r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  '));
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'loihi-simulator.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, rows }, null, 2)}\n`);
+writeFileSync(
+  join(here, 'results', 'loihi-simulator.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, rows }, null, 2)}\n`,
+);

@@ -19,7 +19,7 @@ const REPS = 3;
 
 // Seeded uniform and normal draws, so every run measures the same network.
 let seed = 42;
-const uniform = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const uniform = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const normal = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
 
 function network() {
@@ -27,7 +27,8 @@ function network() {
   const w1 = Float32Array.from({ length: 784 * 512 }, () => normal() * 0.08);
   const w2 = Float32Array.from({ length: 512 * 10 }, () => normal() * 0.3);
   return {
-    dtMs: 1, timeSteps: 8,
+    dtMs: 1,
+    timeSteps: 8,
     input: { kind: 'current', size: 784, offchip: { weight: w1, bias: null, inFeatures: 784, outFeatures: 512 } },
     populations: ['layer1', 'layer2'].map((name, k) => ({ name, size: k ? 10 : 512, cellType: 'IF_curr_delta', params, vInit: 0, origin: 'LIF(tau=2)' })),
     projections: [{ name: 'layer1-layer2', pre: 'layer1', post: 'layer2', weights: w2, preSize: 512, postSize: 10, delaySteps: 1 }],
@@ -58,12 +59,19 @@ const fixed = quantizeNetwork(net);
 const sim = new FixedPointSimulator(fixed);
 const reference = time(() => {
   let spikes = 0;
-  for (let i = 0; i < N; i++) spikes += simulateReference(net, { currents: currents.subarray(i * 512, (i + 1) * 512) }).get('layer1').reduce((a, b) => a + b, 0);
+  for (let i = 0; i < N; i++)
+    spikes += simulateReference(net, { currents: currents.subarray(i * 512, (i + 1) * 512) })
+      .get('layer1')
+      .reduce((a, b) => a + b, 0);
   return spikes;
 });
 const fixedRun = time(() => {
   let spikes = 0;
-  for (let i = 0; i < N; i++) spikes += sim.run({ currents: currents.subarray(i * 512, (i + 1) * 512) }).spikes.get('layer1').reduce((a, b) => a + b, 0);
+  for (let i = 0; i < N; i++)
+    spikes += sim
+      .run({ currents: currents.subarray(i * 512, (i + 1) * 512) })
+      .spikes.get('layer1')
+      .reduce((a, b) => a + b, 0);
   return spikes;
 });
 const resources = mapResources(net);
@@ -77,11 +85,27 @@ const rows = [
 console.log(`SpiNNaker target, ${N} samples, median of ${REPS} (Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'})`);
 console.log('part                                    ms     samples/s');
 for (const r of rows) console.log(`${r.name.padEnd(36)} ${r.ms.toFixed(1).padStart(8)} ${r.samplesPerSecond.toFixed(0).padStart(12)}`);
-console.log(`layer1 spikes: reference ${reference.out}, fixed point ${fixedRun.out}; ${fixed.report[1].roundedToZero} of ${fixed.report[1].weights} layer2 weights round to zero (shift ${fixed.report[1].shifts})`);
+console.log(
+  `layer1 spikes: reference ${reference.out}, fixed point ${fixedRun.out}; ${fixed.report[1].roundedToZero} of ${fixed.report[1].weights} layer2 weights round to zero (shift ${fixed.report[1].shifts})`,
+);
 console.log(`resources: ${resources.cores} cores, ${resources.chips} chip(s), ${resources.boards} board(s), ${resources.rows} synaptic rows, ${resources.synapticBytes} bytes`);
 
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'spinnaker-simulator.json'), `${JSON.stringify({
-  benchmark: 'spinnaker-simulator', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, samples: N, reps: REPS, rows,
-  quantization: fixed.report, resources: { cores: resources.cores, chips: resources.chips, boards: resources.boards, rows: resources.rows, synapticBytes: resources.synapticBytes },
-}, null, 2)}\n`);
+writeFileSync(
+  join(here, 'results', 'spinnaker-simulator.json'),
+  `${JSON.stringify(
+    {
+      benchmark: 'spinnaker-simulator',
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: os.cpus()[0]?.model,
+      samples: N,
+      reps: REPS,
+      rows,
+      quantization: fixed.report,
+      resources: { cores: resources.cores, chips: resources.chips, boards: resources.boards, rows: resources.rows, synapticBytes: resources.synapticBytes },
+    },
+    null,
+    2,
+  )}\n`,
+);

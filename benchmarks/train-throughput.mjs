@@ -8,10 +8,14 @@ import { DataLoader, datasets } from '@spikeflow/datasets';
 import { models } from '@spikeflow/models';
 import { neurons } from '@spikeflow/neurons';
 
-const { values } = parseArgs({ options: {
-  steps: { type: 'string', default: '20' }, repeats: { type: 'string', default: '5' }, backends: { type: 'string', default: 'wasm,cpu' },
-  'data-dir': { type: 'string' },
-} });
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '20' },
+    repeats: { type: 'string', default: '5' },
+    backends: { type: 'string', default: 'wasm,cpu' },
+    'data-dir': { type: 'string' },
+  },
+});
 const steps = Number(values.steps);
 const repeats = Number(values.repeats);
 const cases = [
@@ -19,7 +23,10 @@ const cases = [
   { model: 'conv-fmnist', options: { channels: 32 }, batchSize: 32, T: 4 },
   { model: 'conv-fmnist', options: { channels: 128 }, batchSize: 16, T: 4 },
 ];
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 const sf = createSpikeflow({ plugins: [neurons(), datasets(), models()] });
 const train = await sf.dataset('fashion-mnist', { split: 'train', dataDir: values['data-dir'] });
@@ -31,10 +38,21 @@ for (const backendName of values.backends.split(',')) {
     const n = backendName === 'cpu' && c.model !== 'lif-mlp' ? Math.min(steps, 2) : steps;
     manualSeed(0);
     const model = sf.model(c.model, c.options, { inputShape: train.sampleShape, numClasses: 10, neuron: { id: 'lif' }, staticInput: true });
-    const trainer = new Trainer({ model, optimizer: new Adam(model.namedParameters(), { lr: 1e-3 }), encoder: sf.encoder('direct'), loss: sf.loss('mse-rate'), timeSteps: c.T, numClasses: 10, seed: 0 });
+    const trainer = new Trainer({
+      model,
+      optimizer: new Adam(model.namedParameters(), { lr: 1e-3 }),
+      encoder: sf.encoder('direct'),
+      loss: sf.loss('mse-rate'),
+      timeSteps: c.T,
+      numClasses: 10,
+      seed: 0,
+    });
     const loader = new DataLoader({ dataset: train, batchSize: c.batchSize, seed: 0 });
     const batches = [];
-    for await (const b of loader.batches(0)) { batches.push(b); if (batches.length >= n + 1) break; }
+    for await (const b of loader.batches(0)) {
+      batches.push(b);
+      if (batches.length >= n + 1) break;
+    }
     trainer.trainStep(batches[0]); // warm-up (kernel compilation, allocation)
     const times = [];
     for (let r = 0; r < (backendName === 'cpu' && c.model !== 'lif-mlp' ? 1 : repeats); r++) {
@@ -43,7 +61,17 @@ for (const backendName of values.backends.split(',')) {
       times.push((performance.now() - t0) / n);
     }
     const ms = median(times);
-    rows.push({ backend: backend.name, model: `${c.model}${c.options.channels ? `(C=${c.options.channels})` : ''}`, T: c.T, batchSize: c.batchSize, stepMs: +ms.toFixed(1), samplesPerSecond: +((c.batchSize * 1000) / ms).toFixed(1), runs: times.length, stepsPerRun: n, peakRssMiB: +(process.memoryUsage.rss() / 2 ** 20).toFixed(0) });
+    rows.push({
+      backend: backend.name,
+      model: `${c.model}${c.options.channels ? `(C=${c.options.channels})` : ''}`,
+      T: c.T,
+      batchSize: c.batchSize,
+      stepMs: +ms.toFixed(1),
+      samplesPerSecond: +((c.batchSize * 1000) / ms).toFixed(1),
+      runs: times.length,
+      stepsPerRun: n,
+      peakRssMiB: +(process.memoryUsage.rss() / 2 ** 20).toFixed(0),
+    });
     console.error(JSON.stringify(rows.at(-1)));
     model.dispose();
   }

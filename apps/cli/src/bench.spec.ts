@@ -1,14 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
 import { formatTable, speedups } from './commands/bench.js';
 import type { BenchRow } from './bench/workloads.js';
+import { haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 const haveTorch = (() => {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
@@ -24,7 +23,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('spikeflow bench', () => {
   it('W3 on wasm: fused and composed rows as JSON, written atomically with --out', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'sf-bench-')), 'bench.json');
+    const out = path.join(tempDir('sf-bench-'), 'bench.json');
     const r = await run('bench', 'w3', '--backend', 'wasm', '--time-steps', '2,3', '--repeats', '1', '--no-peer', '--json', '--out', out);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);

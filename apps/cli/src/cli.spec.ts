@@ -1,15 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
-
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
+import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 
 const run = runCli;
 
-const jsonLines = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const jsonLines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -33,16 +36,18 @@ describe('spikeflow info', () => {
 
 describe('spikeflow train: bad input fails clearly', () => {
   it('an unknown model id names the registered ones', async () => {
-    const r = await run('train', '--model', 'resnet-9000', '--backend', 'wasm', '--out', mkdtempSync(path.join(tmpdir(), 'sf-cli-')), '--data-dir', FMNIST);
+    const r = await run('train', '--model', 'resnet-9000', '--backend', 'wasm', '--out', tempDir('sf-cli-'), '--data-dir', FMNIST);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error \(unknown-id\): invalid configuration \(1 problem\):\n  command line: model\.id: unknown architecture 'resnet-9000'; registered: models\/conv-fmnist, models\/lif-mlp, /);
+    expect(r.stderr).toMatch(
+      /error \(unknown-id\): invalid configuration \(1 problem\):\n {2}command line: model\.id: unknown architecture 'resnet-9000'; registered: models\/conv-fmnist, models\/lif-mlp, /,
+    );
   });
 
   it('invalid numbers and config files name the field', async () => {
     let r = await run('train', '--lr', '-1');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/optimizer\.lr/);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-cli-'));
+    const dir = tempDir('sf-cli-');
     writeFileSync(path.join(dir, 'bad.yaml'), 'epochs: three\nmodel: { id: lif-mlp, options: { hidden: [0] } }\n');
     r = await run('train', '--config', path.join(dir, 'bad.yaml'));
     expect(r.code).toBe(2);
@@ -55,7 +60,7 @@ describe('spikeflow train: bad input fails clearly', () => {
   });
 
   it('invalid architecture or neuron options name the descriptor', async () => {
-    const r = await run('train', '--neuron', 'lif', '--neuron-opt', 'tau=0.5', '--backend', 'wasm', '--data-dir', FMNIST, '--out', mkdtempSync(path.join(tmpdir(), 'sf-cli-')));
+    const r = await run('train', '--neuron', 'lif', '--neuron-opt', 'tau=0.5', '--backend', 'wasm', '--data-dir', FMNIST, '--out', tempDir('sf-cli-'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/neurons\/lif/);
   });
@@ -72,7 +77,7 @@ describe.skipIf(!haveData)('spikeflow train / eval / resume on the real Fashion-
   const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '1024', '--test-subset', '512', '--batch-size', '64', '-T', '4', '--seed', '3'];
 
   it('trains, writes the run folder, prints JSON, and eval reproduces the test accuracy', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'sf-cli-')), 'run');
+    const out = path.join(tempDir('sf-cli-'), 'run');
     const r = await run('train', ...common, '--epochs', '2', '--out', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     const lines = jsonLines(r.stdout);
@@ -98,7 +103,7 @@ describe.skipIf(!haveData)('spikeflow train / eval / resume on the real Fashion-
   });
 
   it('--max-steps then --resume gives the same weights as an uninterrupted run', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sf-cli-'));
+    const root = tempDir('sf-cli-');
     const straight = path.join(root, 'straight');
     const split = path.join(root, 'split');
     expect((await run('train', ...common, '--epochs', '2', '--out', straight)).code).toBe(0);

@@ -39,7 +39,9 @@ export function createProgram(): Command {
   program.addCommand(energyCommand());
   program.addCommand(completionCommand());
   program.addCommand(pluginsCommand());
-  program.addHelpText('after', `
+  program.addHelpText(
+    'after',
+    `
 Examples:
   $ spikeflow train --epochs 3                            # lif-mlp on Fashion-MNIST
   $ spikeflow train --config run.yaml --json > log.jsonl  # config file, JSON lines for scripts
@@ -52,7 +54,8 @@ Examples:
 Output: results on stdout, logs and progress on stderr; colour and progress bars only on a
 terminal (NO_COLOR, FORCE_COLOR, --no-color and --quiet are honoured). Exit codes: 0 ok,
 1 unexpected error, 2 bad input, 130/143 stopped by Ctrl-C/SIGTERM (a checkpoint was saved).
-Run 'spikeflow <command> --help' for a command's options and examples.`);
+Run 'spikeflow <command> --help' for a command's options and examples.`,
+  );
   // Keep last: every command added above gets the output options and styled help.
   addOutputOptions(program);
   return program;
@@ -69,9 +72,10 @@ function addOutputOptions(cmd: Command): void {
   cmd.configureHelp({ styleTitle: s.bold, styleCommandText: s.cyan, styleSubcommandText: s.cyan, styleOptionText: s.green });
   for (const sub of cmd.commands) addOutputOptions(sub);
   // `spikeflow -q train` and `spikeflow datasets -q list`: a parent's --quiet reaches the command that runs.
-  if (!cmd.parent) cmd.hook('preAction', (_root, action) => {
-    if (action.optsWithGlobals().quiet) action.setOptionValue('quiet', true);
-  });
+  if (!cmd.parent)
+    cmd.hook('preAction', (_root, action) => {
+      if (action.optsWithGlobals().quiet) action.setOptionValue('quiet', true);
+    });
 }
 
 /** Run the CLI; returns the exit code. Typed errors print their message without a stack. */

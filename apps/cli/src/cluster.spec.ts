@@ -1,21 +1,25 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SpikeflowError, loadCheckpoint } from '@spikeflow/core';
 import { runWorker } from '@spikeflow/distributed';
 import { runCli } from './test-utils/run-cli.js';
+import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 const run = runCli;
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'sf-cluster-cli-'));
-const jsonLines = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const tmp = () => tempDir('sf-cluster-cli-');
+const jsonLines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -119,7 +123,11 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
     // One run-folder layout: the same files, checkpoint names and metrics lines as one process.
     expect(listTree(dp)).toEqual(listTree(single));
     expect(listTree(single)).toContain('checkpoints/epoch-001-step-4/state.json');
-    const metrics = (dir: string) => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = (dir: string) =>
+      readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
     const [dm, sm] = [metrics(dp), metrics(single)];
     expect(dm.map((l) => Object.keys(l))).toEqual(sm.map((l) => Object.keys(l)));
     expect(dm.map((l) => [l.epoch, l.step, l.batches])).toEqual(sm.map((l) => [l.epoch, l.step, l.batches]));
@@ -133,8 +141,33 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
   it('train --workers uses CURVE with keys of its own even on loopback: a plain local client gets nothing', async () => {
     const dir = tmp();
     const bin = path.join(here, '../bin/spikeflow.js');
-    const child = spawn(process.execPath, [bin, 'train', '--workers', '1', '--batch-size', '16', '--out', dir, '--subset', '64', '--test-subset', '50', '--max-steps', '2',
-      '--seed', '3', '--backend', 'wasm', '--data-dir', FMNIST, '--no-color'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'train',
+        '--workers',
+        '1',
+        '--batch-size',
+        '16',
+        '--out',
+        dir,
+        '--subset',
+        '64',
+        '--test-subset',
+        '50',
+        '--max-steps',
+        '2',
+        '--seed',
+        '3',
+        '--backend',
+        'wasm',
+        '--data-dir',
+        FMNIST,
+        '--no-color',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -148,7 +181,10 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
       // Another local process, as a plain-TCP worker (what loopback allowed until now): it must not even get the configuration.
       let gotConfig = false;
       const e = await runWorker({
-        connect: endpoint!, workerId: 'intruder', joinTimeoutMs: 20_000, coordinatorTimeoutMs: 5000,
+        connect: endpoint!,
+        workerId: 'intruder',
+        joinTimeoutMs: 20_000,
+        coordinatorTimeoutMs: 5000,
         factory: () => {
           gotConfig = true;
           throw new SpikeflowError('invalid-state', 'the intruder received the run configuration');
@@ -164,8 +200,29 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
   });
 
   it('--sync-bn: a BatchNorm model on 2 workers matches one process with the global batch; without it, it does not', async () => {
-    const common = ['--model', 'conv-fmnist', '--model-opt', 'channels=4', '--model-opt', 'hidden=16', '--subset', '256', '--test-subset', '100', '--max-steps', '3',
-      '--seed', '5', '-T', '2', '--backend', 'wasm', '--data-dir', FMNIST, '--json'];
+    const common = [
+      '--model',
+      'conv-fmnist',
+      '--model-opt',
+      'channels=4',
+      '--model-opt',
+      'hidden=16',
+      '--subset',
+      '256',
+      '--test-subset',
+      '100',
+      '--max-steps',
+      '3',
+      '--seed',
+      '5',
+      '-T',
+      '2',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      FMNIST,
+      '--json',
+    ];
     const single = tmp();
     expect((await run('train', '--batch-size', '32', '--out', single, ...common)).code).toBe(0);
     const synced = tmp();

@@ -1,37 +1,71 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
+import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 't10k-images-idx3-ubyte.gz'));
 if (!haveData) console.warn('consistent-output.spec: /usr/share/datasets/fashion-mnist missing (Debian dataset-fashion-mnist) — the trained-run tests are skipped');
-const tmp = mkdtempSync(path.join(tmpdir(), 'sf-consistent-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('sf-consistent-');
 
-const jsonLines = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const jsonLines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 
 /** The tick labels of the x axes titled 'epoch' in a rendered SVG figure. */
 function epochTicks(svg: string): string[][] {
-  return svg.split(/aria-label="X-axis titled 'epoch'/).slice(1).map((chunk) => {
-    const group = /role-axis-label[^>]*>(.*?)<\/g>/s.exec(chunk)?.[1] ?? '';
-    return [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
-  });
+  return svg
+    .split(/aria-label="X-axis titled 'epoch'/)
+    .slice(1)
+    .map((chunk) => {
+      const group = /role-axis-label[^>]*>(.*?)<\/g>/s.exec(chunk)?.[1] ?? '';
+      return [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    });
 }
 
 describe.skipIf(!haveData)('one trained checkpoint, every command', () => {
   const run = path.join(tmp, 'run');
   let train: { code: number; stdout: string; stderr: string };
   beforeAll(async () => {
-    train = await runCli('train', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '512', '--test-subset', '256', '--batch-size', '64', '-T', '4', '--epochs', '1', '--seed', '5', '--out', run, '--json');
+    train = await runCli(
+      'train',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      FMNIST,
+      '--subset',
+      '512',
+      '--test-subset',
+      '256',
+      '--batch-size',
+      '64',
+      '-T',
+      '4',
+      '--epochs',
+      '1',
+      '--seed',
+      '5',
+      '--out',
+      run,
+      '--json',
+    );
   });
 
   it('counts epochs from 1 in the text, the JSON lines and metrics.jsonl', () => {
     expect(train.code, train.stderr).toBe(0);
     expect(train.stderr).toMatch(/^epoch 1: train loss/m);
-    expect(jsonLines(train.stdout).filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([1]);
-    const metrics = readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(
+      jsonLines(train.stdout)
+        .filter((l) => l.type === 'epoch')
+        .map((l) => l.epoch),
+    ).toEqual([1]);
+    const metrics = readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(metrics.map((m) => m.epoch)).toEqual([1]);
     // Firing rates are keyed by module path (lif-mlp's lif1, lif2) in the text, the JSON and metrics.jsonl alike.
     const text = /^epoch 1: .*\| firing (lif1=\d\.\d{3} lif2=\d\.\d{3}) \|/m.exec(train.stderr);
@@ -39,7 +73,11 @@ describe.skipIf(!haveData)('one trained checkpoint, every command', () => {
     const json = jsonLines(train.stdout).find((l) => l.type === 'epoch');
     expect(Object.keys(json.firingRates)).toEqual(['lif1', 'lif2']);
     expect(metrics[0].firingRates).toEqual(json.firingRates);
-    expect(text![1]).toBe(Object.entries(json.firingRates as Record<string, number>).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' '));
+    expect(text![1]).toBe(
+      Object.entries(json.firingRates as Record<string, number>)
+        .map(([k, v]) => `${k}=${v.toFixed(3)}`)
+        .join(' '),
+    );
     // The first checkpoint is epoch-001: the same count.
     expect(existsSync(path.join(run, 'checkpoints', 'epoch-001'))).toBe(true);
   });
@@ -107,10 +145,18 @@ describe('spikeflow report on metrics written counting epochs from 0', () => {
   it('shows them counted from 1', async () => {
     const dir = path.join(tmp, 'old-run');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'metrics.jsonl'), [0, 1].map((epoch) => JSON.stringify({ epoch, trainLoss: 1 - epoch / 4, trainAccuracy: 0.5, firingRates: {} })).join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'metrics.jsonl'),
+      [0, 1].map((epoch) => JSON.stringify({ epoch, trainLoss: 1 - epoch / 4, trainAccuracy: 0.5, firingRates: {} })).join('\n') + '\n',
+    );
     const r = await runCli('report', dir, '--json', '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    const curves = jsonLines(r.stdout).at(-1).figures.find((f: { id: string }) => f.id === 'training-curves');
-    expect(epochTicks(readFileSync(curves.svg, 'utf8'))).toEqual([['1', '2'], ['1', '2']]);
+    const curves = jsonLines(r.stdout)
+      .at(-1)
+      .figures.find((f: { id: string }) => f.id === 'training-curves');
+    expect(epochTicks(readFileSync(curves.svg, 'utf8'))).toEqual([
+      ['1', '2'],
+      ['1', '2'],
+    ]);
   });
 });

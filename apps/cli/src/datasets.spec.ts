@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
 
@@ -55,7 +56,7 @@ describe('spikeflow datasets', () => {
     const missing = await run('datasets', 'inspect', '/nonexistent/file.aedat4');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/error \(dataset-missing\): cannot open event file/);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
+    const dir = tempDir('sf-ds-');
     writeFileSync(path.join(dir, 'x.txt'), 'hello');
     const unknown = await run('datasets', 'inspect', path.join(dir, 'x.txt'));
     expect(unknown.stderr).toMatch(/error \(format-unknown\)/);
@@ -67,8 +68,8 @@ describe('spikeflow datasets', () => {
   });
 
   it('no datasets subcommand prints an untyped error for a folder, an empty or missing file, or a wrong --data-dir', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
-    const untyped = (r: { stderr: string }) => expect(r.stderr).not.toMatch(/unexpected error|EISDIR|ENOENT|    at /);
+    const dir = tempDir('sf-ds-');
+    const untyped = (r: { stderr: string }) => expect(r.stderr).not.toMatch(/unexpected error|EISDIR|ENOENT| {4}at /);
     for (const format of [[], ['--format', 'evt2'], ['--format', 'aedat4'], ['--format', 'shd-hdf5'], ['--format', 'nmnist-bin']]) {
       const r = await run('datasets', 'inspect', dir, ...format);
       expect(r.code).toBe(2);
@@ -97,27 +98,49 @@ describe('spikeflow datasets', () => {
   });
 
   it.skipIf(!haveFmnist)('train reads only an explicit --data-dir, and says which files it read', async () => {
-    const gone = path.join(mkdtempSync(path.join(tmpdir(), 'sf-ds-')), 'nonexistent');
+    const gone = path.join(tempDir('sf-ds-'), 'nonexistent');
     const bad = await run('train', '--backend', 'wasm', '--data-dir', gone, '--epochs', '1', '--out', path.join(tmpdir(), 'unused'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`error (dataset-missing): --data-dir ${gone} does not exist; expected a folder holding train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]`);
+    expect(bad.stderr).toContain(
+      `error (dataset-missing): --data-dir ${gone} does not exist; expected a folder holding train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]`,
+    );
     // A copy holding the test split only: the system copy must not stand in for the missing train split.
-    const partial = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
+    const partial = tempDir('sf-ds-');
     for (const f of ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) copyFileSync(path.join(FMNIST, f), path.join(partial, f));
     const half = await run('train', '--backend', 'wasm', '--data-dir', partial, '--no-download', '--epochs', '1', '--out', path.join(partial, 'run'));
     expect(half.code).toBe(2);
-    expect(half.stderr).toMatch(/error \(dataset-missing\): fashion-mnist \(train\) not found: no folder has both train-images-idx3-ubyte\[\.gz\] and train-labels-idx1-ubyte\[\.gz\]/);
+    expect(half.stderr).toMatch(
+      /error \(dataset-missing\): fashion-mnist \(train\) not found: no folder has both train-images-idx3-ubyte\[\.gz\] and train-labels-idx1-ubyte\[\.gz\]/,
+    );
     expect(half.stderr).toContain(`  ${partial} (--data-dir)`);
     expect(half.stderr).not.toContain('(system datasets)');
-    const out = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
-    const ok = await run('train', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '64', '--test-subset', '32', '--batch-size', '32', '-T', '2', '--epochs', '1', '--out', out);
+    const out = tempDir('sf-ds-');
+    const ok = await run(
+      'train',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      FMNIST,
+      '--subset',
+      '64',
+      '--test-subset',
+      '32',
+      '--batch-size',
+      '32',
+      '-T',
+      '2',
+      '--epochs',
+      '1',
+      '--out',
+      out,
+    );
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain(`data train: ${path.join(FMNIST, 'train-images-idx3-ubyte.gz')}, ${path.join(FMNIST, 'train-labels-idx1-ubyte.gz')}`);
     expect(ok.stderr).toContain(`data test: ${path.join(FMNIST, 't10k-images-idx3-ubyte.gz')}, ${path.join(FMNIST, 't10k-labels-idx1-ubyte.gz')}`);
   });
 
   it.skipIf(!haveEvents)('inspect refuses a recording with garbage appended (exit 2, where it went wrong), and prepare a cache folder that is a file', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
+    const dir = tempDir('sf-ds-');
     const src = readFileSync(path.join(EVENTS, 'prophesee', 'evt2_sample.raw'));
     const bad = path.join(dir, 'garbage.raw');
     // Seeded bytes after the real recording.
@@ -141,8 +164,12 @@ describe('spikeflow datasets', () => {
   });
 
   it.skipIf(!haveEvents)('prepare integrates an N-MNIST folder into the frame cache, then reuses it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-ds-'));
-    for (const [name, label, split] of [['1', 5, 'Train'], ['2', 0, 'Train'], ['60001', 7, 'Test']] as const) {
+    const dir = tempDir('sf-ds-');
+    for (const [name, label, split] of [
+      ['1', 5, 'Train'],
+      ['2', 0, 'Train'],
+      ['60001', 7, 'Test'],
+    ] as const) {
       mkdirSync(path.join(dir, 'n-mnist', split, String(label)), { recursive: true });
       copyFileSync(path.join(EVENTS, 'nmnist', `${name}.bs2`), path.join(dir, 'n-mnist', split, String(label), `${name}.bin`));
     }

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'sf-input-checks-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('sf-input-checks-');
 
 const tfjsNodeInstalled = (() => {
   try {
@@ -21,7 +20,9 @@ describe('--print-config checks what the run checks', () => {
   it('an unknown dataset id is refused with a suggestion', async () => {
     const r = await runCli('train', '--dataset', 'fashon-mnist', '--print-config');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error \(unknown-id\): invalid configuration \(1 problem\):\n  command line: dataset\.id: unknown dataset 'fashon-mnist'; registered: .*\(did you mean 'fashion-mnist'\?\)/);
+    expect(r.stderr).toMatch(
+      /error \(unknown-id\): invalid configuration \(1 problem\):\n {2}command line: dataset\.id: unknown dataset 'fashon-mnist'; registered: .*\(did you mean 'fashion-mnist'\?\)/,
+    );
   });
 
   it("a dataset's unknown option is refused with a suggestion", async () => {
@@ -54,7 +55,7 @@ describe('--print-config refuses what the run would refuse once started', () => 
     expect(Number(m![1])).toBeGreaterThan(64 * 100000 * (784 + 512 + 10) * 4);
   });
 
-  it('an architecture that cannot take the dataset\'s samples', async () => {
+  it("an architecture that cannot take the dataset's samples", async () => {
     const r = await runCli('train', '--model', 'vgg11', '--backend', 'wasm', '--print-config');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error \(invalid-options\): .*vgg11 needs H and W >= 32 .*got \[28,28,1\]/);
@@ -62,13 +63,19 @@ describe('--print-config refuses what the run would refuse once started', () => 
 });
 
 describe('a __proto__ key in a config is refused', () => {
-  for (const [name, text] of [['proto.yaml', '__proto__:\n  epochs: 3\n'], ['proto.json', '{"__proto__": {"epochs": 3}}'], ['nested.yaml', 'model:\n  id: lif-mlp\n  options:\n    __proto__: { hidden: [8] }\n']] as const) {
+  for (const [name, text] of [
+    ['proto.yaml', '__proto__:\n  epochs: 3\n'],
+    ['proto.json', '{"__proto__": {"epochs": 3}}'],
+    ['nested.yaml', 'model:\n  id: lif-mlp\n  options:\n    __proto__: { hidden: [8] }\n'],
+  ] as const) {
     it(name, async () => {
       const file = path.join(tmp, name);
       writeFileSync(file, text);
       const r = await runCli('train', '--config', file, '--print-config');
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`error (invalid-options): config file '${file}': ${name === 'nested.yaml' ? 'model.options.__proto__' : '__proto__'}: '__proto__' is not allowed as a config key`);
+      expect(r.stderr).toContain(
+        `error (invalid-options): config file '${file}': ${name === 'nested.yaml' ? 'model.options.__proto__' : '__proto__'}: '__proto__' is not allowed as a config key`,
+      );
     });
   }
 
@@ -103,7 +110,9 @@ describe('did you mean, for option keys and values of every *-opt flag', () => {
     const common = ['export', '--target', 'loihi/loihi2', '--checkpoint', path.join(tmp, 'none'), '--out', path.join(tmp, 'x.net')];
     let r = await runCli(...common, '--target-opt', 'inputBit');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--target-opt expects key=value, got 'inputBit' (did you mean 'inputBits=<value>'?); options of loihi/loihi2: inputBits, inputShape, timeSteps, format, maxChips, allowResetMismatch");
+    expect(r.stderr).toContain(
+      "--target-opt expects key=value, got 'inputBit' (did you mean 'inputBits=<value>'?); options of loihi/loihi2: inputBits, inputShape, timeSteps, format, maxChips, allowResetMismatch",
+    );
     r = await runCli(...common, '--target-opt', 'inputBit=4');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--target-opt: inputBit: unknown key (did you mean 'inputBits'?)");

@@ -2,22 +2,21 @@
 // finishes the step, writes a checkpoint and exits 130/143; resuming from it ends with the same
 // weights as a run that was never stopped; a second signal exits at once without a torn file.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCheckpoint } from '@spikeflow/core';
 import { runCli } from './test-utils/run-cli.js';
+import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.join(here, '../bin/spikeflow.js');
 
 // 512 samples in batches of 32: 16 steps, so a signal after the first step lands mid-epoch.
 const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '512', '--test-subset', '128', '--batch-size', '32', '-T', '2', '--seed', '7', '--epochs', '1'];
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'sf-interrupt-'));
+const tmp = () => tempDir('sf-interrupt-');
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -30,7 +29,11 @@ function startCli(args: string[]) {
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => {
     stderr += d;
-    for (const w of [...waiters]) if (w.re.test(stderr)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) {
+      if (!w.re.test(stderr)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return {
@@ -42,11 +45,12 @@ function startCli(args: string[]) {
     get stderr() {
       return stderr;
     },
-    waitFor: (re: RegExp) => new Promise<void>((resolve, reject) => {
-      if (re.test(stderr)) return resolve();
-      waiters.push({ re, resolve });
-      void exited.then(() => reject(new Error(`the CLI exited before ${re}:\n${stderr}`)));
-    }),
+    waitFor: (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        if (re.test(stderr)) return resolve();
+        waiters.push({ re, resolve });
+        void exited.then(() => reject(new Error(`the CLI exited before ${re}:\n${stderr}`)));
+      }),
   };
 }
 
@@ -58,10 +62,14 @@ describe.skipIf(!haveData)('Ctrl-C / SIGTERM during spikeflow train (child proce
     // The child runs bin/spikeflow.js, which imports dist/: build it unless it is newer than every
     // source file (type errors elsewhere do not stop tsc's emit).
     const built = path.join(here, '../dist/cli.js');
-    const newest = (dir: string): number => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => {
-      const p = path.join(dir, e.name);
-      return e.isDirectory() ? newest(p) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? statSync(p).mtimeMs : 0;
-    }));
+    const newest = (dir: string): number =>
+      Math.max(
+        0,
+        ...readdirSync(dir, { withFileTypes: true }).map((e) => {
+          const p = path.join(dir, e.name);
+          return e.isDirectory() ? newest(p) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? statSync(p).mtimeMs : 0;
+        }),
+      );
     if (!existsSync(built) || statSync(built).mtimeMs < newest(here)) {
       spawnSync(process.execPath, [path.join(here, '../../../node_modules/typescript/bin/tsc'), '-p', path.join(here, '../tsconfig.build.json')], { stdio: 'ignore' });
     }

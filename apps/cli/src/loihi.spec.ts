@@ -14,7 +14,14 @@ if (!haveData) console.warn(`skipping the Loihi CLI tests: no Fashion-MNIST in $
 
 const run = runCli;
 
-const lastJson = (s: string) => JSON.parse(s.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
+const lastJson = (s: string) =>
+  JSON.parse(
+    s
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .at(-1)!,
+  );
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -57,7 +64,10 @@ describe.skipIf(!haveData)('Loihi on a trained Fashion-MNIST lif-mlp (needs data
     expect(ok.code, ok.stderr).toBe(0);
     const summary = lastJson(ok.stdout);
     const net = await readNetx(out);
-    expect(net.layers.map((l) => [l.type, ...l.shape])).toEqual([['dense', 512], ['dense', 10]]);
+    expect(net.layers.map((l) => [l.type, ...l.shape])).toEqual([
+      ['dense', 512],
+      ['dense', 10],
+    ]);
     expect(net.layers[0].weight?.shape).toEqual([512, 784]);
     expect(net.layers.map((l) => l.neuron?.vThMant)).toEqual(summary.layers.map((l: { vth: number }) => l.vth));
     expect(net.attrs.input_message_bits).toBe(summary.inputBits);
@@ -69,7 +79,10 @@ describe.skipIf(!haveData)('Loihi on a trained Fashion-MNIST lif-mlp (needs data
     expect(ok.code, ok.stderr).toBe(0);
     const io = { log: () => {}, quiet: true };
     const original = await loadTrainedModel(runDir, { dataDir: FMNIST, backend: 'wasm' }, io);
-    const { model: imported, inputShape } = nirToNetwork(await readNir(out), (n) => new LIFNode({ tau: n.tau, decayInput: n.decayInput, vThreshold: n.vThreshold, vReset: n.vReset, surrogate: atan() }));
+    const { model: imported, inputShape } = nirToNetwork(
+      await readNir(out),
+      (n) => new LIFNode({ tau: n.tau, decayInput: n.decayInput, vThreshold: n.vThreshold, vReset: n.vReset, surrogate: atan() }),
+    );
     expect(inputShape).toEqual([28, 28, 1]);
     const x = tf.randomUniform([8, 16, 28, 28, 1], 0, 1, 'float32', 5);
     const spikes = (m: Module) => tf.tidy(() => Array.from(m.eval().forward(x).dataSync()));
@@ -96,12 +109,13 @@ describe.skipIf(!haveData)('Loihi on a trained Fashion-MNIST lif-mlp (needs data
     const exported = (await readNetx(netxFile)).layers[1].weight!.data; // [10, 512]
     const w = ck.weights.get('fc2.weight')!.data; // [512, 10]
     const distinct = new Set<number>();
-    for (let o = 0; o < 10; o++) for (let i = 0; i < 512; i++) {
-      const level = w[i * 10 + o] * tuned.gains[1];
-      expect(Math.abs(level - Math.round(level))).toBeLessThan(1e-3);
-      expect(exported[o * 512 + i]).toBe(Math.round(level));
-      distinct.add(Math.round(level));
-    }
+    for (let o = 0; o < 10; o++)
+      for (let i = 0; i < 512; i++) {
+        const level = w[i * 10 + o] * tuned.gains[1];
+        expect(Math.abs(level - Math.round(level))).toBeLessThan(1e-3);
+        expect(exported[o * 512 + i]).toBe(Math.round(level));
+        distinct.add(Math.round(level));
+      }
     expect(distinct.size).toBeGreaterThan(20);
     const sim = await run('simulate', '--target', 'loihi', '--checkpoint', out, ...data, '--test-subset', '300', '--json');
     expect(sim.code, sim.stderr).toBe(0);

@@ -1,14 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
+import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 if (!haveData) console.warn('models.spec: /usr/share/datasets/fashion-mnist missing (Debian dataset-fashion-mnist) — the CLI training run is skipped');
-const tmp = mkdtempSync(path.join(tmpdir(), 'sf-models-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('sf-models-');
 
 describe('spikeflow models', () => {
   it('lists every architecture at its published configuration with the published count beside ours', async () => {
@@ -16,7 +13,8 @@ describe('spikeflow models', () => {
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout) as Array<{ id: string; parameters: number; reference?: { parameters: number; matches: boolean } }>;
     const ids = rows.map((x) => x.id);
-    for (const id of ['vgg11', 'vgg16-bn', 'spiking-resnet34', 'sew-resnet18', 'ms-resnet18', 'resnet19', 'spikformer', 'spike-driven-transformer']) expect(ids).toContain(`models/${id}`);
+    for (const id of ['vgg11', 'vgg16-bn', 'spiking-resnet34', 'sew-resnet18', 'ms-resnet18', 'resnet19', 'spikformer', 'spike-driven-transformer'])
+      expect(ids).toContain(`models/${id}`);
     const withRef = rows.filter((x) => x.reference);
     // 14 published models: the alias sdt is not a row of its own.
     expect(withRef.length).toBe(14);
@@ -97,10 +95,44 @@ describe('spikeflow train with the zoo', () => {
 
   it.skipIf(!haveData)('trains a small SEW-ResNet-18 (IAND, PLIF, tdBN) from the command line', async () => {
     const out = path.join(tmp, 'sew');
-    const r = await runCli('train', '--model', 'sew-resnet18', '--connect', 'IAND', '--norm', 'tdbn', '--model-opt', 'width=4', '--model-opt', 'stem=cifar',
-      '--neuron', 'plif', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '64', '--test-subset', '32', '--batch-size', '16', '-T', '2', '--epochs', '1', '--out', out, '--json');
+    const r = await runCli(
+      'train',
+      '--model',
+      'sew-resnet18',
+      '--connect',
+      'IAND',
+      '--norm',
+      'tdbn',
+      '--model-opt',
+      'width=4',
+      '--model-opt',
+      'stem=cifar',
+      '--neuron',
+      'plif',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      FMNIST,
+      '--subset',
+      '64',
+      '--test-subset',
+      '32',
+      '--batch-size',
+      '16',
+      '-T',
+      '2',
+      '--epochs',
+      '1',
+      '--out',
+      out,
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
-    const epoch = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((x) => x.type === 'epoch');
+    const epoch = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((x) => x.type === 'epoch');
     expect(Number.isFinite(epoch.trainLoss)).toBe(true);
     expect(epoch.batches).toBe(4);
     expect(Object.keys(epoch.firingRates).length).toBeGreaterThan(10);

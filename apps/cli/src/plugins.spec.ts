@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_VERSION, SpikeflowError } from '@spikeflow/core';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkCoreCompatibility, discoverPluginPackages, loadSpikeflow } from './run/plugins.js';
 import { generatePlugin, namespaceFromName, PLUGIN_KINDS } from './plugins-template/generate-plugin.js';
 import { runCli } from './test-utils/run-cli.js';
@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 
 // A folder outside the workspace with hand-written plugin packages in node_modules. Their dist imports the
 // built core (a second copy next to the source core vitest uses), which is what discovery must cope with.
-const tmp = mkdtempSync(path.join(tmpdir(), 'spikeflow-plugins-'));
+const tmp = tempDir('spikeflow-plugins-');
 const nm = path.join(tmp, 'node_modules');
 
 function writePackage(name: string, pkg: Record<string, unknown>, pluginJs?: string): void {
@@ -31,7 +31,10 @@ export default function acme() { return definePlugin({ name: 'acme-spikeflow', v
 // The installed core is the built dist only, as a published tarball has it: the workers vitest starts pass
 // `--conditions @spikeflow/source`, which would send Node's own import of the workspace package to src/*.ts.
 mkdirSync(path.join(nm, '@spikeflow', 'core'), { recursive: true });
-writeFileSync(path.join(nm, '@spikeflow', 'core', 'package.json'), JSON.stringify({ name: '@spikeflow/core', version: CORE_VERSION, type: 'module', exports: { '.': './dist/index.js' } }));
+writeFileSync(
+  path.join(nm, '@spikeflow', 'core', 'package.json'),
+  JSON.stringify({ name: '@spikeflow/core', version: CORE_VERSION, type: 'module', exports: { '.': './dist/index.js' } }),
+);
 symlinkSync(path.join(root, 'packages', 'core', 'dist'), path.join(nm, '@spikeflow', 'core', 'dist'), 'dir');
 symlinkSync(path.join(root, 'node_modules', 'zod'), path.join(nm, 'zod'), 'dir');
 writePackage('acme-spikeflow', { peerDependencies: { '@spikeflow/core': `^${CORE_VERSION}` } }, GOOD_PLUGIN);
@@ -39,7 +42,6 @@ writePackage('future-spikeflow', { peerDependencies: { '@spikeflow/core': '^9.0.
 writePackage('@scope/unbuilt-spikeflow', {});
 writePackage('not-a-plugin', { spikeflow: undefined });
 
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
 describe('plugin discovery', () => {
@@ -51,7 +53,8 @@ describe('plugin discovery', () => {
 
   it('checks the core range with semver and names both versions when it does not fit', () => {
     const pkg = (coreRange?: string) => ({ name: 'p', version: '1.0.0', coreRange });
-    for (const ok of [undefined, '^0.1.0', '0.1.x', '>=0.1.0 <0.2.0', '~0.1.0', '^0.0.1 || ^0.1.0', 'workspace:*']) expect(checkCoreCompatibility(pkg(ok), '0.1.0')).toBeUndefined();
+    for (const ok of [undefined, '^0.1.0', '0.1.x', '>=0.1.0 <0.2.0', '~0.1.0', '^0.0.1 || ^0.1.0', 'workspace:*'])
+      expect(checkCoreCompatibility(pkg(ok), '0.1.0')).toBeUndefined();
     for (const bad of ['^0.2.0', '^1.0.0', '<0.1.0', '~0.0.9']) {
       const e = checkCoreCompatibility(pkg(bad), '0.1.0');
       expect(SpikeflowError.is(e, 'invalid-plugin')).toBe(true);
@@ -76,7 +79,7 @@ describe('plugin discovery', () => {
     expect(loaded.find((l) => l.plugin.meta.name === 'acme-spikeflow')).toMatchObject({ builtIn: false, packageDir: path.join(nm, 'acme-spikeflow') });
     expect(skipped.map((s) => s.name).sort()).toEqual(['@scope/unbuilt-spikeflow', 'future-spikeflow']);
     expect(skipped.find((s) => s.name === '@scope/unbuilt-spikeflow')!.error.message).toMatch(/does not exist; was it built/);
-    await expect(loadSpikeflow({ cwd: tmp, onIncompatible: 'throw' })).rejects.toSatisfy((e: unknown) => SpikeflowError.is(e, 'invalid-plugin'));
+    await expectSpikeflowError(loadSpikeflow({ cwd: tmp, onIncompatible: 'throw' }), 'invalid-plugin');
   });
 });
 
@@ -91,16 +94,35 @@ describe('spikeflow plugins list', () => {
       process.chdir(cwd);
     }
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { core: string; plugins: Array<{ name: string; namespace: string; source: string; contributions: Record<string, string[]> }>; skipped: Array<{ name: string; reason: string }> };
+    const out = JSON.parse(r.stdout) as {
+      core: string;
+      plugins: Array<{ name: string; namespace: string; source: string; contributions: Record<string, string[]> }>;
+      skipped: Array<{ name: string; reason: string }>;
+    };
     const byNs = new Map(out.plugins.map((p) => [p.namespace, p]));
     expect([...byNs.keys()]).toEqual(['core', 'neurons', 'datasets', 'models', 'loihi', 'spinnaker', 'acme']);
-    expect(byNs.get('core')!.contributions.losses).toEqual(['core/ce-mean', 'core/ce-membrane', 'core/huber', 'core/mae', 'core/mse', 'core/mse-membrane', 'core/mse-rate', 'core/tet']);
+    expect(byNs.get('core')!.contributions.losses).toEqual([
+      'core/ce-mean',
+      'core/ce-membrane',
+      'core/huber',
+      'core/mae',
+      'core/mse',
+      'core/mse-membrane',
+      'core/mse-rate',
+      'core/tet',
+    ]);
     expect(byNs.get('core')!.contributions.tasks).toEqual(['core/classification', 'core/regression']);
     expect(byNs.get('core')!.contributions.metrics).toEqual(expect.arrayContaining(['core/accuracy', 'core/top-k', 'core/r2', 'core/rrse', 'core/corr']));
     expect(byNs.get('neurons')!.contributions.neurons).toContain('neurons/lif');
     expect(byNs.get('loihi')!.contributions).toEqual({ hardwareTargets: ['loihi/loihi1', 'loihi/loihi2'] });
     expect(byNs.get('neurons')!.source).toBe('built-in');
-    expect(byNs.get('acme')).toEqual({ name: 'acme-spikeflow', version: '1.2.3', namespace: 'acme', source: path.join(nm, 'acme-spikeflow'), contributions: { encoders: ['acme/twice'] } });
+    expect(byNs.get('acme')).toEqual({
+      name: 'acme-spikeflow',
+      version: '1.2.3',
+      namespace: 'acme',
+      source: path.join(nm, 'acme-spikeflow'),
+      contributions: { encoders: ['acme/twice'] },
+    });
     expect(out.skipped.map((s) => s.name).sort()).toEqual(['@scope/unbuilt-spikeflow', 'future-spikeflow']);
     expect(r.stderr).toMatch(/warning: skipped plugin package 'future-spikeflow'/);
   });
@@ -136,7 +158,9 @@ describe('spikeflow plugins new', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).id).toBe('tags/multi-label');
     const plugin = readFileSync(path.join(dir, 'src', 'plugin.ts'), 'utf8');
-    expect(plugin).toContain('{ tasks: [multiLabelTaskDescriptor], losses: [binaryCrossEntropyDescriptor], metrics: [hammingAccuracyDescriptor, subsetAccuracyDescriptor], datasets: [multiBarsDescriptor] }');
+    expect(plugin).toContain(
+      '{ tasks: [multiLabelTaskDescriptor], losses: [binaryCrossEntropyDescriptor], metrics: [hammingAccuracyDescriptor, subsetAccuracyDescriptor], datasets: [multiBarsDescriptor] }',
+    );
     // Every descriptor the plugin registers is imported and exported from the package.
     const index = readFileSync(path.join(dir, 'src', 'index.ts'), 'utf8');
     for (const d of ['multiLabelTaskDescriptor', 'binaryCrossEntropyDescriptor', 'hammingAccuracyDescriptor', 'subsetAccuracyDescriptor', 'multiBarsDescriptor']) {

@@ -1,14 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
+import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 if (!haveData) console.warn('report.spec: /usr/share/datasets/fashion-mnist missing (Debian dataset-fashion-mnist) — the run report test is skipped');
-const tmp = mkdtempSync(path.join(tmpdir(), 'sf-report-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('sf-report-');
 
 describe('spikeflow report', () => {
   it('names a folder without metrics.jsonl as not a run folder', async () => {
@@ -23,7 +21,10 @@ describe('spikeflow report', () => {
     writeFileSync(path.join(tmp, 'x'), '');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'metrics.jsonl'), '{"epoch":1,"trainLoss":1,"trainAccuracy":0.5,"firingRates":{}}\nnot json\n{"epoch":2,"trainLoss":1,"trainAccuracy":0.5,"firingRates":{}}\n');
+    writeFileSync(
+      path.join(dir, 'metrics.jsonl'),
+      '{"epoch":1,"trainLoss":1,"trainAccuracy":0.5,"firingRates":{}}\nnot json\n{"epoch":2,"trainLoss":1,"trainAccuracy":0.5,"firingRates":{}}\n',
+    );
     const r = await runCli('report', dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/metrics\.jsonl:2: not an epoch-metrics JSON line/);
@@ -31,7 +32,28 @@ describe('spikeflow report', () => {
 
   it.skipIf(!haveData)('writes curves, firing rates, raster, membrane traces for a trained run', async () => {
     const out = path.join(tmp, 'run');
-    const train = await runCli('train', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '512', '--test-subset', '256', '--batch-size', '64', '-T', '4', '--epochs', '2', '--seed', '5', '--out', out, '--quiet');
+    const train = await runCli(
+      'train',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      FMNIST,
+      '--subset',
+      '512',
+      '--test-subset',
+      '256',
+      '--batch-size',
+      '64',
+      '-T',
+      '4',
+      '--epochs',
+      '2',
+      '--seed',
+      '5',
+      '--out',
+      out,
+      '--quiet',
+    );
     expect(train.code, train.stderr).toBe(0);
     // A torn last line (a killed writer) is tolerated with a warning.
     appendFileSync(path.join(out, 'metrics.jsonl'), '{"epoch":3,"trainLo');

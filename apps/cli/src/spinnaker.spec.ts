@@ -22,7 +22,14 @@ try {
 
 const run = runCli;
 
-const lastJson = (s: string) => JSON.parse(s.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!);
+const lastJson = (s: string) =>
+  JSON.parse(
+    s
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .at(-1)!,
+  );
 
 afterEach(() => vi.restoreAllMocks());
 // Run from a folder without node_modules so plugin discovery does not load other packages' dist.
@@ -53,7 +60,24 @@ describe.skipIf(!haveData)('spikeflow export / simulate --target spinnaker (need
 
   it('export: writes run.py + network.safetensors; PyNN+Brian2 reproduces the reference spikes', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'sf-spinn-exp-')), 'mlp');
-    const r = await run('export', '--target', 'spinnaker', '--checkpoint', ckpt, '--out', out, '--simulator', 'brian2', '--samples', '2', '--backend', 'wasm', '--data-dir', FMNIST, '--json');
+    const r = await run(
+      'export',
+      '--target',
+      'spinnaker',
+      '--checkpoint',
+      ckpt,
+      '--out',
+      out,
+      '--simulator',
+      'brian2',
+      '--samples',
+      '2',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      FMNIST,
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const e = lastJson(r.stdout);
     expect(e).toMatchObject({ type: 'export', target: 'spinnaker', simulator: 'brian2', samples: 2 });

@@ -1,16 +1,19 @@
 // Config files, --print-config, resume at an epoch boundary, --json and --quiet through the CLI.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadCheckpoint } from '@spikeflow/core';
 import { runCli } from './test-utils/run-cli.js';
+import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'sf-config-'));
-const jsonLines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l));
+const tmp = () => tempDir('sf-config-');
+const jsonLines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -77,7 +80,7 @@ describe('component ids and options are checked against the registries before tr
   it('an unknown id from a flag gets a suggestion; options flags alone keep the default id', async () => {
     const r = await runCli('train', '--model', 'lif-mpl', '--print-config');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error \(unknown-id\): .*\n  command line: model\.id: unknown architecture 'lif-mpl'; registered: .* \(did you mean 'lif-mlp'\?\)/);
+    expect(r.stderr).toMatch(/error \(unknown-id\): .*\n {2}command line: model\.id: unknown architecture 'lif-mpl'; registered: .* \(did you mean 'lif-mlp'\?\)/);
     // With --json the failure is also a JSON line on stdout.
     const j = await runCli('train', '--model', 'lif-mpl', '--print-config', '--json');
     expect(JSON.parse(j.stdout)).toMatchObject({ type: 'error', kind: 'unknown-id' });

@@ -42,7 +42,9 @@ function run(python: string, script: string, args: string[], timeoutMs: number):
 export function peerUnavailable(python: string): Promise<string | undefined> {
   if (!peersDir()) return Promise.resolve('the PyTorch peer scripts are not installed with this CLI');
   return new Promise((resolve) => {
-    execFile(python, ['-c', 'import torch, numpy'], { timeout: 60_000 }, (err) => resolve(err ? `${python} cannot import torch (Debian: apt-get install python3-torch)` : undefined));
+    execFile(python, ['-c', 'import torch, numpy'], { timeout: 60_000 }, (err) =>
+      resolve(err ? `${python} cannot import torch (Debian: apt-get install python3-torch)` : undefined),
+    );
   });
 }
 
@@ -62,5 +64,7 @@ export async function runPeer(id: WorkloadId, o: PeerOptions): Promise<BenchRow[
   const script = id === 'W1' ? 'w1_lif_mlp.py' : 'w2_conv_snn.py';
   const r = await run(o.python, `${dir}${script}`, ['--steps', String(o.steps), '--repeats', String(o.repeats), '--data-dir', o.dataDir], o.timeoutMs);
   const runs = r.runs as number[];
-  return [{ workload: id, engine: 'pytorch', backend: 'cpu-eager', variant: `torch ${(r.env as { torch?: string })?.torch ?? '?'}`, metric: 'samples/s', value: median(runs), runs }];
+  return [
+    { workload: id, engine: 'pytorch', backend: 'cpu-eager', variant: `torch ${(r.env as { torch?: string })?.torch ?? '?'}`, metric: 'samples/s', value: median(runs), runs },
+  ];
 }

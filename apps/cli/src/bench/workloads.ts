@@ -47,12 +47,22 @@ export const median = (xs: readonly number[]): number => {
 /** The W1/W2 model and trainer settings (shared with the PyTorch peers in benchmarks/peers). */
 export const TRAIN_WORKLOADS = {
   W1: {
-    model: 'lif-mlp', options: { hidden: [512] }, neuron: { id: 'lif', options: { tau: 2, surrogate: 'atan' } },
-    timeSteps: 8, batchSize: 128, lr: 1e-3, label: 'lif-mlp 784-512-10 LIF(tau 2, ATan) T=8 B=128',
+    model: 'lif-mlp',
+    options: { hidden: [512] },
+    neuron: { id: 'lif', options: { tau: 2, surrogate: 'atan' } },
+    timeSteps: 8,
+    batchSize: 128,
+    lr: 1e-3,
+    label: 'lif-mlp 784-512-10 LIF(tau 2, ATan) T=8 B=128',
   },
   W2: {
-    model: 'conv-fmnist', options: { channels: 32, hidden: 128 }, neuron: { id: 'if', options: { surrogate: 'atan' } },
-    timeSteps: 4, batchSize: 64, lr: 1e-3, label: 'conv-snn 32c3-BN-IF-p2-32c3-BN-IF-p2-128-10 T=4 B=64',
+    model: 'conv-fmnist',
+    options: { channels: 32, hidden: 128 },
+    neuron: { id: 'if', options: { surrogate: 'atan' } },
+    timeSteps: 4,
+    batchSize: 64,
+    lr: 1e-3,
+    label: 'conv-snn 32c3-BN-IF-p2-32c3-BN-IF-p2-128-10 T=4 B=64',
   },
 } as const;
 
@@ -61,7 +71,12 @@ export async function runTrainWorkload(id: 'W1' | 'W2', sf: Spikeflow, train: Da
   const w = TRAIN_WORKLOADS[id];
   manualSeed(0);
   const encoder = sf.encoder('direct');
-  const model: Module = sf.model(w.model, w.options, { inputShape: train.sampleShape, numClasses: train.numClasses, neuron: w.neuron, staticInput: encoder.timeInvariant === true });
+  const model: Module = sf.model(w.model, w.options, {
+    inputShape: train.sampleShape,
+    numClasses: train.numClasses,
+    neuron: w.neuron,
+    staticInput: encoder.timeInvariant === true,
+  });
   const optimizer = new Adam(model.namedParameters(), { lr: w.lr });
   const trainer = new Trainer({ model, optimizer, encoder, loss: sf.loss('mse-rate'), timeSteps: w.timeSteps, numClasses: train.numClasses, seed: 0 });
   const loader = new DataLoader({ dataset: train, batchSize: w.batchSize, shuffle: true, seed: 0 });

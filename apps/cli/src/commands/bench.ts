@@ -44,8 +44,13 @@ export function formatTable(rows: readonly BenchRow[]): string {
   const ratio = speedups(rows);
   const head = ['workload', 'engine', 'backend', 'variant', 'T', 'median', 'metric', 'vs PyTorch'];
   const body = rows.map((r) => [
-    r.workload, r.engine, r.backend, r.variant, r.T === undefined ? '' : String(r.T),
-    r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(1), r.metric,
+    r.workload,
+    r.engine,
+    r.backend,
+    r.variant,
+    r.T === undefined ? '' : String(r.T),
+    r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(1),
+    r.metric,
     ratio.has(r) ? `${ratio.get(r)!.toFixed(2)}x` : '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -67,7 +72,9 @@ export function benchCommand(): Command {
     .option('--no-peer', 'do not run the PyTorch peers')
     .option('--python <path>', 'Python with PyTorch for the peers', '/usr/bin/python3')
     .option('--data-dir <dir>', 'folder with the Fashion-MNIST IDX files')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Workloads:
   W1  lif-mlp: Fashion-MNIST 784-512-10, LIF (tau 2, ATan), T=8, batch 128, Adam (training samples/s)
   W2  conv-snn: conv(1->32)-BN-IF-pool, conv(32->32)-BN-IF-pool, FC(1568->128)-IF, FC(128->10)-IF, T=4, batch 64
@@ -78,7 +85,8 @@ The PyTorch peers run with OPENBLAS_NUM_THREADS=1 and torch.set_num_threads(2), 
 Examples:
   spikeflow bench all
   spikeflow bench W3 --backend wasm --time-steps 16 --json
-  spikeflow bench W1 --no-peer --out results.json`)
+  spikeflow bench W1 --no-peer --out results.json`,
+    )
     .action(async (name: string, opts: BenchOptions) => {
       const which = name.toUpperCase();
       if (which !== 'ALL' && !WORKLOADS.includes(which as WorkloadId)) {
@@ -128,7 +136,9 @@ Examples:
             log(`PyTorch peer ${id}`);
             const steps = opts.steps ? positiveInt(opts.steps, '--steps') : id === 'W1' ? 20 : 8;
             try {
-              rows.push(...(await runPeer(id, { python: opts.python, steps, repeats, timeSteps, dataDir: opts.dataDir ?? '/usr/share/datasets/fashion-mnist', timeoutMs: 30 * 60_000 })));
+              rows.push(
+                ...(await runPeer(id, { python: opts.python, steps, repeats, timeSteps, dataDir: opts.dataDir ?? '/usr/share/datasets/fashion-mnist', timeoutMs: 30 * 60_000 })),
+              );
             } catch (e) {
               notes.push(`PyTorch peer ${id} failed: ${(e as Error).message}`);
             }

@@ -6,15 +6,27 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ProgressBar, SpikeflowError, constantLr, cosineLr, currentBackend, describeBackend, selectBackend, writeFileAtomic } from '@spikeflow/core';
 import {
-  Coordinator, generateKeyPair, jobFingerprint, readAllowList, readKeyPair, readStateCheckpoint, requireSecureEndpoint, runWorker, writeKeyPair,
-  type ClusterEvent, type DistributedJob, type Fingerprint, type Security,
+  Coordinator,
+  generateKeyPair,
+  jobFingerprint,
+  readAllowList,
+  readKeyPair,
+  readStateCheckpoint,
+  requireSecureEndpoint,
+  runWorker,
+  writeKeyPair,
+  type ClusterEvent,
+  type DistributedJob,
+  type Fingerprint,
+  type Security,
 } from '@spikeflow/distributed';
 import { DataLoader } from '@spikeflow/datasets';
 import { addRunOptions, collect, flagsToConfig } from './options.js';
 import { makeIO } from './io.js';
 import { mergeConfig, parseRunConfig, readConfigFile, runConfigSchema, type RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from '../run/plugins.js';
-import { buildModel, buildOptimizer, type RunIO } from '../run/train-run.js';
+import { buildModel, buildOptimizer, openRunData, outputShapeOf, type RunIO } from '../run/train-run.js';
+import { resolveRunTask } from '../run/run-task.js';
 import { runEval } from '../run/eval-run.js';
 
 /**
@@ -23,19 +35,33 @@ import { runEval } from '../run/eval-run.js';
  * and the cluster gives each rank its slice of every global batch.
  */
 export async function clusterJob(raw: Readonly<Record<string, unknown>>): Promise<DistributedJob> {
-  const config = parseRunConfig(raw, 'configuration sent by the coordinator');
+  let config = parseRunConfig(raw, 'configuration sent by the coordinator');
   await selectBackend(config.backend);
   const { sf } = await loadSpikeflow();
-  const train = await sf.dataset(config.dataset.id, { ...config.dataset.options, dataDir: config.dataDir, download: config.download, split: 'train' });
-  const { model, encoder, loss } = buildModel(sf, config, train);
+  // The same task, loss and model a single-process run of this config trains.
+  const { train, target } = await openRunData(sf, config, { log: () => {}, quiet: true });
+  const runTask = resolveRunTask(sf, config, target);
+  config = { ...config, task: runTask.component, loss: runTask.loss };
+  const built = buildModel(sf, config, { sampleShape: train.sampleShape, numClasses: runTask.outputs, outputShape: outputShapeOf(target) });
+  const { model } = built;
   const loader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset, prefetch: 0 });
   const optimizer = buildOptimizer(model, config);
-  const schedule = config.schedule.id === 'cosine'
-    ? cosineLr({ lr: config.optimizer.lr, totalSteps: config.epochs * loader.batchesPerEpoch, minLr: config.schedule.minLr, warmupSteps: config.schedule.warmupSteps })
-    : constantLr(config.optimizer.lr);
+  const schedule =
+    config.schedule.id === 'cosine'
+      ? cosineLr({ lr: config.optimizer.lr, totalSteps: config.epochs * loader.batchesPerEpoch, minLr: config.schedule.minLr, warmupSteps: config.schedule.warmupSteps })
+      : constantLr(config.optimizer.lr);
   return {
-    model, optimizer, encoder, loss, schedule, timeSteps: config.timeSteps, numClasses: train.numClasses, seed: config.seed,
-    samplesPerEpoch: loader.length, sampleShape: train.sampleShape,
+    model,
+    optimizer,
+    encoder: built.encoder,
+    task: runTask.task,
+    taskLoss: sf.taskLoss(config.loss.id, config.loss.options),
+    schedule,
+    timeSteps: built.timeSteps,
+    numClasses: target.kind === 'class' ? target.numClasses : 0,
+    seed: config.seed,
+    samplesPerEpoch: loader.length,
+    sampleShape: train.sampleShape,
     order: (epoch) => loader.order(epoch),
     getBatch: (indices) => train.getBatch(indices),
     dispose: () => {
@@ -91,8 +117,12 @@ function reporter(io: RunIO, totalSteps: () => number) {
       if (io.json) io.json({ ...e, type: e.type === 'epoch' ? 'epoch' : `cluster-${e.type}` });
       if (io.quiet) return;
       switch (e.type) {
-        case 'joined': io.log(`worker ${e.workerId} joined from ${e.host} (pid ${e.pid}), ring socket ${e.endpoint}`); break;
-        case 'refused': io.log(`refused worker ${e.workerId} from ${e.host}: ${e.reason}`); break;
+        case 'joined':
+          io.log(`worker ${e.workerId} joined from ${e.host} (pid ${e.pid}), ring socket ${e.endpoint}`);
+          break;
+        case 'refused':
+          io.log(`refused worker ${e.workerId} from ${e.host}: ${e.reason}`);
+          break;
         case 'generation':
           bar?.done();
           bar = undefined;
@@ -100,18 +130,29 @@ function reporter(io: RunIO, totalSteps: () => number) {
           break;
         case 'step':
           bar ??= new ProgressBar({ total: totalSteps() || e.totalSteps, label: 'train', unit: 'step', force: io.forceProgress });
-          bar.update(e.step + 1, { loss: e.loss.toFixed(4), acc: `${(e.accuracy * 100).toFixed(1)}%`, workers: String(e.workers) });
+          bar.update(e.step + 1, { loss: e.loss.toFixed(4), ...(e.accuracy !== undefined ? { acc: `${(e.accuracy * 100).toFixed(1)}%` } : {}), workers: String(e.workers) });
           break;
         case 'epoch':
           bar?.done();
           bar = undefined;
-          io.log(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}% | ${e.samplesPerSecond.toFixed(0)} samples/s on ${e.workers} workers`);
+          io.log(
+            `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}${e.trainAccuracy !== undefined ? ` acc ${(e.trainAccuracy * 100).toFixed(2)}%` : ''} | ${e.samplesPerSecond.toFixed(0)} samples/s on ${e.workers} workers`,
+          );
           break;
-        case 'fenced': io.log(`fenced rank ${e.rank} (worker ${e.workerId} on ${e.host}, pid ${e.pid}) at step ${e.step}, generation ${e.generation}: ${e.reason}`); break;
-        case 'waiting': io.log(`waiting for workers: ${e.have} of ${e.need} (${e.reason})`); break;
-        case 'malformed': io.log(`dropped a malformed message from ${e.from}: ${e.reason}`); break;
-        case 'unreachable': io.log(`could not send to ${e.to}: ${e.reason}`); break;
-        case 'commit': break;
+        case 'fenced':
+          io.log(`fenced rank ${e.rank} (worker ${e.workerId} on ${e.host}, pid ${e.pid}) at step ${e.step}, generation ${e.generation}: ${e.reason}`);
+          break;
+        case 'waiting':
+          io.log(`waiting for workers: ${e.have} of ${e.need} (${e.reason})`);
+          break;
+        case 'malformed':
+          io.log(`dropped a malformed message from ${e.from}: ${e.reason}`);
+          break;
+        case 'unreachable':
+          io.log(`could not send to ${e.to}: ${e.reason}`);
+          break;
+        case 'commit':
+          break;
       }
     },
     done: () => bar?.done(),
@@ -146,8 +187,14 @@ const CLI_BIN = fileURLToPath(new URL('../../bin/spikeflow.js', import.meta.url)
  * Run a coordinator for `config` (its `batchSize` is the global batch), optionally with local
  * worker processes, then evaluate the final checkpoint. Child processes are killed whatever happens.
  */
-export async function runClusterTraining(config: RunConfig, io: RunIO, o: ClusterTrainingOptions): Promise<{ checkpoint: string; steps: number; testAccuracy?: number; samplesPerSecond: number; generations: number }> {
-  const runDir = path.resolve(config.out ?? path.join('runs', `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-cluster-${config.model.id.replace('/', '_')}`));
+export async function runClusterTraining(
+  config: RunConfig,
+  io: RunIO,
+  o: ClusterTrainingOptions,
+): Promise<{ checkpoint: string; steps: number; testAccuracy?: number; samplesPerSecond: number; generations: number }> {
+  const runDir = path.resolve(
+    config.out ?? path.join('runs', `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-cluster-${config.model.id.replace('/', '_')}`),
+  );
   let total = 0;
   const rep = reporter(io, () => total);
   // Refuse an insecure endpoint before building the job (which may read or download the dataset).
@@ -156,9 +203,19 @@ export async function runClusterTraining(config: RunConfig, io: RunIO, o: Cluste
   const epochEnds: number[] = [];
   const commits = new Map<number, string>();
   const coordinator = await Coordinator.start({
-    bind: o.bind, minWorkers: o.minWorkers, maxWorkers: o.maxWorkers, config: stored, fingerprint: await expectedFingerprint(stored), runDir, resume: o.resume,
+    bind: o.bind,
+    minWorkers: o.minWorkers,
+    maxWorkers: o.maxWorkers,
+    config: stored,
+    fingerprint: await expectedFingerprint(stored),
+    runDir,
+    resume: o.resume,
     plan: { globalBatch: config.batchSize, epochs: config.epochs, maxSteps: config.maxSteps, commitEvery: o.commitEvery, syncBatchNorm: o.syncBatchNorm },
-    security: o.security, allow: o.allow, heartbeatTimeoutMs: o.heartbeatTimeoutMs, stepTimeoutMs: o.stepTimeoutMs, joinTimeoutMs: o.joinTimeoutMs,
+    security: o.security,
+    allow: o.allow,
+    heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+    stepTimeoutMs: o.stepTimeoutMs,
+    joinTimeoutMs: o.joinTimeoutMs,
     onEvent: (e) => {
       if (e.type === 'step') total = e.totalSteps;
       if (e.type === 'epoch') epochEnds.push(e.step);
@@ -187,7 +244,10 @@ export async function runClusterTraining(config: RunConfig, io: RunIO, o: Cluste
       // wasm worker-thread pool), unless the user chose with SPIKEFLOW_THREADS.
       const threads = String(Math.max(1, Math.floor(availableParallelism() / (o.localWorkers ?? 1))));
       const env = { ...process.env, SPIKEFLOW_THREADS: process.env.SPIKEFLOW_THREADS ?? threads };
-      const child = spawn(process.execPath, [CLI_BIN, 'cluster', 'worker', '--connect', coordinator.endpoint, '--backend', config.backend, ...(o.localWorkerArgs?.(i) ?? [])], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      const child = spawn(process.execPath, [CLI_BIN, 'cluster', 'worker', '--connect', coordinator.endpoint, '--backend', config.backend, ...(o.localWorkerArgs?.(i) ?? [])], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env,
+      });
       let err = '';
       child.stderr!.on('data', (d: Buffer) => {
         err = (err + d.toString()).slice(-4000);
@@ -202,20 +262,34 @@ export async function runClusterTraining(config: RunConfig, io: RunIO, o: Cluste
       throw e;
     });
     rep.done();
-    await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => {
-      const t = setTimeout(r, 10_000);
-      c.once('exit', () => {
-        clearTimeout(t);
-        r(undefined);
-      });
-    }))));
-    if (!io.quiet) io.log(`finished ${result.steps} steps in ${result.generations} generation(s), ${result.samplesPerSecond.toFixed(0)} samples/s; checkpoint ${result.checkpoint}`);
+    await Promise.all(
+      children.map((c) =>
+        c.exitCode !== null
+          ? undefined
+          : new Promise((r) => {
+              const t = setTimeout(r, 10_000);
+              c.once('exit', () => {
+                clearTimeout(t);
+                r(undefined);
+              });
+            }),
+      ),
+    );
+    if (!io.quiet)
+      io.log(`finished ${result.steps} steps in ${result.generations} generation(s), ${result.samplesPerSecond.toFixed(0)} samples/s; checkpoint ${result.checkpoint}`);
     let testAccuracy: number | undefined;
     if (o.evaluate !== false) {
       const last = await evaluateEpochs(runDir, epochEnds, commits, io);
       testAccuracy = last?.testAccuracy;
     }
-    const summary = { checkpoint: result.checkpoint, steps: result.steps, testAccuracy, samplesPerSecond: result.samplesPerSecond, generations: result.generations, fenced: result.fenced };
+    const summary = {
+      checkpoint: result.checkpoint,
+      steps: result.steps,
+      testAccuracy,
+      samplesPerSecond: result.samplesPerSecond,
+      generations: result.generations,
+      fenced: result.fenced,
+    };
     if (io.json) io.json({ type: 'summary', runDir, ...summary });
     return summary;
   } finally {
@@ -240,29 +314,56 @@ async function expectedFingerprint(config: Record<string, unknown>): Promise<Fin
  * epoch) and put test loss, accuracy, firing rates and evaluation time into its metrics.jsonl line.
  * Returns the last epoch's result.
  */
-async function evaluateEpochs(runDir: string, epochEnds: readonly number[], commits: ReadonlyMap<number, string>, io: RunIO): Promise<{ testAccuracy: number } | undefined> {
+async function evaluateEpochs(
+  runDir: string,
+  epochEnds: readonly number[],
+  commits: ReadonlyMap<number, string>,
+  io: RunIO,
+): Promise<{ testAccuracy?: number; testMetrics: Readonly<Record<string, number>> } | undefined> {
   if (!epochEnds.length) return undefined;
   const file = path.join(runDir, 'metrics.jsonl');
-  const lines = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
-  let last: { testAccuracy: number } | undefined;
+  const lines = (await fs.readFile(file, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  let last: { testAccuracy?: number; testMetrics: Readonly<Record<string, number>> } | undefined;
   for (const step of epochEnds) {
     const dir = commits.get(step);
-    const i = lines.findIndex((l) => l.step === step && l.testAccuracy === undefined);
+    const i = lines.findIndex((l) => l.step === step && l.testLoss === undefined);
     if (!dir || i < 0) throw new SpikeflowError('invalid-state', `the cluster ended epoch at step ${step} without ${dir ? `its line in ${file}` : 'a checkpoint of that step'}`);
     const t0 = performance.now();
-    const evaluated = await runEval(dir, {}, { ...io, json: undefined, quiet: true });
-    // The cluster trains classification (its worker checks a [T, B, C] output): accuracy is always there.
-    const ev = { ...evaluated, testAccuracy: evaluated.testAccuracy! };
+    const ev = await runEval(dir, {}, { ...io, json: undefined, quiet: true });
     const { time, epoch, trainLoss, trainAccuracy, samplesPerSecond, lr, trainSeconds, peakRssMiB, batches } = lines[i];
-    // The key order of core's EpochMetrics line.
+    // The key order of core's EpochMetrics line. The workers count arg-max hits only (class tasks), so
+    // the training metrics are accuracy alone or none; the test split has every metric of the task.
     lines[i] = {
-      time, epoch, step, trainLoss, trainAccuracy, testLoss: ev.testLoss, testAccuracy: ev.testAccuracy, firingRates: ev.firingRates,
-      samplesPerSecond, lr, trainSeconds, evalSeconds: (performance.now() - t0) / 1000, peakRssMiB, batches,
-      // The workers count arg-max hits only, so the training metrics are accuracy alone; the test split has the task's every metric.
-      metrics: { accuracy: trainAccuracy }, testMetrics: ev.metrics,
+      time,
+      epoch,
+      step,
+      trainLoss,
+      trainAccuracy,
+      testLoss: ev.testLoss,
+      testAccuracy: ev.testAccuracy,
+      firingRates: ev.firingRates,
+      samplesPerSecond,
+      lr,
+      trainSeconds,
+      evalSeconds: (performance.now() - t0) / 1000,
+      peakRssMiB,
+      batches,
+      metrics: trainAccuracy === undefined ? {} : { accuracy: trainAccuracy },
+      testMetrics: ev.metrics,
     };
-    last = { testAccuracy: ev.testAccuracy };
-    if (!io.quiet) io.log(`epoch ${String(epoch)}: test accuracy ${(ev.testAccuracy * 100).toFixed(2)}% loss ${ev.testLoss.toFixed(4)} on ${ev.samples} samples (${dir})`);
+    last = { testAccuracy: ev.testAccuracy, testMetrics: ev.metrics };
+    if (!io.quiet) {
+      const scores =
+        ev.testAccuracy !== undefined
+          ? `accuracy ${(ev.testAccuracy * 100).toFixed(2)}%`
+          : Object.entries(ev.metrics)
+              .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+              .join(', ');
+      io.log(`epoch ${String(epoch)}: test ${scores} loss ${ev.testLoss.toFixed(4)} on ${ev.samples} samples (${dir})`);
+    }
   }
   await writeFileAtomic(file, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
   return last;
@@ -298,8 +399,14 @@ export async function runLocalCluster(config: RunConfig, io: RunIO, workers: num
     const workerKeys = Array.from({ length: workers }, () => generateKeyPair());
     await Promise.all(workerKeys.map((k, i) => writeKeyPair(path.join(keyDir, `w${i}.key`), k)));
     await runClusterTraining({ ...config, batchSize: config.batchSize * workers }, io, {
-      bind: 'tcp://127.0.0.1:0', minWorkers: workers, localWorkers: workers, resume, joinTimeoutMs: 300_000, syncBatchNorm,
-      security: { curve: coordKeys }, allow: new Set(workerKeys.map((k) => k.publicKey)),
+      bind: 'tcp://127.0.0.1:0',
+      minWorkers: workers,
+      localWorkers: workers,
+      resume,
+      joinTimeoutMs: 300_000,
+      syncBatchNorm,
+      security: { curve: coordKeys },
+      allow: new Set(workerKeys.map((k) => k.publicKey)),
       localWorkerArgs: (i) => ['--key', path.join(keyDir, `w${i}.key`), '--server-key', coordKeys.publicKey],
     });
   } finally {
@@ -310,12 +417,15 @@ export async function runLocalCluster(config: RunConfig, io: RunIO, workers: num
 /** `spikeflow cluster coordinator|worker|keygen`. */
 export function clusterCommand(): Command {
   const cluster = new Command('cluster').description('data-parallel training over ZeroMQ: a coordinator and workers on one or many machines');
-  cluster.addHelpText('after', `
+  cluster.addHelpText(
+    'after',
+    `
 Examples:
   $ spikeflow cluster keygen --out coord.key
   $ spikeflow cluster coordinator --bind tcp://127.0.0.1:5555 --min-workers 2 --out runs/dp
   $ spikeflow cluster worker --connect tcp://127.0.0.1:5555
-  $ spikeflow train --workers 2 --batch-size 32     # both on this machine`);
+  $ spikeflow train --workers 2 --batch-size 32     # both on this machine`,
+  );
 
   const coord = new Command('coordinator')
     .description('serve a training run to workers (its --batch-size is the global batch)')
@@ -331,45 +441,63 @@ Examples:
     .option('--join-timeout <s>', 'wait this long for enough workers (default 120)', seconds('--join-timeout'))
     .option('--step-timeout <s>', 'fence workers that have not finished a step this long after the first did (default 60)', seconds('--step-timeout'))
     .option('--sync-bn', 'synchronise batch-norm statistics over all workers (as one process with the global batch; two small all-reduces per BN layer per step)')
-    .option('--no-eval', 'skip the test-set evaluation of every epoch\'s checkpoint');
+    .option('--no-eval', "skip the test-set evaluation of every epoch's checkpoint");
   addRunOptions(coord);
-  coord.addHelpText('after', `
+  coord.addHelpText(
+    'after',
+    `
 Examples:
   $ spikeflow cluster keygen --out coord.key && spikeflow cluster keygen --out w1.key
   $ spikeflow cluster coordinator --bind tcp://0.0.0.0:5555 --min-workers 2 --key coord.key --allow w1.key.pub --allow w2.key.pub
-  $ spikeflow cluster coordinator --bind tcp://127.0.0.1:5555 --min-workers 2 --batch-size 128 --epochs 3`);
+  $ spikeflow cluster coordinator --bind tcp://127.0.0.1:5555 --min-workers 2 --batch-size 128 --epochs 3`,
+  );
   coord.action(async (opts: Record<string, any>) => {
     const io = makeIO(opts);
     const config = await clusterConfig(opts);
     await runClusterTraining(config, io, {
-      bind: opts.bind, minWorkers: opts.minWorkers, maxWorkers: opts.maxWorkers, resume: opts.resume, commitEvery: opts.commitEvery, syncBatchNorm: opts.syncBn === true,
-      security: await securityOf(opts), allow: opts.allow ? await readAllowList(opts.allow) : undefined,
-      heartbeatTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined, joinTimeoutMs: opts.joinTimeout ? opts.joinTimeout * 1000 : undefined,
-      stepTimeoutMs: opts.stepTimeout ? opts.stepTimeout * 1000 : undefined, evaluate: opts.eval !== false,
+      bind: opts.bind,
+      minWorkers: opts.minWorkers,
+      maxWorkers: opts.maxWorkers,
+      resume: opts.resume,
+      commitEvery: opts.commitEvery,
+      syncBatchNorm: opts.syncBn === true,
+      security: await securityOf(opts),
+      allow: opts.allow ? await readAllowList(opts.allow) : undefined,
+      heartbeatTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined,
+      joinTimeoutMs: opts.joinTimeout ? opts.joinTimeout * 1000 : undefined,
+      stepTimeoutMs: opts.stepTimeout ? opts.stepTimeout * 1000 : undefined,
+      evaluate: opts.eval !== false,
     });
   });
 
   const worker = new Command('worker')
     .description('train for a coordinator until the run ends')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ spikeflow cluster worker --connect tcp://127.0.0.1:5555
-  $ spikeflow cluster worker --connect tcp://10.0.0.1:5555 --key w1.key --server-key coord.key.pub`)
+  $ spikeflow cluster worker --connect tcp://10.0.0.1:5555 --key w1.key --server-key coord.key.pub`,
+    )
     .requiredOption('--connect <endpoint>', 'the coordinator, tcp://HOST:PORT')
-    .option('--key <file>', 'CURVE key pair of this worker (its public key must be on the coordinator\'s --allow list)')
-    .option('--server-key <key|file>', 'the coordinator\'s public key (Z85 text or its .pub file)')
+    .option('--key <file>', "CURVE key pair of this worker (its public key must be on the coordinator's --allow list)")
+    .option('--server-key <key|file>', "the coordinator's public key (Z85 text or its .pub file)")
     .option('--insecure', 'allow plain TCP to a non-loopback coordinator')
     .option('--data-host <address>', 'address to bind the ring socket on (default: the one that routes to the coordinator)')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (must be the backend the coordinator resolved, as every worker\'s)')
+    .option('--backend <name>', "auto, tensorflow, wasm or cpu (must be the backend the coordinator resolved, as every worker's)")
     .option('--heartbeat-timeout <s>', 'exit when the coordinator is silent (or no handshake completes) this long (default 10)', seconds('--heartbeat-timeout'))
     .option('--join-timeout <s>', 'exit when the coordinator has not let this worker in within this long (default 120)', seconds('--join-timeout'))
     .option('--step-timeout <s>', 'deadline of every wait inside a step (default 60)', seconds('--step-timeout'));
   worker.action(async (opts: Record<string, any>) => {
     const security = await securityOf(opts);
-    if (security && 'curve' in security && !opts.serverKey) throw new SpikeflowError('invalid-options', '--key needs --server-key (the coordinator\'s public key)');
+    if (security && 'curve' in security && !opts.serverKey) throw new SpikeflowError('invalid-options', "--key needs --server-key (the coordinator's public key)");
     const r = await runWorker({
-      connect: opts.connect, security, serverKey: serverKeyOf(opts.serverKey), dataHost: opts.dataHost,
-      coordinatorTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined, stepTimeoutMs: opts.stepTimeout ? opts.stepTimeout * 1000 : undefined,
+      connect: opts.connect,
+      security,
+      serverKey: serverKeyOf(opts.serverKey),
+      dataHost: opts.dataHost,
+      coordinatorTimeoutMs: opts.heartbeatTimeout ? opts.heartbeatTimeout * 1000 : undefined,
+      stepTimeoutMs: opts.stepTimeout ? opts.stepTimeout * 1000 : undefined,
       joinTimeoutMs: opts.joinTimeout ? opts.joinTimeout * 1000 : undefined,
       factory: async (config) => {
         const job = await clusterJob(opts.backend ? { ...config, backend: opts.backend } : config);
@@ -384,9 +512,12 @@ Examples:
 
   const keygen = new Command('keygen')
     .description('write a CURVE key pair (JSON, mode 0600) and its public key (<out>.pub)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
-  $ spikeflow cluster keygen --out coord.key`)
+  $ spikeflow cluster keygen --out coord.key`,
+    )
     .requiredOption('--out <file>', 'key file to write')
     .action(async (opts: { out: string }) => {
       const keys = generateKeyPair();

@@ -10,8 +10,13 @@ export async function registryIds(): Promise<RegistryIds> {
   const { sf } = await loadSpikeflow();
   const both = (r: { list(): ReadonlyArray<{ id: string; fullId: string }> }) => [...new Set(r.list().flatMap((d) => [d.id, d.fullId]))].sort();
   return {
-    architectures: both(sf.architectures), neurons: both(sf.neurons), datasets: both(sf.datasets), encoders: both(sf.encoders),
-    losses: both(sf.losses), surrogates: both(sf.surrogates), hardwareTargets: both(sf.hardwareTargets),
+    architectures: both(sf.architectures),
+    neurons: both(sf.neurons),
+    datasets: both(sf.datasets),
+    encoders: both(sf.encoders),
+    losses: both(sf.losses),
+    surrogates: both(sf.surrogates),
+    hardwareTargets: both(sf.hardwareTargets),
   };
 }
 
@@ -20,7 +25,9 @@ export function completionCommand(): Command {
   const cmd = new Command('completion')
     .description('print a shell completion script (commands, options, model/neuron/dataset ids)')
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The ids come from the plugins installed now: regenerate the script after installing plugins.
 The bash and zsh scripts also complete \`npx spikeflow ...\` (the CLI installed in a project): source
 them from your shell's rc file, since bash-completion's lazy loading looks for a file named after the
@@ -31,7 +38,8 @@ Examples:
   $ echo 'source <(spikeflow completion bash)' >> ~/.bashrc
   $ npx spikeflow completion bash > ~/.spikeflow.bash && echo 'source ~/.spikeflow.bash' >> ~/.bashrc
   $ echo 'source <(spikeflow completion zsh)' >> ~/.zshrc
-  $ spikeflow completion fish > ~/.config/fish/completions/spikeflow.fish`)
+  $ spikeflow completion fish > ~/.config/fish/completions/spikeflow.fish`,
+    )
     .action(async (shell: 'bash' | 'zsh' | 'fish') => {
       let root: Command = cmd;
       while (root.parent) root = root.parent;

@@ -8,17 +8,27 @@ export function infoCommand(): Command {
     .description('show the backend, loaded plugins and every registered id')
     .option('--backend <name>', 'backend to try (default auto)', backendFlag, 'auto')
     .option('--json', 'print one JSON object (pretty-printed) on stdout')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ spikeflow info
   $ spikeflow info --backend wasm
-  $ spikeflow info --json | jq '.ids.neurons[].id'`)
+  $ spikeflow info --json | jq '.ids.neurons[].id'`,
+    )
     .action(async (opts: { backend: string; json?: boolean }) => {
       const backend = await selectBackend(opts.backend as 'auto');
       const { sf, loaded } = await loadSpikeflow();
       const registries = {
-        neurons: sf.neurons, surrogates: sf.surrogates, architectures: sf.architectures, datasets: sf.datasets,
-        encoders: sf.encoders, losses: sf.losses, hardwareTargets: sf.hardwareTargets, tasks: sf.tasks, metrics: sf.metrics,
+        neurons: sf.neurons,
+        surrogates: sf.surrogates,
+        architectures: sf.architectures,
+        datasets: sf.datasets,
+        encoders: sf.encoders,
+        losses: sf.losses,
+        hardwareTargets: sf.hardwareTargets,
+        tasks: sf.tasks,
+        metrics: sf.metrics,
       };
       const info = {
         core: CORE_VERSION,
@@ -32,7 +42,11 @@ Examples:
         process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
         return;
       }
-      const out: string[] = [`spikeflow core ${info.core} on Node ${info.node}`, `backend: ${info.backend}${backend.skipped.length ? ` (skipped ${backend.skipped.join('; ')})` : ''}`, 'plugins:'];
+      const out: string[] = [
+        `spikeflow core ${info.core} on Node ${info.node}`,
+        `backend: ${info.backend}${backend.skipped.length ? ` (skipped ${backend.skipped.join('; ')})` : ''}`,
+        'plugins:',
+      ];
       for (const p of info.plugins) out.push(`  ${p.namespace.padEnd(10)} ${p.name}@${p.version}  (${p.source})`);
       for (const [kind, list] of Object.entries(info.ids)) {
         out.push(`${kind}:`);

@@ -8,14 +8,16 @@ const fmtCount = (n: number) => n.toLocaleString('en');
 
 export function modelsCommand(): Command {
   return new Command('models')
-    .description('list every architecture with its parameter count (for an input, or each one\'s published reference input)')
+    .description("list every architecture with its parameter count (for an input, or each one's published reference input)")
     .argument('[ids...]', 'architectures to list (default: all)')
     .option('--input <HxWxC>', 'input shape of one sample, e.g. 224x224x3 or 128x128x2 for event frames')
     .option('--classes <n>', 'number of classes', int('--classes'))
     .option('--neuron <id>', 'neuron used to build the models (parametric neurons add their parameters)', 'lif')
     .option('--backend <name>', 'backend used to build the models', backendFlag, 'cpu')
     .option('--json', 'print a JSON array on stdout')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Without --input each architecture is built for its published configuration and the published
 parameter count is shown beside ours; one that reproduces no published model is built for the input
 it is designed for (lif-mlp and conv-fmnist: Fashion-MNIST, 28x28x1). Aliases are shown in brackets.
@@ -23,7 +25,8 @@ it is designed for (lif-mlp and conv-fmnist: Fashion-MNIST, 28x28x1). Aliases ar
 Examples:
   $ spikeflow models
   $ spikeflow models --input 224x224x3 --classes 1000
-  $ spikeflow models sew-resnet18 spikformer --input 32x32x3 --classes 10 --json`)
+  $ spikeflow models sew-resnet18 spikformer --input 32x32x3 --classes 10 --json`,
+    )
     .action(async (ids: string[], opts: { input?: string; classes?: number; neuron: string; backend: string; json?: boolean }) => {
       const input = opts.input ? parseInputShape(opts.input) : undefined;
       await selectBackend(opts.backend as 'cpu');

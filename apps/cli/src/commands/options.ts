@@ -40,7 +40,7 @@ export function addChipOptions(cmd: Command): Command {
   return cmd
     .option('--input-bits <n>', 'Loihi 2: graded input payload bits 1..8 (default: chosen by calibration)', int('--input-bits'))
     .option('--calibration-samples <n>', 'training samples used to bound the first layer (default 1000)', int('--calibration-samples'))
-    .option('--allow-reset-mismatch', 'map soft-reset neurons to Loihi\'s reset-to-0 anyway')
+    .option('--allow-reset-mismatch', "map soft-reset neurons to Loihi's reset-to-0 anyway")
     .option('--data-dir <dir>', 'folder holding the dataset files')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu', backendFlag);
 }
@@ -59,7 +59,10 @@ export function addRunOptions(cmd: Command): Command {
     .option('--dataset-opt <key=value>', 'dataset option, repeatable (e.g. window=24, horizon=1, targets=OT)', collect)
     .option('--task <id>', 'task id: classification or regression (default: from the dataset, class labels → classification, series → regression)')
     .option('--task-opt <key=value>', 'task option, repeatable (e.g. readOut=last, select=mse)', collect)
-    .option('--select <split:metric>', 'save the epoch best on this metric as checkpoints/best (e.g. valid:r2, test:accuracy; default valid:<the task\'s metric> when the dataset has a valid split)')
+    .option(
+      '--select <split:metric>',
+      "save the epoch best on this metric as checkpoints/best (e.g. valid:r2, test:accuracy; default valid:<the task's metric> when the dataset has a valid split)",
+    )
     .option('--encoder <id>', 'encoder id (default direct)')
     .option('--loss <id>', 'loss id: mse-rate, ce-mean, tet for classification (default mse-rate); mse, mae, huber for regression (default mse)')
     .option('--optimizer <id>', 'adam, adamw or sgd (default adam)')
@@ -76,8 +79,10 @@ export function addRunOptions(cmd: Command): Command {
     .option('--data-dir <dir>', 'folder holding the dataset files')
     .option('--no-download', 'never download datasets')
     .option('--max-steps <n>', 'stop after N optimizer steps', int('--max-steps'))
-    .option('--subset <n>', "train on N training samples chosen at random by the seed (the same N every epoch)", int('--subset'))
+    .option('--subset <n>', 'train on N training samples chosen at random by the seed (the same N every epoch)', int('--subset'))
     .option('--test-subset <n>', TEST_SUBSET_HELP, int('--test-subset'))
+    .option('--patience <n>', 'early stopping: stop when the --select metric has not improved for N epochs', int('--patience'))
+    .option('--valid-fraction <f>', 'hold out this fraction of the training split (seeded) as a valid split, for datasets that have none (e.g. 0.1)', num('--valid-fraction'))
     .option('--out <dir>', 'run folder (default runs/<time>-<model>-<dataset>)')
     .option('--json', 'JSON lines on stdout: {"type":"epoch",...} per epoch, then {"type":"summary",...}; logs stay on stderr')
     .option('--progress', 'draw progress bars even when stderr is not a terminal');
@@ -105,9 +110,10 @@ export function flagsToConfig(o: Record<string, any>): Record<string, unknown> {
     select: o.select,
     encoder: comp(o.encoder, undefined),
     loss: comp(o.loss, undefined),
-    optimizer: o.optimizer || o.lr !== undefined || o.momentum !== undefined || o.weightDecay !== undefined
-      ? { id: o.optimizer, lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay }
-      : undefined,
+    optimizer:
+      o.optimizer || o.lr !== undefined || o.momentum !== undefined || o.weightDecay !== undefined
+        ? { id: o.optimizer, lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay }
+        : undefined,
     schedule: o.schedule ? { id: o.schedule } : undefined,
     timeSteps: o.timeSteps,
     epochs: o.epochs,
@@ -120,6 +126,8 @@ export function flagsToConfig(o: Record<string, any>): Record<string, unknown> {
     maxSteps: o.maxSteps,
     subset: o.subset,
     testSubset: o.testSubset,
+    validFraction: o.validFraction,
+    patience: o.patience,
     out: o.out,
   };
 }

@@ -19,18 +19,34 @@ export interface PluginRow {
 /** Group every registered id by the namespace of the plugin that contributed it. */
 export function pluginRows(sf: Spikeflow, loaded: readonly LoadedPlugin[]): PluginRow[] {
   const registries = {
-    neurons: sf.neurons, surrogates: sf.surrogates, architectures: sf.architectures, datasets: sf.datasets,
-    encoders: sf.encoders, losses: sf.losses, hardwareTargets: sf.hardwareTargets, tasks: sf.tasks, metrics: sf.metrics,
+    neurons: sf.neurons,
+    surrogates: sf.surrogates,
+    architectures: sf.architectures,
+    datasets: sf.datasets,
+    encoders: sf.encoders,
+    losses: sf.losses,
+    hardwareTargets: sf.hardwareTargets,
+    tasks: sf.tasks,
+    metrics: sf.metrics,
   };
   const contributions = (namespace: string) =>
     Object.fromEntries(
       Object.entries(registries)
-        .map(([kind, r]) => [kind, r.list().filter((d) => d.namespace === namespace).map((d) => d.fullId)] as const)
+        .map(
+          ([kind, r]) =>
+            [
+              kind,
+              r
+                .list()
+                .filter((d) => d.namespace === namespace)
+                .map((d) => d.fullId),
+            ] as const,
+        )
         .filter(([, ids]) => ids.length > 0),
     );
   return [
     { name: '@spikeflow/core', version: CORE_VERSION, namespace: 'core', source: 'built-in', contributions: contributions('core') },
-    ...loaded.map((l) => ({ ...l.plugin.meta, source: l.builtIn === false ? l.packageDir ?? l.source : 'built-in', contributions: contributions(l.plugin.meta.namespace) })),
+    ...loaded.map((l) => ({ ...l.plugin.meta, source: l.builtIn === false ? (l.packageDir ?? l.source) : 'built-in', contributions: contributions(l.plugin.meta.namespace) })),
   ];
 }
 

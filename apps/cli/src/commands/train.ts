@@ -6,7 +6,7 @@ import { addRunOptions, flagsToConfig } from './options.js';
 import { readConfigFile, resolveRunConfig, runConfigSchema } from '../config/run-config.js';
 import type { ConfigLayer } from '../config/config-issues.js';
 import { checkComponents } from '../config/check-components.js';
-import { checkRunnable } from '../config/check-runnable.js';
+import { checkRunnable, resolveStoredConfig } from '../config/check-runnable.js';
 import { loadSpikeflow } from '../run/plugins.js';
 import { runTraining } from '../run/train-run.js';
 import { handleInterrupts, signalExitCode } from '../run/interrupt.js';
@@ -22,7 +22,9 @@ export function trainCommand(): Command {
     .option('--workers <n>', 'train data-parallel with N local worker processes (per-worker --batch-size, global N x batch)', (v) => Number(v))
     .option('--sync-bn', 'with --workers: synchronise batch-norm statistics over the workers (as one process with the global batch)');
   addRunOptions(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   $ spikeflow train
   $ spikeflow train --model conv-fmnist --model-opt channels=32 --epochs 3 --lr 1e-3
@@ -30,7 +32,8 @@ Examples:
   $ spikeflow train --config run.yaml --epochs 5          # flags override the file
   $ spikeflow train --config run.yaml --print-config      # show the resolved config, do not train
   $ spikeflow train --resume runs/my-run --epochs 3       # also after Ctrl-C (exit 130)
-  $ spikeflow train --workers 2 --batch-size 32 --out runs/dp`);
+  $ spikeflow train --workers 2 --batch-size 32 --out runs/dp`,
+  );
   cmd.action(async (opts: Record<string, any>) => {
     const io = makeIO(opts);
     const resume = opts.resume && opts.workers === undefined ? await loadCheckpoint(opts.resume) : undefined;
@@ -47,7 +50,8 @@ Examples:
     if (opts.printConfig) {
       // Refuse what the run would refuse once started (the model cannot take the data, a step does not fit).
       await checkRunnable(sf, config);
-      process.stdout.write(opts.json ? `${JSON.stringify(config, null, 2)}\n` : toYaml(config));
+      const stored = resolveStoredConfig(sf, config);
+      process.stdout.write(opts.json ? `${JSON.stringify(stored, null, 2)}\n` : toYaml(stored));
       return;
     }
     if (opts.syncBn && opts.workers === undefined) throw new SpikeflowError('invalid-options', '--sync-bn synchronises batch norm across --workers; give --workers N');
@@ -58,7 +62,10 @@ Examples:
     const c = styleFor(process.stderr);
     // Ctrl-C: finish the step, checkpoint, exit 130 (143 for SIGTERM); a second one exits at once.
     const interrupt = handleInterrupts({
-      onFirst: (signal) => process.stderr.write(`${process.stderr.isTTY || io.forceProgress ? '\n' : ''}${c.yellow(signal)}: finishing the current step and saving a checkpoint (send it again to quit at once)\n`),
+      onFirst: (signal) =>
+        process.stderr.write(
+          `${process.stderr.isTTY || io.forceProgress ? '\n' : ''}${c.yellow(signal)}: finishing the current step and saving a checkpoint (send it again to quit at once)\n`,
+        ),
       onSecond: (signal) => process.stderr.write(`${c.yellow(signal)} again: exiting without a checkpoint\n`),
     });
     try {
@@ -66,9 +73,11 @@ Examples:
       if (result.interrupted) {
         const { signal, checkpoint, step } = result.interrupted;
         const how = `spikeflow train --resume ${/\s/.test(result.runDir) ? JSON.stringify(result.runDir) : result.runDir}`;
-        process.stderr.write(checkpoint
-          ? `${c.yellow('interrupted')} after step ${step}: checkpoint ${checkpoint}\nresume with: ${c.bold(how)}\n`
-          : `${c.yellow('interrupted')} before the first step: nothing to save\n`);
+        process.stderr.write(
+          checkpoint
+            ? `${c.yellow('interrupted')} after step ${step}: checkpoint ${checkpoint}\nresume with: ${c.bold(how)}\n`
+            : `${c.yellow('interrupted')} before the first step: nothing to save\n`,
+        );
         throw new CommanderError(signalExitCode(signal), 'spikeflow.interrupted', `interrupted by ${signal}`);
       }
     } finally {

@@ -29,7 +29,12 @@ export type RegistryIds = Readonly<Record<'architectures' | 'neurons' | 'dataset
 
 /** Option values that are registry ids, by flag. */
 const ID_FLAGS: Readonly<Record<string, keyof RegistryIds>> = {
-  '--model': 'architectures', '--neuron': 'neurons', '--dataset': 'datasets', '--encoder': 'encoders', '--loss': 'losses', '--surrogate': 'surrogates',
+  '--model': 'architectures',
+  '--neuron': 'neurons',
+  '--dataset': 'datasets',
+  '--encoder': 'encoders',
+  '--loss': 'losses',
+  '--surrogate': 'surrogates',
 };
 
 /** Fixed choices of flags declared with free-text values (the config schema checks them). */
@@ -73,7 +78,13 @@ export function completionModel(program: Command, ids: RegistryIds, parents: rea
   const path = program.parent ? [...parents, program.name()] : [];
   const options: CompletionOption[] = program.options
     .filter((o) => !o.hidden)
-    .map((o) => ({ long: o.long, short: o.short, description: o.description, takesValue: o.required || o.optional, value: o.required || o.optional ? optionValues(o, ids) : undefined }));
+    .map((o) => ({
+      long: o.long,
+      short: o.short,
+      description: o.description,
+      takesValue: o.required || o.optional,
+      value: o.required || o.optional ? optionValues(o, ids) : undefined,
+    }));
   options.push({ long: '--help', short: '-h', description: 'display help', takesValue: false });
   return {
     path,

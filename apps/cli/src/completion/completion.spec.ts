@@ -22,7 +22,9 @@ beforeAll(async () => {
   bashScript = path.join(dir, 'spikeflow.bash');
   writeFileSync(bashScript, r.stdout);
   const info = await runCli('info', '--json');
-  architectures = JSON.parse(info.stdout).ids.architectures.flatMap((d: { id: string }) => [d.id, d.id.split('/')[1]]).sort();
+  architectures = JSON.parse(info.stdout)
+    .ids.architectures.flatMap((d: { id: string }) => [d.id, d.id.split('/')[1]])
+    .sort();
   mkdirSync(path.join(dir, 'cwd', 'runs'), { recursive: true });
   writeFileSync(path.join(dir, 'cwd', 'run.yaml'), 'epochs: 1\n');
 });
@@ -46,7 +48,10 @@ describe('spikeflow completion bash', () => {
   it('completes `spikeflow tr<TAB>` to train, and lists every command on an empty word', () => {
     expect(complete('spikeflow', 'tr')).toEqual(['train']);
     // Every command starting with 'e', as commander has them.
-    const e = createProgram().commands.map((c) => c.name()).filter((n) => n.startsWith('e')).sort();
+    const e = createProgram()
+      .commands.map((c) => c.name())
+      .filter((n) => n.startsWith('e'))
+      .sort();
     expect(e).toEqual(expect.arrayContaining(['eval', 'export']));
     expect(complete('spikeflow', 'e')).toEqual(e);
     expect(complete('spikeflow', '')).toEqual(expect.arrayContaining(['train', 'eval', 'info', 'datasets', 'completion', 'cluster']));
@@ -128,7 +133,10 @@ describe.skipIf(!has('zsh'))('spikeflow completion zsh, run by zsh', () => {
     const driver = 'source "$1"; shift; words=("$@"); CURRENT=$#; COMP_WORDS=("${words[@]}"); COMP_CWORD=$((CURRENT - 1)); compgen -F _spikeflow -- "${words[CURRENT]}"';
     const out = execFileSync('zsh', ['-f', '-c', driver, 'zsh', file, ...words], { cwd: path.join(dir, 'cwd') }).toString();
     const typed = words.at(-1)!;
-    return out.split('\n').filter((w) => w && w.startsWith(typed)).sort();
+    return out
+      .split('\n')
+      .filter((w) => w && w.startsWith(typed))
+      .sort();
   }
 
   it('completes commands, options and ids', async () => {
@@ -144,7 +152,12 @@ describe.skipIf(!has('zsh'))('spikeflow completion zsh, run by zsh', () => {
     const words = ['npx', 'spikeflow', 'train', '--mo'];
     const driver = 'source "$1"; shift; words=("$@"); CURRENT=$#; COMP_WORDS=("${words[@]}"); COMP_CWORD=$((CURRENT - 1)); compgen -F _spikeflow_npx -- "${words[CURRENT]}"';
     const out = execFileSync('zsh', ['-f', '-c', driver, 'zsh', file, ...words], { cwd: path.join(dir, 'cwd') }).toString();
-    expect(out.split('\n').filter((w) => w.startsWith('--mo')).sort()).toEqual(['--model', '--model-opt', '--momentum']);
+    expect(
+      out
+        .split('\n')
+        .filter((w) => w.startsWith('--mo'))
+        .sort(),
+    ).toEqual(['--model', '--model-opt', '--momentum']);
   });
 });
 
@@ -153,7 +166,11 @@ describe.skipIf(!has('fish'))('spikeflow completion fish, run by fish', () => {
     const file = path.join(dir, 'spikeflow.fish');
     writeFileSync(file, (await runCli('completion', 'fish')).stdout);
     const out = execFileSync('fish', ['--no-config', '-c', `source ${file}; complete -C ${JSON.stringify(line)}`], { cwd: path.join(dir, 'cwd') }).toString();
-    return out.split('\n').filter(Boolean).map((l) => l.split('\t')[0]).sort();
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0])
+      .sort();
   }
 
   it('completes commands, options, ids and files', async () => {
@@ -182,7 +199,9 @@ describe('spikeflow completion zsh|fish', () => {
     const lines = r.stdout.split('\n');
     expect(lines).toContain("complete -c spikeflow -n '__fish_use_subcommand' -a 'train' -d 'train a spiking network (default: lif-mlp on Fashion-MNIST, T=8, 1 epoch)'");
     expect(lines.find((l) => l.includes("'__fish_seen_subcommand_from train'") && l.includes('-l model '))).toMatch(new RegExp(`-x -a '${architectures.join(' ')}'$`));
-    expect(lines.find((l) => l.includes("'__fish_seen_subcommand_from datasets; and not __fish_seen_subcommand_from list info prepare inspect'") && l.includes("-a 'prepare'"))).toBeDefined();
+    expect(
+      lines.find((l) => l.includes("'__fish_seen_subcommand_from datasets; and not __fish_seen_subcommand_from list info prepare inspect'") && l.includes("-a 'prepare'")),
+    ).toBeDefined();
     expect(lines.find((l) => l.includes('-l config'))).toMatch(/-s c .* -r -F$/);
   });
 

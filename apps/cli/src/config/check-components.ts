@@ -44,11 +44,15 @@ export function checkComponents(sf: Spikeflow, config: RunConfig, layers: readon
       // The neuron's surrogate is an id too; the neuron would only look it up when the model is built.
       const problem = surrogateProblem(sf, options);
       if (problem) {
-        const source = [...layers].reverse().find((l) => (l.value?.neuron as { options?: { surrogate?: unknown } } | undefined)?.options?.surrogate !== undefined)?.name ?? 'defaults';
+        const source =
+          [...layers].reverse().find((l) => (l.value?.neuron as { options?: { surrogate?: unknown } } | undefined)?.options?.surrogate !== undefined)?.name ?? 'defaults';
         lines.push(`${source}: neuron.options.surrogate: ${problem} (${descriptor.fullId})`);
         kind = 'unknown-id';
       }
     }
   }
-  if (lines.length) throw new SpikeflowError(kind, `invalid configuration (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, { problems: lines });
+  if (lines.length)
+    throw new SpikeflowError(kind, `invalid configuration (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, {
+      problems: lines,
+    });
 }

@@ -1,4 +1,5 @@
-import { checkTrainingMemory, selectBackend, withoutInitialisation, type Spikeflow } from '@spikeflow/core';
+import { checkTrainingMemory, isTaskDatasetDescriptor, selectBackend, withoutInitialisation, type Spikeflow, type TargetSpec } from '@spikeflow/core';
+import { resolveRunTask } from '../run/run-task.js';
 import type { RunConfig } from './run-config.js';
 import { buildModel } from '../run/train-run.js';
 
@@ -25,4 +26,25 @@ export async function checkRunnable(sf: Spikeflow, config: RunConfig): Promise<v
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The config as the run will store it: the task (from `--task`, else from the dataset's target kind)
+ * and the loss that fits it (the task's default when the config kept the classification default), so
+ * `--print-config` shows `core/mse` for a forecasting run, not the classification default. Only the
+ * target's kind matters here; a task dataset's exact target shape depends on options the run opens.
+ */
+export function resolveStoredConfig(sf: Spikeflow, config: RunConfig): RunConfig {
+  const d = sf.datasets.get(config.dataset.id);
+  const kind = isTaskDatasetDescriptor(d) ? d.targetKind : 'class';
+  const target: TargetSpec =
+    kind === 'class'
+      ? { kind, numClasses: Math.max(1, d.numClasses) }
+      : kind === 'sequence'
+        ? { kind, steps: 1, item: { kind: 'regression', shape: [1] } }
+        : kind === 'none'
+          ? { kind }
+          : { kind: 'regression', shape: [1] };
+  const { component, loss } = resolveRunTask(sf, config, target);
+  return { ...config, task: component, loss };
 }

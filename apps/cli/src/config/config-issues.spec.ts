@@ -7,7 +7,11 @@ function problems(fn: () => unknown): string[] {
   try {
     fn();
   } catch (e) {
-    if (SpikeflowError.is(e, 'invalid-options')) return e.message.split('\n').slice(1).map((l) => l.trim());
+    if (SpikeflowError.is(e, 'invalid-options'))
+      return e.message
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim());
     throw e;
   }
   throw new Error('expected an invalid-options error');
@@ -35,31 +39,37 @@ describe('resolveRunConfig', () => {
   });
 
   it('names the file, the key path, what was expected and what was found', () => {
-    const lines = problems(() => resolveRunConfig([
-      { name: 'run.yaml', value: { epochs: 'three', timeSteps: 2.5, optimizer: { id: 'adma', lr: -1 }, schedule: { id: 'cosine', warmupSteps: -2 } } },
-    ]));
-    expect(lines).toEqual(expect.arrayContaining([
-      "run.yaml: epochs: expected an integer, got 'three' (a string)",
-      'run.yaml: timeSteps: expected an integer, got 2.5',
-      "run.yaml: optimizer.id: expected one of 'adam', 'adamw', 'sgd', got 'adma' (a string) (did you mean 'adam'?)",
-      'run.yaml: optimizer.lr: expected a number > 0, got -1',
-      'run.yaml: schedule.warmupSteps: expected a number >= 0, got -2',
-    ]));
+    const lines = problems(() =>
+      resolveRunConfig([{ name: 'run.yaml', value: { epochs: 'three', timeSteps: 2.5, optimizer: { id: 'adma', lr: -1 }, schedule: { id: 'cosine', warmupSteps: -2 } } }]),
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "run.yaml: epochs: expected an integer, got 'three' (a string)",
+        'run.yaml: timeSteps: expected an integer, got 2.5',
+        "run.yaml: optimizer.id: expected one of 'adam', 'adamw', 'sgd', got 'adma' (a string) (did you mean 'adam'?)",
+        'run.yaml: optimizer.lr: expected a number > 0, got -1',
+        'run.yaml: schedule.warmupSteps: expected a number >= 0, got -2',
+      ]),
+    );
     expect(lines).toHaveLength(5);
   });
 
   it('rejects unknown keys at any depth, with a suggestion and the keys that exist', () => {
     const lines = problems(() => resolveRunConfig([{ name: 'run.yaml', value: { epoch: 3, optimizer: { id: 'adam', learningRate: 1 }, model: { id: 'lif-mlp', option: {} } } }]));
     expect(lines.find((l) => l.startsWith('run.yaml: epoch:'))).toMatch(/^run\.yaml: epoch: unknown key \(did you mean 'epochs'\?\); expected one of: model, neuron, .*epochs/);
-    expect(lines.find((l) => l.startsWith('run.yaml: optimizer.learningRate'))).toBe('run.yaml: optimizer.learningRate: unknown key; expected one of: id, lr, momentum, weightDecay');
+    expect(lines.find((l) => l.startsWith('run.yaml: optimizer.learningRate'))).toBe(
+      'run.yaml: optimizer.learningRate: unknown key; expected one of: id, lr, momentum, weightDecay',
+    );
     expect(lines.find((l) => l.startsWith('run.yaml: model.option:'))).toBe("run.yaml: model.option: unknown key (did you mean 'options'?); expected one of: id, options");
   });
 
   it('blames the layer the bad value came from', () => {
-    const lines = problems(() => resolveRunConfig([
-      { name: 'run.yaml', value: { epochs: 0, seed: 1 } },
-      { name: 'command line', value: { epochs: 2, batchSize: -4 } },
-    ]));
+    const lines = problems(() =>
+      resolveRunConfig([
+        { name: 'run.yaml', value: { epochs: 0, seed: 1 } },
+        { name: 'command line', value: { epochs: 2, batchSize: -4 } },
+      ]),
+    );
     expect(lines).toEqual(['command line: batchSize: expected a number > 0, got -4']);
   });
 });

@@ -58,12 +58,24 @@ function show(v: unknown): string {
 }
 
 const EXPECTED: Record<string, string> = {
-  int: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping', array: 'a list',
+  int: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
 };
 
 function bound(issue: { origin: string; inclusive?: boolean }, min: boolean, value: unknown): string {
   const op = min ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
-  const what = issue.origin === 'number' || issue.origin === 'int' ? 'a number' : issue.origin === 'string' ? 'a string of length' : issue.origin === 'array' ? 'a list of length' : `${issue.origin}`;
+  const what =
+    issue.origin === 'number' || issue.origin === 'int'
+      ? 'a number'
+      : issue.origin === 'string'
+        ? 'a string of length'
+        : issue.origin === 'array'
+          ? 'a list of length'
+          : `${issue.origin}`;
   return `${what} ${op} ${String(value)}`;
 }
 
@@ -81,7 +93,13 @@ function describe(issue: Issue, got: unknown, schema: z.core.$ZodType): string[]
     }
     case 'invalid_value': {
       const options = issue.values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v)));
-      const hint = typeof got === 'string' ? didYouMean(got, issue.values.filter((v): v is string => typeof v === 'string')) : undefined;
+      const hint =
+        typeof got === 'string'
+          ? didYouMean(
+              got,
+              issue.values.filter((v): v is string => typeof v === 'string'),
+            )
+          : undefined;
       return [`expected ${options.length === 1 ? options[0] : `one of ${options.join(', ')}`}, got ${show(got)}${hint ? ` (did you mean '${hint}'?)` : ''}`];
     }
     case 'too_small':

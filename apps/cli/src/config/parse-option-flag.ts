@@ -15,18 +15,27 @@ import { parseKeyValues } from './run-config.js';
  * // throws invalid-options: "--target-opt: weightBit: unknown key (did you mean 'weightBits'?); ..."
  * ```
  */
-export function parseOptionFlag(pairs: readonly string[] | undefined, flag: string, descriptor: { readonly fullId: string; readonly options: z.ZodType }): Record<string, unknown> | undefined {
+export function parseOptionFlag(
+  pairs: readonly string[] | undefined,
+  flag: string,
+  descriptor: { readonly fullId: string; readonly options: z.ZodType },
+): Record<string, unknown> | undefined {
   const keys = schemaKeysAt(descriptor.options, []);
   for (const pair of pairs ?? []) {
     if (pair.indexOf('=') > 0) continue;
     const hint = didYouMean(pair, keys);
-    throw new SpikeflowError('invalid-options', `${flag} expects key=value, got '${pair}'${hint ? ` (did you mean '${hint}=<value>'?)` : ''}; options of ${descriptor.fullId}: ${keys.join(', ') || 'none'}`);
+    throw new SpikeflowError(
+      'invalid-options',
+      `${flag} expects key=value, got '${pair}'${hint ? ` (did you mean '${hint}=<value>'?)` : ''}; options of ${descriptor.fullId}: ${keys.join(', ') || 'none'}`,
+    );
   }
   const value = parseKeyValues(pairs, flag);
   const parsed = descriptor.options.safeParse(value ?? {});
   if (!parsed.success) {
     const lines = formatConfigIssues(parsed.error.issues, descriptor.options, [{ name: flag, value }]).map((l) => `${l} (${descriptor.fullId})`);
-    throw new SpikeflowError('invalid-options', `invalid ${flag} (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, { problems: lines });
+    throw new SpikeflowError('invalid-options', `invalid ${flag} (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, {
+      problems: lines,
+    });
   }
   return value;
 }

@@ -18,9 +18,15 @@ export const runConfigSchema = z
     loss: componentSchema.default({ id: 'mse-rate', options: {} }),
     /** What the model learns; absent: from the dataset (class labels → classification, float targets → regression). */
     // Without an id (only --task-opt), the task still follows from the dataset.
-    task: z.object({ id: z.string().min(1).optional(), options: z.record(z.string(), z.unknown()).default({}) }).strict().optional(),
+    task: z
+      .object({ id: z.string().min(1).optional(), options: z.record(z.string(), z.unknown()).default({}) })
+      .strict()
+      .optional(),
     /** `split:metric` (e.g. `valid:r2`, `test:accuracy`): the epoch best on it is saved as `checkpoints/best`. */
-    select: z.string().regex(/^(train|valid|test):[A-Za-z0-9_-]+$/, { error: 'expected split:metric, e.g. valid:r2 or test:accuracy (split train, valid or test)' }).optional(),
+    select: z
+      .string()
+      .regex(/^(train|valid|test):[A-Za-z0-9_-]+$/, { error: 'expected split:metric, e.g. valid:r2 or test:accuracy (split train, valid or test)' })
+      .optional(),
     optimizer: z
       .object({
         id: z.enum(['adam', 'adamw', 'sgd']).default('adam'),
@@ -45,6 +51,10 @@ export const runConfigSchema = z
     maxSteps: z.number().int().positive().optional(),
     subset: z.number().int().positive().optional(),
     testSubset: z.number().int().positive().optional(),
+    /** Hold out this fraction of the training split (seeded by `seed`) as the valid split, for datasets without one. */
+    /** Stop when the selection metric has not improved for this many epochs (early stopping). */
+    patience: z.number().int().positive().optional(),
+    validFraction: z.number().gt(0, { error: 'expected a fraction in (0, 1), e.g. 0.1' }).lt(1, { error: 'expected a fraction in (0, 1), e.g. 0.1' }).optional(),
     out: z.string().optional(),
   })
   .strict();
@@ -83,7 +93,10 @@ function refuseProtoKeys(value: unknown, source: string, at: readonly (string | 
   for (const [k, v] of Object.entries(value)) {
     const here = [...at, Array.isArray(value) ? Number(k) : k];
     if (!Array.isArray(value) && PROTO_KEYS.has(k)) {
-      throw new SpikeflowError('invalid-options', `${source}: ${formatPath(here)}: '${k}' is not allowed as a config key (it would be merged into the object's prototype); remove it or rename it`);
+      throw new SpikeflowError(
+        'invalid-options',
+        `${source}: ${formatPath(here)}: '${k}' is not allowed as a config key (it would be merged into the object's prototype); remove it or rename it`,
+      );
     }
     refuseProtoKeys(v, source, here);
   }
@@ -110,7 +123,9 @@ export function resolveRunConfig(layers: readonly ConfigLayer[]): RunConfig {
   const parsed = runConfigSchema.safeParse(mergeConfig(...layers.map((l) => l.value as Record<string, unknown> | undefined)));
   if (parsed.success) return parsed.data;
   const lines = formatConfigIssues(parsed.error.issues, runConfigSchema, layers);
-  throw new SpikeflowError('invalid-options', `invalid configuration (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, { problems: lines });
+  throw new SpikeflowError('invalid-options', `invalid configuration (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((l) => `  ${l}`).join('\n')}`, {
+    problems: lines,
+  });
 }
 
 const COMPONENTS = ['model', 'neuron', 'dataset', 'encoder', 'loss', 'task', 'optimizer', 'schedule'] as const;
@@ -149,7 +164,8 @@ export function parseKeyValues(pairs: readonly string[] | undefined, flag: strin
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new SpikeflowError('invalid-options', `${flag} expects key=value, got '${pair}'`);
     const key = pair.slice(0, eq);
-    if (PROTO_KEYS.has(key)) throw new SpikeflowError('invalid-options', `${flag} ${pair}: '${key}' is not allowed as an option key (it would be merged into the object's prototype)`);
+    if (PROTO_KEYS.has(key))
+      throw new SpikeflowError('invalid-options', `${flag} ${pair}: '${key}' is not allowed as an option key (it would be merged into the object's prototype)`);
     const raw = pair.slice(eq + 1);
     let value: unknown = raw;
     try {

@@ -18,7 +18,10 @@ export function surrogateProblem(sf: Spikeflow, neuronOptions: Readonly<Record<s
     return undefined;
   } catch (e) {
     if (!SpikeflowError.is(e, 'unknown-id')) throw e;
-    const hint = didYouMean(id, sf.surrogates.list().flatMap((d) => [d.id, d.fullId]));
+    const hint = didYouMean(
+      id,
+      sf.surrogates.list().flatMap((d) => [d.id, d.fullId]),
+    );
     return `${e.message}${hint ? ` (did you mean '${hint}'?)` : ''}`;
   }
 }

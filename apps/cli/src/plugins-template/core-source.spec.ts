@@ -1,11 +1,11 @@
 // A plugin started from a spikeflow checkout must install and test while @spikeflow/core is not on npm
 // (a registry range fails with E404): the generator links the checkout's core, or a folder/tarball given by --core.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SpikeflowError } from '@spikeflow/core';
 import { runCli } from '../test-utils/run-cli.js';
 import { resolveCoreSource } from './core-source.js';
@@ -14,8 +14,7 @@ afterEach(() => vi.restoreAllMocks());
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const checkoutCore = path.join(root, 'packages', 'core');
-const tmp = mkdtempSync(path.join(tmpdir(), 'sf-core-source-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('sf-core-source-');
 
 // A user's shell: none of npm's or vitest's per-run variables.
 const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|INIT_CWD$|NODE_OPTIONS$|VITEST|FORCE_COLOR$)/.test(k))), NO_COLOR: '1' };
@@ -74,7 +73,11 @@ describe('plugins new: where @spikeflow/core comes from', () => {
     const notCore = path.join(tmp, 'not-core');
     mkdirSync(notCore);
     writeFileSync(path.join(notCore, 'package.json'), '{"name":"left-pad"}');
-    for (const [core, message] of [[path.join(tmp, 'missing.tgz'), /no such file or folder/], [notCore, /'left-pad', not @spikeflow\/core/], [path.join(notCore, 'package.json'), /not a \.tgz tarball/]] as const) {
+    for (const [core, message] of [
+      [path.join(tmp, 'missing.tgz'), /no such file or folder/],
+      [notCore, /'left-pad', not @spikeflow\/core/],
+      [path.join(notCore, 'package.json'), /not a \.tgz tarball/],
+    ] as const) {
       expect(() => resolveCoreSource({ core })).toThrowError(message);
       try {
         resolveCoreSource({ core });

@@ -38,8 +38,10 @@ function checkCore(abs: string, given: string): string {
   }
   const pj = path.join(abs, 'package.json');
   const name = existsSync(pj) ? (JSON.parse(readFileSync(pj, 'utf8')) as { name?: unknown }).name : undefined;
-  if (name !== '@spikeflow/core') throw new SpikeflowError('invalid-options', `--core ${given}: the folder holds ${name ? `'${String(name)}'` : 'no package.json'}, not @spikeflow/core; ${expected}`);
-  if (!existsSync(path.join(abs, 'dist', 'index.js'))) throw new SpikeflowError('invalid-options', `--core ${given}: @spikeflow/core is not built (no dist/index.js); run npm run build in the checkout first`);
+  if (name !== '@spikeflow/core')
+    throw new SpikeflowError('invalid-options', `--core ${given}: the folder holds ${name ? `'${String(name)}'` : 'no package.json'}, not @spikeflow/core; ${expected}`);
+  if (!existsSync(path.join(abs, 'dist', 'index.js')))
+    throw new SpikeflowError('invalid-options', `--core ${given}: @spikeflow/core is not built (no dist/index.js); run npm run build in the checkout first`);
   return abs;
 }
 

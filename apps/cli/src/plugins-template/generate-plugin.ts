@@ -56,8 +56,17 @@ const ID = /^[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*$/;
 
 /** The default namespace for a package name: the unscoped name without a `spikeflow-plugin-`/`spikeflow-` prefix. */
 export function namespaceFromName(name: string): string {
-  const bare = name.replace(/^@[^/]+\//, '').replace(/^spikeflow-(plugin-)?/, '').replace(/-?spikeflow-?plugin$/, '');
-  return bare.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '') || 'plugin';
+  const bare = name
+    .replace(/^@[^/]+\//, '')
+    .replace(/^spikeflow-(plugin-)?/, '')
+    .replace(/-?spikeflow-?plugin$/, '');
+  return (
+    bare
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^[^a-z]+/, '')
+      .replace(/-+$/, '') || 'plugin'
+  );
 }
 
 function camel(ns: string): string {
@@ -77,7 +86,11 @@ function camel(ns: string): string {
  */
 export function generatePlugin(options: GeneratePluginOptions): GeneratedPlugin {
   const { name, kind } = options;
-  if (!NAME.test(name)) throw new SpikeflowError('invalid-options', `plugin package name '${name}' is not a valid npm name; expected lower case like 'spikeflow-plugin-leaky' or '@me/spikeflow-leaky'`);
+  if (!NAME.test(name))
+    throw new SpikeflowError(
+      'invalid-options',
+      `plugin package name '${name}' is not a valid npm name; expected lower case like 'spikeflow-plugin-leaky' or '@me/spikeflow-leaky'`,
+    );
   const template = TEMPLATES[kind];
   if (!template) throw new SpikeflowError('invalid-options', `unknown plugin kind '${kind}'; expected one of ${PLUGIN_KINDS.join(', ')}`);
   const namespace = options.namespace ?? namespaceFromName(name);
@@ -162,8 +175,17 @@ function packageJson(name: string, kind: PluginKind, fullId: string, coreRange: 
   };
 }
 
-function pluginTs(name: string, namespace: string, factory: string, kind: PluginKind, descriptorImport: string, contributions: Readonly<Record<string, readonly string[] | undefined>>): string {
-  const listed = Object.entries(contributions).map(([list, names]) => `${list}: [${(names ?? []).join(', ')}]`).join(', ');
+function pluginTs(
+  name: string,
+  namespace: string,
+  factory: string,
+  kind: PluginKind,
+  descriptorImport: string,
+  contributions: Readonly<Record<string, readonly string[] | undefined>>,
+): string {
+  const listed = Object.entries(contributions)
+    .map(([list, names]) => `${list}: [${(names ?? []).join(', ')}]`)
+    .join(', ');
   return `import { definePlugin, type Plugin } from '@spikeflow/core';
 ${descriptorImport}
 

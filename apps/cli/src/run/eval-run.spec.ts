@@ -1,13 +1,11 @@
 // `spikeflow eval` on a real run folder: a bad flag value is the user's option error naming the
 // flag, a damaged checkpoint is `checkpoint-invalid` naming the file.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../test-utils/run-cli.js';
-
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
+import { FMNIST, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -15,7 +13,26 @@ describe.skipIf(!haveData)('eval', () => {
   let run = '';
   beforeAll(async () => {
     run = path.join(mkdtempSync(path.join(tmpdir(), 'sf-eval-')), 'run');
-    const r = await runCli('train', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '128', '--test-subset', '64', '--batch-size', '64', '-T', '2', '--epochs', '1', '--out', run, '--quiet');
+    const r = await runCli(
+      'train',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      FMNIST,
+      '--subset',
+      '128',
+      '--test-subset',
+      '64',
+      '--batch-size',
+      '64',
+      '-T',
+      '2',
+      '--epochs',
+      '1',
+      '--out',
+      run,
+      '--quiet',
+    );
     expect(r.code, r.stderr).toBe(0);
   });
 

@@ -3,7 +3,7 @@ import { Trainer, describeBackend, selectBackend, writeFileAtomic, type EvalPred
 import { DataLoader } from '@spikeflow/datasets';
 import { loadSpikeflow } from './plugins.js';
 import { loadCheckpointConfig } from './trained-model.js';
-import { buildModel, openRunData, shapeForTarget, type RunIO } from './train-run.js';
+import { buildModel, openRunData, outputShapeOf, type RunIO } from './train-run.js';
 import { resolveRunTask } from './run-task.js';
 import { selectTestSamples, type TestSamples } from './test-samples.js';
 
@@ -70,15 +70,20 @@ export async function runEval(checkpointPath: string, overrides: Record<string, 
   const { test } = data;
   const runTask = resolveRunTask(sf, config, data.target);
   const { task } = runTask;
-  const built = buildModel(sf, { ...config, loss: runTask.loss }, { sampleShape: test.sampleShape, numClasses: runTask.outputs });
-  const model = shapeForTarget(built.model, data.target, config.model.id);
+  const built = buildModel(sf, { ...config, loss: runTask.loss }, { sampleShape: test.sampleShape, numClasses: runTask.outputs, outputShape: outputShapeOf(data.target) });
+  const { model } = built;
   model.loadStateDict(ckpt.weights);
   // The loader's seeded subset is the set selectTestSamples describes (same indices, same seed).
   const samples = selectTestSamples(test, config.testSubset, config.seed);
   const loader = new DataLoader({ dataset: test, batchSize: config.evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
   const trainer = new Trainer({
-    model, encoder: built.encoder, task, taskLoss: sf.taskLoss(runTask.loss.id, runTask.loss.options), metrics: () => sf.taskMetrics(task),
-    timeSteps: config.timeSteps, seed: config.seed,
+    model,
+    encoder: built.encoder,
+    task,
+    taskLoss: sf.taskLoss(runTask.loss.id, runTask.loss.options),
+    metrics: () => sf.taskMetrics(task),
+    timeSteps: config.timeSteps,
+    seed: config.seed,
   });
   const r = await trainer.evaluate(loader, undefined, { keepPredictions: options.savePredictions !== undefined });
   model.dispose();
@@ -87,15 +92,32 @@ export async function runEval(checkpointPath: string, overrides: Record<string, 
     const p = r.predictions as EvalPredictions;
     predictionsFile = path.resolve(options.savePredictions);
     const file: PredictionsFile = {
-      format: 'spikeflow-predictions', version: 1, checkpoint: ckpt.dir, task: task.id, target: task.target, split: 'test',
-      metrics: r.metrics, loss: r.loss, indices: Array.from(p.indices), predictions: rows(p.prediction, r.samples), targets: rows(p.target, r.samples),
+      format: 'spikeflow-predictions',
+      version: 1,
+      checkpoint: ckpt.dir,
+      task: task.id,
+      target: task.target,
+      split: 'test',
+      metrics: r.metrics,
+      loss: r.loss,
+      indices: Array.from(p.indices),
+      predictions: rows(p.prediction, r.samples),
+      targets: rows(p.target, r.samples),
     };
     await writeFileAtomic(predictionsFile, `${JSON.stringify(file)}\n`);
   }
   return {
-    checkpoint: ckpt.dir, backend: backend.name, task: task.id,
+    checkpoint: ckpt.dir,
+    backend: backend.name,
+    task: task.id,
     ...(r.accuracy !== undefined ? { testAccuracy: r.accuracy } : {}),
-    testLoss: r.loss, metrics: r.metrics, samples: r.samples, test: samples.json, testDescription: samples.description,
-    firingRates: r.firingRates, samplesPerSecond: r.samplesPerSecond, ...(predictionsFile ? { predictionsFile } : {}),
+    testLoss: r.loss,
+    metrics: r.metrics,
+    samples: r.samples,
+    test: samples.json,
+    testDescription: samples.description,
+    firingRates: r.firingRates,
+    samplesPerSecond: r.samplesPerSecond,
+    ...(predictionsFile ? { predictionsFile } : {}),
   };
 }

@@ -67,13 +67,43 @@ describe.skipIf(!haveData)('forecasting ETTh1 from the CLI', () => {
   beforeAll(async () => {
     run = path.join(mkdtempSync(path.join(tmpdir(), 'sf-forecast-')), 'run');
     const r = await runCli(
-      'train', '--backend', 'wasm', '--data-dir', DATA, '--dataset', 'etth1',
-      '--dataset-opt', 'window=24', '--dataset-opt', 'horizon=1', '--dataset-opt', 'targets=OT',
-      '--model-opt', 'hidden=[64]', '--model-opt', 'output=membrane', '--task-opt', 'readOut=last',
-      '-T', '4', '--batch-size', '32', '--epochs', '3', '--lr', '3e-3', '--out', run, '--json', '--quiet',
+      'train',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      DATA,
+      '--dataset',
+      'etth1',
+      '--dataset-opt',
+      'window=24',
+      '--dataset-opt',
+      'horizon=1',
+      '--dataset-opt',
+      'targets=OT',
+      '--model-opt',
+      'hidden=[64]',
+      '--model-opt',
+      'output=membrane',
+      '--task-opt',
+      'readOut=last',
+      '-T',
+      '4',
+      '--batch-size',
+      '32',
+      '--epochs',
+      '3',
+      '--lr',
+      '3e-3',
+      '--out',
+      run,
+      '--json',
+      '--quiet',
     );
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     epochs = lines.filter((l) => l.type === 'epoch') as Epoch[];
     summary = lines.find((l) => l.type === 'summary')!;
   }, 180_000);
@@ -100,7 +130,7 @@ describe.skipIf(!haveData)('forecasting ETTh1 from the CLI', () => {
     expect(readFileSync(path.join(run, 'checkpoints', 'latest'), 'utf8').trim()).toBe('epoch-003');
   });
 
-  it('eval prints the task\'s metrics and saves predictions whose float64 metrics match to 1e-6', async () => {
+  it("eval prints the task's metrics and saves predictions whose float64 metrics match to 1e-6", async () => {
     const preds = path.join(path.dirname(run), 'preds.json');
     const best = path.join(run, 'checkpoints', 'best');
     const r = await runCli('eval', '--checkpoint', best, '--data-dir', DATA, '--save-predictions', preds, '--json');
@@ -135,16 +165,42 @@ describe.skipIf(!haveData)('forecasting ETTh1 from the CLI', () => {
 
     const text = await runCli('eval', '--checkpoint', best, '--data-dir', DATA, '--test-subset', '100');
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/^checkpoint .*best: core\/regression test loss \d\.\d{4} mse \d\.\d{4} mae \d\.\d{4} rmse \d\.\d{4} r2 -?\d\.\d{4} rrse \d\.\d{4} corr -?\d\.\d{4} \| test: 100 of 2880 samples/);
+    expect(text.stdout).toMatch(
+      /^checkpoint .*best: core\/regression test loss \d\.\d{4} mse \d\.\d{4} mae \d\.\d{4} rmse \d\.\d{4} r2 -?\d\.\d{4} rrse \d\.\d{4} corr -?\d\.\d{4} \| test: 100 of 2880 samples/,
+    );
   }, 120_000);
 
   it('refuses a classification loss for a forecasting run and an unknown selection metric, naming what fits', async () => {
     const base = ['train', '--backend', 'wasm', '--data-dir', DATA, '--dataset', 'etth1', '--dataset-opt', 'targets=OT', '--max-steps', '1', '--json', '--quiet'];
     const loss = await runCli(...base, '--loss', 'ce-mean', '--out', path.join(path.dirname(run), 'bad1'));
     expect(loss.code).toBe(2);
-    expect(JSON.parse(loss.stdout.trim().split('\n').at(-1)!).message).toMatch(/loss 'ce-mean' does not fit task 'core\/regression' \(regression targets\); it takes core\/mse, core\/mae, core\/huber/);
+    expect(JSON.parse(loss.stdout.trim().split('\n').at(-1)!).message).toMatch(
+      /loss 'ce-mean' does not fit task 'core\/regression' \(regression targets\); it takes core\/mse, core\/mae, core\/huber/,
+    );
     const select = await runCli(...base, '--select', 'valid:accuracy', '--out', path.join(path.dirname(run), 'bad2'));
     expect(select.code).toBe(2);
-    expect(JSON.parse(select.stdout.trim().split('\n').at(-1)!).message).toMatch(/--select valid:accuracy: task 'core\/regression' has no metric 'accuracy'; it reports mse, mae, rmse, r2, rrse, corr, loss/);
+    expect(JSON.parse(select.stdout.trim().split('\n').at(-1)!).message).toMatch(
+      /--select valid:accuracy: task 'core\/regression' has no metric 'accuracy'; it reports mse, mae, rmse, r2, rrse, corr, loss/,
+    );
+  }, 60_000);
+
+  it("the report plots every metric of the task per split (the forecasting run's loss, mse ... corr)", async () => {
+    const r = await runCli('report', run, '--data-dir', DATA, '--backend', 'wasm', '--json', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { figures: Array<{ id: string; svg: string }> };
+    const curves = readFileSync(result.figures.find((f) => f.id === 'training-curves')!.svg, 'utf8');
+    for (const name of ['loss', 'mse', 'mae', 'rmse', 'r2', 'rrse', 'corr']) expect(curves).toContain(`>${name}</text>`);
+    for (const split of ['train', 'valid', 'test']) expect(curves).toContain(`>${split}</text>`);
+  }, 120_000);
+
+  it('--print-config shows the task and the loss the run will use (core/mse, not the classification default)', async () => {
+    const r = await runCli('train', '--backend', 'wasm', '--data-dir', DATA, '--dataset', 'etth1', '--dataset-opt', 'targets=OT', '--print-config', '--json');
+    expect(r.code).toBe(0);
+    const config = JSON.parse(r.stdout) as { task: { id: string }; loss: { id: string } };
+    expect(config.task.id).toBe('core/regression');
+    expect(config.loss.id).toBe('core/mse');
+    // A loss given on the command line is kept when it fits.
+    const mae = JSON.parse((await runCli('train', '--backend', 'wasm', '--dataset', 'etth1', '--loss', 'mae', '--print-config', '--json')).stdout) as { loss: { id: string } };
+    expect(mae.loss.id).toBe('mae');
   }, 60_000);
 });

@@ -41,12 +41,14 @@ export interface InterruptGuard {
  * finally { guard.dispose(); }
  * ```
  */
-export function handleInterrupts(options: {
-  readonly onFirst?: (signal: NodeJS.Signals) => void;
-  readonly onSecond?: (signal: NodeJS.Signals) => void;
-  readonly exit?: (code: number) => void;
-  readonly signals?: readonly NodeJS.Signals[];
-} = {}): InterruptGuard {
+export function handleInterrupts(
+  options: {
+    readonly onFirst?: (signal: NodeJS.Signals) => void;
+    readonly onSecond?: (signal: NodeJS.Signals) => void;
+    readonly exit?: (code: number) => void;
+    readonly signals?: readonly NodeJS.Signals[];
+  } = {},
+): InterruptGuard {
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let received: NodeJS.Signals | undefined;

@@ -52,12 +52,22 @@ export function listModels(sf: Spikeflow, request: { input?: readonly number[]; 
     } finally {
       tf.engine().endScope();
     }
-    const sameAsReference = ref !== undefined && sameShape(inputShape, ref.inputShape) && numClasses === ref.numClasses && (useReference || !ref.options || Object.keys(ref.options).length === 0);
+    const sameAsReference =
+      ref !== undefined && sameShape(inputShape, ref.inputShape) && numClasses === ref.numClasses && (useReference || !ref.options || Object.keys(ref.options).length === 0);
     return {
       ...base,
       parameters,
       ...(error !== undefined ? { error } : {}),
-      ...(sameAsReference && ref ? { reference: { parameters: ref.parameters, significantDigits: ref.significantDigits, source: ref.source, matches: parameters !== null && matchesReference(parameters, ref) } } : {}),
+      ...(sameAsReference && ref
+        ? {
+            reference: {
+              parameters: ref.parameters,
+              significantDigits: ref.significantDigits,
+              source: ref.source,
+              matches: parameters !== null && matchesReference(parameters, ref),
+            },
+          }
+        : {}),
     };
   });
 }
@@ -68,7 +78,10 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** Parse `224x224x3` (H×W×C) into a shape. */
 export function parseInputShape(text: string): number[] {
-  const parts = text.toLowerCase().split('x').map((p) => Number(p));
+  const parts = text
+    .toLowerCase()
+    .split('x')
+    .map((p) => Number(p));
   if (parts.length < 1 || parts.some((p) => !Number.isInteger(p) || p < 1)) {
     throw new SpikeflowError('invalid-options', `--input expects H×W×C as positive integers joined by 'x' (e.g. 224x224x3, or 128x128x2 for event frames), got '${text}'`);
   }

@@ -71,7 +71,13 @@ export function discoverPluginPackages(cwd = process.cwd()): DiscoveredPluginPac
             const rel = json?.spikeflow?.plugin;
             if (typeof rel !== 'string' || BUILT_IN.has(json.name) || found.has(json.name)) continue;
             const coreRange = json.peerDependencies?.['@spikeflow/core'] ?? json.dependencies?.['@spikeflow/core'];
-            found.set(json.name, { name: json.name, entry: path.resolve(folder, rel), dir: folder, version: String(json.version ?? '0.0.0'), ...(typeof coreRange === 'string' ? { coreRange } : {}) });
+            found.set(json.name, {
+              name: json.name,
+              entry: path.resolve(folder, rel),
+              dir: folder,
+              version: String(json.version ?? '0.0.0'),
+              ...(typeof coreRange === 'string' ? { coreRange } : {}),
+            });
           } catch {
             // An unreadable package.json is not a plugin; skip it.
           }
@@ -96,7 +102,11 @@ export function checkCoreCompatibility(pkg: Pick<DiscoveredPluginPackage, 'name'
   if (range === null) {
     // A workspace or file spec (`workspace:*`, `file:...`) says nothing checkable about versions.
     if (/^(workspace|file|link):/.test(pkg.coreRange)) return undefined;
-    return new SpikeflowError('invalid-plugin', `plugin package '${pkg.name}@${pkg.version}' declares an unparseable @spikeflow/core range '${pkg.coreRange}'; expected a semver range such as ^${coreVersion}`, { plugin: pkg.name, requires: pkg.coreRange, core: coreVersion });
+    return new SpikeflowError(
+      'invalid-plugin',
+      `plugin package '${pkg.name}@${pkg.version}' declares an unparseable @spikeflow/core range '${pkg.coreRange}'; expected a semver range such as ^${coreVersion}`,
+      { plugin: pkg.name, requires: pkg.coreRange, core: coreVersion },
+    );
   }
   if (semver.satisfies(coreVersion, range, { includePrerelease: true })) return undefined;
   return new SpikeflowError(
@@ -109,7 +119,9 @@ export function checkCoreCompatibility(pkg: Pick<DiscoveredPluginPackage, 'name'
 /** Import a discovered package's plugin entry and check its shape (duck-typed: the package may see another copy of core). */
 export async function importPluginPackage(pkg: DiscoveredPluginPackage): Promise<Plugin> {
   if (!existsSync(pkg.entry)) {
-    throw new SpikeflowError('invalid-plugin', `plugin package '${pkg.name}' declares its plugin at ${pkg.entry}, which does not exist; was it built before publishing?`, { plugin: pkg.name });
+    throw new SpikeflowError('invalid-plugin', `plugin package '${pkg.name}' declares its plugin at ${pkg.entry}, which does not exist; was it built before publishing?`, {
+      plugin: pkg.name,
+    });
   }
   let mod: Record<string, unknown>;
   try {
@@ -177,7 +189,11 @@ export async function loadSpikeflow(options: LoadSpikeflowOptions = {}): Promise
         const plugin = await importPluginPackage(pkg);
         const clash = loaded.find((l) => l.plugin.meta.namespace === plugin.meta.namespace);
         if (clash) {
-          throw new SpikeflowError('duplicate-id', `plugin package '${pkg.name}' uses namespace '${plugin.meta.namespace}', already taken by '${clash.plugin.meta.name}' (${clash.source}); namespaces must be unique`, { plugin: pkg.name });
+          throw new SpikeflowError(
+            'duplicate-id',
+            `plugin package '${pkg.name}' uses namespace '${plugin.meta.namespace}', already taken by '${clash.plugin.meta.name}' (${clash.source}); namespaces must be unique`,
+            { plugin: pkg.name },
+          );
         }
         loaded.push({ plugin, source: pkg.entry, builtIn: false, packageDir: pkg.dir });
       } catch (e) {

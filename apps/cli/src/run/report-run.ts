@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { SpikeflowError, tf, type EpochMetrics, type Module } from '@spikeflow/core';
 import { recordActivity, writeReport, type EnergyReportLike, type ReportData } from '@spikeflow/report';
-import { loadTrainedModel } from './trained-model.js';
+import { loadTrainedRun } from './trained-model.js';
 import type { RunIO } from './train-run.js';
 import { selectTestSamples } from './test-samples.js';
 import { DEFAULT_ENERGY_SAMPLES } from './energy-run.js';
@@ -70,7 +70,10 @@ export async function runReport(runDir: string, options: ReportRunOptions, io: R
   const dir = path.resolve(runDir);
   const metricsFile = path.join(dir, 'metrics.jsonl');
   if (!existsSync(metricsFile)) {
-    throw new SpikeflowError('invalid-options', `${dir} is not a spikeflow run folder: it has no metrics.jsonl (expected the folder \`spikeflow train\` wrote, e.g. runs/<stamp>-<model>-<dataset>)`);
+    throw new SpikeflowError(
+      'invalid-options',
+      `${dir} is not a spikeflow run folder: it has no metrics.jsonl (expected the folder \`spikeflow train\` wrote, e.g. runs/<stamp>-<model>-<dataset>)`,
+    );
   }
   const epochs = await readMetrics(metricsFile, io);
   let config: Record<string, unknown> | undefined;
@@ -79,7 +82,7 @@ export async function runReport(runDir: string, options: ReportRunOptions, io: R
 
   const haveCheckpoint = existsSync(path.join(dir, 'checkpoints'));
   if (haveCheckpoint) {
-    const { config: runConfig, model, encoder, timeSteps, test } = await loadTrainedModel(dir, options.overrides ?? {}, io);
+    const { config: runConfig, model, encoder, timeSteps, test, target } = await loadTrainedRun(dir, options.overrides ?? {}, io);
     const index = options.sample ?? 0;
     if (!Number.isInteger(index) || index < 0 || index >= test.length) {
       throw new SpikeflowError('invalid-options', `--sample must be an integer in [0, ${test.length - 1}] (the test split of ${runConfig.dataset.id}), got ${index}`);
@@ -88,12 +91,17 @@ export async function runReport(runDir: string, options: ReportRunOptions, io: R
     const seq = tf.tidy(() => encoder.encode(tf.tensor(batch.x, [1, ...test.sampleShape]), { timeSteps, sampleIndices: [index], epoch: 0, seed: runConfig.seed }));
     try {
       const layers = recordActivity(model, seq);
-      data.activity = { sample: `test sample ${index} (label ${batch.y[0]})`, layers };
+      // A class sample shows its label; a forecasting sample its first target values.
+      const shown =
+        target.kind === 'class' ? `label ${batch.y[0]}` : `target ${Array.from(batch.y.subarray(0, 3), (v) => v.toFixed(3)).join(', ')}${batch.y.length > 3 ? ', ...' : ''}`;
+      data.activity = { sample: `test sample ${index} (${shown})`, layers };
       if (options.energy) {
         // Per sample, averaged over the same seeded test samples `spikeflow energy` measures.
         const selected = selectTestSamples(test, options.energySamples ?? Math.min(DEFAULT_ENERGY_SAMPLES, test.length), runConfig.seed, '--energy-samples');
         const { x } = test.getBatch(selected.indices);
-        const energySeq = tf.tidy(() => encoder.encode(tf.tensor(x, [selected.indices.length, ...test.sampleShape]), { timeSteps, sampleIndices: selected.indices, epoch: 0, seed: runConfig.seed }));
+        const energySeq = tf.tidy(() =>
+          encoder.encode(tf.tensor(x, [selected.indices.length, ...test.sampleShape]), { timeSteps, sampleIndices: selected.indices, epoch: 0, seed: runConfig.seed }),
+        );
         try {
           data.energy = { ...options.energy(model, energySeq), selection: selected.description };
         } finally {

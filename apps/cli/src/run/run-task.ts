@@ -39,7 +39,10 @@ export function resolveRunTask(sf: Spikeflow, config: RunConfig, target: TargetS
   const fits = accepted.includes(chosen.fullId) || (isTaskLossDescriptor(chosen) ? chosen.targetKinds.includes(target.kind) : target.kind === 'class');
   if (!fits) {
     if (!defaultLoss(config)) {
-      throw new SpikeflowError('invalid-options', `loss '${config.loss.id}' does not fit task '${task.id}' (${target.kind} targets); it takes ${accepted.join(', ')} (default ${task.defaultLoss})`);
+      throw new SpikeflowError(
+        'invalid-options',
+        `loss '${config.loss.id}' does not fit task '${task.id}' (${target.kind} targets); it takes ${accepted.join(', ')} (default ${task.defaultLoss})`,
+      );
     }
     loss = { id: sf.losses.get(task.defaultLoss).fullId, options: {} };
   }

@@ -6,7 +6,11 @@ import { selectTestSamples } from './test-samples.js';
 /** A labelled split whose sample i holds the value i, so a batch shows which indices it drew. */
 function split(length: number): Dataset {
   return {
-    name: 'toy', split: 'test', length, sampleShape: [1], numClasses: 2,
+    name: 'toy',
+    split: 'test',
+    length,
+    sampleShape: [1],
+    numClasses: 2,
     getBatch: (indices) => ({ x: Float32Array.from(indices), y: Int32Array.from(indices, (i) => i % 2) }),
   };
 }

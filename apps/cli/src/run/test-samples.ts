@@ -20,7 +20,10 @@ export interface TestSamples {
 function make(indices: Int32Array, total: number, seed: number): TestSamples {
   const subset = indices.length < total;
   return {
-    indices, total, seed, subset,
+    indices,
+    total,
+    seed,
+    subset,
     description: subset ? `test: ${indices.length} of ${total} samples (seeded subset, seed ${seed})` : `test: all ${total} samples`,
     json: { samples: indices.length, of: total, selection: subset ? 'seeded-subset' : 'all', seed },
   };
@@ -40,7 +43,12 @@ function make(indices: Int32Array, total: number, seed: number): TestSamples {
  */
 export function selectTestSamples(test: Pick<Dataset, 'length' | 'name'>, count: number | undefined, seed: number, flag = '--test-subset'): TestSamples {
   const total = test.length;
-  if (count === undefined) return make(Int32Array.from({ length: total }, (_, i) => i), total, seed);
+  if (count === undefined)
+    return make(
+      Int32Array.from({ length: total }, (_, i) => i),
+      total,
+      seed,
+    );
   if (!Number.isInteger(count) || count < 1 || count > total) {
     throw new SpikeflowError('invalid-options', `${flag} must be an integer from 1 to ${total} (the size of the test split of ${test.name}), got ${count}`);
   }

@@ -1,21 +1,20 @@
 // Memory in `spikeflow train`: a run whose step cannot fit is refused before it starts (no run
 // folder, a typed error with the numbers), and a finished run reports its peak memory.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '@spikeflow/core';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../test-utils/run-cli.js';
+import { FMNIST, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '128', '--test-subset', '64', '--seed', '3'];
 
 afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(!haveData)('train and memory', () => {
   it('refuses T=100000 up front: out-of-memory with the estimate and the limit, and no run folder', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'sf-oom-')), 'run');
+    const out = path.join(tempDir('sf-oom-'), 'run');
     const r = await runCli('train', ...common, '-T', '100000', '--batch-size', '64', '--out', out);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('out-of-memory');
@@ -28,7 +27,7 @@ describe.skipIf(!haveData)('train and memory', () => {
   it('reports the rss high-water mark and the wasm heap in the summary line and the JSON summary', async () => {
     const rssBefore = process.memoryUsage.rss() / 2 ** 20;
     const base = [...common, '-T', '2', '--batch-size', '32', '--max-steps', '2'];
-    const text = await runCli('train', ...base, '--out', mkdtempSync(path.join(tmpdir(), 'sf-mem-')));
+    const text = await runCli('train', ...base, '--out', tempDir('sf-mem-'));
     expect(text.code, text.stderr).toBe(0);
     const heapMiB = Math.round((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length / 2 ** 20);
     const line = text.stderr.match(/peak memory: rss (\d+) MiB \(high-water mark\), wasm heap (\d+) MiB/);
@@ -36,9 +35,13 @@ describe.skipIf(!haveData)('train and memory', () => {
     expect(Number(line![1])).toBeGreaterThanOrEqual(Math.floor(rssBefore));
     expect(Number(line![2])).toBe(heapMiB);
 
-    const json = await runCli('train', ...base, '--json', '--out', mkdtempSync(path.join(tmpdir(), 'sf-mem-')));
+    const json = await runCli('train', ...base, '--json', '--out', tempDir('sf-mem-'));
     expect(json.code, json.stderr).toBe(0);
-    const summary = json.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((o) => o.type === 'summary');
+    const summary = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((o) => o.type === 'summary');
     expect(summary.peakMemory.rssMiB).toBeGreaterThanOrEqual(Math.floor(rssBefore));
     expect(summary.peakMemory.wasmHeapMiB).toBe(Math.round((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length / 2 ** 20));
   });

@@ -1,21 +1,20 @@
 // Resuming runs through the CLI in-process on real Fashion-MNIST: a resume writes into the folder
 // it was given (not the `out` its state.json recorded), and finds the newest complete checkpoint
 // after a crash that left no `latest`.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../test-utils/run-cli.js';
+import { FMNIST, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '128', '--test-subset', '64', '--batch-size', '64', '-T', '2', '--seed', '3', '--quiet'];
 
 afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(!haveData)('train --resume', () => {
   it('writes into the copied run folder it was given, never into the original', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'sf-resume-copy-'));
+    const root = tempDir('sf-resume-copy-');
     const original = path.join(root, 'original');
     const first = await runCli('train', ...common, '--epochs', '1', '--out', original);
     expect(first.code, first.stderr).toBe(0);
@@ -34,7 +33,7 @@ describe.skipIf(!haveData)('train --resume', () => {
   });
 
   it('resumes from a complete checkpoint that latest never named, and clears stray temp folders', async () => {
-    const run = mkdtempSync(path.join(tmpdir(), 'sf-resume-crash-'));
+    const run = tempDir('sf-resume-crash-');
     const first = await runCli('train', ...common, '--epochs', '1', '--out', run);
     expect(first.code, first.stderr).toBe(0);
     // Killed after epoch-001/ was renamed into place, before latest was written; and mid-way
@@ -44,7 +43,10 @@ describe.skipIf(!haveData)('train --resume', () => {
     const resumed = await runCli('train', '--resume', run, '--epochs', '2', '--quiet');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(readdirSync(path.join(run, 'checkpoints')).sort()).toEqual(['epoch-001', 'epoch-002', 'latest']);
-    const lines = readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { epoch: number });
+    const lines = readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { epoch: number });
     expect(lines.map((l) => l.epoch)).toEqual([1, 2]);
   });
 });

@@ -1,18 +1,44 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  Adam, AdamW, SGD, ProgressBar, Sequential, SpikeflowError, Trainer, checkTrainingMemory, constantLr, cosineLr, describeBackend, estimateTrainingMemory, isTaskDatasetDescriptor,
-  jsonlMetricsCallback, manualSeed, memoryUsage, progressCallback, selectBackend, writeFileAtomic,
-  type BackendInfo, type Dataset, type EpochMetrics, type FitSelection, type LoadedCheckpoint, type Module, type FitSummary, type Optimizer, type Spikeflow,
-  type TargetSpec, type TaskDataset, type TaskSplit, type TrainerCallback,
+  Adam,
+  AdamW,
+  SGD,
+  ProgressBar,
+  SpikeflowError,
+  Trainer,
+  checkTrainingMemory,
+  constantLr,
+  cosineLr,
+  describeBackend,
+  estimateTrainingMemory,
+  isTaskDatasetDescriptor,
+  jsonlMetricsCallback,
+  manualSeed,
+  memoryUsage,
+  progressCallback,
+  selectBackend,
+  writeFileAtomic,
+  type BackendInfo,
+  type Dataset,
+  type EpochMetrics,
+  type FitSelection,
+  type LoadedCheckpoint,
+  type Module,
+  type FitSummary,
+  type Optimizer,
+  type Spikeflow,
+  type TargetSpec,
+  type TaskDataset,
+  type TaskSplit,
+  type TrainerCallback,
 } from '@spikeflow/core';
-import { DataLoader } from '@spikeflow/datasets';
+import { DataLoader, holdOut } from '@spikeflow/datasets';
 import type { RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
 import { TrainingInterrupted, type InterruptGuard } from './interrupt.js';
 import { selectTestSamples, type TestSamples } from './test-samples.js';
-import { resolveRunTask, type RunTask } from './run-task.js';
-import { ShapedOutput } from './shaped-output.js';
+import { resolveRunTask } from './run-task.js';
 
 /** Where human-readable output goes; `--json` sends machine output to `json`. */
 export interface RunIO {
@@ -40,6 +66,8 @@ export interface TrainRunResult {
   readonly peakMemory: { readonly rssMiB: number; readonly wasmHeapMiB?: number };
   readonly checkpoint?: string;
   readonly stoppedEarly: boolean;
+  /** Why the run stopped before its epochs: the step limit or early stopping (`--patience`). */
+  readonly stoppedBy?: 'max-steps' | 'patience';
   /** The test samples each epoch was evaluated on. */
   readonly test: TestSamples['json'];
   /** Set when a signal stopped the run: the signal and the checkpoint written at the step it stopped after. */
@@ -84,8 +112,8 @@ export async function openData(sf: Spikeflow, config: RunConfig, io: RunIO): Pro
 export interface RunData {
   readonly train: Dataset | TaskDataset;
   readonly test: Dataset | TaskDataset;
-  /** The validation split, for datasets that have one. */
-  readonly valid?: TaskDataset;
+  /** The validation split: the dataset's own, or a seeded hold-out of train (`validFraction`). */
+  readonly valid?: Dataset | TaskDataset;
   readonly target: TargetSpec;
 }
 
@@ -94,6 +122,24 @@ export interface RunData {
  * dataset's (forecasting series...) train, test and, when it has one, valid, through `sf.taskDataset`.
  */
 export async function openRunData(sf: Spikeflow, config: RunConfig, io: RunIO): Promise<RunData> {
+  const data = await openSplits(sf, config, io);
+  if (config.validFraction === undefined) return data;
+  if (data.valid) {
+    throw new SpikeflowError(
+      'invalid-options',
+      `--valid-fraction ${config.validFraction}: ${config.dataset.id} has its own valid split (${data.valid.length} samples); drop --valid-fraction`,
+    );
+  }
+  // Datasets without a validation split get a seeded hold-out of train (documented in docs/datasets.md).
+  const { train, valid } = holdOut(data.train, { fraction: config.validFraction, seed: config.seed });
+  if (!io.quiet)
+    io.log(
+      `valid: ${valid.length} of the ${data.train.length} training samples held out (fraction ${config.validFraction}, seed ${config.seed}); training on the other ${train.length}`,
+    );
+  return { ...data, train, valid };
+}
+
+async function openSplits(sf: Spikeflow, config: RunConfig, io: RunIO): Promise<RunData> {
   const descriptor = sf.datasets.get(config.dataset.id);
   if (!isTaskDatasetDescriptor(descriptor)) {
     const { train, test } = await openData(sf, config, io);
@@ -108,20 +154,16 @@ export async function openRunData(sf: Spikeflow, config: RunConfig, io: RunIO): 
 }
 
 /**
- * A model whose flat output `[T, B, outputs]` must take a multi-dimensional regression target's
- * shape gets a {@link ShapedOutput} last layer (built the same way on load, so checkpoints match).
+ * The per-step output shape a target needs beyond one flat vector: a multi-dimensional regression
+ * target's shape (e.g. `[horizon, series]`), which `sf.model` gives the model as a last layer and
+ * records in the model's build, so checkpoints and `sf.loadModel` rebuild it; else undefined.
  */
-export function shapeForTarget(model: Module, target: TargetSpec, modelId: string): Module {
-  if (target.kind !== 'regression' || target.shape.length === 1) return model;
-  if (!(model instanceof Sequential)) {
-    throw new SpikeflowError('not-supported', `model '${modelId}' outputs [T, B, outputs], and the target has shape [${target.shape}]; only Sequential models can be reshaped to [T, B, ${target.shape.join(', ')}] (choose a one-dimensional target, e.g. --dataset-opt forecast=point)`);
-  }
-  model.append(new ShapedOutput(target.shape), 'shape');
-  return model;
+export function outputShapeOf(target: TargetSpec): readonly number[] | undefined {
+  return target.kind === 'regression' && target.shape.length > 1 ? target.shape : undefined;
 }
 
 /** Build the configured model (seeded) and its neuron, encoder and loss, and T (the data's frames per sample, else the config's). */
-export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape: readonly number[]; numClasses: number }) {
+export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape: readonly number[]; numClasses: number; outputShape?: readonly number[] }) {
   manualSeed(config.seed);
   const encoder = sf.encoder(config.encoder.id, config.encoder.options);
   // Event-frame samples fix T; layers with per-step parameters (TEBN, BNTT, PSN, GLIF) are built for it.
@@ -133,6 +175,7 @@ export function buildModel(sf: Spikeflow, config: RunConfig, data: { sampleShape
     neuron: { id: config.neuron.id, options: withTimeSteps(sf, config.neuron.id, config.neuron.options, timeSteps) },
     staticInput: encoder.timeInvariant === true,
     timeSteps,
+    ...(data.outputShape ? { outputShape: data.outputShape } : {}),
   });
   const loss = sf.loss(config.loss.id, config.loss.options);
   return { model, encoder, loss, timeSteps };
@@ -157,12 +200,18 @@ export function buildOptimizer(model: Module, config: RunConfig): Optimizer {
  * The split and metric picking the `best` checkpoint: `--select split:metric`, else the task's
  * selection metric on the validation split when the data has one, else none (no `best/`).
  */
-export function selectionOf(config: RunConfig, task: { readonly id: string; readonly selection: { readonly metric: string }; readonly metrics: readonly { readonly name: string }[] }, hasValid: boolean): FitSelection | undefined {
+export function selectionOf(
+  config: RunConfig,
+  task: { readonly id: string; readonly selection: { readonly metric: string }; readonly metrics: readonly { readonly name: string }[] },
+  hasValid: boolean,
+): FitSelection | undefined {
   if (config.select === undefined) return hasValid ? { split: 'valid', metric: task.selection.metric } : undefined;
   const [split, metric] = config.select.split(':') as [TaskSplit, string];
-  if (split === 'valid' && !hasValid) throw new SpikeflowError('invalid-options', `--select ${config.select}: dataset has no valid split; select on test or train (e.g. test:${metric})`);
+  if (split === 'valid' && !hasValid)
+    throw new SpikeflowError('invalid-options', `--select ${config.select}: dataset has no valid split; select on test or train (e.g. test:${metric})`);
   const names = [...task.metrics.map((m) => m.name), 'loss'];
-  if (!names.includes(metric)) throw new SpikeflowError('invalid-options', `--select ${config.select}: task '${task.id}' has no metric '${metric}'; it reports ${names.join(', ')}`);
+  if (!names.includes(metric))
+    throw new SpikeflowError('invalid-options', `--select ${config.select}: task '${task.id}' has no metric '${metric}'; it reports ${names.join(', ')}`);
   return { split, metric };
 }
 
@@ -193,9 +242,7 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   const { task } = runTask;
   config = { ...config, task: runTask.component, loss: runTask.loss };
   const select = selectionOf(config, task, valid !== undefined);
-  const built = buildModel(sf, config, { sampleShape: train.sampleShape, numClasses: runTask.outputs });
-  const { encoder, timeSteps } = built;
-  const model = shapeForTarget(built.model, data.target, config.model.id);
+  const { model, encoder, timeSteps } = buildModel(sf, config, { sampleShape: train.sampleShape, numClasses: runTask.outputs, outputShape: outputShapeOf(data.target) });
   const taskLoss = sf.taskLoss(config.loss.id, config.loss.options);
   // Samples that already are sequences (event frames) fix T; the run's config records it.
   if (timeSteps !== config.timeSteps) {
@@ -209,7 +256,9 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   const evalFit = await estimateTrainingMemory(model, { stepShape, timeSteps: config.timeSteps, batchSize: config.evalBatchSize, backward: false });
   const evalBatchSize = evalFit.fits ? config.evalBatchSize : Math.max(1, Math.min(config.evalBatchSize, evalFit.maxBatchSize));
   if (evalBatchSize !== config.evalBatchSize && !io.quiet) {
-    io.log(`evaluating in batches of ${evalBatchSize}: a batch of ${config.evalBatchSize} at T=${config.timeSteps} needs about ${(evalFit.totalBytes / 2 ** 20).toFixed(0)} MiB, more than the ${evalFit.backend} backend's ${(evalFit.limitBytes / 2 ** 20).toFixed(0)} MiB`);
+    io.log(
+      `evaluating in batches of ${evalBatchSize}: a batch of ${config.evalBatchSize} at T=${config.timeSteps} needs about ${(evalFit.totalBytes / 2 ** 20).toFixed(0)} MiB, more than the ${evalFit.backend} backend's ${(evalFit.limitBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
   }
   const trainLoader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset });
   // The loader's seeded subset is the set selectTestSamples describes (same indices, same seed).
@@ -218,9 +267,10 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   const validLoader = valid ? new DataLoader({ dataset: valid, batchSize: evalBatchSize, shuffle: false, seed: config.seed }) : undefined;
   const optimizer = buildOptimizer(model, config);
   const totalSteps = Math.min(config.epochs * trainLoader.batchesPerEpoch, config.maxSteps ?? Number.POSITIVE_INFINITY);
-  const schedule = config.schedule.id === 'cosine'
-    ? cosineLr({ lr: config.optimizer.lr, totalSteps: config.epochs * trainLoader.batchesPerEpoch, minLr: config.schedule.minLr, warmupSteps: config.schedule.warmupSteps })
-    : constantLr(config.optimizer.lr);
+  const schedule =
+    config.schedule.id === 'cosine'
+      ? cosineLr({ lr: config.optimizer.lr, totalSteps: config.epochs * trainLoader.batchesPerEpoch, minLr: config.schedule.minLr, warmupSteps: config.schedule.warmupSteps })
+      : constantLr(config.optimizer.lr);
 
   // A resume writes into the run folder it was given: the `out` recorded in its state.json names the
   // folder it was trained in, which for a copied run is the original. Only a new --out moves it.
@@ -232,8 +282,13 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(stored, null, 2)}\n`);
   if (!io.quiet) {
     io.log(`run folder: ${runDir}`);
-    io.log(`model ${config.model.id} (${model.parameterCount()} parameters), neuron ${config.neuron.id}, T=${config.timeSteps}, ${trainLoader.length} train / ${validLoader ? `${validLoader.length} valid / ` : ''}${testLoader.length} test samples, ${trainLoader.batchesPerEpoch} batches of ${config.batchSize} per epoch, ${totalSteps} steps`);
-    if (task.target.kind !== 'class') io.log(`task ${task.id} (read-out ${task.readOut}), loss ${taskLoss.id}, metrics ${task.metrics.map((m) => m.name).join(', ')}${select ? `; best checkpoint by ${select.split} ${select.metric}` : ''}`);
+    io.log(
+      `model ${config.model.id} (${model.parameterCount()} parameters), neuron ${config.neuron.id}, T=${config.timeSteps}, ${trainLoader.length} train / ${validLoader ? `${validLoader.length} valid / ` : ''}${testLoader.length} test samples, ${trainLoader.batchesPerEpoch} batches of ${config.batchSize} per epoch, ${totalSteps} steps`,
+    );
+    if (task.target.kind !== 'class')
+      io.log(
+        `task ${task.id} (read-out ${task.readOut}), loss ${taskLoss.id}, metrics ${task.metrics.map((m) => m.name).join(', ')}${select ? `; best checkpoint by ${select.split} ${select.metric}` : ''}`,
+      );
     else if (select) io.log(`best checkpoint by ${select.split} ${select.metric}`);
     io.log(testSamples.description);
   }
@@ -246,15 +301,23 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   }
   // Which step the newest checkpoint holds, so an interrupt right after one does not write another.
   let saved: { step: number; dir: string } | undefined = resume ? { step: resume.state.step, dir: resume.dir } : undefined;
-  let trainerRef: Trainer | undefined;
-  callbacks.push({ onCheckpoint: (dir) => void (saved = { step: trainerRef!.step, dir }) });
+  // Checkpoints are written only once the trainer below exists.
+  callbacks.push({ onCheckpoint: (dir) => void (saved = { step: trainer.step, dir }) });
   if (options.interrupt) callbacks.push(options.interrupt.callback);
   const trainer = new Trainer({
-    model, encoder, taskLoss, task, metrics: () => sf.taskMetrics(task), optimizer, schedule,
-    timeSteps: config.timeSteps, seed: config.seed, callbacks, maxSteps: config.maxSteps,
+    model,
+    encoder,
+    taskLoss,
+    task,
+    metrics: () => sf.taskMetrics(task),
+    optimizer,
+    schedule,
+    timeSteps: config.timeSteps,
+    seed: config.seed,
+    callbacks,
+    maxSteps: config.maxSteps,
     checkpoints: { dir: path.join(runDir, 'checkpoints'), config: stored },
   });
-  trainerRef = trainer;
   if (resume) {
     trainer.restore(resume);
     if (!io.quiet) io.log(`resumed from ${resume.dir} at epoch ${resume.state.epoch + 1}, batch ${resume.state.batchInEpoch}, step ${resume.state.step}`);
@@ -264,7 +327,24 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   let summary: FitSummary;
   let interrupted: TrainRunResult['interrupted'];
   try {
-    summary = await trainer.fit(trainLoader, { epochs: config.epochs, test: testLoader, ...(validLoader ? { valid: validLoader } : {}), ...(select ? { select } : {}) });
+    if (config.patience !== undefined && !select) {
+      throw new SpikeflowError(
+        'invalid-options',
+        `--patience ${config.patience} stops when the selection metric stops improving; the run has none: give --select (e.g. test:${task.selection.metric}) or a valid split (--valid-fraction 0.1)`,
+      );
+    }
+    summary = await trainer.fit(trainLoader, {
+      epochs: config.epochs,
+      test: testLoader,
+      ...(validLoader ? { valid: validLoader } : {}),
+      ...(select ? { select } : {}),
+      ...(config.patience !== undefined ? { patience: config.patience } : {}),
+    });
+    if (summary.stoppedBy === 'patience' && !io.quiet && summary.best) {
+      io.log(
+        `early stop after epoch ${summary.epochs.at(-1)?.epoch}: ${summary.best.split} ${summary.best.metric} has not improved for ${config.patience} epochs (best ${summary.best.value.toFixed(4)} at epoch ${summary.best.epoch})`,
+      );
+    }
   } catch (e) {
     if (!(e instanceof TrainingInterrupted)) throw e;
     // The step in flight has finished (the trainer's state is consistent): save it unless saved.
@@ -292,6 +372,7 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
     peakRssMiB: Math.max(0, ...summary.epochs.map((m) => m.peakRssMiB)),
     checkpoint: summary.checkpoint,
     stoppedEarly: summary.stoppedEarly,
+    ...(summary.stoppedBy ? { stoppedBy: summary.stoppedBy } : {}),
     peakMemory,
     test: testSamples.json,
     ...(interrupted ? { interrupted } : {}),

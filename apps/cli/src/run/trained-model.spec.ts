@@ -1,25 +1,44 @@
 // A CLI run folder loads from TypeScript with one call: sf.loadModel picks the run's newest
 // complete checkpoint, rebuilds the architecture it recorded and gives the same outputs as the
 // CLI's own loader.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tf } from '@spikeflow/core';
 import { runCli } from '../test-utils/run-cli.js';
 import { loadSpikeflow } from './plugins.js';
 import { loadTrainedModel } from './trained-model.js';
-
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
+import { FMNIST, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
 
 afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(!haveData)('sf.loadModel on a CLI run folder', () => {
   it('rebuilds the trained model with identical outputs', async () => {
-    const run = path.join(mkdtempSync(path.join(tmpdir(), 'sf-loadmodel-')), 'run');
-    const r = await runCli('train', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '128', '--test-subset', '64', '--batch-size', '64', '-T', '2',
-      '--neuron', 'plif', '--model-opt', 'hidden=[32]', '--epochs', '1', '--out', run, '--quiet');
+    const run = path.join(tempDir('sf-loadmodel-'), 'run');
+    const r = await runCli(
+      'train',
+      '--backend',
+      'wasm',
+      '--data-dir',
+      FMNIST,
+      '--subset',
+      '128',
+      '--test-subset',
+      '64',
+      '--batch-size',
+      '64',
+      '-T',
+      '2',
+      '--neuron',
+      'plif',
+      '--model-opt',
+      'hidden=[32]',
+      '--epochs',
+      '1',
+      '--out',
+      run,
+      '--quiet',
+    );
     expect(r.code, r.stderr).toBe(0);
     const reference = await loadTrainedModel(run, { dataDir: FMNIST }, { log: () => {}, quiet: true });
     const { sf } = await loadSpikeflow();

@@ -1,7 +1,21 @@
-import { describeBackend, loadCheckpoint, selectBackend, SpikeflowError, type Dataset, type Encoder, type LoadedCheckpoint, type Module, type Spikeflow } from '@spikeflow/core';
+import {
+  describeBackend,
+  loadCheckpoint,
+  selectBackend,
+  SpikeflowError,
+  type Dataset,
+  type Encoder,
+  type LoadedCheckpoint,
+  type Module,
+  type Spikeflow,
+  type TargetSpec,
+  type Task,
+  type TaskDataset,
+} from '@spikeflow/core';
 import { parseRunConfig, resolveRunConfig, type RunConfig } from '../config/run-config.js';
 import { loadSpikeflow } from './plugins.js';
-import { buildModel, openData, type RunIO } from './train-run.js';
+import { buildModel, openRunData, outputShapeOf, type RunIO } from './train-run.js';
+import { resolveRunTask } from './run-task.js';
 
 /** A checkpoint loaded into its model, with its data splits (what chip commands start from). */
 export interface TrainedModel {
@@ -33,24 +47,54 @@ export async function loadCheckpointConfig(checkpointPath: string, overrides: Re
     throw e;
   }
   // One layer per flag, so a problem is reported against the flag that set it.
-  const flags = Object.entries(overrides).filter(([, v]) => v !== undefined)
+  const flags = Object.entries(overrides)
+    .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ({ name: `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, value: { [k]: v } }));
   return { checkpoint, config: resolveRunConfig([{ name: source, value: stored }, ...flags]) };
 }
 
+/** A checkpoint loaded into its model for any task: {@link TrainedModel} with typed targets. */
+export interface TrainedRun extends Omit<TrainedModel, 'train' | 'test'> {
+  readonly task: Task;
+  readonly target: TargetSpec;
+  readonly train: Dataset | TaskDataset;
+  readonly test: Dataset | TaskDataset;
+}
+
 /**
- * Load a checkpoint's configuration (with overrides such as dataDir), rebuild the model, load the
- * weights and open the dataset. Shared by `export`, `simulate` and `finetune` for every target.
+ * Load a checkpoint's configuration (with overrides such as dataDir), open its data, rebuild the model
+ * for the run's task (a forecasting model with its output shape) and load the weights.
  */
-export async function loadTrainedModel(checkpointPath: string, overrides: Record<string, unknown>, io: RunIO): Promise<TrainedModel> {
+export async function loadTrainedRun(checkpointPath: string, overrides: Record<string, unknown>, io: RunIO): Promise<TrainedRun> {
   const { checkpoint, config } = await loadCheckpointConfig(checkpointPath, overrides);
   const backend = await selectBackend(config.backend);
   if (!io.quiet) io.log(describeBackend(backend));
   const { sf } = await loadSpikeflow();
-  const { train, test } = await openData(sf, config, io);
-  const { model, encoder, timeSteps } = buildModel(sf, config, test);
+  const { train, test, target } = await openRunData(sf, config, io);
+  const runTask = resolveRunTask(sf, config, target);
+  const { model, encoder, timeSteps } = buildModel(
+    sf,
+    { ...config, loss: runTask.loss },
+    { sampleShape: test.sampleShape, numClasses: runTask.outputs, outputShape: outputShapeOf(target) },
+  );
   model.loadStateDict(checkpoint.weights);
-  return { checkpoint, config, sf, model, encoder, timeSteps, train, test, backend: backend.name };
+  return { checkpoint, config, sf, model, encoder, timeSteps, train, test, task: runTask.task, target, backend: backend.name };
+}
+
+/**
+ * {@link loadTrainedRun} for a classifier: what `export`, `simulate` and `finetune` start from for
+ * every target (chips run class read-outs). A model of another task is refused by name.
+ */
+export async function loadTrainedModel(checkpointPath: string, overrides: Record<string, unknown>, io: RunIO): Promise<TrainedModel> {
+  const run = await loadTrainedRun(checkpointPath, overrides, io);
+  if (run.target.kind !== 'class') {
+    run.model.dispose();
+    throw new SpikeflowError(
+      'not-supported',
+      `${run.checkpoint.dir} holds a '${run.task.id}' model (${run.target.kind} targets); chip export, simulation and fine-tuning take classifiers`,
+    );
+  }
+  return { ...run, train: run.train as Dataset, test: run.test as Dataset };
 }
 
 /** `n` samples spread evenly over a split (deterministic), flattened, with their indices in the split. */

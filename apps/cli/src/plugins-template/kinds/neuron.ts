@@ -1,6 +1,6 @@
 import type { KindTemplate } from '../kind-template.js';
 
-/** A snnTorch-style leaky neuron, written as a LIF without input decay so chip exporters can map it. */
+/** A snnTorch-style leaky neuron: named state and one transition, describing itself as a LIF without input decay for chip exporters. */
 export const neuronTemplate: KindTemplate = ({ namespace, factory }) => ({
   id: 'leaky',
   contribution: 'neurons',
@@ -9,7 +9,7 @@ export const neuronTemplate: KindTemplate = ({ namespace, factory }) => ({
   indexExports: "export { LeakyNode, leakyDescriptor } from './leaky-node.js';\nexport type { LeakyNodeOptions, LeakyDescriptorOptions } from './leaky-node.js';",
   usage: `spikeflow train --neuron ${namespace}/leaky --neuron-opt beta=0.8`,
   files: {
-    'src/leaky-node.ts': `import { BaseNode, SpikeflowError, tf, type NeuronDescriptor, type SurrogateFunction, type Tensor } from '@spikeflow/core';
+    'src/leaky-node.ts': `import { SpikeflowError, StatefulNeuron, detach, spike, tf, type NeuronDescriptor, type NeuronDynamics, type NeuronTransition, type SurrogateFunction, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
 
 /** Constructor options of {@link LeakyNode}. */
@@ -23,10 +23,15 @@ export interface LeakyNodeOptions {
   readonly surrogate: SurrogateFunction;
 }
 
+/** The state a LeakyNode carries from step to step: its membrane potential. */
+type LeakyState = { readonly v: Tensor };
+
 /**
  * A leaky neuron in snnTorch's form: H[t] = V_reset + beta * (V[t-1] - V_reset) + X[t], fire when
- * H >= V_th, then reset. It equals a LIF without input decay with tau = 1 / (1 - beta), and it exposes
- * \`tau\` and \`decayInput\` so exporters that map LIF neurons (Loihi, SpiNNaker) can map it too.
+ * H >= V_th, then reset. It declares its state (\`v\`, at rest V_reset) and one transition; the base
+ * class runs the time loop over [T, B, ...], the single-step mode (\`step\`, \`resetNet\`) and the checks.
+ * It equals a LIF without input decay with tau = 1 / (1 - beta), and says so in \`dynamics()\`, which
+ * is what chip exporters (Loihi, SpiNNaker) read; a neuron without \`dynamics()\` is refused by them.
  *
  * @example
  * \`\`\`ts
@@ -34,26 +39,47 @@ export interface LeakyNodeOptions {
  * const layer = sf.neuron('${namespace}/leaky', { beta: 0.8 });
  * \`\`\`
  */
-export class LeakyNode extends BaseNode {
+export class LeakyNode extends StatefulNeuron<LeakyState> {
   readonly beta: number;
-  /** The equivalent LIF time constant, 1 / (1 - beta). */
-  readonly tau: number;
-  /** The input is not divided by tau (the LIF variant this neuron is). */
-  readonly decayInput = false;
+  readonly vThreshold: number;
+  readonly vReset: number | null;
+  readonly detachReset: boolean;
+  readonly surrogate: SurrogateFunction;
 
   constructor(options: LeakyNodeOptions) {
-    super(options);
+    super();
     const beta = options.beta ?? 0.5;
     if (!(beta > 0 && beta < 1)) throw new SpikeflowError('invalid-options', \`LeakyNode beta must be in (0, 1), got \${beta}\`);
     this.beta = beta;
-    this.tau = 1 / (1 - beta);
+    this.vThreshold = options.vThreshold ?? 1;
+    this.vReset = options.vReset === undefined ? 0 : options.vReset;
+    this.detachReset = options.detachReset ?? false;
+    this.surrogate = options.surrogate;
+    // Every sequence (and the first single step after a reset) starts from this rest value.
+    this.registerState('v', this.vReset ?? 0);
   }
 
-  protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
+  /** One time step: charge, fire (Heaviside forward, surrogate gradient backward), reset. */
+  transition(x: Tensor, { v }: LeakyState): NeuronTransition<LeakyState> {
     // The leak pulls towards the reset potential (0 for a soft reset), as SpikingJelly's LIF does.
     const rest = this.vReset ?? 0;
-    if (rest === 0) return tf.add(tf.mul(v, this.beta), x);
-    return tf.add(tf.add(tf.mul(tf.sub(v, rest), this.beta), rest), x);
+    const h = rest === 0 ? tf.add(tf.mul(v, this.beta), x) : tf.add(tf.add(tf.mul(tf.sub(v, rest), this.beta), rest), x);
+    const spikes = spike(tf.sub(h, this.vThreshold), this.surrogate);
+    const s = this.detachReset ? detach(spikes) : spikes;
+    const next = this.vReset === null ? tf.sub(h, tf.mul(s, this.vThreshold)) : tf.add(tf.mul(s, this.vReset), tf.mul(tf.sub(1, s), h));
+    return { spikes, state: { v: next } };
+  }
+
+  /** Opt into chip export: this is a LIF without input decay, tau = 1 / (1 - beta). */
+  override dynamics(): NeuronDynamics {
+    return {
+      kind: 'lif',
+      tau: 1 / (1 - this.beta),
+      decayInput: false,
+      vThreshold: this.vThreshold,
+      reset: this.vReset === null ? { kind: 'soft' } : { kind: 'hard', vReset: this.vReset },
+      learnable: [],
+    };
   }
 
   override describe(): string {
@@ -82,9 +108,10 @@ export const leakyDescriptor: NeuronDescriptor<LeakyDescriptorOptions> = {
   create: (o, context) => new LeakyNode({ beta: o.beta, vThreshold: o.vThreshold, vReset: o.vReset, detachReset: o.detachReset, surrogate: context.surrogate(o.surrogate, o.surrogateOptions) }),
 };
 `,
-    'src/leaky-node.spec.ts': `import { createSpikeflow, definePlugin, selectBackend, SpikeflowError, tf, type SurrogateDescriptor } from '@spikeflow/core';
+    'src/leaky-node.spec.ts': `import { createSpikeflow, definePlugin, selectBackend, SpikeflowError, standardDynamics, tf, type SurrogateDescriptor } from '@spikeflow/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { LeakyNode } from './leaky-node.js';
 import { ${factory} } from './plugin.js';
 
 // A sigmoid surrogate (alpha 4) defined here so the spec needs only core; with @spikeflow/neurons use 'atan'.
@@ -148,6 +175,20 @@ describe('${namespace}/leaky', () => {
       const column = Array.from({ length: T }, (_, t) => xs[t * 3 + b]);
       expect(Array.from({ length: T }, (_, t) => out[t * 3 + b])).toEqual(reference(column, 0.8, 1));
     }
+  });
+
+  it('runs step by step as it runs a whole sequence, and describes itself to chip exporters', () => {
+    const node = sf().neuron('leaky', { beta: 0.8, surrogate: 'test/sigmoid' }) as LeakyNode;
+    const x = tf.randomUniform([8, 2, 3], 0, 0.7, 'float32', 1);
+    const whole = tf.tidy(() => Array.from(node.forward(x).dataSync()));
+    node.resetState();
+    const stepped = tf.unstack(x).flatMap((xt) => Array.from(node.step(xt).dataSync()));
+    expect(stepped).toEqual(whole);
+    node.resetState();
+    expect(node.state).toBeNull();
+    expect(node.dynamics()).toMatchObject({ kind: 'lif', decayInput: false, reset: { kind: 'hard', vReset: 0 } });
+    expect(standardDynamics(node, 'fc1', 'Loihi')).toMatchObject({ kind: 'lif', decayInput: false, vThreshold: 1, vReset: 0 });
+    expect((standardDynamics(node, 'fc1', 'Loihi') as { tau: number }).tau).toBeCloseTo(5, 12);
   });
 
   it('passes gradients through the surrogate', () => {
