@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { FMNIST, haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 const run = runCli;
 
@@ -60,7 +60,7 @@ describe('spikeflow train: bad input fails clearly', () => {
   });
 
   it('invalid architecture or neuron options name the descriptor', async () => {
-    const r = await run('train', '--neuron', 'lif', '--neuron-opt', 'tau=0.5', '--backend', 'wasm', '--data-dir', FMNIST, '--out', tempDir('sf-cli-'));
+    const r = await run('train', '--neuron', 'lif', '--neuron-opt', 'tau=0.5', ...fmnistFlags(), '--out', tempDir('sf-cli-'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/neurons\/lif/);
   });
@@ -74,7 +74,7 @@ describe('spikeflow train: bad input fails clearly', () => {
 });
 
 describe.skipIf(!haveData)('spikeflow train / eval / resume on the real Fashion-MNIST (needs dataset-fashion-mnist)', () => {
-  const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '1024', '--test-subset', '512', '--batch-size', '64', '-T', '4', '--seed', '3'];
+  const common = [...fmnistFlags({ subset: 1024, testSubset: 512, batchSize: 64, T: 4 }), '--seed', '3'];
 
   it('trains, writes the run folder, prints JSON, and eval reproduces the test accuracy', async () => {
     const out = path.join(tempDir('sf-cli-'), 'run');

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SpikeflowError, loadCheckpoint } from '@spikeflow/core';
 import { runWorker } from '@spikeflow/distributed';
 import { runCli } from './test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -92,7 +92,7 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
   }, 180_000);
 
   it('2 workers × batch 16 match one process with batch 32 and leave a checkpoint eval reads', async () => {
-    const common = ['--subset', '512', '--test-subset', '200', '--max-steps', '4', '--seed', '3', '--backend', 'wasm', '--data-dir', FMNIST, '--json'];
+    const common = ['--subset', '512', '--test-subset', '200', '--max-steps', '4', '--seed', '3', ...fmnistFlags(), '--json'];
     const dp = tmp();
     const r = await run('train', '--workers', '2', '--batch-size', '16', '--out', dp, ...common);
     expect(r.code, r.stderr).toBe(0);
@@ -160,10 +160,7 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
         '2',
         '--seed',
         '3',
-        '--backend',
-        'wasm',
-        '--data-dir',
-        FMNIST,
+        ...fmnistFlags(),
         '--no-color',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -217,10 +214,7 @@ describe.skipIf(!haveData)('spikeflow train --workers (real Fashion-MNIST)', () 
       '5',
       '-T',
       '2',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
+      ...fmnistFlags(),
       '--json',
     ];
     const single = tmp();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { FMNIST, haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 if (!haveData) console.warn('consistent-output.spec: /usr/share/datasets/fashion-mnist missing (Debian dataset-fashion-mnist) — the trained-run tests are skipped');
 const tmp = tempDir('sf-consistent-');
@@ -30,28 +30,7 @@ describe.skipIf(!haveData)('one trained checkpoint, every command', () => {
   const run = path.join(tmp, 'run');
   let train: { code: number; stdout: string; stderr: string };
   beforeAll(async () => {
-    train = await runCli(
-      'train',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
-      '--subset',
-      '512',
-      '--test-subset',
-      '256',
-      '--batch-size',
-      '64',
-      '-T',
-      '4',
-      '--epochs',
-      '1',
-      '--seed',
-      '5',
-      '--out',
-      run,
-      '--json',
-    );
+    train = await runCli('train', ...fmnistFlags({ subset: 512, testSubset: 256, batchSize: 64, T: 4, epochs: 1, seed: 5 }), '--out', run, '--json');
   });
 
   it('counts epochs from 1 in the text, the JSON lines and metrics.jsonl', () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fmnistFlags } from './test-utils/fashion-mnist.js';
 import { runCli } from './test-utils/run-cli.js';
 
 const EVENTS = process.env.SPIKEFLOW_EVENT_DATA ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/events');
@@ -115,25 +116,7 @@ describe('spikeflow datasets', () => {
     expect(half.stderr).toContain(`  ${partial} (--data-dir)`);
     expect(half.stderr).not.toContain('(system datasets)');
     const out = tempDir('sf-ds-');
-    const ok = await run(
-      'train',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
-      '--subset',
-      '64',
-      '--test-subset',
-      '32',
-      '--batch-size',
-      '32',
-      '-T',
-      '2',
-      '--epochs',
-      '1',
-      '--out',
-      out,
-    );
+    const ok = await run('train', ...fmnistFlags({ subset: 64, testSubset: 32, batchSize: 32, T: 2, epochs: 1 }), '--out', out);
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain(`data train: ${path.join(FMNIST, 'train-images-idx3-ubyte.gz')}, ${path.join(FMNIST, 'train-labels-idx1-ubyte.gz')}`);
     expect(ok.stderr).toContain(`data test: ${path.join(FMNIST, 't10k-images-idx3-ubyte.gz')}, ${path.join(FMNIST, 't10k-labels-idx1-ubyte.gz')}`);

@@ -9,13 +9,13 @@ import { tempDir } from '@spikeflow/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCheckpoint } from '@spikeflow/core';
 import { runCli } from './test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.join(here, '../bin/spikeflow.js');
 
 // 512 samples in batches of 32: 16 steps, so a signal after the first step lands mid-epoch.
-const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '512', '--test-subset', '128', '--batch-size', '32', '-T', '2', '--seed', '7', '--epochs', '1'];
+const common = [...fmnistFlags({ subset: 512, testSubset: 128, batchSize: 32, T: 2, seed: 7 }), '--epochs', '1'];
 const tmp = () => tempDir('sf-interrupt-');
 
 afterEach(() => vi.restoreAllMocks());

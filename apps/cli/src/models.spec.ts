@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 if (!haveData) console.warn('models.spec: /usr/share/datasets/fashion-mnist missing (Debian dataset-fashion-mnist) — the CLI training run is skipped');
 const tmp = tempDir('sf-models-');
@@ -109,20 +109,7 @@ describe('spikeflow train with the zoo', () => {
       'stem=cifar',
       '--neuron',
       'plif',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
-      '--subset',
-      '64',
-      '--test-subset',
-      '32',
-      '--batch-size',
-      '16',
-      '-T',
-      '2',
-      '--epochs',
-      '1',
+      ...fmnistFlags({ subset: 64, testSubset: 32, batchSize: 16, T: 2, epochs: 1 }),
       '--out',
       out,
       '--json',

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 if (!haveData) console.warn('report.spec: /usr/share/datasets/fashion-mnist missing (Debian dataset-fashion-mnist) — the run report test is skipped');
 const tmp = tempDir('sf-report-');
@@ -32,28 +32,7 @@ describe('spikeflow report', () => {
 
   it.skipIf(!haveData)('writes curves, firing rates, raster, membrane traces for a trained run', async () => {
     const out = path.join(tmp, 'run');
-    const train = await runCli(
-      'train',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
-      '--subset',
-      '512',
-      '--test-subset',
-      '256',
-      '--batch-size',
-      '64',
-      '-T',
-      '4',
-      '--epochs',
-      '2',
-      '--seed',
-      '5',
-      '--out',
-      out,
-      '--quiet',
-    );
+    const train = await runCli('train', ...fmnistFlags({ subset: 512, testSubset: 256, batchSize: 64, T: 4, epochs: 2, seed: 5 }), '--out', out, '--quiet');
     expect(train.code, train.stderr).toBe(0);
     // A torn last line (a killed writer) is tolerated with a warning.
     appendFileSync(path.join(out, 'metrics.jsonl'), '{"epoch":3,"trainLo');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fmnistFlags } from './test-utils/fashion-mnist.js';
 import { readNetworkFile, simulateReference } from '@spikeflow/chips-spinnaker';
 import { runCli } from './test-utils/run-cli.js';
 
@@ -41,12 +42,12 @@ describe.skipIf(!haveData)('spikeflow export / simulate --target spinnaker (need
   let ckpt = '';
   beforeAll(async () => {
     ckpt = mkdtempSync(path.join(tmpdir(), 'sf-spinn-cli-'));
-    const r = await run('train', '--backend', 'wasm', '--data-dir', FMNIST, '--subset', '4096', '--test-subset', '256', '-T', '8', '--seed', '1', '--out', ckpt);
+    const r = await run('train', ...fmnistFlags({ subset: 4096, testSubset: 256, T: 8, seed: 1 }), '--out', ckpt);
     expect(r.code, r.stderr).toBe(0);
   });
 
   it('simulate: the s16.15 accuracy is within 1.5 points of the float model; 3 cores on 1 chip', async () => {
-    const r = await run('simulate', '--target', 'spinnaker', '--checkpoint', ckpt, '--test-subset', '1000', '--backend', 'wasm', '--data-dir', FMNIST, '--json');
+    const r = await run('simulate', '--target', 'spinnaker', '--checkpoint', ckpt, '--test-subset', '1000', ...fmnistFlags(), '--json');
     expect(r.code, r.stderr).toBe(0);
     const s = lastJson(r.stdout);
     expect(s).toMatchObject({ type: 'simulate', target: 'spinnaker', samples: 1000, timeSteps: 8 });
@@ -60,24 +61,7 @@ describe.skipIf(!haveData)('spikeflow export / simulate --target spinnaker (need
 
   it('export: writes run.py + network.safetensors; PyNN+Brian2 reproduces the reference spikes', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'sf-spinn-exp-')), 'mlp');
-    const r = await run(
-      'export',
-      '--target',
-      'spinnaker',
-      '--checkpoint',
-      ckpt,
-      '--out',
-      out,
-      '--simulator',
-      'brian2',
-      '--samples',
-      '2',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
-      '--json',
-    );
+    const r = await run('export', '--target', 'spinnaker', '--checkpoint', ckpt, '--out', out, '--simulator', 'brian2', '--samples', '2', ...fmnistFlags(), '--json');
     expect(r.code, r.stderr).toBe(0);
     const e = lastJson(r.stdout);
     expect(e).toMatchObject({ type: 'export', target: 'spinnaker', simulator: 'brian2', samples: 2 });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadCheckpoint } from '@spikeflow/core';
 import { runCli } from './test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 const tmp = () => tempDir('sf-config-');
 const jsonLines = (s: string) =>
@@ -94,7 +94,7 @@ describe('component ids and options are checked against the registries before tr
 describe.skipIf(!haveData)('resume, --json and --quiet on the real Fashion-MNIST', () => {
   // A constant learning rate: the cosine schedule's horizon is the run's epoch count, so
   // extending a finished 1-epoch run to 2 epochs would change the rate after the resume point.
-  const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '256', '--test-subset', '128', '--batch-size', '32', '-T', '2', '--seed', '5', '--schedule', 'constant'];
+  const common = [...fmnistFlags({ subset: 256, testSubset: 128, batchSize: 32, T: 2, seed: 5 }), '--schedule', 'constant'];
 
   it('2 epochs equal 1 epoch + --resume to 2 epochs (bit-identical weights and optimizer state)', async () => {
     const root = tmp();

@@ -1,14 +1,13 @@
 // A validation split for datasets that ship none: --valid-fraction holds out a seeded part of train,
 // the run reports the task's metrics on it every epoch and keeps the best epoch by them.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
+import { fmnistFlags, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 import { runCli } from './test-utils/run-cli.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 const SERIES = fileURLToPath(new URL('../../../../shared/data/timeseries', import.meta.url));
 const jsonLines = (s: string) =>
   s
@@ -21,13 +20,10 @@ afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(!haveData)('--valid-fraction on Fashion-MNIST (needs dataset-fashion-mnist)', () => {
   it('holds out a seeded part of train: valid metrics every epoch, the best epoch by valid accuracy saved as checkpoints/best', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'sf-valid-')), 'run');
+    const out = path.join(tempDir('sf-valid-'), 'run');
     const r = await runCli(
       'train',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
+      ...fmnistFlags(),
       '--valid-fraction',
       '0.1',
       '--subset',
@@ -67,14 +63,7 @@ describe.skipIf(!haveData)('--valid-fraction on Fashion-MNIST (needs dataset-fas
   it('--patience needs a selection metric to watch', async () => {
     const r = await runCli(
       'train',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
-      '--subset',
-      '64',
-      '--test-subset',
-      '64',
+      ...fmnistFlags({ subset: 64, testSubset: 64 }),
       '--patience',
       '2',
       '--max-steps',
@@ -82,7 +71,7 @@ describe.skipIf(!haveData)('--valid-fraction on Fashion-MNIST (needs dataset-fas
       '--json',
       '--quiet',
       '--out',
-      path.join(mkdtempSync(path.join(tmpdir(), 'sf-valid-')), 'run'),
+      path.join(tempDir('sf-valid-'), 'run'),
     );
     expect(r.code).toBe(2);
     expect(jsonLines(r.stdout).at(-1)!.message).toMatch(
@@ -110,7 +99,7 @@ describe('--valid-fraction is refused where it cannot apply', () => {
         '--json',
         '--quiet',
         '--out',
-        path.join(mkdtempSync(path.join(tmpdir(), 'sf-valid-')), 'run'),
+        path.join(tempDir('sf-valid-'), 'run'),
       );
       expect(r.code).toBe(2);
       expect(jsonLines(r.stdout).at(-1)!.message).toMatch(/--valid-fraction 0\.2: etth1 has its own valid split \(\d+ samples\); drop --valid-fraction/);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
+import { FMNIST, haveFashionMnist as haveData, fmnistFlags } from '../test-utils/fashion-mnist.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -13,26 +13,7 @@ describe.skipIf(!haveData)('eval', () => {
   let run = '';
   beforeAll(async () => {
     run = path.join(mkdtempSync(path.join(tmpdir(), 'sf-eval-')), 'run');
-    const r = await runCli(
-      'train',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
-      '--subset',
-      '128',
-      '--test-subset',
-      '64',
-      '--batch-size',
-      '64',
-      '-T',
-      '2',
-      '--epochs',
-      '1',
-      '--out',
-      run,
-      '--quiet',
-    );
+    const r = await runCli('train', ...fmnistFlags({ subset: 128, testSubset: 64, batchSize: 64, T: 2, epochs: 1 }), '--out', run, '--quiet');
     expect(r.code, r.stderr).toBe(0);
   });
 

@@ -6,9 +6,9 @@ import { tf } from '@spikeflow/core';
 import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
+import { haveFashionMnist as haveData, fmnistFlags } from '../test-utils/fashion-mnist.js';
 
-const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '128', '--test-subset', '64', '--seed', '3'];
+const common = [...fmnistFlags({ subset: 128, testSubset: 64 }), '--seed', '3'];
 
 afterEach(() => vi.restoreAllMocks());
 

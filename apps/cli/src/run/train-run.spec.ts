@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../test-utils/run-cli.js';
-import { FMNIST, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
+import { haveFashionMnist as haveData, fmnistFlags } from '../test-utils/fashion-mnist.js';
 
-const common = ['--backend', 'wasm', '--data-dir', FMNIST, '--subset', '128', '--test-subset', '64', '--batch-size', '64', '-T', '2', '--seed', '3', '--quiet'];
+const common = [...fmnistFlags({ subset: 128, testSubset: 64, batchSize: 64, T: 2, seed: 3 }), '--quiet'];
 
 afterEach(() => vi.restoreAllMocks());
 

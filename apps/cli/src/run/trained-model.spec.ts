@@ -8,7 +8,7 @@ import { tf } from '@spikeflow/core';
 import { runCli } from '../test-utils/run-cli.js';
 import { loadSpikeflow } from './plugins.js';
 import { loadTrainedModel } from './trained-model.js';
-import { FMNIST, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
+import { FMNIST, haveFashionMnist as haveData, fmnistFlags } from '../test-utils/fashion-mnist.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -17,18 +17,7 @@ describe.skipIf(!haveData)('sf.loadModel on a CLI run folder', () => {
     const run = path.join(tempDir('sf-loadmodel-'), 'run');
     const r = await runCli(
       'train',
-      '--backend',
-      'wasm',
-      '--data-dir',
-      FMNIST,
-      '--subset',
-      '128',
-      '--test-subset',
-      '64',
-      '--batch-size',
-      '64',
-      '-T',
-      '2',
+      ...fmnistFlags({ subset: 128, testSubset: 64, batchSize: 64, T: 2 }),
       '--neuron',
       'plif',
       '--model-opt',

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { cubaParameters } from './cuba-parameters.js';
 import { exponentialCurrentInput, expSynapseFactors } from './exp-synapse.js';
 import { neuronParameters } from './neuron-parameters.js';
-
-function expectKind(fn: () => unknown, kind: string, text: string): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(SpikeflowError.is(err, kind as never), String(err)).toBe(true);
-  expect((err as Error).message).toContain(text);
-}
 
 describe('expSynapseFactors', () => {
   it('τ_syn = 1/ln 2 ms at dt = 1: decay 1/2, init = (1/ln 2)·(1/2) = 0.72135…', () => {
@@ -52,9 +41,9 @@ describe('cubaParameters', () => {
   });
 
   it('refuses what IF_curr_exp cannot express: soft reset, τ ≤ 1, τ = ∞', () => {
-    expectKind(() => cubaParameters({ tauSyn: 2, tauMem: 4, vThreshold: 1, vReset: null }, 1), 'not-supported', 'soft reset');
-    expectKind(() => cubaParameters({ tauSyn: 1, tauMem: 4, vThreshold: 1, vReset: 0 }, 1), 'not-supported', 'tauSyn = 1');
-    expectKind(() => cubaParameters({ tauSyn: 2, tauMem: Infinity, vThreshold: 1, vReset: 0 }, 1), 'not-supported', 'tauMem = Infinity');
+    expectSpikeflowError(() => cubaParameters({ tauSyn: 2, tauMem: 4, vThreshold: 1, vReset: null }, 1), 'not-supported', 'soft reset');
+    expectSpikeflowError(() => cubaParameters({ tauSyn: 1, tauMem: 4, vThreshold: 1, vReset: 0 }, 1), 'not-supported', 'tauSyn = 1');
+    expectSpikeflowError(() => cubaParameters({ tauSyn: 2, tauMem: Infinity, vThreshold: 1, vReset: 0 }, 1), 'not-supported', 'tauMem = Infinity');
   });
 });
 
@@ -73,6 +62,6 @@ describe('exponentialCurrentInput', () => {
 
   it('needs IF_curr_exp parameters', () => {
     const lif = neuronParameters({ kind: 'lif', tau: 2, vThreshold: 1, vReset: 0 }, 1);
-    expectKind(() => exponentialCurrentInput(lif, 1, 1), 'invalid-options', 'tau_syn_E');
+    expectSpikeflowError(() => exponentialCurrentInput(lif, 1, 1), 'invalid-options', 'tau_syn_E');
   });
 });

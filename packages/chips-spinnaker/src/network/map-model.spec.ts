@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Conv2d, Flatten, Linear, MaxPool2d, Sequential, SpikeflowError, manualSeed, tf } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
+import { Conv2d, Flatten, Linear, MaxPool2d, Sequential, manualSeed, tf } from '@spikeflow/core';
 import { IFNode, LIFNode, ParametricLIFNode, atan } from '@spikeflow/neurons';
 import { simulateReference } from '../reference/reference-simulator.js';
 import { layerSpikes, poissonPatterns, rastersToTensor, SMALL, trainSmallNetwork } from '../test-utils/small-network.js';
 import { mapModel, offchipCurrents } from './map-model.js';
 import { IF_TAU_M_STEPS, neuronParameters } from './neuron-parameters.js';
-
-function expectKind(fn: () => unknown, kind: string, text: string): void {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(SpikeflowError.is(err, kind as never), String(err)).toBe(true);
-  expect((err as Error).message).toContain(text);
-}
 
 describe('neuronParameters', () => {
   it('maps LIF τ = 2 with decay_input to e = 0.5, R = 1: τ_m = 1/ln 2 ms, c_m = τ_m', () => {
@@ -41,8 +31,8 @@ describe('neuronParameters', () => {
   });
 
   it('rejects soft reset and tau ≤ 1', () => {
-    expectKind(() => neuronParameters({ kind: 'lif', tau: 2, vThreshold: 1, vReset: null }, 1), 'not-supported', 'soft reset');
-    expectKind(() => neuronParameters({ kind: 'lif', tau: 1, vThreshold: 1, vReset: 0 }, 1), 'invalid-options', 'tau > 1');
+    expectSpikeflowError(() => neuronParameters({ kind: 'lif', tau: 2, vThreshold: 1, vReset: null }, 1), 'not-supported', 'soft reset');
+    expectSpikeflowError(() => neuronParameters({ kind: 'lif', tau: 1, vThreshold: 1, vReset: 0 }, 1), 'invalid-options', 'tau > 1');
   });
 });
 
@@ -121,12 +111,12 @@ describe('mapModel', () => {
 
   it('names what it cannot map', () => {
     const conv = new Sequential(new Conv2d(1, 2, 3), new LIFNode({ surrogate: atan() }));
-    expectKind(() => mapModel(conv, { timeSteps: 4 }), 'invalid-options', 'pass inputShape');
-    expectKind(() => mapModel(conv, { timeSteps: 4, inputShape: [5, 5, 3] }), 'shape-mismatch', 'expects 1 input channels');
+    expectSpikeflowError(() => mapModel(conv, { timeSteps: 4 }), 'invalid-options', 'pass inputShape');
+    expectSpikeflowError(() => mapModel(conv, { timeSteps: 4, inputShape: [5, 5, 3] }), 'shape-mismatch', 'expects 1 input channels');
     const pooled = new Sequential(new Conv2d(1, 2, 3), new LIFNode({ surrogate: atan() }), new MaxPool2d(2));
-    expectKind(() => mapModel(pooled, { timeSteps: 4, inputShape: [6, 6, 1] }), 'not-supported', 'MaxPool2d');
+    expectSpikeflowError(() => mapModel(pooled, { timeSteps: 4, inputShape: [6, 6, 1] }), 'not-supported', 'MaxPool2d');
     const soft = new Sequential(new Linear(2, 2), new LIFNode({ surrogate: atan(), vReset: null }));
-    expectKind(() => mapModel(soft, { timeSteps: 4 }), 'not-supported', 'soft reset');
+    expectSpikeflowError(() => mapModel(soft, { timeSteps: 4 }), 'not-supported', 'soft reset');
     const bias2 = new Sequential(new Linear(2, 2), new LIFNode({ surrogate: atan() }), new Linear(2, 2, { bias: true }), new LIFNode({ surrogate: atan() }));
     tf.tidy(() =>
       bias2
@@ -134,9 +124,9 @@ describe('mapModel', () => {
         .find(([n]) => n === '2.bias')![1]
         .assign(tf.ones([2])),
     );
-    expectKind(() => mapModel(bias2, { timeSteps: 4 }), 'not-supported', 'bias');
+    expectSpikeflowError(() => mapModel(bias2, { timeSteps: 4 }), 'not-supported', 'bias');
     const twoLinear = new Sequential(new Linear(2, 2), new Linear(2, 2));
-    expectKind(() => mapModel(twoLinear, { timeSteps: 4 }), 'not-supported', 'Linear/Conv2d then a neuron');
-    expectKind(() => mapModel(twoLinear, { timeSteps: 0 }), 'invalid-options', 'timeSteps');
+    expectSpikeflowError(() => mapModel(twoLinear, { timeSteps: 4 }), 'not-supported', 'Linear/Conv2d then a neuron');
+    expectSpikeflowError(() => mapModel(twoLinear, { timeSteps: 0 }), 'invalid-options', 'timeSteps');
   });
 });

@@ -3,6 +3,7 @@
 // large values). Runs on the backend named by SPIKEFLOW_TEST_BACKEND (wasm by default, or cpu).
 import { createSpikeflow, tf, type BaseNode, type SurrogateFunction } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
+import { expectClose } from '@spikeflow/testing';
 import { IFNode } from '../neurons/if-node.js';
 import { LIFNode } from '../neurons/lif-node.js';
 import { ParametricLIFNode } from '../neurons/parametric-lif-node.js';
@@ -102,20 +103,6 @@ function run(node: BaseNode, shape: number[], xData: Float32Array, cData: Float3
   return out;
 }
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < actual.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${label}: worst relative error at ${at}: ${actual[at]} vs ${expected[at]}`).toBeLessThanOrEqual(TOL);
-}
-
 function compare(c: Case, shape: number[], seed: number, scale = 1): { firingRate: number } {
   const size = shape.reduce((a, b) => a * b, 1);
   // Inputs mostly below threshold so spikes, silences and resets all occur (decayInput divides by τ).
@@ -139,8 +126,8 @@ function compare(c: Case, shape: number[], seed: number, scale = 1): { firingRat
     fired += fused.spikes[i];
   }
   expect(mismatches, 'spikes differ from the composed path').toBe(0);
-  expectClose(fused.gradX, composed.gradX, 'dL/dX');
-  if (composed.gradW !== null) expectClose([fused.gradW!], [composed.gradW], 'dL/dw');
+  expectClose(fused.gradX, composed.gradX, TOL, 'dL/dX');
+  if (composed.gradW !== null) expectClose([fused.gradW!], [composed.gradW], TOL, 'dL/dw');
   return { firingRate: fired / size };
 }
 
@@ -202,8 +189,8 @@ describe('fused multi-step neurons equal the composed path', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(Array.from(fused.spikes)).toEqual(Array.from(expected.spikes));
     expect(fused.spikes.some((v) => v === 1) && fused.spikes.some((v) => v === 0)).toBe(true);
-    expectClose(fused.gradX, expected.gradX, 'dL/dX');
-    expectClose([fused.gradW!], [expected.gradW], 'dL/dw');
+    expectClose(fused.gradX, expected.gradX, TOL, 'dL/dX');
+    expectClose([fused.gradW!], [expected.gradW], TOL, 'dL/dw');
     fusedNode.dispose();
     composedNode.dispose();
   });

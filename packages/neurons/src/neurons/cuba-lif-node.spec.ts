@@ -5,20 +5,13 @@ import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
 import { atanGrad64, randomMatrix, sigmoidGrad64 } from '../test-utils/reference.js';
 import { atanPrimitive64, bpttCuba, numericGradient, sigmoidPrimitive64, simulateCuba, smoothCubaLoss, type CubaRef } from '../test-utils/cuba-reference.js';
-import { disposeAfterEach, matrix, stepRows } from '../test-utils/spec-helpers.js';
+import { disposeAfterEach, matrix, stepRows, expectRowsClose } from '../test-utils/spec-helpers.js';
 import { CubaLIFNode } from './cuba-lif-node.js';
 import { IFNode } from './if-node.js';
 import { LIFNode } from './lif-node.js';
 
 const TOL = 1e-5;
 const track = disposeAfterEach();
-
-function expectClose(actual: number[][], expected: number[][], tol = TOL, label = ''): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((row, t) =>
-    row.forEach((a, k) => expect(Math.abs(a - expected[t][k]), `${label}[${t}][${k}]: ${a} vs ${expected[t][k]}`).toBeLessThan(tol * Math.max(1, Math.abs(expected[t][k])))),
-  );
-}
 
 describe('CubaLIFNode: hand-computed cases', () => {
   // Each comment row is I[t], H[t] → S[t], V[t], worked out by hand from the equations in the TSDoc.
@@ -118,13 +111,13 @@ describe.each(CONFIGS)('CubaLIFNode $name', (config) => {
     const node = track(makeNode(config, false));
     const r = stepRows(node, xs);
     expect(r.spikes).toEqual(ref.spikes);
-    expectClose(r.i, ref.i, TOL, 'I');
-    expectClose(r.v, ref.v, TOL, 'V');
+    expectRowsClose(r.i, ref.i, TOL, 'I');
+    expectRowsClose(r.v, ref.v, TOL, 'V');
     expect(matrix(tf.tidy(() => node.forward(tf.tensor2d(xs))))).toEqual(ref.spikes);
     const stepped = tf.tidy(() => xs.map((row) => Array.from(node.step(tf.tensor1d(row)).dataSync())));
     expect(stepped).toEqual(ref.spikes);
-    expectClose([Array.from(node.current!.dataSync())], [ref.i[T - 1]], TOL, 'final I');
-    expectClose([Array.from(node.v!.dataSync())], [ref.v[T - 1]], TOL, 'final V');
+    expectRowsClose([Array.from(node.current!.dataSync())], [ref.i[T - 1]], TOL, 'final I');
+    expectRowsClose([Array.from(node.v!.dataSync())], [ref.v[T - 1]], TOL, 'final V');
   });
 
   it.each([false, true])('BPTT of a spike + voltage loss equals finite differences of the smooth surrogate forward, and hand-written BPTT (detachReset=%s)', (detachReset) => {
@@ -146,8 +139,8 @@ describe.each(CONFIGS)('CubaLIFNode $name', (config) => {
       return matrix(tf.grad(loss)(tf.tensor2d(xs)));
     });
     const numeric = numericGradient(smoothCubaLoss(ref, xs, cS, cV), xs);
-    expectClose(grad, numeric, 1e-4, 'dL/dX vs finite differences');
-    expectClose(grad, bpttCuba(ref, xs, cS, cV), TOL, 'dL/dX vs hand BPTT');
+    expectRowsClose(grad, numeric, 1e-4, 'dL/dX vs finite differences');
+    expectRowsClose(grad, bpttCuba(ref, xs, cS, cV), TOL, 'dL/dX vs hand BPTT');
     // The current's memory carries gradient too: dropping the α·I path backwards must be wrong.
     const withoutCurrentPath = bpttCuba(ref, xs, cS, cV, false);
     const gap = Math.max(...grad.flat().map((g, k) => Math.abs(g - withoutCurrentPath.flat()[k])));
@@ -159,7 +152,7 @@ describe.each(CONFIGS)('CubaLIFNode $name', (config) => {
     const c = tf.tensor2d(cS);
     const grad = tf.tidy(() => matrix(tf.grad((x: Tensor) => tf.sum(tf.mul(node.forward(x), c)))(tf.tensor2d(xs))));
     c.dispose();
-    expectClose(grad, numericGradient(smoothCubaLoss(makeRef(config, false), xs, cS), xs), 1e-4, 'dL/dX');
+    expectRowsClose(grad, numericGradient(smoothCubaLoss(makeRef(config, false), xs, cS), xs), 1e-4, 'dL/dX');
     // step() builds the same graph: its gradient equals forward()'s.
     const viaStep = tf.tidy(() =>
       matrix(
@@ -170,7 +163,7 @@ describe.each(CONFIGS)('CubaLIFNode $name', (config) => {
       ),
     );
     node.resetState();
-    expectClose(viaStep, grad, 1e-6, 'step vs forward gradient');
+    expectRowsClose(viaStep, grad, 1e-6, 'step vs forward gradient');
   });
 });
 
@@ -251,7 +244,7 @@ describe('CubaLIFNode reduces to LIF and IF when τ_syn = 1', () => {
       const lif = spikesAndGrad(track(new LIFNode({ tau: 3, decayInput: false, vReset, surrogate: atan(), fused: false })));
       expect(cuba.spikes.flat().some((s) => s === 1)).toBe(true);
       expect(cuba.spikes).toEqual(lif.spikes);
-      expectClose(cuba.grad, lif.grad, 1e-6, 'dL/dX');
+      expectRowsClose(cuba.grad, lif.grad, 1e-6, 'dL/dX');
     });
   }
 
@@ -270,7 +263,7 @@ describe('CubaLIFNode reduces to LIF and IF when τ_syn = 1', () => {
       const ifn = spikesAndGrad(track(new IFNode({ vReset, fused: false })));
       expect(cuba.spikes.flat().some((s) => s === 1)).toBe(true);
       expect(cuba.spikes).toEqual(ifn.spikes);
-      expectClose(cuba.grad, ifn.grad, 1e-6, 'dL/dX');
+      expectRowsClose(cuba.grad, ifn.grad, 1e-6, 'dL/dX');
     });
   }
 });

@@ -3,18 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
 import { bptt, randomMatrix, refIF, refLIF, simulate, sigmoidGrad64, atanGrad64, type RefModel } from '../test-utils/reference.js';
-import { disposeAfterEach, matrix, stepRows } from '../test-utils/spec-helpers.js';
+import { disposeAfterEach, matrix, stepRows, expectRowsClose } from '../test-utils/spec-helpers.js';
 import { IFNode } from './if-node.js';
 import { LIFNode } from './lif-node.js';
 import { ParametricLIFNode } from './parametric-lif-node.js';
 
 const TOL = 1e-5;
 const track = disposeAfterEach();
-
-function expectClose(actual: number[][], expected: number[][], tol = TOL, label = ''): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((row, t) => row.forEach((a, i) => expect(Math.abs(a - expected[t][i]), `${label}[${t}][${i}]: ${a} vs ${expected[t][i]}`).toBeLessThan(tol)));
-}
 
 describe('hand-computed multi-step cases', () => {
   // Each row of the comment is H[t] → S[t], V[t], worked out by hand from SpikingJelly's equations.
@@ -24,7 +19,7 @@ describe('hand-computed multi-step cases', () => {
     const xs = [[0.6], [0.5], [0.2], [0.9], [0.5], [0.5]];
     const r = stepRows(node, xs);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 1, 0, 1]);
-    expectClose(r.v, [[0.6], [0], [0.2], [0], [0.5], [0]]);
+    expectRowsClose(r.v, [[0.6], [0], [0.2], [0], [0.5], [0]]);
     expect(matrix(node.forward(tf.tensor2d(xs))).flat()).toEqual([0, 1, 0, 1, 0, 1]);
   });
 
@@ -33,7 +28,7 @@ describe('hand-computed multi-step cases', () => {
     // 0.6→0,0.6 | 1.1→1,0.1 | 0.3→0,0.3 | 1.2→1,0.2
     const r = stepRows(node, [[0.6], [0.5], [0.2], [0.9]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 1]);
-    expectClose(r.v, [[0.6], [0.1], [0.3], [0.2]]);
+    expectRowsClose(r.v, [[0.6], [0.1], [0.3], [0.2]]);
   });
 
   it('LIF τ=2 with decay_input, hard reset: H = V + (X − V)/2', () => {
@@ -41,7 +36,7 @@ describe('hand-computed multi-step cases', () => {
     // 0.75→0,0.75 | 1.125→1,0 | 0.2→0,0.2 | 1.1→1,0
     const r = stepRows(node, [[1.5], [1.5], [0.4], [2.0]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 1]);
-    expectClose(r.v, [[0.75], [0], [0.2], [0]]);
+    expectRowsClose(r.v, [[0.75], [0], [0.2], [0]]);
   });
 
   it('LIF τ=2 without decay_input, hard reset: H = V − V/2 + X', () => {
@@ -49,7 +44,7 @@ describe('hand-computed multi-step cases', () => {
     // 0.6→0,0.6 | 1.1→1,0 | 0.3→0,0.3 | 0.25→0,0.25
     const r = stepRows(node, [[0.6], [0.8], [0.3], [0.1]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 0]);
-    expectClose(r.v, [[0.6], [0], [0.3], [0.25]]);
+    expectRowsClose(r.v, [[0.6], [0], [0.3], [0.25]]);
   });
 
   it('LIF τ=2 with V_reset = −0.5: starts at V_reset and leaks towards it', () => {
@@ -57,7 +52,7 @@ describe('hand-computed multi-step cases', () => {
     // V0 = −0.5. 1: −0.5 + (2 − 0)/2 = 0.5→0 | 2: 0.5 + (2.5 − 1)/2 = 1.25→1, −0.5 | 3: −0.5 + (0.5 − 0)/2 = −0.25→0
     const r = stepRows(node, [[2], [2.5], [0.5]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0]);
-    expectClose(r.v, [[0.5], [-0.5], [-0.25]]);
+    expectRowsClose(r.v, [[0.5], [-0.5], [-0.25]]);
   });
 
   it('LIF τ=2, soft reset, with decay_input: leaks towards 0 and subtracts V_th', () => {
@@ -65,7 +60,7 @@ describe('hand-computed multi-step cases', () => {
     // 1: 0 + 2.4/2 = 1.2→1, 0.2 | 2: 0.2 + (1 − 0.2)/2 = 0.6→0 | 3: 0.6 + (2.2 − 0.6)/2 = 1.4→1, 0.4
     const r = stepRows(node, [[2.4], [1], [2.2]]);
     expect(r.spikes.flat()).toEqual([1, 0, 1]);
-    expectClose(r.v, [[0.2], [0.6], [0.4]]);
+    expectRowsClose(r.v, [[0.2], [0.6], [0.4]]);
   });
 
   it('PLIF starts with 1/τ = sigmoid(w0) = 1/initTau, so it matches LIF(τ = initTau)', () => {
@@ -73,7 +68,7 @@ describe('hand-computed multi-step cases', () => {
     expect(plif.w.dataSync()[0]).toBeCloseTo(0, 10); // −ln(2 − 1)
     const r = stepRows(plif, [[1.5], [1.5], [0.4], [2.0]]);
     expect(r.spikes.flat()).toEqual([0, 1, 0, 1]);
-    expectClose(r.v, [[0.75], [0], [0.2], [0]]);
+    expectRowsClose(r.v, [[0.75], [0], [0.2], [0]]);
     const plif3 = track(new ParametricLIFNode({ initTau: 3 }));
     expect(plif3.w.dataSync()[0]).toBeCloseTo(-Math.log(2), 6);
     expect(plif3.tau).toBeCloseTo(3, 5);
@@ -131,7 +126,7 @@ describe.each(configs())('$name', (config) => {
     const node = track(config.make(false));
     const r = stepRows(node, xs);
     expect(r.spikes).toEqual(ref.spikes);
-    expectClose(r.v, ref.v, TOL, 'V');
+    expectRowsClose(r.v, ref.v, TOL, 'V');
     expect(matrix(tf.tidy(() => node.forward(tf.tensor2d(xs))))).toEqual(ref.spikes);
   });
 
@@ -142,7 +137,7 @@ describe.each(configs())('$name', (config) => {
       const c = tf.tensor2d(cS);
       return matrix(tf.grad((x: Tensor) => tf.sum(tf.mul(node.forward(x), c)))(tf.tensor2d(xs)));
     });
-    expectClose(grad, expected, TOL, 'dL/dX');
+    expectRowsClose(grad, expected, TOL, 'dL/dX');
   });
 
   it.each([false, true])('BPTT input gradient of a spike + membrane loss matches hand-written BPTT (detachReset=%s)', (detachReset) => {
@@ -162,7 +157,7 @@ describe.each(configs())('$name', (config) => {
       };
       return matrix(tf.grad(loss)(tf.tensor2d(xs)));
     });
-    expectClose(grad, expected, TOL, 'dL/dX');
+    expectRowsClose(grad, expected, TOL, 'dL/dX');
   });
 
   it('detachReset changes the gradient but not the forward pass', () => {
@@ -184,7 +179,7 @@ describe.each(configs())('$name', (config) => {
     const single = tf.tidy(() => xs.map((row) => Array.from(node.step(tf.tensor1d(row)).dataSync())));
     expect(single).toEqual(multi);
     const ref = simulate(config.ref(false), xs);
-    expectClose([Array.from(node.v!.dataSync())], [ref.v[T - 1]], TOL, 'final V');
+    expectRowsClose([Array.from(node.v!.dataSync())], [ref.v[T - 1]], TOL, 'final V');
     node.resetState();
     expect(node.v).toBeNull();
     // After resetState the next step starts from rest again.
@@ -203,7 +198,7 @@ describe.each(configs())('$name', (config) => {
     });
     node.resetState();
     c.dispose();
-    expectClose(viaStep, viaForward, 1e-6, 'step vs forward gradient');
+    expectRowsClose(viaStep, viaForward, 1e-6, 'step vs forward gradient');
   });
 
   it('forward() is stateless between calls and works on any trailing shape', () => {

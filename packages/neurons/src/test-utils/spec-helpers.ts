@@ -1,6 +1,7 @@
 // Helpers the neuron specs share: tensor/module tracking disposed after each test, catching a typed
 // error, and a neuron's spikes and states step by step as plain numbers.
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { expectClose } from '@spikeflow/testing';
 import { SpikeflowError, tf, type StatefulNeuron, type Tensor } from '@spikeflow/core';
 
 /** Returns `track(x)`: x is disposed after the current test (call at the top level of a spec file). */
@@ -46,4 +47,10 @@ export function stepColumn(node: StatefulNeuron<any>, xs: number[]): Record<stri
     xs.map((x) => [x]),
   );
   return Object.fromEntries(Object.entries(rows).map(([name, r]) => [name, r.flat()])) as Record<string, number[]> & { spikes: number[] };
+}
+
+/** Rows `[T][N]` against rows, within `tol` (absolute below 1, relative above), naming the worst element. */
+export function expectRowsClose(actual: number[][], expected: number[][], tol = 1e-5, label = ''): void {
+  expect(actual.map((r) => r.length)).toEqual(expected.map((r) => r.length));
+  expectClose(actual.flat(), expected.flat(), tol, label);
 }

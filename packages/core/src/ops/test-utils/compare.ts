@@ -19,26 +19,8 @@ export function randn(shape: number[], rng: Rng): Tensor {
   );
 }
 
-/**
- * Expect `actual` to equal `expected` elementwise within `tol`, absolute for values below 1 and
- * relative above (`|a - e| <= tol * max(1, |e|)`), reporting the worst element.
- */
-export function expectClose(actual: Tensor | ArrayLike<number>, expected: Tensor | ArrayLike<number>, tol = 1e-5, label = ''): void {
-  const a = actual instanceof tf.Tensor ? actual.dataSync() : actual;
-  const e = expected instanceof tf.Tensor ? expected.dataSync() : expected;
-  if (actual instanceof tf.Tensor && expected instanceof tf.Tensor) expect(actual.shape, `${label} shape`).toEqual(expected.shape);
-  expect(a.length, `${label} length`).toBe(e.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < a.length; i++) {
-    const err = Math.abs(a[i] - e[i]) / Math.max(1, Math.abs(e[i]));
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${label}: worst error at index ${at}: ${a[at]} vs ${e[at]}`).toBeLessThanOrEqual(tol);
-}
+// One close-compare for every package's specs (absolute below 1, relative above, worst element named).
+export { expectClose } from '@spikeflow/testing';
 
 /** Run `fn` on the named backend (selected as users select it, kernels and all), then restore the previous one. */
 export async function onBackend<T>(name: 'cpu' | 'wasm', fn: () => T): Promise<T> {
