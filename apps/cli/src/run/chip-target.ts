@@ -10,9 +10,19 @@ import {
 } from '@spikeflow/core';
 import { parseOptionFlag } from '../config/parse-option-flag.js';
 import { loadSpikeflow } from './plugins.js';
+import type { OptionalPackage } from './optional-package.js';
 import { loadTrainedModel } from './trained-model.js';
 import type { RunIO } from './train-run.js';
 import type { TrainedModel } from './trained-model.js';
+
+/** The targets of the chip packages this repository publishes, by the names users type, for the install hint. */
+const CHIP_PACKAGES: Readonly<Record<string, OptionalPackage>> = {
+  loihi: '@spikeflow/chips-loihi',
+  loihi1: '@spikeflow/chips-loihi',
+  loihi2: '@spikeflow/chips-loihi',
+  spinnaker: '@spikeflow/chips-spinnaker',
+  spinnaker1: '@spikeflow/chips-spinnaker',
+};
 
 /** What a chip command needs the target to offer. */
 export type ChipCommand = 'export' | 'simulate' | 'finetune';
@@ -60,7 +70,15 @@ export function resolveTarget(
 ): { descriptor: Registered<HardwareTargetDescriptor<any>>; target: HardwareTarget } {
   const byAlias = sf.hardwareTargets.list().find((d) => d.aliases?.includes(id));
   const unknown = () => new SpikeflowError('unknown-id', `unknown ${WHAT[command]} target '${id}'; known: ${targetNames(sf, command).join(', ')}`);
-  if (!byAlias && !sf.hardwareTargets.has(id)) throw unknown();
+  if (!byAlias && !sf.hardwareTargets.has(id)) {
+    // Our own chips are optional packages: name the one to install rather than call the target unknown.
+    const pkg = CHIP_PACKAGES[id.replace(/^(loihi|spinnaker)\//, '')];
+    if (pkg)
+      throw new SpikeflowError('not-supported', `spikeflow ${command} --target ${id} needs ${pkg}, which is not installed; install it next to spikeflow: npm install ${pkg}`, {
+        package: pkg,
+      });
+    throw unknown();
+  }
   const descriptor = byAlias ?? sf.hardwareTargets.get(id);
   const { options } = sf.hardwareTargets.parseOptions(descriptor.fullId, parseOptionFlag(targetOpt, '--target-opt', descriptor) ?? {});
   const target = descriptor.create(options);
