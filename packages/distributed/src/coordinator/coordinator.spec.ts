@@ -1,7 +1,7 @@
 import * as zmq from 'zeromq';
 import { expectSpikeflowError } from '@spikeflow/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Coordinator } from './coordinator.js';
+import { Coordinator, type CoordinatorOptions } from './coordinator.js';
 import type { ClusterEvent } from './cluster-event.js';
 import { decodeEnvelope, encodeEnvelope, PROTOCOL_VERSION } from '../protocol/wire.js';
 import type { Envelope } from '../protocol/messages.js';
@@ -43,21 +43,28 @@ const FP = (() => {
   return fp;
 })();
 
+/** A coordinator on loopback for the fixture job (one worker, 48 samples, batch 12) that records its events, running. */
+async function startCoordinator(overrides: Partial<CoordinatorOptions> = {}) {
+  const events: ClusterEvent[] = [];
+  const c = await Coordinator.start({
+    bind: 'tcp://127.0.0.1:0',
+    minWorkers: 1,
+    config: { samples: 48 },
+    fingerprint: FP,
+    plan: { globalBatch: 12, epochs: 1 },
+    runDir: tempDir(),
+    joinTimeoutMs: 60_000,
+    onEvent: (e) => events.push(e),
+    ...overrides,
+  });
+  const run = c.run();
+  run.catch(() => undefined);
+  return { c, run, events, job: fixtureJob({ samples: 48 }) };
+}
+
 describe('Coordinator (protocol with scripted workers)', () => {
   it('rendezvous: config, fingerprint check naming the difference, initial state from rank 0 verified and broadcast, divergence stops the run', async () => {
-    const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({
-      bind: 'tcp://127.0.0.1:0',
-      minWorkers: 2,
-      config: { samples: 48 },
-      fingerprint: FP,
-      plan: { globalBatch: 12, epochs: 1 },
-      runDir: tempDir(),
-      onEvent: (e) => events.push(e),
-    });
-    const run = c.run();
-    run.catch(() => undefined);
-    const job = fixtureJob({ samples: 48 });
+    const { c, run, events, job } = await startCoordinator({ minWorkers: 2, joinTimeoutMs: undefined });
     const fp = jobFingerprint(job);
     const [a, b, odd] = ['a', 'b', 'odd'].map((id) => fakeWorker(c.endpoint, id));
     for (const [w, id] of [
@@ -102,18 +109,7 @@ describe('Coordinator (protocol with scripted workers)', () => {
   });
 
   it('with syncBatchNorm: Config and Start say so, Start carries every batch-norm endpoint, and a worker without one is refused', async () => {
-    const c = await Coordinator.start({
-      bind: 'tcp://127.0.0.1:0',
-      minWorkers: 1,
-      config: {},
-      fingerprint: FP,
-      plan: { globalBatch: 12, epochs: 1, syncBatchNorm: true },
-      runDir: tempDir(),
-      joinTimeoutMs: 60_000,
-    });
-    const run = c.run();
-    run.catch(() => undefined);
-    const job = fixtureJob({ samples: 48 });
+    const { c, job } = await startCoordinator({ config: {}, plan: { globalBatch: 12, epochs: 1, syncBatchNorm: true } });
     const old = fakeWorker(c.endpoint, 'old');
     await old.send({ hello: { workerId: 'old', host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
     expect(((await old.receive()).m as { config: { syncBatchNorm: boolean } }).config.syncBatchNorm).toBe(true);
@@ -136,20 +132,7 @@ describe('Coordinator (protocol with scripted workers)', () => {
   });
 
   it('a commit that does not match its hash fences its sender instead of ending the run', async () => {
-    const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({
-      bind: 'tcp://127.0.0.1:0',
-      minWorkers: 1,
-      config: {},
-      fingerprint: FP,
-      plan: { globalBatch: 12, epochs: 1 },
-      runDir: tempDir(),
-      joinTimeoutMs: 60_000,
-      onEvent: (e) => events.push(e),
-    });
-    const run = c.run();
-    run.catch(() => undefined);
-    const job = fixtureJob({ samples: 48 });
+    const { c, events, job } = await startCoordinator({ config: {} });
     const w = fakeWorker(c.endpoint, 'w');
     await w.send({ hello: { workerId: 'w', host: 'test', pid: 1, protocol: PROTOCOL_VERSION } });
     await w.receive();
@@ -169,20 +152,7 @@ describe('Coordinator (protocol with scripted workers)', () => {
   });
 
   it("the expected fingerprint is the coordinator's own: a forged client joining first is refused and real workers train", async () => {
-    const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({
-      bind: 'tcp://127.0.0.1:0',
-      minWorkers: 1,
-      config: { samples: 48 },
-      fingerprint: FP,
-      plan: { globalBatch: 12, epochs: 1 },
-      runDir: tempDir(),
-      joinTimeoutMs: 60_000,
-      onEvent: (e) => events.push(e),
-    });
-    const run = c.run();
-    run.catch(() => undefined);
-    const job = fixtureJob({ samples: 48 });
+    const { c, events, job } = await startCoordinator();
     try {
       const forger = fakeWorker(c.endpoint, 'forger');
       await forger.send({ hello: { workerId: 'forger', host: 'evil', pid: 6, protocol: PROTOCOL_VERSION } });
@@ -205,21 +175,7 @@ describe('Coordinator (protocol with scripted workers)', () => {
   });
 
   it("liveness is bound to the worker's own connection: heartbeats naming a dead worker keep it alive for nobody", async () => {
-    const events: ClusterEvent[] = [];
-    const c = await Coordinator.start({
-      bind: 'tcp://127.0.0.1:0',
-      minWorkers: 2,
-      config: { samples: 48 },
-      fingerprint: FP,
-      plan: { globalBatch: 12, epochs: 1 },
-      runDir: tempDir(),
-      heartbeatTimeoutMs: 1500,
-      joinTimeoutMs: 60_000,
-      onEvent: (e) => events.push(e),
-    });
-    const run = c.run();
-    run.catch(() => undefined);
-    const job = fixtureJob({ samples: 48 });
+    const { c, events, job } = await startCoordinator({ minWorkers: 2, heartbeatTimeoutMs: 1500 });
     const beat = (routingId: string) => {
       const d = new zmq.Dealer({ linger: 0, sendTimeout: 2000, routingId });
       d.connect(c.endpoint);
