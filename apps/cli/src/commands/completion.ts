@@ -16,7 +16,8 @@ export async function registryIds(): Promise<RegistryIds> {
     encoders: both(sf.encoders),
     losses: both(sf.losses),
     surrogates: both(sf.surrogates),
-    hardwareTargets: both(sf.hardwareTargets),
+    // Chip targets also answer to their aliases (loihi, spinnaker), which is how users mostly type them.
+    hardwareTargets: [...new Set([...both(sf.hardwareTargets), ...sf.hardwareTargets.list().flatMap((d) => d.aliases ?? [])])].sort(),
   };
 }
 

@@ -35,6 +35,7 @@ const ID_FLAGS: Readonly<Record<string, keyof RegistryIds>> = {
   '--encoder': 'encoders',
   '--loss': 'losses',
   '--surrogate': 'surrogates',
+  '--target': 'hardwareTargets',
 };
 
 /** Fixed choices of flags declared with free-text values (the config schema checks them). */
@@ -42,7 +43,6 @@ const FIXED: Readonly<Record<string, readonly string[]>> = {
   '--optimizer': ['adam', 'adamw', 'sgd'],
   '--schedule': ['cosine', 'constant'],
   '--backend': ['auto', 'tensorflow', 'wasm', 'cpu'],
-  '--target': ['loihi', 'loihi2', 'loihi1', 'spinnaker'],
   '--simulator': ['spinnaker', 'brian2', 'nest'],
 };
 

@@ -74,6 +74,9 @@ describe('spikeflow completion bash', () => {
     expect(complete('spikeflow', 'train', '--model', '=', 'conv')).toEqual(['conv-fmnist']);
     expect(complete('spikeflow', 'train', '--optimizer', 'ad')).toEqual(['adam', 'adamw']);
     expect(complete('spikeflow', 'train', '--backend', '')).toEqual(['auto', 'cpu', 'tensorflow', 'wasm']);
+    // Chip targets come from the hardware-target registry, aliases included (a plugin's chip completes too).
+    expect(complete('spikeflow', 'export', '--target', 'loihi')).toEqual(['loihi', 'loihi/loihi1', 'loihi/loihi2', 'loihi1', 'loihi2']);
+    expect(complete('spikeflow', 'simulate', '--target', 'spin')).toEqual(expect.arrayContaining(['spinnaker', 'spinnaker1']));
   });
 
   it('skips option values when finding the command, and completes nested commands and arguments', () => {
