@@ -86,7 +86,7 @@ export { isTaskDatasetDescriptor } from './contracts/task-dataset.js';
 export type { TaskDataset, TaskSplit, TaskDatasetDescriptor, TaskDatasetOpenOptions } from './contracts/task-dataset.js';
 export type { GraphBatch, GraphDataset } from './contracts/graph-batch.js';
 
-export { classificationTask, classificationTaskDescriptor, CLASSIFICATION_LOSSES } from './tasks/classification-task.js';
+export { classificationTask, classificationTaskDescriptor, defaultClassificationTask, CLASSIFICATION_LOSSES } from './tasks/classification-task.js';
 export type { ClassificationTaskOptions } from './tasks/classification-task.js';
 export { regressionTask, regressionTaskDescriptor, REGRESSION_LOSSES } from './tasks/regression-task.js';
 export type { RegressionTaskOptions } from './tasks/regression-task.js';

@@ -18,6 +18,14 @@ export interface ClassificationTaskOptions {
 export const CLASSIFICATION_LOSSES: readonly string[] = Object.freeze(['core/mse-rate', 'core/ce-mean', 'core/tet', 'core/ce-membrane', 'core/mse-membrane']);
 
 /**
+ * The task of a trainer or cluster job that names none: classification of `numClasses` classes with
+ * the mean read-out, accuracy and top-5 (the behaviour from before tasks existed).
+ */
+export function defaultClassificationTask(numClasses: number): Task {
+  return classificationTask({ readOut: 'mean', topK: 5, loss: 'mse-rate' }, { target: { kind: 'class', numClasses } });
+}
+
+/**
  * Classification with integer class labels, today's behaviour: the network outputs `[T, B, C]`,
  * the prediction is its mean over T, scored by arg-max accuracy (and top-k); the best checkpoint
  * has the highest accuracy.

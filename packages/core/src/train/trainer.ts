@@ -9,7 +9,7 @@ import type { TargetSpec, Task } from '../contracts/task.js';
 import type { TaskLoss } from '../contracts/task-loss.js';
 import type { TaskSplit } from '../contracts/task-dataset.js';
 import type { GraphBatch } from '../contracts/graph-batch.js';
-import { classificationTask } from '../tasks/classification-task.js';
+import { defaultClassificationTask } from '../tasks/classification-task.js';
 import { selectionImproves } from '../tasks/selection-improves.js';
 import { taskLossOf } from '../losses/task-loss-of.js';
 import { coreTaskMetrics } from './core-task-metrics.js';
@@ -244,7 +244,7 @@ export class Trainer {
     }
     if (options.task) this.task = options.task;
     else if (Number.isInteger(options.numClasses) && options.numClasses! >= 1) {
-      this.task = classificationTask({ readOut: 'mean', topK: 5, loss: 'mse-rate' }, { target: { kind: 'class', numClasses: options.numClasses! } });
+      this.task = defaultClassificationTask(options.numClasses!);
     } else {
       throw new SpikeflowError('invalid-options', `the trainer needs a task or a positive integer numClasses (for classification), got numClasses ${options.numClasses}`);
     }

@@ -5,7 +5,7 @@ import {
   CORE_VERSION,
   SpikeflowError,
   applyGradients,
-  classificationTask,
+  defaultClassificationTask,
   countCorrect,
   globalRng,
   lossAndGradients,
@@ -391,7 +391,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
  * when it names none, as the cluster trained before tasks) and its loss under the task signature.
  */
 export function stepPartsOf(job: DistributedJob): StepParts {
-  const task = job.task ?? classificationTask({ readOut: 'mean', topK: 5, loss: 'mse-rate' }, { target: { kind: 'class', numClasses: job.numClasses } });
+  const task = job.task ?? defaultClassificationTask(job.numClasses);
   const loss = job.taskLoss ?? (job.loss ? taskLossOf(job.loss) : undefined);
   if (!loss) throw new SpikeflowError('invalid-options', `the distributed job has no loss: give it loss (class labels) or taskLoss (e.g. sf.taskLoss('${task.defaultLoss}'))`);
   return { model: job.model, encoder: job.encoder, task, loss, timeSteps: job.timeSteps, seed: job.seed };
