@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { afterAll, onTestFinished } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner, afterAll, onTestFinished } from 'vitest';
 
 /**
  * A new empty folder under the system temp folder, removed when the current test ends (when called
@@ -21,7 +20,7 @@ import { getCurrentTest } from 'vitest/suite';
 export function tempDir(prefix = 'spikeflow-test-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   const remove = (): void => rmSync(dir, { recursive: true, force: true });
-  if (getCurrentTest()) onTestFinished(remove);
+  if (TestRunner.getCurrentTest()) onTestFinished(remove);
   else afterAll(remove);
   return dir;
 }
