@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { createSpikeflow, tf } from '@spikeflow/core';
 import { describe, expect, it } from 'vitest';
 import defaultExport, { neurons } from './plugin.js';
 import * as api from './index.js';
-import { errorOf } from './test-utils/spec-helpers.js';
 
 const SURROGATE_IDS = [
   'atan',
@@ -77,14 +77,13 @@ describe('neurons() plugin', () => {
   });
 
   it('sf.neuron("lif", { tau: 0.5 }) fails clearly, naming the neuron and the option', () => {
-    const e = errorOf(() => sf.neuron('lif', { tau: 0.5 }));
-    expect(e.kind).toBe('invalid-options');
+    const e = expectSpikeflowError(() => sf.neuron('lif', { tau: 0.5 }), 'invalid-options');
     expect(e.message).toContain("invalid options for neuron 'neurons/lif'");
     expect(e.message).toContain('tau must be greater than 1');
     expect(e.message).toContain('at tau');
-    expect(errorOf(() => sf.neuron('plif', { initTau: 1 })).message).toMatch(/initTau must be greater than 1[\s\S]*at initTau/);
-    expect(errorOf(() => sf.neuron('if', { tau: 2 })).message).toMatch(/neurons\/if[\s\S]*Unrecognized key: "tau"/);
-    expect(errorOf(() => sf.neuron('lif', { vReset: 'soft' })).message).toContain('at vReset');
+    expectSpikeflowError(() => sf.neuron('plif', { initTau: 1 }), 'invalid-options', /initTau must be greater than 1[\s\S]*at initTau/);
+    expectSpikeflowError(() => sf.neuron('if', { tau: 2 }), 'invalid-options', /neurons\/if[\s\S]*Unrecognized key: "tau"/);
+    expectSpikeflowError(() => sf.neuron('lif', { vReset: 'soft' }), 'invalid-options', 'at vReset');
   });
 
   it('resolves the surrogate by id with its options, and reports bad ones', () => {
@@ -93,13 +92,11 @@ describe('neurons() plugin', () => {
     expect(node.surrogate.params).toEqual({ alpha: 3 });
     expect(node.vReset).toBeNull();
     expect(node.describe()).toBe('LIFNode(tau=4, v_th=1, v_reset=null, surrogate=atan(alpha=3))');
-    const unknown = errorOf(() => sf.neuron('lif', { surrogate: 'nope' }));
-    expect(unknown.kind).toBe('unknown-id');
+    const unknown = expectSpikeflowError(() => sf.neuron('lif', { surrogate: 'nope' }), 'unknown-id');
     expect(unknown.message).toContain('neurons/sigmoid');
-    const bad = errorOf(() => sf.neuron('plif', { surrogateOptions: { alpha: -1 } }));
-    expect(bad.kind).toBe('invalid-options');
+    const bad = expectSpikeflowError(() => sf.neuron('plif', { surrogateOptions: { alpha: -1 } }), 'invalid-options');
     expect(bad.message).toMatch(/surrogate 'neurons\/sigmoid'[\s\S]*alpha/);
-    expect(errorOf(() => sf.neuron('if', { surrogate: 'rect', surrogateOptions: { w: 1 } })).message).toMatch(/Unrecognized key: "w"/);
+    expectSpikeflowError(() => sf.neuron('if', { surrogate: 'rect', surrogateOptions: { w: 1 } }), 'invalid-options', /Unrecognized key: "w"/);
   });
 
   it('a neuron factory makes independent layers (each PLIF has its own w)', () => {

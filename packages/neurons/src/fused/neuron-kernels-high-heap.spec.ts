@@ -3,11 +3,12 @@
 // first (never written: address space, not RAM), so every later tensor lives above them. Forward
 // and backward are compared with the dataSync path, which runs the recursion on plain JS arrays.
 import { selectBackend, tf } from '@spikeflow/core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { lcg } from '../test-utils/reference.js';
-import { fusedMultiStep, type FusedImpl, type FusedNeuronParams } from './multi-step-node.js';
+import { expectClose } from '@spikeflow/testing';
+import { randomArray, runFused, type FusedRun } from '../test-utils/fused-run.js';
+import type { FusedImpl, FusedNeuronParams } from './multi-step-node.js';
 import { NEURON_BACKWARD, NEURON_FORWARD, useCompiledNeuronKernels } from './neuron-kernels.js';
 
 const TWO_GIB = 2 ** 31;
@@ -35,11 +36,6 @@ afterAll(async () => {
   await selectBackend(initial);
 });
 
-function randomArray(size: number, seed: number, lo: number, hi: number): Float32Array {
-  const next = lcg(seed);
-  return Float32Array.from({ length: size }, () => lo + (hi - lo) * next());
-}
-
 type Make = (w: tf.Variable | null) => FusedNeuronParams;
 
 const CASES: Array<[string, number | null, Make]> = [
@@ -49,35 +45,11 @@ const CASES: Array<[string, number | null, Make]> = [
   ['plif nodecay hard -0.3, sigmoid', -0.4, (w) => ({ model: 'plif', w: w!, decayInput: false, vThreshold: 0.9, vReset: -0.3, detachReset: false, surrogate: sigmoid() })],
 ];
 
-/** Spikes, dL/dX and dL/dw of `L = Σ c·S`, the kernels run, and whether x sat above 2 GiB. */
-function run(make: Make, w0: number | null, impl: FusedImpl, shape: number[], xData: Float32Array, cData: Float32Array) {
-  const x = tf.variable(tf.tensor(xData, shape), true, undefined, 'float32');
-  const c = tf.tensor(cData, shape);
-  const w = w0 === null ? null : tf.variable(tf.scalar(w0), true);
-  const high = backend().dataIdMap.get(x.dataId).memoryOffset >= TWO_GIB;
-  const spy = vi.spyOn(tf.engine(), 'runKernel');
-  let spikes: Float32Array = new Float32Array(0);
-  const { value, grads } = tf.variableGrads(
-    () => {
-      const s = fusedMultiStep(x, make(w), impl);
-      spikes = s.dataSync().slice() as Float32Array;
-      return tf.sum(tf.mul(s, c)) as tf.Scalar;
-    },
-    w ? [x, w] : [x],
-  );
-  const kernels = spy.mock.calls.map((call) => call[0]).filter((name) => name.startsWith('SpikeflowNeuron'));
-  spy.mockRestore();
-  const out = { spikes, gradX: grads[x.name].dataSync().slice() as Float32Array, gradW: w ? grads[w.name].dataSync()[0] : 0, kernels, high };
-  tf.dispose([value, grads, x, c]);
-  w?.dispose();
-  return out;
-}
-
-function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return worst;
+/** {@link runFused}, and whether the input sat above 2 GiB. */
+function run(make: Make, w0: number | null, impl: FusedImpl, shape: number[], xData: Float32Array, cData: Float32Array): FusedRun & { high: boolean } {
+  let high = false;
+  const out = runFused(make, w0, impl, shape, xData, cData, (x) => (high = backend().dataIdMap.get(x.dataId).memoryOffset >= TWO_GIB));
+  return { ...out, high };
 }
 
 describe.each([
@@ -96,10 +68,10 @@ describe.each([
     expect(kernel.kernels).toEqual([NEURON_FORWARD, NEURON_BACKWARD]);
     expect(kernel.spikes.some((v) => v === 1) && kernel.spikes.some((v) => v === 0)).toBe(true);
     expect(Array.from(kernel.spikes)).toEqual(Array.from(arrays.spikes));
-    expect(worstRelative(kernel.gradX, arrays.gradX), 'dL/dX').toBeLessThan(1e-5);
+    expectClose(kernel.gradX, arrays.gradX, 1e-5, 'dL/dX');
     if (w0 !== null) {
-      expect(arrays.gradW).not.toBe(0);
-      expect(worstRelative([kernel.gradW], [arrays.gradW]), `dL/dw ${kernel.gradW} vs ${arrays.gradW}`).toBeLessThan(1e-5);
+      expect(arrays.gradW![0]).not.toBe(0);
+      expectClose(kernel.gradW!, arrays.gradW!, 1e-5, 'dL/dw');
     }
   });
 });

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { atan } from '../surrogates/atan.js';
 import { piecewiseQuadratic } from '../surrogates/piecewise-quadratic.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { lcg } from '../test-utils/reference.js';
+import { expectClose } from '@spikeflow/testing';
+import { randomArray, runFused, type FusedRun } from '../test-utils/fused-run.js';
 import { fusedMultiStep, type FusedImpl, type FusedNeuronParams } from './multi-step-node.js';
 import { NEURON_BACKWARD, NEURON_FORWARD, neuronKernelAttrs, neuronKernelsAvailable, useCompiledNeuronKernels } from './neuron-kernels.js';
 import { fusedForwardArrays, type NeuronCore } from './recursion.js';
@@ -21,19 +22,6 @@ afterAll(async () => {
   useCompiledNeuronKernels(true);
   await selectBackend(initial);
 });
-
-/** Largest |a − b| / max(1, |b|). */
-function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return worst;
-}
-
-function randomArray(size: number, seed: number, lo: number, hi: number): Float32Array {
-  const next = lcg(seed);
-  return Float32Array.from({ length: size }, () => lo + (hi - lo) * next());
-}
 
 type Spec = { model: 'if' } | { model: 'lif'; tau: number; decayInput: boolean } | { model: 'plif'; w: number; decayInput: boolean };
 
@@ -65,42 +53,12 @@ const CASES: Case[] = [
   { name: 'plif nodecay soft', spec: { model: 'plif', w: 0.1, decayInput: false }, vReset: null, detachReset: false, vThreshold: 1, surrogate: () => atan() },
 ];
 
-interface Result {
-  spikes: Float32Array;
-  gradX: Float32Array;
-  gradW: Float32Array | null;
-  kernels: string[];
-}
-
-/** Spikes, dL/dX, dL/dw of `L = Σ c·S` through fusedMultiStep with `impl`, and the kernels it ran. */
-function run(c: Case, impl: FusedImpl, shape: number[], xData: Float32Array, cData: Float32Array): Result {
-  const x = tf.tidy(() => tf.variable(tf.tensor(xData, shape), true, undefined, 'float32'));
-  const cT = tf.tensor(cData, shape);
-  const wInit = c.spec.model === 'plif' ? c.spec.w : null;
-  const w = wInit === null ? null : tf.tidy(() => tf.variable(tf.scalar(wInit), true));
+/** {@link runFused} for a case. */
+function run(c: Case, impl: FusedImpl, shape: number[], xData: Float32Array, cData: Float32Array): FusedRun {
   const common = { vThreshold: c.vThreshold, vReset: c.vReset, detachReset: c.detachReset, surrogate: c.surrogate() };
-  const params: FusedNeuronParams =
+  const params = (w: tf.Variable | null): FusedNeuronParams =>
     c.spec.model === 'plif' ? { ...common, model: 'plif', w: w!, decayInput: c.spec.decayInput } : c.spec.model === 'lif' ? { ...common, ...c.spec } : { ...common, model: 'if' };
-  const engine = tf.engine();
-  const spy = vi.spyOn(engine, 'runKernel');
-  let spikes: Float32Array | null = null;
-  const vars = w ? [x, w] : [x];
-  const { value, grads } = tf.variableGrads(() => {
-    const s = fusedMultiStep(x, params, impl);
-    spikes = s.dataSync().slice() as Float32Array;
-    return tf.sum(tf.mul(s, cT)) as tf.Scalar;
-  }, vars);
-  const kernels = spy.mock.calls.map((call) => call[0]).filter((name) => name.startsWith('SpikeflowNeuron'));
-  spy.mockRestore();
-  const out: Result = {
-    spikes: spikes!,
-    gradX: grads[x.name].dataSync().slice() as Float32Array,
-    gradW: w ? (grads[w.name].dataSync().slice() as Float32Array) : null,
-    kernels,
-  };
-  tf.dispose([value, grads, x, cT]);
-  w?.dispose();
-  return out;
+  return runFused(params, c.spec.model === 'plif' ? c.spec.w : null, impl, shape, xData, cData);
 }
 
 function countDiffs(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -140,11 +98,11 @@ describe.each(VARIANTS)('fused neuron kernels on $label', ({ backend, compiled }
       expect(arrays.kernels).toEqual([]);
       expect(kernel.spikes.some((v) => v === 1) && kernel.spikes.some((v) => v === 0), 'spikes and silences').toBe(true);
       expect(countDiffs(kernel.spikes, arrays.spikes), 'spikes').toBe(0);
-      if (compiled) expect(worstRelative(kernel.gradX, arrays.gradX), 'dL/dX').toBeLessThan(1e-5);
+      if (compiled) expectClose(kernel.gradX, arrays.gradX, 1e-5, 'dL/dX');
       else expect(countDiffs(kernel.gradX, arrays.gradX), 'dL/dX').toBe(0);
       if (c.spec.model === 'plif') {
         expect(kernel.gradW!.length).toBe(1);
-        if (compiled) expect(worstRelative(kernel.gradW!, arrays.gradW!), 'dL/dw').toBeLessThan(1e-5);
+        if (compiled) expectClose(kernel.gradW!, arrays.gradW!, 1e-5, 'dL/dw');
         else expect(Object.is(kernel.gradW![0], arrays.gradW![0]), `dL/dw ${kernel.gradW![0]} vs ${arrays.gradW![0]}`).toBe(true);
         if (shape[0] > 1) expect(kernel.gradW![0]).not.toBe(0);
       }
@@ -229,6 +187,6 @@ describe('compiled wasm neuron kernels', () => {
     const arrays = run(c, 'arrays', shape, xData, cData);
     expect(kernel.kernels).toEqual([NEURON_FORWARD, NEURON_BACKWARD]);
     expect(countDiffs(kernel.spikes, arrays.spikes)).toBe(0);
-    expect(worstRelative(kernel.gradX, arrays.gradX)).toBeLessThan(1e-5);
+    expectClose(kernel.gradX, arrays.gradX, 1e-5, 'dL/dX');
   });
 });

@@ -1,17 +1,16 @@
 import { createSpikeflow, tf, type Tensor } from '@spikeflow/core';
+import { expectClose, expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf, stepRows } from '../test-utils/spec-helpers.js';
-import { atanPrim64, expectGradientsMatch, runHard, sig64, sigmoidPrim64, softplus64, type Ref64 } from '../test-utils/grad-check.js';
+import { atanPrimitive64, randomMatrix, sigmoid64, sigmoidPrimitive64 } from '../test-utils/reference.js';
+import { disposeAfterEach, expectSteps } from '../test-utils/spec-helpers.js';
+import { expectGradientsMatch, runHard, softplus64, type Ref64 } from '../test-utils/grad-check.js';
 import { ALIFNode } from './alif-node.js';
 import { LIFNode } from './lif-node.js';
 
 const track = disposeAfterEach();
-
-const close = (actual: number[], expected: number[], tol = 1e-6) => actual.forEach((x, i) => expect(Math.abs(x - expected[i]), `${i}: ${x} vs ${expected[i]}`).toBeLessThan(tol));
 
 describe('ALIFNode: hand-computed cases (τ = 2, ρ = 0.5, β = 0.5, V_th = 1)', () => {
   it('hard reset: the raised threshold silences every other step where LIF fires every step', () => {
@@ -20,10 +19,7 @@ describe('ALIFNode: hand-computed cases (τ = 2, ρ = 0.5, β = 0.5, V_th = 1)',
     // t2: θ = 1.25, H = 1.1 + 1.1/2 = 1.65 → 1, V 0, a 1.25 | t3: θ = 1.625, H 1.1 → 0, a 0.625
     // t4: θ = 1.3125, H = 1.65 → 1, a 1.3125
     const xs = [[2.2], [2.2], [2.2], [2.2], [2.2]];
-    const r = stepRows(node, xs);
-    expect(r.spikes.flat()).toEqual([1, 0, 1, 0, 1]);
-    close(r.v.flat(), [0, 1.1, 0, 1.1, 0]);
-    close(r.a.flat(), [1, 0.5, 1.25, 0.625, 1.3125]);
+    expectSteps(node, xs.flat(), { spikes: [1, 0, 1, 0, 1], v: [0, 1.1, 0, 1.1, 0], a: [1, 0.5, 1.25, 0.625, 1.3125] }, { abs: 1e-6 });
     expect((node.forward(tf.tensor2d(xs)).arraySync() as number[][]).flat()).toEqual([1, 0, 1, 0, 1]);
     const lif = track(new LIFNode({ fused: false }));
     expect((lif.forward(tf.tensor2d(xs)).arraySync() as number[][]).flat()).toEqual([1, 1, 1, 1, 1]);
@@ -34,9 +30,7 @@ describe('ALIFNode: hand-computed cases (τ = 2, ρ = 0.5, β = 0.5, V_th = 1)',
     // t0: θ 1, H 1.1 → 1, V 0.1 | t1: θ 1.5, H = 0.1 + 2.1/2 = 1.15 → 0, V 1.15
     // t2: θ 1.25, H = 1.15 + 1.05/2 = 1.675 → 1, V = 1.675 − 1.25 = 0.425
     // t3: θ 1.625, H = 0.425 + 1.775/2 = 1.3125 → 0, V 1.3125
-    const r = stepRows(node, [[2.2], [2.2], [2.2], [2.2]]);
-    expect(r.spikes.flat()).toEqual([1, 0, 1, 0]);
-    close(r.v.flat(), [0.1, 1.15, 0.425, 1.3125]);
+    expectSteps(node, [2.2, 2.2, 2.2, 2.2], { spikes: [1, 0, 1, 0], v: [0.1, 1.15, 0.425, 1.3125] }, { abs: 1e-6 });
   });
 });
 
@@ -50,7 +44,7 @@ interface Cfg {
 /** ALIF in float64 from the TSDoc equations; raw parameters `rho` (ρ = σ) and `beta` (β = softplus). */
 function alifRef(c: Cfg & { tau: number; vThreshold: number; rho?: number; beta?: number }): Ref64 {
   return (xs, p, fire) => {
-    const rho = p.rho ? sig64(p.rho[0]) : c.rho!;
+    const rho = p.rho ? sigmoid64(p.rho[0]) : c.rho!;
     const beta = p.beta ? softplus64(p.beta[0]) : c.beta!;
     const vr = c.vReset ?? 0;
     let v = xs[0].map(() => vr);
@@ -91,7 +85,7 @@ describe.each(CFGS)('ALIFNode gradients ($name)', (cfg) => {
         ...extra,
       }),
     );
-  const prim = cfg.surrogate === 'sigmoid' ? sigmoidPrim64(4) : atanPrim64(2);
+  const prim = cfg.surrogate === 'sigmoid' ? sigmoidPrimitive64(4) : atanPrimitive64(2);
 
   it('spikes match the float64 loop; dL/dX, dL/drho, dL/dbeta match central differences through the surrogate', () => {
     const node = make();
@@ -123,7 +117,7 @@ describe('ALIFNode options, state and registry', () => {
     const a = run(alif);
     const b = run(lif);
     expect(a.s).toEqual(b.s);
-    close(a.g.flat(), b.g.flat(), 1e-6);
+    expectClose(a.g.flat(), b.g.flat(), { abs: 1e-6 });
     expect(alif.namedParameters()).toEqual([]);
     c.dispose();
   });
@@ -144,14 +138,14 @@ describe('ALIFNode options, state and registry', () => {
   });
 
   it('rejects bad options and inputs with typed errors', () => {
-    expect(errorOf(() => new ALIFNode({ initRho: 1 })).message).toMatch(/initRho must be in \(0, 1\)/);
-    expect(errorOf(() => new ALIFNode({ initBeta: 0 })).message).toMatch(/initBeta must be > 0 when learned/);
-    expect(errorOf(() => new ALIFNode({ initBeta: -1, learnBeta: false })).kind).toBe('invalid-options');
-    expect(errorOf(() => new ALIFNode({ tau: 1 })).kind).toBe('invalid-options');
+    expectSpikeflowError(() => new ALIFNode({ initRho: 1 }), 'invalid-options', /initRho must be in \(0, 1\)/);
+    expectSpikeflowError(() => new ALIFNode({ initBeta: 0 }), 'invalid-options', /initBeta must be > 0 when learned/);
+    expectSpikeflowError(() => new ALIFNode({ initBeta: -1, learnBeta: false }), 'invalid-options');
+    expectSpikeflowError(() => new ALIFNode({ tau: 1 }), 'invalid-options');
     const node = track(new ALIFNode());
     const x = tf.zeros([3]);
-    expect(errorOf(() => node.forward(x)).kind).toBe('shape-mismatch');
-    expect(errorOf(() => node.singleStep(x, x)).kind).toBe('not-supported');
+    expectSpikeflowError(() => node.forward(x), 'shape-mismatch');
+    expectSpikeflowError(() => node.singleStep(x, x), 'not-supported');
     x.dispose();
   });
 
@@ -164,8 +158,7 @@ describe('ALIFNode options, state and registry', () => {
     expect(node.beta).toBe(0.25);
     expect(node.namedParameters().map(([n]) => n)).toEqual(['rho']);
     expect(node.describe()).toBe('ALIFNode(tau=2, rho=0.5, beta=0.25, learn_beta=false, v_th=1, v_reset=0, surrogate=atan(alpha=2))');
-    const e = errorOf(() => sf.neuron('alif', { initRho: 1.5 }));
-    expect(e.kind).toBe('invalid-options');
+    const e = expectSpikeflowError(() => sf.neuron('alif', { initRho: 1.5 }), 'invalid-options');
     expect(e.message).toMatch(/initRho/);
   });
 });

@@ -1,23 +1,10 @@
-import { BaseNode, SpikeflowError, detach, spike, tf, type NeuronTransition, type Tensor, type Variable } from '@spikeflow/core';
+import { SpikeflowError, detach, spike, tf, type NeuronTransition, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import {
-  baseNodeOptions,
-  describeNode,
-  formatParams,
-  lifCharge,
-  lifOptionShape,
-  neuronDescriptor,
-  requireTau,
-  spikingNodeOptionsShape,
-  type NodeConstructorOptions,
-} from './node-options.js';
+import { describeNode, lifOptionShape, lifParams, neuronDescriptor, type NeuronDescriptorOptions, spikingNodeOptionsShape } from './node-options.js';
+import { LIFChargeNode, type LIFChargeNodeOptions } from './lif-charge-node.js';
 
 /** Constructor options of {@link ALIFNode}. */
-export type ALIFNodeOptions = NodeConstructorOptions & {
-  /** Membrane time constant τ > 1 (default 2), as LIFNode's. */
-  readonly tau?: number;
-  /** Whether the input is divided by τ too (default true), as LIFNode's `decayInput`. */
-  readonly decayInput?: boolean;
+export type ALIFNodeOptions = LIFChargeNodeOptions & {
   /** Initial adaptation decay ρ₀ in (0, 1) (default 0.9): the fraction of `a` kept per step. */
   readonly initRho?: number;
   /** Initial adaptation strength β₀ > 0 (default 0.1; ≥ 0 when frozen): threshold added per unit of `a`. */
@@ -62,9 +49,7 @@ const inverseSoftplus = (y: number): number => y + Math.log(-Math.expm1(-y));
  * const spikes = alif.forward(tf.ones([8, 2, 10])); // [T, B, ...]
  * ```
  */
-export class ALIFNode extends BaseNode<ALIFState> {
-  readonly tau: number;
-  readonly decayInput: boolean;
+export class ALIFNode extends LIFChargeNode<ALIFState> {
   /** Raw parameter `rho` (ρ = sigmoid(rho)), or null when ρ is frozen. */
   readonly rhoParam: Variable | null;
   /** Raw parameter `beta` (β = softplus(beta)), or null when β is frozen. */
@@ -73,9 +58,7 @@ export class ALIFNode extends BaseNode<ALIFState> {
   private readonly fixedBeta: number;
 
   constructor(options: ALIFNodeOptions = {}) {
-    super(baseNodeOptions(options));
-    this.tau = requireTau('ALIFNode', 'tau', options.tau ?? 2);
-    this.decayInput = options.decayInput ?? true;
+    super('ALIFNode', options);
     const learnRho = options.learnRho ?? true;
     const learnBeta = options.learnBeta ?? true;
     this.fixedRho = options.initRho ?? 0.9;
@@ -117,10 +100,6 @@ export class ALIFNode extends BaseNode<ALIFState> {
     return this.betaParam ? tf.softplus(this.betaParam) : tf.scalar(this.fixedBeta);
   }
 
-  protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
-    return lifCharge(x, v, this.tau, this.decayInput, this.vReset);
-  }
-
   /**
    * One time step from input `x`, voltage `v` and adaptation `a` (= a[t], already holding
    * S[t−1]): the spikes, the new voltage and a[t + 1] = ρ·a[t] + S[t].
@@ -141,32 +120,25 @@ export class ALIFNode extends BaseNode<ALIFState> {
   }
 
   override describe(): string {
-    const leading = formatParams({ tau: this.tau, rho: this.rho, beta: this.beta });
-    if (!this.decayInput) leading.push('decay_input=false');
+    const leading = lifParams(this.tau, this.decayInput, { rho: this.rho, beta: this.beta });
     if (!this.rhoParam) leading.push('learn_rho=false');
     if (!this.betaParam) leading.push('learn_beta=false');
     return describeNode('ALIFNode', this, leading);
   }
 }
 
-const schema = z
-  .object({
+/** Registry entry `neurons/alif`. */
+export const alifDescriptor = neuronDescriptor('alif', ALIFNode, {
+  description: 'Adaptive LIF (Bellec et al. 2018): θ = V_th + β·a, a = ρ·a + S; learnable ρ = sigmoid(r), β = softplus(b)',
+  options: {
     ...spikingNodeOptionsShape,
     ...lifOptionShape,
     initRho: z.number().gt(0).lt(1, 'initRho must be in (0, 1)').default(0.9),
     initBeta: z.number().min(0, 'initBeta must be ≥ 0').default(0.1),
     learnRho: z.boolean().default(true),
     learnBeta: z.boolean().default(true),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `alif` descriptor. */
-export type ALIFDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/alif`. */
-export const alifDescriptor = neuronDescriptor(
-  'alif',
-  'Adaptive LIF (Bellec et al. 2018): θ = V_th + β·a, a = ρ·a + S; learnable ρ = sigmoid(r), β = softplus(b)',
-  schema,
-  (options) => new ALIFNode(options),
-);
+export type ALIFDescriptorOptions = NeuronDescriptorOptions<typeof alifDescriptor>;

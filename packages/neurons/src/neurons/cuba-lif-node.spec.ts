@@ -1,11 +1,12 @@
 import { createSpikeflow, SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { atanGrad64, randomMatrix, sigmoidGrad64 } from '../test-utils/reference.js';
-import { atanPrimitive64, bpttCuba, numericGradient, sigmoidPrimitive64, simulateCuba, smoothCubaLoss, type CubaRef } from '../test-utils/cuba-reference.js';
-import { disposeAfterEach, matrix, stepRows, expectRowsClose } from '../test-utils/spec-helpers.js';
+import { atanGrad64, atanPrimitive64, randomMatrix, sigmoidGrad64, sigmoidPrimitive64 } from '../test-utils/reference.js';
+import { bpttCuba, numericGradient, simulateCuba, smoothCubaLoss, type CubaRef } from '../test-utils/cuba-reference.js';
+import { disposeAfterEach, expectSteps, matrix, stepRows, expectRowsClose } from '../test-utils/spec-helpers.js';
 import { CubaLIFNode } from './cuba-lif-node.js';
 import { IFNode } from './if-node.js';
 import { LIFNode } from './lif-node.js';
@@ -20,10 +21,7 @@ describe('CubaLIFNode: hand-computed cases', () => {
     // I = 1, H = 1 → 1, V = 0 | I = 0.5, H = 0.5 → 0, 0.5 | I = 0.25 + 0.5 = 0.75, H = 0.25 + 0.75 = 1 → 1, 0
     // | I = 0.375 + 1 = 1.375, H = 1.375 → 1, 0 | I = 0.6875, H = 0.6875 → 0, 0.6875
     const xs = [[1], [0], [0.5], [1], [0]];
-    const r = stepRows(node, xs);
-    expect(r.spikes.flat()).toEqual([1, 0, 1, 1, 0]);
-    expect(r.i.flat()).toEqual([1, 0.5, 0.75, 1.375, 0.6875]);
-    expect(r.v.flat()).toEqual([0, 0.5, 0, 0, 0.6875]);
+    expectSteps(node, xs.flat(), { spikes: [1, 0, 1, 1, 0], i: [1, 0.5, 0.75, 1.375, 0.6875], v: [0, 0.5, 0, 0, 0.6875] });
     expect(matrix(node.forward(tf.tensor2d(xs))).flat()).toEqual([1, 0, 1, 1, 0]);
   });
 
@@ -31,31 +29,22 @@ describe('CubaLIFNode: hand-computed cases', () => {
     const node = track(new CubaLIFNode({ tauSyn: 4, tauMem: 2, vReset: null }));
     // I = 2, H = 2 → 1, V = 1 | I = 1.5, H = 0.5 + 1.5 = 2 → 1, 1 | I = 1.125, H = 1.625 → 1, 0.625
     // | I = 0.84375, H = 0.3125 + 0.84375 = 1.15625 → 1, 0.15625 | I = 0.6328125, H = 0.7109375 → 0
-    const r = stepRows(node, [[2], [0], [0], [0], [0]]);
-    expect(r.spikes.flat()).toEqual([1, 1, 1, 1, 0]);
-    expect(r.i.flat()).toEqual([2, 1.5, 1.125, 0.84375, 0.6328125]);
-    expect(r.v.flat()).toEqual([1, 1, 0.625, 0.15625, 0.7109375]);
+    expectSteps(node, [2, 0, 0, 0, 0], { spikes: [1, 1, 1, 1, 0], i: [2, 1.5, 1.125, 0.84375, 0.6328125], v: [1, 1, 0.625, 0.15625, 0.7109375] });
   });
 
   it('V_reset = −0.5: starts there, resets there, and leaks towards 0 (multiplicative decay)', () => {
     const node = track(new CubaLIFNode({ tauSyn: 2, tauMem: 2, vReset: -0.5 }));
     // V0 = −0.5. I = 1, H = −0.25 + 1 = 0.75 → 0 | I = 1.5, H = 0.375 + 1.5 = 1.875 → 1, −0.5
     // | I = 0.75, H = −0.25 + 0.75 = 0.5 → 0, 0.5
-    const r = stepRows(node, [[1], [1], [0]]);
-    expect(r.spikes.flat()).toEqual([0, 1, 0]);
-    expect(r.v.flat()).toEqual([0.75, -0.5, 0.5]);
+    expectSteps(node, [1, 1, 0], { spikes: [0, 1, 0], v: [0.75, -0.5, 0.5] });
   });
 
   it('τ = ∞ means no decay; τ = 1 means no memory', () => {
     const noLeak = track(new CubaLIFNode({ tauSyn: Infinity, tauMem: Infinity, vThreshold: 10 }));
     // I = 1, 2, 3; V = 1, 3, 6
-    const a = stepRows(noLeak, [[1], [1], [1]]);
-    expect(a.i.flat()).toEqual([1, 2, 3]);
-    expect(a.v.flat()).toEqual([1, 3, 6]);
+    expectSteps(noLeak, [1, 1, 1], { spikes: [0, 0, 0], i: [1, 2, 3], v: [1, 3, 6] });
     const memoryless = track(new CubaLIFNode({ tauSyn: 1, tauMem: 1, vThreshold: 10 }));
-    const b = stepRows(memoryless, [[1], [2], [0.5]]);
-    expect(b.i.flat()).toEqual([1, 2, 0.5]);
-    expect(b.v.flat()).toEqual([1, 2, 0.5]);
+    expectSteps(memoryless, [1, 2, 0.5], { spikes: [0, 0, 0], i: [1, 2, 0.5], v: [1, 2, 0.5] });
   });
 });
 
@@ -290,18 +279,9 @@ describe('cuba-lif descriptor and describe()', () => {
   });
 
   it('rejects τ < 1 and unknown options, naming the option', () => {
-    const errorOf = (fn: () => unknown): SpikeflowError => {
-      try {
-        fn();
-      } catch (e) {
-        if (e instanceof SpikeflowError) return e;
-      }
-      throw new Error('expected a SpikeflowError');
-    };
-    const e = errorOf(() => sf.neuron('cuba-lif', { tauSyn: 0.5 }));
-    expect(e.kind).toBe('invalid-options');
+    const e = expectSpikeflowError(() => sf.neuron('cuba-lif', { tauSyn: 0.5 }), 'invalid-options');
     expect(e.message).toMatch(/tauSyn must be at least 1[\s\S]*at tauSyn/);
-    expect(errorOf(() => sf.neuron('cuba-lif', { tau: 2 })).message).toMatch(/tau/);
+    expectSpikeflowError(() => sf.neuron('cuba-lif', { tau: 2 }), 'invalid-options', /tau/);
     expect(() => new CubaLIFNode({ tauMem: 0.9 })).toThrowError(/CubaLIFNode: tauMem must be a number ≥ 1/);
     expect(() => new CubaLIFNode({ tauSyn: Number.NaN })).toThrowError(/tauSyn/);
   });

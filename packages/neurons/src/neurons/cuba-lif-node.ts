@@ -1,6 +1,14 @@
 import { BaseNode, SpikeflowError, tf, type NeuronDynamics, type NeuronTransition, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { baseNodeOptions, describeNode, formatParams, neuronDescriptor, spikingNodeOptionsShape, type NodeConstructorOptions } from './node-options.js';
+import {
+  baseNodeOptions,
+  describeNode,
+  formatParams,
+  neuronDescriptor,
+  type NeuronDescriptorOptions,
+  spikingNodeOptionsShape,
+  type NodeConstructorOptions,
+} from './node-options.js';
 
 /** Constructor options of {@link CubaLIFNode}. */
 export type CubaLIFNodeOptions = NodeConstructorOptions & {
@@ -120,21 +128,15 @@ export class CubaLIFNode extends BaseNode<CubaLIFState> {
 
 const timeConstant = (name: string, fallback: number) => z.number().min(1, `${name} must be at least 1 (a decay factor 1 − 1/${name} in [0, 1])`).default(fallback);
 
-const schema = z
-  .object({
+/** Registry entry `neurons/cuba-lif`. */
+export const cubaLifDescriptor = neuronDescriptor('cuba-lif', CubaLIFNode, {
+  description: 'Current-based LIF (Loihi CUBA, lava-dl cuba, SpikingJelly CUBALIFNode): I = (1 − 1/tauSyn)·I + X, H = (1 − 1/tauMem)·V + I',
+  options: {
     ...spikingNodeOptionsShape,
     tauSyn: timeConstant('tauSyn', 2),
     tauMem: timeConstant('tauMem', 4),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `cuba-lif` descriptor. */
-export type CubaLIFDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/cuba-lif`. */
-export const cubaLifDescriptor = neuronDescriptor(
-  'cuba-lif',
-  'Current-based LIF (Loihi CUBA, lava-dl cuba, SpikingJelly CUBALIFNode): I = (1 − 1/tauSyn)·I + X, H = (1 − 1/tauMem)·V + I',
-  schema,
-  (options) => new CubaLIFNode(options),
-);
+export type CubaLIFDescriptorOptions = NeuronDescriptorOptions<typeof cubaLifDescriptor>;

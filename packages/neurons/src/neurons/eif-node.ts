@@ -1,7 +1,7 @@
-import { SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { tf, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { describeNode, formatParams, neuronDescriptor, spikingNodeOptionsShape, tauOptionShape } from './node-options.js';
-import { NonlinearIFNode, type NonlinearIFNodeOptions } from './nonlinear-if-node.js';
+import { describeNode, formatParams, neuronDescriptor, type NeuronDescriptorOptions, requirePositive } from './node-options.js';
+import { NonlinearIFNode, nonlinearIFOptionShape, type NonlinearIFNodeOptions } from './nonlinear-if-node.js';
 
 /** Constructor options of {@link EIFNode}. */
 export type EIFNodeOptions = NonlinearIFNodeOptions & {
@@ -35,10 +35,8 @@ export class EIFNode extends NonlinearIFNode {
 
   constructor(options: EIFNodeOptions = {}) {
     super('EIFNode', options);
-    this.deltaT = options.deltaT ?? 1;
+    this.deltaT = requirePositive('EIFNode', 'deltaT', options.deltaT ?? 1);
     this.thetaRh = options.thetaRh ?? 0.8;
-    if (!(this.deltaT > 0) || !Number.isFinite(this.deltaT))
-      throw new SpikeflowError('invalid-options', `EIFNode: deltaT must be a finite number > 0, got ${this.deltaT}`, { option: 'deltaT' });
   }
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
@@ -51,24 +49,15 @@ export class EIFNode extends NonlinearIFNode {
   }
 }
 
-const schema = z
-  .object({
-    ...spikingNodeOptionsShape,
-    vReset: z.number().nullable().default(-0.1),
-    ...tauOptionShape,
+/** Registry entry `neurons/eif`. */
+export const eifDescriptor = neuronDescriptor('eif', EIFNode, {
+  description: 'Exponential IF (SpikingJelly EIFNode): H = V + (X − (V − V_rest) + dT·exp((V − theta_rh)/dT))/tau; V_reset = −0.1',
+  options: {
+    ...nonlinearIFOptionShape,
     deltaT: z.number().gt(0, 'deltaT must be greater than 0').default(1),
     thetaRh: z.number().default(0.8),
-    vRest: z.number().default(0),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `eif` descriptor. */
-export type EIFDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/eif`. */
-export const eifDescriptor = neuronDescriptor(
-  'eif',
-  'Exponential IF (SpikingJelly EIFNode): H = V + (X − (V − V_rest) + dT·exp((V − theta_rh)/dT))/tau; V_reset = −0.1',
-  schema,
-  (options) => new EIFNode(options),
-);
+export type EIFDescriptorOptions = NeuronDescriptorOptions<typeof eifDescriptor>;

@@ -1,10 +1,11 @@
 import { createSpikeflow, manualSeed, tf } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
-import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf } from '../test-utils/spec-helpers.js';
-import { assignParams, atanPrim64, expectGradientsMatch, sig64, type Params64, type Ref64 } from '../test-utils/grad-check.js';
+import { atanPrimitive64, randomMatrix, sigmoid64 } from '../test-utils/reference.js';
+import { disposeAfterEach } from '../test-utils/spec-helpers.js';
+import { assignParams, expectGradientsMatch, type Params64, type Ref64 } from '../test-utils/grad-check.js';
 import { GLIFNode } from './glif-node.js';
 
 const track = disposeAfterEach();
@@ -13,7 +14,7 @@ const logit = (p: number) => Math.log(p / (1 - p));
 
 /** GLIF in float64 from the TSDoc equations; every parameter raw (the model applies the sigmoid). */
 const glifRef: Ref64 = (xs, p, fire) => {
-  const at = (name: string, k: number) => sig64(p[name].length === 1 ? p[name][0] : p[name][k]);
+  const at = (name: string, k: number) => sigmoid64(p[name].length === 1 ? p[name][0] : p[name][k]);
   const n = xs[0].length;
   const perStep = p.conduct.length / xs.length; // 1 (layer-wise) or C
   const u = new Array<number>(n).fill(0);
@@ -21,7 +22,7 @@ const glifRef: Ref64 = (xs, p, fire) => {
   return xs.map((x, t) =>
     x.map((xk, k) => {
       const [alpha, beta, gamma, tau, vTh, vL, vR] = ['alpha', 'beta', 'gamma', 'tau', 'vThreshold', 'linearDecay', 'vSubreset'].map((name) => at(name, k));
-      const g = sig64(p.conduct[t * perStep + (perStep === 1 ? 0 : k)]);
+      const g = sigmoid64(p.conduct[t * perStep + (perStep === 1 ? 0 : k)]);
       const input = xk * (1 - beta * (1 - g));
       const decay = 1 - alpha * (1 - tau);
       u[k] = decay * u[k] * (1 - gamma * s[k]) - (1 - alpha) * vL + input - (1 - gamma) * vR * s[k];
@@ -66,7 +67,7 @@ describe.each([
       vSubreset: vec(0.1, -0.3, 0.4),
       conduct: Array.from({ length: T * C }, (_, i) => 0.3 * Math.sin(i + 1)),
     };
-    expectGradientsMatch(node, glifRef, xs, p, c, atanPrim64(2));
+    expectGradientsMatch(node, glifRef, xs, p, c, atanPrimitive64(2));
   });
 });
 
@@ -104,16 +105,15 @@ describe('GLIFNode options, shapes and registry', () => {
   it('rejects a wrong T, a wrong channel axis and bad options with typed errors', () => {
     const node = track(new GLIFNode({ timeSteps: 4, channels: 3 }));
     const x = tf.zeros([5, 2, 3]);
-    const e = errorOf(() => node.forward(x));
-    expect(e.kind).toBe('shape-mismatch');
+    const e = expectSpikeflowError(() => node.forward(x), 'shape-mismatch');
     expect(e.message).toMatch(/\[4, B, \.\.\.\], got shape \[5,2,3\]/);
     const y = tf.zeros([4, 2, 2]);
-    expect(errorOf(() => node.forward(y)).message).toMatch(/last axis is 3/);
+    expectSpikeflowError(() => node.forward(y), 'shape-mismatch', /last axis is 3/);
     x.dispose();
     y.dispose();
-    expect(errorOf(() => new GLIFNode({ timeSteps: 0 })).kind).toBe('invalid-options');
-    expect(errorOf(() => new GLIFNode({ timeSteps: 4, initTau: 1.5 })).message).toMatch(/initTau must be in \(0, 1\)/);
-    expect(errorOf(() => new GLIFNode({ timeSteps: 4, channels: 0 })).message).toMatch(/channels/);
+    expectSpikeflowError(() => new GLIFNode({ timeSteps: 0 }), 'invalid-options');
+    expectSpikeflowError(() => new GLIFNode({ timeSteps: 4, initTau: 1.5 }), 'invalid-options', /initTau must be in \(0, 1\)/);
+    expectSpikeflowError(() => new GLIFNode({ timeSteps: 4, channels: 0 }), 'invalid-options', /channels/);
   });
 
   it('is registered as neurons/glif and needs timeSteps', () => {
@@ -121,8 +121,7 @@ describe('GLIFNode options, shapes and registry', () => {
     const node = track(sf.neuron('glif', { timeSteps: 6, channels: 4, surrogate: 'atan' }) as GLIFNode);
     expect(node).toBeInstanceOf(GLIFNode);
     expect(node.describe()).toBe('GLIFNode(T=6, channels=4, v_th=0.5, surrogate=atan(alpha=2))');
-    const e = errorOf(() => sf.neuron('glif', {}));
-    expect(e.kind).toBe('invalid-options');
+    const e = expectSpikeflowError(() => sf.neuron('glif', {}), 'invalid-options');
     expect(e.message).toMatch(/timeSteps/);
   });
 });

@@ -1,7 +1,7 @@
 import { SpikeflowError, StatefulNeuron, globalRng, spike, tf, type NeuronTransition, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { describeSurrogate, formatNumber, neuronDescriptor, surrogateOptionShape } from './node-options.js';
+import { describeWithSurrogate, formatNumber, neuronDescriptor, type NeuronDescriptorOptions, surrogateOptionShape } from './node-options.js';
 
 /** Constructor options of {@link GLIFNode}. */
 export interface GLIFNodeOptions {
@@ -161,14 +161,16 @@ export class GLIFNode extends StatefulNeuron<GLIFState> {
 
   override describe(): string {
     const channels = this.channels === null ? 'layer-wise' : `channels=${this.channels}`;
-    return `GLIFNode(T=${this.timeSteps}, ${channels}, v_th=${formatNumber(1 / (1 + Math.exp(-this.vThreshold.dataSync()[0])))}, surrogate=${describeSurrogate(this.surrogate)})`;
+    return describeWithSurrogate('GLIFNode', [`T=${this.timeSteps}`, channels, `v_th=${formatNumber(1 / (1 + Math.exp(-this.vThreshold.dataSync()[0])))}`], this.surrogate);
   }
 }
 
 const unit = (name: string) => z.number().gt(0, `${name} must be in (0, 1)`).lt(1, `${name} must be in (0, 1)`);
 
-const schema = z
-  .object({
+/** Registry entry `neurons/glif`. */
+export const glifDescriptor = neuronDescriptor('glif', GLIFNode, {
+  description: 'Gated LIF (Yao et al. 2022, SpikingJelly GatedLIFNode): learnable sigmoid gates mixing leak, integration and reset; needs timeSteps',
+  options: {
     timeSteps: z.number().int().positive(),
     channels: z.number().int().positive().optional(),
     initTau: unit('initTau').default(0.25),
@@ -177,16 +179,8 @@ const schema = z
     initVSubreset: unit('initVSubreset').optional(),
     initConduct: unit('initConduct').default(0.5),
     ...surrogateOptionShape('sigmoid'),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `glif` descriptor. */
-export type GLIFDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/glif`. */
-export const glifDescriptor = neuronDescriptor(
-  'glif',
-  'Gated LIF (Yao et al. 2022, SpikingJelly GatedLIFNode): learnable sigmoid gates mixing leak, integration and reset; needs timeSteps',
-  schema,
-  (options) => new GLIFNode(options),
-);
+export type GLIFDescriptorOptions = NeuronDescriptorOptions<typeof glifDescriptor>;

@@ -1,9 +1,8 @@
 import { tf, type NeuronDynamics, type Tensor } from '@spikeflow/core';
-import { z } from 'zod';
 import { fusedOptionShape } from '../fused/fused-forward.js';
 import { FusableNode, type FusableNodeOptions } from './fusable-node.js';
 import { learnableThresholdOptionShape } from './learnable-threshold.js';
-import { neuronDescriptor, spikingNodeOptionsShape } from './node-options.js';
+import { neuronDescriptor, type NeuronDescriptorOptions, spikingNodeOptionsShape } from './node-options.js';
 
 /** Constructor options of {@link IFNode}. */
 export type IFNodeOptions = FusableNodeOptions;
@@ -46,10 +45,15 @@ export class IFNode extends FusableNode {
   }
 }
 
-const schema = z.object({ ...spikingNodeOptionsShape, ...fusedOptionShape, ...learnableThresholdOptionShape }).strict();
+/** Registry entry `neurons/if`. */
+export const ifDescriptor = neuronDescriptor('if', IFNode, {
+  description: 'Integrate-and-fire neuron (SpikingJelly IFNode): H = V + X',
+  options: {
+    ...spikingNodeOptionsShape,
+    ...fusedOptionShape,
+    ...learnableThresholdOptionShape,
+  },
+});
 
 /** Validated options of the `if` descriptor. */
-export type IFDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/if`. */
-export const ifDescriptor = neuronDescriptor('if', 'Integrate-and-fire neuron (SpikingJelly IFNode): H = V + X', schema, (options) => new IFNode(options));
+export type IFDescriptorOptions = NeuronDescriptorOptions<typeof ifDescriptor>;

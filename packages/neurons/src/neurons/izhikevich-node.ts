@@ -1,6 +1,19 @@
 import { BaseNode, SpikeflowError, detach, tf, type NeuronTransition, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { baseNodeOptions, describeNode, formatParams, neuronDescriptor, requireTau, spikingNodeOptionsShape, tauOptionShape, type NodeConstructorOptions } from './node-options.js';
+import {
+  baseNodeOptions,
+  describeNode,
+  formatParams,
+  neuronDescriptor,
+  type NeuronDescriptorOptions,
+  requireNonZero,
+  requirePositive,
+  requireTau,
+  spikingNodeOptionsShape,
+  tauOptionShape,
+  type NodeConstructorOptions,
+} from './node-options.js';
+import { quadraticOptionShape } from './qif-node.js';
 
 /** Constructor options of {@link IzhikevichNode}. */
 export type IzhikevichNodeOptions = NodeConstructorOptions & {
@@ -62,17 +75,13 @@ export class IzhikevichNode extends BaseNode<IzhikevichState> {
     super(baseNodeOptions(options));
     this.tau = requireTau('IzhikevichNode', 'tau', options.tau ?? 2);
     this.vC = options.vC ?? 0.8;
-    this.a0 = options.a0 ?? 1;
+    this.a0 = requirePositive('IzhikevichNode', 'a0', options.a0 ?? 1);
     this.vRest = options.vRest ?? -0.1;
     this.wRest = options.wRest ?? 0;
-    this.tauW = options.tauW ?? 2;
+    // τ_w = 0 would divide by zero; SpikingJelly only asserts it is a float.
+    this.tauW = requireNonZero('IzhikevichNode', 'tauW', options.tauW ?? 2);
     this.a = options.a ?? 0;
     this.b = options.b ?? 0;
-    if (!(this.a0 > 0) || !Number.isFinite(this.a0))
-      throw new SpikeflowError('invalid-options', `IzhikevichNode: a0 must be a finite number > 0, got ${this.a0}`, { option: 'a0' });
-    // τ_w = 0 would divide by zero; SpikingJelly only asserts it is a float.
-    if (!Number.isFinite(this.tauW) || this.tauW === 0)
-      throw new SpikeflowError('invalid-options', `IzhikevichNode: tauW must be a finite non-zero number, got ${this.tauW}`, { option: 'tauW' });
     for (const [name, value] of [
       ['vC', this.vC],
       ['vRest', this.vRest],
@@ -131,12 +140,13 @@ export class IzhikevichNode extends BaseNode<IzhikevichState> {
   }
 }
 
-const schema = z
-  .object({
+/** Registry entry `neurons/izhikevich`. */
+export const izhikevichDescriptor = neuronDescriptor('izhikevich', IzhikevichNode, {
+  description: 'Izhikevich (SpikingJelly IzhikevichNode): QIF membrane minus adaptation w; w += (a·(H − V_rest) − w)/tau_w + b·S',
+  options: {
     ...spikingNodeOptionsShape,
     ...tauOptionShape,
-    vC: z.number().default(0.8),
-    a0: z.number().gt(0, 'a0 must be greater than 0').default(1),
+    ...quadraticOptionShape,
     vRest: z.number().default(-0.1),
     wRest: z.number().default(0),
     tauW: z
@@ -145,16 +155,8 @@ const schema = z
       .default(2),
     a: z.number().default(0),
     b: z.number().default(0),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `izhikevich` descriptor. */
-export type IzhikevichDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/izhikevich`. */
-export const izhikevichDescriptor = neuronDescriptor(
-  'izhikevich',
-  'Izhikevich (SpikingJelly IzhikevichNode): QIF membrane minus adaptation w; w += (a·(H − V_rest) − w)/tau_w + b·S',
-  schema,
-  (options) => new IzhikevichNode(options),
-);
+export type IzhikevichDescriptorOptions = NeuronDescriptorOptions<typeof izhikevichDescriptor>;

@@ -1,10 +1,11 @@
 import { createSpikeflow, tf, type Tensor } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf, stepColumn } from '../test-utils/spec-helpers.js';
-import { expectGradientsMatch, sigmoidPrim64, type Ref64 } from '../test-utils/grad-check.js';
+import { randomMatrix, sigmoidPrimitive64 } from '../test-utils/reference.js';
+import { disposeAfterEach, stepColumn } from '../test-utils/spec-helpers.js';
+import { expectGradientsMatch, type Ref64 } from '../test-utils/grad-check.js';
 import { KLIFNode } from './klif-node.js';
 import { LIFNode } from './lif-node.js';
 
@@ -90,16 +91,16 @@ describe.each(CFGS)('KLIFNode gradients (vReset $vReset, scaleReset $scaleReset,
     const xs = randomMatrix(6, 5, 0.05, 2.2, 41);
     const c = randomMatrix(6, 5, -1, 1, 42);
     const node = track(new KLIFNode({ ...cfg, tau: 2.5, vThreshold: 1, surrogate: sigmoid() }));
-    expectGradientsMatch(node, klifRef(cfg, 2.5, 1), xs, { k: [1.3] }, c, sigmoidPrim64(4));
+    expectGradientsMatch(node, klifRef(cfg, 2.5, 1), xs, { k: [1.3] }, c, sigmoidPrimitive64(4));
   });
 });
 
 describe('KLIFNode options and registry', () => {
   it('rejects k = 0, tau ≤ 1 and non time-first inputs', () => {
-    expect(errorOf(() => new KLIFNode({ initK: 0 })).message).toMatch(/initK must be a finite non-zero number/);
-    expect(errorOf(() => new KLIFNode({ tau: 0.5 })).kind).toBe('invalid-options');
+    expectSpikeflowError(() => new KLIFNode({ initK: 0 }), 'invalid-options', /initK must be a finite non-zero number/);
+    expectSpikeflowError(() => new KLIFNode({ tau: 0.5 }), 'invalid-options');
     const x = tf.zeros([4]);
-    expect(errorOf(() => track(new KLIFNode()).forward(x)).kind).toBe('shape-mismatch');
+    expectSpikeflowError(() => track(new KLIFNode()).forward(x), 'shape-mismatch');
     x.dispose();
   });
 
@@ -110,6 +111,6 @@ describe('KLIFNode options and registry', () => {
     expect(node).toBeInstanceOf(KLIFNode);
     expect(node.namedParameters().map(([n]) => n)).toEqual(['k']);
     expect(node.describe()).toBe('KLIFNode(tau=2, k=1.5, scale_reset=true, v_th=1, v_reset=0, surrogate=atan(alpha=2))');
-    expect(errorOf(() => sf.neuron('klif', { initK: 0 })).kind).toBe('invalid-options');
+    expectSpikeflowError(() => sf.neuron('klif', { initK: 0 }), 'invalid-options');
   });
 });

@@ -1,23 +1,10 @@
-import { BaseNode, SpikeflowError, detach, tf, type Tensor, type Variable } from '@spikeflow/core';
+import { detach, tf, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import {
-  baseNodeOptions,
-  describeNode,
-  formatParams,
-  lifCharge,
-  lifOptionShape,
-  neuronDescriptor,
-  requireTau,
-  spikingNodeOptionsShape,
-  type NodeConstructorOptions,
-} from './node-options.js';
+import { describeNode, lifOptionShape, lifParams, neuronDescriptor, type NeuronDescriptorOptions, requireNonZero, spikingNodeOptionsShape } from './node-options.js';
+import { LIFChargeNode, type LIFChargeNodeOptions } from './lif-charge-node.js';
 
 /** Constructor options of {@link KLIFNode}. */
-export type KLIFNodeOptions = NodeConstructorOptions & {
-  /** Membrane time constant τ > 1 (default 2). */
-  readonly tau?: number;
-  /** Whether the input is divided by τ too (default true). */
-  readonly decayInput?: boolean;
+export type KLIFNodeOptions = LIFChargeNodeOptions & {
   /** Reset on the unscaled membrane `F/k` with threshold `V_th/k` (SpikingJelly's `scale_reset`, default false). */
   readonly scaleReset?: boolean;
   /** Initial scaling factor k (default 1, as SpikingJelly). */
@@ -48,27 +35,22 @@ export type KLIFNodeOptions = NodeConstructorOptions & {
  * const optimizer = new Adam(klif.namedParameters(), { lr: 1e-3 }); // trains k
  * ```
  */
-export class KLIFNode extends BaseNode {
-  readonly tau: number;
-  readonly decayInput: boolean;
+export class KLIFNode extends LIFChargeNode {
   readonly scaleReset: boolean;
   /** The learnable scaling factor k. */
   readonly k: Variable;
 
   constructor(options: KLIFNodeOptions = {}) {
-    super(baseNodeOptions(options));
-    this.tau = requireTau('KLIFNode', 'tau', options.tau ?? 2);
-    this.decayInput = options.decayInput ?? true;
+    super('KLIFNode', options);
     this.scaleReset = options.scaleReset ?? false;
-    const k0 = options.initK ?? 1;
     // k = 0 would zero the membrane and make the scaled reset divide by zero.
-    if (!Number.isFinite(k0) || k0 === 0) throw new SpikeflowError('invalid-options', `KLIFNode: initK must be a finite non-zero number, got ${k0}`, { option: 'initK' });
+    const k0 = requireNonZero('KLIFNode', 'initK', options.initK ?? 1);
     this.k = this.registerParameter('k', tf.scalar(k0));
   }
 
   /** Returns `F = ReLU(k·H)`, the value that fires and is reset. */
-  protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
-    return tf.relu(tf.mul(this.k, lifCharge(x, v, this.tau, this.decayInput, this.vReset)));
+  protected override neuronalCharge(x: Tensor, v: Tensor): Tensor {
+    return tf.relu(tf.mul(this.k, super.neuronalCharge(x, v)));
   }
 
   protected override neuronalReset(f: Tensor, s: Tensor): Tensor {
@@ -79,15 +61,16 @@ export class KLIFNode extends BaseNode {
   }
 
   override describe(): string {
-    const leading = formatParams({ tau: this.tau, k: this.k.dataSync()[0] });
-    if (!this.decayInput) leading.push('decay_input=false');
+    const leading = lifParams(this.tau, this.decayInput, { k: this.k.dataSync()[0] });
     if (this.scaleReset) leading.push('scale_reset=true');
     return describeNode('KLIFNode', this, leading);
   }
 }
 
-const schema = z
-  .object({
+/** Registry entry `neurons/klif`. */
+export const klifDescriptor = neuronDescriptor('klif', KLIFNode, {
+  description: 'KLIF (Jiang & Zhang 2023, SpikingJelly KLIFNode): LIF charge, F = ReLU(k·H), S = Θ(F − V_th), learnable k',
+  options: {
     ...spikingNodeOptionsShape,
     ...lifOptionShape,
     scaleReset: z.boolean().default(false),
@@ -95,16 +78,8 @@ const schema = z
       .number()
       .refine((k) => k !== 0 && Number.isFinite(k), 'initK must be a finite non-zero number')
       .default(1),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `klif` descriptor. */
-export type KLIFDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/klif`. */
-export const klifDescriptor = neuronDescriptor(
-  'klif',
-  'KLIF (Jiang & Zhang 2023, SpikingJelly KLIFNode): LIF charge, F = ReLU(k·H), S = Θ(F − V_th), learnable k',
-  schema,
-  (options) => new KLIFNode(options),
-);
+export type KLIFDescriptorOptions = NeuronDescriptorOptions<typeof klifDescriptor>;

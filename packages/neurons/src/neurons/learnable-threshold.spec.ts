@@ -1,10 +1,11 @@
 import { createSpikeflow, Linear, manualSeed, Sequential, SGD, tf } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
-import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf } from '../test-utils/spec-helpers.js';
-import { atanPrim64, expectGradientsMatch, sig64, type Params64, type Ref64 } from '../test-utils/grad-check.js';
+import { atanPrimitive64, randomMatrix, sigmoid64 } from '../test-utils/reference.js';
+import { disposeAfterEach } from '../test-utils/spec-helpers.js';
+import { expectGradientsMatch, type Params64, type Ref64 } from '../test-utils/grad-check.js';
 import { IFNode } from './if-node.js';
 import { LIFNode } from './lif-node.js';
 import { ParametricLIFNode } from './parametric-lif-node.js';
@@ -43,7 +44,7 @@ function ref(cfg: Cfg, tau: number): Ref64 {
     return xs.map((x) =>
       x.map((xk, k) => {
         const th = p.vThreshold.length === 1 ? p.vThreshold[0] : p.vThreshold[k];
-        const leak = cfg.model === 'plif' ? sig64(p.w[0]) : 1 / tau;
+        const leak = cfg.model === 'plif' ? sigmoid64(p.w[0]) : 1 / tau;
         const h = cfg.model === 'if' ? v[k] + xk : v[k] + (xk - (v[k] - vr)) * leak;
         const s = fire(h - th);
         v[k] = cfg.vReset === null ? h - s * th : s * cfg.vReset + (1 - s) * h;
@@ -68,7 +69,7 @@ describe.each(CFGS)('learnableThreshold $mode on $model, vReset $vReset', (cfg) 
     const node = track(cfg.model === 'if' ? new IFNode(common) : cfg.model === 'lif' ? new LIFNode({ ...common, tau: 2.5 }) : new ParametricLIFNode({ ...common, initTau: 2.5 }));
     const p: Params64 = { vThreshold: cfg.mode === 'layer' ? [0.9] : [0.8, 1.1, 0.95, 1.25] };
     if (cfg.model === 'plif') p.w = [0.3];
-    expectGradientsMatch(node, ref(cfg, 2.5), xs, p, c, atanPrim64(2));
+    expectGradientsMatch(node, ref(cfg, 2.5), xs, p, c, atanPrimitive64(2));
   });
 });
 
@@ -110,14 +111,13 @@ describe('learnableThreshold options', () => {
   });
 
   it('rejects a channel threshold without channels, channels alone, and inputs with another last axis', () => {
-    expect(errorOf(() => new LIFNode({ learnableThreshold: 'channel' })).message).toMatch(/needs channels/);
-    expect(errorOf(() => new IFNode({ channels: 4 })).message).toMatch(/only used with learnableThreshold/);
+    expectSpikeflowError(() => new LIFNode({ learnableThreshold: 'channel' }), 'invalid-options', /needs channels/);
+    expectSpikeflowError(() => new IFNode({ channels: 4 }), 'invalid-options', /only used with learnableThreshold/);
     const node = track(new IFNode({ learnableThreshold: 'channel', channels: 4 }));
     const x = tf.zeros([2, 3, 5]);
-    const e = errorOf(() => node.forward(x));
-    expect(e.kind).toBe('shape-mismatch');
+    const e = expectSpikeflowError(() => node.forward(x), 'shape-mismatch');
     expect(e.message).toMatch(/last axis is 4, got shape \[2,3,5\]/);
-    expect(errorOf(() => node.step(tf.zeros([3, 5]))).kind).toBe('shape-mismatch');
+    expectSpikeflowError(() => node.step(tf.zeros([3, 5])), 'shape-mismatch');
     x.dispose();
   });
 
@@ -131,7 +131,7 @@ describe('learnableThreshold options', () => {
     expect(track(sf.neuron('lif', { learnableThreshold: 'layer' }) as LIFNode).describe()).toBe(
       'LIFNode(tau=2, learnable_threshold=layer, v_th=1, v_reset=0, surrogate=sigmoid(alpha=4))',
     );
-    expect(errorOf(() => sf.neuron('lif', { learnableThreshold: 'neuron' })).kind).toBe('invalid-options');
-    expect(errorOf(() => sf.neuron('if', { learnableThreshold: 'channel' })).message).toMatch(/channels/);
+    expectSpikeflowError(() => sf.neuron('lif', { learnableThreshold: 'neuron' }), 'invalid-options');
+    expectSpikeflowError(() => sf.neuron('if', { learnableThreshold: 'channel' }), 'invalid-options', /channels/);
   });
 });

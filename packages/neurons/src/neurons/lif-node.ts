@@ -1,9 +1,8 @@
 import { tf, type NeuronDynamics, type Tensor } from '@spikeflow/core';
-import { z } from 'zod';
 import { fusedOptionShape } from '../fused/fused-forward.js';
 import { FusableNode, type FusableNodeOptions } from './fusable-node.js';
 import { learnableThresholdOptionShape } from './learnable-threshold.js';
-import { formatNumber, lifOptionShape, neuronDescriptor, requireTau, spikingNodeOptionsShape } from './node-options.js';
+import { lifOptionShape, lifParams, neuronDescriptor, type NeuronDescriptorOptions, requireTau, spikingNodeOptionsShape } from './node-options.js';
 
 /** Constructor options of {@link LIFNode}. */
 export type LIFNodeOptions = FusableNodeOptions & {
@@ -61,26 +60,20 @@ export class LIFNode extends FusableNode {
   }
 
   override describe(): string {
-    return this.describeAs('LIFNode', [`tau=${formatNumber(this.tau)}`, ...(this.decayInput ? [] : ['decay_input=false'])]);
+    return this.describeAs('LIFNode', lifParams(this.tau, this.decayInput));
   }
 }
 
-const schema = z
-  .object({
+/** Registry entry `neurons/lif`. */
+export const lifDescriptor = neuronDescriptor('lif', LIFNode, {
+  description: 'Leaky integrate-and-fire neuron (SpikingJelly LIFNode): H = V + (X − (V − V_reset))/tau',
+  options: {
     ...spikingNodeOptionsShape,
     ...lifOptionShape,
     ...fusedOptionShape,
     ...learnableThresholdOptionShape,
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `lif` descriptor. */
-export type LIFDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/lif`. */
-export const lifDescriptor = neuronDescriptor(
-  'lif',
-  'Leaky integrate-and-fire neuron (SpikingJelly LIFNode): H = V + (X − (V − V_reset))/tau',
-  schema,
-  (options) => new LIFNode(options),
-);
+export type LIFDescriptorOptions = NeuronDescriptorOptions<typeof lifDescriptor>;

@@ -1,6 +1,6 @@
 import { Module, SpikeflowError, tf, type NeuronTransition, type SurrogateFunction, type Tensor, type TrainerCallback, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { describeSurrogate, formatNumber, neuronDescriptor, surrogateOptionShape } from './node-options.js';
+import { describeWithSurrogate, formatNumber, neuronDescriptor, type NeuronDescriptorOptions, surrogateOptionShape } from './node-options.js';
 import { ParallelNeuron, type PSNHistory } from './parallel-neuron.js';
 import { kaimingUniform, requireInt, requireTimeSteps } from './psn-kit.js';
 
@@ -125,7 +125,7 @@ export class MaskedPSN extends ParallelNeuron {
   }
 
   override describe(): string {
-    return `MaskedPSN(T=${this.timeSteps}, k=${this.order}, lambda=${formatNumber(this.lambda)}, surrogate=${describeSurrogate(this.surrogate)})`;
+    return describeWithSurrogate('MaskedPSN', [`T=${this.timeSteps}`, `k=${this.order}`, `lambda=${formatNumber(this.lambda)}`], this.surrogate);
   }
 }
 
@@ -164,22 +164,16 @@ export function maskedPsnLambdaCallback(model: Module, rampEpochs: number): Trai
   };
 }
 
-const schema = z
-  .object({
+/** Registry entry `neurons/masked-psn`. */
+export const maskedPsnDescriptor = neuronDescriptor('masked-psn', MaskedPSN, {
+  description: 'Masked PSN of order k (Fang et al. 2023): H = (W ⊙ M_k(λ))·X + b, causal band of k steps, λ annealed 0 → 1',
+  options: {
     timeSteps: z.number().int().positive(),
     order: z.number().int().positive(),
     lambdaInit: z.number().min(0).max(1).default(0),
     ...surrogateOptionShape('atan'),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `masked-psn` descriptor. */
-export type MaskedPSNDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/masked-psn`. */
-export const maskedPsnDescriptor = neuronDescriptor(
-  'masked-psn',
-  'Masked PSN of order k (Fang et al. 2023): H = (W ⊙ M_k(λ))·X + b, causal band of k steps, λ annealed 0 → 1',
-  schema,
-  (options) => new MaskedPSN(options),
-);
+export type MaskedPSNDescriptorOptions = NeuronDescriptorOptions<typeof maskedPsnDescriptor>;

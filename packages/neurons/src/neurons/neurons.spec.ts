@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
 import { bptt, randomMatrix, refIF, refLIF, simulate, sigmoidGrad64, atanGrad64, type RefModel } from '../test-utils/reference.js';
-import { disposeAfterEach, matrix, stepRows, expectRowsClose } from '../test-utils/spec-helpers.js';
+import { disposeAfterEach, expectSteps, matrix, stepRows, expectRowsClose } from '../test-utils/spec-helpers.js';
 import { IFNode } from './if-node.js';
 import { LIFNode } from './lif-node.js';
 import { ParametricLIFNode } from './parametric-lif-node.js';
@@ -23,44 +23,37 @@ describe('hand-computed multi-step cases', () => {
     expect(matrix(node.forward(tf.tensor2d(xs))).flat()).toEqual([0, 1, 0, 1, 0, 1]);
   });
 
-  it('IF, soft reset: V = H − S·V_th', () => {
-    const node = track(new IFNode({ vReset: null }));
+  it.each([
     // 0.6→0,0.6 | 1.1→1,0.1 | 0.3→0,0.3 | 1.2→1,0.2
-    const r = stepRows(node, [[0.6], [0.5], [0.2], [0.9]]);
-    expect(r.spikes.flat()).toEqual([0, 1, 0, 1]);
-    expectRowsClose(r.v, [[0.6], [0.1], [0.3], [0.2]]);
-  });
-
-  it('LIF τ=2 with decay_input, hard reset: H = V + (X − V)/2', () => {
-    const node = track(new LIFNode());
+    { name: 'IF, soft reset: V = H − S·V_th', make: () => new IFNode({ vReset: null }), xs: [0.6, 0.5, 0.2, 0.9], spikes: [0, 1, 0, 1], v: [0.6, 0.1, 0.3, 0.2] },
     // 0.75→0,0.75 | 1.125→1,0 | 0.2→0,0.2 | 1.1→1,0
-    const r = stepRows(node, [[1.5], [1.5], [0.4], [2.0]]);
-    expect(r.spikes.flat()).toEqual([0, 1, 0, 1]);
-    expectRowsClose(r.v, [[0.75], [0], [0.2], [0]]);
-  });
-
-  it('LIF τ=2 without decay_input, hard reset: H = V − V/2 + X', () => {
-    const node = track(new LIFNode({ decayInput: false }));
+    { name: 'LIF τ=2 with decay_input, hard reset: H = V + (X − V)/2', make: () => new LIFNode(), xs: [1.5, 1.5, 0.4, 2.0], spikes: [0, 1, 0, 1], v: [0.75, 0, 0.2, 0] },
     // 0.6→0,0.6 | 1.1→1,0 | 0.3→0,0.3 | 0.25→0,0.25
-    const r = stepRows(node, [[0.6], [0.8], [0.3], [0.1]]);
-    expect(r.spikes.flat()).toEqual([0, 1, 0, 0]);
-    expectRowsClose(r.v, [[0.6], [0], [0.3], [0.25]]);
-  });
-
-  it('LIF τ=2 with V_reset = −0.5: starts at V_reset and leaks towards it', () => {
-    const node = track(new LIFNode({ vReset: -0.5 }));
+    {
+      name: 'LIF τ=2 without decay_input, hard reset: H = V − V/2 + X',
+      make: () => new LIFNode({ decayInput: false }),
+      xs: [0.6, 0.8, 0.3, 0.1],
+      spikes: [0, 1, 0, 0],
+      v: [0.6, 0, 0.3, 0.25],
+    },
     // V0 = −0.5. 1: −0.5 + (2 − 0)/2 = 0.5→0 | 2: 0.5 + (2.5 − 1)/2 = 1.25→1, −0.5 | 3: −0.5 + (0.5 − 0)/2 = −0.25→0
-    const r = stepRows(node, [[2], [2.5], [0.5]]);
-    expect(r.spikes.flat()).toEqual([0, 1, 0]);
-    expectRowsClose(r.v, [[0.5], [-0.5], [-0.25]]);
-  });
-
-  it('LIF τ=2, soft reset, with decay_input: leaks towards 0 and subtracts V_th', () => {
-    const node = track(new LIFNode({ vReset: null }));
+    {
+      name: 'LIF τ=2 with V_reset = −0.5: starts at V_reset and leaks towards it',
+      make: () => new LIFNode({ vReset: -0.5 }),
+      xs: [2, 2.5, 0.5],
+      spikes: [0, 1, 0],
+      v: [0.5, -0.5, -0.25],
+    },
     // 1: 0 + 2.4/2 = 1.2→1, 0.2 | 2: 0.2 + (1 − 0.2)/2 = 0.6→0 | 3: 0.6 + (2.2 − 0.6)/2 = 1.4→1, 0.4
-    const r = stepRows(node, [[2.4], [1], [2.2]]);
-    expect(r.spikes.flat()).toEqual([1, 0, 1]);
-    expectRowsClose(r.v, [[0.2], [0.6], [0.4]]);
+    {
+      name: 'LIF τ=2, soft reset, with decay_input: leaks towards 0 and subtracts V_th',
+      make: () => new LIFNode({ vReset: null }),
+      xs: [2.4, 1, 2.2],
+      spikes: [1, 0, 1],
+      v: [0.2, 0.6, 0.4],
+    },
+  ])('$name', ({ make, xs, spikes, v }) => {
+    expectSteps(track(make()), xs, { spikes, v }, TOL);
   });
 
   it('PLIF starts with 1/τ = sigmoid(w0) = 1/initTau, so it matches LIF(τ = initTau)', () => {

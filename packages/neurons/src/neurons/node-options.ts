@@ -1,6 +1,6 @@
 // What the three neuron descriptors share: the zod shape of the charge–fire–reset options, turning
 // validated options into BaseNode options (resolving the surrogate by id), and `describe()` text.
-import { SpikeflowError, tf, type BaseNode, type BaseNodeOptions, type NeuronDescriptor, type NeuronModule, type SurrogateFunction, type Tensor } from '@spikeflow/core';
+import { SpikeflowError, type BaseNode, type BaseNodeOptions, type NeuronDescriptor, type NeuronModule, type SurrogateFunction } from '@spikeflow/core';
 import { z } from 'zod';
 import { sigmoid } from '../surrogates/sigmoid.js';
 
@@ -33,10 +33,15 @@ export const tauOptionShape = {
   tau: z.number().gt(1, 'tau must be greater than 1 (SpikingJelly requires tau > 1)').default(2),
 };
 
-/** τ and `decayInput` (default true), the membrane options of LIF and its variants. */
+/** `decayInput` (default true): whether LIF and its variants divide the input by τ too. */
+export const decayInputOptionShape = {
+  decayInput: z.boolean().default(true),
+};
+
+/** τ and `decayInput`, the membrane options of LIF and its variants. */
 export const lifOptionShape = {
   ...tauOptionShape,
-  decayInput: z.boolean().default(true),
+  ...decayInputOptionShape,
 };
 
 /** The validated shared options (output of {@link spikingNodeOptionsShape}). */
@@ -59,33 +64,48 @@ export function baseNodeOptions(options: NodeConstructorOptions): BaseNodeOption
   return { vThreshold: options.vThreshold, vReset: options.vReset, detachReset: options.detachReset, surrogate: options.surrogate ?? sigmoid() };
 }
 
-/**
- * A neuron descriptor whose `create` hands the validated options to `make`, with the surrogate id
- * and its options resolved through the registry into a surrogate function.
- */
-export function neuronDescriptor<O extends { readonly surrogate: string; readonly surrogateOptions: Record<string, number> }>(
-  id: string,
-  description: string,
-  options: z.ZodType<O>,
-  make: (options: Omit<O, 'surrogate' | 'surrogateOptions'> & { readonly surrogate: SurrogateFunction }) => NeuronModule,
-): NeuronDescriptor<O> {
-  return {
-    id,
-    description,
-    options,
-    create: ({ surrogateOptions, ...rest }, context) =>
-      make({ ...rest, surrogate: context.surrogate(rest.surrogate, surrogateOptions) } as Omit<O, 'surrogate' | 'surrogateOptions'> & { readonly surrogate: SurrogateFunction }),
-  };
+/** The options a descriptor's node class is built with: the validated options, the surrogate resolved to a function. */
+export type ResolvedNodeOptions<O> = Omit<O, 'surrogate' | 'surrogateOptions'> & { readonly surrogate: SurrogateFunction };
+
+/** What a neuron descriptor adds to its id and node class: the registry line and the zod shape of its options. */
+export interface NeuronDefinition<P extends z.ZodRawShape> {
+  readonly description: string;
+  /** The options' fields; the descriptor validates them as a strict object (unknown keys are errors). */
+  readonly options: P;
 }
 
+/** The validated options of a neuron descriptor (`NeuronDescriptorOptions<typeof lifDescriptor>`). */
+export type NeuronDescriptorOptions<D> = D extends NeuronDescriptor<infer O> ? O : never;
+
 /**
- * SpikingJelly's LIF charge as ALIF and KLIF compute it: `H = V + (X − (V − V_reset))/τ` with
- * `decayInput`, else `H = V − (V − V_reset)/τ + X`; a soft reset (`vReset` null) leaks towards 0.
+ * A neuron descriptor `neurons/<id>` whose `create` validates the options against the strict object
+ * of `definition.options`, resolves the surrogate id and its options through the registry into a
+ * surrogate function, and builds `node` with the result.
+ *
+ * @example
+ * ```ts
+ * export const ifDescriptor = neuronDescriptor('if', IFNode, {
+ *   description: 'Integrate-and-fire neuron (SpikingJelly IFNode): H = V + X',
+ *   options: { ...spikingNodeOptionsShape },
+ * });
+ * ```
  */
-export function lifCharge(x: Tensor, v: Tensor, tau: number, decayInput: boolean, vReset: number | null): Tensor {
-  const leak = vReset === null || vReset === 0 ? v : tf.sub(v, vReset);
-  if (decayInput) return tf.add(v, tf.div(tf.sub(x, leak), tau));
-  return tf.add(tf.sub(v, tf.div(leak, tau)), x);
+export function neuronDescriptor<P extends z.ZodRawShape & ReturnType<typeof surrogateOptionShape>>(
+  id: string,
+  node: new (options: ResolvedNodeOptions<z.output<z.ZodObject<P>>>) => NeuronModule,
+  definition: NeuronDefinition<P>,
+): NeuronDescriptor<z.output<z.ZodObject<P>>> {
+  type Options = z.output<z.ZodObject<P>>;
+  const options = z.object(definition.options).strict() as unknown as z.ZodType<Options>;
+  return {
+    id,
+    description: definition.description,
+    options,
+    create: (validated, context) => {
+      const { surrogate, surrogateOptions, ...rest } = validated as Options & Pick<SpikingNodeOptions, 'surrogate' | 'surrogateOptions'>;
+      return new node({ ...rest, surrogate: context.surrogate(surrogate, surrogateOptions) } as ResolvedNodeOptions<Options>);
+    },
+  };
 }
 
 /**
@@ -99,6 +119,18 @@ export function requireTau(owner: string, option: 'tau' | 'initTau', value: numb
   return value;
 }
 
+/** Throw `invalid-options` unless `value` is a finite number > 0 (a sharpness such as QIF's a₀ or EIF's Δ_T). */
+export function requirePositive(owner: string, option: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) throw new SpikeflowError('invalid-options', `${owner}: ${option} must be a finite number > 0, got ${value}`, { option });
+  return value;
+}
+
+/** Throw `invalid-options` unless `value` is a finite non-zero number (a factor the dynamics divide by). */
+export function requireNonZero(owner: string, option: string, value: number): number {
+  if (!Number.isFinite(value) || value === 0) throw new SpikeflowError('invalid-options', `${owner}: ${option} must be a finite non-zero number, got ${value}`, { option });
+  return value;
+}
+
 /** Short numbers for summaries: float32 noise is rounded away (`3.0000001` prints as `3`). */
 export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(6)));
@@ -107,6 +139,13 @@ export function formatNumber(value: number): string {
 /** `describe()` fragments `name=value` with short numbers, in the record's order. */
 export function formatParams(params: Readonly<Record<string, number>>): string[] {
   return Object.entries(params).map(([k, v]) => `${k}=${formatNumber(v)}`);
+}
+
+/** `describe()` fragments of an LIF membrane: `tau`, then `params`, as `name=value`, then `decay_input=false` when it is off. */
+export function lifParams(tau: number, decayInput: boolean, params: Readonly<Record<string, number>> = {}): string[] {
+  const parts = formatParams({ tau, ...params });
+  if (!decayInput) parts.push('decay_input=false');
+  return parts;
 }
 
 /** `sigmoid(alpha=4)`: the surrogate's short id and its hyper-parameters. */
@@ -123,6 +162,10 @@ export function describeSurrogate(surrogate: SurrogateFunction): string {
 export function describeNode(name: string, node: BaseNode<any>, leading: readonly string[] = []): string {
   const parts = [...leading, `v_th=${formatNumber(node.vThreshold)}`, `v_reset=${node.vReset === null ? 'null' : formatNumber(node.vReset)}`];
   if (node.detachReset) parts.push('detach_reset=true');
-  parts.push(`surrogate=${describeSurrogate(node.surrogate)}`);
-  return `${name}(${parts.join(', ')})`;
+  return describeWithSurrogate(name, parts, node.surrogate);
+}
+
+/** `Name(part, …, surrogate=sigmoid(alpha=4))`: a neuron's one-line summary, its surrogate last. */
+export function describeWithSurrogate(name: string, parts: readonly string[], surrogate: SurrogateFunction): string {
+  return `${name}(${[...parts, `surrogate=${describeSurrogate(surrogate)}`].join(', ')})`;
 }

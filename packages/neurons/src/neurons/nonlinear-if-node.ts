@@ -1,7 +1,8 @@
 // What QIF and EIF share: SpikingJelly's defaults and checks for its nonlinear integrate-and-fire
 // neurons (τ, V_rest, V_reset = −0.1 by default, V_th > V_reset and V_rest ≥ V_reset with a hard reset).
 import { BaseNode, SpikeflowError } from '@spikeflow/core';
-import { baseNodeOptions, requireTau, type NodeConstructorOptions } from './node-options.js';
+import { z } from 'zod';
+import { baseNodeOptions, requireTau, spikingNodeOptionsShape, tauOptionShape, type NodeConstructorOptions } from './node-options.js';
 
 /** Constructor options every nonlinear IF neuron takes. */
 export type NonlinearIFNodeOptions = NodeConstructorOptions & {
@@ -9,6 +10,14 @@ export type NonlinearIFNodeOptions = NodeConstructorOptions & {
   readonly tau?: number;
   /** Resting potential V_rest (default 0). */
   readonly vRest?: number;
+};
+
+/** The descriptor options every nonlinear IF neuron takes, with SpikingJelly's defaults (V_reset = −0.1, τ = 2, V_rest = 0). */
+export const nonlinearIFOptionShape = {
+  ...spikingNodeOptionsShape,
+  vReset: z.number().nullable().default(-0.1),
+  ...tauOptionShape,
+  vRest: z.number().default(0),
 };
 
 /** A charge–fire–reset neuron with a nonlinear charge around V_rest; V_reset defaults to −0.1 as in SpikingJelly. */

@@ -1,12 +1,13 @@
 // QIF, EIF and Izhikevich: the explicit Euler updates of SpikingJelly's QIFNode, EIFNode and IzhikevichNode.
 import { createSpikeflow, tf, type BaseNode, type Tensor } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { atan } from '../surrogates/atan.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf, stepColumn } from '../test-utils/spec-helpers.js';
-import { atanPrim64, expectGradientsMatch, runHard, sigmoidPrim64, type Ref64 } from '../test-utils/grad-check.js';
+import { atanPrimitive64, randomMatrix, sigmoidPrimitive64 } from '../test-utils/reference.js';
+import { disposeAfterEach, stepColumn } from '../test-utils/spec-helpers.js';
+import { expectGradientsMatch, runHard, type Ref64 } from '../test-utils/grad-check.js';
 import { EIFNode } from './eif-node.js';
 import { IzhikevichNode } from './izhikevich-node.js';
 import { QIFNode } from './qif-node.js';
@@ -106,7 +107,7 @@ describe.each([
 
   it('spikes match the float64 loop; dL/dX matches central differences through the surrogate', () => {
     const node = track(make(kind, vReset, surrogate));
-    expectGradientsMatch(node, ref(kind, vReset), xs, {}, c, surrogate === 'sigmoid' ? sigmoidPrim64(4) : atanPrim64(2));
+    expectGradientsMatch(node, ref(kind, vReset), xs, {}, c, surrogate === 'sigmoid' ? sigmoidPrimitive64(4) : atanPrimitive64(2));
   });
 
   it('step() streams the same spikes as forward(), and resetState() restarts from rest', () => {
@@ -124,17 +125,17 @@ describe.each([
 
 describe('validation and registry', () => {
   it('rejects what SpikingJelly asserts against, with typed errors', () => {
-    expect(errorOf(() => new QIFNode({ tau: 1 })).kind).toBe('invalid-options');
-    expect(errorOf(() => new QIFNode({ a0: 0 })).message).toMatch(/a0 must be a finite number > 0/);
-    expect(errorOf(() => new QIFNode({ vRest: -0.5 })).message).toMatch(/vRest \(-0.5\) must be ≥ vReset \(-0.1\)/);
-    expect(errorOf(() => new EIFNode({ vReset: 1 })).message).toMatch(/vThreshold \(1\) must be greater than vReset \(1\)/);
-    expect(errorOf(() => new EIFNode({ deltaT: -1 })).message).toMatch(/deltaT/);
-    expect(errorOf(() => new IzhikevichNode({ tauW: 0 })).message).toMatch(/tauW/);
+    expectSpikeflowError(() => new QIFNode({ tau: 1 }), 'invalid-options');
+    expectSpikeflowError(() => new QIFNode({ a0: 0 }), 'invalid-options', /a0 must be a finite number > 0/);
+    expectSpikeflowError(() => new QIFNode({ vRest: -0.5 }), 'invalid-options', /vRest \(-0.5\) must be ≥ vReset \(-0.1\)/);
+    expectSpikeflowError(() => new EIFNode({ vReset: 1 }), 'invalid-options', /vThreshold \(1\) must be greater than vReset \(1\)/);
+    expectSpikeflowError(() => new EIFNode({ deltaT: -1 }), 'invalid-options', /deltaT/);
+    expectSpikeflowError(() => new IzhikevichNode({ tauW: 0 }), 'invalid-options', /tauW/);
     expect(() => new QIFNode({ vRest: -5, vReset: null }).dispose()).not.toThrow(); // soft reset: no V_rest ≥ V_reset check
     const izh = track(new IzhikevichNode());
     const x = tf.zeros([2]);
-    expect(errorOf(() => izh.singleStep(x, x)).kind).toBe('not-supported');
-    expect(errorOf(() => izh.forward(x)).kind).toBe('shape-mismatch');
+    expectSpikeflowError(() => izh.singleStep(x, x), 'not-supported');
+    expectSpikeflowError(() => izh.forward(x), 'shape-mismatch');
     x.dispose();
   });
 
@@ -147,7 +148,7 @@ describe('validation and registry', () => {
     expect(track(sf.neuron('eif', { vReset: null })) as EIFNode).toBeInstanceOf(EIFNode);
     const izh = track(sf.neuron('neurons/izhikevich', { a: 0.02, b: 0.2 }) as IzhikevichNode);
     expect([izh.a, izh.b, izh.vRest]).toEqual([0.02, 0.2, -0.1]);
-    expect(errorOf(() => sf.neuron('eif', { deltaT: 0 })).kind).toBe('invalid-options');
-    expect(errorOf(() => sf.neuron('qif', { vRest: -1 })).message).toMatch(/vRest/);
+    expectSpikeflowError(() => sf.neuron('eif', { deltaT: 0 }), 'invalid-options');
+    expectSpikeflowError(() => sf.neuron('qif', { vRest: -1 }), 'invalid-options', /vRest/);
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { fusedOptionShape } from '../fused/fused-forward.js';
 import { FusableNode, type FusableNodeOptions } from './fusable-node.js';
 import { learnableThresholdOptionShape } from './learnable-threshold.js';
-import { formatNumber, neuronDescriptor, requireTau, spikingNodeOptionsShape } from './node-options.js';
+import { decayInputOptionShape, lifParams, neuronDescriptor, type NeuronDescriptorOptions, requireTau, spikingNodeOptionsShape } from './node-options.js';
 
 /** Constructor options of {@link ParametricLIFNode}. */
 export type ParametricLIFNodeOptions = FusableNodeOptions & {
@@ -69,27 +69,21 @@ export class ParametricLIFNode extends FusableNode {
   }
 
   override describe(): string {
-    return this.describeAs('ParametricLIFNode', [`tau=${formatNumber(this.tau)}`, ...(this.decayInput ? [] : ['decay_input=false'])]);
+    return this.describeAs('ParametricLIFNode', lifParams(this.tau, this.decayInput));
   }
 }
 
-const schema = z
-  .object({
+/** Registry entry `neurons/plif`. */
+export const plifDescriptor = neuronDescriptor('plif', ParametricLIFNode, {
+  description: 'Parametric LIF neuron (SpikingJelly ParametricLIFNode): learnable 1/tau = sigmoid(w), w0 = −ln(initTau − 1)',
+  options: {
     ...spikingNodeOptionsShape,
     initTau: z.number().gt(1, 'initTau must be greater than 1 (SpikingJelly requires init_tau > 1)').default(2),
-    decayInput: z.boolean().default(true),
+    ...decayInputOptionShape,
     ...fusedOptionShape,
     ...learnableThresholdOptionShape,
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `plif` descriptor. */
-export type PLIFDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/plif`. */
-export const plifDescriptor = neuronDescriptor(
-  'plif',
-  'Parametric LIF neuron (SpikingJelly ParametricLIFNode): learnable 1/tau = sigmoid(w), w0 = −ln(initTau − 1)',
-  schema,
-  (options) => new ParametricLIFNode(options),
-);
+export type PLIFDescriptorOptions = NeuronDescriptorOptions<typeof plifDescriptor>;

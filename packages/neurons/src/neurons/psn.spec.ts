@@ -1,11 +1,12 @@
 // The PSN family: PSN, MaskedPSN (with the λ schedule) and SlidingPSN.
 import { createSpikeflow, Sequential, tf } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { neurons } from '../plugin.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { randomMatrix } from '../test-utils/reference.js';
-import { disposeAfterEach, errorOf } from '../test-utils/spec-helpers.js';
-import { assignParams, atanPrim64, expectGradientsMatch, sigmoidPrim64, type Ref64 } from '../test-utils/grad-check.js';
+import { atanPrimitive64, randomMatrix, sigmoidPrimitive64 } from '../test-utils/reference.js';
+import { disposeAfterEach } from '../test-utils/spec-helpers.js';
+import { assignParams, expectGradientsMatch, type Ref64 } from '../test-utils/grad-check.js';
 import { MaskedPSN, maskedPsnLambda, maskedPsnLambdaCallback } from './masked-psn.js';
 import { PSN } from './psn.js';
 import { SlidingPSN } from './sliding-psn.js';
@@ -49,7 +50,7 @@ describe('PSN', () => {
       xs,
       { weight, bias: [-0.5, -0.2, -0.8, -0.4] },
       c,
-      atanPrim64(2),
+      atanPrimitive64(2),
     );
   });
 
@@ -59,12 +60,11 @@ describe('PSN', () => {
     for (const w of psn.weight.dataSync()) expect(Math.abs(w)).toBeLessThanOrEqual(1 / 3);
     expect(Array.from(psn.bias.dataSync())).toEqual(new Array(9).fill(-1));
     const x = tf.zeros([8, 2, 3]);
-    const e = errorOf(() => psn.forward(x));
-    expect(e.kind).toBe('shape-mismatch');
+    const e = expectSpikeflowError(() => psn.forward(x), 'shape-mismatch');
     expect(e.message).toMatch(/built for T = 9 .* got an input with T = 8/);
     x.dispose();
-    expect(errorOf(() => new PSN({ timeSteps: 2.5 })).kind).toBe('invalid-options');
-    expect(errorOf(() => new PSN(undefined as never)).message).toMatch(/timeSteps/);
+    expectSpikeflowError(() => new PSN({ timeSteps: 2.5 }), 'invalid-options');
+    expectSpikeflowError(() => new PSN(undefined as never), 'invalid-options', /timeSteps/);
   });
 });
 
@@ -119,7 +119,7 @@ describe('MaskedPSN', () => {
       xs,
       { weight, bias: [-0.5, -0.2, -0.8, -0.4] },
       c,
-      sigmoidPrim64(4),
+      sigmoidPrimitive64(4),
     );
   });
 
@@ -139,10 +139,10 @@ describe('MaskedPSN', () => {
         .filter((e) => !e.trainable)
         .map((e) => e.name),
     ).toEqual(['mask', 'lambda']);
-    expect(errorOf(() => maskedPsnLambda(-1, 4)).kind).toBe('invalid-options');
-    expect(errorOf(() => maskedPsnLambda(0, 0)).kind).toBe('invalid-options');
-    expect(errorOf(() => (a.lambda = 1.5)).message).toMatch(/lambda must be a number in \[0, 1\]/);
-    expect(errorOf(() => new MaskedPSN({ timeSteps: 4, order: 0 })).message).toMatch(/order/);
+    expectSpikeflowError(() => maskedPsnLambda(-1, 4), 'invalid-options');
+    expectSpikeflowError(() => maskedPsnLambda(0, 0), 'invalid-options');
+    expectSpikeflowError(() => (a.lambda = 1.5), 'invalid-options', /lambda must be a number in \[0, 1\]/);
+    expectSpikeflowError(() => new MaskedPSN({ timeSteps: 4, order: 0 }), 'invalid-options', /order/);
   });
 });
 
@@ -178,7 +178,7 @@ describe('SlidingPSN', () => {
       xs,
       { weight: [0.3, -0.5, 0.9], bias: [-0.3] },
       c,
-      atanPrim64(2),
+      atanPrimitive64(2),
     );
   });
 
@@ -186,7 +186,7 @@ describe('SlidingPSN', () => {
     const s = track(new SlidingPSN({ order: 4, expInit: false }));
     for (const w of s.weight.dataSync()) expect(Math.abs(w)).toBeLessThanOrEqual(0.5);
     const x = tf.zeros([4]);
-    expect(errorOf(() => s.forward(x)).kind).toBe('shape-mismatch');
+    expectSpikeflowError(() => s.forward(x), 'shape-mismatch');
     x.dispose();
   });
 });
@@ -200,8 +200,8 @@ describe('PSN family registry', () => {
     const masked = track(sf.neuron('masked-psn', { timeSteps: 4, order: 2, lambdaInit: 0.5 }) as MaskedPSN);
     expect(masked.describe()).toBe('MaskedPSN(T=4, k=2, lambda=0.5, surrogate=atan(alpha=2))');
     expect(track(sf.neuron('neurons/sliding-psn', { order: 3, surrogate: 'sigmoid' })).describe()).toBe('SlidingPSN(k=3, surrogate=sigmoid(alpha=4))');
-    expect(errorOf(() => sf.neuron('psn', {})).message).toMatch(/timeSteps/);
-    expect(errorOf(() => sf.neuron('masked-psn', { timeSteps: 4, order: 2, lambdaInit: 2 })).kind).toBe('invalid-options');
-    expect(errorOf(() => sf.neuron('sliding-psn', { order: 0 })).kind).toBe('invalid-options');
+    expectSpikeflowError(() => sf.neuron('psn', {}), 'invalid-options', /timeSteps/);
+    expectSpikeflowError(() => sf.neuron('masked-psn', { timeSteps: 4, order: 2, lambdaInit: 2 }), 'invalid-options');
+    expectSpikeflowError(() => sf.neuron('sliding-psn', { order: 0 }), 'invalid-options');
   });
 });

@@ -1,6 +1,6 @@
 import { SpikeflowError, tf, type NeuronTransition, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { describeSurrogate, neuronDescriptor, surrogateOptionShape } from './node-options.js';
+import { describeWithSurrogate, neuronDescriptor, type NeuronDescriptorOptions, surrogateOptionShape } from './node-options.js';
 import { ParallelNeuron, type PSNHistory } from './parallel-neuron.js';
 import { kaimingUniform, requireInt, requireTimeSteps } from './psn-kit.js';
 
@@ -72,24 +72,18 @@ export class PSN extends ParallelNeuron {
   }
 
   override describe(): string {
-    return `PSN(T=${this.timeSteps}, surrogate=${describeSurrogate(this.surrogate)})`;
+    return describeWithSurrogate('PSN', [`T=${this.timeSteps}`], this.surrogate);
   }
 }
 
-const schema = z
-  .object({
+/** Registry entry `neurons/psn`. */
+export const psnDescriptor = neuronDescriptor('psn', PSN, {
+  description: 'Parallel Spiking Neuron (Fang et al. 2023, SpikingJelly PSN): H = W·X + b over time (W [T, T]), S = Θ(H); needs timeSteps',
+  options: {
     timeSteps: z.number().int().positive(),
     ...surrogateOptionShape('atan'),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `psn` descriptor. */
-export type PSNDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/psn`. */
-export const psnDescriptor = neuronDescriptor(
-  'psn',
-  'Parallel Spiking Neuron (Fang et al. 2023, SpikingJelly PSN): H = W·X + b over time (W [T, T]), S = Θ(H); needs timeSteps',
-  schema,
-  (options) => new PSN(options),
-);
+export type PSNDescriptorOptions = NeuronDescriptorOptions<typeof psnDescriptor>;

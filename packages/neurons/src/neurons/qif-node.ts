@@ -1,7 +1,7 @@
-import { SpikeflowError, tf, type Tensor } from '@spikeflow/core';
+import { tf, type Tensor } from '@spikeflow/core';
 import { z } from 'zod';
-import { describeNode, formatParams, neuronDescriptor, spikingNodeOptionsShape, tauOptionShape } from './node-options.js';
-import { NonlinearIFNode, type NonlinearIFNodeOptions } from './nonlinear-if-node.js';
+import { describeNode, formatParams, neuronDescriptor, type NeuronDescriptorOptions, requirePositive } from './node-options.js';
+import { NonlinearIFNode, nonlinearIFOptionShape, type NonlinearIFNodeOptions } from './nonlinear-if-node.js';
 
 /** Constructor options of {@link QIFNode}. */
 export type QIFNodeOptions = NonlinearIFNodeOptions & {
@@ -36,8 +36,7 @@ export class QIFNode extends NonlinearIFNode {
   constructor(options: QIFNodeOptions = {}) {
     super('QIFNode', options);
     this.vC = options.vC ?? 0.8;
-    this.a0 = options.a0 ?? 1;
-    if (!(this.a0 > 0) || !Number.isFinite(this.a0)) throw new SpikeflowError('invalid-options', `QIFNode: a0 must be a finite number > 0, got ${this.a0}`, { option: 'a0' });
+    this.a0 = requirePositive('QIFNode', 'a0', options.a0 ?? 1);
   }
 
   protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
@@ -50,24 +49,20 @@ export class QIFNode extends NonlinearIFNode {
   }
 }
 
-const schema = z
-  .object({
-    ...spikingNodeOptionsShape,
-    vReset: z.number().nullable().default(-0.1),
-    ...tauOptionShape,
-    vC: z.number().default(0.8),
-    a0: z.number().gt(0, 'a0 must be greater than 0').default(1),
-    vRest: z.number().default(0),
-  })
-  .strict();
-
-/** Validated options of the `qif` descriptor. */
-export type QIFDescriptorOptions = z.infer<typeof schema>;
+/** The options of QIF's quadratic term `a₀·(V − V_rest)·(V − V_c)`, which Izhikevich's membrane shares: V_c = 0.8, a₀ > 0 = 1. */
+export const quadraticOptionShape = {
+  vC: z.number().default(0.8),
+  a0: z.number().gt(0, 'a0 must be greater than 0').default(1),
+};
 
 /** Registry entry `neurons/qif`. */
-export const qifDescriptor = neuronDescriptor(
-  'qif',
-  'Quadratic IF (SpikingJelly QIFNode): H = V + (X + a0·(V − V_rest)·(V − V_c))/tau; V_reset = −0.1',
-  schema,
-  (options) => new QIFNode(options),
-);
+export const qifDescriptor = neuronDescriptor('qif', QIFNode, {
+  description: 'Quadratic IF (SpikingJelly QIFNode): H = V + (X + a0·(V − V_rest)·(V − V_c))/tau; V_reset = −0.1',
+  options: {
+    ...nonlinearIFOptionShape,
+    ...quadraticOptionShape,
+  },
+});
+
+/** Validated options of the `qif` descriptor. */
+export type QIFDescriptorOptions = NeuronDescriptorOptions<typeof qifDescriptor>;

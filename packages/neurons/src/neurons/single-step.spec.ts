@@ -3,9 +3,9 @@
 // each step of the unrolled transition (`trace`), to 1e-6. The full PSN is the one exception: it is
 // not causal, and says so.
 import { describe, expect, it } from 'vitest';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { StatefulNeuron, createSpikeflow, tf, type Tensor } from '@spikeflow/core';
 import { neuronDescriptors, neurons } from '../plugin.js';
-import { errorOf } from '../test-utils/spec-helpers.js';
 
 const T = 6;
 const sf = createSpikeflow({ plugins: [neurons()] });
@@ -80,19 +80,18 @@ describe('single-step mode equals multi-step mode for every neuron', () => {
 
   it('the full PSN refuses single-step mode with not-supported, saying why and what to use', () => {
     const psn = sf.neuron('psn', { timeSteps: T }) as StatefulNeuron;
-    const e = errorOf(() => psn.step(tf.zeros([2, 3])));
-    expect(e.kind).toBe('not-supported');
+    const e = expectSpikeflowError(() => psn.step(tf.zeros([2, 3])), 'not-supported');
     expect(e.message).toMatch(/not causal/);
     expect(e.message).toMatch(/MaskedPSN .*SlidingPSN/);
   });
 
   it('a masked PSN whose mask is not fully on refuses single steps, and one that ran T steps asks for a reset', () => {
     const masked = sf.neuron('masked-psn', { timeSteps: 2, order: 1, lambdaInit: 0.5 }) as StatefulNeuron & { lambda: number };
-    expect(errorOf(() => masked.step(tf.zeros([1]))).kind).toBe('not-supported');
+    expectSpikeflowError(() => masked.step(tf.zeros([1])), 'not-supported');
     masked.lambda = 1;
     masked.step(tf.zeros([1]));
     masked.step(tf.zeros([1]));
-    expect(errorOf(() => masked.step(tf.zeros([1]))).message).toMatch(/resetNet/);
+    expectSpikeflowError(() => masked.step(tf.zeros([1])), 'invalid-state', /resetNet/);
     masked.resetState();
     expect(() => masked.step(tf.zeros([1]))).not.toThrow();
   });

@@ -1,6 +1,6 @@
 import { tf, type NeuronTransition, type SurrogateFunction, type Tensor, type Variable } from '@spikeflow/core';
 import { z } from 'zod';
-import { describeSurrogate, neuronDescriptor, surrogateOptionShape } from './node-options.js';
+import { describeWithSurrogate, neuronDescriptor, type NeuronDescriptorOptions, surrogateOptionShape } from './node-options.js';
 import { ParallelNeuron, type PSNHistory } from './parallel-neuron.js';
 import { kaimingUniform, requireInt } from './psn-kit.js';
 
@@ -72,25 +72,19 @@ export class SlidingPSN extends ParallelNeuron {
   }
 
   override describe(): string {
-    return `SlidingPSN(k=${this.order}, surrogate=${describeSurrogate(this.surrogate)})`;
+    return describeWithSurrogate('SlidingPSN', [`k=${this.order}`], this.surrogate);
   }
 }
 
-const schema = z
-  .object({
+/** Registry entry `neurons/sliding-psn`. */
+export const slidingPsnDescriptor = neuronDescriptor('sliding-psn', SlidingPSN, {
+  description: 'Sliding PSN of order k (Fang et al. 2023): H[t] = Σ W_i·X[t − k + 1 + i] + b with k shared weights; any T',
+  options: {
     order: z.number().int().positive(),
     expInit: z.boolean().default(true),
     ...surrogateOptionShape('atan'),
-  })
-  .strict();
+  },
+});
 
 /** Validated options of the `sliding-psn` descriptor. */
-export type SlidingPSNDescriptorOptions = z.infer<typeof schema>;
-
-/** Registry entry `neurons/sliding-psn`. */
-export const slidingPsnDescriptor = neuronDescriptor(
-  'sliding-psn',
-  'Sliding PSN of order k (Fang et al. 2023): H[t] = Σ W_i·X[t − k + 1 + i] + b with k shared weights; any T',
-  schema,
-  (options) => new SlidingPSN(options),
-);
+export type SlidingPSNDescriptorOptions = NeuronDescriptorOptions<typeof slidingPsnDescriptor>;

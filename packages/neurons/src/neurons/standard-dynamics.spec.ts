@@ -2,10 +2,10 @@
 // that describe their dynamics come out with their trained values, every other one is refused because
 // it does not describe itself; a neuron outside the package is read by its description alone.
 import { describe, expect, it } from 'vitest';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { BaseNode, SpikeflowError, createSpikeflow, standardDynamics, tf, type NeuronDynamics, type Tensor } from '@spikeflow/core';
 import { neurons } from '../plugin.js';
 import { sigmoid } from '../surrogates/sigmoid.js';
-import { errorOf } from '../test-utils/spec-helpers.js';
 
 const sf = createSpikeflow({ plugins: [neurons()] });
 const node = (id: string, options: Record<string, unknown> = {}) => sf.neuron(id, options) as BaseNode;
@@ -80,8 +80,7 @@ class PluginNeuron extends BaseNode {
 
 describe('standardDynamics reads only the description', () => {
   it('refuses a neuron with a tau field but no description, naming the layer', () => {
-    const e = errorOf(() => standardDynamics(new PluginNeuron(3, false), 'block.2', 'Loihi'));
-    expect(e.kind).toBe('not-supported');
+    const e = expectSpikeflowError(() => standardDynamics(new PluginNeuron(3, false), 'block.2', 'Loihi'), 'not-supported');
     expect(e.message).toMatch(/neuron 'block\.2' \(LIFNode\(tau=3\)\) does not describe its dynamics/);
   });
 
@@ -90,7 +89,7 @@ describe('standardDynamics reads only the description', () => {
   });
 
   it('refuses a learnable parameter the description does not account for', () => {
-    expect(errorOf(() => standardDynamics(new PluginNeuron(3, true, true), 'a', 'X')).message).toMatch(/learnable parameter 'gain'/);
+    expectSpikeflowError(() => standardDynamics(new PluginNeuron(3, true, true), 'a', 'X'), 'not-supported', /learnable parameter 'gain'/);
   });
 
   it('the described neurons state their kind, reset and learnable parameters', () => {

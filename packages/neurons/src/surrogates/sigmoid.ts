@@ -12,21 +12,18 @@ import { defineSurrogate, positive, type SurrogateOptionsOf } from './surrogate-
  * const lif = new LIFNode({ surrogate: sigmoid({ alpha: 4 }) });
  * ```
  */
-export const sigmoid = defineSurrogate(
-  'sigmoid',
-  { alpha: positive(4) },
-  {
-    description: "SpikingJelly's Sigmoid: g(x) = sigmoid(αx), g'(x) = α·sigmoid(αx)·(1 − sigmoid(αx)); α = 4",
-    formulas: ({ alpha }) => ({
-      primitive: (x) => tf.sigmoid(tf.mul(x, alpha)),
-      derivative: (x) => {
-        const s = tf.sigmoid(tf.mul(x, alpha));
-        return tf.mul(tf.mul(s, tf.sub(1, s)), alpha);
-      },
-      native: { kind: SurrogateKind.Sigmoid, p: alpha, q: 0 },
-    }),
-  },
-);
+export const sigmoid = defineSurrogate('sigmoid', {
+  description: "SpikingJelly's Sigmoid: g(x) = sigmoid(αx), g'(x) = α·sigmoid(αx)·(1 − sigmoid(αx)); α = 4",
+  params: { alpha: positive(4) },
+  formulas: ({ alpha }) => ({
+    primitive: (x) => tf.sigmoid(tf.mul(x, alpha)),
+    derivative: (x) => {
+      const s = tf.sigmoid(tf.mul(x, alpha));
+      return tf.mul(tf.mul(s, tf.sub(1, s)), alpha);
+    },
+    native: { kind: SurrogateKind.Sigmoid, p: alpha, q: 0 },
+  }),
+});
 
 /** Options of {@link sigmoid}. */
 export type SigmoidOptions = SurrogateOptionsOf<typeof sigmoid>;

@@ -10,18 +10,15 @@ import { defineSurrogate, positive, type SurrogateOptionsOf } from './surrogate-
  * interface needs one, so this uses the antiderivative `g(x) = α·x / (1 + |x|) + 1/2`, centred at
  * 1/2 at the threshold like the other primitives.
  */
-export const superSpike = defineSurrogate(
-  'super-spike',
-  { alpha: positive(1) },
-  {
-    description: "SpikingJelly's SuperSpike: g'(x) = α/(1 + |x|)²; α = 1",
-    formulas: ({ alpha }) => ({
-      primitive: (x) => tf.add(tf.mul(tf.div(x, tf.add(1, tf.abs(x))), alpha), 0.5),
-      derivative: (x) => tf.div(alpha, tf.square(tf.add(tf.abs(x), 1))),
-      native: { kind: SurrogateKind.SuperSpike, p: alpha, q: 0 },
-    }),
-  },
-);
+export const superSpike = defineSurrogate('super-spike', {
+  description: "SpikingJelly's SuperSpike: g'(x) = α/(1 + |x|)²; α = 1",
+  params: { alpha: positive(1) },
+  formulas: ({ alpha }) => ({
+    primitive: (x) => tf.add(tf.mul(tf.div(x, tf.add(1, tf.abs(x))), alpha), 0.5),
+    derivative: (x) => tf.div(alpha, tf.square(tf.add(tf.abs(x), 1))),
+    native: { kind: SurrogateKind.SuperSpike, p: alpha, q: 0 },
+  }),
+});
 
 /** Options of {@link superSpike}. */
 export type SuperSpikeOptions = SurrogateOptionsOf<typeof superSpike>;

@@ -40,9 +40,11 @@ export function createSurrogate(id: string, params: Record<string, number>, form
   return fn;
 }
 
-/** What one surrogate is besides its id and hyper-parameters: its registry description and formulas. */
+/** What one surrogate is besides its id: its registry description, hyper-parameters and formulas. */
 export interface SurrogateDefinition<P extends z.ZodRawShape> {
   readonly description: string;
+  /** The hyper-parameters (zod, with defaults and checks); validated as a strict object. */
+  readonly params: P;
   /** The primitive g and its derivative g' for validated parameters, and the kernels' inline form if they have one. */
   formulas(params: z.infer<z.ZodObject<P>>): SurrogateFormulas & { readonly native?: NativeSurrogate };
 }
@@ -54,22 +56,23 @@ export type SurrogateFactory<O> = ((options?: Partial<O>) => SurrogateFunction) 
 export type SurrogateOptionsOf<F> = F extends SurrogateFactory<infer O> ? O : never;
 
 /**
- * Make a surrogate's factory and registry entry from its short id (registered as `neurons/<id>`), its
- * hyper-parameters (zod, with defaults and checks) and its definition. The factory validates its
- * options with the same strict schema the descriptor exposes, so a direct call (`sigmoid({ alpha: -1 })`)
- * fails exactly like `sf.surrogate('sigmoid', { alpha: -1 })`.
+ * Make a surrogate's factory and registry entry from its short id (registered as `neurons/<id>`) and
+ * its definition: description, hyper-parameters (zod, with defaults and checks) and formulas. The
+ * factory validates its options with the same strict schema the descriptor exposes, so a direct call
+ * (`sigmoid({ alpha: -1 })`) fails exactly like `sf.surrogate('sigmoid', { alpha: -1 })`.
  *
  * @example
  * ```ts
- * export const erf = defineSurrogate('erf', { alpha: positive(2) }, {
+ * export const erf = defineSurrogate('erf', {
  *   description: 'Gaussian gradient',
+ *   params: { alpha: positive(2) },
  *   formulas: ({ alpha }) => ({ primitive: (x) => ..., derivative: (x) => ... }),
  * });
  * ```
  */
-export function defineSurrogate<P extends z.ZodRawShape>(id: string, params: P, definition: SurrogateDefinition<P>): SurrogateFactory<z.infer<z.ZodObject<P>>> {
+export function defineSurrogate<P extends z.ZodRawShape>(id: string, definition: SurrogateDefinition<P>): SurrogateFactory<z.infer<z.ZodObject<P>>> {
   type Options = z.infer<z.ZodObject<P>>;
-  const schema = z.object(params).strict() as unknown as z.ZodType<Options>;
+  const schema = z.object(definition.params).strict() as unknown as z.ZodType<Options>;
   const factory = (options: Partial<Options> = {}): SurrogateFunction => {
     const values = parseSurrogateOptions(id, schema, options);
     const { native, primitive, derivative } = definition.formulas(values);

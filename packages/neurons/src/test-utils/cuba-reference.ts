@@ -110,15 +110,3 @@ export function numericGradient(f: (xs: number[][]) => number, x0: number[][], h
     }),
   );
 }
-
-/** SpikingJelly's Sigmoid primitive σ(αu) in float64. */
-export const sigmoidPrimitive64 =
-  (alpha: number) =>
-  (u: number): number =>
-    1 / (1 + Math.exp(-alpha * u));
-
-/** SpikingJelly's ATan primitive `arctan(π/2·αu)/π + 1/2` in float64. */
-export const atanPrimitive64 =
-  (alpha: number) =>
-  (u: number): number =>
-    Math.atan((Math.PI / 2) * alpha * u) / Math.PI + 0.5;

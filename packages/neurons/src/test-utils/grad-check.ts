@@ -108,17 +108,6 @@ export function maxRelError(a: number[] | number[][], b: number[] | number[][]):
   return Math.max(0, ...fa.map((v, i) => Math.abs(v - fb[i]) / Math.max(1, Math.abs(fb[i]))));
 }
 
-/** SpikingJelly's Sigmoid primitive σ(αu) and ATan primitive in float64. */
-export const sigmoidPrim64 =
-  (alpha: number) =>
-  (u: number): number =>
-    1 / (1 + Math.exp(-alpha * u));
-export const atanPrim64 =
-  (alpha: number) =>
-  (u: number): number =>
-    Math.atan((Math.PI / 2) * alpha * u) / Math.PI + 0.5;
-
-export const sig64 = (z: number): number => 1 / (1 + Math.exp(-z));
 export const softplus64 = (z: number): number => Math.log1p(Math.exp(z));
 
 /**

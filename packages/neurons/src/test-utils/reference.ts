@@ -152,7 +152,20 @@ export function bptt(m: RefModel, xs: number[][], cS: number[][], cV?: number[][
   return { gradX, gradK };
 }
 
+/** The logistic function σ(z) in float64. */
 export const sigmoid64 = (z: number): number => 1 / (1 + Math.exp(-z));
+
+/** SpikingJelly's Sigmoid primitive σ(αu) in float64. */
+export const sigmoidPrimitive64 =
+  (alpha: number) =>
+  (u: number): number =>
+    sigmoid64(alpha * u);
+
+/** SpikingJelly's ATan primitive `arctan(π/2·αu)/π + 1/2` in float64. */
+export const atanPrimitive64 =
+  (alpha: number) =>
+  (u: number): number =>
+    Math.atan((Math.PI / 2) * alpha * u) / Math.PI + 0.5;
 
 /** SpikingJelly's Sigmoid surrogate gradient in float64. */
 export const sigmoidGrad64 =

@@ -1,8 +1,8 @@
-// Helpers the neuron specs share: tensor/module tracking disposed after each test, catching a typed
-// error, and a neuron's spikes and states step by step as plain numbers.
+// Helpers the neuron specs share: tensor/module tracking disposed after each test, and a neuron's
+// spikes and states step by step as plain numbers. (Typed errors: @spikeflow/testing's expectSpikeflowError.)
 import { afterEach, expect } from 'vitest';
-import { expectClose } from '@spikeflow/testing';
-import { SpikeflowError, tf, type StatefulNeuron, type Tensor } from '@spikeflow/core';
+import { expectClose, type Tolerance } from '@spikeflow/testing';
+import { tf, type StatefulNeuron, type Tensor } from '@spikeflow/core';
 
 /** Returns `track(x)`: x is disposed after the current test (call at the top level of a spec file). */
 export function disposeAfterEach(): <T extends { dispose(): void }>(x: T) => T {
@@ -11,17 +11,6 @@ export function disposeAfterEach(): <T extends { dispose(): void }>(x: T) => T {
     for (const d of disposables.splice(0)) d.dispose();
   });
   return (x) => (disposables.push(x), x);
-}
-
-/** The SpikeflowError `fn` throws (any other throw propagates; no throw fails). */
-export function errorOf(fn: () => unknown): SpikeflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (SpikeflowError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a SpikeflowError');
 }
 
 /** `[T][N]` rows of a tensor. */
@@ -53,4 +42,16 @@ export function stepColumn(node: StatefulNeuron<any>, xs: number[]): Record<stri
 export function expectRowsClose(actual: number[][], expected: number[][], tol = 1e-5, label = ''): void {
   expect(actual.map((r) => r.length)).toEqual(expected.map((r) => r.length));
   expectClose(actual.flat(), expected.flat(), tol, label);
+}
+
+/**
+ * A hand-computed case for one neuron: run `node` from rest over the inputs `xs` (one per step) and
+ * expect the spikes exactly and each listed state within `tol` (exactly when `tol` is 0).
+ */
+export function expectSteps(node: StatefulNeuron<any>, xs: number[], expected: { spikes: number[] } & Record<string, number[]>, tol: Tolerance = 0): void {
+  const actual = stepColumn(node, xs);
+  for (const [name, values] of Object.entries(expected)) {
+    if (name === 'spikes' || tol === 0) expect(actual[name], name).toEqual(values);
+    else expectClose(actual[name]!, values, tol, name);
+  }
 }
