@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
 import h5wasm, { type Group as H5Group } from 'h5wasm/node';
 import { AvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Sequential, tf, type Module } from '@spikeflow/core';
 import { ConvSynapse, signedWrap } from './simulator/conv-synapse.js';
@@ -17,26 +17,16 @@ import { readNir } from './nir/read-nir.js';
 import { nirToNetwork } from './nir/nir-to-network.js';
 import { resourceReport } from './resources/resource-report.js';
 import { LOIHI1_LIMITS, LOIHI2_LIMITS } from './resources/loihi-limits.js';
-import { TestLif, makeRandom } from './test-utils/fixtures.js';
+import { TestLif, makeRandom, randomInputs, setRandomWeights, testNeuronFactory } from './test-utils/fixtures.js';
+import { chainEdges, expectSameSimulation, expectSameSpikes } from './test-utils/same-spikes.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-conv-'));
+const tmp = () => tempDir('loihi-conv-');
 const NETX_DIR = process.env.SPIKEFLOW_NETX_DIR ?? fileURLToPath(new URL('../../../../shared/data/netx', import.meta.url));
-
-function setWeights(m: Module, seed: number, scale = 1): void {
-  const rnd = makeRandom(seed);
-  const entries = m.namedTensors().map((e) => {
-    const n = e.variable.size;
-    const isVar = e.name.endsWith('running_var');
-    const data = Float32Array.from({ length: n }, () => (isVar ? 0.5 + rnd() : (rnd() * 2 - 1) * scale));
-    return [e.name, { shape: [...e.variable.shape], data }] as [string, { shape: number[]; data: Float32Array }];
-  });
-  m.loadStateDict(new Map(entries));
-}
 
 /** Conv(2→3, 3×3, pad 1) → BN → LIF → AvgPool 2 → Flatten → Linear(12→4) → LIF on a [4, 4, 2] image. */
 function convNet(seed: number): Module {
   const net = new Sequential(new Conv2d(2, 3, 3, { padding: 1 }), new BatchNorm2d(3), new TestLif(2), new AvgPool2d(2), new Flatten(), new Linear(12, 4), new TestLif(2));
-  setWeights(net, seed, 1.2);
+  setRandomWeights(net, seed, 1.2);
   return net.eval();
 }
 
@@ -132,21 +122,7 @@ describe('conv networks', () => {
     ]);
     expect(back.layers[1].weight?.shape).toEqual([3, 2, 3, 3, 1]);
     expect(back.layers[1].fields).toMatchObject({ stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1, inChannels: 2, outChannels: 3, kernelSize: [3, 3] });
-    const spec = netxToNetwork(back);
-    const a = new LoihiNetwork(q.spec);
-    const b = new LoihiNetwork(spec);
-    const rnd = makeRandom(4);
-    let spikes = 0;
-    for (let s = 0; s < 4; s++) {
-      const p = encodeInput(
-        q,
-        Float32Array.from({ length: 32 }, () => rnd()),
-      );
-      const want = a.run(p, 8).counts.map((c) => Array.from(c));
-      spikes += want[1].reduce((x, y) => x + y, 0);
-      expect(b.run(p, 8).counts.map((c) => Array.from(c))).toEqual(want);
-    }
-    expect(spikes).toBeGreaterThan(0);
+    expect(expectSameSimulation(q, netxToNetwork(back), randomInputs(4, 32, 4), 8)).toBeGreaterThan(0);
   });
 
   it.skipIf(!existsSync(path.join(NETX_DIR, 'tiny.net')))("netx: our conv layer has the datasets and HDF5 types of lava-dl's (tiny.net layer 1)", async () => {
@@ -173,28 +149,12 @@ describe('conv networks', () => {
     const file = path.join(tmp(), 'conv.nir');
     await writeNir(file, toNirGraph(readFloatNetwork(model, [4, 4, 2])));
     const g = await readNir(file);
-    expect(g.edges).toEqual([
-      ['input', 'conv0'],
-      ['conv0', 'lif0'],
-      ['lif0', 'pool1'],
-      ['pool1', 'flatten'],
-      ['flatten', 'fc1'],
-      ['fc1', 'lif1'],
-      ['lif1', 'output'],
-    ]);
+    expect(g.edges).toEqual(chainEdges('conv0', 'lif0', 'pool1', 'flatten', 'fc1', 'lif1'));
     expect(g.nodes.conv0.type).toBe('Conv2d');
-    const { model: imported } = nirToNetwork(g, (n) => new TestLif(n.tau, n.decayInput, { vThreshold: n.vThreshold, vReset: n.vReset }));
+    const { model: imported } = nirToNetwork(g, testNeuronFactory);
     const rnd = makeRandom(12);
-    const x = tf.tensor(
-      Float32Array.from({ length: 6 * 5 * 32 }, () => rnd() * 4),
-      [6, 5, 4, 4, 2],
-    );
-    const a = tf.tidy(() => Array.from(model.forward(x).dataSync()));
-    const b = tf.tidy(() => Array.from(imported.eval().forward(x).dataSync()));
-    expect(a.reduce((s, v) => s + v, 0)).toBeGreaterThan(0);
     // The imported pool is AvgPool2d with 2·2 folded into the Affine weights (/4 on export), so float sums may differ in the last bits; spikes must not.
-    expect(b).toEqual(a);
-    x.dispose();
+    expect(expectSameSpikes(model, imported, [6, 5, 4, 4, 2], () => rnd() * 4)).toBeGreaterThan(0);
   });
 
   it('resources: conv kernels are shared on Loihi 2 and stored per connection on Loihi 1', () => {

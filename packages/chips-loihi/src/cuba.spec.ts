@@ -1,11 +1,10 @@
 // CUBA-LIF (current-based LIF, @spikeflow/neurons' CubaLIFNode) on the Loihi paths: reading the
 // model, quantisation (du from τ_syn, dv from τ_mem, the current bound), the bit-accurate
 // simulation, netx and NIR.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Flatten, Linear, Sequential, SpikeflowError, tf, type Module } from '@spikeflow/core';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { Flatten, Linear, Sequential, tf, type Module } from '@spikeflow/core';
 import { readFloatNetwork, type FloatNetwork, type FloatNeuron } from './quantize/float-network.js';
 import { encodeInput, quantizeNetwork, MAX_SAFE_DRIVE } from './quantize/quantize.js';
 import { LoihiNetwork } from './simulator/loihi-network.js';
@@ -17,9 +16,10 @@ import { toNirGraph, writeNir } from './nir/write-nir.js';
 import { readNir } from './nir/read-nir.js';
 import { nirToNetwork } from './nir/nir-to-network.js';
 import { NIR_DT, type NirGraph } from './nir/nir-graph.js';
-import { TestCubaLif, TestLif, makeRandom, testNeuronFactory } from './test-utils/fixtures.js';
+import { TestCubaLif, TestLif, makeRandom, randomInputs, testNeuronFactory } from './test-utils/fixtures.js';
+import { chainEdges, expectSameSimulation, expectSameSpikes } from './test-utils/same-spikes.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-cuba-'));
+const tmp = () => tempDir('loihi-cuba-');
 
 const cuba = (tauSyn: number, tauMem: number, extra: Partial<FloatNeuron> = {}): FloatNeuron => ({
   kind: 'cuba',
@@ -118,16 +118,9 @@ describe('reading and quantising CUBA-LIF layers', () => {
   });
 
   it('decays the chip cannot hold are refused as unrepresentable, naming the layer', () => {
-    const err = (n: FloatNeuron) => {
-      try {
-        quantizeNetwork(oneLayer([0.5], n), { inputBits: 1 });
-      } catch (e) {
-        if (SpikeflowError.is(e, 'unrepresentable')) return e.message;
-      }
-      return 'no error';
-    };
-    expect(err(cuba(Infinity, 4))).toMatch(/layer 0 \('fc'\): tauSyn Infinity gives a current decay 0\/4096/);
-    expect(err(cuba(2, 1))).toMatch(/layer 0 \('fc'\): tauMem 1 gives a voltage decay 4096\/4096/);
+    const refuse = (n: FloatNeuron, message: RegExp) => expectSpikeflowError(() => quantizeNetwork(oneLayer([0.5], n), { inputBits: 1 }), 'unrepresentable', message);
+    refuse(cuba(Infinity, 4), /layer 0 \('fc'\): tauSyn Infinity gives a current decay 0\/4096/);
+    refuse(cuba(2, 1), /layer 0 \('fc'\): tauMem 1 gives a voltage decay 4096\/4096/);
     // τ_mem = ∞ (no leak) is fine: dv = 0. A τ that 4096 does not divide is rounded with a message.
     const q = quantizeNetwork(oneLayer([0.5], cuba(3, Infinity)), { inputBits: 1 });
     expect(q.spec.layers[0].neuron).toMatchObject({ du: 1364, dv: 0 }); // round(4096/3) = 1365
@@ -178,13 +171,10 @@ describe('CUBA-LIF under Lava timing', () => {
     const model = cubaMlp([16, 12, 4], 8);
     const q = quantizeNetwork(readFloatNetwork(model, [16]), { inputBits: 4 });
     const sim = new LoihiNetwork(q.spec);
-    const rnd = makeRandom(3);
+    const xs = randomInputs(10, 16, 3);
     let spikes = 0;
     for (let s = 0; s < 10; s++) {
-      const p = encodeInput(
-        q,
-        Float32Array.from({ length: 16 }, () => rnd()),
-      );
+      const p = encodeInput(q, xs.subarray(s * 16, (s + 1) * 16));
       const lava = sim.run(p, 8).counts[1];
       spikes += lava.reduce((a, b) => a + b, 0);
       expect(Array.from(lava)).toEqual(Array.from(sim.run(p, 8, { lavaTiming: false }).counts[1]));
@@ -208,16 +198,7 @@ describe('netx export of CUBA-LIF layers', () => {
     ]);
     const spec = netxToNetwork(back);
     expect(spec.layers.map((l) => [l.neuron.du, l.neuron.dv, l.neuron.vth])).toEqual(q.spec.layers.map((l) => [l.neuron.du, l.neuron.dv, l.neuron.vth]));
-    const a = new LoihiNetwork(q.spec);
-    const b = new LoihiNetwork(spec);
-    let spikes = 0;
-    for (let s = 0; s < 8; s++) {
-      const p = encodeInput(q, xs.subarray(s * 20, (s + 1) * 20));
-      const want = a.run(p, 8).counts.map((c) => Array.from(c));
-      spikes += want[1].reduce((u, v) => u + v, 0);
-      expect(b.run(p, 8).counts.map((c) => Array.from(c))).toEqual(want);
-    }
-    expect(spikes).toBeGreaterThan(0);
+    expect(expectSameSimulation(q, spec, xs, 8)).toBeGreaterThan(0);
   });
 });
 
@@ -227,13 +208,7 @@ describe('NIR CubaLIF', () => {
     const file = path.join(tmp(), 'cuba.nir');
     await writeNir(file, toNirGraph(readFloatNetwork(model, [6])));
     const g = await readNir(file);
-    expect(g.edges).toEqual([
-      ['input', 'fc0'],
-      ['fc0', 'lif0'],
-      ['lif0', 'fc1'],
-      ['fc1', 'lif1'],
-      ['lif1', 'output'],
-    ]);
+    expect(g.edges).toEqual(chainEdges('fc0', 'lif0', 'fc1', 'lif1'));
     expect(g.nodes.lif0.type).toBe('CubaLIF');
     const p = g.nodes.lif0.params as Record<string, { data: Float32Array; shape: number[] }>;
     expect(p.tau_syn.shape).toEqual([4]);
@@ -273,15 +248,7 @@ describe('NIR CubaLIF', () => {
         [2.5, 3],
         [1, 5],
       ]);
-      const x = tf.tensor(
-        Float32Array.from({ length: 8 * 6 * inF }, () => rnd() * 1.5),
-        [8, 6, ...shape],
-      );
-      const a = tf.tidy(() => Array.from(model.forward(x).dataSync()));
-      const b = tf.tidy(() => Array.from(imported.eval().forward(x).dataSync()));
-      x.dispose();
-      expect(a.reduce((s, v) => s + v, 0)).toBeGreaterThan(5);
-      expect(b).toEqual(a);
+      expect(expectSameSpikes(model, imported, [8, 6, ...shape], () => rnd() * 1.5)).toBeGreaterThan(5);
     });
   }
 

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
 import { quantizeNetwork } from './quantize/quantize.js';
 import { writeNetx } from './netx/write-netx.js';
 import { toNirGraph, writeNir } from './nir/write-nir.js';
 import { randomFloatNetwork } from './test-utils/fixtures.js';
+import { chainEdges } from './test-utils/same-spikes.js';
 
 // The readers netx and NIR actually use are h5py; run it (Debian's python3-h5py) on our files.
 const PYTHON = process.env.SPIKEFLOW_PYTHON ?? '/usr/bin/python3';
@@ -61,7 +61,7 @@ print(json.dumps({'version': f['version'][()].decode('utf8'), 'type': node['type
 describe.skipIf(!haveH5py)('h5py reads our files the way netx and NIR do', () => {
   it('netx: types, reversed shapes, integer weights (out, in), biases and CUBA neuron fields', async () => {
     const q = quantizeNetwork(randomFloatNetwork([24, 10, 4], 17, { bias: true }), { inputBits: 5 });
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'loihi-h5py-')), 'net.net');
+    const file = path.join(tempDir('loihi-h5py-'), 'net.net');
     await writeNetx(file, q);
     const r = python(NETX_READ, file) as { layers: Array<Record<string, any>>; input_message_bits: number };
     expect(r.input_message_bits).toBe(5);
@@ -75,18 +75,12 @@ describe.skipIf(!haveH5py)('h5py reads our files the way netx and NIR do', () =>
   });
 
   it('NIR: version, NIRGraph, node types and the edge list decode as nir.read expects', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'loihi-h5py-')), 'net.nir');
+    const file = path.join(tempDir('loihi-h5py-'), 'net.nir');
     await writeNir(file, toNirGraph(randomFloatNetwork([6, 4, 2], 3)));
     const r = python(NIR_READ, file) as Record<string, any>;
     expect(r.type).toBe('NIRGraph');
     expect(r.version).toBe('1.0.7');
-    expect(r.edges).toEqual([
-      ['input', 'fc0'],
-      ['fc0', 'lif0'],
-      ['lif0', 'fc1'],
-      ['fc1', 'lif1'],
-      ['lif1', 'output'],
-    ]);
+    expect(r.edges).toEqual(chainEdges('fc0', 'lif0', 'fc1', 'lif1'));
     expect(r.nodes.fc0).toEqual({ type: 'Linear', keys: ['type', 'weight'] });
     expect(r.nodes.lif0.keys).toEqual(['r', 'tau', 'type', 'v_leak', 'v_reset', 'v_threshold']);
     expect(r.nodes.lif0.tau).toBeCloseTo(2e-4, 10);

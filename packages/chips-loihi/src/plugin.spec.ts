@@ -1,8 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Flatten, Linear, Sequential, SpikeflowError, createSpikeflow, directEncoder, type Dataset } from '@spikeflow/core';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { Flatten, Linear, Sequential, createSpikeflow, directEncoder, type Dataset } from '@spikeflow/core';
 import { chipsLoihi } from './plugin.js';
 import { readNetx } from './netx/read-netx.js';
 import { readNir } from './nir/read-nir.js';
@@ -37,7 +36,7 @@ describe('chipsLoihi plugin', () => {
     const report = target.check(m);
     expect(report.fits).toBe(true);
     expect(report.resources).toMatchObject({ compartments: 11, synapses: 16 * 8 + 8 * 3, cores: 2, chips: 1 });
-    const dir = mkdtempSync(path.join(tmpdir(), 'loihi-target-'));
+    const dir = tempDir('loihi-target-');
     await target.export(m, path.join(dir, 'm.net'));
     expect((await readNetx(path.join(dir, 'm.net'))).layers).toHaveLength(2);
     const nirTarget = d.create(d.options.parse({ inputShape: [4, 4, 1], format: 'nir' }));
@@ -62,7 +61,7 @@ describe('chipsLoihi plugin', () => {
       numClasses: 2,
       getBatch: (idx) => ({ x: Float32Array.from(Array.from(idx).flatMap((i) => (i === 0 ? [1, 0] : [0, 1]))), y: Int32Array.from(idx) }),
     };
-    const dir = mkdtempSync(path.join(tmpdir(), 'loihi-trained-'));
+    const dir = tempDir('loihi-trained-');
     const trained = {
       model: m,
       checkpointDir: path.join(dir, 'run', 'checkpoints', 'epoch-001'),
@@ -80,9 +79,7 @@ describe('chipsLoihi plugin', () => {
     expect(ex?.summary).toMatchObject({ out, format: 'netx', inputBits: 3 });
     expect((await readNetx(out)).attrs.input_message_bits).toBe(3);
     expect(ex?.lines[0]).toMatch(new RegExp(`^wrote netx file ${out} for loihi2 \\(1 layers, graded input 3 bits`));
-    await expect(target.export(m, out, { format: 'pynn', trained })).rejects.toSatisfy(
-      (e: unknown) => SpikeflowError.is(e, 'invalid-options') && /--format for Loihi must be netx or nir, got 'pynn'/.test((e as Error).message),
-    );
+    await expectSpikeflowError(target.export(m, out, { format: 'pynn', trained }), 'invalid-options', /--format for Loihi must be netx or nir, got 'pynn'/);
     const sim = await target.simulate!({ trained, test: { indices: Int32Array.from([0, 1]), description: 'test: both', json: { samples: 2 } }, io });
     expect(sim.summary).toMatchObject({
       chip: 'loihi2',

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSpikeflow, SpikeflowError } from '@spikeflow/core';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { createSpikeflow } from '@spikeflow/core';
 import { models } from '@spikeflow/models';
 import { neurons } from '@spikeflow/neurons';
 import { readNetworkFile } from './export/data-file.js';
@@ -28,7 +28,7 @@ describe('spinnaker plugin', () => {
     expect(report.fits).toBe(true);
     expect(report.resources).toMatchObject({ cores: 3, chips: 1, boards: 1, neurons: 522 });
     expect(report.messages.some((m) => m.includes('round to zero'))).toBe(true);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-target-'));
+    const dir = tempDir('sf-spinn-target-');
     await target.export(model, dir);
     expect(existsSync(path.join(dir, 'run.py'))).toBe(true);
     const back = await readNetworkFile(path.join(dir, 'network.safetensors'));
@@ -39,13 +39,7 @@ describe('spinnaker plugin', () => {
     expect(tiny.check(model).resources.cores).toBe(522);
     const wide = sf.model('lif-mlp', { hidden: [800] }, { inputShape: [28, 28, 1], numClasses: 10, neuron: { id: 'lif' }, staticInput: true });
     expect(tiny.check(wide).fits).toBe(false);
-    let err: unknown;
-    try {
-      await tiny.export(wide, dir);
-    } catch (e) {
-      err = e;
-    }
-    expect(SpikeflowError.is(err, 'does-not-fit')).toBe(true);
+    await expectSpikeflowError(tiny.export(wide, dir), 'does-not-fit');
     model.dispose();
     wide.dispose();
   });
@@ -58,17 +52,10 @@ describe('spinnaker plugin', () => {
     expect(typeof target.simulate).toBe('function');
     expect(target.finetune).toBeUndefined();
     const model = sf.model('lif-mlp', {}, { inputShape: [28, 28, 1], numClasses: 10, neuron: { id: 'lif' }, staticInput: true });
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-flags-'));
-    const message = async (request: Parameters<typeof target.export>[2]) => {
-      try {
-        await target.export(model, dir, request);
-      } catch (e) {
-        return `${(e as SpikeflowError).kind}: ${(e as Error).message}`;
-      }
-      return 'exported';
-    };
-    expect(await message({ format: 'netx' })).toBe("invalid-options: --format for SpiNNaker must be pynn (a PyNN script and its data file), got 'netx'");
-    expect(await message({ options: { simulator: 'loihi' } })).toBe("invalid-options: --simulator must be spinnaker, brian2 or nest, got 'loihi'");
+    const dir = tempDir('sf-spinn-flags-');
+    const message = async (request: Parameters<typeof target.export>[2]) => (await expectSpikeflowError(target.export(model, dir, request), 'invalid-options')).message;
+    expect(await message({ format: 'netx' })).toBe("--format for SpiNNaker must be pynn (a PyNN script and its data file), got 'netx'");
+    expect(await message({ options: { simulator: 'loihi' } })).toBe("--simulator must be spinnaker, brian2 or nest, got 'loihi'");
     expect(existsSync(path.join(dir, 'run.py'))).toBe(false);
     model.dispose();
   });

@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import h5wasm, { type Group as H5Group } from 'h5wasm/node';
-import { SpikeflowError } from '@spikeflow/core';
 import { readNetx } from './read-netx.js';
 import { writeNetx } from './write-netx.js';
 import { netxToNetwork, optimizeWeightBits } from './netx-to-network.js';
@@ -12,12 +11,14 @@ import { quantizeNetwork, encodeInput } from '../quantize/quantize.js';
 import { LoihiNetwork } from '../simulator/loihi-network.js';
 import { LoihiLif } from '../simulator/loihi-lif.js';
 import { makeRandom, randomFloatNetwork, randomInputs } from '../test-utils/fixtures.js';
+import { historyDrive } from '../test-utils/history-drive.js';
+import { expectSameSimulation } from '../test-utils/same-spikes.js';
 import type { NetxFile, NetxLayer } from './netx-file.js';
 
 const NETX_DIR = process.env.SPIKEFLOW_NETX_DIR ?? fileURLToPath(new URL('../../../../../shared/data/netx', import.meta.url));
 const haveShared = existsSync(path.join(NETX_DIR, 'mnist_trained_mnist_network.net'));
 if (!haveShared) console.warn(`skipping the real lava-dl netx file tests: ${NETX_DIR} has no .net files`);
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-netx-'));
+const tmp = () => tempDir('loihi-netx-');
 
 /** Raw HDF5 type facts of every dataset under /layer/0 (class, size, rank), for layout comparison. */
 async function layout(file: string): Promise<Map<string, string>> {
@@ -123,17 +124,8 @@ describe('netx export round trip', () => {
       const eff = Array.from(l.weights, (w) => w * 2 ** l.weightExp);
       expect(eff).toEqual(Array.from(q.spec.layers[i].weights));
     });
-    const a = new LoihiNetwork(q.spec);
-    const b = new LoihiNetwork(spec);
-    const xs = randomInputs(5, 30, 3);
-    let spikes = 0;
-    for (let s = 0; s < 5; s++) {
-      const p = encodeInput(q, xs.subarray(s * 30, (s + 1) * 30));
-      const want = a.run(p, 8).counts.map((c) => Array.from(c));
-      spikes += want[1].reduce((x, y) => x + y, 0);
-      expect(b.run(p, 8).counts.map((c) => Array.from(c))).toEqual(want);
-    }
-    expect(spikes).toBeGreaterThan(0); // output spikes exist, so the comparison means something
+    // Output spikes exist, so the comparison means something.
+    expect(expectSameSimulation(q, spec, randomInputs(5, 30, 3), 8)).toBeGreaterThan(0);
   });
 
   it('1-bit input is stored as netx unary input (input_message_bits 0), as Loihi 1 needs', async () => {
@@ -157,13 +149,13 @@ describe('netx export round trip', () => {
 
   it('typed errors for a missing, a non-HDF5 and a truncated file', async () => {
     const dir = tmp();
-    await expect(readNetx(path.join(dir, 'none.net'))).rejects.toSatisfy((e) => SpikeflowError.is(e, 'dataset-missing'));
+    await expectSpikeflowError(readNetx(path.join(dir, 'none.net')), 'dataset-missing');
     writeFileSync(path.join(dir, 'text.net'), 'hello, not hdf5');
-    await expect(readNetx(path.join(dir, 'text.net'))).rejects.toSatisfy((e) => SpikeflowError.is(e, 'format-unknown'));
+    await expectSpikeflowError(readNetx(path.join(dir, 'text.net')), 'format-unknown');
     const good = path.join(dir, 'good.net');
     await writeNetx(good, quantizeNetwork(randomFloatNetwork([50, 20], 2)));
     writeFileSync(path.join(dir, 'cut.net'), readFileSync(good).subarray(0, 600));
-    await expect(readNetx(path.join(dir, 'cut.net'))).rejects.toSatisfy((e) => SpikeflowError.is(e, 'file-truncated'));
+    await expectSpikeflowError(readNetx(path.join(dir, 'cut.net')), 'file-truncated');
   });
 });
 
@@ -201,17 +193,7 @@ describe('netx import: the default lif-mlp export (784-512-10)', () => {
       [784, 512],
       [512, 10],
     ]);
-    const a = new LoihiNetwork(q.spec);
-    const b = new LoihiNetwork(spec);
-    const xs = randomInputs(3, 784, 8);
-    let spikes = 0;
-    for (let s = 0; s < 3; s++) {
-      const p = encodeInput(q, xs.subarray(s * 784, (s + 1) * 784));
-      const want = a.run(p, 8).counts.map((c) => Array.from(c));
-      spikes += want[1].reduce((x, y) => x + y, 0);
-      expect(b.run(p, 8).counts.map((c) => Array.from(c))).toEqual(want);
-    }
-    expect(spikes).toBeGreaterThan(0);
+    expect(expectSameSimulation(q, spec, randomInputs(3, 784, 8), 8)).toBeGreaterThan(0);
   });
 });
 
@@ -224,36 +206,26 @@ function denseFile(weight: number[], weightShape: number[], shape: number[], ext
   };
 }
 
-function thrown(f: () => unknown): SpikeflowError | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (SpikeflowError.is(e)) return e;
-    throw e;
-  }
-  return undefined;
-}
-
 describe('netx import: shapes, NaN and sign mode', () => {
   it('refuses a weight whose stored shape disagrees with the layer (a transposed (in, out) matrix)', () => {
     // 4 neurons, 6 inputs, stored as (6, 4): its 24 values would split into 4 rows of 6 unchecked.
-    const e = thrown(() => netxToNetwork(denseFile(new Array(24).fill(2), [6, 4], [4])));
-    expect(e?.kind).toBe('shape-mismatch');
-    expect(e?.message).toMatch(/weight of shape \(6, 4\) does not fit a layer of 4 neurons; expected \(4, inFeatures\)/);
+    expectSpikeflowError(
+      () => netxToNetwork(denseFile(new Array(24).fill(2), [6, 4], [4])),
+      'shape-mismatch',
+      /weight of shape \(6, 4\) does not fit a layer of 4 neurons; expected \(4, inFeatures\)/,
+    );
     expect(netxToNetwork(denseFile(new Array(24).fill(2), [4, 6], [4])).layers[0].inFeatures).toBe(6);
   });
 
   it('refuses inFeatures/outFeatures fields that contradict the weight', () => {
     const f = denseFile(new Array(24).fill(2), [4, 6], [4]);
     const bad: NetxFile = { ...f, layers: [{ ...f.layers[0], fields: { inFeatures: 8, outFeatures: 4 } }] };
-    expect(thrown(() => netxToNetwork(bad))?.message).toMatch(/inFeatures is 8 but the weight gives 6/);
+    expectSpikeflowError(() => netxToNetwork(bad), 'shape-mismatch', /inFeatures is 8 but the weight gives 6/);
   });
 
   it('a NaN weight is named as NaN, not as an all-zero matrix', () => {
-    const e = thrown(() => netxToNetwork(denseFile([0, Number.NaN, 0, 0], [2, 2], [2])));
-    expect(e?.kind).toBe('unrepresentable');
-    expect(e?.message).toMatch(/layer 0: weight \[0, 1\] is NaN/);
-    expect(thrown(() => optimizeWeightBits([1, Number.NaN]))?.message).toMatch(/NaN/);
+    expectSpikeflowError(() => netxToNetwork(denseFile([0, Number.NaN, 0, 0], [2, 2], [2])), 'unrepresentable', /layer 0: weight \[0, 1\] is NaN/);
+    expectSpikeflowError(() => optimizeWeightBits([1, Number.NaN]), 'unrepresentable', /NaN/);
   });
 
   it("all-non-positive weights with zeros: Lava's Dense re-derives 'inhibitory' and clips −256 to −255", () => {
@@ -264,20 +236,6 @@ describe('netx import: shapes, NaN and sign mode', () => {
     expect(Array.from(new LoihiNetwork(spec).synapses[0].weights)).toEqual([-255, 0, -2, -8]);
   });
 });
-
-/** Per-step drive of a delayed layer from its input history (Lava's DelayDense, delay d → d + 1 steps). */
-function delayedDrive(w: Int32Array, delays: Int32Array, out: number, inF: number, exp: number, history: ArrayLike<number>[], t: number): Int32Array {
-  const drive = new Int32Array(out);
-  for (let tau = 0; tau < t; tau++) {
-    const d = t - tau - 1;
-    for (let o = 0; o < out; o++) {
-      let bucket = 0;
-      for (let i = 0; i < inF; i++) if (delays[o * inF + i] === d) bucket += w[o * inF + i] * history[tau][i];
-      drive[o] += exp >= 0 ? bucket * 2 ** exp : Math.floor(bucket / 2 ** -exp);
-    }
-  }
-  return drive;
-}
 
 describe('netx import: synaptic delays (lava-dl builds a DelayDense for a dense `delay`)', () => {
   it('per-neuron and per-synapse delays from the file are simulated as Lava delays them', async () => {
@@ -308,7 +266,7 @@ describe('netx import: synaptic delays (lava-dl builds a DelayDense for a dense 
         histories[0].push(t < steps ? input : new Array<number>(30).fill(0));
         spec.layers.forEach((l, k) => {
           const delays = l.kind === 'dense' && l.delays ? l.delays : new Int32Array(l.weights.length);
-          const drive = delayedDrive(sim.synapses[k].weights, delays, l.outFeatures, l.inFeatures, l.weightExp, histories[k], t);
+          const drive = Int32Array.from(historyDrive(sim.synapses[k].weights, delays, l.outFeatures, l.inFeatures, l.weightExp, histories[k], t));
           const s = Array.from(lifs[k].step(drive));
           s.forEach((x, o) => (counts[k][o] += x));
           if (k + 1 < spec.layers.length) histories[k + 1].push(s);
@@ -343,13 +301,10 @@ describe('netx import: synaptic delays (lava-dl builds a DelayDense for a dense 
   it('refuses delays netx would clamp, negative ones, mis-shaped ones and conv delays, naming the layer', () => {
     const withDelay = (data: number[], shape: number[]) => () =>
       netxToNetwork(denseFile([2, 4, 6, 8, 10, 12], [2, 3], [2], { delay: { data: Float64Array.from(data), shape, dtype: 'float32' } }));
-    expect(thrown(withDelay([63], []))).toMatchObject({
-      kind: 'unrepresentable',
-      message: expect.stringMatching(/dense layer 0: delay\[0\] = 63; synaptic delays must be in \[0, 62\]/),
-    });
-    expect(thrown(withDelay([-1, 0], [2]))?.kind).toBe('unrepresentable');
-    expect(thrown(withDelay([Number.NaN], []))?.kind).toBe('unrepresentable');
-    expect(thrown(withDelay([1, 1, 1, 1], [4]))).toMatchObject({ kind: 'shape-mismatch', message: expect.stringMatching(/delay of shape \(4\) fits neither 2 neurons, 3 inputs/) });
+    expectSpikeflowError(withDelay([63], []), 'unrepresentable', /dense layer 0: delay\[0\] = 63; synaptic delays must be in \[0, 62\]/);
+    expectSpikeflowError(withDelay([-1, 0], [2]), 'unrepresentable');
+    expectSpikeflowError(withDelay([Number.NaN], []), 'unrepresentable');
+    expectSpikeflowError(withDelay([1, 1, 1, 1], [4]), 'shape-mismatch', /delay of shape \(4\) fits neither 2 neurons, 3 inputs/);
     const conv: NetxFile = {
       attrs: {},
       layers: [
@@ -365,6 +320,6 @@ describe('netx import: synaptic delays (lava-dl builds a DelayDense for a dense 
         },
       ],
     };
-    expect(thrown(() => netxToNetwork(conv))).toMatchObject({ kind: 'not-supported', message: expect.stringMatching(/conv layer 1 has synaptic delays/) });
+    expectSpikeflowError(() => netxToNetwork(conv), 'not-supported', /conv layer 1 has synaptic delays/);
   });
 });

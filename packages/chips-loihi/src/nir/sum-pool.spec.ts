@@ -1,44 +1,27 @@
 // NIR SumPool2d: spikeflow's AvgPool2d is exported as SumPool2d followed by the Affine/Linear with
 // its weights / k², and a SumPool2d is imported as AvgPool2d with k_h·k_w folded into the next
 // synaptic weights.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AvgPool2d, Conv2d, Flatten, Linear, Sequential, SpikeflowError, tf, type Module } from '@spikeflow/core';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { AvgPool2d, Conv2d, Flatten, Linear, Sequential, tf, type Module } from '@spikeflow/core';
 import { readFloatNetwork } from '../quantize/float-network.js';
 import { toNirGraph, writeNir } from './write-nir.js';
 import { readNir } from './read-nir.js';
 import { nirToNetwork } from './nir-to-network.js';
 import { NIR_DT, type NirGraph, type NirNode } from './nir-graph.js';
-import { TestCubaLif, TestLif, makeRandom, testNeuronFactory } from '../test-utils/fixtures.js';
+import { TestCubaLif, TestLif, makeRandom, setRandomWeights, testNeuronFactory } from '../test-utils/fixtures.js';
+import { chainEdges, expectSameSpikes, spikesOf } from '../test-utils/same-spikes.js';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'loihi-pool-'));
+const tmp = () => tempDir('loihi-pool-');
 const ints = (v: number[]) => ({ data: Float64Array.from(v), shape: [v.length] });
 const floats = (v: number[], shape = [v.length]) => ({ data: Float32Array.from(v), shape });
-
-function setWeights(m: Module, seed: number, scale: number): void {
-  const rnd = makeRandom(seed);
-  m.loadStateDict(
-    new Map(
-      m
-        .namedTensors()
-        .map(
-          (e) =>
-            [e.name, { shape: [...e.variable.shape], data: Float32Array.from({ length: e.variable.size }, () => (rnd() * 2 - 1) * scale) }] as [
-              string,
-              { shape: number[]; data: Float32Array },
-            ],
-        ),
-    ),
-  );
-}
 
 /** Conv(2→3, 3×3, pad 1) → neuron → AvgPool 2 → Flatten → Linear(12→4) → neuron on [4, 4, 2]. */
 function pooledNet(cuba: boolean, seed: number): Module {
   const neuron = (i: number) => (cuba ? new TestCubaLif(2, 3 + i) : new TestLif(2));
   const net = new Sequential(new Conv2d(2, 3, 3, { padding: 1 }), neuron(0), new AvgPool2d(2), new Flatten(), new Linear(12, 4), neuron(1));
-  setWeights(net, seed, 1.2);
+  setRandomWeights(net, seed, 1.2);
   return net.eval();
 }
 
@@ -48,15 +31,7 @@ describe('NIR SumPool2d export', () => {
     const file = path.join(tmp(), 'pool.nir');
     await writeNir(file, toNirGraph(readFloatNetwork(model, [4, 4, 2])));
     const g = await readNir(file);
-    expect(g.edges).toEqual([
-      ['input', 'conv0'],
-      ['conv0', 'lif0'],
-      ['lif0', 'pool1'],
-      ['pool1', 'flatten'],
-      ['flatten', 'fc1'],
-      ['fc1', 'lif1'],
-      ['lif1', 'output'],
-    ]);
+    expect(g.edges).toEqual(chainEdges('conv0', 'lif0', 'pool1', 'flatten', 'fc1', 'lif1'));
     expect(g.nodes.pool1.type).toBe('SumPool2d');
     const p = g.nodes.pool1.params as Record<string, { data: Float64Array }>;
     expect([p.kernel_size, p.stride, p.padding].map((v) => Array.from(v.data))).toEqual([
@@ -94,15 +69,8 @@ describe('NIR SumPool2d export', () => {
         [0, 0],
       ]);
       const rnd = makeRandom(12);
-      const x = tf.tensor(
-        Float32Array.from({ length: 8 * 6 * 32 }, () => rnd() * 4),
-        [8, 6, 4, 4, 2],
-      );
-      const a = tf.tidy(() => Array.from(model.forward(x).dataSync()));
-      const b = tf.tidy(() => Array.from(imported.eval().forward(x).dataSync()));
-      x.dispose();
-      expect(a.reduce((s, v) => s + v, 0)).toBeGreaterThan(5); // output spikes exist: the comparison is not vacuous
-      expect(b).toEqual(a);
+      // Output spikes exist: the comparison is not vacuous.
+      expect(expectSameSpikes(model, imported, [8, 6, 4, 4, 2], () => rnd() * 4)).toBeGreaterThan(5);
     });
   }
 });
@@ -186,7 +154,7 @@ describe('NIR SumPool2d / AvgPool2d import', () => {
       expect(fired, 'some but not all steps fire').toBeGreaterThan(5);
       expect(fired).toBeLessThan(ref.spikes.length - 5);
       const x = tf.tensor(xs.flat(3), [6, 5, 4, 4, 1]);
-      const got = tf.tidy(() => Array.from(model.forward(x).dataSync()));
+      const got = spikesOf(model, x);
       x.dispose();
       expect(got).toEqual(ref.spikes);
     });
@@ -202,13 +170,7 @@ describe('NIR SumPool2d / AvgPool2d import', () => {
         ['if', 'output'],
       ],
     };
-    try {
-      nirToNetwork(direct, testNeuronFactory);
-      expect.unreachable();
-    } catch (e) {
-      expect(SpikeflowError.is(e, 'not-supported')).toBe(true);
-      expect((e as Error).message).toMatch(/SumPool2d 'pool' is followed by 'if' \(IF\)/);
-    }
+    expectSpikeflowError(() => nirToNetwork(direct, testNeuronFactory), 'not-supported', /SumPool2d 'pool' is followed by 'if' \(IF\)/);
     const last: NirGraph = {
       ...g,
       edges: [

@@ -40,8 +40,11 @@ export interface LayerQuantization {
   readonly name: string;
   /** Integer units per float unit of synaptic input (`g`, times the input scale for layer 0). */
   readonly gain: number;
+  /** Threshold mantissa (netx vThMant): the neuron fires when its voltage exceeds `vth << 6`. */
   readonly vth: number;
+  /** Current decay register: the current keeps `(4096 − (du + 1))/4096` per step (netx iDecay = du + 1). */
   readonly du: number;
+  /** Voltage decay: the voltage keeps `(4096 − dv)/4096` per step (netx vDecay). */
   readonly dv: number;
   /** Largest |W·x| the gain allows without wrapping the current (float units; for CUBA, a drive held constant). */
   readonly driveBound: number;
@@ -51,12 +54,15 @@ export interface LayerQuantization {
 
 /** A network mapped to Loihi parameters. */
 export interface QuantizedNetwork {
+  /** The chip network (integer weights and registers) that the simulator runs and netx stores. */
   readonly spec: LoihiNetworkSpec;
   /** Graded payload per input unit: `payload = round(x · inputScale)`. */
   readonly inputScale: number;
+  /** Bits of the graded input payload: payloads are clipped to `[0, 2^inputBits − 1]` (1: binary spikes). */
   readonly inputBits: number;
   /** spikeflow's sample shape (`encodeInput` reorders NHWC samples to the chip's CHW). */
   readonly inputShape: readonly number[];
+  /** How each layer of `spec` was mapped, in order. */
   readonly layers: readonly LayerQuantization[];
   /** Float network it came from (for reports and NIR). */
   readonly source: FloatNetwork;

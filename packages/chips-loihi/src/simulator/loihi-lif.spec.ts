@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { LoihiLif, type LoihiLifParams } from './loihi-lif.js';
 import { clipVoltage, decayTowardsZero, shiftByExponent, wrapCurrent } from './fixed-point.js';
 
@@ -41,27 +41,21 @@ describe('LoihiLif step (hand-computed)', () => {
     expect(n.u[0]).toBe(192);
     expect(n.v[0]).toBe(192);
   });
-  it('current decay uses du + 1: du = 2047 halves exactly (4096 − 2048)', () => {
-    const n = one({ du: 2047 });
-    n.step([10]); // u = 640
-    n.step([0]); // u = 640·2048/4096 = 320
-    expect(n.u[0]).toBe(320);
-    // v = trunc(640·4096/4096) + 320 = 960 (dv = 0: no voltage decay)
-    expect(n.v[0]).toBe(960);
-  });
-  it('du = 4095 clears the current each step (decay 4096/4096)', () => {
-    const n = one({ du: 4095 });
-    n.step([10]);
-    n.step([0]);
-    expect(n.u[0]).toBe(0);
-    expect(n.v[0]).toBe(640);
-  });
-  it('du = 0 keeps the current: (4096 − 1)/4096 decays 640 → trunc(639.84) = 639', () => {
-    const n = one({ du: 0 });
-    n.step([10]);
-    n.step([0]);
-    expect(n.u[0]).toBe(639);
-  });
+  // a = 10 then 0: u = 640 after the first step, then decayed by (4096 − (du + 1))/4096; dv = 0 keeps
+  // v, so v = 640 + u after the second step.
+  for (const { du, why, u, v } of [
+    { du: 2047, why: 'du + 1 = 2048 halves exactly: 640·2048/4096 = 320', u: 320, v: 960 },
+    { du: 4095, why: 'decay 4096/4096 clears the current each step', u: 0, v: 640 },
+    { du: 0, why: 'keeps the current: (4096 − 1)/4096 decays 640 → trunc(639.84) = 639', u: 639, v: 1279 },
+  ]) {
+    it(`current decay uses du + 1: du = ${du}, ${why}`, () => {
+      const n = one({ du });
+      n.step([10]);
+      n.step([0]);
+      expect(n.u[0]).toBe(u);
+      expect(n.v[0]).toBe(v);
+    });
+  }
   it('voltage decay dv out of 4096, then + u + bias', () => {
     const n = one({ du: 4095, dv: 1024, biasMant: 3, biasExp: 2 });
     n.step([10]); // u = 640, v = 0 + 640 + 12 = 652
@@ -117,10 +111,6 @@ describe('LoihiLif step (hand-computed)', () => {
     expect(() => one({ vth: 2 ** 17 })).toThrow(/vth must be an integer in \[0, 131071\]/);
     expect(() => one({ du: 4096 })).toThrow(/du/);
     expect(() => one({ biasMant: 4096 })).toThrow(/biasMant/);
-    try {
-      one({ dv: -1 });
-    } catch (e) {
-      expect(SpikeflowError.is(e, 'unrepresentable')).toBe(true);
-    }
+    expectSpikeflowError(() => one({ dv: -1 }), 'unrepresentable');
   });
 });

@@ -72,6 +72,11 @@ function randomLayers(seed: number, widths: number[], opts: { big?: boolean } = 
   });
 }
 
+/** One dense layer of a single neuron behind a single input: 8-bit mixed-sign weight `weight`, exponent 0. */
+function oneNeuron(weight: number, neuron: LoihiDenseLayer['neuron'], extra: Partial<LoihiDenseLayer> = {}): LoihiDenseLayer[] {
+  return [{ kind: 'dense', inFeatures: 1, outFeatures: 1, weights: Int32Array.from([weight]), weightExp: 0, numWeightBits: 8, signMode: 'mixed', neuron, ...extra }];
+}
+
 describe('LoihiNetwork', () => {
   it('matches a BigInt transcription of Lava bit-accurate Dense + LIF, including wraps and clipping', () => {
     let spikes = 0;
@@ -92,18 +97,7 @@ describe('LoihiNetwork', () => {
   });
 
   it('wraps are counted when the drive is too large', () => {
-    const layers: LoihiDenseLayer[] = [
-      {
-        kind: 'dense',
-        inFeatures: 1,
-        outFeatures: 1,
-        weights: Int32Array.from([254]),
-        weightExp: 0,
-        numWeightBits: 8,
-        signMode: 'mixed',
-        neuron: { du: 0, dv: 0, vth: 131071, biasMant: 0, biasExp: 0 },
-      },
-    ];
+    const layers = oneNeuron(254, { du: 0, dv: 0, vth: 131071, biasMant: 0, biasExp: 0 });
     // a = 254·255 = 64770 per step, u accumulates (du = 0 keeps it) past 2^23 within a few steps.
     const r = new LoihiNetwork({ layers, inputMessageBits: 8 }).run([255], 4, { lavaTiming: false });
     expect(r.wraps).toBeGreaterThan(0);
@@ -126,18 +120,7 @@ describe('LoihiNetwork', () => {
 
   it('du < 4095 carries current across steps (hand case), unlike the du = 4095 mapping', () => {
     // du = 2047: u halves each step. a = 10 → u = 640 at step 1; vth·64 = 640, dv = 4095 (v ≈ 0 each step).
-    const layers: LoihiDenseLayer[] = [
-      {
-        kind: 'dense',
-        inFeatures: 1,
-        outFeatures: 1,
-        weights: Int32Array.from([10]),
-        weightExp: 0,
-        numWeightBits: 8,
-        signMode: 'mixed',
-        neuron: { du: 2047, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 },
-      },
-    ];
+    const layers = oneNeuron(10, { du: 2047, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 });
     const net = new LoihiNetwork({ layers, inputMessageBits: 0 });
     // Same-step timing, 1 step: u = 640, v = 640 > 320 → 1 spike.
     expect(Array.from(net.run([1], 1, { lavaTiming: false }).counts[0])).toEqual([1]);
@@ -150,19 +133,7 @@ describe('LoihiNetwork', () => {
 
   it('a synaptic delay of 2 (hand case): Lava timing adds d + 1 steps and runs them, spikeflow timing adds d', () => {
     // du = 4095 clears u, dv = 4095 clears v: the neuron spikes exactly in the steps a = 10 arrives.
-    const layers: LoihiDenseLayer[] = [
-      {
-        kind: 'dense',
-        inFeatures: 1,
-        outFeatures: 1,
-        weights: Int32Array.from([10]),
-        weightExp: 0,
-        numWeightBits: 8,
-        signMode: 'mixed',
-        delays: Int32Array.from([2]),
-        neuron: { du: 4095, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 },
-      },
-    ];
+    const layers = oneNeuron(10, { du: 4095, dv: 4095, vth: 5, biasMant: 0, biasExp: 6 }, { delays: Int32Array.from([2]) });
     const net = new LoihiNetwork({ layers, inputMessageBits: 0 });
     // Input in steps 0..2. Lava: arrivals at 3, 4, 5 of 3 + 1 + 2 = 6 steps → 3 spikes.
     const lava = net.run([1], 3, { lavaTiming: true });
@@ -175,18 +146,7 @@ describe('LoihiNetwork', () => {
   it('hand case: one neuron, graded input, threshold crossing on the second step', () => {
     // w = 4, payload 5 → a = 20, u = 1280 each step (du = 4095 clears it), dv = 2048 halves v.
     // v: 1280, 640 + 1280 = 1920 > vth·64 = 1600 → spike at step 2, v = 0; step 3: 1280; step 4: 1920 → spike.
-    const layers: LoihiDenseLayer[] = [
-      {
-        kind: 'dense',
-        inFeatures: 1,
-        outFeatures: 1,
-        weights: Int32Array.from([4]),
-        weightExp: 0,
-        numWeightBits: 8,
-        signMode: 'mixed',
-        neuron: { du: 4095, dv: 2048, vth: 25, biasMant: 0, biasExp: 6 },
-      },
-    ];
+    const layers = oneNeuron(4, { du: 4095, dv: 2048, vth: 25, biasMant: 0, biasExp: 6 });
     const r = new LoihiNetwork({ layers, inputMessageBits: 3 }).run([5], 4, { lavaTiming: false });
     expect(Array.from(r.counts[0])).toEqual([2]);
   });

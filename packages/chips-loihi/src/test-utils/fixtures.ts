@@ -1,4 +1,4 @@
-import { BaseNode, tf, type NeuronDynamics, type NeuronReset, type SurrogateFunction, type Tensor } from '@spikeflow/core';
+import { BaseNode, tf, type Module, type NeuronDynamics, type NeuronReset, type SurrogateFunction, type Tensor } from '@spikeflow/core';
 import type { FloatNetwork } from '../quantize/float-network.js';
 
 /** A small deterministic generator for test data (xorshift32). */
@@ -12,6 +12,21 @@ export function makeRandom(seed: number): () => number {
     s >>>= 0;
     return s / 2 ** 32;
   };
+}
+
+/**
+ * Loads random weights into every tensor of `m`, drawn in order from `makeRandom(seed)`: uniform in
+ * ±scale, except BatchNorm running variances, uniform in [0.5, 1.5) (a variance must be positive).
+ */
+export function setRandomWeights(m: Module, seed: number, scale = 1): void {
+  const rnd = makeRandom(seed);
+  const entries = m.namedTensors().map((e) => {
+    const n = e.variable.size;
+    const isVar = e.name.endsWith('running_var');
+    const data = Float32Array.from({ length: n }, () => (isVar ? 0.5 + rnd() : (rnd() * 2 - 1) * scale));
+    return [e.name, { shape: [...e.variable.shape], data }] as [string, { shape: number[]; data: Float32Array }];
+  });
+  m.loadStateDict(new Map(entries));
 }
 
 /** The reset a test neuron describes: hard to its V_reset, or soft (V_reset null). */

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors, SpikeflowError } from '@spikeflow/core';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { decodeSafetensors, encodeSafetensors } from '@spikeflow/core';
 import { raster, singleLayer } from '../test-utils/networks.js';
 import { PYTHON, pythonHas } from '../test-utils/python.js';
 import { decodeNetworkFile, encodeNetworkFile, readNetworkFile } from './data-file.js';
@@ -26,7 +26,7 @@ describe('network data file', () => {
       ]),
       raster(3, 2, []),
     ];
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-'));
+    const dir = tempDir('sf-spinn-');
     const files = await exportNetwork(dir, net, { simulator: 'brian2', samples: { kind: 'spikes', rasters, labels: Int32Array.from([1, 0]) } });
     const back = await readNetworkFile(files.data);
     expect(back.network.populations).toEqual(net.populations);
@@ -45,35 +45,15 @@ describe('network data file', () => {
 
   it('rejects files that are not spikeflow networks or whose tensors do not match the description', () => {
     const other = encodeSafetensors(new Map(), { format: 'something-else' });
-    let err: unknown;
-    try {
-      decodeNetworkFile(other, 'x.safetensors');
-    } catch (e) {
-      err = e;
-    }
-    expect(SpikeflowError.is(err, 'format-unknown')).toBe(true);
-    expect((err as Error).message).toContain('x.safetensors');
+    expectSpikeflowError(() => decodeNetworkFile(other, 'x.safetensors'), 'format-unknown', 'x.safetensors');
     // Swap the weight tensor for one of the wrong shape.
     const good = decodeSafetensors(encodeNetworkFile(singleLayer([[1, 2]], 2)));
     good.tensors.set('projection/input-layer1/weight', { dtype: 'F32', shape: [2, 1], data: Float32Array.from([1, 2]) });
-    err = undefined;
-    try {
-      decodeNetworkFile(encodeSafetensors(good.tensors, good.metadata), 'y');
-    } catch (e) {
-      err = e;
-    }
-    expect(SpikeflowError.is(err, 'dataset-corrupt')).toBe(true);
-    expect((err as Error).message).toContain('expected F32 [1,2]');
+    expectSpikeflowError(() => decodeNetworkFile(encodeSafetensors(good.tensors, good.metadata), 'y'), 'dataset-corrupt', 'expected F32 [1,2]');
   });
 
   it('rejects samples that do not fit the network', () => {
-    let err: unknown;
-    try {
-      encodeNetworkFile(singleLayer([[1]], 4), { kind: 'spikes', rasters: [new Uint8Array(3)] });
-    } catch (e) {
-      err = e;
-    }
-    expect(SpikeflowError.is(err, 'shape-mismatch')).toBe(true);
+    expectSpikeflowError(() => encodeNetworkFile(singleLayer([[1]], 4), { kind: 'spikes', rasters: [new Uint8Array(3)] }), 'shape-mismatch');
   });
 });
 
@@ -92,19 +72,13 @@ describe('PyNN script', () => {
     expect(layerLatency('nest', 'current', 1, ['IF_curr_exp', 'IF_curr_delta'])).toBe(1);
     expect(layerLatency('spinnaker', 'spikes', 1, ['IF_curr_exp', 'IF_curr_exp'])).toBe(2);
     expect(layerLatency('brian2', 'current', 1, ['IF_curr_exp', 'IF_curr_exp'])).toBe(2);
-    let err: unknown;
-    try {
-      pynnScript('loihi' as never);
-    } catch (e) {
-      err = e;
-    }
-    expect(SpikeflowError.is(err, 'invalid-options')).toBe(true);
+    expectSpikeflowError(() => pynnScript('loihi' as never), 'invalid-options');
   });
 
   const py = pythonHas('numpy');
   it.skipIf(!py.ok)('is valid Python that reads the data file', () => {
     // Compile the script and run its reader on an export, without any PyNN back end.
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-py-'));
+    const dir = tempDir('sf-spinn-py-');
     writeFileSync(path.join(dir, 'run.py'), pynnScript());
     writeFileSync(path.join(dir, 'network.safetensors'), encodeNetworkFile(singleLayer([[0.5, -0.25]], 2)));
     const out = execFileSync(

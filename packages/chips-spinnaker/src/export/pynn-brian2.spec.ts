@@ -1,67 +1,74 @@
 // Validation against a real simulator: the exported script runs on PyNN's Brian2 back end and its
-// spike trains are compared, spike by spike, with spikeflow's reference simulation of the same
-// exported parameters. Needs Debian python3-pynn and python3-brian (/usr/bin/python3).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
+// spike trains are compared, spike by spike, with spikeflow's float reference of the same exported
+// parameters (which itself gives the trained model's spikes: network/map-model.spec.ts and
+// network/map-cuba.spec.ts). LIF layers become IF_curr_delta populations, CUBA-LIF layers
+// IF_curr_exp. Needs Debian python3-pynn and python3-brian (/usr/bin/python3).
 import { describe, expect, it } from 'vitest';
-import { FixedPointSimulator } from '../fixed/fixed-point-simulator.js';
-import { quantizeNetwork } from '../fixed/fixed-point-network.js';
+import type { Module } from '@spikeflow/core';
+import { CubaLIFNode, atan } from '@spikeflow/neurons';
 import { mapModel } from '../network/map-model.js';
-import { simulateReference } from '../reference/reference-simulator.js';
-import { PYTHON, pythonHas } from '../test-utils/python.js';
+import type { NetworkSample, SpinnakerNetwork } from '../network/spinnaker-network.js';
+import { cubaMlp, cubaNeuron, trainCubaNetwork } from '../test-utils/cuba-network.js';
+import { randomCurrentSamples } from '../test-utils/current-samples.js';
+import { pythonHas } from '../test-utils/python.js';
+import { runExportedScript } from '../test-utils/run-script.js';
 import { poissonPatterns, SMALL, trainSmallNetwork } from '../test-utils/small-network.js';
-import { exportNetwork } from './export-network.js';
+import { expectMoreSpikes, expectReferenceTrains, fixedPointTrainDiffs } from '../test-utils/spike-trains.js';
+import type { ExportSamples } from './data-file.js';
 
 const brian = pythonHas('pyNN', 'brian2');
 if (!brian.ok) console.warn(`skipped PyNN+Brian2 validation: ${brian.reason}`);
 
-interface ScriptOutput {
-  simulator: string;
-  latency: Record<string, number>;
-  samples: Array<{ index: number; predicted: number; label?: number; spikes: Record<string, number[][]> }>;
-  accuracy?: number;
-}
-
-function trains(spikes: Uint8Array, T: number, n: number): number[][] {
-  const out = Array.from({ length: n }, () => [] as number[]);
-  for (let t = 0; t < T; t++) for (let j = 0; j < n; j++) if (spikes[t * n + j]) out[j].push(t);
-  return out;
+/**
+ * Runs the script on Brian2 and expects its latency and the reference spike trains in every layer;
+ * logs how the s16.15 simulator does on the same samples. Returns the reference's spike count per
+ * population and what the script printed.
+ */
+async function expectBrian2Trains(
+  net: SpinnakerNetwork,
+  exported: ExportSamples,
+  samples: NetworkSample[],
+  latency: Record<string, number>,
+): Promise<{ counts: Record<string, number>; stdout: string }> {
+  const { out, stdout } = await runExportedScript(net, exported, { simulator: 'brian2' });
+  expect(out.simulator).toBe('brian2');
+  expect(out.latency).toEqual(latency);
+  const counts = expectReferenceTrains(net, out, samples);
+  const cells = net.populations.map((p) => `${p.size} ${p.cellType}`).join(' → ');
+  console.info(
+    `PyNN+Brian2 vs reference (${cells}, ${net.input.kind} input): ${JSON.stringify(counts)} spikes in ${samples.length} samples × ${net.timeSteps} steps, 0 mismatched; s16.15 simulator: ${fixedPointTrainDiffs(net, samples)} neuron trains differ${out.accuracy === undefined ? '' : `; Brian2 accuracy ${out.accuracy}`}`,
+  );
+  return { counts, stdout };
 }
 
 describe.skipIf(!brian.ok)('PyNN + Brian2 runs the exported script with the reference spike trains', () => {
-  it('20 → 10 → 4, 60 steps, trained: identical spike trains in every layer', async () => {
-    const model = trainSmallNetwork(60);
-    const net = mapModel(model, { timeSteps: SMALL.timeSteps, input: 'spikes' });
+  const trained: Array<{ neuron: string; train: () => Module; moreSpikesThan: Record<string, number> }> = [
+    { neuron: 'LIF τ = 2', train: () => trainSmallNetwork(60), moreSpikesThan: { all: 100 } },
+    { neuron: 'CUBA-LIF, output layer τ_syn = 3, τ_mem = 2, V_reset = −0.2', train: () => trainCubaNetwork(30), moreSpikesThan: { layer1: 100, layer2: 20 } },
+  ];
+  for (const { neuron, train, moreSpikesThan } of trained) {
+    it(`spike input, trained 20 → 10 → 4 (${neuron}), 60 steps: identical spike trains in every layer`, async () => {
+      const model = train();
+      const net = mapModel(model, { timeSteps: SMALL.timeSteps, input: 'spikes' });
+      model.dispose();
+      const { rasters, labels } = poissonPatterns(4, 4242);
+      const samples = rasters.map((spikes) => ({ spikes }));
+      const { counts, stdout } = await expectBrian2Trains(net, { kind: 'spikes', rasters, labels }, samples, { layer1: 2, layer2: 4 });
+      expect(stdout).toContain('accuracy');
+      // The comparison is not vacuous: both layers fire.
+      expectMoreSpikes(counts, moreSpikesThan);
+    }, 600_000); // Brian2 compiles and runs 4 samples × 60 steps; slow on a loaded machine
+  }
+
+  it('CUBA-LIF current input with a bias, 12 → 8 → 3, 30 steps: i_offset and initial isyn_exc per sample; τ_syn = τ_mem = 3 at the output', async () => {
+    // Equal time constants take the script's detour around Brian2's exact integrator (which
+    // divides by τ_m − τ_syn): τ_syn is moved by 1e−8 relative.
+    const neuron = (layer: number) => (layer === 0 ? cubaNeuron(0) : new CubaLIFNode({ tauSyn: 3, tauMem: 3, vReset: -0.2, vThreshold: 0.9, surrogate: atan() }));
+    const model = cubaMlp(12, 8, 3, 5, 2, neuron);
+    const net = mapModel(model, { timeSteps: 30, input: 'current' });
     model.dispose();
-    const { rasters, labels } = poissonPatterns(4, 4242);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-spinn-brian2-'));
-    const files = await exportNetwork(dir, net, { simulator: 'brian2', samples: { kind: 'spikes', rasters, labels } });
-    const { stdout } = await promisify(execFile)(PYTHON, [files.script, '--out', path.join(dir, 'spikes.json')], { timeout: 600_000, maxBuffer: 1 << 24 });
-    expect(stdout).toContain('accuracy');
-    const out = JSON.parse(readFileSync(path.join(dir, 'spikes.json'), 'utf8')) as ScriptOutput;
-    expect(out.simulator).toBe('brian2');
-    expect(out.latency).toEqual({ layer1: 2, layer2: 4 });
-    let spikesCompared = 0;
-    let fixedMismatches = 0;
-    const fixed = new FixedPointSimulator(quantizeNetwork(net));
-    rasters.forEach((r, s) => {
-      const ref = simulateReference(net, { spikes: r });
-      const fx = fixed.run({ spikes: r }).spikes;
-      for (const pop of net.populations) {
-        const expected = trains(ref.get(pop.name)!, SMALL.timeSteps, pop.size);
-        expect(out.samples[s].spikes[pop.name], `sample ${s}, ${pop.name}`).toEqual(expected);
-        spikesCompared += expected.flat().length;
-        const fxTrains = trains(fx.get(pop.name)!, SMALL.timeSteps, pop.size);
-        fixedMismatches += fxTrains.reduce((m, tr, j) => m + (JSON.stringify(tr) === JSON.stringify(expected[j]) ? 0 : 1), 0);
-      }
-    });
-    // The comparison is not vacuous: both layers fire.
-    expect(spikesCompared).toBeGreaterThan(100);
-    console.info(
-      `PyNN+Brian2 vs reference: ${spikesCompared} spikes in 4 samples × 14 neurons × 60 steps, 0 mismatches; s16.15 simulator: ${fixedMismatches} of 56 neuron trains differ; Brian2 accuracy ${out.accuracy}`,
-    );
-  }, 600_000); // Brian2 compiles and runs 4 samples × 60 steps; slow on a loaded machine
+    const { currents, samples } = randomCurrentSamples(net, 4, 9);
+    const { counts } = await expectBrian2Trains(net, { kind: 'currents', count: 4, currents }, samples, { layer1: 0, layer2: 2 });
+    expectMoreSpikes(counts, { layer1: 100, layer2: 20 });
+  }, 600_000);
 });

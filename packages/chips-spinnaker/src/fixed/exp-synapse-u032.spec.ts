@@ -2,10 +2,12 @@
 // the simulator's IF_curr_exp populations against float64 CUBA-LIF recurrences.
 import { describe, expect, it } from 'vitest';
 import { cubaParameters } from '../network/cuba-parameters.js';
-import { mapModel, offchipCurrents } from '../network/map-model.js';
+import { mapModel } from '../network/map-model.js';
 import type { SpinnakerNetwork } from '../network/spinnaker-network.js';
 import { simulateReference } from '../reference/reference-simulator.js';
-import { cubaMlp, lcg } from '../test-utils/cuba-network.js';
+import { cubaMlp } from '../test-utils/cuba-network.js';
+import { randomCurrentSamples } from '../test-utils/current-samples.js';
+import { lcg } from '../test-utils/lcg.js';
 import { raster } from '../test-utils/networks.js';
 import { expSynapseU032 } from './exp-synapse-u032.js';
 import { quantizeNetwork } from './fixed-point-network.js';
@@ -127,18 +129,11 @@ describe('FixedPointSimulator with IF_curr_exp (CUBA-LIF)', () => {
     const model = cubaMlp(12, 8, 3, 5);
     const net = mapModel(model, { timeSteps: 30, input: 'current' });
     model.dispose();
-    const rnd = lcg(9);
-    const B = 6;
-    const currents = offchipCurrents(
-      net,
-      Float32Array.from({ length: B * 12 }, () => rnd()),
-      B,
-    );
+    const { samples } = randomCurrentSamples(net, 6, 9);
     const sim = new FixedPointSimulator(quantizeNetwork(net));
     const spikes = { layer1: 0, layer2: 0 } as Record<string, number>;
     let differ = 0;
-    for (let b = 0; b < B; b++) {
-      const sample = { currents: currents.subarray(b * 8, (b + 1) * 8) };
+    for (const sample of samples) {
       const ref = simulateReference(net, sample);
       const fx = sim.run(sample).spikes;
       for (const name of ['layer1', 'layer2']) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { decayFactorS1615, fromS1615, mulS1615, roundHalfEven, S1615_MAX_BITS, S1615_MIN_BITS, toS1615 } from './s1615.js';
 
 // Slow, obviously correct reference: 64-bit product, add half an LSB, arithmetic shift, saturate.
@@ -24,16 +24,7 @@ describe('s16.15 conversion', () => {
   });
 
   it('rejects values outside [-65536, 65536) and non-finite values with unrepresentable', () => {
-    for (const v of [65536, -65536.0001, Number.NaN, Infinity]) {
-      let err: unknown;
-      try {
-        toS1615(v, 'v_thresh');
-      } catch (e) {
-        err = e;
-      }
-      expect(SpikeflowError.is(err, 'unrepresentable')).toBe(true);
-      expect((err as Error).message).toContain('v_thresh');
-    }
+    for (const v of [65536, -65536.0001, Number.NaN, Infinity]) expectSpikeflowError(() => toS1615(v, 'v_thresh'), 'unrepresentable', 'v_thresh');
     expect(toS1615(-65536)).toBe(S1615_MIN_BITS);
   });
 });

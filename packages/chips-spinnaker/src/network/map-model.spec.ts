@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { expectSpikeflowError } from '@spikeflow/testing';
 import { Conv2d, Flatten, Linear, MaxPool2d, Sequential, manualSeed, tf } from '@spikeflow/core';
 import { IFNode, LIFNode, ParametricLIFNode, atan } from '@spikeflow/neurons';
-import { simulateReference } from '../reference/reference-simulator.js';
-import { layerSpikes, poissonPatterns, rastersToTensor, SMALL, trainSmallNetwork } from '../test-utils/small-network.js';
+import { expectReferenceSpikesOnPatterns } from '../test-utils/expect-reference-spikes.js';
+import { trainSmallNetwork } from '../test-utils/small-network.js';
 import { mapModel, offchipCurrents } from './map-model.js';
 import { IF_TAU_M_STEPS, neuronParameters } from './neuron-parameters.js';
 
@@ -73,26 +73,8 @@ describe('mapModel', () => {
 
   it('reproduces the trained model: the float reference of the exported parameters gives its spikes', () => {
     const model = trainSmallNetwork(30);
-    const net = mapModel(model, { timeSteps: SMALL.timeSteps, input: 'spikes' });
-    const { rasters } = poissonPatterns(6, 77);
-    const x = rastersToTensor(rasters, SMALL.timeSteps, SMALL.inputs);
-    const [hidden, output] = layerSpikes(model, x);
-    x.dispose();
-    let total = 0;
-    rasters.forEach((r, b) => {
-      const ref = simulateReference(net, { spikes: r });
-      for (const [name, tfSpikes, n] of [
-        ['layer1', hidden, SMALL.hidden],
-        ['layer2', output, SMALL.classes],
-      ] as const) {
-        const mine = ref.get(name)!;
-        const theirs = new Uint8Array(SMALL.timeSteps * n);
-        for (let t = 0; t < SMALL.timeSteps; t++) for (let j = 0; j < n; j++) theirs[t * n + j] = tfSpikes[(t * rasters.length + b) * n + j];
-        expect(Array.from(mine), `${name} of sample ${b}`).toEqual(Array.from(theirs));
-        total += mine.reduce((s, v) => s + v, 0);
-      }
-    });
-    expect(total).toBeGreaterThan(50);
+    const counts = expectReferenceSpikesOnPatterns(model, 6, 77);
+    expect(counts.layer1 + counts.layer2).toBeGreaterThan(50);
     model.dispose();
   });
 

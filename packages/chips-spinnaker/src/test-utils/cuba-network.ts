@@ -2,6 +2,7 @@
 // small-network's BPTT loop) and a direct-input MLP with a bias in its off-chip layer.
 import { Linear, Sequential, type Module } from '@spikeflow/core';
 import { CubaLIFNode, atan } from '@spikeflow/neurons';
+import { lcg } from './lcg.js';
 import { trainSmallNetwork } from './small-network.js';
 
 /** Layer k's CUBA-LIF neuron: τ_syn = 2, τ_mem = 4 in the hidden layer; τ_syn = 3, τ_mem = 2, V_reset = −0.2 at the output. */
@@ -12,12 +13,6 @@ export function cubaNeuron(layer: number): CubaLIFNode {
 /** The 20 → 10 → 4 CUBA-LIF classifier trained for `steps` Adam steps on small-network's patterns. */
 export function trainCubaNetwork(steps = 30): Module {
   return trainSmallNetwork(steps, cubaNeuron);
-}
-
-/** A seeded linear congruential generator in [0, 1). */
-export function lcg(seed: number): () => number {
-  let s = seed;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** `in → hidden → out` with CUBA-LIF layers (`neuron`, default {@link cubaNeuron}); weights uniform in [−0.8, 1.2]·scale/√fan-in (skewed positive so both layers fire); a bias in the first layer only. */
