@@ -178,9 +178,12 @@ void bn_backward(const float* restrict dy, const float* restrict x, const float*
 // Max pooling, NHWC, PyTorch semantics: −∞ padding, floor mode; each window's gradient goes to its
 // first maximum in row-major order. The forward records that position (a flat index into x).
 
+// A window's size, strides and zero padding, in the order every windowed kernel takes them
+// (core-wasm-module.ts's Window).
+#define WINDOW int kh, int kw, int sh, int sw, int ph, int pw
+
 EXPORT(maxpool_forward)
-void maxpool_forward(const float* restrict x, float* restrict y, int* restrict arg, size_t N, int H, int W, size_t C,
-                     int kh, int kw, int sh, int sw, int ph, int pw, int Ho, int Wo) {
+void maxpool_forward(const float* restrict x, float* restrict y, int* restrict arg, size_t N, int H, int W, size_t C, WINDOW, int Ho, int Wo) {
   for (size_t n = 0; n < N; n++) {
     for (int oy = 0; oy < Ho; oy++) {
       for (int ox = 0; ox < Wo; ox++) {
@@ -236,7 +239,15 @@ void maxpool_backward(const float* restrict dy, const int* restrict arg, float* 
 // its filter taps to the outputs it reaches, and the filter gradient gathers the output gradients
 // those inputs reached.
 
-#define CONV_SCATTER(BODY)                                                                       \
+// The geometry both conv kernels take after their pointers (core-wasm-module.ts's ConvGeometry).
+#define CONV_GEOMETRY size_t N, int H, int W, size_t Cin, int Ho, int Wo, size_t Cout, WINDOW
+
+// Zero the `COUNT` values of the result `ACC`, then visit every (non-zero input, filter tap, output)
+// triple with `o` the output row (of `OUT`) and `t` the tap row (of `TAPS`), running BODY for each.
+#define CONV_SCATTER(ACC, COUNT, OUT, TAPS, BODY)                                                \
+  for (size_t i = 0; i < (COUNT); i++) ACC[i] = 0.0f;                                            \
+  float* restrict out = OUT;                                                                     \
+  float* restrict taps = TAPS;                                                                   \
   for (size_t n = 0; n < N; n++) {                                                               \
     for (int iy = 0; iy < H; iy++) {                                                             \
       for (int ix = 0; ix < W; ix++) {                                                           \
@@ -265,21 +276,13 @@ void maxpool_backward(const float* restrict dy, const int* restrict arg, float* 
   }
 
 EXPORT(sparse_conv_forward)
-void sparse_conv_forward(const float* restrict x, float* restrict w, float* restrict y, size_t N, int H, int W, size_t Cin,
-                         int Ho, int Wo, size_t Cout, int kh, int kw, int sh, int sw, int ph, int pw) {
-  for (size_t i = 0; i < (size_t)N * Ho * Wo * Cout; i++) y[i] = 0.0f;
-  float* restrict out = y;
-  float* restrict taps = w;
-  CONV_SCATTER(if (a == 1.0f) { for (size_t c = 0; c < Cout; c++) o[c] += t[c]; } else { for (size_t c = 0; c < Cout; c++) o[c] += a * t[c]; })
+void sparse_conv_forward(const float* restrict x, float* restrict w, float* restrict y, CONV_GEOMETRY) {
+  CONV_SCATTER(y, (size_t)N * Ho * Wo * Cout, y, w, if (a == 1.0f) { for (size_t c = 0; c < Cout; c++) o[c] += t[c]; } else { for (size_t c = 0; c < Cout; c++) o[c] += a * t[c]; })
 }
 
 EXPORT(sparse_conv_grad_w)
-void sparse_conv_grad_w(const float* restrict x, float* restrict dy, float* restrict dw, size_t N, int H, int W, size_t Cin,
-                        int Ho, int Wo, size_t Cout, int kh, int kw, int sh, int sw, int ph, int pw) {
-  for (size_t i = 0; i < (size_t)kh * kw * Cin * Cout; i++) dw[i] = 0.0f;
-  float* restrict out = dy;
-  float* restrict taps = dw;
-  CONV_SCATTER(if (a == 1.0f) { for (size_t c = 0; c < Cout; c++) t[c] += o[c]; } else { for (size_t c = 0; c < Cout; c++) t[c] += a * o[c]; })
+void sparse_conv_grad_w(const float* restrict x, float* restrict dy, float* restrict dw, CONV_GEOMETRY) {
+  CONV_SCATTER(dw, (size_t)kh * kw * Cin * Cout, dy, dw, if (a == 1.0f) { for (size_t c = 0; c < Cout; c++) t[c] += o[c]; } else { for (size_t c = 0; c < Cout; c++) t[c] += a * o[c]; })
 }
 
 // ---------------------------------------------------------------------------------------------

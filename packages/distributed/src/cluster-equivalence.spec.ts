@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Trainer, loadCheckpoint, tf, type Batch } from '@spikeflow/core';
 import { fixtureJob } from './test-utils/fixture-job.js';
-import { killAll, start, tempDir, waitExit, waitLine } from './test-utils/processes.js';
+import { jsonLines, killAll, paramHashRows, start, tempDir, waitExit, waitLine } from './test-utils/processes.js';
 
 // 240 samples, global batch 12: one epoch is exactly the 20 steps the bar asks for.
 const CONFIG = { samples: 240, globalBatch: 12, epochs: 1, seed: 7 };
@@ -92,13 +92,7 @@ describe('data-parallel equivalence with one process of batch N·B', () => {
       expect(result.steps).toBe(STEPS);
 
       // Bitwise-identical parameters across ranks, step by step (each worker hashes its own).
-      const perWorker = ws.map((_, i) =>
-        readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l))
-          .filter((l) => 'paramHash' in l),
-      );
+      const perWorker = ws.map((_, i) => paramHashRows(dir, `w${i}`));
       for (const rows of perWorker) expect(rows.map((r) => r.step)).toEqual(Array.from({ length: STEPS }, (_, s) => s));
       for (let s = 0; s < STEPS; s++) expect(new Set(perWorker.map((rows) => rows[s].paramHash)).size).toBe(1);
       if (workers === 2) hashesOf2.push(...perWorker[0].map((r) => r.paramHash as string));
@@ -158,18 +152,10 @@ describe('data-parallel equivalence with one process of batch N·B', () => {
     expect(l.result).toBeDefined();
     for (const w of ws) expect(await waitExit(w, 10_000)).toBe(0);
     for (let i = 0; i < 2; i++) {
-      const rows = readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8')
-        .trim()
-        .split('\n')
-        .map((x) => JSON.parse(x))
-        .filter((x) => 'paramHash' in x);
+      const rows = paramHashRows(dir, `w${i}`);
       expect(rows.map((r) => r.paramHash)).toEqual(hashesOf2);
       // The faults really happened: frames were lost (and re-requested), duplicated and reordered.
-      const fin = readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8')
-        .trim()
-        .split('\n')
-        .map((x) => JSON.parse(x))
-        .find((x) => 'finished' in x).finished;
+      const fin = jsonLines(dir, `w${i}`).find((x) => 'finished' in x).finished;
       expect(fin.ring.chaos.dropped).toBeGreaterThan(0);
       expect(fin.ring.chaos.duplicated).toBeGreaterThan(0);
       expect(fin.ring.chaos.reordered).toBeGreaterThan(0);

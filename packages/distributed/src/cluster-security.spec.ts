@@ -11,6 +11,7 @@ import { generateKeyPair, isLoopbackEndpoint, readAllowList, readKeyPair, requir
 import { killAll, start, tempDir, waitExit, waitLine } from './test-utils/processes.js';
 import { jobFingerprint, runWorker } from './worker/cluster-worker.js';
 import { fixtureJob } from './test-utils/fixture-job.js';
+import { coordinatorOptions } from './test-utils/coordinator-options.js';
 
 const PLAN = { globalBatch: 12, epochs: 1, commitEvery: 4 };
 const CONFIG = { samples: 48, globalBatch: 12, epochs: 1 };
@@ -49,17 +50,9 @@ describe('security', () => {
     expect(isLoopbackEndpoint('tcp://10.0.0.1:5555')).toBe(false);
     expect(() => requireSecureEndpoint('tcp://10.0.0.1:5555', undefined, 'coordinator')).toThrow(/not loopback: give CURVE keys .* or pass --insecure/);
     expect(requireSecureEndpoint('tcp://10.0.0.1:5555', { insecure: true }, 'x')).toEqual({ insecure: true });
-    const e = await Coordinator.start({ bind: 'tcp://0.0.0.0:0', minWorkers: 1, config: {}, fingerprint: FP, plan: PLAN, runDir: tempDir() }).catch((x: unknown) => x);
+    const e = await Coordinator.start(coordinatorOptions({ bind: 'tcp://0.0.0.0:0', config: {}, fingerprint: FP, plan: PLAN })).catch((x: unknown) => x);
     expect(SpikeflowError.is(e, 'unauthorized')).toBe(true);
-    const e2 = await Coordinator.start({
-      bind: 'tcp://127.0.0.1:0',
-      minWorkers: 1,
-      config: {},
-      fingerprint: FP,
-      plan: PLAN,
-      runDir: tempDir(),
-      security: { curve: generateKeyPair() },
-    }).catch((x: unknown) => x);
+    const e2 = await Coordinator.start(coordinatorOptions({ config: {}, fingerprint: FP, plan: PLAN, security: { curve: generateKeyPair() } })).catch((x: unknown) => x);
     expect((e2 as Error).message).toMatch(/no worker public key is allowed/);
   });
 
@@ -73,9 +66,7 @@ describe('security', () => {
 
   it('bad plans are typed errors naming the option: --commit-every must be an integer >= 1', async () => {
     for (const commitEvery of [0, Number.NaN, 2.5]) {
-      const e = await Coordinator.start({ bind: 'tcp://127.0.0.1:0', minWorkers: 1, config: {}, fingerprint: FP, plan: { ...PLAN, commitEvery }, runDir: tempDir() }).catch(
-        (x: unknown) => x,
-      );
+      const e = await Coordinator.start(coordinatorOptions({ config: {}, fingerprint: FP, plan: { ...PLAN, commitEvery } })).catch((x: unknown) => x);
       expect(SpikeflowError.is(e, 'invalid-options')).toBe(true);
       expect((e as Error).message).toContain(`--commit-every must be an integer >= 1 (steps between commits), got ${commitEvery}`);
     }
@@ -148,15 +139,7 @@ describe('security', () => {
   it('malformed and oversized frames are dropped without crashing the coordinator, which still serves a valid hello', async () => {
     const events: ClusterEvent[] = [];
     // The default limit is what the protocol allows: a control frame or a state of the fingerprint's tensors.
-    const c = await Coordinator.start({
-      bind: 'tcp://127.0.0.1:0',
-      minWorkers: 1,
-      config: { x: 1 },
-      fingerprint: FP,
-      plan: PLAN,
-      runDir: tempDir(),
-      onEvent: (e) => events.push(e),
-    });
+    const c = await Coordinator.start(coordinatorOptions({ config: { x: 1 }, fingerprint: FP, plan: PLAN, onEvent: (e) => events.push(e) }));
     expect(c.maxMessageBytes).toBeLessThan(1.1 * (1 << 20));
     const running = c.run();
     running.catch(() => undefined);

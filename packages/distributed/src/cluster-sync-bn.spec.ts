@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Trainer, loadCheckpoint, type Batch } from '@spikeflow/core';
 import { fixtureJob, type FixtureConfig } from './test-utils/fixture-job.js';
-import { killAll, start, tempDir, waitExit, waitLine } from './test-utils/processes.js';
+import { killAll, paramHashRows, start, tempDir, waitExit, waitLine } from './test-utils/processes.js';
 import { generateKeyPair, readAllowList, readKeyPair, writeKeyPair } from './transport/security.js';
 
 // A Linear → BatchNorm1d → IF → Linear → IF net. 98 samples with global batch 12: 9 steps, the last
@@ -87,13 +87,7 @@ async function cluster(workers: number, syncBatchNorm: boolean, curve = false): 
   const codes = await Promise.all(ws.map((w) => waitExit(w, 10_000)));
   if (codes.some((c) => c !== 0)) return { diff: { worst: Infinity, name: '' }, hashesAgree: false, error: `worker exit codes ${codes.join(', ')}` };
   if (l.result.steps !== STEPS) return { diff: { worst: Infinity, name: '' }, hashesAgree: false, error: `${l.result.steps} steps, expected ${STEPS}` };
-  const rows = ws.map((_, i) =>
-    readFileSync(path.join(dir, `w${i}.jsonl`), 'utf8')
-      .trim()
-      .split('\n')
-      .map((x) => JSON.parse(x))
-      .filter((x) => 'paramHash' in x),
-  );
+  const rows = ws.map((_, i) => paramHashRows(dir, `w${i}`));
   const hashesAgree = rows.every((r) => r.length === STEPS) && Array.from({ length: STEPS }, (_, s) => new Set(rows.map((r) => r[s].paramHash)).size === 1).every(Boolean);
   const ck = await loadCheckpoint(l.result.checkpoint);
   return { diff: worstDiff(ck.weights, ref), hashesAgree };

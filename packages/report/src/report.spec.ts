@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
 import { Linear, Sequential, createSpikeflow, manualSeed, tf, type EpochMetrics } from '@spikeflow/core';
 import { neurons } from '@spikeflow/neurons';
 import { recordActivity } from './activity/record-activity.js';
@@ -11,8 +11,7 @@ import { renderFigure } from './render/render-figure.js';
 import type { ReportData } from './report/report-data.js';
 
 const sf = createSpikeflow({ plugins: [neurons()] });
-const tmp = mkdtempSync(path.join(tmpdir(), 'spikeflow-report-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('spikeflow-report-');
 
 /** Linear(4→6) → LIF → Linear(6→3) → LIF with fixed seeded weights. */
 function tinyNet(tau = 2) {

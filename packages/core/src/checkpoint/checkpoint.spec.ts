@@ -1,7 +1,6 @@
 import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync, promises as fsp } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../engine/tf.js';
 import { Module } from '../nn/module.js';
@@ -116,7 +115,7 @@ describe('checkpoint validation (trust no input)', () => {
   const baseState = { epoch: 0, step: 1, batchInEpoch: 2, seed: 3, rng: [1, 2, 3, 4] as const, config: { model: 'tiny' }, spikeflowVersion: '0.1.0' };
 
   async function saved(): Promise<{ root: string; dir: string; model: Tiny }> {
-    const root = mkdtempSync(path.join(tmpdir(), 'sf-ckpt-v-'));
+    const root = tempDir('sf-ckpt-v-');
     const model = new Tiny();
     const opt = new Adam(model.namedParameters(), { lr: 0.1 });
     opt.step(new Map([['weight', tf.ones([2, 2])]]));

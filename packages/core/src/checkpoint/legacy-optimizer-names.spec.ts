@@ -7,6 +7,13 @@ import { manualSeed } from '../util/seed.js';
 import { legacyOptimizerNames } from './legacy-optimizer-names.js';
 
 const slot = (n: number) => ({ shape: [n], data: Float32Array.from({ length: n }, (_, i) => i + 1) });
+/** An SGD state at `step` with a momentum slot of each given size under each name. */
+const sgdState = (step: number, slots: Record<string, number>) => ({
+  kind: 'sgd',
+  step,
+  hyper: { lr: 0.1 },
+  slots: new Map(Object.entries(slots).map(([name, n]) => [name, slot(n)])),
+});
 
 describe('legacyOptimizerNames', () => {
   manualSeed(3);
@@ -14,16 +21,7 @@ describe('legacyOptimizerNames', () => {
 
   it('renames slots stored under index paths to the named parameters, and the optimizer accepts them', () => {
     // Momentum slots as spikeflow wrote them when every Sequential child was numbered.
-    const old = {
-      kind: 'sgd',
-      step: 7,
-      hyper: { lr: 0.1 },
-      slots: new Map([
-        ['0.1.weight.momentum', slot(12)],
-        ['0.1.bias.momentum', slot(3)],
-        ['1.weight.momentum', slot(6)],
-      ]),
-    };
+    const old = sgdState(7, { '0.1.weight.momentum': 12, '0.1.bias.momentum': 3, '1.weight.momentum': 6 });
     const migrated = legacyOptimizerNames(model, old);
     expect([...migrated.slots.keys()]).toEqual(['fc1.linear.weight.momentum', 'fc1.linear.bias.momentum', 'fc2.weight.momentum']);
     expect(migrated.slots.get('fc2.weight.momentum')).toBe(old.slots.get('1.weight.momentum'));
@@ -35,17 +33,9 @@ describe('legacyOptimizerNames', () => {
   });
 
   it('leaves current or unmappable state as it is, so the optimizer reports the mismatch', () => {
-    const current = { kind: 'sgd', step: 1, hyper: { lr: 0.1 }, slots: new Map([['fc2.weight.momentum', slot(6)]]) };
+    const current = sgdState(1, { 'fc2.weight.momentum': 6 });
     expect(legacyOptimizerNames(model, current)).toBe(current);
-    const foreign = {
-      kind: 'sgd',
-      step: 1,
-      hyper: { lr: 0.1 },
-      slots: new Map([
-        ['1.weight.momentum', slot(6)],
-        ['7.weight.momentum', slot(6)],
-      ]),
-    };
+    const foreign = sgdState(1, { '1.weight.momentum': 6, '7.weight.momentum': 6 });
     expect(legacyOptimizerNames(model, foreign)).toBe(foreign);
   });
 });

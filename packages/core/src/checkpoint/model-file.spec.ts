@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '@spikeflow/testing';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { tf } from '../engine/tf.js';
@@ -89,7 +89,7 @@ describe('sf.saveModel / sf.loadModel', () => {
     const { sf, model } = build(1);
     const expected = Array.from(model.forward(input()).dataSync());
     expect(expected.some((v) => v !== 0)).toBe(true);
-    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'sf-model-')), 'saved');
+    const dir = path.join(tempDir('sf-model-'), 'saved');
     await sf.saveModel(model, dir);
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'model.safetensors']);
     const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8'));
@@ -110,7 +110,7 @@ describe('sf.saveModel / sf.loadModel', () => {
   it('loads the model of a checkpoint written for a model built by sf.model', async () => {
     const { model } = build(2);
     const expected = Array.from(model.forward(input()).dataSync());
-    const run = mkdtempSync(path.join(tmpdir(), 'sf-model-run-'));
+    const run = tempDir('sf-model-run-');
     await saveCheckpoint(path.join(run, 'checkpoints', 'epoch-001'), {
       model,
       state: { epoch: 0, step: 0, batchInEpoch: 0, seed: 0, rng: [1, 1, 1, 1], config: {}, spikeflowVersion: '0.1.0' },
@@ -121,7 +121,7 @@ describe('sf.saveModel / sf.loadModel', () => {
 
   it('refuses models it cannot rebuild, with typed errors', async () => {
     const { sf } = build(3);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-model-bad-'));
+    const dir = tempDir('sf-model-bad-');
     const handmade = new TinyNet(6, 4, 2, () => new TestIF({ surrogate: sigmoidSurrogate() }));
     await expect(sf.saveModel(handmade, dir)).rejects.toSatisfy((e) => SpikeflowError.is(e, 'not-supported') && /not built by sf\.model/.test((e as Error).message));
     const viaFactory = sf.model('tiny', {}, { inputShape: [6], numClasses: 2, neuron: () => new TestIF({ surrogate: sigmoidSurrogate() }) });
@@ -141,7 +141,7 @@ describe('sf.saveModel / sf.loadModel', () => {
     // The reshape is a view of the flat output: the same values as the chain without the last layer.
     const seq = model as Sequential;
     expect(seq.namedChildren().at(-1)).toEqual(['shape', expect.any(ShapedOutput)]);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-shaped-'));
+    const dir = tempDir('sf-shaped-');
     await sf.saveModel(model, path.join(dir, 'm'));
     const again = await sf.loadModel(path.join(dir, 'm'));
     again.resetState();

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { Tensor } from '../engine/tf.js';
 import { repeatTime } from '../ops/repeat-time.js';
+import { noOptions } from '../util/no-options.js';
 import type { Encoder, EncoderDescriptor } from '../contracts/encoder.js';
 
 /** Direct (analog) encoding: the static input is repeated at every time step, `[B, ...] -> [T, B, ...]`. */
@@ -17,6 +17,6 @@ export function directEncoder(): Encoder {
 export const directEncoderDescriptor: EncoderDescriptor<Record<string, never>> = {
   id: 'direct',
   description: 'Repeat the analog input at every time step',
-  options: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  options: noOptions,
   create: () => directEncoder(),
 };

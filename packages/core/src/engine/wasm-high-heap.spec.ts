@@ -8,11 +8,11 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { Adam } from '../optim/adam.js';
-import { batchNormTrain } from '../ops/batch-norm.js';
 import { conv2d, setEventDrivenConv } from '../ops/conv2d.js';
 import { linear } from '../ops/linear.js';
 import { maxPool2d } from '../ops/max-pool.js';
 import { coreKernels, density, setEventDriven } from '../ops/spike-matmul.js';
+import { batchNormData, batchNormOutputs } from '../ops/test-utils/batch-norm-outputs.js';
 import { expectClose, randnData } from '../ops/test-utils/compare.js';
 import { useCompiledLayerKernels } from '../ops/wasm-ops.js';
 import { Rng } from '../util/rng.js';
@@ -136,24 +136,12 @@ describe('compiled wasm kernels on tensors above 2 GiB', () => {
   });
 
   it('batch norm (forward, statistics, all gradients) equals the composed ops', () => {
-    const rng = new Rng('high-heap-bn');
     const [m, c] = [517, 12];
-    const xData = Float32Array.from(randnData(m * c, rng), (v, i) => 3 + (i % c) + v);
-    const wData = randnData(c, rng);
-    const bData = randnData(c, rng);
-    const rData = randnData(m * c, rng);
+    const { xData, wData, bData, rData } = batchNormData('high-heap-bn', m, c, 3);
     const runBn = (compiled: boolean) => {
       useCompiledLayerKernels(compiled);
       const [x, w, b, r] = [high(xData, [m, c]), high(wData, [c]), high(bData, [c]), high(rData, [m, c])];
-      const out = tf.tidy(() => {
-        const res = batchNormTrain(x, w, b, 1e-5);
-        const grads = tf.grads((a: Tensor, ww: Tensor, bb: Tensor) => {
-          const o = batchNormTrain(a, ww, bb, 1e-5);
-          tf.dispose([o.mean, o.variance]);
-          return tf.sum(tf.mul(o.y, r));
-        })([x, w, b]);
-        return [res.y, res.mean, res.variance, ...grads];
-      });
+      const out = batchNormOutputs(x, w, b, r);
       tf.dispose([x, w, b, r]);
       return values(out);
     };

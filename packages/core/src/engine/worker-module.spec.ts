@@ -1,11 +1,11 @@
 // Worker threads from module files: the compiled `.js` when it exists (a built package), else the
 // `.ts` source transpiled on the fly (a package run from src/, as under the test runner).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { startModuleWorker } from './worker-module.js';
 
@@ -17,7 +17,7 @@ function firstMessage(worker: Worker): Promise<unknown> {
 }
 
 function moduleDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sf-worker-module-'));
+  const dir = tempDir('sf-worker-module-');
   // A typed helper imported with the `.js` specifier TypeScript sources use.
   writeFileSync(join(dir, 'scale.ts'), 'export function scale(x: number, by: number): number {\n  return x * by;\n}\n');
   writeFileSync(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { Conv2d } from '../nn/conv2d.js';
 import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
@@ -110,12 +110,6 @@ describe('setStepMode', () => {
     }
     expect(() => setStepMode(mlp(), 'x' as 's')).toThrowError(expect.objectContaining({ kind: 'invalid-options' }));
     const model = new Sequential(new Linear(4, 4), new NoStep());
-    try {
-      setStepMode(model, 's');
-      expect.unreachable();
-    } catch (e) {
-      expect(SpikeflowError.is(e, 'not-supported')).toBe(true);
-      expect((e as Error).message).toContain("'1'");
-    }
+    expectSpikeflowError(() => setStepMode(model, 's'), 'not-supported', "'1'");
   });
 });

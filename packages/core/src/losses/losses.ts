@@ -1,16 +1,8 @@
 import { z } from 'zod';
 import { tf, type Tensor } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { noOptions } from '../util/no-options.js';
+import { checkClassOutput } from './check-class-output.js';
 import type { LossDescriptor, LossFunction } from '../contracts/loss.js';
-
-function checkOutput(output: Tensor, labels: Tensor, numClasses: number, id: string): void {
-  if (output.rank !== 3 || output.shape[2] !== numClasses) {
-    throw new SpikeflowError('shape-mismatch', `loss '${id}' expects the network output [T, B, ${numClasses}], got [${output.shape}]`);
-  }
-  if (labels.rank !== 1 || labels.shape[0] !== output.shape[1]) {
-    throw new SpikeflowError('shape-mismatch', `loss '${id}' expects labels [${output.shape[1]}], got [${labels.shape}]`);
-  }
-}
 
 function oneHot(labels: Tensor, numClasses: number): Tensor {
   return tf.oneHot(tf.cast(labels, 'int32') as tf.Tensor1D, numClasses).toFloat();
@@ -32,7 +24,7 @@ export function mseRateLoss(): LossFunction {
   return {
     id: 'core/mse-rate',
     compute(output, labels, numClasses) {
-      checkOutput(output, labels, numClasses, 'mse-rate');
+      checkClassOutput(output, labels, numClasses, 'mse-rate');
       return tf.tidy(() => tf.mean(tf.square(tf.sub(tf.mean(output, 0), oneHot(labels, numClasses)))));
     },
   };
@@ -43,7 +35,7 @@ export function crossEntropyMeanLoss(): LossFunction {
   return {
     id: 'core/ce-mean',
     compute(output, labels, numClasses) {
-      checkOutput(output, labels, numClasses, 'ce-mean');
+      checkClassOutput(output, labels, numClasses, 'ce-mean');
       return crossEntropy(tf.mean(output, 0), labels, numClasses);
     },
   };
@@ -59,7 +51,7 @@ export function tetLoss(options: { lambda?: number; means?: number } = {}): Loss
   return {
     id: 'core/tet',
     compute(output, labels, numClasses) {
-      checkOutput(output, labels, numClasses, 'tet');
+      checkClassOutput(output, labels, numClasses, 'tet');
       return tf.tidy(() => {
         const T = output.shape[0];
         const steps = tf.unstack(output, 0);
@@ -75,14 +67,14 @@ export function tetLoss(options: { lambda?: number; means?: number } = {}): Loss
 export const mseRateDescriptor: LossDescriptor<Record<string, never>> = {
   id: 'mse-rate',
   description: 'MSE between output firing rate and one-hot label (SpikingJelly examples)',
-  options: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  options: noOptions,
   create: () => mseRateLoss(),
 };
 
 export const ceMeanDescriptor: LossDescriptor<Record<string, never>> = {
   id: 'ce-mean',
   description: 'Cross-entropy on the time-mean output',
-  options: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  options: noOptions,
   create: () => crossEntropyMeanLoss(),
 };
 

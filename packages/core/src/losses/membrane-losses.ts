@@ -1,19 +1,12 @@
 import { z } from 'zod';
 import { tf, type Tensor } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { noOptions } from '../util/no-options.js';
+import { checkClassOutput } from './check-class-output.js';
 import type { LossDescriptor, LossFunction } from '../contracts/loss.js';
 import { crossEntropy } from './losses.js';
 
 function checkMembrane(output: Tensor, labels: Tensor, numClasses: number, id: string): void {
-  if (output.rank !== 3 || output.shape[2] !== numClasses) {
-    throw new SpikeflowError(
-      'shape-mismatch',
-      `loss '${id}' expects the output layer's membrane potential [T, B, ${numClasses}] (e.g. from a NonSpikingLIF), got [${output.shape}]`,
-    );
-  }
-  if (labels.rank !== 1 || labels.shape[0] !== output.shape[1]) {
-    throw new SpikeflowError('shape-mismatch', `loss '${id}' expects labels [${output.shape[1]}], got [${labels.shape}]`);
-  }
+  checkClassOutput(output, labels, numClasses, id, "the output layer's membrane potential", ' (e.g. from a NonSpikingLIF)');
 }
 
 /**
@@ -60,7 +53,7 @@ export function mseMembraneLoss(options: { onTarget?: number; offTarget?: number
 export const ceMembraneDescriptor: LossDescriptor<Record<string, never>> = {
   id: 'ce-membrane',
   description: "Cross-entropy on the output layer's membrane potential at every step (snnTorch ce_mem_loss)",
-  options: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  options: noOptions,
   create: () => crossEntropyMembraneLoss(),
 };
 

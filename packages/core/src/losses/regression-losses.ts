@@ -5,6 +5,7 @@ import type { LossFunction } from '../contracts/loss.js';
 import type { LossContext, TaskLoss, TaskLossDescriptor } from '../contracts/task-loss.js';
 import { readOutput } from '../tasks/read-out.js';
 import { predictionShape } from '../tasks/target-layout.js';
+import { noOptions } from '../util/no-options.js';
 
 /** Element-wise penalty of the residual `d = prediction − target`. */
 type Penalty = (d: Tensor) => Tensor;
@@ -105,31 +106,28 @@ function refusesLabels(id: string): LossFunction {
   };
 }
 
-const noOptions = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
+/** A regression loss's descriptor: its classic `create` refuses class labels (see {@link refusesLabels}). */
+function regressionDescriptor<O>(id: string, description: string, options: z.ZodType<O>, createTaskLoss: (o: O) => TaskLoss): TaskLossDescriptor<O> {
+  return { id, description, options, targetKinds: ['regression'], create: () => refusesLabels(`core/${id}`), createTaskLoss };
+}
 
-export const mseRegressionDescriptor: TaskLossDescriptor<Record<string, never>> = {
-  id: 'mse',
-  description: 'Mean squared error of the task read-out against float targets (regression)',
-  options: noOptions,
-  targetKinds: ['regression'],
-  create: () => refusesLabels('core/mse'),
-  createTaskLoss: () => mseRegressionLoss(),
-};
+export const mseRegressionDescriptor: TaskLossDescriptor<Record<string, never>> = regressionDescriptor(
+  'mse',
+  'Mean squared error of the task read-out against float targets (regression)',
+  noOptions,
+  () => mseRegressionLoss(),
+);
 
-export const maeRegressionDescriptor: TaskLossDescriptor<Record<string, never>> = {
-  id: 'mae',
-  description: 'Mean absolute error of the task read-out against float targets (regression)',
-  options: noOptions,
-  targetKinds: ['regression'],
-  create: () => refusesLabels('core/mae'),
-  createTaskLoss: () => maeRegressionLoss(),
-};
+export const maeRegressionDescriptor: TaskLossDescriptor<Record<string, never>> = regressionDescriptor(
+  'mae',
+  'Mean absolute error of the task read-out against float targets (regression)',
+  noOptions,
+  () => maeRegressionLoss(),
+);
 
-export const huberRegressionDescriptor: TaskLossDescriptor<{ delta: number }> = {
-  id: 'huber',
-  description: 'Huber loss of the task read-out against float targets (quadratic within delta, linear beyond)',
-  options: z.object({ delta: z.number().positive().default(1) }).strict(),
-  targetKinds: ['regression'],
-  create: () => refusesLabels('core/huber'),
-  createTaskLoss: (o) => huberRegressionLoss(o),
-};
+export const huberRegressionDescriptor: TaskLossDescriptor<{ delta: number }> = regressionDescriptor(
+  'huber',
+  'Huber loss of the task read-out against float targets (quadratic within delta, linear beyond)',
+  z.object({ delta: z.number().positive().default(1) }).strict(),
+  (o) => huberRegressionLoss(o),
+);

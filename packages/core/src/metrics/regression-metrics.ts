@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import type { Metric, MetricContext, MetricDescriptor } from '../contracts/metric.js';
 import { targetLayout } from '../tasks/target-layout.js';
+import { noOptions } from '../util/no-options.js';
 import { checkMetricInput, counted } from './metric-input.js';
 import { RegressionMoments } from './regression-moments.js';
 
@@ -84,8 +85,6 @@ export function empiricalCorrelation(m: RegressionMoments): number {
   }
   return used === 0 ? Number.NaN : sum / used;
 }
-
-const noOptions = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
 
 function simple(id: string, description: string, mode: 'max' | 'min', finish: (m: RegressionMoments) => number): MetricDescriptor<Record<string, never>> {
   return { id, description, options: noOptions, mode, targetKinds: ['regression'], create: (_o, context) => regressionMetric(`core/${id}`, mode, context, finish) };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import type { Metric, MetricContext, MetricDescriptor } from '../contracts/metric.js';
 import { targetLayout } from '../tasks/target-layout.js';
+import { noOptions } from '../util/no-options.js';
 import { checkMetricInput, counted } from './metric-input.js';
 
 /**
@@ -55,8 +56,6 @@ export function topKAccuracy(k: number, context: MetricContext, id = k === 1 ? '
     },
   };
 }
-
-const noOptions = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
 
 export const accuracyMetricDescriptor: MetricDescriptor<Record<string, never>> = {
   id: 'accuracy',

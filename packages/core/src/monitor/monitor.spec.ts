@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { Flatten } from '../nn/flatten.js';
 import { Linear } from '../nn/linear.js';
 import { Sequential } from '../nn/sequential.js';
@@ -91,14 +91,8 @@ describe('monitorSpikes / monitorMembrane', () => {
 
   it('name the unknown layer and refuse a membrane where there is none', () => {
     const model = net();
-    try {
-      monitorSpikes(model, 'fc1.lif');
-      expect.unreachable();
-    } catch (e) {
-      expect(SpikeflowError.is(e, 'unknown-id')).toBe(true);
-      expect((e as Error).message).toContain("'fc1.lif'");
-      expect((e as Error).message).toContain('0, 1, 2, 3');
-    }
+    const e = expectSpikeflowError(() => monitorSpikes(model, 'fc1.lif'), 'unknown-id', "'fc1.lif'");
+    expect(e.message).toContain('0, 1, 2, 3');
     expect(() => monitorMembrane(model, '1')).toThrowError(expect.objectContaining({ kind: 'not-supported' }));
   });
 });

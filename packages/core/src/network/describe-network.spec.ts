@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import type { NeuronDynamics } from '../contracts/neuron.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/batch-norm.js';
 import { Conv2d } from '../nn/conv2d.js';
@@ -132,20 +132,19 @@ describe('describeNetwork', () => {
   });
 
   it('refuses what it cannot describe, naming the layer and the target', () => {
-    const kindOf = (m: Module, shape?: number[]) => {
-      try {
-        describeNetwork(m, { target: 'TestChip', ...(shape ? { inputShape: shape } : {}) });
-      } catch (e) {
-        return SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : String(e);
-      }
-      return 'described';
-    };
-    expect(kindOf(new Sequential(new Conv2d(1, 2, 3), new DescribedIF(), new MaxPool2d(2), new Flatten(), new Linear(2, 2), new DescribedIF()), [4, 4, 1])).toMatch(
-      /^not-supported: layer '2' \(MaxPool2d.*TestChip mapping/,
+    const describing = (m: Module, shape?: number[]) => () => describeNetwork(m, { target: 'TestChip', ...(shape ? { inputShape: shape } : {}) });
+    expectSpikeflowError(
+      describing(new Sequential(new Conv2d(1, 2, 3), new DescribedIF(), new MaxPool2d(2), new Flatten(), new Linear(2, 2), new DescribedIF()), [4, 4, 1]),
+      'not-supported',
+      /^layer '2' \(MaxPool2d.*TestChip mapping/,
     );
-    expect(kindOf(new Sequential(new Linear(2, 2), new Linear(2, 2), new DescribedIF()))).toMatch(/^not-supported: layer '1' follows layer '0' without a spiking neuron/);
-    expect(kindOf(new Sequential(new Residual(), new DescribedIF()), [4])).toMatch(/^not-supported: layer '0' \(Residual/);
-    expect(kindOf(new Sequential(new Conv2d(1, 2, 3), new DescribedIF()))).toMatch(/^invalid-options: .*pass inputShape/);
-    expect(kindOf(new Sequential(new Linear(2, 2)))).toMatch(/^not-supported: the network ends with layer '0' without a spiking neuron; TestChip outputs spikes/);
+    expectSpikeflowError(
+      describing(new Sequential(new Linear(2, 2), new Linear(2, 2), new DescribedIF())),
+      'not-supported',
+      /^layer '1' follows layer '0' without a spiking neuron/,
+    );
+    expectSpikeflowError(describing(new Sequential(new Residual(), new DescribedIF()), [4]), 'not-supported', /^layer '0' \(Residual/);
+    expectSpikeflowError(describing(new Sequential(new Conv2d(1, 2, 3), new DescribedIF())), 'invalid-options', /pass inputShape/);
+    expectSpikeflowError(describing(new Sequential(new Linear(2, 2))), 'not-supported', /^the network ends with layer '0' without a spiking neuron; TestChip outputs spikes/);
   });
 });

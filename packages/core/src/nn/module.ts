@@ -53,18 +53,19 @@ export abstract class Module {
   }
 
   protected registerParameter(name: string, value: Tensor): tf.Variable {
-    this.checkName(name);
-    const v = tf.variable(value, true);
-    value.dispose();
-    this._params.set(name, v);
-    return v;
+    return this.registerVariable(this._params, name, value, true);
   }
 
   protected registerBuffer(name: string, value: Tensor): tf.Variable {
+    return this.registerVariable(this._buffers, name, value, false);
+  }
+
+  /** Take `value` into a new variable (trainable or not) kept in `into` under `name`. */
+  private registerVariable(into: Map<string, tf.Variable>, name: string, value: Tensor, trainable: boolean): tf.Variable {
     this.checkName(name);
-    const v = tf.variable(value, false);
+    const v = tf.variable(value, trainable);
     value.dispose();
-    this._buffers.set(name, v);
+    into.set(name, v);
     return v;
   }
 

@@ -18,12 +18,15 @@ function convNet(): Sequential {
   return new Sequential(new Conv2d(2, 4, 3, { padding: 1 }), new BatchNorm2d(4), new MaxPool2d(2), new Flatten(), new Linear(4 * 4 * 4, 3));
 }
 
+/** The names of a Sequential's children, in order. */
+const childNames = (net: Sequential): string[] => net.namedChildren().map(([n]) => n);
+
 describe('Sequential', () => {
   it('chains its children, names them 0, 1, ... and supports append', () => {
     manualSeed(1);
     const net = convNet();
     expect(net.length).toBe(5);
-    expect(net.namedChildren().map(([n]) => n)).toEqual(['0', '1', '2', '3', '4']);
+    expect(childNames(net)).toEqual(['0', '1', '2', '3', '4']);
     expect(net.namedTensors().map((e) => e.name)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '4.weight', '4.bias']);
     expect(net.at(-1)).toBeInstanceOf(Linear);
     expect([...net].map((m) => m.describe())).toEqual([
@@ -35,12 +38,7 @@ describe('Sequential', () => {
     ]);
     expect(net.forward(tf.zeros([2, 3, 8, 8, 2])).shape).toEqual([2, 3, 3]);
     net.append(new Dropout(0.1));
-    expect(
-      net
-        .namedChildren()
-        .map(([n]) => n)
-        .at(-1),
-    ).toBe('5');
+    expect(childNames(net).at(-1)).toBe('5');
     expect(net.summary()).toContain('(4) Linear(64, 3)');
     expect(() => net.append({} as Module)).toThrow(SpikeflowError);
   });
@@ -50,7 +48,7 @@ describe('Sequential', () => {
     const conv = new Conv2d(2, 4, 3, { padding: 1 });
     const fc = new Linear(4 * 4 * 4, 3);
     const net = new Sequential({ conv1: conv, bn1: new BatchNorm2d(4), pool1: new MaxPool2d(2), flatten: new Flatten() }).append(fc, 'fc1');
-    expect(net.namedChildren().map(([n]) => n)).toEqual(['conv1', 'bn1', 'pool1', 'flatten', 'fc1']);
+    expect(childNames(net)).toEqual(['conv1', 'bn1', 'pool1', 'flatten', 'fc1']);
     expect(net.namedTensors().map((e) => e.name)).toEqual([
       'conv1.weight',
       'conv1.bias',
@@ -69,12 +67,7 @@ describe('Sequential', () => {
     expect(net.summary()).toContain('(fc1) Linear(64, 3)');
     // An unnamed append falls back to its index.
     net.append(new Dropout(0.1));
-    expect(
-      net
-        .namedChildren()
-        .map(([n]) => n)
-        .at(-1),
-    ).toBe('5');
+    expect(childNames(net).at(-1)).toBe('5');
     expect(net.forward(tf.zeros([2, 3, 8, 8, 2])).shape).toEqual([2, 3, 3]);
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { Rng } from '../util/rng.js';
 import { maxPool2d } from './max-pool.js';
-import { expectClose, onBackend, randnData, thrown } from './test-utils/compare.js';
+import { expectClose, onBackend, randnData } from './test-utils/compare.js';
 import { poolReference, type PoolSpec } from './test-utils/pool-reference.js';
 
 const specs: Array<PoolSpec & { hw: [number, number] }> = [
@@ -69,12 +69,7 @@ describe('maxPool2d op (PyTorch first-maximum gradient on every backend)', () =>
       });
       expect(tf.memory().numTensors, `k=${k} s=${s} p=${p}`).toBe(before);
     }
-    expect(
-      SpikeflowError.is(
-        thrown(() => maxPool2d(tf.zeros([6, 6, 3]), 2)),
-        'shape-mismatch',
-      ),
-    ).toBe(true);
+    expectSpikeflowError(() => maxPool2d(tf.zeros([6, 6, 3]), 2), 'shape-mismatch');
     expect(() => maxPool2d(x, 7)).toThrowError(/does not fit/);
     expect(() => maxPool2d(x, 0)).toThrowError(/kernel/);
   });

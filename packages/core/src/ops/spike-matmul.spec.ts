@@ -16,6 +16,14 @@ function sparseData(n: number, k: number, p: number, rng: Rng, graded = false): 
   return Float32Array.from({ length: n * k }, () => (rng.uniform() < p ? (graded ? rng.normal() : 1) : 0));
 }
 
+/** A seeded product: x [n, k] (see {@link sparseData}), weights w [k, m] and an upstream gradient r [n, m], drawn in that order. */
+function problem(seed: string, n: number, k: number, m: number, p: number, graded = false): { x: Float32Array; w: Float32Array; r: Float32Array } {
+  const rng = new Rng(seed);
+  const x = sparseData(n, k, p, rng, graded);
+  const w = randnData(k * m, rng);
+  return { x, w, r: randnData(n * m, rng) };
+}
+
 /** y, dx, dw of `sum(linear(x, w) * r)`, with the product forced event-driven or dense. */
 function runLinear(mode: 'always' | 'never', x: Float32Array, w: Float32Array, r: Float32Array, n: number, k: number, m: number, dataInput = false): Float32Array[] {
   setEventDriven(mode);
@@ -43,10 +51,7 @@ describe('event-driven spike products equal the dense ones', () => {
   ];
   for (const backend of ['wasm', 'cpu'] as const) {
     it.each(cases)(`${backend}: [%i x %i] x [.. x %i], density %f, graded %s`, async (n, k, m, p, graded) => {
-      const rng = new Rng(`spike-matmul:${n}:${k}:${m}:${p}`);
-      const x = sparseData(n, k, p, rng, graded);
-      const w = randnData(k * m, rng);
-      const r = randnData(n * m, rng);
+      const { x, w, r } = problem(`spike-matmul:${n}:${k}:${m}:${p}`, n, k, m, p, graded);
       await onBackend(backend, () => {
         const spy = vi.spyOn(tf.engine(), 'runKernel');
         const [y, dx, dw] = runLinear('always', x, w, r, n, k, m);
@@ -64,10 +69,7 @@ describe('event-driven spike products equal the dense ones', () => {
 
   it('the raw kernels agree with a straightforward triple loop', async () => {
     const [n, k, m] = [13, 21, 6];
-    const rng = new Rng('spike-matmul:loop');
-    const x = sparseData(n, k, 0.4, rng, true);
-    const w = randnData(k * m, rng);
-    const dy = randnData(n * m, rng);
+    const { x, w, r: dy } = problem('spike-matmul:loop', n, k, m, 0.4, true);
     const y = new Float64Array(n * m);
     const dw = new Float64Array(k * m);
     for (let i = 0; i < n; i++)
@@ -93,10 +95,7 @@ describe('event-driven spike products equal the dense ones', () => {
 describe('the event-driven product is differentiable on its own (its registered gradient)', () => {
   it('tf.grads through sparseMatMul equals the gradients of the dense matMul', async () => {
     const [n, k, m] = [9, 17, 5];
-    const rng = new Rng('spike-matmul:grad');
-    const x = sparseData(n, k, 0.3, rng, true);
-    const w = randnData(k * m, rng);
-    const r = randnData(n * m, rng);
+    const { x, w, r } = problem('spike-matmul:grad', n, k, m, 0.3, true);
     for (const backend of ['wasm', 'cpu'] as const) {
       await onBackend(backend, () => {
         const grads = (product: (a: Tensor, b: Tensor) => Tensor) => {

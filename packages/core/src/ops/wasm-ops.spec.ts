@@ -5,9 +5,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
 import { Rng } from '../util/rng.js';
-import { batchNormTrain } from './batch-norm.js';
 import { conv2d, setEventDrivenConv, type Conv2dPadding } from './conv2d.js';
 import { maxPool2d } from './max-pool.js';
+import { batchNormData, batchNormOutputs } from './test-utils/batch-norm-outputs.js';
 import { expectClose, onBackend, randnData } from './test-utils/compare.js';
 import { useCompiledLayerKernels } from './wasm-ops.js';
 
@@ -107,26 +107,15 @@ describe('event-driven convolution on wasm equals the dense one', () => {
 
 describe('compiled layer kernels are used on wasm and match the composed ops there', () => {
   it('batch norm: compiled vs composed (forward, statistics, all gradients)', async () => {
-    const rng = new Rng('bn-compiled');
     const [m, c] = [300, 7];
     // A large mean relative to the spread checks the two-pass variance.
-    const xData = Float32Array.from(randnData(m * c, rng), (v, i) => 50 + (i % c) + v);
-    const wData = randnData(c, rng);
-    const bData = randnData(c, rng);
-    const rData = randnData(m * c, rng);
+    const { xData, wData, bData, rData } = batchNormData('bn-compiled', m, c, 50);
     const runBn = () => {
       const out = tf.tidy(() => {
         const x = tf.tensor(xData, [m, c]);
         const w = tf.tensor(wData, [c]);
         const b = tf.tensor(bData, [c]);
-        const r = tf.tensor(rData, [m, c]);
-        const res = batchNormTrain(x, w, b, 1e-5);
-        const grads = tf.grads((a: Tensor, ww: Tensor, bb: Tensor) => {
-          const o = batchNormTrain(a, ww, bb, 1e-5);
-          tf.dispose([o.mean, o.variance]);
-          return tf.sum(tf.mul(o.y, r));
-        })([x, w, b]);
-        return [res.y, res.mean, res.variance, ...grads];
+        return batchNormOutputs(x, w, b, tf.tensor(rData, [m, c]));
       });
       const data = out.map((t) => t.dataSync().slice() as Float32Array);
       tf.dispose(out);

@@ -1,4 +1,4 @@
-import { injectable, multiInject, optional } from 'inversify';
+import type { Container } from 'inversify';
 import { Registry } from './registry.js';
 import { ArchitectureDescriptor } from '../contracts/architecture.js';
 import { DatasetDescriptor } from '../contracts/dataset.js';
@@ -9,6 +9,7 @@ import { NeuronDescriptor } from '../contracts/neuron.js';
 import { SurrogateDescriptor } from '../contracts/surrogate.js';
 import { TaskDescriptor } from '../contracts/task.js';
 import { MetricDescriptor } from '../contracts/metric.js';
+import type { Descriptor } from '../contracts/descriptor.js';
 
 export const NeuronRegistry = Symbol.for('@spikeflow/core/NeuronRegistry');
 export type NeuronRegistry = Registry<NeuronDescriptor<any>>;
@@ -29,65 +30,25 @@ export type TaskRegistry = Registry<TaskDescriptor<any>>;
 export const MetricRegistry = Symbol.for('@spikeflow/core/MetricRegistry');
 export type MetricRegistry = Registry<MetricDescriptor<any>>;
 
-@injectable()
-export class NeuronRegistryImpl extends Registry<NeuronDescriptor<any>> {
-  constructor(@multiInject(NeuronDescriptor) @optional() ds: NeuronDescriptor<any>[] | undefined) {
-    super('neuron', ds ?? []);
-  }
-}
+/** Each registry: its token, the token plugins bind its descriptors to, and the kind its errors name. */
+const REGISTRIES: ReadonlyArray<readonly [registry: symbol, descriptors: symbol, kind: string]> = [
+  [NeuronRegistry, NeuronDescriptor, 'neuron'],
+  [SurrogateRegistry, SurrogateDescriptor, 'surrogate'],
+  [ArchitectureRegistry, ArchitectureDescriptor, 'architecture'],
+  [DatasetRegistry, DatasetDescriptor, 'dataset'],
+  [EncoderRegistry, EncoderDescriptor, 'encoder'],
+  [LossRegistry, LossDescriptor, 'loss'],
+  [HardwareTargetRegistry, HardwareTargetDescriptor, 'hardware target'],
+  [TaskRegistry, TaskDescriptor, 'task'],
+  [MetricRegistry, MetricDescriptor, 'metric'],
+];
 
-@injectable()
-export class SurrogateRegistryImpl extends Registry<SurrogateDescriptor<any>> {
-  constructor(@multiInject(SurrogateDescriptor) @optional() ds: SurrogateDescriptor<any>[] | undefined) {
-    super('surrogate', ds ?? []);
-  }
-}
-
-@injectable()
-export class ArchitectureRegistryImpl extends Registry<ArchitectureDescriptor<any>> {
-  constructor(@multiInject(ArchitectureDescriptor) @optional() ds: ArchitectureDescriptor<any>[] | undefined) {
-    super('architecture', ds ?? []);
-  }
-}
-
-@injectable()
-export class DatasetRegistryImpl extends Registry<DatasetDescriptor<any>> {
-  constructor(@multiInject(DatasetDescriptor) @optional() ds: DatasetDescriptor<any>[] | undefined) {
-    super('dataset', ds ?? []);
-  }
-}
-
-@injectable()
-export class EncoderRegistryImpl extends Registry<EncoderDescriptor<any>> {
-  constructor(@multiInject(EncoderDescriptor) @optional() ds: EncoderDescriptor<any>[] | undefined) {
-    super('encoder', ds ?? []);
-  }
-}
-
-@injectable()
-export class LossRegistryImpl extends Registry<LossDescriptor<any>> {
-  constructor(@multiInject(LossDescriptor) @optional() ds: LossDescriptor<any>[] | undefined) {
-    super('loss', ds ?? []);
-  }
-}
-
-@injectable()
-export class HardwareTargetRegistryImpl extends Registry<HardwareTargetDescriptor<any>> {
-  constructor(@multiInject(HardwareTargetDescriptor) @optional() ds: HardwareTargetDescriptor<any>[] | undefined) {
-    super('hardware target', ds ?? []);
-  }
-}
-
-@injectable()
-export class TaskRegistryImpl extends Registry<TaskDescriptor<any>> {
-  constructor(@multiInject(TaskDescriptor) @optional() ds: TaskDescriptor<any>[] | undefined) {
-    super('task', ds ?? []);
-  }
-}
-
-@injectable()
-export class MetricRegistryImpl extends Registry<MetricDescriptor<any>> {
-  constructor(@multiInject(MetricDescriptor) @optional() ds: MetricDescriptor<any>[] | undefined) {
-    super('metric', ds ?? []);
+/** Bind every registry in `container`: each is built once, on first use, from the descriptors plugins bound. */
+export function bindRegistries(container: Container): void {
+  for (const [registry, descriptors, kind] of REGISTRIES) {
+    container
+      .bind(registry)
+      .toDynamicValue((context) => new Registry(kind, context.getAll<Descriptor<any>>(descriptors, { optional: true })))
+      .inSingletonScope();
   }
 }

@@ -3,23 +3,15 @@ import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { assertPlugin, definePlugin, type Plugin, type PluginMeta } from './plugin.js';
 import {
   ArchitectureRegistry,
-  ArchitectureRegistryImpl,
+  bindRegistries,
   DatasetRegistry,
-  DatasetRegistryImpl,
   EncoderRegistry,
-  EncoderRegistryImpl,
   HardwareTargetRegistry,
-  HardwareTargetRegistryImpl,
   LossRegistry,
-  LossRegistryImpl,
   NeuronRegistry,
-  NeuronRegistryImpl,
   SurrogateRegistry,
-  SurrogateRegistryImpl,
   TaskRegistry,
-  TaskRegistryImpl,
   MetricRegistry,
-  MetricRegistryImpl,
 } from './registries.js';
 import type { Registry } from './registry.js';
 import type { NeuronContext, NeuronDescriptor, NeuronFactory } from '../contracts/neuron.js';
@@ -329,15 +321,7 @@ export function createSpikeflow(options: SpikeflowOptions = {}): Spikeflow {
     seen.set(p.meta.namespace, p.meta.name);
   }
   const container = new Container({ defaultScope: 'Singleton' });
-  container.bind(NeuronRegistry).to(NeuronRegistryImpl);
-  container.bind(SurrogateRegistry).to(SurrogateRegistryImpl);
-  container.bind(ArchitectureRegistry).to(ArchitectureRegistryImpl);
-  container.bind(DatasetRegistry).to(DatasetRegistryImpl);
-  container.bind(EncoderRegistry).to(EncoderRegistryImpl);
-  container.bind(LossRegistry).to(LossRegistryImpl);
-  container.bind(HardwareTargetRegistry).to(HardwareTargetRegistryImpl);
-  container.bind(TaskRegistry).to(TaskRegistryImpl);
-  container.bind(MetricRegistry).to(MetricRegistryImpl);
+  bindRegistries(container);
   container.load(...plugins.map((p) => p.module));
   const sf = new Spikeflow(
     container,

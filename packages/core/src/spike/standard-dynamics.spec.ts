@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf, type Tensor } from '../engine/tf.js';
 import type { NeuronDynamics } from '../contracts/neuron.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { TestIF, sigmoidSurrogate } from '../test-utils/fixtures.js';
 import { BaseNode } from './base-node.js';
 import { standardDynamics } from './standard-dynamics.js';
@@ -21,16 +21,6 @@ class Described extends BaseNode {
   override dynamics(): NeuronDynamics | undefined {
     return this.description;
   }
-}
-
-function refusal(fn: () => unknown): SpikeflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (SpikeflowError.is(e, 'not-supported')) return e;
-    throw e;
-  }
-  throw new Error('expected a not-supported SpikeflowError');
 }
 
 describe('standardDynamics reads the description a neuron opts into', () => {
@@ -55,15 +45,18 @@ describe('standardDynamics reads the description a neuron opts into', () => {
   });
 
   it('refuses a neuron without a description, whatever its fields, naming the layer and the target', () => {
-    const e = refusal(() => standardDynamics(new Described(undefined), 'net.3', 'Loihi'));
-    expect(e.message).toMatch(/^neuron 'net\.3' \(.*\) does not describe its dynamics.*Loihi supports/);
-    expect(refusal(() => standardDynamics(new TestIF({ surrogate: sigmoidSurrogate() }), 'fc', 'SpiNNaker')).message).toMatch(/'fc'.*does not describe/);
+    expectSpikeflowError(
+      () => standardDynamics(new Described(undefined), 'net.3', 'Loihi'),
+      'not-supported',
+      /^neuron 'net\.3' \(.*\) does not describe its dynamics.*Loihi supports/,
+    );
+    expectSpikeflowError(() => standardDynamics(new TestIF({ surrogate: sigmoidSurrogate() }), 'fc', 'SpiNNaker'), 'not-supported', /'fc'.*does not describe/);
   });
 
   it('refuses a per-channel threshold and parameters the description does not account for', () => {
-    expect(refusal(() => standardDynamics(new Described({ kind: 'if', ...common, vThreshold: [1, 2] }), 'a', 'X')).message).toMatch(/per-channel threshold \(2 values\)/);
+    expectSpikeflowError(() => standardDynamics(new Described({ kind: 'if', ...common, vThreshold: [1, 2] }), 'a', 'X'), 'not-supported', /per-channel threshold \(2 values\)/);
     const extra = new Described({ kind: 'if', ...common });
     (extra as unknown as { registerParameter(n: string, t: Tensor): unknown }).registerParameter('gain', tf.scalar(1));
-    expect(refusal(() => standardDynamics(extra, 'a', 'X')).message).toMatch(/learnable parameter 'gain' \[\]/);
+    expectSpikeflowError(() => standardDynamics(extra, 'a', 'X'), 'not-supported', /learnable parameter 'gain' \[\]/);
   });
 });

@@ -76,11 +76,12 @@ export function syntheticData(n: number, features: number, seed = 1): { x: Float
   return { x, y };
 }
 
+/** Batches of flat samples `x` with class labels (Int32Array) or float targets (Float32Array) `y`, shuffled by `seed`. */
 export class ArrayLoader implements BatchLoader {
   readonly batchesPerEpoch: number;
   readonly sampleShape: readonly number[];
   constructor(
-    private readonly data: { x: Float32Array; y: Int32Array },
+    private readonly data: { x: Float32Array; y: Int32Array | Float32Array },
     readonly batchSize: number,
     readonly numClasses: number,
     private readonly seed: number,
@@ -98,7 +99,7 @@ export class ArrayLoader implements BatchLoader {
     for (let b = startBatch; b < this.batchesPerEpoch; b++) {
       const idx = order.slice(b * this.batchSize, Math.min(this.length, (b + 1) * this.batchSize));
       const x = new Float32Array(idx.length * f);
-      const y = new Int32Array(idx.length);
+      const y = this.data.y instanceof Float32Array ? new Float32Array(idx.length) : new Int32Array(idx.length);
       idx.forEach((s, i) => {
         x.set(this.data.x.subarray(s * f, (s + 1) * f), i * f);
         y[i] = this.data.y[s];

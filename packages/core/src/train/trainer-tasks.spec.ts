@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Tensor } from '../engine/tf.js';
-import { Trainer } from './trainer.js';
+import { Trainer, type TrainerOptions } from './trainer.js';
 import { formatEpochLine } from './callbacks.js';
 import { Adam } from '../optim/adam.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
 import { directEncoder } from '../encoders/direct.js';
 import { mseRateLoss } from '../losses/losses.js';
@@ -15,11 +16,9 @@ import { classificationTask } from '../tasks/classification-task.js';
 import { NonSpikingLIF } from '../spike/non-spiking-lif.js';
 import { Module } from '../nn/module.js';
 import { manualSeed } from '../util/seed.js';
-import { epochPermutation, Rng } from '../util/rng.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
+import { Rng } from '../util/rng.js';
 import { loadCheckpoint } from '../checkpoint/checkpoint.js';
-import type { Batch, BatchLoader } from '../contracts/batch-loader.js';
-import type { TargetSpec } from '../contracts/task.js';
+import type { TargetSpec, Task } from '../contracts/task.js';
 import type { GraphBatch } from '../contracts/graph-batch.js';
 import { tf } from '../engine/tf.js';
 import { ArrayLoader, TestDense, TestIF, TestNet, sigmoidSurrogate, syntheticData } from '../test-utils/fixtures.js';
@@ -41,33 +40,10 @@ function regressionData(n: number, seed: number): { x: Float32Array; y: Float32A
 }
 
 /** A loader of float targets (one value per sample). */
-class FloatLoader implements BatchLoader {
-  readonly batchesPerEpoch: number;
-  readonly sampleShape = [FEATURES];
-  readonly numClasses = 0;
+class FloatLoader extends ArrayLoader {
   readonly targetSpec: TargetSpec = { kind: 'regression', shape: [1] };
-  constructor(
-    private readonly data: { x: Float32Array; y: Float32Array },
-    readonly batchSize: number,
-    private readonly shuffle = true,
-  ) {
-    this.batchesPerEpoch = Math.ceil(this.length / batchSize);
-  }
-  get length(): number {
-    return this.data.y.length;
-  }
-  async *batches(epoch: number, startBatch = 0): AsyncIterable<Batch> {
-    const order = this.shuffle ? epochPermutation(this.length, 3, epoch) : Int32Array.from({ length: this.length }, (_, i) => i);
-    for (let b = startBatch; b < this.batchesPerEpoch; b++) {
-      const indices = order.slice(b * this.batchSize, Math.min(this.length, (b + 1) * this.batchSize));
-      const x = new Float32Array(indices.length * FEATURES);
-      const y = new Float32Array(indices.length);
-      indices.forEach((s, i) => {
-        x.set(this.data.x.subarray(s * FEATURES, (s + 1) * FEATURES), i * FEATURES);
-        y[i] = this.data.y[s]!;
-      });
-      yield { x, y, indices, size: indices.length, sampleShape: this.sampleShape };
-    }
+  constructor(data: { x: Float32Array; y: Float32Array }, batchSize: number, shuffle = true) {
+    super(data, batchSize, 0, 3, shuffle);
   }
 }
 
@@ -98,20 +74,22 @@ function reference(prediction: ArrayLike<number>, target: ArrayLike<number>) {
   return { mse: sse / n, mae: sae / n, r2: 1 - sse / sst, rrse: Math.sqrt(sse) / Math.sqrt(sst) };
 }
 
+/** The regression task these tests train: one float target, read out by the membrane, selected on r2. */
+function membraneRegression(): Task {
+  return regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
+}
+
+/** A trainer of `model` on `task` with the MSE task loss, direct encoding, 4 steps and seed 0 (`extra` overrides). */
+function regressionTrainer(model: Module, task: Task, optimizer: Optimizer, extra: Partial<TrainerOptions> = {}): Trainer {
+  return new Trainer({ model, encoder: directEncoder(), taskLoss: mseRegressionLoss(), task, optimizer, timeSteps: 4, seed: 0, ...extra });
+}
+
 describe('Trainer with a task', () => {
   it('trains a regression task: loss falls, metrics per split equal a float64 recomputation of the predictions', async () => {
     manualSeed(4);
     const model = new Regressor();
-    const task = regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
-    const trainer = new Trainer({
-      model,
-      encoder: directEncoder(),
-      taskLoss: mseRegressionLoss(),
-      task,
-      optimizer: new Adam(model.namedParameters(), { lr: 0.01 }),
-      timeSteps: 4,
-      seed: 0,
-    });
+    const task = membraneRegression();
+    const trainer = regressionTrainer(model, task, new Adam(model.namedParameters(), { lr: 0.01 }));
     const train = new FloatLoader(regressionData(256, 1), 32);
     const valid = new FloatLoader(regressionData(96, 2), 40, false);
     const test = new FloatLoader(regressionData(96, 3), 40, false);
@@ -160,21 +138,11 @@ describe('Trainer with a task', () => {
   });
 
   it('saves the epoch that is best on the selection metric as `best`, and refuses unknown selections', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-best-'));
+    const dir = tempDir('sf-best-');
     manualSeed(4);
     const model = new Regressor();
-    const task = regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
-    const make = () =>
-      new Trainer({
-        model,
-        encoder: directEncoder(),
-        taskLoss: mseRegressionLoss(),
-        task,
-        optimizer: new Adam(model.namedParameters(), { lr: 0.05 }),
-        timeSteps: 4,
-        seed: 0,
-        checkpoints: { dir, config: {} },
-      });
+    const task = membraneRegression();
+    const make = () => regressionTrainer(model, task, new Adam(model.namedParameters(), { lr: 0.05 }), { checkpoints: { dir, config: {} } });
     const train = new FloatLoader(regressionData(128, 1), 32);
     const valid = new FloatLoader(regressionData(64, 2), 64, false);
     const summary = await make().fit(train, { epochs: 4, valid, select: { split: 'valid', metric: 'mse' } });
@@ -195,27 +163,24 @@ describe('Trainer with a task', () => {
     expect(fifth.epoch).toBe(5);
     expect(fifth.selection).toMatchObject({ best: fifth.validMetrics!.mse < Math.min(...values), bestValue: Math.min(fifth.validMetrics!.mse, ...values) });
 
-    const kindOf = (p: Promise<unknown>) =>
-      p.then(
-        () => 'resolved',
-        (e: unknown) => (SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : String(e)),
-      );
-    expect(await kindOf(make().fit(train, { epochs: 6, valid, select: { split: 'valid', metric: 'accuracy' } }))).toMatch(
-      /^invalid-options: cannot select on 'accuracy': task 'core\/regression' reports mse, mae, rmse, r2, rrse, corr, loss/,
+    await expectSpikeflowError(
+      make().fit(train, { epochs: 6, valid, select: { split: 'valid', metric: 'accuracy' } }),
+      'invalid-options',
+      /^cannot select on 'accuracy': task 'core\/regression' reports mse, mae, rmse, r2, rrse, corr, loss/,
     );
-    expect(await kindOf(make().fit(train, { epochs: 6, select: { split: 'test', metric: 'r2' } }))).toMatch(/^invalid-options: cannot select on the test split: no test data/);
+    await expectSpikeflowError(make().fit(train, { epochs: 6, select: { split: 'test', metric: 'r2' } }), 'invalid-options', /^cannot select on the test split: no test data/);
     expect(existsSync(path.join(dir, 'epoch-006'))).toBe(false);
   });
 
   it('early stopping: stops once `patience` epochs in a row did not improve on the best, and says why', async () => {
     manualSeed(6);
     const model = new Regressor();
-    const task = regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
+    const task = membraneRegression();
     // A zero learning rate: the weights never move, so every epoch scores the first epoch's value and none improves.
     const frozen = () => {
       const optimizer = new SGD(model.namedParameters(), { lr: 1 });
       optimizer.lr = 0;
-      return new Trainer({ model, encoder: directEncoder(), taskLoss: mseRegressionLoss(), task, optimizer, timeSteps: 4, seed: 0 });
+      return regressionTrainer(model, task, optimizer);
     };
     const train = new FloatLoader(regressionData(64, 1), 32);
     const valid = new FloatLoader(regressionData(32, 2), 32, false);
@@ -224,35 +189,24 @@ describe('Trainer with a task', () => {
     expect(stopped.epochs.map((m) => m.selection!.bestEpoch)).toEqual([1, 1, 1]);
     expect(stopped).toMatchObject({ stoppedEarly: true, stoppedBy: 'patience', best: { epoch: 1 } });
     // A learning run that keeps improving is not stopped by a patience it never exhausts.
-    const learning = new Trainer({
-      model,
-      encoder: directEncoder(),
-      taskLoss: mseRegressionLoss(),
-      task,
-      optimizer: new Adam(model.namedParameters(), { lr: 0.05 }),
-      timeSteps: 4,
-      seed: 0,
-    });
+    const learning = regressionTrainer(model, task, new Adam(model.namedParameters(), { lr: 0.05 }));
     const full = await learning.fit(train, { epochs: 3, valid, select: { split: 'valid', metric: 'r2' }, patience: 3 });
     expect(full.epochs).toHaveLength(3);
     expect(full.stoppedEarly).toBe(false);
     expect(full.stoppedBy).toBeUndefined();
-    const kindOf = (p: Promise<unknown>) =>
-      p.then(
-        () => 'resolved',
-        (e: unknown) => (SpikeflowError.is(e) ? `${e.kind}: ${e.message}` : String(e)),
-      );
-    expect(await kindOf(frozen().fit(train, { epochs: 2, valid, patience: 2 }))).toMatch(/^invalid-options: early stopping \(patience\) needs a selection metric/);
-    expect(await kindOf(frozen().fit(train, { epochs: 2, valid, select: { split: 'valid', metric: 'r2' }, patience: 0 }))).toMatch(
-      /^invalid-options: patience must be a positive integer/,
+    await expectSpikeflowError(frozen().fit(train, { epochs: 2, valid, patience: 2 }), 'invalid-options', /^early stopping \(patience\) needs a selection metric/);
+    await expectSpikeflowError(
+      frozen().fit(train, { epochs: 2, valid, select: { split: 'valid', metric: 'r2' }, patience: 0 }),
+      'invalid-options',
+      /^patience must be a positive integer/,
     );
   });
 
   it("refuses data whose targets are not the task's, and a task without a loss, naming both", async () => {
     manualSeed(1);
     const model = new Regressor();
-    const task = regressionTask({ readOut: 'membrane', loss: 'mse', select: 'r2' }, { target: { kind: 'regression', shape: [1] } });
-    const trainer = new Trainer({ model, encoder: directEncoder(), taskLoss: mseRegressionLoss(), task, optimizer: new Adam(model.namedParameters()), timeSteps: 2, seed: 0 });
+    const task = membraneRegression();
+    const trainer = regressionTrainer(model, task, new Adam(model.namedParameters()), { timeSteps: 2 });
     await expect(trainer.fit(new ArrayLoader(syntheticData(32, FEATURES, 1), 16, 2, 0), { epochs: 1 })).rejects.toThrowError(
       /the training data has 2 classes but the task 'core\/regression' learns regression targets of shape \[1\]/,
     );

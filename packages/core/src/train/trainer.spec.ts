@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '../engine/tf.js';
 import { Trainer, type EpochMetrics } from './trainer.js';
 import { jsonlMetricsCallback } from './callbacks.js';
 import { Adam } from '../optim/adam.js';
-import { cosineLr } from '../optim/schedule.js';
+import { cosineLr, type LrSchedule } from '../optim/schedule.js';
 import { directEncoder } from '../encoders/direct.js';
 import { mseRateLoss } from '../losses/losses.js';
 import { manualSeed } from '../util/seed.js';
@@ -14,17 +14,21 @@ import { loadCheckpoint, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { ArrayLoader, TestDense, TestIF, TestNet, sigmoidSurrogate, syntheticData } from '../test-utils/fixtures.js';
 import { Sequential } from '../nn/sequential.js';
 import type { Module } from '../nn/module.js';
-import { SpikeflowError } from '../errors/spikeflow-error.js';
 
 const FEATURES = 16;
 const train = syntheticData(192, FEATURES, 1);
 const test = syntheticData(64, FEATURES, 2);
 
-function setup(seed: number, extra: { maxSteps?: number; ckptDir?: string; callbacks?: Trainer['options']['callbacks'] } = {}) {
-  manualSeed(seed);
-  const model = new TestNet(FEATURES, 32, 2);
+interface TrainerExtra {
+  maxSteps?: number;
+  ckptDir?: string;
+  callbacks?: Trainer['options']['callbacks'];
+  schedule?: LrSchedule;
+}
+
+/** A two-class rate-coded trainer of `model` (Adam lr 0.01, 4 steps), checkpointing to `extra.ckptDir` if given. */
+function classifierTrainer(model: Module, seed: number, extra: TrainerExtra = {}): { optimizer: Adam; trainer: Trainer } {
   const optimizer = new Adam(model.namedParameters(), { lr: 0.01 });
-  const loader = new ArrayLoader(train, 32, 2, seed);
   const trainer = new Trainer({
     model,
     optimizer,
@@ -33,11 +37,19 @@ function setup(seed: number, extra: { maxSteps?: number; ckptDir?: string; callb
     timeSteps: 4,
     numClasses: 2,
     seed,
-    schedule: cosineLr({ lr: 0.01, totalSteps: 3 * loader.batchesPerEpoch }),
+    schedule: extra.schedule,
     maxSteps: extra.maxSteps,
     callbacks: extra.callbacks,
     checkpoints: extra.ckptDir ? { dir: extra.ckptDir, config: { test: true } } : undefined,
   });
+  return { optimizer, trainer };
+}
+
+function setup(seed: number, extra: Omit<TrainerExtra, 'schedule'> = {}) {
+  manualSeed(seed);
+  const model = new TestNet(FEATURES, 32, 2);
+  const loader = new ArrayLoader(train, 32, 2, seed);
+  const { optimizer, trainer } = classifierTrainer(model, seed, { ...extra, schedule: cosineLr({ lr: 0.01, totalSteps: 3 * loader.batchesPerEpoch }) });
   return { model, optimizer, loader, trainer, testLoader: new ArrayLoader(test, 64, 2, seed, false) };
 }
 
@@ -45,7 +57,7 @@ const weights = (m: Module) => m.namedTensors().map((e) => Array.from(e.variable
 
 describe('Trainer', () => {
   it('learns a separable problem, reports firing rates, logs metrics.jsonl', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-train-'));
+    const dir = tempDir('sf-train-');
     const { trainer, loader, testLoader } = setup(0, { callbacks: [jsonlMetricsCallback(path.join(dir, 'metrics.jsonl'))] });
     const summary = await trainer.fit(loader, { epochs: 3, test: testLoader });
     const last = summary.epochs[2];
@@ -67,18 +79,7 @@ describe('Trainer', () => {
       manualSeed(seed);
       const lif = () => new TestIF({ surrogate: sigmoidSurrogate() });
       const model = new Sequential({ body: new Sequential({ fc1: new TestDense(FEATURES, 32), lif1: lif() }), fc2: new TestDense(32, 2), lif2: lif() });
-      const optimizer = new Adam(model.namedParameters(), { lr: 0.01 });
-      const trainer = new Trainer({
-        model,
-        optimizer,
-        encoder: directEncoder(),
-        loss: mseRateLoss(),
-        timeSteps: 4,
-        numClasses: 2,
-        seed,
-        maxSteps: extra.maxSteps,
-        checkpoints: extra.ckptDir ? { dir: extra.ckptDir, config: { test: true } } : undefined,
-      });
+      const { trainer } = classifierTrainer(model, seed, extra);
       return { model, trainer, loader: new ArrayLoader(train, 32, 2, seed) };
     };
     const straight = named(4);
@@ -87,7 +88,7 @@ describe('Trainer', () => {
 
     // A checkpoint as spikeflow wrote it when Sequential children were numbered: weights and Adam
     // slots under `0.0.weight`, `1.weight`, ...
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-legacy-'));
+    const dir = tempDir('sf-legacy-');
     const first = named(4, { maxSteps: 3, ckptDir: dir });
     await first.trainer.fit(first.loader, { epochs: 1 });
     const ckpt = await loadCheckpoint(dir);
@@ -119,7 +120,7 @@ describe('Trainer', () => {
     const straight = setup(7);
     await straight.trainer.fit(straight.loader, { epochs: 2 });
 
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-resume-'));
+    const dir = tempDir('sf-resume-');
     const first = setup(7, { maxSteps: 9, ckptDir: dir });
     const s1 = await first.trainer.fit(first.loader, { epochs: 2 });
     expect(s1.stoppedEarly).toBe(true);
@@ -141,7 +142,7 @@ describe('Trainer', () => {
     const straight = setup(11);
     const full = await straight.trainer.fit(straight.loader, { epochs: 2 });
 
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-resume-m-'));
+    const dir = tempDir('sf-resume-m-');
     const first = setup(11, { maxSteps: 8, ckptDir: dir });
     await first.trainer.fit(first.loader, { epochs: 2 });
     const ckpt = await loadCheckpoint(dir);
@@ -162,7 +163,7 @@ describe('Trainer', () => {
     expect(b.trainLoss).toBeCloseTo(steps.reduce((x, y) => x + y, 0) / 192, 6);
 
     // Stopped by a callback mid-epoch (as the CLI's Ctrl-C does), then checkpointed by hand.
-    const dir2 = mkdtempSync(path.join(tmpdir(), 'sf-resume-i-'));
+    const dir2 = tempDir('sf-resume-i-');
     const stop = new Error('stop');
     const interrupted = setup(11, {
       ckptDir: dir2,
@@ -185,7 +186,7 @@ describe('Trainer', () => {
   });
 
   it('refuses to resume a trained checkpoint that lost its optimizer state', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sf-resume-noopt-'));
+    const dir = tempDir('sf-resume-noopt-');
     const { model, trainer } = setup(3);
     // Written without an optimizer after 5 steps: the Adam moments are gone.
     await saveCheckpoint(path.join(dir, 'epoch-001'), { model, state: { epoch: 0, step: 5, batchInEpoch: 5, seed: 3, rng: [1, 2, 3, 4], config: {}, spikeflowVersion: '0.1.0' } });
@@ -213,7 +214,7 @@ describe('Trainer', () => {
 
   it('checks the output shape and class count', async () => {
     const { trainer } = setup(0);
-    await expect(trainer.fit(new ArrayLoader(train, 32, 3, 0), { epochs: 1 })).rejects.toSatisfy((e) => SpikeflowError.is(e, 'shape-mismatch'));
+    await expectSpikeflowError(trainer.fit(new ArrayLoader(train, 32, 3, 0), { epochs: 1 }), 'shape-mismatch');
   });
 
   it('multi-step forward starts from rest every call (no forgotten reset)', () => {

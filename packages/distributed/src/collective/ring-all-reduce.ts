@@ -50,29 +50,37 @@ export async function ringAllReduce(buffer: Float32Array, o: { rank: number; siz
   for (let b = 0; b < buckets.length; b++) {
     const [start, end] = buckets[b];
     const view = buffer.subarray(start, end);
-    const bounds = (c: number) => chunkBounds(view.length, n, c);
-    for (let round = 0; round < n - 1; round++) {
-      const sendChunk = mod(rank - round, n);
-      const recvChunk = mod(rank - round - 1, n);
-      const key = { step, bucket: b, phase: PHASE_REDUCE_SCATTER, round };
-      const [s0, s1] = bounds(sendChunk);
-      await link.send(key, sendChunk, view.slice(s0, s1));
-      const got = await link.receive(key);
-      const [r0, r1] = bounds(recvChunk);
-      check(got, recvChunk, r1 - r0, key);
-      addInto(view, r0, got.data);
-    }
-    for (let round = 0; round < n - 1; round++) {
-      const sendChunk = mod(rank - round + 1, n);
-      const recvChunk = mod(rank - round, n);
-      const key = { step, bucket: b, phase: PHASE_ALL_GATHER, round };
-      const [s0, s1] = bounds(sendChunk);
-      await link.send(key, sendChunk, view.slice(s0, s1));
-      const got = await link.receive(key);
-      const [r0, r1] = bounds(recvChunk);
-      check(got, recvChunk, r1 - r0, key);
-      view.set(got.data, r0);
-    }
+    // Reduce-scatter: in round r send chunk rank − r and add in chunk rank − r − 1; all-gather passes
+    // the owned sums one chunk further round.
+    await ringRounds(view, rank, n, link, { step, bucket: b, phase: PHASE_REDUCE_SCATTER }, 0, (offset, data) => addInto(view, offset, data));
+    await ringRounds(view, rank, n, link, { step, bucket: b, phase: PHASE_ALL_GATHER }, 1, (offset, data) => view.set(data, offset));
+  }
+}
+
+/**
+ * The n − 1 rounds of one phase over a bucket: send chunk `rank − round + shift` to the right, receive
+ * chunk `rank − round − 1 + shift` from the left, check it and `land` it at its offset in `view`.
+ */
+async function ringRounds(
+  view: Float32Array,
+  rank: number,
+  n: number,
+  link: RingLink,
+  at: Omit<ChunkKey, 'round'>,
+  shift: number,
+  land: (offset: number, data: Float32Array) => void,
+): Promise<void> {
+  const bounds = (c: number) => chunkBounds(view.length, n, c);
+  for (let round = 0; round < n - 1; round++) {
+    const sendChunk = mod(rank - round + shift, n);
+    const recvChunk = mod(rank - round - 1 + shift, n);
+    const key = { ...at, round };
+    const [s0, s1] = bounds(sendChunk);
+    await link.send(key, sendChunk, view.slice(s0, s1));
+    const got = await link.receive(key);
+    const [r0, r1] = bounds(recvChunk);
+    check(got, recvChunk, r1 - r0, key);
+    land(r0, got.data);
   }
 }
 

@@ -8,7 +8,7 @@ import type { Envelope } from '../protocol/messages.js';
 import { captureState } from '../state/train-state.js';
 import { jobFingerprint } from '../worker/cluster-worker.js';
 import { fixtureJob } from '../test-utils/fixture-job.js';
-import { tempDir } from '../test-utils/processes.js';
+import { coordinatorOptions } from '../test-utils/coordinator-options.js';
 
 // The coordinator's state machine driven by hand-written workers (raw DEALER sockets).
 const socks: zmq.Dealer[] = [];
@@ -46,17 +46,9 @@ const FP = (() => {
 /** A coordinator on loopback for the fixture job (one worker, 48 samples, batch 12) that records its events, running. */
 async function startCoordinator(overrides: Partial<CoordinatorOptions> = {}) {
   const events: ClusterEvent[] = [];
-  const c = await Coordinator.start({
-    bind: 'tcp://127.0.0.1:0',
-    minWorkers: 1,
-    config: { samples: 48 },
-    fingerprint: FP,
-    plan: { globalBatch: 12, epochs: 1 },
-    runDir: tempDir(),
-    joinTimeoutMs: 60_000,
-    onEvent: (e) => events.push(e),
-    ...overrides,
-  });
+  const c = await Coordinator.start(
+    coordinatorOptions({ config: { samples: 48 }, fingerprint: FP, plan: { globalBatch: 12, epochs: 1 }, joinTimeoutMs: 60_000, onEvent: (e) => events.push(e), ...overrides }),
+  );
   const run = c.run();
   run.catch(() => undefined);
   return { c, run, events, job: fixtureJob({ samples: 48 }) };

@@ -1,7 +1,7 @@
 // Child processes for the cluster's tests: every one is tracked and killed by killAll() (called in
 // afterEach), every wait has a deadline, so no test can hang or leave an orphan.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,19 @@ const live = new Set<Proc>();
 
 export function tempDir(prefix = 'sf-dist-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** The JSON lines a process wrote to `<dir>/<id>.jsonl`, parsed (worker-main logs one per step, then its summary). */
+export function jsonLines(dir: string, id: string): any[] {
+  return readFileSync(path.join(dir, `${id}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
+/** A worker's per-step rows (those carrying the hash of its parameters after the step), in order. */
+export function paramHashRows(dir: string, id: string): any[] {
+  return jsonLines(dir, id).filter((l) => 'paramHash' in l);
 }
 
 /** Start `node <script> <json>` (script in dist-test/test-utils unless absolute), optionally inside a netns. */

@@ -9,17 +9,31 @@ import { frameMac } from './frame-mac.js';
 const KEY = randomBytes(32);
 const peer = (link: ZmqRingLink, id: string): Peer => ({ workerId: id, endpoint: link.endpoint, publicKey: '', host: '127.0.0.1', pid: 0 });
 
+/**
+ * Run `fn` with a ring of two bound links, a (rank 0) and b (rank 1) of generation 1 sharing KEY, and a
+ * raw dealer with `routingId` connected to b; all three are closed afterwards.
+ */
+async function withRingPair(routingId: string, fn: (a: ZmqRingLink, b: ZmqRingLink, dealer: zmq.Dealer) => Promise<void>): Promise<void> {
+  const opts = { security: { insecure: true } as const, timeoutMs: 5000, maxChunkValues: 1024 };
+  const a = await ZmqRingLink.bind('127.0.0.1', { ...opts, workerId: 'a' });
+  const b = await ZmqRingLink.bind('127.0.0.1', { ...opts, workerId: 'b' });
+  const dealer = new zmq.Dealer({ linger: 0, sendTimeout: 1000, routingId });
+  try {
+    await a.configure(1, 0, peer(b, 'b'), peer(b, 'b'), KEY);
+    await b.configure(1, 1, peer(a, 'a'), peer(a, 'a'), KEY);
+    dealer.connect(b.endpoint);
+    await fn(a, b, dealer);
+  } finally {
+    dealer.close();
+    a.close();
+    b.close();
+  }
+}
+
 describe('ZmqRingLink (loopback)', () => {
   it('binds port 0 and publishes the real port; delivers chunks; drops malformed, oversized and stale frames without harm', async () => {
-    const opts = { security: { insecure: true } as const, timeoutMs: 5000, maxChunkValues: 1024 };
-    const a = await ZmqRingLink.bind('127.0.0.1', { ...opts, workerId: 'a' });
-    const b = await ZmqRingLink.bind('127.0.0.1', { ...opts, workerId: 'b' });
-    const raw = new zmq.Dealer({ linger: 0, sendTimeout: 1000, routingId: 'stranger' });
-    try {
+    await withRingPair('stranger', async (a, b, raw) => {
       expect(a.endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:[1-9]\d*$/);
-      await a.configure(1, 0, peer(b, 'b'), peer(b, 'b'), KEY);
-      await b.configure(1, 1, peer(a, 'a'), peer(a, 'a'), KEY);
-      raw.connect(b.endpoint);
       // An insider (it holds the ring key) sending broken frames: authentic, still dropped.
       const signed = (...f: Buffer[]) => raw.send([...f, frameMac(KEY, ...f)]);
       const key = { step: 0, bucket: 0, phase: 0, round: 0 };
@@ -40,11 +54,7 @@ describe('ZmqRingLink (loopback)', () => {
       const got = await b.receive(key);
       expect(got.chunk).toBe(1);
       expect(Array.from(got.data)).toEqual([1.5, -2.25]);
-    } finally {
-      raw.close();
-      a.close();
-      b.close();
-    }
+    });
   });
 
   it('a missing neighbour is a timeout error naming it, within the deadline', async () => {
@@ -61,14 +71,7 @@ describe('ZmqRingLink (loopback)', () => {
   });
 
   it('a process outside the ring cannot feed it: well-formed chunks without the ring key (or with another) are dropped', async () => {
-    const opts = { security: { insecure: true } as const, timeoutMs: 5000, maxChunkValues: 1024 };
-    const a = await ZmqRingLink.bind('127.0.0.1', { ...opts, workerId: 'a' });
-    const b = await ZmqRingLink.bind('127.0.0.1', { ...opts, workerId: 'b' });
-    const intruder = new zmq.Dealer({ linger: 0, sendTimeout: 1000, routingId: 'intruder' });
-    try {
-      await a.configure(1, 0, peer(b, 'b'), peer(b, 'b'), KEY);
-      await b.configure(1, 1, peer(a, 'a'), peer(a, 'a'), KEY);
-      intruder.connect(b.endpoint);
+    await withRingPair('intruder', async (a, b, intruder) => {
       const key = { step: 0, bucket: 0, phase: 0, round: 0 };
       // Exactly the header rank 0 would send, first, with poisoned values: as the old two-frame
       // message, with a MAC under a guessed key, and with a MAC of other bytes.
@@ -82,10 +85,6 @@ describe('ZmqRingLink (loopback)', () => {
       await a.send(key, 1, Float32Array.of(1.5, -2.25));
       const got = await b.receive(key);
       expect(Array.from(got.data)).toEqual([1.5, -2.25]);
-    } finally {
-      intruder.close();
-      a.close();
-      b.close();
-    }
+    });
   });
 });

@@ -93,27 +93,32 @@ export function firingRatesSpec(epochs: readonly EpochMetricsLike[]): VegaLiteSp
   };
 }
 
+/** A figure of one row per layer (in the given order), each drawn by `spec` with its own y scale. */
+function layerRows(title: string, rows: readonly object[], layers: readonly { name: string }[], spec: VegaLiteSpec): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title,
+    data: { values: rows },
+    facet: { row: { field: 'layer', type: 'nominal', sort: layers.map((l) => l.name), title: null } },
+    spec,
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
 /** Spike raster: one row per recorded neuron, one panel per layer, time on x. */
 export function spikeRasterSpec(layers: readonly LayerActivity[]): VegaLiteSpec {
   // A placeholder row per recorded neuron (t = -1, outside the clipped x domain) keeps silent layers and neurons on the figure.
   const rows = layers.flatMap((l) => l.spikes.flatMap((times, k) => [{ layer: l.name, neuron: k, t: -1 }, ...times.map((t) => ({ layer: l.name, neuron: k, t }))]));
   const T = Math.max(1, ...layers.map((l) => l.timeSteps));
-  return {
-    $schema: SCHEMA,
-    title: 'Spike raster of one sample (active neurons of each layer, most active first)',
-    data: { values: rows },
-    facet: { row: { field: 'layer', type: 'nominal', sort: layers.map((l) => l.name), title: null } },
-    spec: {
-      width: WIDTH,
-      height: { step: Math.max(...layers.map((l) => l.spikes.length)) > 20 ? 3 : 7 },
-      mark: { type: 'tick', orient: 'vertical', thickness: 2, color: 'black', clip: true },
-      encoding: {
-        x: { field: 't', type: 'quantitative', scale: { domain: [-0.5, T - 0.5] }, axis: { tickMinStep: 1, format: 'd' }, title: 'time step' },
-        y: { field: 'neuron', type: 'ordinal', title: 'neuron (rank)', axis: { labels: false, ticks: false } },
-      },
+  return layerRows('Spike raster of one sample (active neurons of each layer, most active first)', rows, layers, {
+    width: WIDTH,
+    height: { step: Math.max(...layers.map((l) => l.spikes.length)) > 20 ? 3 : 7 },
+    mark: { type: 'tick', orient: 'vertical', thickness: 2, color: 'black', clip: true },
+    encoding: {
+      x: { field: 't', type: 'quantitative', scale: { domain: [-0.5, T - 0.5] }, axis: { tickMinStep: 1, format: 'd' }, title: 'time step' },
+      y: { field: 'neuron', type: 'ordinal', title: 'neuron (rank)', axis: { labels: false, ticks: false } },
     },
-    resolve: { scale: { y: 'independent' } },
-  };
+  });
 }
 
 /** Membrane potential of a few neurons per layer, with the threshold as a rule. */
@@ -122,32 +127,25 @@ export function membraneTracesSpec(layers: readonly LayerActivity[]): VegaLiteSp
   const rows = traced.flatMap((l) =>
     l.membrane!.flatMap((vs, t) => vs.map((v, k) => ({ layer: l.name, neuron: String(l.traceIds[k]), t, v, threshold: l.vThreshold ?? null }))).filter((r) => Number.isFinite(r.v)),
   );
-  return {
-    $schema: SCHEMA,
-    title: 'Membrane potential of one sample (after reset, per step)',
-    data: { values: rows },
-    facet: { row: { field: 'layer', type: 'nominal', sort: traced.map((l) => l.name), title: null } },
-    spec: {
-      width: WIDTH,
-      height: 110,
-      layer: [
-        {
-          mark: { type: 'line', interpolate: 'step-after' },
-          encoding: {
-            x: { field: 't', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' }, title: 'time step' },
-            y: { field: 'v', type: 'quantitative', title: 'V' },
-            color: { field: 'neuron', type: 'nominal', legend: null },
-          },
+  return layerRows('Membrane potential of one sample (after reset, per step)', rows, traced, {
+    width: WIDTH,
+    height: 110,
+    layer: [
+      {
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: { field: 't', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' }, title: 'time step' },
+          y: { field: 'v', type: 'quantitative', title: 'V' },
+          color: { field: 'neuron', type: 'nominal', legend: null },
         },
-        {
-          transform: [{ filter: 'datum.threshold !== null' }],
-          mark: { type: 'rule', strokeDash: [4, 3], color: 'gray' },
-          encoding: { y: { field: 'threshold', type: 'quantitative', aggregate: 'max' } },
-        },
-      ],
-    },
-    resolve: { scale: { y: 'independent' } },
-  };
+      },
+      {
+        transform: [{ filter: 'datum.threshold !== null' }],
+        mark: { type: 'rule', strokeDash: [4, 3], color: 'gray' },
+        encoding: { y: { field: 'threshold', type: 'quantitative', aggregate: 'max' } },
+      },
+    ],
+  });
 }
 
 /** Energy per layer (pJ per sample), coloured by whether the layer is fed by spikes (AC) or analog values (MAC). */

@@ -14,18 +14,6 @@ export const SparseConv2DGradW = 'SpikeflowSparseConv2DGradW';
 export const AdamUpdate = 'SpikeflowAdamUpdate';
 export const JoinRows = 'SpikeflowJoinRows';
 
-/** Window geometry of a max pool (ho, wo: the output's height and width). */
-export interface PoolAttrs {
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  ph: number;
-  pw: number;
-  ho: number;
-  wo: number;
-}
-
 /** Stride, zero padding on each side and output size of a convolution. */
 export interface ConvAttrs {
   sh: number;
@@ -34,6 +22,12 @@ export interface ConvAttrs {
   pw: number;
   ho: number;
   wo: number;
+}
+
+/** Window geometry of a max pool: a convolution's stride, padding and output size (ho, wo) plus the window. */
+export interface PoolAttrs extends ConvAttrs {
+  kh: number;
+  kw: number;
 }
 
 /** One Adam step's constants (bias corrections precomputed; `decay` the decoupled weight-decay factor). */

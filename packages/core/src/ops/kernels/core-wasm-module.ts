@@ -4,6 +4,12 @@ import { wasmKernelModule, type HeapTensorInfo, type WasmKernelModule } from '..
 // The compiled core kernels (csrc/core-kernels.c, built by tools/wasm/build-wasm.mjs) and the small
 // helpers every core kernel function shares.
 
+/** A window's size, strides and zero padding, in the order every windowed kernel takes them (csrc/core-kernels.c's WINDOW). */
+export type Window = [kh: number, kw: number, sh: number, sw: number, ph: number, pw: number];
+
+/** What both event-driven conv kernels take after their pointers (CONV_GEOMETRY): input [N, H, W, Cin], output [N, Ho, Wo, Cout], window. */
+export type ConvGeometry = [N: number, H: number, W: number, Cin: number, Ho: number, Wo: number, Cout: number, ...window: Window];
+
 /** The exports of csrc/core-kernels.c (pointers are byte offsets into the wasm heap). */
 export interface CoreWasmExports {
   count_nonzero(x: number, n: number): number;
@@ -12,60 +18,10 @@ export interface CoreWasmExports {
   transpose2d(input: number, out: number, R: number, C: number): void;
   bn_forward(x: number, w: number, b: number, y: number, mean: number, invstd: number, varOut: number, total: number, acc: number, M: number, C: number, eps: number): void;
   bn_backward(dy: number, x: number, mean: number, invstd: number, w: number, dx: number, dweight: number, dbias: number, totals: number, acc: number, M: number, C: number): void;
-  maxpool_forward(
-    x: number,
-    y: number,
-    arg: number,
-    N: number,
-    H: number,
-    W: number,
-    C: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    ph: number,
-    pw: number,
-    Ho: number,
-    Wo: number,
-  ): void;
+  maxpool_forward(x: number, y: number, arg: number, ...geometry: [N: number, H: number, W: number, C: number, ...window: Window, Ho: number, Wo: number]): void;
   maxpool_backward(dy: number, arg: number, dx: number, nIn: number, nOut: number): void;
-  sparse_conv_forward(
-    x: number,
-    w: number,
-    y: number,
-    N: number,
-    H: number,
-    W: number,
-    Cin: number,
-    Ho: number,
-    Wo: number,
-    Cout: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    ph: number,
-    pw: number,
-  ): void;
-  sparse_conv_grad_w(
-    x: number,
-    dy: number,
-    dw: number,
-    N: number,
-    H: number,
-    W: number,
-    Cin: number,
-    Ho: number,
-    Wo: number,
-    Cout: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    ph: number,
-    pw: number,
-  ): void;
+  sparse_conv_forward(x: number, w: number, y: number, ...geometry: ConvGeometry): void;
+  sparse_conv_grad_w(x: number, dy: number, dw: number, ...geometry: ConvGeometry): void;
   adam_update(
     p: number,
     g: number,

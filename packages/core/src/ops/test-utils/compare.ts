@@ -1,5 +1,4 @@
 // Helpers shared by the ops and nn tests: seeded random tensors, tolerant comparison, backend switching.
-import { expect } from 'vitest';
 import { tf, type Tensor } from '../../engine/tf.js';
 import { Rng } from '../../util/rng.js';
 import { selectBackend, type BackendName } from '../../engine/backend.js';
@@ -31,14 +30,4 @@ export async function onBackend<T>(name: 'cpu' | 'wasm', fn: () => T): Promise<T
   } finally {
     await selectBackend(before);
   }
-}
-
-/** The error `fn` throws (fails the test if it returns normally). */
-export function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  expect.fail('expected the call to throw');
 }
