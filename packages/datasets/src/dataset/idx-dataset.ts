@@ -1,14 +1,13 @@
 import { SpikeflowError, type Dataset } from '@spikeflow/core';
 import { gatherBatch } from './gather-batch.js';
+import { LabelledSplit, type LabelledSplitInit } from './labelled-split.js';
 
 /** What an {@link IdxDataset} is made from: what it says about itself as a {@link Dataset}, and its bytes. */
-export interface IdxDatasetInit extends Pick<Dataset, 'name' | 'split' | 'sampleShape' | 'numClasses' | 'classNames'> {
+export interface IdxDatasetInit extends LabelledSplitInit, Pick<Dataset, 'sampleShape'> {
   /** `length * prod(sampleShape)` pixel bytes, sample-major, NHWC. */
   readonly pixels: Uint8Array;
   /** One class index per sample. */
   readonly labels: Uint8Array;
-  /** The files the samples were read from (for logs: which copy a run used). */
-  readonly sources?: readonly string[];
 }
 
 /** `i / 255` for every byte, so scaling a batch is one table lookup per pixel. */
@@ -25,33 +24,24 @@ const SCALE = Float32Array.from({ length: 256 }, (_, i) => i / 255);
  * const { x, y } = ds.getBatch([0, 5, 7]); // x: 3*784 floats in [0, 1], y: 3 labels
  * ```
  */
-export class IdxDataset implements Dataset {
-  readonly name: string;
-  readonly split: string;
+export class IdxDataset extends LabelledSplit {
   readonly length: number;
   readonly sampleShape: readonly number[];
-  readonly numClasses: number;
-  readonly classNames?: readonly string[];
   /** Values per sample, `prod(sampleShape)`. */
   readonly sampleSize: number;
   /** The raw pixels (read-only by convention; shared, not copied). */
   readonly pixels: Uint8Array;
   /** The raw labels. */
   readonly labels: Uint8Array;
-  /** The files the samples were read from (images, then labels); empty when built in memory. */
-  readonly sources: readonly string[];
 
+  /** `init.sources` are the images file, then the labels file. */
   constructor(init: IdxDatasetInit) {
-    this.name = init.name;
-    this.split = init.split;
+    super(init);
     this.sampleShape = Object.freeze([...init.sampleShape]);
-    this.numClasses = init.numClasses;
-    this.classNames = init.classNames ? Object.freeze([...init.classNames]) : undefined;
     this.sampleSize = init.sampleShape.reduce((a, b) => a * b, 1);
     this.length = init.labels.length;
     this.pixels = init.pixels;
     this.labels = init.labels;
-    this.sources = Object.freeze([...(init.sources ?? [])]);
     if (init.pixels.length !== this.length * this.sampleSize) {
       throw new SpikeflowError(
         'shape-mismatch',

@@ -1,5 +1,5 @@
 import { idxDatasetDescriptor } from './idx-descriptor.js';
-import { mnistLayoutSpec } from './mnist-layout-spec.js';
+import { archiveMd5s, mnistLayoutSpec } from './mnist-layout-spec.js';
 
 /**
  * Kuzushiji-MNIST (Clanuwat et al., 2018): ten classes of cursive Japanese (Kuzushiji) hiragana,
@@ -16,12 +16,7 @@ export const kmnistSpec = mnistLayoutSpec({
   homepage: 'https://github.com/rois-codh/kmnist',
   license: 'CC BY-SA 4.0',
   classNames: ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'],
-  files: [
-    { archive: { md5: 'bdb82020997e1d708af4cf47b453dcf7' } },
-    { archive: { md5: 'e144d726b3acfaa3e44228e80efcd344' } },
-    { archive: { md5: '5c965bf0a639b31b8f53240b1b52f4d7' } },
-    { archive: { md5: '7320c461ea6c1c855c0b718fb2a4b134' } },
-  ],
+  files: archiveMd5s('bdb82020997e1d708af4cf47b453dcf7', 'e144d726b3acfaa3e44228e80efcd344', '5c965bf0a639b31b8f53240b1b52f4d7', '7320c461ea6c1c855c0b718fb2a4b134'),
   mirrors: ['http://codh.rois.ac.jp/kmnist/dataset/kmnist/', 'https://codh.rois.ac.jp/kmnist/dataset/kmnist/'],
 });
 

@@ -10,6 +10,20 @@ export interface MnistLayoutInfo extends Omit<IdxDatasetSpec, 'sampleShape' | 'n
 }
 
 /**
+ * The {@link MnistLayoutInfo.files} of a dataset known only by the MD5s of its official `.gz`
+ * files (as torchvision pins them), given in the same order: train images, train labels, test
+ * images, test labels. Without a content digest, a raw local copy is checked only structurally.
+ *
+ * @example
+ * ```ts
+ * const files = archiveMd5s('f68b...', 'd53e...', '9fb6...', 'ec29...');
+ * ```
+ */
+export function archiveMd5s(trainImages: string, trainLabels: string, testImages: string, testLabels: string): MnistLayoutInfo['files'] {
+  return [{ archive: { md5: trainImages } }, { archive: { md5: trainLabels } }, { archive: { md5: testImages } }, { archive: { md5: testLabels } }];
+}
+
+/**
  * The spec of a dataset laid out exactly as MNIST: 28x28 grey images, 60000 train and 10000 test
  * samples in `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte` and
  * `t10k-labels-idx1-ubyte` (MNIST, Fashion-MNIST and Kuzushiji-MNIST all are).

@@ -1,5 +1,5 @@
 import { idxDatasetDescriptor } from './idx-descriptor.js';
-import { mnistLayoutSpec } from './mnist-layout-spec.js';
+import { archiveMd5s, mnistLayoutSpec } from './mnist-layout-spec.js';
 
 /**
  * MNIST (LeCun, Cortes & Burges): handwritten digits.
@@ -16,12 +16,7 @@ export const mnistSpec = mnistLayoutSpec({
   homepage: 'http://yann.lecun.com/exdb/mnist/',
   license: 'not stated by its authors',
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  files: [
-    { archive: { md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' } },
-    { archive: { md5: 'd53e105ee54ea40749a09fcbcd1e9432' } },
-    { archive: { md5: '9fb629c4189551a2d022fa330f9573f3' } },
-    { archive: { md5: 'ec29112dd5afa0611ce80d1b7f02629c' } },
-  ],
+  files: archiveMd5s('f68b3c2dcbeaaa9fbdd348bbdeb94873', 'd53e105ee54ea40749a09fcbcd1e9432', '9fb629c4189551a2d022fa330f9573f3', 'ec29112dd5afa0611ce80d1b7f02629c'),
   mirrors: ['http://yann.lecun.com/exdb/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'],
 });
 

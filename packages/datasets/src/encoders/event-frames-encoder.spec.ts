@@ -5,9 +5,9 @@ import { Adam, BaseNode, Flatten, Linear, Sequential, Trainer, manualSeed, mseRa
 import { eventFramesEncoder } from './event-frames-encoder.js';
 import { EventFrameLoader } from '../event-dataset/event-frame-loader.js';
 import { FrameDataset } from '../event-dataset/frame-dataset.js';
-import { buildFrameCache } from '../frames/build-frame-cache.js';
 import { FrameCache } from '../frames/frame-cache.js';
-import { writeNmnistBin, type TestEvent } from '../test-utils/event-writers.js';
+import type { TestEvent } from '../test-utils/event-writers.js';
+import { buildTestCache, writeNmnistSources } from '../test-utils/frame-cache-fixtures.js';
 
 // Sigmoid surrogate (alpha 4), written out here so the test needs no neuron plugin.
 const sigmoid: SurrogateFunction = {
@@ -44,22 +44,14 @@ describe('eventFramesEncoder', () => {
   it('trains a small spiking network on cached event frames through EventFrameLoader', async () => {
     // Two classes: events in the left or the right half of an 8x4 sensor.
     const dir = await tempDir();
-    const sources = [];
-    for (let i = 0; i < 16; i++) {
+    const samples = Array.from({ length: 16 }, (_, i) => {
       const label = i % 2;
-      const ev: TestEvent[] = [];
-      for (let k = 0; k < 60; k++) ev.push({ t: k * 10, x: label * 4 + ((k * 7 + i) % 4), y: (k + i) % 4, p: k & 1 });
-      const file = join(dir, `${i}.bin`);
-      await writeNmnistBin(file, ev);
-      sources.push({ file, format: 'nmnist-bin' as const, samples: [{ index: i, label }] });
-    }
-    const r = await buildFrameCache({
-      root: join(dir, 'c'),
-      key: { dataset: 'halves', split: 'train', pipeline: { width: 8, height: 4, split: { by: 'number', frames: 4 } } },
-      sources,
-      threads: 0,
-      progress: false,
+      const events: TestEvent[] = [];
+      for (let k = 0; k < 60; k++) events.push({ t: k * 10, x: label * 4 + ((k * 7 + i) % 4), y: (k + i) % 4, p: k & 1 });
+      return { events, label };
     });
+    const sources = await writeNmnistSources(dir, samples);
+    const r = await buildTestCache(join(dir, 'c'), { dataset: 'halves', split: 'train', pipeline: { width: 8, height: 4, split: { by: 'number', frames: 4 } } }, sources);
     const ds = new FrameDataset({ name: 'halves', split: 'train', cache: FrameCache.open(r.dir), numClasses: 2, binary: true });
     manualSeed(0);
     const model = new Sequential(

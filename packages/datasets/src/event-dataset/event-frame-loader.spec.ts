@@ -6,25 +6,17 @@ import { EventFrameLoader } from './event-frame-loader.js';
 import { FrameDataset } from './frame-dataset.js';
 import { augmentFrames, drawAugment } from './event-augment.js';
 import { seededClassSplit } from './seeded-split.js';
-import { buildFrameCache } from '../frames/build-frame-cache.js';
 import { FrameCache } from '../frames/frame-cache.js';
-import { randomEvents, writeNmnistBin } from '../test-utils/event-writers.js';
+import { randomEvents } from '../test-utils/event-writers.js';
+import { buildTestCache, writeNmnistSources } from '../test-utils/frame-cache-fixtures.js';
 
 async function smallCache(n: number, split: { by: 'number'; frames: number } | { by: 'duration'; duration: number } = { by: 'number', frames: 3 }): Promise<FrameCache> {
   const dir = await tempDir();
-  const sources = [];
-  for (let i = 0; i < n; i++) {
-    const file = join(dir, `${i}.bin`);
-    await writeNmnistBin(file, randomEvents(200 + 30 * i, 8, 6, i + 7, 40));
-    sources.push({ file, format: 'nmnist-bin' as const, samples: [{ index: i, label: i % 3 }] });
-  }
-  const r = await buildFrameCache({
-    root: join(dir, 'cache'),
-    key: { dataset: 'toy', split: 'train', pipeline: { width: 8, height: 6, split } },
-    sources,
-    threads: 0,
-    progress: false,
-  });
+  const sources = await writeNmnistSources(
+    dir,
+    Array.from({ length: n }, (_, i) => ({ events: randomEvents(200 + 30 * i, 8, 6, i + 7, 40), label: i % 3 })),
+  );
+  const r = await buildTestCache(join(dir, 'cache'), { dataset: 'toy', split: 'train', pipeline: { width: 8, height: 6, split } }, sources);
   return FrameCache.open(r.dir);
 }
 

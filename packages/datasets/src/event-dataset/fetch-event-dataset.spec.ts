@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { fetchEventDataset } from './fetch-event-dataset.js';
 import { openEventDataset } from './open-event-dataset.js';
 import { nMnistSpec } from '../descriptors/neuromorphic/n-mnist.js';
 import { dvs128GestureSpec } from '../descriptors/neuromorphic/dvs128-gesture.js';
-import { randomEvents, writeAedat31, writeNmnistBin } from '../test-utils/event-writers.js';
+import { randomEvents, writeGestureTrial, writeNmnistBin } from '../test-utils/event-writers.js';
 import { writeZip } from '../test-utils/zip-writer.js';
 import { startServer } from '../test-utils/http-server.js';
 
@@ -57,13 +57,11 @@ describe('fetchEventDataset', () => {
   it.skipIf(spawnSync('tar', ['--version']).status !== 0)('extracts a DvsGesture.tar.gz made by GNU tar and opens DVS128 Gesture from it', async () => {
     const dir = await tempDir();
     const src = join(dir, 'src', 'DvsGesture');
-    await mkdir(src, { recursive: true });
     const ev = randomEvents(2000, 128, 128, 5, 20);
-    await writeAedat31(join(src, 'user01_fluorescent.aedat'), [ev.slice(0, 1000), ev.slice(1000)]);
-    const t = (i: number): number => ev[i]!.t;
-    await writeFile(join(src, 'user01_fluorescent_labels.csv'), `class,startTime_usec,endTime_usec\n2,${t(10)},${t(800)}\n11,${t(900)},${t(1900)}\n`);
-    await writeFile(join(src, 'trials_to_train.txt'), 'user01_fluorescent.aedat\n');
-    await writeFile(join(src, 'trials_to_test.txt'), '');
+    await writeGestureTrial(src, ev, [
+      [2, 10, 800],
+      [11, 900, 1900],
+    ]);
     execFileSync('tar', ['-czf', join(dir, 'DvsGesture.tar.gz'), '-C', join(dir, 'src'), 'DvsGesture']);
     const tgz = readFileSync(join(dir, 'DvsGesture.tar.gz'));
     // The real spec, made downloadable, with only the archive and this test's MD5.

@@ -1,10 +1,10 @@
-import type { Dataset } from '@spikeflow/core';
 import { SpikeflowError } from '@spikeflow/core';
 import { gatherBatch } from '../dataset/gather-batch.js';
+import { LabelledSplit, type LabelledSplitInit } from '../dataset/labelled-split.js';
 import { FrameCache } from '../frames/frame-cache.js';
 
 /** Options of a {@link FrameDataset}. */
-export interface FrameDatasetInit extends Pick<Dataset, 'name' | 'split' | 'numClasses' | 'classNames'> {
+export interface FrameDatasetInit extends LabelledSplitInit {
   readonly cache: FrameCache;
   /**
    * Frames per sample in batches. Defaults to the cache's common T; required when samples differ
@@ -13,8 +13,6 @@ export interface FrameDatasetInit extends Pick<Dataset, 'name' | 'split' | 'numC
   readonly frames?: number;
   /** Clip counts to 1 (binary spike frames) instead of passing raw counts (default false). */
   readonly binary?: boolean;
-  /** The event files the frames were integrated from (for logs: which copy a run used). */
-  readonly sources?: readonly string[];
 }
 
 /**
@@ -28,26 +26,17 @@ export interface FrameDatasetInit extends Pick<Dataset, 'name' | 'split' | 'numC
  * const { x, y } = ds.getBatch([0, 1]); // x: 2 · 16 · 128 · 128 · 2 floats
  * ```
  */
-export class FrameDataset implements Dataset {
-  readonly name: string;
-  readonly split: string;
-  readonly numClasses: number;
-  readonly classNames?: readonly string[];
+export class FrameDataset extends LabelledSplit {
   readonly sampleShape: readonly number[];
   readonly frames: number;
   readonly binary: boolean;
   readonly cache: FrameCache;
-  /** The event files the frames were integrated from, in sample order (each once). */
-  readonly sources: readonly string[];
 
+  /** `init.sources` are the event files the frames were integrated from, in sample order (each once). */
   constructor(init: FrameDatasetInit) {
-    this.name = init.name;
-    this.split = init.split;
+    super(init);
     this.cache = init.cache;
-    this.numClasses = init.numClasses;
-    this.classNames = init.classNames;
     this.binary = init.binary ?? false;
-    this.sources = Object.freeze([...(init.sources ?? [])]);
     const counts = new Set(init.cache.index.frames);
     if (init.frames === undefined && counts.size > 1) {
       throw new SpikeflowError(

@@ -4,6 +4,7 @@ import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { openEventFile } from './open-event-file.js';
 import { readAllEvents } from './read-all-events.js';
+import type { EventBatch } from './event-batch.js';
 import type { EventFormat } from './event-file.js';
 import { eventSample } from '../test-utils/event-data.js';
 
@@ -20,6 +21,16 @@ async function variant(rel: string, edit: (bytes: Buffer) => Buffer): Promise<st
   const out = join(await tempDir(), rel.split('/').pop()!);
   writeFileSync(out, edit(Buffer.from(readFileSync(src))));
   return out;
+}
+
+/** Every event of sample `rel` with `words` (little-endian, `wordBytes` each) appended; the sample must be present. */
+async function readWithTail(rel: string, words: readonly number[], wordBytes: 2 | 4): Promise<EventBatch> {
+  const file = await variant(rel, (b) => {
+    const tail = Buffer.alloc(words.length * wordBytes);
+    words.forEach((w, i) => tail.writeUIntLE(w, wordBytes * i, wordBytes));
+    return Buffer.concat([b, tail]);
+  });
+  return readAllEvents(await openEventFile(file!));
 }
 
 // The dataset-corrupt error reading `file` to its end gives; any other outcome fails the test.
@@ -73,12 +84,7 @@ describe('EVT 2.0: corruptions of the real Gen3 recording are dataset-corrupt er
     // event (low 5, x 10, y 20), TIME_HIGH 0, the same event: t = (2^28 - 1)·64 + 5, then 2^34 + 5.
     const event = ((1 << 28) | (5 << 22) | (10 << 11) | 20) >>> 0;
     const tail = [0x8fffffff, event, 0x80000000, event];
-    const wrapped = await variant('prophesee/evt2_sample.raw', (b) => {
-      const t = Buffer.alloc(tail.length * 4);
-      tail.forEach((w, i) => t.writeUInt32LE(w, 4 * i));
-      return Buffer.concat([b, t]);
-    });
-    const ev = await readAllEvents(await openEventFile(wrapped!));
+    const ev = await readWithTail('prophesee/evt2_sample.raw', tail, 4);
     const n = ev.length;
     expect(n).toBe(539481 + 2); // SOURCES.md
     expect(ev.t[n - 2]).toBe((2 ** 28 - 1) * 64 + 5);
@@ -168,12 +174,7 @@ describe('EVT 3.0: corruptions of the real Gen4.1 recording are dataset-corrupt 
     // Appended after the recording: TIME_HIGH 4095, TIME_LOW 0, ADDR_Y 5, ADDR_X 7, then TIME_HIGH 0
     // (the wrap) and ADDR_X 8: times 4095 · 4096 and 2^24 µs.
     const tail = [0x8fff, 0x6000, 0x0005, 0x2007, 0x8000, 0x2008];
-    const wrapped = await variant('prophesee/evt3_sample.raw', (b) => {
-      const t = Buffer.alloc(tail.length * 2);
-      tail.forEach((w, i) => t.writeUInt16LE(w, 2 * i));
-      return Buffer.concat([b, t]);
-    });
-    const ev = await readAllEvents(await openEventFile(wrapped!));
+    const ev = await readWithTail('prophesee/evt3_sample.raw', tail, 2);
     const n = ev.length;
     // SOURCES.md: 219596 events; no wrap inside the recording (TIME_HIGH 2861..2863).
     expect(n).toBe(219596 + 2);

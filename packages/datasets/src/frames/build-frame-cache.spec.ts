@@ -12,18 +12,17 @@ import type { SampleSource } from './sample-source.js';
 import { openEventFile } from '../events/open-event-file.js';
 import { readAllEvents } from '../events/read-all-events.js';
 import { openShd } from '../formats/shd/open-shd.js';
-import { randomEvents, writeAedat31, writeNmnistBin } from '../test-utils/event-writers.js';
+import { randomEvents, writeAedat31 } from '../test-utils/event-writers.js';
+import { buildTestCache, writeNmnistSources } from '../test-utils/frame-cache-fixtures.js';
 
 const pipeline: FramePipeline = { width: 34, height: 34, split: { by: 'number', frames: 5 } };
 
-async function nmnistSources(dir: string, n: number): Promise<SampleSource[]> {
-  const sources: SampleSource[] = [];
-  for (let i = 0; i < n; i++) {
-    const file = join(dir, `${i}.bin`);
-    await writeNmnistBin(file, randomEvents(300 + 40 * i, 34, 34, i + 1));
-    sources.push({ file, format: 'nmnist-bin', samples: [{ index: i, label: i % 10 }] });
-  }
-  return sources;
+/** `n` random 34x34 N-MNIST files, sample `i` labelled `i % 10`. */
+function nmnistSources(dir: string, n: number): Promise<SampleSource[]> {
+  return writeNmnistSources(
+    dir,
+    Array.from({ length: n }, (_, i) => ({ events: randomEvents(300 + 40 * i, 34, 34, i + 1), label: i % 10 })),
+  );
 }
 
 function readSample(cache: FrameCache, i: number): Float32Array {
@@ -53,10 +52,10 @@ describe('buildFrameCache', () => {
       expect(cache.index.events[i]).toBe(300 + 40 * i);
     }
     cache.close();
-    const again = await buildFrameCache({ root, key, sources, threads: 0, progress: false });
+    const again = await buildTestCache(root, key, sources);
     expect(again.built).toBe(false);
     // Another parameter, another folder.
-    const other = await buildFrameCache({ root, key: { ...key, pipeline: { ...pipeline, split: { by: 'time', frames: 5 } } }, sources, threads: 0, progress: false });
+    const other = await buildTestCache(root, { ...key, pipeline: { ...pipeline, split: { by: 'time', frames: 5 } } }, sources);
     expect(other.dir).not.toBe(r.dir);
     expect(other.built).toBe(true);
   });
@@ -69,7 +68,7 @@ describe('buildFrameCache', () => {
     const dir = await tempDir();
     const sources = await nmnistSources(dir, 9);
     const key = { dataset: 'n-mnist', split: 'test', pipeline: { ...pipeline, downsample: 2, denoiseTime: 5000 } };
-    const a = await buildFrameCache({ root: join(dir, 'a'), key, sources, threads: 0, progress: false });
+    const a = await buildTestCache(join(dir, 'a'), key, sources);
     const b = await buildFrameCache({ root: join(dir, 'b'), key, sources, threads: 2, progress: false });
     expect(b.threads).toBe(2);
     const ca = FrameCache.open(a.dir);
@@ -92,11 +91,11 @@ describe('buildFrameCache', () => {
     const broken = [...sources, { file: join(dir, 'missing.bin'), format: 'nmnist-bin' as const, samples: [{ index: 2, label: 0 }] }];
     const root = join(dir, 'cache');
     const key = { dataset: 'n-mnist', split: 'train', pipeline };
-    await expect(buildFrameCache({ root, key, sources: broken, threads: 0, progress: false })).rejects.toThrow(/missing\.bin/);
+    await expect(buildTestCache(root, key, broken)).rejects.toThrow(/missing\.bin/);
     const folder = join(root, frameCacheName(key));
     expect(existsSync(join(folder, 'index.json'))).toBe(false);
     expect(readdirSync(folder)).toEqual([]);
-    await expect(buildFrameCache({ root, key, sources: [{ ...sources[0]!, samples: [{ index: 5, label: 0 }] }], threads: 0, progress: false })).rejects.toMatchObject({
+    await expect(buildTestCache(root, key, [{ ...sources[0]!, samples: [{ index: 5, label: 0 }] }])).rejects.toMatchObject({
       kind: 'invalid-options',
     });
   });
@@ -117,13 +116,11 @@ describe('buildFrameCache', () => {
         ],
       },
     ];
-    const r = await buildFrameCache({
-      root: join(dir, 'c'),
-      key: { dataset: 'dvs128-gesture', split: 'train', pipeline: { width: 128, height: 128, split: { by: 'number', frames: 4 } } },
+    const r = await buildTestCache(
+      join(dir, 'c'),
+      { dataset: 'dvs128-gesture', split: 'train', pipeline: { width: 128, height: 128, split: { by: 'number', frames: 4 } } },
       sources,
-      threads: 0,
-      progress: false,
-    });
+    );
     expect(r.index.labels).toEqual([4, 7]);
     const firstIdx = ev.findIndex((e) => e.t >= mid);
     expect(r.index.events).toEqual([firstIdx, 4000 - firstIdx]);
@@ -132,13 +129,11 @@ describe('buildFrameCache', () => {
     const shd = await openShd(shdFile);
     const want = integrateFrames(shd.sample(0), { width: 700, height: 1, channels: 1, split: { by: 'duration', duration: 100_000 } });
     shd.close();
-    const s = await buildFrameCache({
-      root: join(dir, 'c'),
-      key: { dataset: 'shd', split: 'test', pipeline: { width: 700, height: 1, channels: 1, split: { by: 'duration', duration: 100_000 } } },
-      sources: [{ file: shdFile, format: 'shd-hdf5', samples: [0, 1, 2].map((k) => ({ index: k, label: [3, 19, 0][k]!, shdIndex: k })) }],
-      threads: 0,
-      progress: false,
-    });
+    const s = await buildTestCache(
+      join(dir, 'c'),
+      { dataset: 'shd', split: 'test', pipeline: { width: 700, height: 1, channels: 1, split: { by: 'duration', duration: 100_000 } } },
+      [{ file: shdFile, format: 'shd-hdf5', samples: [0, 1, 2].map((k) => ({ index: k, label: [3, 19, 0][k]!, shdIndex: k })) }],
+    );
     expect(s.index.frames[0]).toBe(10); // 999900 µs / 100000 µs → 10 frames
     const cache = FrameCache.open(s.dir);
     expect(Array.from(readSample(cache, 0))).toEqual(Array.from(want.data));

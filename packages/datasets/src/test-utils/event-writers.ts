@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** A plain event for test files. */
 export interface TestEvent {
@@ -100,4 +101,20 @@ export async function writeCifar10(file: string, images: { label: number; pixel:
     for (let c = 0; c < 3; c++) for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) b[n * 3073 + 1 + c * 1024 + y * 32 + x] = im.pixel(x, y, c);
   });
   await writeFile(file, b);
+}
+
+/**
+ * Lay out a one-trial `DvsGesture/` folder as the official archive does: the trial
+ * `user01_fluorescent.aedat` (AEDAT 3.1, the events in two packets of equal halves), its
+ * `_labels.csv` with a row `class, t(from), t(to)` per segment (`from`, `to` are event indices), and
+ * `trials_to_train.txt` listing the trial while `trials_to_test.txt` is empty. Creates `dir`.
+ */
+export async function writeGestureTrial(dir: string, events: TestEvent[], segments: ReadonlyArray<readonly [cls: number, from: number, to: number]>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const half = events.length / 2;
+  await writeAedat31(join(dir, 'user01_fluorescent.aedat'), [events.slice(0, half), events.slice(half)]);
+  const rows = segments.map(([cls, from, to]) => `${cls},${events[from]!.t},${events[to]!.t}\n`).join('');
+  await writeFile(join(dir, 'user01_fluorescent_labels.csv'), `class,startTime_usec,endTime_usec\n${rows}`);
+  await writeFile(join(dir, 'trials_to_train.txt'), 'user01_fluorescent.aedat\n');
+  await writeFile(join(dir, 'trials_to_test.txt'), '');
 }

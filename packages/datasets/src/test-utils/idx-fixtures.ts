@@ -7,39 +7,25 @@ import { gzipSync } from 'node:zlib';
 import type { IdxDatasetSpec, IdxFileSpec } from '../descriptors/idx-dataset-spec.js';
 import type { IdxDType } from '../idx/read-idx.js';
 
-const TYPE_BYTE: Record<IdxDType, number> = { uint8: 0x08, int8: 0x09, int16: 0x0b, int32: 0x0c, float32: 0x0d, float64: 0x0e };
-const SIZE: Record<IdxDType, number> = { uint8: 1, int8: 1, int16: 2, int32: 4, float32: 4, float64: 8 };
+/** Each IDX element type: its type byte in the header, its size, and how one big-endian value is written. */
+const FORMATS: Record<IdxDType, { code: number; size: number; write: (b: Buffer, v: number, at: number) => void }> = {
+  uint8: { code: 0x08, size: 1, write: (b, v, at) => b.writeUInt8(v, at) },
+  int8: { code: 0x09, size: 1, write: (b, v, at) => b.writeInt8(v, at) },
+  int16: { code: 0x0b, size: 2, write: (b, v, at) => b.writeInt16BE(v, at) },
+  int32: { code: 0x0c, size: 4, write: (b, v, at) => b.writeInt32BE(v, at) },
+  float32: { code: 0x0d, size: 4, write: (b, v, at) => b.writeFloatBE(v, at) },
+  float64: { code: 0x0e, size: 8, write: (b, v, at) => b.writeDoubleBE(v, at) },
+};
 
 /** Encode values as an IDX file (big-endian), the reverse of readIdx, written independently of it. */
 export function encodeIdx(dims: readonly number[], values: ArrayLike<number>, dtype: IdxDType = 'uint8'): Buffer {
+  const { code, size, write } = FORMATS[dtype];
   const header = Buffer.alloc(4 + 4 * dims.length);
-  header[2] = TYPE_BYTE[dtype];
+  header[2] = code;
   header[3] = dims.length;
   dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  const body = Buffer.alloc(values.length * SIZE[dtype]);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    switch (dtype) {
-      case 'uint8':
-        body.writeUInt8(v, i);
-        break;
-      case 'int8':
-        body.writeInt8(v, i);
-        break;
-      case 'int16':
-        body.writeInt16BE(v, 2 * i);
-        break;
-      case 'int32':
-        body.writeInt32BE(v, 4 * i);
-        break;
-      case 'float32':
-        body.writeFloatBE(v, 4 * i);
-        break;
-      case 'float64':
-        body.writeDoubleBE(v, 8 * i);
-        break;
-    }
-  }
+  const body = Buffer.alloc(values.length * size);
+  for (let i = 0; i < values.length; i++) write(body, values[i], size * i);
   return Buffer.concat([header, body]);
 }
 

@@ -6,6 +6,7 @@ import { Residual } from './residual.js';
 import type { SdsaForm } from './spike-driven-self-attention.js';
 import { checkDims, tokenGridInput } from './spikformer.js';
 import { TokenMean } from './token-mean.js';
+import { transformerSizeOptions } from './transformer-size-options.js';
 
 export interface SpikeDrivenTransformerOptions {
   /** Encoder blocks L (CIFAR "2-512": 2). */
@@ -70,10 +71,7 @@ export const spikeDrivenTransformerDescriptor: ArchitectureDescriptor<SpikeDrive
   defaultEncoder: 'core/direct',
   options: z
     .object({
-      depth: z.number().int().positive().default(2),
-      dim: z.number().int().positive().default(512),
-      heads: z.number().int().positive().default(8),
-      mlpRatio: z.number().positive().default(4),
+      ...transformerSizeOptions({ depth: 2, dim: 512, heads: 8 }),
       poolingStat: z
         .string()
         .regex(/^[01]{4}$/, 'four digits 0/1, one per stem stage')

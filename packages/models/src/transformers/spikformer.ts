@@ -4,6 +4,7 @@ import { patchSplitting, stemConv, type TransformerContext } from './patch-split
 import { Residual } from './residual.js';
 import { SpikformerBlock } from './spikformer-block.js';
 import { TokenMean } from './token-mean.js';
+import { transformerSizeOptions } from './transformer-size-options.js';
 
 export interface SpikformerOptions {
   /** Encoder blocks L (CIFAR "4-384": 4). */
@@ -88,10 +89,7 @@ export const spikformerDescriptor: ArchitectureDescriptor<SpikformerOptions> = {
   defaultEncoder: 'core/direct',
   options: z
     .object({
-      depth: z.number().int().positive().default(4),
-      dim: z.number().int().positive().default(384),
-      heads: z.number().int().positive().default(12),
-      mlpRatio: z.number().positive().default(4),
+      ...transformerSizeOptions({ depth: 4, dim: 384, heads: 12 }),
       scale: z.number().positive().default(0.125),
       attnThreshold: z.number().positive().default(0.5),
       qkvBias: z.boolean().default(true),

@@ -26,21 +26,33 @@ const spikformerBlock = (D: number) => 3 * (lin(D, D) + bn(D)) + lin(D, D) + bn(
 /** Spike-driven block: bias-free Q/K/V 1x1 convs + BN, biased projection + BN, MLP. */
 const sdtBlock = (D: number) => 3 * (lin(D, D, false) + bn(D)) + lin(D, D) + bn(D) + mlpCount(D, 4 * D);
 
+/**
+ * Builds `id` with its default (published) options for 32x32x3 and 10 classes, checks the parameters
+ * of the stem, the `depth` blocks and the head against the hand counts, then runs one full-size
+ * forward pass (B = 1, T = 2): shapes and spiking stages hold at the published size. Returns the
+ * model's parameter count.
+ */
+function expectPublishedSize(id: string, size: { dim: number; depth: number; block: (D: number) => number; total: number }): number {
+  manualSeed(0);
+  const m = sf.model(id, {}, ctx([32, 32, 3]));
+  expect(countUnder(m, 'sps.')).toBe(spsCount(3, size.dim));
+  expect(countUnder(m, 'blocks.')).toBe(size.depth * size.block(size.dim));
+  expect(countUnder(m, 'head.')).toBe(lin(size.dim, 10));
+  const count = m.parameterCount();
+  expect(count).toBe(size.total);
+  const y = tf.tidy(() => m.forward(tf.randomUniform([2, 1, 32, 32, 3], 0, 1, 'float32', 1)));
+  expect(y.shape).toEqual([2, 1, 10]);
+  expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+  y.dispose();
+  m.dispose();
+  return count;
+}
+
 describe('spikformer', () => {
   it('CIFAR-10 "Spikformer-4-384" (4 blocks, D 384, 12 heads, MLP ratio 4, 32x32x3) has the published 9.32M parameters; full-size forward', () => {
-    manualSeed(0);
-    const m = sf.model('spikformer', {}, ctx([32, 32, 3]));
-    expect(countUnder(m, 'sps.')).toBe(spsCount(3, 384)); // 2,201,520
-    expect(countUnder(m, 'blocks.')).toBe(4 * spikformerBlock(384)); // 4 × 1,779,840
-    expect(countUnder(m, 'head.')).toBe(lin(384, 10));
-    expect(m.parameterCount()).toBe(9_324_730);
-    expect((m.parameterCount() / 1e6).toFixed(2)).toBe('9.32');
-    // One full-size forward pass (B = 1, T = 2): shapes and spiking stages hold at the published size.
-    const y = tf.tidy(() => m.forward(tf.randomUniform([2, 1, 32, 32, 3], 0, 1, 'float32', 1)));
-    expect(y.shape).toEqual([2, 1, 10]);
-    expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
-    y.dispose();
-    m.dispose();
+    // Stem 2,201,520; blocks 4 × 1,779,840.
+    const count = expectPublishedSize('spikformer', { dim: 384, depth: 4, block: spikformerBlock, total: 9_324_730 });
+    expect((count / 1e6).toFixed(2)).toBe('9.32');
   });
 
   it('maps [T, B, 32, 32, 3] images and [T, B, 32, 32, 2] event frames to [T, B, classes]; checks its options', () => {
@@ -90,17 +102,8 @@ describe('spikformer', () => {
 
 describe('spike-driven-transformer', () => {
   it('CIFAR "2-512" (2 blocks, D 512, 8 heads, MLP ratio 4, stem pools "0011"): 10.23M at 10 classes, the published 10.28M at 100; full-size forward', () => {
-    manualSeed(0);
-    const m = sf.model('spike-driven-transformer', {}, ctx([32, 32, 3]));
-    expect(countUnder(m, 'sps.')).toBe(spsCount(3, 512)); // 3,912,256
-    expect(countUnder(m, 'blocks.')).toBe(2 * sdtBlock(512)); // 2 × 3,158,016
-    expect(countUnder(m, 'head.')).toBe(lin(512, 10));
-    expect(m.parameterCount()).toBe(10_233_418);
-    const y = tf.tidy(() => m.forward(tf.randomUniform([2, 1, 32, 32, 3], 0, 1, 'float32', 1)));
-    expect(y.shape).toEqual([2, 1, 10]);
-    expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
-    y.dispose();
-    m.dispose();
+    // Stem 3,912,256; blocks 2 × 3,158,016.
+    expectPublishedSize('spike-driven-transformer', { dim: 512, depth: 2, block: sdtBlock, total: 10_233_418 });
     const m100 = sf.model('sdt', {}, ctx([32, 32, 3], 100));
     expect(m100.parameterCount()).toBe(10_279_588);
     expect((m100.parameterCount() / 1e6).toFixed(2)).toBe('10.28');

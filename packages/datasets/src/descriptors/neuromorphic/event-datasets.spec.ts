@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
@@ -12,7 +12,7 @@ import { integrateFrames } from '../../frames/integrate-frames.js';
 import { openEventFile } from '../../events/open-event-file.js';
 import { readAllEvents } from '../../events/read-all-events.js';
 import { eventSample } from '../../test-utils/event-data.js';
-import { randomEvents, writeAedat2, writeAedat31, writeCifar10 } from '../../test-utils/event-writers.js';
+import { randomEvents, writeAedat2, writeCifar10, writeGestureTrial } from '../../test-utils/event-writers.js';
 
 const sf = createSpikeflow({ plugins: [datasets()] });
 
@@ -66,14 +66,12 @@ describe('neuromorphic dataset descriptors', () => {
 
   it('dvs128-gesture: trial lists and label CSVs give one sample per labelled segment', async () => {
     const root = await tempDir();
-    const dir = join(root, 'dvs128-gesture', 'DvsGesture');
-    await mkdir(dir, { recursive: true });
     const ev = randomEvents(3000, 128, 128, 4, 20);
-    await writeAedat31(join(dir, 'user01_fluorescent.aedat'), [ev.slice(0, 1500), ev.slice(1500)]);
+    await writeGestureTrial(join(root, 'dvs128-gesture', 'DvsGesture'), ev, [
+      [1, 100, 900],
+      [3, 1000, 2900],
+    ]);
     const t = (i: number): number => ev[i]!.t;
-    await writeFile(join(dir, 'user01_fluorescent_labels.csv'), `class,startTime_usec,endTime_usec\n1,${t(100)},${t(900)}\n3,${t(1000)},${t(2900)}\n`);
-    await writeFile(join(dir, 'trials_to_train.txt'), 'user01_fluorescent.aedat\n');
-    await writeFile(join(dir, 'trials_to_test.txt'), '');
     const ds = (await sf.dataset('dvs128-gesture', { split: 'train', dataDir: root, cacheDir: join(root, 'frames'), threads: 0, frames: 4 } as never)) as unknown as FrameDataset;
     expect(ds.length).toBe(2);
     expect([ds.label(0), ds.label(1)]).toEqual([0, 2]);

@@ -1,9 +1,5 @@
-import type { EventBatch } from '../../events/event-batch.js';
-import { EventBuilder } from '../../events/event-builder.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
-import { RecordStream } from '../../events/record-stream.js';
-import { EventChecker } from '../../events/event-checker.js';
-import { readPropheseeHeader } from './prophesee-header.js';
+import { openPropheseeRaw, type PropheseeRawEncoding } from './open-prophesee-raw.js';
 import { TimeHighClock } from './time-high-clock.js';
 
 /**
@@ -23,35 +19,34 @@ import { TimeHighClock } from './time-high-clock.js';
  * const file = await openEvt2('recording.raw');
  * ```
  */
-export async function openEvt2(file: string, options: EventReadOptions = {}): Promise<EventFile> {
-  const header = await readPropheseeHeader(file);
-  return {
-    info: { format: 'evt2', file, width: header.width, height: header.height, header: header.fields },
-    async *batches(): AsyncGenerator<EventBatch> {
-      const records = new RecordStream(file, 'EVT 2.0', header.end, 4, options.chunkBytes);
-      const out = new EventBuilder(options.batchEvents);
-      const check = new EventChecker(file, 'EVT 2.0', header);
-      const clock = new TimeHighClock(28);
-      for await (const { bytes, offset: base } of records) {
-        const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        for (let o = 0; o < bytes.length; o += 4) {
-          const w = v.getUint32(o, true);
-          const type = w >>> 28;
-          if (type <= 1) {
-            const t = clock.high * 64 + ((w >>> 22) & 0x3f);
-            const x = (w >>> 11) & 0x7ff;
-            const y = w & 0x7ff;
-            check.event(t, x, y, base + o);
-            out.push(t, x, y, type);
-            if (out.full) yield out.take()!;
-          } else if (type === 0x8) {
-            clock.set(w & 0x0fffffff, base + o, check);
-          }
+export function openEvt2(file: string, options: EventReadOptions = {}): Promise<EventFile> {
+  return openPropheseeRaw(file, options, evt2Encoding);
+}
+
+/** EVT 2.0: 32-bit words, each CD event self-contained but for the TIME_HIGH bits. */
+const evt2Encoding: PropheseeRawEncoding = {
+  format: 'evt2',
+  label: 'EVT 2.0',
+  wordBytes: 4,
+  decoder(check) {
+    const clock = new TimeHighClock(28);
+    return function* (bytes, base, out) {
+      const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let o = 0; o < bytes.length; o += 4) {
+        const w = v.getUint32(o, true);
+        const type = w >>> 28;
+        if (type <= 1) {
+          const t = clock.high * 64 + ((w >>> 22) & 0x3f);
+          const x = (w >>> 11) & 0x7ff;
+          const y = w & 0x7ff;
+          check.event(t, x, y, base + o);
+          out.push(t, x, y, type);
+          if (out.full) yield out.take()!;
+        } else if (type === 0x8) {
+          clock.set(w & 0x0fffffff, base + o, check);
         }
       }
-      const last = out.take();
-      if (last) yield last;
-      records.checkEnd((torn) => `a 32-bit word (${torn} of 4 bytes)`);
-    },
-  };
-}
+    };
+  },
+  tornWord: (torn) => `a 32-bit word (${torn} of 4 bytes)`,
+};

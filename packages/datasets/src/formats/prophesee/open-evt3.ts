@@ -1,9 +1,5 @@
-import type { EventBatch } from '../../events/event-batch.js';
-import { EventBuilder } from '../../events/event-builder.js';
 import type { EventFile, EventReadOptions } from '../../events/event-file.js';
-import { RecordStream } from '../../events/record-stream.js';
-import { EventChecker } from '../../events/event-checker.js';
-import { readPropheseeHeader } from './prophesee-header.js';
+import { openPropheseeRaw, type PropheseeRawEncoding } from './open-prophesee-raw.js';
 import { TimeHighClock } from './time-high-clock.js';
 
 /**
@@ -26,63 +22,62 @@ import { TimeHighClock } from './time-high-clock.js';
  * const file = await openEvt3('recording.raw');
  * ```
  */
-export async function openEvt3(file: string, options: EventReadOptions = {}): Promise<EventFile> {
-  const header = await readPropheseeHeader(file);
-  return {
-    info: { format: 'evt3', file, width: header.width, height: header.height, header: header.fields },
-    async *batches(): AsyncGenerator<EventBatch> {
-      const records = new RecordStream(file, 'EVT 3.0', header.end, 2, options.chunkBytes);
-      const out = new EventBuilder(options.batchEvents);
-      let y = 0;
-      let baseX = 0;
-      let pol = 0;
-      let low = 0;
-      const clock = new TimeHighClock(12);
-      const check = new EventChecker(file, 'EVT 3.0', header);
-      for await (const { bytes, offset: base } of records) {
-        for (let o = 0; o < bytes.length; o += 2) {
-          const w = bytes[o]! | (bytes[o + 1]! << 8);
-          const t0 = clock.high * 4096 + low;
-          switch (w >>> 12) {
-            case 0x0:
-              y = w & 0x7ff;
-              break;
-            case 0x2:
-              check.event(t0, w & 0x7ff, y, base + o);
-              out.push(t0, w & 0x7ff, y, (w >>> 11) & 1);
-              if (out.full) yield out.take()!;
-              break;
-            case 0x3:
-              baseX = w & 0x7ff;
-              pol = (w >>> 11) & 1;
-              break;
-            case 0x4:
-            case 0x5: {
-              const bits = w >>> 12 === 0x4 ? 12 : 8;
-              for (let b = 0; b < bits; b++) {
-                if ((w >>> b) & 1) {
-                  check.event(t0, baseX + b, y, base + o);
-                  out.push(t0, baseX + b, y, pol);
-                  if (out.full) yield out.take()!;
-                }
+export function openEvt3(file: string, options: EventReadOptions = {}): Promise<EventFile> {
+  return openPropheseeRaw(file, options, evt3Encoding);
+}
+
+/** EVT 3.0: 16-bit words that set the current row, time and polarity, then events or vectors of them. */
+const evt3Encoding: PropheseeRawEncoding = {
+  format: 'evt3',
+  label: 'EVT 3.0',
+  wordBytes: 2,
+  decoder(check) {
+    let y = 0;
+    let baseX = 0;
+    let pol = 0;
+    let low = 0;
+    const clock = new TimeHighClock(12);
+    return function* (bytes, base, out) {
+      for (let o = 0; o < bytes.length; o += 2) {
+        const w = bytes[o]! | (bytes[o + 1]! << 8);
+        const t0 = clock.high * 4096 + low;
+        switch (w >>> 12) {
+          case 0x0:
+            y = w & 0x7ff;
+            break;
+          case 0x2:
+            check.event(t0, w & 0x7ff, y, base + o);
+            out.push(t0, w & 0x7ff, y, (w >>> 11) & 1);
+            if (out.full) yield out.take()!;
+            break;
+          case 0x3:
+            baseX = w & 0x7ff;
+            pol = (w >>> 11) & 1;
+            break;
+          case 0x4:
+          case 0x5: {
+            const bits = w >>> 12 === 0x4 ? 12 : 8;
+            for (let b = 0; b < bits; b++) {
+              if ((w >>> b) & 1) {
+                check.event(t0, baseX + b, y, base + o);
+                out.push(t0, baseX + b, y, pol);
+                if (out.full) yield out.take()!;
               }
-              baseX += bits;
-              break;
             }
-            case 0x6:
-              low = w & 0xfff;
-              break;
-            case 0x8:
-              clock.set(w & 0xfff, base + o, check);
-              break;
-            default:
-              break;
+            baseX += bits;
+            break;
           }
+          case 0x6:
+            low = w & 0xfff;
+            break;
+          case 0x8:
+            clock.set(w & 0xfff, base + o, check);
+            break;
+          default:
+            break;
         }
       }
-      const last = out.take();
-      if (last) yield last;
-      records.checkEnd(() => 'a 16-bit word (1 of 2 bytes)');
-    },
-  };
-}
+    };
+  },
+  tornWord: () => 'a 16-bit word (1 of 2 bytes)',
+};
