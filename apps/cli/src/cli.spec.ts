@@ -1,20 +1,10 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from './test-utils/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli as run } from './test-utils/run-cli.js';
+import { jsonLines } from './test-utils/json-lines.js';
 import { FMNIST, haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
-
-const run = runCli;
-
-const jsonLines = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('spikeflow info', () => {
   it('lists the backend, plugins and registered ids', async () => {

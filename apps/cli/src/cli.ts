@@ -25,20 +25,23 @@ export function createProgram(): Command {
     .version(CLI_VERSION)
     .showHelpAfterError()
     .enablePositionalOptions();
-  program.addCommand(trainCommand(), { isDefault: false });
-  program.addCommand(evalCommand());
-  program.addCommand(infoCommand());
-  program.addCommand(clusterCommand());
-  program.addCommand(benchCommand());
-  program.addCommand(exportCommand());
-  program.addCommand(simulateCommand());
-  program.addCommand(finetuneCommand());
-  program.addCommand(datasetsCommand());
-  program.addCommand(reportCommand());
-  program.addCommand(modelsCommand());
-  program.addCommand(energyCommand());
-  program.addCommand(completionCommand());
-  program.addCommand(pluginsCommand());
+  const commands = [
+    trainCommand,
+    evalCommand,
+    infoCommand,
+    clusterCommand,
+    benchCommand,
+    exportCommand,
+    simulateCommand,
+    finetuneCommand,
+    datasetsCommand,
+    reportCommand,
+    modelsCommand,
+    energyCommand,
+    completionCommand,
+    pluginsCommand,
+  ];
+  for (const command of commands) program.addCommand(command());
   program.addHelpText(
     'after',
     `

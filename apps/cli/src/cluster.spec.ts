@@ -3,26 +3,16 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@spikeflow/testing';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SpikeflowError, loadCheckpoint } from '@spikeflow/core';
 import { runWorker } from '@spikeflow/distributed';
-import { runCli } from './test-utils/run-cli.js';
+import { runCli as run } from './test-utils/run-cli.js';
+import { jsonLines } from './test-utils/json-lines.js';
 import { haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const run = runCli;
-
 const tmp = () => tempDir('sf-cluster-cli-');
-const jsonLines = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
-
-afterEach(() => vi.restoreAllMocks());
-
 describe('spikeflow cluster', () => {
   it('keygen writes a key pair (0600) and its .pub, and prints the public key', async () => {
     const dir = tmp();

@@ -3,17 +3,11 @@ import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
+import { jsonLines } from './test-utils/json-lines.js';
 import { FMNIST, haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 if (!haveData) console.warn('consistent-output.spec: /usr/share/datasets/fashion-mnist missing (Debian dataset-fashion-mnist) — the trained-run tests are skipped');
 const tmp = tempDir('sf-consistent-');
-
-const jsonLines = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
 
 /** The tick labels of the x axes titled 'epoch' in a rendered SVG figure. */
 function epochTicks(svg: string): string[][] {

@@ -3,19 +3,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '@spikeflow/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fmnistFlags } from './test-utils/fashion-mnist.js';
-import { runCli } from './test-utils/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { FMNIST, fmnistFlags, haveFashionMnist as haveFmnist } from './test-utils/fashion-mnist.js';
+import { runCli as run } from './test-utils/run-cli.js';
+import { lastJson } from './test-utils/json-lines.js';
 
 const EVENTS = process.env.SPIKEFLOW_EVENT_DATA ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/events');
 const haveEvents = existsSync(path.join(EVENTS, 'prophesee', 'evt2_sample.raw'));
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveFmnist = existsSync(path.join(FMNIST, 't10k-labels-idx1-ubyte.gz'));
 if (!haveFmnist) console.warn(`skipping the train data-folder test: ${FMNIST} is absent (apt-get install dataset-fashion-mnist)`);
-
-const run = runCli;
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('spikeflow datasets', () => {
   it('list shows the static and neuromorphic datasets', async () => {
@@ -79,7 +74,7 @@ describe('spikeflow datasets', () => {
     }
     const json = await run('datasets', 'inspect', dir, '--json');
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'error', kind: 'invalid-options' });
+    expect(lastJson(json.stdout)).toMatchObject({ type: 'error', kind: 'invalid-options' });
     const empty = path.join(dir, 'empty.raw');
     writeFileSync(empty, '');
     for (const format of [[], ['--format', 'evt3'], ['--format', 'nmnist-bin']]) {
@@ -132,7 +127,7 @@ describe('spikeflow datasets', () => {
     writeFileSync(bad, Buffer.concat([src, tail]));
     const r = await run('datasets', 'inspect', bad, '--json');
     expect(r.code).toBe(2);
-    const err = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const err = lastJson(r.stdout);
     expect(err).toMatchObject({ type: 'error', kind: 'dataset-corrupt' });
     expect(Number(/at byte (\d+)/.exec(err.message)![1])).toBeGreaterThanOrEqual(src.length);
 

@@ -1,28 +1,24 @@
 // Ctrl-C and SIGTERM against a real child process running the built CLI: the first signal
 // finishes the step, writes a checkpoint and exits 130/143; resuming from it ends with the same
 // weights as a run that was never stopped; a second signal exits at once without a torn file.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '@spikeflow/testing';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '@spikeflow/core';
 import { runCli } from './test-utils/run-cli.js';
+import { CLI_BIN, ensureBuiltCli } from './test-utils/built-cli.js';
+import { lastJson } from './test-utils/json-lines.js';
 import { haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = path.join(here, '../bin/spikeflow.js');
 
 // 512 samples in batches of 32: 16 steps, so a signal after the first step lands mid-epoch.
 const common = [...fmnistFlags({ subset: 512, testSubset: 128, batchSize: 32, T: 2, seed: 7 }), '--epochs', '1'];
 const tmp = () => tempDir('sf-interrupt-');
 
-afterEach(() => vi.restoreAllMocks());
-
 /** Start the built CLI; `afterStep` resolves once the progress bar shows a finished step. */
 function startCli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined } });
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined } });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ re: RegExp; resolve: () => void }> = [];
@@ -58,23 +54,8 @@ function startCli(args: string[]) {
 const AFTER_STEP = /epoch 1 \[[#.]+\]\s+\d+% ([1-9]\d*)\/16/;
 
 describe.skipIf(!haveData)('Ctrl-C / SIGTERM during spikeflow train (child process, real Fashion-MNIST)', () => {
-  beforeAll(() => {
-    // The child runs bin/spikeflow.js, which imports dist/: build it unless it is newer than every
-    // source file (type errors elsewhere do not stop tsc's emit).
-    const built = path.join(here, '../dist/cli.js');
-    const newest = (dir: string): number =>
-      Math.max(
-        0,
-        ...readdirSync(dir, { withFileTypes: true }).map((e) => {
-          const p = path.join(dir, e.name);
-          return e.isDirectory() ? newest(p) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? statSync(p).mtimeMs : 0;
-        }),
-      );
-    if (!existsSync(built) || statSync(built).mtimeMs < newest(here)) {
-      spawnSync(process.execPath, [path.join(here, '../../../node_modules/typescript/bin/tsc'), '-p', path.join(here, '../tsconfig.build.json')], { stdio: 'ignore' });
-    }
-    expect(existsSync(built)).toBe(true);
-  }, 180_000);
+  // The child runs bin/spikeflow.js, which imports dist/.
+  beforeAll(() => ensureBuiltCli(), 180_000);
 
   it('SIGINT checkpoints after the current step, exits 130, and --resume matches an uninterrupted run', async () => {
     const root = tmp();
@@ -94,7 +75,7 @@ describe.skipIf(!haveData)('Ctrl-C / SIGTERM during spikeflow train (child proce
     expect(step).toBeLessThan(16);
     expect(m![2]).toBe(path.join(stopped, 'checkpoints', `epoch-001-step-${step}`));
     expect(m![3]).toBe(stopped);
-    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    const summary = lastJson(run.stdout);
     expect(summary).toMatchObject({ type: 'summary', stoppedEarly: true, interrupted: { signal: 'SIGINT', step, checkpoint: m![2] } });
     const ckpt = await loadCheckpoint(stopped);
     expect(ckpt.dir).toBe(m![2]);

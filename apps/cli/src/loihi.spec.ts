@@ -1,35 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Module, loadCheckpoint, tf } from '@spikeflow/core';
 import { LIFNode, atan } from '@spikeflow/neurons';
 import { nirToNetwork, readNetx, readNir } from '@spikeflow/chips-loihi';
-import { runCli } from './test-utils/run-cli.js';
+import { tempDir } from '@spikeflow/testing';
+import { runCli as run } from './test-utils/run-cli.js';
+import { runFromBareFolder } from './test-utils/bare-cwd.js';
+import { FMNIST, fmnistFlags, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { lastJson } from './test-utils/json-lines.js';
 import { loadTrainedModel } from './run/trained-model.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 if (!haveData) console.warn(`skipping the Loihi CLI tests: no Fashion-MNIST in ${FMNIST}`);
 
-const run = runCli;
-
-const lastJson = (s: string) =>
-  JSON.parse(
-    s
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .at(-1)!,
-  );
-
-afterEach(() => vi.restoreAllMocks());
-
-// The CLI also loads plugin packages it discovers from the working directory upwards; these tests
-// exercise the built-in commands only, so they run from a folder without node_modules.
-const cwd = process.cwd();
-beforeAll(() => process.chdir(tmpdir()));
-afterAll(() => process.chdir(cwd));
+runFromBareFolder();
 
 describe('spikeflow export / simulate / finetune targets', () => {
   it('an unknown target is a typed error naming the known ones', async () => {
@@ -40,9 +24,10 @@ describe('spikeflow export / simulate / finetune targets', () => {
 });
 
 describe.skipIf(!haveData)('Loihi on a trained Fashion-MNIST lif-mlp (needs dataset-fashion-mnist)', () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'sf-loihi-'));
+  // The run the first test trains is the one the others export, simulate and fine-tune.
+  const root = tempDir('sf-loihi-');
   const runDir = path.join(root, 'run');
-  const data = ['--data-dir', FMNIST, '--backend', 'wasm'];
+  const data = fmnistFlags();
 
   it('trains a small lif-mlp, and the bit-accurate simulation loses at most 1.0 point against float', async () => {
     const t = await run('train', ...data, '--subset', '6000', '--test-subset', '500', '--out', runDir, '--seed', '1');

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
+import { jsonLines, lastJson } from './test-utils/json-lines.js';
 import { haveFashionMnist as haveData, fmnistFlags } from './test-utils/fashion-mnist.js';
 
 if (!haveData) console.warn('models.spec: /usr/share/datasets/fashion-mnist missing (Debian dataset-fashion-mnist) — the CLI training run is skipped');
@@ -61,7 +62,7 @@ describe('spikeflow energy', () => {
   it('counts MACs, FLOPs and SOPs of an untrained lif-mlp by the stated formula', async () => {
     const r = await runCli('energy', '--model', 'lif-mlp', '--input', '28x28x1', '-T', '4', '--samples', '8', '--backend', 'wasm', '--json');
     expect(r.code, r.stderr).toBe(0);
-    const e = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const e = lastJson(r.stdout);
     // 784→512→10: the first product is fed by the analog image, the second by spikes.
     expect(e.totalMacs).toBe(784 * 512 + 512 * 10);
     expect(e.layers[0].inputRate).toBe('analog');
@@ -115,11 +116,7 @@ describe('spikeflow train with the zoo', () => {
       '--json',
     );
     expect(r.code, r.stderr).toBe(0);
-    const epoch = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .find((x) => x.type === 'epoch');
+    const epoch = jsonLines(r.stdout).find((x) => x.type === 'epoch');
     expect(Number.isFinite(epoch.trainLoss)).toBe(true);
     expect(epoch.batches).toBe(4);
     expect(Object.keys(epoch.firingRates).length).toBeGreaterThan(10);

@@ -1,16 +1,17 @@
 // `spikeflow export|simulate --target spinnaker` on a lif-mlp trained here on real Fashion-MNIST.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fmnistFlags } from './test-utils/fashion-mnist.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readNetworkFile, simulateReference } from '@spikeflow/chips-spinnaker';
-import { runCli } from './test-utils/run-cli.js';
+import { tempDir } from '@spikeflow/testing';
+import { runCli as run } from './test-utils/run-cli.js';
+import { runFromBareFolder } from './test-utils/bare-cwd.js';
+import { FMNIST, fmnistFlags, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
+import { lastJson } from './test-utils/json-lines.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 if (!haveData) console.warn(`skipping the SpiNNaker CLI tests: no Fashion-MNIST in ${FMNIST}`);
 const PYTHON = '/usr/bin/python3';
 let havePynn = false;
@@ -21,27 +22,11 @@ try {
   console.warn(`skipping the PyNN+Brian2 run of the exported lif-mlp: ${PYTHON} lacks pyNN or brian2 (Debian python3-pynn, python3-brian)`);
 }
 
-const run = runCli;
-
-const lastJson = (s: string) =>
-  JSON.parse(
-    s
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .at(-1)!,
-  );
-
-afterEach(() => vi.restoreAllMocks());
-// Run from a folder without node_modules so plugin discovery does not load other packages' dist.
-const cwd = process.cwd();
-beforeAll(() => process.chdir(tmpdir()));
-afterAll(() => process.chdir(cwd));
+runFromBareFolder();
 
 describe.skipIf(!haveData)('spikeflow export / simulate --target spinnaker (needs dataset-fashion-mnist)', () => {
-  let ckpt = '';
+  const ckpt = tempDir('sf-spinn-cli-');
   beforeAll(async () => {
-    ckpt = mkdtempSync(path.join(tmpdir(), 'sf-spinn-cli-'));
     const r = await run('train', ...fmnistFlags({ subset: 4096, testSubset: 256, T: 8, seed: 1 }), '--out', ckpt);
     expect(r.code, r.stderr).toBe(0);
   });
@@ -60,7 +45,7 @@ describe.skipIf(!haveData)('spikeflow export / simulate --target spinnaker (need
   });
 
   it('export: writes run.py + network.safetensors; PyNN+Brian2 reproduces the reference spikes', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'sf-spinn-exp-')), 'mlp');
+    const out = path.join(tempDir('sf-spinn-exp-'), 'mlp');
     const r = await run('export', '--target', 'spinnaker', '--checkpoint', ckpt, '--out', out, '--simulator', 'brian2', '--samples', '2', ...fmnistFlags(), '--json');
     expect(r.code, r.stderr).toBe(0);
     const e = lastJson(r.stdout);

@@ -4,14 +4,13 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './test-utils/run-cli.js';
+import { jsonLines } from './test-utils/json-lines.js';
 
 const SAMPLES = path.resolve(import.meta.dirname, '../../../../shared/data/events/nmnist');
 const haveSamples = existsSync(SAMPLES);
 if (!haveSamples) console.warn(`train-events.spec: ${SAMPLES} is absent; the N-MNIST training test is skipped`);
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('spikeflow train on event frames', () => {
   it.skipIf(!haveSamples)('trains lif-mlp on N-MNIST frames with T from the data (10 frames per sample)', async () => {
@@ -48,11 +47,7 @@ describe('spikeflow train on event frames', () => {
     expect(r.code, r.stderr).toBe(0);
     const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
     expect(config.timeSteps).toBe(10);
-    const summary = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .find((o) => o.type === 'summary');
+    const summary = jsonLines(r.stdout).find((o) => o.type === 'summary');
     expect(summary.numEpochs).toBe(1);
     expect(summary.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(existsSync(path.join(out, 'checkpoints', 'latest'))).toBe(true);

@@ -4,16 +4,16 @@
 // `spikeflow export --target loihi` runs), on a model built from the plugin through the registries;
 // the same neuron with a description is exported.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { BaseNode, Linear, Sequential, SpikeflowError, createSpikeflow, definePlugin, tf, type NeuronDescriptor, type NeuronDynamics, type Tensor } from '@spikeflow/core';
+import { describe, expect, it } from 'vitest';
+import { BaseNode, Linear, Sequential, createSpikeflow, definePlugin, tf, type NeuronDescriptor, type NeuronDynamics, type Tensor } from '@spikeflow/core';
 import { loihi2Descriptor } from '@spikeflow/chips-loihi';
 import { neurons, spikingNodeOptionsShape } from '@spikeflow/neurons';
 import { z } from 'zod';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { FMNIST, fmnistFlags, haveFashionMnist } from './test-utils/fashion-mnist.js';
 
 /** The plugin's neuron: a leaky membrane with a `tau` field; it describes itself only when told to. */
@@ -49,21 +49,10 @@ const tauNeuron: NeuronDescriptor<z.infer<typeof schema>> = {
 const acme = () => definePlugin({ name: 'acme-neurons', version: '1.0.0', namespace: 'acme' }, { neurons: [tauNeuron] });
 
 const sf = createSpikeflow({ plugins: [neurons(), acme()] });
-const out = mkdtempSync(path.join(tmpdir(), 'sf-undescribed-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const out = tempDir('sf-undescribed-');
 
 function model(described: boolean): Sequential {
   return new Sequential(new Linear(6, 4), sf.neuron('acme/tau-neuron', { tau: 3, described }), new Linear(4, 2), sf.neuron('lif'));
-}
-
-async function errorOf(fn: () => unknown): Promise<SpikeflowError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (SpikeflowError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a SpikeflowError');
 }
 
 describe('spikeflow export --target loihi and a neuron that does not describe its dynamics', () => {
@@ -71,16 +60,12 @@ describe('spikeflow export --target loihi and a neuron that does not describe it
 
   it('refuses it with not-supported naming the layer, in check and in export (netx and NIR), and writes nothing', async () => {
     const m = model(false);
-    const checked = await errorOf(() => target.check(m));
-    expect(checked.kind).toBe('not-supported');
-    expect(checked.message).toMatch(/neuron '1' \(TauNeuron\(tau=3\)\) does not describe its dynamics/);
+    await expectSpikeflowError(() => target.check(m), 'not-supported', /neuron '1' \(TauNeuron\(tau=3\)\) does not describe its dynamics/);
     const file = path.join(out, 'undescribed.net');
-    const exported = await errorOf(() => target.export(m, file));
-    expect(exported.kind).toBe('not-supported');
-    expect(exported.message).toMatch(/neuron '1' .*does not describe its dynamics/);
+    await expectSpikeflowError(() => target.export(m, file), 'not-supported', /neuron '1' .*does not describe its dynamics/);
     expect(() => statSync(file)).toThrow();
     const nir = loihi2Descriptor.create(loihi2Descriptor.options.parse({ format: 'nir' }));
-    expect((await errorOf(() => nir.export(m, path.join(out, 'undescribed.nir')))).message).toMatch(/neuron '1' .*does not describe its dynamics/);
+    await expectSpikeflowError(() => nir.export(m, path.join(out, 'undescribed.nir')), 'not-supported', /neuron '1' .*does not describe its dynamics/);
   });
 
   it('exports the same neuron once it describes itself as LIF', async () => {

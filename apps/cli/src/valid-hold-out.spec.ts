@@ -3,45 +3,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '@spikeflow/testing';
 import { fmnistFlags, haveFashionMnist as haveData } from './test-utils/fashion-mnist.js';
 import { runCli } from './test-utils/run-cli.js';
+import { jsonLines, lastJson } from './test-utils/json-lines.js';
 
 const SERIES = fileURLToPath(new URL('../../../../shared/data/timeseries', import.meta.url));
-const jsonLines = (s: string) =>
-  s
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, any>);
 
-afterEach(() => vi.restoreAllMocks());
+/** The message of the typed error a one-step `train --json` with these flags is refused with (exit code 2). */
+async function refusal(...flags: string[]): Promise<string> {
+  const r = await runCli('train', ...flags, '--max-steps', '1', '--json', '--quiet', '--out', path.join(tempDir('sf-valid-'), 'run'));
+  expect(r.code).toBe(2);
+  return lastJson(r.stdout).message;
+}
 
 describe.skipIf(!haveData)('--valid-fraction on Fashion-MNIST (needs dataset-fashion-mnist)', () => {
   it('holds out a seeded part of train: valid metrics every epoch, the best epoch by valid accuracy saved as checkpoints/best', async () => {
     const out = path.join(tempDir('sf-valid-'), 'run');
-    const r = await runCli(
-      'train',
-      ...fmnistFlags(),
-      '--valid-fraction',
-      '0.1',
-      '--subset',
-      '512',
-      '--test-subset',
-      '256',
-      '--batch-size',
-      '64',
-      '-T',
-      '4',
-      '--seed',
-      '2',
-      '--epochs',
-      '2',
-      '--out',
-      out,
-      '--json',
-    );
+    const r = await runCli('train', ...fmnistFlags({ subset: 512, testSubset: 256, batchSize: 64, T: 4, epochs: 2, seed: 2 }), '--valid-fraction', '0.1', '--out', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     // 6000 of the 60000 training samples are held out; the subset is drawn from the other 54000.
     expect(r.stderr).toMatch(/valid: 6000 of the 60000 training samples held out \(fraction 0\.1, seed 2\); training on the other 54000/);
@@ -61,20 +41,7 @@ describe.skipIf(!haveData)('--valid-fraction on Fashion-MNIST (needs dataset-fas
   }, 180_000);
 
   it('--patience needs a selection metric to watch', async () => {
-    const r = await runCli(
-      'train',
-      ...fmnistFlags({ subset: 64, testSubset: 64 }),
-      '--patience',
-      '2',
-      '--max-steps',
-      '1',
-      '--json',
-      '--quiet',
-      '--out',
-      path.join(tempDir('sf-valid-'), 'run'),
-    );
-    expect(r.code).toBe(2);
-    expect(jsonLines(r.stdout).at(-1)!.message).toMatch(
+    expect(await refusal(...fmnistFlags({ subset: 64, testSubset: 64 }), '--patience', '2')).toMatch(
       /--patience 2 stops when the selection metric stops improving; the run has none: give --select \(e\.g\. test:accuracy\) or a valid split \(--valid-fraction 0\.1\)/,
     );
   }, 60_000);
@@ -84,25 +51,9 @@ describe('--valid-fraction is refused where it cannot apply', () => {
   it.skipIf(!existsSync(path.join(SERIES, 'ETTh1.csv')))(
     'a dataset with its own valid split',
     async () => {
-      const r = await runCli(
-        'train',
-        '--backend',
-        'wasm',
-        '--data-dir',
-        SERIES,
-        '--dataset',
-        'etth1',
-        '--valid-fraction',
-        '0.2',
-        '--max-steps',
-        '1',
-        '--json',
-        '--quiet',
-        '--out',
-        path.join(tempDir('sf-valid-'), 'run'),
+      expect(await refusal('--backend', 'wasm', '--data-dir', SERIES, '--dataset', 'etth1', '--valid-fraction', '0.2')).toMatch(
+        /--valid-fraction 0\.2: etth1 has its own valid split \(\d+ samples\); drop --valid-fraction/,
       );
-      expect(r.code).toBe(2);
-      expect(jsonLines(r.stdout).at(-1)!.message).toMatch(/--valid-fraction 0\.2: etth1 has its own valid split \(\d+ samples\); drop --valid-fraction/);
     },
     60_000,
   );

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { CORE_VERSION, selectBackend } from '@spikeflow/core';
+import { registriesByKind } from '../run/registries.js';
 import { loadSpikeflow } from '../run/plugins.js';
 import { backendFlag } from './options.js';
 
@@ -19,17 +20,7 @@ Examples:
     .action(async (opts: { backend: string; json?: boolean }) => {
       const backend = await selectBackend(opts.backend as 'auto');
       const { sf, loaded } = await loadSpikeflow();
-      const registries = {
-        neurons: sf.neurons,
-        surrogates: sf.surrogates,
-        architectures: sf.architectures,
-        datasets: sf.datasets,
-        encoders: sf.encoders,
-        losses: sf.losses,
-        hardwareTargets: sf.hardwareTargets,
-        tasks: sf.tasks,
-        metrics: sf.metrics,
-      };
+      const registries = registriesByKind(sf);
       const info = {
         core: CORE_VERSION,
         node: process.version,

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { CORE_VERSION, SpikeflowError, type Spikeflow } from '@spikeflow/core';
+import { registriesByKind } from '../run/registries.js';
 import { loadSpikeflow, type LoadedPlugin } from '../run/plugins.js';
 import { generatePlugin, PLUGIN_KINDS, type PluginKind } from '../plugins-template/generate-plugin.js';
 import { resolveCoreSource } from '../plugins-template/core-source.js';
@@ -18,17 +19,7 @@ export interface PluginRow {
 
 /** Group every registered id by the namespace of the plugin that contributed it. */
 export function pluginRows(sf: Spikeflow, loaded: readonly LoadedPlugin[]): PluginRow[] {
-  const registries = {
-    neurons: sf.neurons,
-    surrogates: sf.surrogates,
-    architectures: sf.architectures,
-    datasets: sf.datasets,
-    encoders: sf.encoders,
-    losses: sf.losses,
-    hardwareTargets: sf.hardwareTargets,
-    tasks: sf.tasks,
-    metrics: sf.metrics,
-  };
+  const registries = registriesByKind(sf);
   const contributions = (namespace: string) =>
     Object.fromEntries(
       Object.entries(registries)

@@ -13,6 +13,11 @@ function q(s: string): string {
   return `"${s.replace(/(["\\$`])/g, '\\$1')}"`;
 }
 
+/** A bash function `name` that echoes the words of the `arms` line whose pattern `subject` matches. */
+function lookup(name: string, subject: string, arms: readonly string[]): string {
+  return `${name}() {\n  case "${subject}" in\n${arms.join('\n')}\n  esac\n}`;
+}
+
 /**
  * A bash completion script for the program described by `root`: commands, nested commands,
  * options per command, option values (choices, registry ids, files, folders) and positional
@@ -49,30 +54,14 @@ export function bashCompletion(root: CompletionCommand, bin = 'spikeflow'): stri
 # Model, neuron and dataset ids are the ones registered when this was generated:
 # regenerate it after installing or removing plugins.
 
-${fn}_subcommands() {
-  case "$1" in
-${subs.join('\n')}
-  esac
-}
+${lookup(`${fn}_subcommands`, '$1', subs)}
 
-${fn}_options() {
-  case "$1" in
-${opts.join('\n')}
-  esac
-}
+${lookup(`${fn}_options`, '$1', opts)}
 
 # The values an option takes: words, __file, __dir, or __value (free text); nothing for a switch.
-${fn}_option_values() {
-  case "$1|$2" in
-${values.join('\n')}
-  esac
-}
+${lookup(`${fn}_option_values`, '$1|$2', values)}
 
-${fn}_arg_values() {
-  case "$1|$2" in
-${args.join('\n')}
-  esac
-}
+${lookup(`${fn}_arg_values`, '$1|$2', args)}
 
 ${fn}_reply() {
   case "$1" in

@@ -1,25 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
 import { runCli } from '../test-utils/run-cli.js';
 import { createProgram } from '../cli.js';
 
-afterEach(() => vi.restoreAllMocks());
-
 const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
 
-let dir: string;
-let bashScript: string;
+const dir = tempDir('sf-completion-');
+const bashScript = path.join(dir, 'spikeflow.bash');
 /** Architecture ids as `spikeflow info` lists them: the reference for what --model completes to. */
 let architectures: string[];
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sf-completion-'));
   const r = await runCli('completion', 'bash');
   expect(r.code, r.stderr).toBe(0);
-  bashScript = path.join(dir, 'spikeflow.bash');
   writeFileSync(bashScript, r.stdout);
   const info = await runCli('info', '--json');
   architectures = JSON.parse(info.stdout)
@@ -31,18 +27,22 @@ beforeAll(async () => {
 
 /**
  * What bash offers for the words typed so far (the last word is the one being completed), the
- * way readline calls the function: COMP_WORDS/COMP_CWORD set, then `complete -p`'s function.
+ * way readline calls the function: COMP_WORDS/COMP_CWORD set, then `complete -p`'s function for the
+ * line's command (`spikeflow`, or `npx` after `setup`, e.g. another npx completion, and our script).
  */
-function complete(...words: string[]): string[] {
+function bashComplete(command: string, setup: string, words: string[]): string[] {
   const driver = `
+${setup}
 source "$1"; shift
-fn=$(complete -p spikeflow | sed -E 's/.*-F ([^ ]+).*/\\1/')
+fn=$(complete -p ${command} | sed -E 's/.*-F ([^ ]+).*/\\1/')
 COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}
-"$fn" spikeflow "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
+"$fn" ${command} "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
 printf '%s\\n' "\${COMPREPLY[@]}"`;
   const out = execFileSync('bash', ['--norc', '--noprofile', '-c', driver, 'bash', bashScript, ...words], { cwd: path.join(dir, 'cwd') }).toString();
   return out.split('\n').filter(Boolean).sort();
 }
+
+const complete = (...words: string[]) => bashComplete('spikeflow', '', words);
 
 describe('spikeflow completion bash', () => {
   it('completes `spikeflow tr<TAB>` to train, and lists every command on an empty word', () => {
@@ -96,17 +96,7 @@ describe('spikeflow completion bash', () => {
 
 describe('spikeflow completion bash, through npx', () => {
   /** What bash offers on an `npx ...` line, after `setup` (e.g. another npx completion) and our script. */
-  function npxComplete(setup: string, ...words: string[]): string[] {
-    const driver = `
-${setup}
-source "$1"; shift
-fn=$(complete -p npx | sed -E 's/.*-F ([^ ]+).*/\\1/')
-COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}
-"$fn" npx "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"
-printf '%s\\n' "\${COMPREPLY[@]}"`;
-    const out = execFileSync('bash', ['--norc', '--noprofile', '-c', driver, 'bash', bashScript, ...words], { cwd: path.join(dir, 'cwd') }).toString();
-    return out.split('\n').filter(Boolean).sort();
-  }
+  const npxComplete = (setup: string, ...words: string[]) => bashComplete('npx', setup, words);
 
   it('completes `npx spikeflow ...` as spikeflow, after npx options too', () => {
     expect(npxComplete('', 'npx', 'spikeflow', 'tr')).toEqual(['train']);

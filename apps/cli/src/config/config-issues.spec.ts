@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { resolveRunConfig, runConfigSchema } from './run-config.js';
 import { formatPath, schemaKeysAt } from './config-issues.js';
 
+/** The problem lines of the invalid-options error `fn` throws (after its first line, which counts them). */
 function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (SpikeflowError.is(e, 'invalid-options'))
-      return e.message
-        .split('\n')
-        .slice(1)
-        .map((l) => l.trim());
-    throw e;
-  }
-  throw new Error('expected an invalid-options error');
+  return expectSpikeflowError(fn, 'invalid-options')
+    .message.split('\n')
+    .slice(1)
+    .map((l) => l.trim());
 }
 
 describe('resolveRunConfig', () => {

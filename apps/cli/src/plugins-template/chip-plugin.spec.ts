@@ -1,21 +1,18 @@
 // A chip plugin made by `spikeflow plugins new --kind chip`, installed and built as its author would,
 // is reached by `spikeflow simulate` and `spikeflow export` through the hardware-target registry alone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
 import { runCli } from '../test-utils/run-cli.js';
+import { CLI_BIN, ensureBuiltCli } from '../test-utils/built-cli.js';
+import { FMNIST, fmnistFlags, haveFashionMnist as haveData } from '../test-utils/fashion-mnist.js';
+import { lastJson } from '../test-utils/json-lines.js';
 
-const FMNIST = '/usr/share/datasets/fashion-mnist';
-const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
 if (!haveData) console.warn(`skipping the chip plugin run: no Fashion-MNIST in ${FMNIST}`);
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BIN = path.join(here, '../../bin/spikeflow.js');
-const tmp = mkdtempSync(path.join(tmpdir(), 'sf-chip-plugin-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('sf-chip-plugin-');
 
 // A user's shell: none of npm's or vitest's per-run variables (vitest's would send Node's import of
 // the workspace packages to their TypeScript sources).
@@ -24,36 +21,17 @@ function run(cmd: string, args: string[], cwd: string): { code: number; out: str
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 420_000, maxBuffer: 64 << 20 });
   return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}`, stdout: r.stdout ?? '' };
 }
-const lastJson = (s: string) =>
-  JSON.parse(
-    s
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .at(-1)!,
-  );
 
 describe.skipIf(!haveData)('a generated chip plugin implements simulate and is reached by spikeflow simulate (needs dataset-fashion-mnist)', () => {
   const plugin = path.join(tmp, 'toy');
   const consumer = path.join(tmp, 'consumer');
   const runDir = path.join(tmp, 'run');
-  const data = ['--data-dir', FMNIST, '--backend', 'wasm'];
+  const data = fmnistFlags();
   // The child processes run bin/spikeflow.js, which imports the built CLI and packages.
-  const spikeflow = (...args: string[]) => run(process.execPath, [BIN, ...args], consumer);
+  const spikeflow = (...args: string[]) => run(process.execPath, [CLI_BIN, ...args], consumer);
 
   beforeAll(async () => {
-    const built = path.join(here, '../../dist/cli.js');
-    const newest = (dir: string): number =>
-      Math.max(
-        0,
-        ...readdirSync(dir, { withFileTypes: true }).map((e) => {
-          const p = path.join(dir, e.name);
-          return e.isDirectory() ? newest(p) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? statSync(p).mtimeMs : 0;
-        }),
-      );
-    if (!existsSync(built) || statSync(built).mtimeMs < newest(path.join(here, '..'))) {
-      spawnSync(process.execPath, [path.join(here, '../../../../node_modules/typescript/bin/tsc'), '-p', path.join(here, '../../tsconfig.build.json')], { stdio: 'ignore' });
-    }
+    ensureBuiltCli();
     const r = await runCli('plugins', 'new', 'spikeflow-plugin-toy', '--kind', 'chip', '--dir', plugin, '--json');
     expect(r.code, r.stderr).toBe(0);
     const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], plugin);

@@ -4,9 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from '@spikeflow/testing';
+import { expectSpikeflowError, tempDir } from '@spikeflow/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SpikeflowError } from '@spikeflow/core';
 import { runCli } from '../test-utils/run-cli.js';
 import { resolveCoreSource } from './core-source.js';
 
@@ -78,12 +77,7 @@ describe('plugins new: where @spikeflow/core comes from', () => {
       [notCore, /'left-pad', not @spikeflow\/core/],
       [path.join(notCore, 'package.json'), /not a \.tgz tarball/],
     ] as const) {
-      expect(() => resolveCoreSource({ core })).toThrowError(message);
-      try {
-        resolveCoreSource({ core });
-      } catch (e) {
-        expect(SpikeflowError.is(e, 'invalid-options')).toBe(true);
-      }
+      expectSpikeflowError(() => resolveCoreSource({ core }), 'invalid-options', message);
     }
     const bad = await runCli('plugins', 'new', 'spikeflow-plugin-b', '--kind', 'neuron', '--dir', path.join(tmp, 'b'), '--core', notCore);
     expect(bad.code).not.toBe(0);

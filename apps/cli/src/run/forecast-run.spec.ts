@@ -2,16 +2,15 @@
 // next hour of ETTh1's oil temperature (OT) from the last 24 hours; the loss falls, test R² > 0.5, and
 // the metrics `spikeflow eval` reports equal a float64 recomputation from its saved predictions.
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@spikeflow/testing';
 import { runCli } from '../test-utils/run-cli.js';
+import { jsonLines, lastJson } from '../test-utils/json-lines.js';
 
 const DATA = fileURLToPath(new URL('../../../../../shared/data/timeseries', import.meta.url));
 const haveData = existsSync(path.join(DATA, 'ETTh1.csv'));
-
-afterEach(() => vi.restoreAllMocks());
 
 interface Epoch {
   type: string;
@@ -61,11 +60,10 @@ function referenceMetrics(pred: number[][], target: number[][]): Record<string, 
 }
 
 describe.skipIf(!haveData)('forecasting ETTh1 from the CLI', () => {
-  let run = '';
+  const run = path.join(tempDir('sf-forecast-'), 'run');
   let epochs: Epoch[] = [];
   let summary: Record<string, any> = {};
   beforeAll(async () => {
-    run = path.join(mkdtempSync(path.join(tmpdir(), 'sf-forecast-')), 'run');
     const r = await runCli(
       'train',
       '--backend',
@@ -100,10 +98,7 @@ describe.skipIf(!haveData)('forecasting ETTh1 from the CLI', () => {
       '--quiet',
     );
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = jsonLines(r.stdout);
     epochs = lines.filter((l) => l.type === 'epoch') as Epoch[];
     summary = lines.find((l) => l.type === 'summary')!;
   }, 180_000);
@@ -174,20 +169,16 @@ describe.skipIf(!haveData)('forecasting ETTh1 from the CLI', () => {
     const base = ['train', '--backend', 'wasm', '--data-dir', DATA, '--dataset', 'etth1', '--dataset-opt', 'targets=OT', '--max-steps', '1', '--json', '--quiet'];
     const loss = await runCli(...base, '--loss', 'ce-mean', '--out', path.join(path.dirname(run), 'bad1'));
     expect(loss.code).toBe(2);
-    expect(JSON.parse(loss.stdout.trim().split('\n').at(-1)!).message).toMatch(
-      /loss 'ce-mean' does not fit task 'core\/regression' \(regression targets\); it takes core\/mse, core\/mae, core\/huber/,
-    );
+    expect(lastJson(loss.stdout).message).toMatch(/loss 'ce-mean' does not fit task 'core\/regression' \(regression targets\); it takes core\/mse, core\/mae, core\/huber/);
     const select = await runCli(...base, '--select', 'valid:accuracy', '--out', path.join(path.dirname(run), 'bad2'));
     expect(select.code).toBe(2);
-    expect(JSON.parse(select.stdout.trim().split('\n').at(-1)!).message).toMatch(
-      /--select valid:accuracy: task 'core\/regression' has no metric 'accuracy'; it reports mse, mae, rmse, r2, rrse, corr, loss/,
-    );
+    expect(lastJson(select.stdout).message).toMatch(/--select valid:accuracy: task 'core\/regression' has no metric 'accuracy'; it reports mse, mae, rmse, r2, rrse, corr, loss/);
   }, 60_000);
 
   it("the report plots every metric of the task per split (the forecasting run's loss, mse ... corr)", async () => {
     const r = await runCli('report', run, '--data-dir', DATA, '--backend', 'wasm', '--json', '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { figures: Array<{ id: string; svg: string }> };
+    const result = lastJson(r.stdout) as { figures: Array<{ id: string; svg: string }> };
     const curves = readFileSync(result.figures.find((f) => f.id === 'training-curves')!.svg, 'utf8');
     for (const name of ['loss', 'mse', 'mae', 'rmse', 'r2', 'rrse', 'corr']) expect(curves).toContain(`>${name}</text>`);
     for (const split of ['train', 'valid', 'test']) expect(curves).toContain(`>${split}</text>`);

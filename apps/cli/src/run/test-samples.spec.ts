@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SpikeflowError, type Dataset } from '@spikeflow/core';
+import type { Dataset } from '@spikeflow/core';
+import { expectSpikeflowError } from '@spikeflow/testing';
 import { DataLoader } from '@spikeflow/datasets';
 import { selectTestSamples } from './test-samples.js';
 
@@ -48,14 +49,8 @@ describe('selectTestSamples', () => {
 
   it('refuses 0, negative, fractional and too large counts with an error naming the flag', () => {
     for (const n of [0, -1, 2.5, 11]) {
-      let error: unknown;
-      try {
-        selectTestSamples(split(10), n, 0);
-      } catch (e) {
-        error = e;
-      }
-      expect(SpikeflowError.is(error, 'invalid-options'), String(n)).toBe(true);
-      expect((error as Error).message).toBe(`--test-subset must be an integer from 1 to 10 (the size of the test split of toy), got ${n}`);
+      const error = expectSpikeflowError(() => selectTestSamples(split(10), n, 0), 'invalid-options');
+      expect(error.message).toBe(`--test-subset must be an integer from 1 to 10 (the size of the test split of toy), got ${n}`);
     }
     expect(() => selectTestSamples(split(10), 0, 0, '--samples')).toThrow(/^--samples must be/);
   });

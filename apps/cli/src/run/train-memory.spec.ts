@@ -4,13 +4,12 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { tf } from '@spikeflow/core';
 import { tempDir } from '@spikeflow/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-utils/run-cli.js';
+import { jsonLines } from '../test-utils/json-lines.js';
 import { haveFashionMnist as haveData, fmnistFlags } from '../test-utils/fashion-mnist.js';
 
 const common = [...fmnistFlags({ subset: 128, testSubset: 64 }), '--seed', '3'];
-
-afterEach(() => vi.restoreAllMocks());
 
 describe.skipIf(!haveData)('train and memory', () => {
   it('refuses T=100000 up front: out-of-memory with the estimate and the limit, and no run folder', async () => {
@@ -37,11 +36,7 @@ describe.skipIf(!haveData)('train and memory', () => {
 
     const json = await runCli('train', ...base, '--json', '--out', tempDir('sf-mem-'));
     expect(json.code, json.stderr).toBe(0);
-    const summary = json.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .find((o) => o.type === 'summary');
+    const summary = jsonLines(json.stdout).find((o) => o.type === 'summary');
     expect(summary.peakMemory.rssMiB).toBeGreaterThanOrEqual(Math.floor(rssBefore));
     expect(summary.peakMemory.wasmHeapMiB).toBe(Math.round((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length / 2 ** 20));
   });

@@ -251,11 +251,16 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
   }
   // A step that cannot fit in the backend's memory is refused here, with the numbers, not mid-run.
   const stepShape = encoder.stepShape?.(train.sampleShape) ?? train.sampleShape;
-  await checkTrainingMemory(model, { stepShape, timeSteps: config.timeSteps, batchSize: config.batchSize });
+  const stepFit = await checkTrainingMemory(model, { stepShape, timeSteps: config.timeSteps, batchSize: config.batchSize });
   // An evaluation batch that cannot fit is evaluated in smaller batches (the metrics do not depend on the batch size).
-  const evalFit = await estimateTrainingMemory(model, { stepShape, timeSteps: config.timeSteps, batchSize: config.evalBatchSize, backward: false });
-  const evalBatchSize = evalFit.fits ? config.evalBatchSize : Math.max(1, Math.min(config.evalBatchSize, evalFit.maxBatchSize));
-  if (evalBatchSize !== config.evalBatchSize && !io.quiet) {
+  // Evaluating a batch needs less than a training step on it, so the step's dry run settles every batch
+  // size up to its largest fitting one; only a larger batch is measured forward-only, for the exact figures.
+  const evalFit =
+    config.evalBatchSize <= stepFit.maxBatchSize
+      ? undefined
+      : await estimateTrainingMemory(model, { stepShape, timeSteps: config.timeSteps, batchSize: config.evalBatchSize, backward: false });
+  const evalBatchSize = evalFit === undefined || evalFit.fits ? config.evalBatchSize : Math.max(1, Math.min(config.evalBatchSize, evalFit.maxBatchSize));
+  if (evalFit !== undefined && evalBatchSize !== config.evalBatchSize && !io.quiet) {
     io.log(
       `evaluating in batches of ${evalBatchSize}: a batch of ${config.evalBatchSize} at T=${config.timeSteps} needs about ${(evalFit.totalBytes / 2 ** 20).toFixed(0)} MiB, more than the ${evalFit.backend} backend's ${(evalFit.limitBytes / 2 ** 20).toFixed(0)} MiB`,
     );

@@ -3,27 +3,23 @@
 // CLI's own loader.
 import * as path from 'node:path';
 import { tempDir } from '@spikeflow/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tf } from '@spikeflow/core';
 import { runCli } from '../test-utils/run-cli.js';
 import { loadSpikeflow } from './plugins.js';
 import { loadTrainedModel } from './trained-model.js';
 import { FMNIST, haveFashionMnist as haveData, fmnistFlags } from '../test-utils/fashion-mnist.js';
 
-afterEach(() => vi.restoreAllMocks());
-
 describe.skipIf(!haveData)('sf.loadModel on a CLI run folder', () => {
   it('rebuilds the trained model with identical outputs', async () => {
     const run = path.join(tempDir('sf-loadmodel-'), 'run');
     const r = await runCli(
       'train',
-      ...fmnistFlags({ subset: 128, testSubset: 64, batchSize: 64, T: 2 }),
+      ...fmnistFlags({ subset: 128, testSubset: 64, batchSize: 64, T: 2, epochs: 1 }),
       '--neuron',
       'plif',
       '--model-opt',
       'hidden=[32]',
-      '--epochs',
-      '1',
       '--out',
       run,
       '--quiet',

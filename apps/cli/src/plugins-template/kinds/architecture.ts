@@ -1,4 +1,5 @@
 import type { KindTemplate } from '../kind-template.js';
+import { testIfNeuronSource } from './test-if-neuron.js';
 
 /** A small spiking MLP that takes any registered neuron. */
 export const architectureTemplate: KindTemplate = ({ namespace, factory }) => ({
@@ -57,15 +58,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ${factory} } from './plugin.js';
 
 // A minimal integrate-and-fire neuron so the spec needs only core; users pick any registered neuron.
-const rect: SurrogateFunction = { id: 'test/rect', params: {}, primitive: (x) => tf.clipByValue(tf.add(x, 0.5), 0, 1), derivative: (x) => tf.cast(tf.lessEqual(tf.abs(x), 0.5), 'float32') };
-class TestIF extends BaseNode {
-  constructor() {
-    super({ surrogate: rect });
-  }
-  protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
-    return tf.add(v, x);
-  }
-}
+${testIfNeuronSource()}
 
 describe('${namespace}/tiny-mlp', () => {
   beforeAll(async () => {

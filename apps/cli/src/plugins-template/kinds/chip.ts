@@ -1,4 +1,11 @@
 import type { KindTemplate } from '../kind-template.js';
+import { testIfNeuronSource } from './test-if-neuron.js';
+
+/** The spec neuron's dynamics, which the toy chip reads to map it. */
+const TEST_IF_DYNAMICS = `  override dynamics(): NeuronDynamics {
+    return { kind: 'if', vThreshold: 1, reset: { kind: 'hard', vReset: 0 }, learnable: [] };
+  }
+`;
 
 /** A toy chip target: a neuron and synapse budget, a JSON export of the weights and an 8-bit simulation. */
 export const chipTemplate: KindTemplate = ({ namespace, factory }) => ({
@@ -161,18 +168,7 @@ import { BaseNode, createSpikeflow, Linear, selectBackend, Sequential, Spikeflow
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ${factory} } from './plugin.js';
 
-const rect: SurrogateFunction = { id: 'test/rect', params: {}, primitive: (x) => tf.clipByValue(tf.add(x, 0.5), 0, 1), derivative: (x) => tf.cast(tf.lessEqual(tf.abs(x), 0.5), 'float32') };
-class TestIF extends BaseNode {
-  constructor() {
-    super({ surrogate: rect });
-  }
-  protected neuronalCharge(x: Tensor, v: Tensor): Tensor {
-    return tf.add(v, x);
-  }
-  override dynamics(): NeuronDynamics {
-    return { kind: 'if', vThreshold: 1, reset: { kind: 'hard', vReset: 0 }, learnable: [] };
-  }
-}
+${testIfNeuronSource(TEST_IF_DYNAMICS)}
 
 describe('${namespace}/toy-chip', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'toy-chip-'));
