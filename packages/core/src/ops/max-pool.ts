@@ -2,7 +2,7 @@ import { tf, type Tensor } from '../engine/tf.js';
 import { SpikeflowError } from '../errors/spikeflow-error.js';
 import { customOp } from './custom-op.js';
 import { pair } from './conv2d.js';
-import { compiledLayerKernels, maxPoolForwardKernel } from './wasm-ops.js';
+import { compiledLayerKernels, maxPoolBackwardKernel, maxPoolForwardKernel } from './wasm-ops.js';
 
 // Why a custom gradient: the wasm backend's MaxPoolGrad (tfjs 4.22) starts its running maximum
 // at std::numeric_limits<float>::min() — the smallest *positive* float, not the lowest — so a
@@ -38,10 +38,13 @@ export function maxPool2d(
 
   if (compiledLayerKernels()) {
     // One pass forward (recording each window's first maximum), one scatter backward (wasm-ops.ts).
-    // The kernel's own gradient (kernels/max-pool-forward.ts) routes dy through the argmax it saves.
-    const [y, arg] = maxPoolForwardKernel(x, { kh, kw, sh, sw, ph, pw, ho, wo });
-    arg.dispose();
-    return y;
+    // A custom op rather than a registered gradient: see CORE_GRADIENTS for why.
+    const compiled = customOp(([xi], save) => {
+      const [y, arg] = maxPoolForwardKernel(xi, { kh, kw, sh, sw, ph, pw, ho, wo });
+      save([arg]);
+      return { value: y, gradFunc: (dy, [a]) => [maxPoolBackwardKernel(dy, a, [n, h, w, c])] };
+    });
+    return compiled(x);
   }
   const op = customOp(([xi], save) => {
     const xpad =
