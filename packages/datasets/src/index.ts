@@ -129,6 +129,28 @@ import { TimeSeriesDataset, type TimeSeriesDatasetInit } from './timeseries/time
 import { openTimeSeries, trainStatistics, type TimeSeriesOptions, type OpenTimeSeriesOptions } from './timeseries/open-time-series.js';
 import { timeSeriesDescriptor, type TimeSeriesDescriptor, type TimeSeriesDescriptorOptions } from './timeseries/time-series-descriptor.js';
 import { timeSeriesDescriptors } from './timeseries/time-series-datasets.js';
+import { openImageFolder, imageCacheDir, type OpenImageFolderOptions } from './images/open-image-folder.js';
+import { ImageFolderDataset, type ImageFolderDatasetInit } from './images/image-folder-dataset.js';
+import { imageFolderDataset, imageFolderOptions, type ImageFolderDescriptor, type ImageFolderOptions, type ImageFolderOpenOptions } from './images/image-folder-descriptor.js';
+import {
+  cifar10FolderDataset,
+  cifar10FolderOptions,
+  cifar10ImagesArchive,
+  openCifar10Folder,
+  locateCifar10Images,
+  type Cifar10FolderOptions,
+  type OpenCifar10FolderOptions,
+} from './images/cifar10-folder.js';
+import { listClassFolder, imageFolderLayout, IMAGE_EXTENSIONS, type ClassFolder, type ImageFolderLayout, type ImageSplit } from './images/list-image-folder.js';
+import { buildImageCache, type BuildImageCacheOptions, type BuildImageCacheResult, type ImageDecodeOptions, type LabelledImage } from './images/build-image-cache.js';
+import { imageCacheName, readImageCache, IMAGE_CACHE_VERSION, type ImageCacheData, type ImageCacheHeader, type ImageCacheKey } from './images/image-cache.js';
+import { decodeImageFiles, IMAGE_WORKER_MIN_FILES, type DecodeImageFilesOptions } from './images/decode-image-files.js';
+import { decodeImage, type DecodedImage, type SharpLike } from './images/decode-image.js';
+import { loadSharp } from './images/load-sharp.js';
+import { compose, perSampleAugment, sampleRng, type AugmentContext, type BatchAugment } from './augment/batch-augment.js';
+import { randomCrop, horizontalFlip, normalize, cutout } from './augment/image-augments.js';
+import { shiftImage, flipImage, eraseSquare, normalizeChannels, type ImageShape } from './augment/image-ops.js';
+import { imageAugmentPolicy, type ImageAugmentPolicy } from './augment/augment-policy.js';
 
 // The plugin and its datasets.
 export {
@@ -353,3 +375,54 @@ export type {
   TimeSeriesDescriptor,
   TimeSeriesDescriptorOptions,
 };
+
+// Colour images from folders (torchvision's ImageFolder layout), decoded once into a cache.
+export {
+  openImageFolder,
+  imageCacheDir,
+  ImageFolderDataset,
+  imageFolderDataset,
+  imageFolderOptions,
+  cifar10FolderDataset,
+  cifar10FolderOptions,
+  cifar10ImagesArchive,
+  openCifar10Folder,
+  locateCifar10Images,
+  listClassFolder,
+  imageFolderLayout,
+  IMAGE_EXTENSIONS,
+  buildImageCache,
+  imageCacheName,
+  readImageCache,
+  IMAGE_CACHE_VERSION,
+  decodeImageFiles,
+  IMAGE_WORKER_MIN_FILES,
+  decodeImage,
+  loadSharp,
+};
+export type {
+  OpenImageFolderOptions,
+  ImageFolderDatasetInit,
+  ImageFolderDescriptor,
+  ImageFolderOptions,
+  ImageFolderOpenOptions,
+  Cifar10FolderOptions,
+  OpenCifar10FolderOptions,
+  ClassFolder,
+  ImageFolderLayout,
+  ImageSplit,
+  BuildImageCacheOptions,
+  BuildImageCacheResult,
+  ImageDecodeOptions,
+  LabelledImage,
+  ImageCacheData,
+  ImageCacheHeader,
+  ImageCacheKey,
+  DecodeImageFilesOptions,
+  DecodedImage,
+  SharpLike,
+};
+
+// Image augmentation of batches, keyed by (seed, epoch, sample index).
+export { compose, perSampleAugment, sampleRng, randomCrop, horizontalFlip, normalize, cutout, shiftImage, flipImage, eraseSquare, normalizeChannels, imageAugmentPolicy };
+export type { AugmentContext, BatchAugment, ImageShape, ImageAugmentPolicy };

@@ -4,6 +4,8 @@ import type { IdxDatasetDescriptor } from './descriptors/idx-descriptor.js';
 import { kmnistDataset } from './descriptors/kmnist.js';
 import { mnistDataset } from './descriptors/mnist.js';
 import { cifar10Dataset } from './descriptors/cifar10.js';
+import { imageFolderDataset } from './images/image-folder-descriptor.js';
+import { cifar10FolderDataset } from './images/cifar10-folder.js';
 import { eventDatasetDescriptors } from './descriptors/neuromorphic/event-datasets.js';
 import { eventFramesEncoderDescriptor } from './encoders/event-frames-encoder.js';
 import { timeSeriesDescriptors } from './timeseries/time-series-datasets.js';
@@ -15,7 +17,8 @@ export const NAMESPACE = 'datasets';
 export const datasetDescriptors: readonly IdxDatasetDescriptor[] = Object.freeze([mnistDataset, fashionMnistDataset, kmnistDataset]);
 
 /**
- * The `@spikeflow/datasets` plugin: `mnist`, `fashion-mnist`, `kmnist` and `cifar10`, and the
+ * The `@spikeflow/datasets` plugin: `mnist`, `fashion-mnist`, `kmnist` and `cifar10`, colour
+ * images from folders (`image-folder`, torchvision's ImageFolder layout, and `cifar10-folder`), the
  * neuromorphic `n-mnist`, `n-caltech101`, `dvs128-gesture`, `cifar10-dvs`, `shd` and `ssc` (as
  * integrated frames) with the `event-frames` encoder that feeds them to the trainer, the forecasting
  * series `etth1`, `etth2` and `exchange-rate` (opened with `sf.taskDataset`), under the
@@ -35,7 +38,10 @@ export const datasetDescriptors: readonly IdxDatasetDescriptor[] = Object.freeze
 export function datasets(): Plugin {
   return definePlugin(
     { name: '@spikeflow/datasets', version: '0.1.0', namespace: NAMESPACE },
-    { datasets: [...datasetDescriptors, cifar10Dataset, ...eventDatasetDescriptors, ...timeSeriesDescriptors], encoders: [eventFramesEncoderDescriptor] },
+    {
+      datasets: [...datasetDescriptors, cifar10Dataset, imageFolderDataset, cifar10FolderDataset, ...eventDatasetDescriptors, ...timeSeriesDescriptors],
+      encoders: [eventFramesEncoderDescriptor],
+    },
   );
 }
 

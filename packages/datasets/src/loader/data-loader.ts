@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SpikeflowError, epochPermutation, targetLayout, type Batch, type BatchLoader, type Dataset, type TargetSpec, type TaskDataset } from '@spikeflow/core';
+import type { BatchAugment } from '../augment/batch-augment.js';
 import { subsetIndices } from './subset-indices.js';
 
 /** Options of a {@link DataLoader}. */
@@ -18,6 +19,13 @@ export interface DataLoaderOptions {
   readonly subset?: number;
   /** Batches prepared ahead of the one being consumed (default 2; 0 prepares on demand). */
   readonly prefetch?: number;
+  /**
+   * Augment each batch in place after it is gathered (e.g. `imageAugmentPolicy(...)`), given the
+   * batch's dataset indices, the epoch and `seed`: what a sample gets depends only on those, so a
+   * resumed epoch (`batches(epoch, startBatch)`) yields exactly the batches an uninterrupted one
+   * would. The dataset's `getBatch` must return a fresh `x` (the datasets of this package do).
+   */
+  readonly augment?: BatchAugment;
 }
 
 const optionsSchema = z.object({
@@ -27,6 +35,7 @@ const optionsSchema = z.object({
   dropLast: z.boolean().default(false),
   subset: z.number().int().min(1).optional(),
   prefetch: z.number().int().min(0).default(2),
+  augment: z.custom<BatchAugment>((v) => typeof v === 'function', 'augment must be a function (x, context) => void').optional(),
 });
 
 function invalid(message: string): SpikeflowError {
@@ -60,6 +69,7 @@ export class DataLoader implements BatchLoader {
   readonly seed: number;
   readonly dropLast: boolean;
   readonly prefetch: number;
+  readonly augment: BatchAugment | undefined;
   /** Samples per epoch (the subset size when there is one). */
   readonly length: number;
   readonly batchesPerEpoch: number;
@@ -92,6 +102,7 @@ export class DataLoader implements BatchLoader {
     this.seed = o.seed;
     this.dropLast = o.dropLast;
     this.prefetch = o.prefetch;
+    this.augment = o.augment;
     this.sampleShape = dataset.sampleShape;
     const task = dataset as Partial<TaskDataset>;
     this.targetSpec = task.targetSpec ?? { kind: 'class', numClasses: (dataset as Dataset).numClasses };
@@ -117,7 +128,7 @@ export class DataLoader implements BatchLoader {
   }
 
   /** Build batch `b` of an epoch's order. */
-  private batchAt(order: Int32Array, b: number): Batch {
+  private batchAt(order: Int32Array, b: number, epoch: number): Batch {
     const start = b * this.batchSize;
     const indices = order.slice(start, Math.min(start + this.batchSize, order.length));
     const { x, y } = this.dataset.getBatch(indices);
@@ -129,6 +140,7 @@ export class DataLoader implements BatchLoader {
         `dataset ${this.dataset.name}/${this.dataset.split} returned y as ${y?.constructor?.name ?? typeof y}[${y?.length}] for ${indices.length} samples; expected ${wantFloat ? 'a Float32Array' : 'an Int32Array'} of ${indices.length * this.targetPerSample} (${this.targetPerSample} per sample)`,
       );
     }
+    this.augment?.(x, { sampleShape: this.sampleShape, indices, epoch, seed: this.seed });
     return { x, y, indices, size: indices.length, sampleShape: this.sampleShape };
   }
 
@@ -143,13 +155,13 @@ export class DataLoader implements BatchLoader {
     if (!Number.isInteger(startBatch) || startBatch < 0 || startBatch > this.batchesPerEpoch) {
       throw invalid(`startBatch must be an integer in 0..${this.batchesPerEpoch}, got ${startBatch}`);
     }
-    return this.iterate(order, startBatch);
+    return this.iterate(order, startBatch, epoch);
   }
 
-  private async *iterate(order: Int32Array, startBatch: number): AsyncGenerator<Batch> {
+  private async *iterate(order: Int32Array, startBatch: number, epoch: number): AsyncGenerator<Batch> {
     const end = this.batchesPerEpoch;
     if (this.prefetch === 0) {
-      for (let b = startBatch; b < end; b++) yield this.batchAt(order, b);
+      for (let b = startBatch; b < end; b++) yield this.batchAt(order, b, epoch);
       return;
     }
     const queue: Promise<Batch>[] = [];
@@ -160,7 +172,7 @@ export class DataLoader implements BatchLoader {
         setImmediate(() => {
           if (stopped) return reject(new Error('loader stopped'));
           try {
-            resolve(this.batchAt(order, b));
+            resolve(this.batchAt(order, b, epoch));
           } catch (e) {
             reject(e);
           }
