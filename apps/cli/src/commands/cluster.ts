@@ -28,6 +28,7 @@ import { loadSpikeflow } from '../run/plugins.js';
 import { buildModel, buildOptimizer, openRunData, outputShapeOf, type RunIO } from '../run/train-run.js';
 import { resolveRunTask } from '../run/run-task.js';
 import { runEval } from '../run/eval-run.js';
+import { trainAugment } from '../run/train-augment.js';
 
 /**
  * Build a worker's job from the run config the coordinator sends. `batchSize` in that config is
@@ -44,7 +45,15 @@ export async function clusterJob(raw: Readonly<Record<string, unknown>>): Promis
   config = { ...config, task: runTask.component, loss: runTask.loss };
   const built = buildModel(sf, config, { sampleShape: train.sampleShape, numClasses: runTask.outputs, outputShape: outputShapeOf(target) });
   const { model } = built;
-  const loader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset, prefetch: 0 });
+  const loader = new DataLoader({
+    dataset: train,
+    batchSize: config.batchSize,
+    shuffle: true,
+    seed: config.seed,
+    subset: config.subset,
+    prefetch: 0,
+    augment: trainAugment(config),
+  });
   const optimizer = buildOptimizer(model, config);
   const schedule =
     config.schedule.id === 'cosine'

@@ -20,6 +20,31 @@ function num(name: string) {
   };
 }
 
+/**
+ * A commander parser for `--augment crop=4,flip,cutout=16`: the run config's `augment` object. Unknown parts,
+ * missing or non-integer sizes and repeats are `invalid-options` errors naming the part and what is expected.
+ */
+export function augmentFlag(v: string): { crop?: number; flip?: boolean; cutout?: number } {
+  const out: { crop?: number; flip?: boolean; cutout?: number } = {};
+  const bad = (why: string) => new SpikeflowError('invalid-options', `--augment ${v}: ${why}; expected a comma-separated list of crop=P, flip, cutout=S (e.g. crop=4,flip)`);
+  for (const part of v.split(',').map((p) => p.trim())) {
+    const [key, value, ...rest] = part.split('=');
+    if (Object.hasOwn(out, key)) throw bad(`'${key}' is given twice`);
+    if (key === 'flip') {
+      if (value !== undefined) throw bad("'flip' takes no value");
+      out.flip = true;
+    } else if (key === 'crop' || key === 'cutout') {
+      const n = Number(value);
+      if (value === undefined || rest.length > 0 || !Number.isInteger(n) || n < 1)
+        throw bad(`'${key}' needs a positive integer size (${key}=${key === 'crop' ? 4 : 16}), got '${part}'`);
+      out[key] = n;
+    } else {
+      throw bad(`unknown part '${part}'`);
+    }
+  }
+  return out;
+}
+
 /** What `--test-subset N` means, in every command that takes it (see run/test-samples.ts). */
 export const TEST_SUBSET_HELP = "evaluate on N test samples chosen at random by the run's seed (the same N samples in train, eval, simulate and finetune)";
 
@@ -83,6 +108,11 @@ export function addRunOptions(cmd: Command): Command {
     .option('--test-subset <n>', TEST_SUBSET_HELP, int('--test-subset'))
     .option('--patience <n>', 'early stopping: stop when the --select metric has not improved for N epochs', int('--patience'))
     .option('--valid-fraction <f>', 'hold out this fraction of the training split (seeded) as a valid split, for datasets that have none (e.g. 0.1)', num('--valid-fraction'))
+    .option(
+      '--augment <list>',
+      'augment training batches, comma-separated: crop=P (random crop with P zero padding), flip (horizontal), cutout=S (an SxS hole); e.g. crop=4,flip',
+      augmentFlag,
+    )
     .option('--out <dir>', 'run folder (default runs/<time>-<model>-<dataset>)')
     .option('--json', 'JSON lines on stdout: {"type":"epoch",...} per epoch, then {"type":"summary",...}; logs stay on stderr')
     .option('--progress', 'draw progress bars even when stderr is not a terminal');
@@ -128,6 +158,7 @@ export function flagsToConfig(o: Record<string, any>): Record<string, unknown> {
     testSubset: o.testSubset,
     validFraction: o.validFraction,
     patience: o.patience,
+    augment: o.augment,
     out: o.out,
   };
 }

@@ -55,6 +55,8 @@ export const runConfigSchema = z
     /** Stop when the selection metric has not improved for this many epochs (early stopping). */
     patience: z.number().int().positive().optional(),
     validFraction: z.number().gt(0, { error: 'expected a fraction in (0, 1), e.g. 0.1' }).lt(1, { error: 'expected a fraction in (0, 1), e.g. 0.1' }).optional(),
+    /** Training-batch augmentation (test and valid batches are never augmented): random crop with this zero padding, horizontal flip, Cutout squares of this size. */
+    augment: z.object({ crop: z.number().int().positive().optional(), flip: z.boolean().optional(), cutout: z.number().int().positive().optional() }).strict().optional(),
     out: z.string().optional(),
   })
   .strict();

@@ -39,6 +39,7 @@ import { loadSpikeflow } from './plugins.js';
 import { TrainingInterrupted, type InterruptGuard } from './interrupt.js';
 import { selectTestSamples, type TestSamples } from './test-samples.js';
 import { resolveRunTask } from './run-task.js';
+import { trainAugment } from './train-augment.js';
 
 /** Where human-readable output goes; `--json` sends machine output to `json`. */
 export interface RunIO {
@@ -265,7 +266,7 @@ export async function runTraining(requested: RunConfig, io: RunIO, resume?: Load
       `evaluating in batches of ${evalBatchSize}: a batch of ${config.evalBatchSize} at T=${config.timeSteps} needs about ${(evalFit.totalBytes / 2 ** 20).toFixed(0)} MiB, more than the ${evalFit.backend} backend's ${(evalFit.limitBytes / 2 ** 20).toFixed(0)} MiB`,
     );
   }
-  const trainLoader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset });
+  const trainLoader = new DataLoader({ dataset: train, batchSize: config.batchSize, shuffle: true, seed: config.seed, subset: config.subset, augment: trainAugment(config) });
   // The loader's seeded subset is the set selectTestSamples describes (same indices, same seed).
   const testSamples = selectTestSamples(test, config.testSubset, config.seed);
   const testLoader = new DataLoader({ dataset: test, batchSize: evalBatchSize, shuffle: false, seed: config.seed, subset: config.testSubset });
