@@ -19,6 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FMNIST = '/usr/share/datasets/fashion-mnist';
 const haveData = existsSync(path.join(FMNIST, 'train-images-idx3-ubyte.gz'));
+// CIFAR-10 as JPEG class folders (../shared/data/cifar10-jpeg/SOURCES.md): a few real images for the image-folder run.
+const CIFAR_JPEG = path.resolve(root, '..', 'shared', 'data', 'cifar10-jpeg', 'cifar10-images.tar.gz');
 
 const publicPackages = ['packages', 'apps']
   .flatMap((group) => readdirSync(path.join(root, group)).map((d) => path.join(root, group, d)))
@@ -39,10 +41,13 @@ const env = {
 };
 const NPM_INSTALL = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
 
-function run(cmd: string, args: string[], cwd: string, timeout = 600_000): string {
+function run(cmd: string, args: string[], cwd: string, timeout = 600_000, extraEnv: Record<string, string> = {}): string {
   try {
     // Plain text even where a tool colours regardless of NO_COLOR.
-    return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] }).replace(/\x1b\[[0-9;]*m/g, '');
+    return execFileSync(cmd, args, { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] }).replace(
+      /\x1b\[[0-9;]*m/g,
+      '',
+    );
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
@@ -365,12 +370,44 @@ describe('npm pack + install outside the workspace', () => {
       expect(fileURLToPath(resolve(m)).startsWith(path.join(app, 'node_modules') + path.sep)).toBe(true);
     }
     expect(outsideLinks(app)).toEqual([]);
+
+    // 8. The installed CLI trains image-folder on a tiny folder of real JPEGs, decoded by sharp (a CLI
+    //    dependency, installed from the registry), with augmentation; its image cache goes to a temp folder.
+    let imageSummary: any;
+    if (!existsSync(CIFAR_JPEG)) console.warn(`pack-install: skipping the image-folder run: ${CIFAR_JPEG} is absent`);
+    else {
+      const images = path.join(tmp, 'images');
+      mkdirSync(images);
+      run('tar', ['-xzf', CIFAR_JPEG, '-C', images, '--wildcards', 'cifar10-images/*/*/000[0-7].jpg'], tmp);
+      const imageRun = path.join(app, 'image-run');
+      const flags = ['--dataset', 'image-folder', '--data-dir', path.join(images, 'cifar10-images'), '--model-opt', 'hidden=[32]', '-T', '2', '--epochs', '2'];
+      const out = timed('train image-folder', () =>
+        run(
+          'npx',
+          ['--no-install', 'spikeflow', 'train', ...flags, '--batch-size', '16', '--augment', 'crop=2,flip', '--backend', 'wasm', '--out', imageRun, '--json'],
+          app,
+          600_000,
+          {
+            XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
+          },
+        ),
+      );
+      imageSummary = jsonLine(out, 'summary');
+      const config = JSON.parse(readFileSync(path.join(imageRun, 'config.json'), 'utf8'));
+      expect(config.dataset.id).toBe('image-folder');
+      expect(config.augment).toEqual({ crop: 2, flip: true });
+      expect(out.split('\n').filter((l) => l.startsWith('{') && JSON.parse(l).type === 'epoch')).toHaveLength(2);
+      expect(imageSummary.testAccuracy).toBeGreaterThanOrEqual(0);
+      // 8 images per class in train/ and test/: 80 each, decoded once into the cache.
+      expect(readdirSync(path.join(tmp, 'xdg-cache', 'spikeflow', 'images')).filter((f) => f.endsWith('.sfimg'))).toHaveLength(2);
+      expect(fileURLToPath(resolve('sharp')).startsWith(path.join(app, 'node_modules') + path.sep)).toBe(true);
+    }
     const lock = JSON.parse(readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; link?: boolean }> };
     const foreign = Object.entries(lock.packages).filter(([, p]) => p.link || (p.resolved && !p.resolved.startsWith('https://') && !p.resolved.includes('tarballs/')));
     expect(foreign.map(([k, p]) => `${k} ${p.resolved}`)).toEqual([]);
     expect(readFileSync(path.join(app, 'package-lock.json'), 'utf8')).not.toContain(root);
     console.log(
-      `pack-install: CLI-trained test accuracy ${summary.testAccuracy}, third-party task test hamming ${taskSummary.testMetrics.hamming}, Loihi layers ${exported.layers.length}; timings (s): ${JSON.stringify(timings)}`,
+      `pack-install: CLI-trained test accuracy ${summary.testAccuracy}, third-party task test hamming ${taskSummary.testMetrics.hamming}, image-folder test accuracy ${imageSummary?.testAccuracy}, Loihi layers ${exported.layers.length}; timings (s): ${JSON.stringify(timings)}`,
     );
   });
 });
