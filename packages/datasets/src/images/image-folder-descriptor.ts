@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { SpikeflowError, type DatasetDescriptor, type DatasetOpenOptions } from '@spikeflow/core';
+import { parseOpenOptions } from '../descriptors/open-options.js';
 import type { ImageFolderDataset } from './image-folder-dataset.js';
 import type { ImageSplit } from './list-image-folder.js';
 import { openImageFolder } from './open-image-folder.js';
 
 const size = z.number().int().min(1);
+
+/** The splits an image folder may have (a `valid/` or `val/` folder besides train and test). */
+const IMAGE_SPLITS: readonly ImageSplit[] = ['train', 'test', 'valid'];
 
 /** Options of the image datasets (given to `sf.dataset`, or `dataset.options` in a run config). */
 export const imageFolderOptions = z
@@ -29,20 +33,6 @@ export type ImageFolderOptions = z.output<typeof imageFolderOptions>;
 /** Core's open options, with the `valid` split an image folder may also have. */
 export type ImageFolderOpenOptions = ImageFolderOptions & Omit<DatasetOpenOptions, 'split'> & { readonly split: ImageSplit };
 
-/**
- * Separate what `open` is given into the split, core's options and the dataset's own, validated
- * (also when `open` is called directly rather than through `sf.dataset`).
- */
-export function parseImageFolderOptions(id: string, options: ImageFolderOpenOptions): { split: ImageSplit; common: Omit<DatasetOpenOptions, 'split'>; own: ImageFolderOptions } {
-  const { split, dataDir, download, onProgress, ...rest } = options;
-  if (split !== 'train' && split !== 'test' && split !== 'valid') {
-    throw new SpikeflowError('invalid-options', `dataset '${id}': split must be 'train', 'test' or 'valid', got ${JSON.stringify(split)}`);
-  }
-  const parsed = imageFolderOptions.safeParse(rest);
-  if (!parsed.success) throw new SpikeflowError('invalid-options', `invalid options for dataset '${id}':\n${z.prettifyError(parsed.error)}`);
-  return { split, common: { dataDir, download, onProgress }, own: parsed.data };
-}
-
 /** The `datasets/image-folder` registry entry. */
 export interface ImageFolderDescriptor extends DatasetDescriptor<ImageFolderOptions> {
   open(options: ImageFolderOpenOptions): Promise<ImageFolderDataset>;
@@ -65,9 +55,9 @@ export const imageFolderDataset: ImageFolderDescriptor = {
   sampleShape: [0, 0, 3],
   numClasses: 0,
   async open(options) {
-    const { split, common, own } = parseImageFolderOptions('image-folder', options);
+    const { common, own } = parseOpenOptions('image-folder', options, imageFolderOptions, IMAGE_SPLITS);
     const root = own.root ?? common.dataDir;
     if (root === undefined) throw new SpikeflowError('invalid-options', "dataset 'image-folder' needs the folder of images: give the option root or --data-dir");
-    return openImageFolder({ ...own, root, split, onProgress: common.onProgress });
+    return openImageFolder({ ...own, root, split: common.split, onProgress: common.onProgress });
   },
 };

@@ -203,6 +203,7 @@ describe('image folders', () => {
     expect(byDir.getBatch([0, 1, 2, 3]).x).toEqual(byRoot.getBatch([0, 1, 2, 3]).x);
     await expectSpikeflowError(imageFolderDataset.open({ split: 'train' }), 'invalid-options', 'root or --data-dir');
     await expectSpikeflowError(imageFolderDataset.open({ split: 'train', root, resize: [0, 3] }), 'invalid-options', 'resize');
+    await expectSpikeflowError(imageFolderDataset.open({ split: 'validation' as 'valid', root }), 'invalid-options', `split must be 'train', 'test' or 'valid', got "validation"`);
     await expectSpikeflowError(imageFolderDataset.open({ split: 'test', root: join(dir, 'nowhere') }), 'dataset-missing', join(dir, 'nowhere'));
   });
 });
